@@ -1,0 +1,301 @@
+// `ragnatramp-tray`: the engine as a command-line tool. Parses arguments, builds the engine's
+// edges, runs one command, prints a compact table (or exactly one JSON document with --json),
+// and maps outcomes to exit codes: 0 success, 1 hypervisor or a VM failed, 2 bad input.
+
+import { parseArgs } from 'node:util';
+import { loadProject, type Project } from '../engine/config/load-project.js';
+import { createEnvironment, type Environment } from '../engine/environment.js';
+import { failedReconcileResult, inspectProjects, reconcileProject, type WaitOptions } from '../engine/engine.js';
+import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
+import { applyHostsBlockToFile } from '../engine/hosts/apply-to-file.js';
+import { displayMac } from '../engine/discovery/net-address.js';
+import type { ReconcileResult } from '../engine/types.js';
+import { formatTable } from './format-table.js';
+import { safeText } from './sanitize.js';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export const USAGE = `Usage: ragnatramp-tray <command> --config <ragnatramp.yaml> [options]
+
+Commands:
+  status     discovery and diagnostics for one or more projects; writes nothing
+  reconcile  discover IPs, record them in state.json, sync every guest's /etc/hosts
+  diagnose   KVP, SSH and configuration checks with the commands that fix them
+  hosts      print the managed hosts block (or merge it into a file with --apply-to)
+
+Options:
+  --config <yaml>          a project's ragnatramp.yaml (status takes several)
+  --json                   print one JSON document on stdout and nothing else
+  --simulate <scenario>    answer from a Hyper-V simulation scenario instead of PowerShell
+  --verbose                print each PowerShell invocation to stderr
+  --wait <s>               poll running VMs without an IPv4 for up to s seconds
+                           (reconcile: 60, others: 0)
+  --poll <s>               seconds between those polls (3)
+  --dry-run                reconcile: plan and show, write nothing
+  --no-hosts               reconcile: record IPs but do not touch any /etc/hosts
+  --concurrency <n>        reconcile: guests synced at once (8)
+  --timeout <s>            reconcile: deadline per guest (20)
+  --accept-host-key <m>    reconcile: trust machine m's new SSH host key (after a rebuild)
+  --known-hosts <file>     where pinned SSH host keys live
+  --apply-to <file>        hosts: merge the block into this file, keeping a .ragnatramp.bak
+  --help, --version
+
+Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed, 2 bad input.`;
+
+const COMMANDS = ['status', 'reconcile', 'diagnose', 'hosts'] as const;
+type Command = (typeof COMMANDS)[number];
+
+class UsageError extends Error {}
+
+interface Args {
+  command: Command;
+  configs: string[];
+  json: boolean;
+  simulate?: string;
+  verbose: boolean;
+  wait: WaitOptions;
+  dryRun: boolean;
+  hosts: boolean;
+  concurrency: number;
+  timeoutMs: number;
+  acceptHostKeys: string[];
+  knownHosts?: string;
+  applyTo?: string;
+}
+
+function seconds(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number of seconds ≥ ${min} (got ${JSON.stringify(raw)})`);
+  return n;
+}
+
+function parse(argv: string[]): Args | 'help' | 'version' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        simulate: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        wait: { type: 'string' },
+        poll: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'no-hosts': { type: 'boolean', default: false },
+        concurrency: { type: 'string' },
+        timeout: { type: 'string' },
+        'accept-host-key': { type: 'string', multiple: true },
+        'known-hosts': { type: 'string' },
+        'apply-to': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return 'help';
+  if (v.version) return 'version';
+  const command = positionals[0] as Command | undefined;
+  if (!command) throw new UsageError('no command given');
+  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+  const configs = v.config ?? [];
+  if (configs.length === 0) throw new UsageError(`${command} needs --config <ragnatramp.yaml>`);
+  if (command !== 'status' && configs.length > 1) throw new UsageError(`${command} takes one --config; status takes several`);
+  const onlyFor = (flag: string, allowed: Command, set: boolean) => {
+    if (set && command !== allowed) throw new UsageError(`--${flag} applies to ${allowed} only`);
+  };
+  onlyFor('dry-run', 'reconcile', v['dry-run']);
+  onlyFor('no-hosts', 'reconcile', v['no-hosts']);
+  onlyFor('accept-host-key', 'reconcile', !!v['accept-host-key']);
+  onlyFor('concurrency', 'reconcile', v.concurrency !== undefined);
+  onlyFor('timeout', 'reconcile', v.timeout !== undefined);
+  onlyFor('apply-to', 'hosts', v['apply-to'] !== undefined);
+  const concurrency = seconds('concurrency', v.concurrency, 8, 1);
+  if (!Number.isInteger(concurrency)) throw new UsageError('--concurrency must be a whole number ≥ 1');
+  return {
+    command,
+    configs,
+    json: v.json,
+    simulate: v.simulate,
+    verbose: v.verbose,
+    wait: { waitMs: seconds('wait', v.wait, command === 'reconcile' ? 60 : 0, 0) * 1000, pollMs: seconds('poll', v.poll, 3, 0.1) * 1000 },
+    dryRun: v['dry-run'],
+    hosts: !v['no-hosts'],
+    concurrency,
+    timeoutMs: seconds('timeout', v.timeout, 20, 1) * 1000,
+    acceptHostKeys: v['accept-host-key'] ?? [],
+    knownHosts: v['known-hosts'],
+    applyTo: v['apply-to'],
+  };
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let args: Args | 'help' | 'version';
+  try {
+    args = parse(argv);
+  } catch (err) {
+    io.stderr(`ragnatramp-tray: ${errorMessage(err)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (args === 'version') {
+    io.stdout(`ragnatramp-tray ${VERSION}\n`);
+    return 0;
+  }
+  let env: Environment | null = null;
+  const firstUse: string[] = [];
+  try {
+    const projects: Project[] = [];
+    for (const c of args.configs) projects.push(await loadProject(c, io.env));
+    env = await createEnvironment({
+      simulate: args.simulate,
+      log: args.verbose ? (line) => io.stderr(`${line}\n`) : undefined,
+      knownHostsFile: args.knownHosts,
+      onFirstUse: (t, fp) => firstUse.push(`${t.machineName}: trusted its SSH host key on first use (${fp}).`),
+    });
+    const a = args;
+    const wait: WaitOptions = { ...a.wait, onPass: a.json ? undefined : (pass, pending) => pass > 0 && io.stderr(`waiting for an IPv4 from ${pending.join(', ')} (pass ${pass + 1})…\n`) };
+    switch (a.command) {
+      case 'status':
+        return await status(env, projects, a, wait, io);
+      case 'diagnose':
+        return await diagnoseCommand(env, projects[0]!, a, wait, io);
+      case 'hosts':
+        return await hostsCommand(env, projects[0]!, a, wait, io);
+      default:
+        return await reconcile(env, projects[0]!, a, wait, io, firstUse);
+    }
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.stderr(`${safeText(err.message)}\n`);
+      return 2;
+    }
+    if (err instanceof HypervisorError) {
+      if (args.json && args.command === 'reconcile') io.stdout(`${JSON.stringify(failedReconcileResult(err), null, 2)}\n`);
+      io.stderr(`${safeText(err.message)}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await env?.dispose();
+  }
+}
+
+export const VERSION = '0.1.0';
+
+const TIER_LABEL: Record<string, string> = { kvp: 'KVP', arp: 'ARP', lease: 'lease' };
+
+async function status(env: Environment, projects: Project[], a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
+  const inspection = await inspectProjects(env, projects, wait);
+  const report = projects.map((p, i) => {
+    const facts = inspection.facts[i]!;
+    const projectPlan = inspection.plan.projects.find((pp) => pp.configPath === p.configPath)!;
+    const diagnostics = inspection.diagnostics.get(p.configPath)!;
+    return {
+      project: p.name,
+      configPath: p.configPath,
+      vms: facts.observations.map((o, j) => ({
+        machineName: o.ref.machineName,
+        vmName: o.ref.vmName,
+        status: projectPlan.vms.find((v) => v.machineName === o.ref.machineName)!.status,
+        vmState: o.discovery.vmState,
+        network: o.discovery.network,
+        tier: o.discovery.tier,
+        kvpStatus: diagnostics[j]!.kvpStatus,
+        sshReachable: diagnostics[j]!.sshReachable,
+        warnings: diagnostics[j]!.warnings,
+      })),
+      hostsBlock: projectPlan.hostsBlock,
+      warnings: [...p.warnings, ...projectPlan.warnings],
+    };
+  });
+  if (a.json) {
+    io.stdout(`${JSON.stringify({ projects: report, duplicates: inspection.plan.duplicates }, null, 2)}\n`);
+    return 0;
+  }
+  for (const p of report) {
+    io.stdout(`${p.project}  (${p.configPath})\n`);
+    io.stdout(`${formatTable(['MACHINE', 'STATUS', 'IPv4', 'SOURCE', 'MAC', 'KVP', 'SSH'], p.vms.map((v) => [v.machineName, v.status, v.network?.ipv4 ?? '-', v.tier ? TIER_LABEL[v.tier]! : '-', displayMac(v.network?.mac ?? null) || '-', v.kvpStatus, v.sshReachable === null ? '-' : v.sshReachable ? 'open' : 'closed']))}\n`);
+    printWarnings(io, [...p.warnings, ...p.vms.flatMap((v) => v.warnings.map((w) => `${v.machineName}: ${w}`))]);
+  }
+  return 0;
+}
+
+async function diagnoseCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
+  const inspection = await inspectProjects(env, [project], wait);
+  const results = inspection.diagnostics.get(project.configPath)!;
+  if (a.json) {
+    io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout(`${project.name}  (${project.configPath})\n`);
+  io.stdout(`${formatTable(['MACHINE', 'VM', 'KVP', 'SSH', 'CHECKS'], results.map((r) => [r.machineName, r.vmName, r.kvpStatus, r.sshReachable === null ? '-' : r.sshReachable ? 'reachable' : 'no answer', r.warnings.length === 0 ? 'all good' : `${r.warnings.length} to fix`]))}\n`);
+  printWarnings(io, results.flatMap((r) => r.warnings.map((w) => `${r.machineName}: ${w}`)));
+  return 0;
+}
+
+async function hostsCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
+  const inspection = await inspectProjects(env, [project], wait);
+  const projectPlan = inspection.plan.projects[0]!;
+  if (!a.applyTo) {
+    io.stdout(projectPlan.hostsBlock);
+  } else {
+    const outcome = await applyHostsBlockToFile(a.applyTo, projectPlan.hostsBlock);
+    io.stderr(outcome.changed ? `updated ${a.applyTo} (previous version kept as ${outcome.backup})\n` : `${a.applyTo} already holds the current block; nothing written\n`);
+  }
+  printWarnings(io, projectPlan.warnings);
+  return 0;
+}
+
+async function reconcile(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo, firstUse: string[]): Promise<number> {
+  const outcome = await reconcileProject(env, project, {
+    ...wait,
+    dryRun: a.dryRun,
+    syncHosts: a.hosts,
+    acceptHostKeys: a.acceptHostKeys,
+    sync: {
+      concurrency: a.concurrency,
+      timeoutMs: a.timeoutMs,
+      onProgress: a.json ? undefined : (m, phase) => phase === 'writing' && io.stderr(`${m}: writing /etc/hosts…\n`),
+    },
+  });
+  const result: ReconcileResult = { ...outcome.result, warnings: [...outcome.result.warnings, ...firstUse] };
+  if (a.json) {
+    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    return result.success ? 0 : 1;
+  }
+  const synced = outcome.sync.filter((s) => s.success);
+  const stateNote = a.dryRun ? 'dry run: nothing written' : outcome.stateWritten ? `state.json updated (${result.diffs.length} change${result.diffs.length === 1 ? '' : 's'})` : 'state.json unchanged';
+  io.stdout(`${project.name}: ${result.discoveries.length} VM${result.discoveries.length === 1 ? '' : 's'}, ${stateNote}, hosts synced on ${synced.length} of ${outcome.sync.length}\n`);
+  io.stdout(`${formatTable(['MACHINE', 'STATUS', 'IPv4', 'SOURCE', 'HOSTS'], outcome.plan.vms.map((v) => {
+    const d = result.discoveries.find((x) => x.machineName === v.machineName)!;
+    const r = result.hostsSyncResults.find((x) => x.machineName === v.machineName)!;
+    const s = outcome.sync.find((x) => x.machineName === v.machineName);
+    const hosts = r.skipped ? `skipped: ${r.skipReason}` : r.success ? (s?.changed ? 'updated' : 'already current') : `FAILED: ${r.error}`;
+    return [v.machineName, v.status, d.network?.ipv4 ?? '-', d.tier ? TIER_LABEL[d.tier]! : '-', hosts];
+  }))}\n`);
+  if (result.diffs.length > 0) {
+    io.stdout(`  changes${a.dryRun ? ' (not written)' : ''}:\n`);
+    for (const d of result.diffs) io.stdout(safeText(`    ${d.machineName} ${d.field}: ${d.oldValue ?? '(none)'} -> ${d.newValue ?? '(none)'}\n`));
+  }
+  printWarnings(io, result.warnings);
+  return result.success ? 0 : 1;
+}
+
+function printWarnings(io: CliIo, warnings: string[]): void {
+  if (warnings.length === 0) return;
+  io.stdout(`  warnings:\n${warnings.map((w) => safeText(`  ! ${w}`)).join('\n')}\n`);
+}

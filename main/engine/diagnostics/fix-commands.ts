@@ -1,0 +1,29 @@
+// The exact commands the tray suggests for each problem it finds. Values that end up inside a
+// suggested PowerShell command are quoted with psQuote; guest-side commands contain no values.
+
+import { DEFAULT_SWITCH_ID, KVP_SERVICE_ID_SUFFIX } from '../hyperv/discovery-script.js';
+import { psQuote } from '../hyperv/ps-quote.js';
+
+/** Installs and starts the KVP daemon on an Ubuntu guest (facts file, "Guest side"). */
+export const UBUNTU_KVP_FIX = [
+  'sudo apt-get install -y linux-cloud-tools-$(uname -r)',
+  'sudo modprobe -r hv_utils && sudo modprobe hv_utils',
+  'sudo systemctl restart hv-kvp-daemon.service',
+];
+
+export const KVP_PACKAGE_HINT = "Ubuntu: linux-cloud-tools-$(uname -r); Debian, RHEL and Fedora: hyperv-daemons";
+
+export const SSHD_FIX = 'sudo systemctl enable --now ssh   # Debian/Ubuntu; sshd on RHEL/Fedora';
+
+// -VMName takes wildcards, so a name with [ ] * ? would match other VMs: select by id or exact name.
+function selectVm(vmName: string, vmId: string | null): string {
+  return vmId ? `Get-VM -Id ${psQuote(vmId)}` : `Get-VM | Where-Object Name -eq ${psQuote(vmName)}`;
+}
+
+export function enableKvpCommand(vmName: string, vmId: string | null): string {
+  return `${selectVm(vmName, vmId)} | Get-VMIntegrationService | Where-Object { $_.Id -like '*${KVP_SERVICE_ID_SUFFIX}' } | Enable-VMIntegrationService`;
+}
+
+export function connectDefaultSwitchCommand(vmName: string, vmId: string | null): string {
+  return `${selectVm(vmName, vmId)} | Get-VMNetworkAdapter | Select-Object -First 1 | Connect-VMNetworkAdapter -SwitchName (Get-VMSwitch -Id '${DEFAULT_SWITCH_ID}').Name`;
+}

@@ -1,0 +1,172 @@
+// The imperative shell around the pure planner: observe (with the DHCP wait), probe SSH ports,
+// plan, then (for reconcile) write state.json and sync hosts files. Every effect goes through
+// the injected provider, probe and SSH connector; time through `now` and `sleep`.
+
+import pLimit from 'p-limit';
+import type { Project } from './config/load-project.js';
+import { diagnose } from './diagnostics/diagnose.js';
+import { errorMessage } from './errors.js';
+import type { DiscoveryProvider } from './discovery/provider.js';
+import type { PortProbe } from './discovery/port-probe.js';
+import { plan, type Plan, type ProjectFacts, type ProjectPlan } from './plan/plan.js';
+import { isActive } from './plan/vm-status.js';
+import { writeNetworkStates } from './state/state-file.js';
+import { syncHostsFiles, type SyncOptions, type SyncOutcome } from './ssh/sync-hosts.js';
+import type { SshConnector } from './ssh/ssh-session.js';
+import type { HostKeyStore } from './ssh/known-hosts.js';
+import { InputError } from './errors.js';
+import type { DiagnosticResult, HostsSyncResult, ReconcileResult, VmObservation, VmRef } from './types.js';
+
+export interface EngineDeps {
+  provider: DiscoveryProvider;
+  probe: PortProbe;
+  connector: SshConnector;
+  /** Needed only to accept changed host keys (`acceptHostKeys`). */
+  hostKeys?: HostKeyStore;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface WaitOptions {
+  /** How long to keep polling running VMs that have no IPv4 yet (0: one pass only). */
+  waitMs: number;
+  pollMs: number;
+  onPass?: (pass: number, pending: string[]) => void;
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const needsWait = (o: VmObservation) => o.found && o.discovery.vmState === 'Running' && !o.discovery.network?.ipv4 && !!o.discovery.network;
+
+/**
+ * One discovery pass over all VMs, then more passes (each a single provider call) for running
+ * VMs without an IPv4, every pollMs until waitMs has passed. Off and Saved VMs are not waited for.
+ */
+export async function observeWithWait(deps: EngineDeps, refs: VmRef[], wait: WaitOptions): Promise<VmObservation[]> {
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? realSleep;
+  const start = now().getTime();
+  // Keyed by the ref objects themselves: two projects may share a name.
+  const results = new Map<VmRef, VmObservation>();
+  let pass = 0;
+  let pending = refs;
+  for (;;) {
+    wait.onPass?.(pass, pending.map((r) => r.machineName));
+    for (const o of await deps.provider.observe(pending, now().toISOString())) results.set(o.ref, o);
+    pass++;
+    pending = refs.filter((r) => needsWait(results.get(r)!));
+    const left = start + wait.waitMs - now().getTime();
+    if (pending.length === 0 || left <= 0) break;
+    await sleep(Math.min(wait.pollMs, left));
+  }
+  return refs.map((r) => results.get(r)!);
+}
+
+async function probeSsh(deps: EngineDeps, observations: VmObservation[]): Promise<Map<VmRef, boolean | null>> {
+  const limit = pLimit(32);
+  const entries = await Promise.all(
+    observations.map((o) =>
+      limit(async (): Promise<[VmRef, boolean | null]> => {
+        const ip = o.found && isActive(o.discovery.vmState) ? o.discovery.network?.ipv4 : null;
+        return [o.ref, ip ? await deps.probe(ip, 22) : null];
+      }),
+    ),
+  );
+  return new Map(entries);
+}
+
+export interface Inspection {
+  plan: Plan;
+  facts: ProjectFacts[];
+  diagnostics: Map<string, DiagnosticResult[]>;
+}
+
+/** Discovery, SSH probes, diagnostics and the plan for several projects; writes nothing. */
+export async function inspectProjects(deps: EngineDeps, projects: Project[], wait: WaitOptions, syncHosts = true): Promise<Inspection> {
+  const refs = projects.flatMap((p) => p.vms);
+  const observations = await observeWithWait(deps, refs, wait);
+  const open = await probeSsh(deps, observations);
+  const facts: ProjectFacts[] = projects.map((p) => {
+    const mine = observations.filter((o) => p.vms.includes(o.ref));
+    return {
+      name: p.name,
+      configPath: p.configPath,
+      machines: p.machines,
+      state: p.state,
+      observations: mine,
+      sshOpen: Object.fromEntries(mine.map((o) => [o.ref.machineName, open.get(o.ref) ?? null])),
+    };
+  });
+  const diagnostics = new Map(
+    projects.map((p, i) => [
+      p.configPath,
+      facts[i]!.observations.map((o) => diagnose(o, facts[i]!.sshOpen[o.ref.machineName] ?? null, p.machines.find((m) => m.name === o.ref.machineName), p.configPath)),
+    ]),
+  );
+  return { plan: plan({ projects: facts, now: (deps.now ?? (() => new Date()))().toISOString(), syncHosts }), facts, diagnostics };
+}
+
+export interface ReconcileOptions extends WaitOptions {
+  dryRun: boolean;
+  syncHosts: boolean;
+  sync: SyncOptions;
+  /** Machines whose pinned SSH host key is dropped before syncing, so the new key is trusted. */
+  acceptHostKeys?: string[];
+}
+
+export interface ReconcileOutcome {
+  result: ReconcileResult;
+  plan: ProjectPlan;
+  sync: SyncOutcome[];
+  stateWritten: boolean;
+}
+
+/** Seed 000's reconcile for one project: discover, record in state.json, sync every guest's hosts. */
+export async function reconcileProject(deps: EngineDeps, project: Project, options: ReconcileOptions): Promise<ReconcileOutcome> {
+  const unknown = (options.acceptHostKeys ?? []).filter((m) => !project.vms.some((v) => v.machineName === m));
+  if (unknown.length > 0) {
+    throw new InputError(project.configPath, [{ field: null, problem: `has no machine named ${unknown.map((m) => `'${m}'`).join(', ')}` }], 'Check the names given to --accept-host-key.');
+  }
+  const inspection = await inspectProjects(deps, [project], options, options.syncHosts);
+  const projectPlan = inspection.plan.projects[0]!;
+  const facts = inspection.facts[0]!;
+  const warnings = [...project.warnings, ...projectPlan.warnings];
+  for (const o of facts.observations) for (const w of o.discovery.warnings) warnings.push(`${o.ref.machineName}: ${w}`);
+
+  let stateWritten = false;
+  if (!options.dryRun && projectPlan.networkUpdates.length > 0) {
+    const outcome = await writeNetworkStates(project.statePath, projectPlan.networkUpdates);
+    stateWritten = outcome.written;
+    for (const m of outcome.dropped) warnings.push(`${m}: left state.json while reconciling (Ragnatramp removed or recreated it); its network was not recorded.`);
+  }
+
+  for (const d of projectPlan.sync) {
+    if (d.action === 'sync' && options.acceptHostKeys?.includes(d.machineName) && !options.dryRun) {
+      if (await deps.hostKeys?.forget(d.target.hostKeyAlias)) warnings.push(`${d.machineName}: its previous SSH host key was forgotten (--accept-host-key); the key it offers now is trusted.`);
+    }
+  }
+  const tasks = projectPlan.sync.flatMap((d) => (d.action === 'sync' ? [{ target: d.target, block: projectPlan.hostsBlock }] : []));
+  const synced = options.dryRun ? [] : await syncHostsFiles(tasks, deps.connector, options.sync);
+  const hostsSyncResults: HostsSyncResult[] = projectPlan.sync.map((d) => {
+    if (d.action === 'skip') return { machineName: d.machineName, success: true, skipped: true, skipReason: d.reason };
+    if (options.dryRun) return { machineName: d.machineName, success: true, skipped: true, skipReason: `dry run: would sync /etc/hosts at ${d.target.host}` };
+    const s = synced.find((r) => r.machineName === d.machineName)!;
+    return { machineName: s.machineName, success: s.success, skipped: false, ...(s.error ? { error: s.error } : {}) };
+  });
+  for (const r of hostsSyncResults) if (r.error) warnings.push(`${r.machineName}: hosts sync failed: ${r.error}`);
+
+  const result: ReconcileResult = {
+    success: hostsSyncResults.every((r) => r.success),
+    discoveries: facts.observations.map((o) => o.discovery),
+    diffs: projectPlan.diffs,
+    hostsSyncResults,
+    hostsBlock: projectPlan.hostsBlock,
+    warnings,
+  };
+  return { result, plan: projectPlan, sync: synced, stateWritten };
+}
+
+/** A ReconcileResult for a pass that could not query the hypervisor at all. */
+export function failedReconcileResult(err: unknown): ReconcileResult {
+  return { success: false, discoveries: [], diffs: [], hostsSyncResults: [], hostsBlock: '', warnings: [errorMessage(err)] };
+}

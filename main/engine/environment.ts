@@ -1,0 +1,77 @@
+// Assembles the engine's edges for one run: the real Hyper-V provider over node-powershell, or
+// the simulator at the same seam; real SSH and port probes, or the simulator's guests; the host
+// key pin store. The CLI, the worker thread and the tests all build their dependencies here.
+
+import path from 'node:path';
+import { tcpProbe } from './discovery/port-probe.js';
+import type { EngineDeps } from './engine.js';
+import { HyperVProvider } from './hyperv/hyperv-provider.js';
+import { NodePowerShellRunner, type PowerShellRunner } from './hyperv/powershell-runner.js';
+import { defaultTrayHome, FileHostKeyStore } from './ssh/known-hosts.js';
+import { Ssh2Connector } from './ssh/ssh2-connector.js';
+import type { SshTarget } from './ssh/ssh-session.js';
+import { ScenarioFile } from './simulator/scenario-source.js';
+import { SimulatedGuests } from './simulator/simulated-network.js';
+import { SimulatedPowerShell } from './simulator/simulated-powershell.js';
+
+export interface EnvironmentOptions {
+  /** A scenario file: the simulator answers instead of PowerShell. */
+  simulate?: string;
+  /** Receives each PowerShell invocation and its answer, line by line (`--verbose`). */
+  log?: (line: string) => void;
+  knownHostsFile?: string;
+  powershellTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  onFirstUse?: (target: SshTarget, fingerprint: string) => void;
+}
+
+export interface Environment extends EngineDeps {
+  hostKeys: FileHostKeyStore;
+  /** Present when simulating: counts invocations, holds the simulated guests' files. */
+  simulator?: { powershell: SimulatedPowerShell; guests: SimulatedGuests | null };
+  dispose(): Promise<void>;
+}
+
+export async function createEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
+  const hostKeys = new FileHostKeyStore(options.knownHostsFile ?? path.join(defaultTrayHome(), 'known_hosts.json'));
+  const timeoutMs = options.powershellTimeoutMs ?? 30_000;
+  const realSsh: Pick<EngineDeps, 'connector' | 'probe'> = { connector: new Ssh2Connector({ hostKeys, connectTimeoutMs: options.connectTimeoutMs, onFirstUse: options.onFirstUse }), probe: tcpProbe() };
+  let runner: PowerShellRunner;
+  let net = realSsh;
+  let simulator: Environment['simulator'];
+  if (options.simulate) {
+    const file = path.resolve(options.simulate);
+    const source = new ScenarioFile(file);
+    const scenario = await source.current(); // a bad scenario fails here, as bad input
+    const powershell = new SimulatedPowerShell(source, { timeoutMs });
+    const guests = scenario.network === 'real' ? null : new SimulatedGuests(source, hostKeys, options.onFirstUse);
+    if (guests) net = { connector: guests.connector, probe: guests.probe };
+    runner = powershell;
+    simulator = { powershell, guests };
+  } else {
+    runner = new NodePowerShellRunner({ timeoutMs });
+  }
+  const provider = new HyperVProvider(options.log ? loggingRunner(runner, options.log) : runner);
+  return { provider, ...net, hostKeys, simulator, dispose: () => provider.dispose() };
+}
+
+/** `--verbose`: every invocation and its answer, each starting with a `[powershell]` line. */
+export function loggingRunner(inner: PowerShellRunner, log: (line: string) => void): PowerShellRunner {
+  let n = 0;
+  return {
+    async run(script) {
+      const id = ++n;
+      log(`[powershell] invocation ${id} (${script.length} chars):\n${script}`);
+      const started = performance.now();
+      try {
+        const out = await inner.run(script);
+        log(`[powershell] invocation ${id} answered in ${Math.round(performance.now() - started)} ms (${out.length} chars):\n${out}`);
+        return out;
+      } catch (err) {
+        log(`[powershell] invocation ${id} failed after ${Math.round(performance.now() - started)} ms: ${(err as Error).message}`);
+        throw err;
+      }
+    },
+    dispose: () => inner.dispose(),
+  };
+}

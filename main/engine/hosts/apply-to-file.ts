@@ -1,0 +1,48 @@
+// Merges the managed block into a local hosts file (the Windows host's own, or WSL's): atomic
+// replace, one backup beside it, no write at all when the block is already there.
+
+import { copyFile, readFile, stat, unlink } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import { renameWithRetry, writeDurably } from '../state/state-file.js';
+import { HostsFileError, mergeHostsBlock } from './hosts-block.js';
+
+export interface ApplyOutcome {
+  changed: boolean;
+  backup: string | null;
+}
+
+export async function applyHostsBlockToFile(file: string, block: string): Promise<ApplyOutcome> {
+  let current: Buffer;
+  try {
+    current = await readFile(file);
+  } catch (err) {
+    throw new InputError(file, [{ field: null, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` }], 'Give --apply-to an existing hosts file.');
+  }
+  let merged: Buffer;
+  try {
+    merged = Buffer.from(mergeHostsBlock(current.toString('latin1'), block), 'latin1');
+  } catch (err) {
+    if (err instanceof HostsFileError) throw new InputError(file, [{ field: null, problem: err.message }], 'Nothing was written.');
+    throw err;
+  }
+  if (merged.equals(current)) return { changed: false, backup: null };
+  const backup = `${file}.ragnatramp.bak`;
+  const mode = (await stat(file)).mode & 0o7777;
+  const tmp = `${file}.ragnatramp-${process.pid}.tmp`;
+  try {
+    await copyFile(file, `${backup}.tmp`);
+    await renameWithRetry(`${backup}.tmp`, backup);
+    await writeDurably(tmp, merged, mode);
+    await renameWithRetry(tmp, file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const hint = code === 'EPERM' || code === 'EACCES'
+      ? 'Writing the Windows hosts file needs an elevated (administrator) prompt; or print the block with `hosts` and paste it yourself.'
+      : 'The file was left as it was.';
+    throw new InputError(file, [{ field: null, problem: `cannot be updated (${code ?? String(err)})` }], hint);
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+    await unlink(`${backup}.tmp`).catch(() => undefined);
+  }
+  return { changed: true, backup };
+}

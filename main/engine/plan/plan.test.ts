@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import type { StateFile } from '../state/state-file.js';
+import type { NetworkState, VmObservation } from '../types.js';
+import { nextNetwork, plan, type PlanInput, type ProjectFacts } from './plan.js';
+
+const NOW = '2026-11-22T10:00:00.000Z';
+const EARLIER = '2026-11-21T09:00:00.000Z';
+
+interface ObsSpec {
+  machine: string;
+  state?: string;
+  found?: boolean;
+  ipv4?: string | null;
+  tier?: 'kvp' | 'arp' | null;
+  mac?: string;
+  noAdapter?: boolean;
+  ipv6?: string[];
+}
+
+function obs(project: string, s: ObsSpec): VmObservation {
+  const found = s.found ?? true;
+  const state = found ? (s.state ?? 'Running') : 'Missing';
+  const running = found && state === 'Running';
+  const network: NetworkState | null =
+    running && !s.noAdapter
+      ? { ipv4: s.ipv4 ?? null, ...(s.ipv6 ? { ipv6: s.ipv6 } : {}), mac: s.mac ?? `00155D00000${s.machine.length}`, adapterName: 'Network Adapter', discoveredAt: NOW, source: s.tier === 'arp' ? 'arp' : 'hyperv' }
+      : null;
+  return {
+    ref: { project, machineName: s.machine, vmName: `${project}-${s.machine}-a1b2c3d4`, vmId: `id-${s.machine}` },
+    found,
+    hypervisorId: found ? `id-${s.machine}` : null,
+    discovery: { machineName: s.machine, vmName: `${project}-${s.machine}-a1b2c3d4`, vmState: state, network, tier: network?.ipv4 ? (s.tier ?? 'kvp') : null, warnings: [] },
+    kvp: { status: 'OK', detail: null },
+  };
+}
+
+function state(project: string, vms: Record<string, NetworkState | undefined>): StateFile {
+  return {
+    version: 1,
+    project,
+    configPath: `/p/${project}/ragnatramp.yaml`,
+    vms: Object.fromEntries(Object.entries(vms).map(([m, network]) => [m, { id: `id-${m}`, name: `${project}-${m}-a1b2c3d4`, machineName: m, ...(network ? { network } : {}) }])),
+  };
+}
+
+function facts(project: string, specs: ObsSpec[], network: Record<string, NetworkState | undefined> = {}, extra: Partial<ProjectFacts> = {}): ProjectFacts {
+  const observations = specs.map((s) => obs(project, s));
+  return {
+    name: project,
+    configPath: `/p/${project}/ragnatramp.yaml`,
+    machines: specs.map((s) => ({ name: s.machine, ssh: { user: 'ubuntu', privateKeyPath: '/k/id' } })),
+    state: state(project, Object.fromEntries(specs.map((s) => [s.machine, network[s.machine]]))),
+    observations,
+    sshOpen: Object.fromEntries(specs.map((s) => [s.machine, s.ipv4 ? true : null])),
+    ...extra,
+  };
+}
+
+const run = (projects: ProjectFacts[], syncHosts = true) => plan({ projects, now: NOW, syncHosts } satisfies PlanInput);
+
+const net = (ipv4: string | null, extra: Partial<NetworkState> = {}): NetworkState => ({ ipv4, mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: EARLIER, source: 'hyperv', ...extra });
+
+describe('nextNetwork: what state.json will hold', () => {
+  const running = (ipv4: string | null, tier: 'kvp' | 'arp' = 'kvp') => obs('p', { machine: 'web', ipv4, tier });
+  const table: Array<{ name: string; old: NetworkState | undefined; o: VmObservation; want: NetworkState | undefined }> = [
+    { name: 'first discovery records everything with discoveredAt', old: undefined, o: running('172.18.0.5'), want: { ipv4: '172.18.0.5', mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'hyperv' } },
+    { name: 'unchanged network is left alone (byte-identical file)', old: net('172.18.0.5'), o: running('172.18.0.5'), want: undefined },
+    { name: 'a changed address records previousIpv4', old: net('172.18.0.5'), o: running('172.18.0.9'), want: { ipv4: '172.18.0.9', mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'hyperv', previousIpv4: '172.18.0.5' } },
+    { name: 'a source change alone is recorded, previousIpv4 untouched', old: net('172.18.0.5', { previousIpv4: '172.18.0.1' }), o: running('172.18.0.5', 'arp'), want: { ipv4: '172.18.0.5', mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'arp', previousIpv4: '172.18.0.1' } },
+    { name: 'stopping nulls the fields and remembers the last address', old: net('172.18.0.5'), o: obs('p', { machine: 'web', state: 'Off' }), want: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.5' } },
+    { name: 'a saved VM is treated like an off one', old: net('172.18.0.5'), o: obs('p', { machine: 'web', state: 'Saved' }), want: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.5' } },
+    { name: 'a stopped VM already recorded as stopped is left alone', old: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.5' }, o: obs('p', { machine: 'web', state: 'Off' }), want: undefined },
+    { name: 'a stopped VM never discovered gets no network', old: undefined, o: obs('p', { machine: 'web', state: 'Off' }), want: undefined },
+    { name: 'restarting after a stop keeps the remembered previous address', old: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.5' }, o: running('172.18.0.7'), want: { ipv4: '172.18.0.7', mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'hyperv', previousIpv4: '172.18.0.5' } },
+    { name: 'a missing VM: unknown facts are not written', old: net('172.18.0.5'), o: obs('p', { machine: 'web', found: false }), want: undefined },
+    { name: 'running without an IPv4 yet: the old address is kept, not blanked', old: net('172.18.0.5'), o: running(null), want: undefined },
+    { name: 'running without a Default Switch adapter: nothing written', old: net('172.18.0.5'), o: obs('p', { machine: 'web', noAdapter: true }), want: undefined },
+    { name: 'IPv6 addresses are kept as information', old: undefined, o: obs('p', { machine: 'web', ipv4: '172.18.0.5', ipv6: ['2001:db8::5'] }), want: { ipv4: '172.18.0.5', ipv6: ['2001:db8::5'], mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'hyperv' } },
+  ];
+  for (const t of table) it(t.name, () => expect(nextNetwork(t.old, t.o, NOW)).toEqual(t.want));
+});
+
+describe('plan', () => {
+  it('produces diffs old → new per field, sorted by machine', () => {
+    const p = run([facts('p', [{ machine: 'web', ipv4: '172.18.0.9' }, { machine: 'db', ipv4: '172.18.0.4', tier: 'arp' }], { web: net('172.18.0.5') })]);
+    expect(p.projects[0]!.diffs).toEqual([
+      { machineName: 'db', field: 'network.ipv4', oldValue: null, newValue: '172.18.0.4' },
+      { machineName: 'db', field: 'network.mac', oldValue: null, newValue: '00155D000002' },
+      { machineName: 'db', field: 'network.adapterName', oldValue: null, newValue: 'Network Adapter' },
+      { machineName: 'db', field: 'network.source', oldValue: null, newValue: 'arp' },
+      { machineName: 'web', field: 'network.ipv4', oldValue: '172.18.0.5', newValue: '172.18.0.9' },
+      { machineName: 'web', field: 'network.previousIpv4', oldValue: null, newValue: '172.18.0.5' },
+    ]);
+    expect(p.projects[0]!.networkUpdates.map((u) => [u.machineName, u.vmId])).toEqual([['db', 'id-db'], ['web', 'id-web']]);
+  });
+
+  it('gives seed 003 statuses', () => {
+    const f = facts('p', [
+      { machine: 'a', found: false },
+      { machine: 'b', state: 'Off' },
+      { machine: 'c' },
+      { machine: 'd', ipv4: '172.18.0.4' },
+      { machine: 'e', ipv4: '172.18.0.5' },
+    ]);
+    f.sshOpen.d = false;
+    expect(run([f]).projects[0]!.vms.map((v) => [v.machineName, v.status])).toEqual([
+      ['a', 'missing'], ['b', 'stopped'], ['c', 'initializing'], ['d', 'booting'], ['e', 'running'],
+    ]);
+  });
+
+  it('renders one hosts block per project from VMs with an IPv4', () => {
+    const p = run([facts('p', [{ machine: 'web', ipv4: '172.18.0.9' }, { machine: 'db', ipv4: '172.18.0.4' }, { machine: 'cache', state: 'Off' }])]);
+    expect(p.projects[0]!.hostsBlock).toBe('# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n172.18.0.4 db\n172.18.0.9 web\n# END RAGNATRAMP\n');
+  });
+
+  it('flags duplicate IPs: still recorded, left out of the block, sync skipped with a warning', () => {
+    const p = run([facts('p', [{ machine: 'web', ipv4: '172.18.0.9' }, { machine: 'db', ipv4: '172.18.0.9' }, { machine: 'cache', ipv4: '172.18.0.3' }])]);
+    expect(p.duplicates).toEqual([{ ip: '172.18.0.9', vms: [{ project: 'p', configPath: '/p/p/ragnatramp.yaml', machineName: 'db' }, { project: 'p', configPath: '/p/p/ragnatramp.yaml', machineName: 'web' }] }]);
+    const pp = p.projects[0]!;
+    expect(pp.networkUpdates.map((u) => u.network.ipv4)).toEqual(['172.18.0.3', '172.18.0.9', '172.18.0.9']);
+    expect(pp.hostsEntries).toEqual([{ ip: '172.18.0.3', name: 'cache' }]);
+    expect(pp.sync.map((s) => [s.machineName, s.action])).toEqual([['cache', 'sync'], ['db', 'skip'], ['web', 'skip']]);
+    expect(pp.sync[1]).toMatchObject({ reason: 'duplicate IPv4 172.18.0.9 (shared with web)' });
+    expect(pp.warnings).toHaveLength(1);
+    expect(pp.warnings[0]).toMatch(/^Duplicate IPv4 172\.18\.0\.9: db, web all report it/);
+  });
+
+  it('detects duplicates across projects (one Default Switch)', () => {
+    const p = run([facts('a', [{ machine: 'web', ipv4: '172.18.0.9' }]), facts('b', [{ machine: 'api', ipv4: '172.18.0.9' }])]);
+    expect(p.duplicates[0]!.vms.map((v) => `${v.project}/${v.machineName}`)).toEqual(['a/web', 'b/api']);
+    expect(p.projects[1]!.sync[0]).toMatchObject({ action: 'skip', reason: 'duplicate IPv4 172.18.0.9 (shared with a/web)' });
+  });
+
+  it('tells two projects with the same name apart by config path', () => {
+    const one = facts('same', [{ machine: 'web', ipv4: '172.18.0.1' }]);
+    const two = { ...facts('same', [{ machine: 'web', ipv4: '172.18.0.2' }]), configPath: '/elsewhere/ragnatramp.yaml' };
+    const p = run([one, two]);
+    expect(p.duplicates).toEqual([]);
+    expect(p.projects.map((x) => x.hostsEntries[0]!.ip).sort()).toEqual(['172.18.0.1', '172.18.0.2']);
+  });
+
+  it('says why each VM is not synced', () => {
+    const f = facts('p', [
+      { machine: 'a', found: false },
+      { machine: 'b', state: 'Saved' },
+      { machine: 'c' },
+      { machine: 'd', ipv4: '172.18.0.4' },
+      { machine: 'e', ipv4: '172.18.0.5' },
+      { machine: 'f', ipv4: '172.18.0.6' },
+      { machine: 'g', ipv4: '172.18.0.7' },
+    ]);
+    f.sshOpen.d = false;
+    f.machines = f.machines.filter((m) => m.name !== 'e').map((m) => (m.name === 'f' ? { name: 'f' } : m));
+    const reasons = run([f]).projects[0]!.sync.map((s) => (s.action === 'skip' ? s.reason : `sync ${s.target.host} as ${s.target.user} pinned ${s.target.hostKeyAlias}`));
+    expect(reasons).toEqual([
+      'VM not found in Hyper-V',
+      'VM is Saved',
+      'no IPv4 address discovered yet',
+      'SSH port 22 at 172.18.0.4 is not open yet (the guest is booting, or sshd is not running)',
+      'machine is no longer in ragnatramp.yaml',
+      'no ssh settings: add ssh: { user, private_key } under defaults or under machine \'f\' in /p/p/ragnatramp.yaml',
+      'sync 172.18.0.7 as ubuntu pinned vm:id-g',
+    ]);
+  });
+
+  it('skips every sync with --no-hosts but still records state', () => {
+    const p = run([facts('p', [{ machine: 'web', ipv4: '172.18.0.9' }])], false);
+    expect(p.projects[0]!.sync).toEqual([{ machineName: 'web', action: 'skip', reason: 'hosts sync not requested (--no-hosts)' }]);
+    expect(p.projects[0]!.networkUpdates).toHaveLength(1);
+  });
+
+  it('is deterministic: input order does not matter', () => {
+    const specs: ObsSpec[] = [{ machine: 'web', ipv4: '172.18.0.9' }, { machine: 'db', ipv4: '172.18.0.9' }, { machine: 'cache', state: 'Off' }, { machine: 'api', ipv4: '172.18.0.2' }];
+    const a = run([facts('x', specs), facts('y', [{ machine: 'q', ipv4: '172.18.0.2' }])]);
+    const reversed = facts('x', [...specs].reverse());
+    const b = run([facts('y', [{ machine: 'q', ipv4: '172.18.0.2' }]), reversed]);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+
+  it('does not write network for machines only in the config (not created)', () => {
+    const f = facts('p', [{ machine: 'web', ipv4: '172.18.0.9' }]);
+    f.state = state('p', {});
+    const p = run([f]);
+    expect(p.projects[0]!.networkUpdates).toEqual([]);
+    expect(p.projects[0]!.hostsEntries).toEqual([{ ip: '172.18.0.9', name: 'web' }]);
+  });
+});

@@ -1,0 +1,112 @@
+// The guest side of a simulated scenario: which address answers on port 22, and SSH sessions
+// that behave like a guest's for the two commands hosts sync sends. Keeps every simulated
+// guest's /etc/hosts in memory and pins host keys through the same store as real SSH, so a
+// demo or test never sends a packet to an address the scenario made up.
+
+import { createHash } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { normalizeMac } from '../discovery/net-address.js';
+import type { PortProbe } from '../discovery/port-probe.js';
+import { hostKeyChangedMessage, type HostKeyStore } from '../ssh/known-hosts.js';
+import { parseWriteCommand, READ_HOSTS_COMMAND, sha256Hex, WRITE_EXIT } from '../ssh/remote-hosts-write.js';
+import { SshError, type ExecResult, type SshConnector, type SshSession, type SshTarget } from '../ssh/ssh-session.js';
+import { scenarioVmId, type Scenario, type ScenarioVm } from './scenario.js';
+import type { ScenarioSource } from './scenario-source.js';
+
+export function ubuntuHostsFile(hostname: string): string {
+  return [
+    '127.0.0.1 localhost',
+    `127.0.1.1 ${hostname}`,
+    '',
+    '# The following lines are desirable for IPv6 capable hosts',
+    '::1     ip6-localhost ip6-loopback',
+    'fe00::0 ip6-localnet',
+    'ff00::0 ip6-mcastprefix',
+    'ff02::1 ip6-allnodes',
+    'ff02::2 ip6-allrouters',
+    '',
+  ].join('\n');
+}
+
+/** The guest's own addresses: what its adapters hold and what the neighbour table maps its MACs to. */
+function vmAt(scenario: Scenario, ip: string): ScenarioVm | undefined {
+  return (scenario.vms ?? []).find((vm) => {
+    if ((vm.state ?? 'Running') !== 'Running') return false;
+    const macs = new Set((vm.adapters ?? []).map((a) => normalizeMac(a.mac)));
+    return (vm.adapters ?? []).some((a) => a.ipAddresses?.includes(ip)) || (scenario.neighbors ?? []).some((n) => n.ip === ip && macs.has(normalizeMac(n.mac)));
+  });
+}
+
+export class SimulatedGuests {
+  /** Each simulated guest's /etc/hosts, by VM id: what a test inspects after a sync. */
+  readonly files = new Map<string, Buffer>();
+
+  constructor(
+    private readonly source: ScenarioSource,
+    private readonly hostKeys: HostKeyStore,
+    private readonly onFirstUse?: (target: SshTarget, fingerprint: string) => void,
+  ) {}
+
+  readonly probe: PortProbe = async (host, port) => {
+    const vm = vmAt(await this.source.current(), host);
+    return !!vm && port === 22 && (vm.sshPort ?? 'open') === 'open';
+  };
+
+  readonly connector: SshConnector = {
+    connect: async (target, signal) => {
+      const vm = vmAt(await this.source.current(), target.host);
+      signal.throwIfAborted();
+      if (!vm) throw new SshError(`cannot reach ${target.host}:${target.port} (EHOSTUNREACH): the guest may be off or its IP changed; reconcile again.`, 'unreachable');
+      if ((vm.sshPort ?? 'open') !== 'open') throw new SshError(`SSH port refused at ${target.host}:${target.port}: is sshd running in the guest?`, 'unreachable');
+      try {
+        await access(target.privateKeyPath);
+      } catch (err) {
+        throw new SshError(`cannot read private key ${target.privateKeyPath} for '${target.machineName}' (${(err as NodeJS.ErrnoException).code}): check ssh.private_key in ragnatramp.yaml.`, 'key-file');
+      }
+      const verdict = await this.hostKeys.verify(target.hostKeyAlias, target.host, hostKeyBlob(vm));
+      if (verdict.kind === 'changed') throw new SshError(hostKeyChangedMessage(target.machineName, verdict), 'host-key-changed');
+      if (verdict.kind === 'first-use') this.onFirstUse?.(target, verdict.fingerprint);
+      return this.session(vm);
+    },
+  };
+
+  hostsOf(vm: ScenarioVm): Buffer {
+    const id = scenarioVmId(vm);
+    let file = this.files.get(id);
+    if (!file) {
+      file = Buffer.from(vm.guest?.hosts ?? ubuntuHostsFile(vm.name.toLowerCase()), 'latin1');
+      this.files.set(id, file);
+    }
+    return file;
+  }
+
+  private session(vm: ScenarioVm): SshSession {
+    const result = (code: number, stdout = '', stderr = ''): ExecResult => ({ code, signal: null, stdout: Buffer.from(stdout, 'latin1'), stderr: Buffer.from(stderr) });
+    return {
+      exec: async (command, stdin) => {
+        if (command === READ_HOSTS_COMMAND) return { ...result(0), stdout: this.hostsOf(vm) };
+        const write = parseWriteCommand(command);
+        if (!write) return result(127, '', `sh: 1: ${command.split(' ')[0]}: not found\n`);
+        if (vm.guest?.sudo === 'password') return result(1, '', 'sudo: a password is required\n');
+        const content = stdin ?? Buffer.alloc(0);
+        if (sha256Hex(content) !== write.newSha || content.length !== write.size) return result(WRITE_EXIT.truncated);
+        if (sha256Hex(this.hostsOf(vm)) !== write.oldSha) return result(WRITE_EXIT.changedMeanwhile);
+        this.files.set(scenarioVmId(vm), Buffer.from(content));
+        return result(0, 'ok renamed\n');
+      },
+      close: () => undefined,
+    };
+  }
+}
+
+/** A stable, plausible ssh-ed25519 public key blob for a simulated guest. */
+function hostKeyBlob(vm: ScenarioVm): Buffer {
+  const type = Buffer.from('ssh-ed25519');
+  const key = createHash('sha256').update(`hostkey:${vm.guest?.hostKey ?? scenarioVmId(vm)}`).digest();
+  const len = (b: Buffer) => {
+    const l = Buffer.alloc(4);
+    l.writeUInt32BE(b.length);
+    return l;
+  };
+  return Buffer.concat([len(type), type, len(key), key]);
+}

@@ -1,0 +1,114 @@
+// Trust-on-first-use pinning of guest host keys, per VM (not per IP: Default Switch IPs change
+// at every host reboot, a VM's id does not). A changed key refuses the connection until the
+// user accepts the new key explicitly.
+
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { renameWithRetry, writeDurably } from '../state/state-file.js';
+
+export interface PinnedKey {
+  keyType: string;
+  fingerprint: string;
+  firstSeen: string;
+  /** The address it was first seen at, for the user's information only. */
+  host: string;
+}
+
+export type HostKeyVerdict =
+  | { kind: 'trusted' }
+  | { kind: 'first-use'; fingerprint: string }
+  | { kind: 'changed'; pinned: PinnedKey; offered: { keyType: string; fingerprint: string } };
+
+export interface HostKeyStore {
+  verify(alias: string, host: string, keyBlob: Buffer): Promise<HostKeyVerdict>;
+  forget(alias: string): Promise<boolean>;
+}
+
+/** OpenSSH's `SHA256:…` fingerprint of a public key blob. */
+export function fingerprintOf(keyBlob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The key type is the first length-prefixed string of the blob (RFC 4253 §6.6). */
+export function keyTypeOf(keyBlob: Buffer): string {
+  if (keyBlob.length < 4) return 'unknown';
+  const len = keyBlob.readUInt32BE(0);
+  return len > 0 && len < 64 && keyBlob.length >= 4 + len ? keyBlob.subarray(4, 4 + len).toString('latin1') : 'unknown';
+}
+
+export function defaultTrayHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RAGNATRAMP_TRAY_HOME) return env.RAGNATRAMP_TRAY_HOME;
+  if (process.platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'ragnatramp-tray');
+  return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'ragnatramp-tray');
+}
+
+/** Pins kept in one JSON file; writes are atomic and serialized within the process. */
+export class FileHostKeyStore implements HostKeyStore {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  verify(alias: string, host: string, keyBlob: Buffer): Promise<HostKeyVerdict> {
+    return this.serialized(async () => {
+      const pins = await this.load();
+      const offered = { keyType: keyTypeOf(keyBlob), fingerprint: fingerprintOf(keyBlob) };
+      const pinned = pins[alias];
+      if (pinned) return pinned.fingerprint === offered.fingerprint ? { kind: 'trusted' } : { kind: 'changed', pinned, offered };
+      pins[alias] = { ...offered, firstSeen: this.now(), host };
+      await this.save(pins);
+      return { kind: 'first-use', fingerprint: offered.fingerprint };
+    });
+  }
+
+  forget(alias: string): Promise<boolean> {
+    return this.serialized(async () => {
+      const pins = await this.load();
+      if (!pins[alias]) return false;
+      delete pins[alias];
+      await this.save(pins);
+      return true;
+    });
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async load(): Promise<Record<string, PinnedKey>> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw err;
+    }
+    try {
+      const data = JSON.parse(text) as { version?: number; keys?: Record<string, PinnedKey> };
+      if (typeof data.keys !== 'object' || data.keys === null) throw new Error('no "keys" object');
+      return data.keys;
+    } catch (err) {
+      // Never silently start trusting everything again: a broken pin file stops SSH work.
+      throw new InputError(this.file, [{ field: null, problem: `is not a valid host-key file (${(err as Error).message})` }], 'Fix or delete it; deleting it makes the tray trust each guest key again on first use.');
+    }
+  }
+
+  private async save(pins: Record<string, PinnedKey>): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const sorted = Object.fromEntries(Object.entries(pins).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+    await writeDurably(tmp, `${JSON.stringify({ version: 1, keys: sorted }, null, 2)}\n`, 0o600);
+    await renameWithRetry(tmp, this.file);
+  }
+}
+
+export function hostKeyChangedMessage(machineName: string, verdict: Extract<HostKeyVerdict, { kind: 'changed' }>): string {
+  return `the SSH host key of '${machineName}' changed (pinned ${verdict.pinned.keyType} ${verdict.pinned.fingerprint} on ${verdict.pinned.firstSeen.slice(0, 10)}, now offered ${verdict.offered.keyType} ${verdict.offered.fingerprint}). Either the VM was rebuilt or someone is intercepting the connection; its hosts were not synced. If you rebuilt it, accept the new key with --accept-host-key ${machineName}.`;
+}

@@ -1,0 +1,102 @@
+// The commands the tray runs inside a guest to read and replace /etc/hosts. The write script is
+// a constant; its inputs arrive as single-quoted positional arguments and the new content on
+// stdin. It writes a temp file, checks it arrived whole, checks /etc/hosts is still what was
+// read, keeps one backup, renames over the original (keeping owner, mode and SELinux label) or,
+// where rename cannot work (a bind-mounted /etc/hosts: EBUSY), rewrites it in place from the
+// verified temp file, and reads the result back. HUP, PIPE and TERM are ignored once the content
+// has arrived, so a connection dropped mid-write cannot leave a half-written file.
+
+import { createHash } from 'node:crypto';
+
+export const HOSTS_PATH = '/etc/hosts';
+export const READ_HOSTS_COMMAND = `cat ${HOSTS_PATH}`;
+
+/** Exit codes of the write script, each with the message the user sees. */
+export const WRITE_EXIT = {
+  tempFailed: 12,
+  truncated: 13,
+  changedMeanwhile: 10,
+  writeFailed: 14,
+  verifyFailed: 15,
+} as const;
+
+const WRITE_SCRIPT = [
+  'set -u',
+  'f=${4:-/etc/hosts}',
+  'umask 022',
+  'dir=$(dirname "$f")',
+  'tmp=$(mktemp "$dir/.ragnatramp-hosts.XXXXXX") || exit 12',
+  'trap \'rm -f "$tmp"\' EXIT',
+  'cat > "$tmp" || exit 12',
+  '[ "$(sha256sum < "$tmp" | cut -d" " -f1)" = "$2" ] && [ "$(wc -c < "$tmp" | tr -d " ")" = "$3" ] || exit 13',
+  "trap '' HUP PIPE TERM INT",
+  '[ "$(sha256sum < "$f" | cut -d" " -f1)" = "$1" ] || exit 10',
+  'bak=$(mktemp "$dir/.ragnatramp-hosts-bak.XXXXXX") && cat "$f" > "$bak" && chmod 644 "$bak" && mv -f "$bak" "$f.ragnatramp.bak" || rm -f "$bak"',
+  'chmod 644 "$tmp"',
+  'chown --reference="$f" "$tmp" 2>/dev/null; chmod --reference="$f" "$tmp" 2>/dev/null',
+  'if command -v chcon >/dev/null 2>&1; then chcon --reference="$f" "$tmp" 2>/dev/null; fi',
+  'if mv -f "$tmp" "$f" 2>/dev/null; then how=renamed; else cat "$tmp" > "$f" || exit 14; how=in-place; fi',
+  '[ "$(sha256sum < "$f" | cut -d" " -f1)" = "$2" ] || exit 15',
+  'echo "ok $how"',
+].join('\n');
+
+const QUOTED_SCRIPT = shQuote(WRITE_SCRIPT);
+
+export function shQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export function sha256Hex(content: Buffer | string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** `sudo -n` never prompts: a guest that wants a password fails at once instead of hanging. */
+export function buildWriteCommand(oldContent: Buffer, newContent: Buffer, target: string = HOSTS_PATH): string {
+  const args = [sha256Hex(oldContent), sha256Hex(newContent), String(newContent.length)];
+  if (target !== HOSTS_PATH) args.push(target);
+  return `sudo -n sh -c ${QUOTED_SCRIPT} ragnatramp-hosts ${args.map(shQuote).join(' ')}`;
+}
+
+/** The same script run without sudo, for tests and for hosts files the user already owns. */
+export function buildLocalWriteArgs(oldContent: Buffer, newContent: Buffer, target: string): string[] {
+  return ['-c', WRITE_SCRIPT, 'ragnatramp-hosts', sha256Hex(oldContent), sha256Hex(newContent), String(newContent.length), target];
+}
+
+export interface ParsedWriteCommand {
+  oldSha: string;
+  newSha: string;
+  size: number;
+  target: string;
+}
+
+/** Recognizes exactly a command built by buildWriteCommand (the simulator answers only these). */
+export function parseWriteCommand(command: string): ParsedWriteCommand | null {
+  const prefix = `sudo -n sh -c ${QUOTED_SCRIPT} ragnatramp-hosts `;
+  if (!command.startsWith(prefix)) return null;
+  const m = /^'([0-9a-f]{64})' '([0-9a-f]{64})' '(\d+)'(?: '([^']+)')?$/.exec(command.slice(prefix.length));
+  if (!m) return null;
+  return { oldSha: m[1]!, newSha: m[2]!, size: Number(m[3]), target: m[4] ?? HOSTS_PATH };
+}
+
+export function describeWriteFailure(code: number | null, stderr: string, user: string): string {
+  const detail = stderr.trim().split('\n').slice(-1)[0] ?? '';
+  if (/password is required|a terminal is required|no tty present/i.test(stderr)) {
+    return `sudo asks user '${user}' for a password, and the tray never types one. Allow passwordless sudo for '${user}' in the guest (e.g. '${user} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/${user}).`;
+  }
+  if (/not in the sudoers|may not run sudo/i.test(stderr)) return `user '${user}' may not use sudo in the guest; give it passwordless sudo or use another ssh.user.`;
+  if (/command not found|not found/i.test(stderr) && /sudo/.test(stderr)) return 'sudo is not installed in the guest; install it or log in as a user that has it.';
+  switch (code) {
+    case WRITE_EXIT.changedMeanwhile:
+      return '/etc/hosts changed while the tray was updating it; it was left as it was. Reconcile again.';
+    case WRITE_EXIT.truncated:
+      return 'the new /etc/hosts did not arrive whole (connection lost?); the file was left as it was.';
+    case WRITE_EXIT.tempFailed:
+      return `could not create a temporary file beside /etc/hosts${detail ? ` (${detail})` : ''}; is /etc read-only or full? The file was left as it was.`;
+    case WRITE_EXIT.writeFailed:
+      return `could not write /etc/hosts${detail ? ` (${detail})` : ''}; is it read-only (chattr +i, read-only mount)?`;
+    case WRITE_EXIT.verifyFailed:
+      return '/etc/hosts did not read back as written; another program may be rewriting it (cloud-init manage_etc_hosts?). The backup is /etc/hosts.ragnatramp.bak.';
+    default:
+      return `writing /etc/hosts failed (exit ${code ?? 'unknown'})${detail ? `: ${detail}` : ''}`;
+  }
+}

@@ -1,0 +1,10 @@
+// Unit and integration tests run in plain Node; browser end-to-end tests live in e2e/.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['main/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});

@@ -1,0 +1,182 @@
+// The command line in-process: output shape, exit codes and messages.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { makeFixture } from '../test-support/project-fixture.js';
+import type { Scenario } from '../engine/simulator/scenario.js';
+import { runCli } from './cli.js';
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env });
+  return { code, stdout, stderr };
+}
+
+const scenario: Scenario = {
+  vms: [
+    { name: 'myproject-web-a1b2c3d4', id: '6f1c2d9e-0000-4000-8000-000000000001', adapters: [{ mac: '00155DDE3309', ipAddresses: ['172.18.185.163', 'fe80::215:5dff:fede:3309'] }] },
+    { name: 'myproject-db-a1b2c3d4', id: '6f1c2d9e-0000-4000-8000-000000000002', kvp: 'No Contact', adapters: [{ mac: '00155DDE330A' }] },
+  ],
+  neighbors: [{ ip: '172.18.185.164', mac: '00-15-5D-DE-33-0A', state: 'Permanent' }],
+};
+
+function project(s: Scenario = scenario) {
+  const f = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db' }], scenario: s });
+  const common = ['--config', f.configPath, '--simulate', f.scenarioPath, '--known-hosts', f.knownHostsPath];
+  return { f, common };
+}
+
+describe('ragnatramp-tray status', () => {
+  it('prints a compact table with status, IP, tier, MAC, KVP and SSH, and writes nothing', async () => {
+    const { f, common } = project();
+    const before = readFileSync(f.statePath);
+    const r = await cli(['status', ...common]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  MACHINE  STATUS   IPv4            SOURCE  MAC                KVP         SSH\n');
+    expect(r.stdout).toContain('  db       running  172.18.185.164  ARP     00:15:5D:DE:33:0A  No Contact  open\n');
+    expect(r.stdout).toContain('  web      running  172.18.185.163  KVP     00:15:5D:DE:33:09  OK          open\n');
+    expect(r.stdout).toMatch(/! db: KVP reports 'No Contact'.*linux-cloud-tools-\$\(uname -r\)/);
+    expect(readFileSync(f.statePath)).toEqual(before);
+  });
+
+  it('takes several projects and reports them all in one JSON document', async () => {
+    const a = project();
+    const b = project();
+    const r = await cli(['status', '--json', '--config', a.f.configPath, '--config', b.f.configPath, '--simulate', a.f.scenarioPath]);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.projects).toHaveLength(2);
+    expect(doc.projects[0].vms.map((v: { machineName: string; status: string }) => `${v.machineName}:${v.status}`)).toEqual(['db:running', 'web:running']);
+    // Both fixtures run the same simulated VMs: every IP is a duplicate across the projects.
+    expect(doc.duplicates.map((d: { ip: string }) => d.ip)).toEqual(['172.18.185.163', '172.18.185.164']);
+  });
+
+  it('--verbose prints each PowerShell invocation on stderr, starting with [powershell]', async () => {
+    const { common } = project();
+    const r = await cli(['status', ...common, '--verbose']);
+    const blocks = r.stderr.split('\n').filter((l) => l.startsWith('[powershell]'));
+    expect(blocks[0]).toMatch(/^\[powershell\] invocation 1 \(\d+ chars\):$/);
+    expect(blocks[1]).toMatch(/^\[powershell\] invocation 1 answered in \d+ ms/);
+    expect(r.stderr).toContain('<# ragnatramp-tray discovery v1 #>');
+  });
+
+  it('shows hostile names without letting them drive the terminal', async () => {
+    const s: Scenario = { vms: [{ ...scenario.vms![0]!, name: 'evil\u001b[2J\u202eweb' }] };
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web', name: 'evil\u001b[2J\u202eweb', id: '6f1c2d9e-0000-4000-8000-000000000001' }], scenario: s });
+    const r = await cli(['diagnose', '--config', f.configPath, '--simulate', f.scenarioPath]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('evil?[2J?web');
+    expect(r.stdout).not.toMatch(/[\u001b\u202e]/);
+  });
+});
+
+describe('ragnatramp-tray reconcile', () => {
+  it('--json prints exactly a seed-000 ReconcileResult and nothing else', async () => {
+    const { common } = project();
+    const r = await cli(['reconcile', '--json', ...common]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(Object.keys(result)).toEqual(['success', 'discoveries', 'diffs', 'hostsSyncResults', 'hostsBlock', 'warnings']);
+    expect(Object.keys(result.discoveries[0])).toEqual(['machineName', 'vmName', 'vmState', 'network', 'tier', 'warnings']);
+    expect(Object.keys(result.diffs[0])).toEqual(['machineName', 'field', 'oldValue', 'newValue']);
+    expect(result.hostsSyncResults).toEqual([
+      { machineName: 'db', success: true, skipped: false },
+      { machineName: 'web', success: true, skipped: false },
+    ]);
+    expect(result.hostsBlock).toBe('# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n172.18.185.164 db\n172.18.185.163 web\n# END RAGNATRAMP\n');
+    expect(r.stderr).toBe('');
+  });
+
+  it('human output: summary line, table with the hosts outcome, and the changes', async () => {
+    const { common } = project();
+    const r = await cli(['reconcile', ...common]);
+    expect(r.stdout).toMatch(/^myproject: 2 VMs, state\.json updated \(8 changes\), hosts synced on 2 of 2\n/);
+    expect(r.stdout).toContain('  web      running  172.18.185.163  KVP     updated\n');
+    expect(r.stdout).toContain('    web network.ipv4: (none) -> 172.18.185.163\n');
+    expect(r.stdout).toMatch(/trusted its SSH host key on first use \(SHA256:/);
+  });
+
+  it('a PowerShell failure exits 1 with the fix, and --json still prints a ReconcileResult', async () => {
+    const { common } = project({ ...scenario, powershell: { fail: 'You do not have the required permission to complete this task.' } });
+    const r = await cli(['reconcile', '--json', ...common]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ success: false, discoveries: [], hostsSyncResults: [] });
+    expect(r.stderr).toMatch(/Hyper-V could not be queried: Get-VM : You do not have the required permission.*\nYour account must be in the 'Hyper-V Administrators' group/);
+  });
+
+  it('a failing VM exits 1 and the table says why', async () => {
+    const { common } = project({ ...scenario, vms: [{ ...scenario.vms![0]!, guest: { sudo: 'password' } }, scenario.vms![1]!] });
+    const r = await cli(['reconcile', ...common]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/web .* FAILED: sudo asks user 'ubuntu' for a password/);
+  });
+
+  it('--dry-run and --no-hosts', async () => {
+    const { f, common } = project();
+    const before = readFileSync(f.statePath);
+    const dry = await cli(['reconcile', ...common, '--dry-run']);
+    expect(dry.stdout).toMatch(/dry run: nothing written/);
+    expect(readFileSync(f.statePath)).toEqual(before);
+    const noHosts = await cli(['reconcile', '--json', ...common, '--no-hosts']);
+    expect(JSON.parse(noHosts.stdout).hostsSyncResults[0]).toEqual({ machineName: 'db', success: true, skipped: true, skipReason: 'hosts sync not requested (--no-hosts)' });
+    expect(JSON.parse(readFileSync(f.statePath, 'utf8')).vms.web.network.ipv4).toBe('172.18.185.163');
+  });
+});
+
+describe('ragnatramp-tray diagnose and hosts', () => {
+  it('diagnose --json gives DiagnosticResult[] with the No Contact fix', async () => {
+    const { common } = project();
+    const r = await cli(['diagnose', '--json', ...common]);
+    const results = JSON.parse(r.stdout);
+    expect(results.map((d: { machineName: string; kvpStatus: string; sshReachable: boolean }) => [d.machineName, d.kvpStatus, d.sshReachable])).toEqual([['db', 'No Contact', true], ['web', 'OK', true]]);
+    expect(results[0].warnings[0]).toContain('sudo apt-get install -y linux-cloud-tools-$(uname -r) && sudo modprobe -r hv_utils && sudo modprobe hv_utils');
+    expect(Object.keys(results[0])).toEqual(['machineName', 'vmName', 'kvpStatus', 'sshReachable', 'warnings']);
+  });
+
+  it('hosts prints the block; --apply-to merges it atomically with a backup, once', async () => {
+    const { f, common } = project();
+    const printed = await cli(['hosts', ...common]);
+    expect(printed.stdout).toBe('# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n172.18.185.164 db\n172.18.185.163 web\n# END RAGNATRAMP\n');
+    const target = path.join(f.dir, 'hosts');
+    writeFileSync(target, '127.0.0.1 localhost\r\n');
+    const applied = await cli(['hosts', ...common, '--apply-to', target]);
+    expect(applied.code).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe(`127.0.0.1 localhost\r\n${printed.stdout.replace(/\n/g, '\r\n')}`);
+    expect(readFileSync(`${target}.ragnatramp.bak`, 'utf8')).toBe('127.0.0.1 localhost\r\n');
+    const again = await cli(['hosts', ...common, '--apply-to', target]);
+    expect(again.stderr).toMatch(/already holds the current block; nothing written/);
+  });
+});
+
+describe('bad input exits 2 with a message that says what to do', () => {
+  it.each([
+    [['frobnicate', '--config', 'x'], /unknown command 'frobnicate'/],
+    [['status'], /status needs --config/],
+    [['reconcile', '--config', 'a', '--config', 'b'], /reconcile takes one --config/],
+    [['status', '--config', 'a', '--dry-run'], /--dry-run applies to reconcile only/],
+    [['reconcile', '--config', 'a', '--wait', 'soon'], /--wait must be a number of seconds/],
+    [['status', '--config', 'a', '--bogus'], /Unknown option '--bogus'/],
+  ])('%j', async (args, message) => {
+    const r = await cli(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stderr).toContain('Usage: ragnatramp-tray');
+  });
+
+  it('a broken ragnatramp.yaml names file, line and field', async () => {
+    const { f, common } = project();
+    writeFileSync(f.configPath, 'project:\n  name: 1bad\nmachines:\n  - name: web\n');
+    const r = await cli(['status', ...common]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${f.configPath}:2:9: project.name: "1bad" does not match ^[a-zA-Z][a-zA-Z0-9-]{0,31}$\nFix ragnatramp.yaml and try again; nothing was written.\n`);
+  });
+
+  it('a broken scenario names the field', async () => {
+    const { f, common } = project();
+    writeFileSync(f.scenarioPath, stringify({ vms: [{ name: 'x', kvp: 'Maybe' }] }));
+    const r = await cli(['status', ...common]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/scenario\.yaml:\d+:\d+: vms\[0\]\.kvp: must be one of "OK", "No Contact", "Lost Communication", "Disabled", "none" \(got "Maybe"\)/);
+  });
+});

@@ -33,18 +33,20 @@ export interface Environment extends EngineDeps {
 }
 
 export async function createEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
-  const hostKeys = new FileHostKeyStore(options.knownHostsFile ?? path.join(defaultTrayHome(), 'known_hosts.json'));
   const timeoutMs = options.powershellTimeoutMs ?? 30_000;
+  const source = options.simulate ? new ScenarioFile(path.resolve(options.simulate)) : null;
+  const scenario = source ? await source.current() : null; // a bad scenario fails here, as bad input
+  const simulatedNetwork = !!scenario && scenario.network !== 'real';
+  // Simulated guests' keys never go into the file that pins real guests' keys.
+  const pinFile = options.knownHostsFile ?? path.join(defaultTrayHome(), simulatedNetwork ? 'known_hosts.simulated.json' : 'known_hosts.json');
+  const hostKeys = new FileHostKeyStore(pinFile);
   const realSsh: Pick<EngineDeps, 'connector' | 'probe'> = { connector: new Ssh2Connector({ hostKeys, connectTimeoutMs: options.connectTimeoutMs, onFirstUse: options.onFirstUse }), probe: tcpProbe() };
   let runner: PowerShellRunner;
   let net = realSsh;
   let simulator: Environment['simulator'];
-  if (options.simulate) {
-    const file = path.resolve(options.simulate);
-    const source = new ScenarioFile(file);
-    const scenario = await source.current(); // a bad scenario fails here, as bad input
+  if (source) {
     const powershell = new SimulatedPowerShell(source, { timeoutMs });
-    const guests = scenario.network === 'real' ? null : new SimulatedGuests(source, hostKeys, options.onFirstUse);
+    const guests = simulatedNetwork ? new SimulatedGuests(source, hostKeys, options.onFirstUse) : null;
     if (guests) net = { connector: guests.connector, probe: guests.probe };
     runner = powershell;
     simulator = { powershell, guests };

@@ -21,7 +21,7 @@ const target = (s: TestServer, extra: Partial<SshTarget> = {}): SshTarget => ({ 
 
 /** A guest that keeps /etc/hosts in memory and answers the tray's two commands. */
 function guest(initial: string) {
-  const file = { content: Buffer.from(initial) };
+  const file: { content: Buffer } = { content: Buffer.from(initial) };
   const handler = (command: string, stdin: Buffer) => {
     if (command === READ_HOSTS_COMMAND) return { code: 0, stdout: file.content };
     const w = parseWriteCommand(command);

@@ -3,7 +3,7 @@
 
 import { copyFile, readFile, stat, unlink } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import { renameWithRetry, writeDurably } from '../state/state-file.js';
+import { renameWithRetry, writeDurably } from '../atomic-file.js';
 import { HostsFileError, mergeHostsBlock } from './hosts-block.js';
 
 export interface ApplyOutcome {

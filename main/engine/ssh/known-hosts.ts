@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { renameWithRetry, writeDurably } from '../state/state-file.js';
+import { renameWithRetry, writeDurably } from '../atomic-file.js';
 
 export interface PinnedKey {
   keyType: string;

@@ -4,8 +4,9 @@
 // and a write that would change nothing does not happen.
 
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat, unlink, chmod } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { renameWithRetry, writeDurably } from '../atomic-file.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { schemaProblems } from '../config/schema-problems.js';
 import type { NetworkState } from '../types.js';
@@ -140,31 +141,6 @@ async function modeOf(file: string): Promise<number | undefined> {
     return (await stat(file)).mode & 0o7777;
   } catch {
     return undefined;
-  }
-}
-
-export async function writeDurably(file: string, content: string | Buffer, mode?: number): Promise<void> {
-  const handle = await open(file, 'wx', mode ?? 0o644);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  if (mode !== undefined && process.platform !== 'win32') await chmod(file, mode);
-}
-
-// On Windows, antivirus and indexers briefly hold files open; rename then fails with EPERM/EBUSY.
-export async function renameWithRetry(from: string, to: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await rename(from, to);
-      return;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (attempt >= 10 || !['EPERM', 'EBUSY', 'EACCES'].includes(code ?? '')) throw err;
-      await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
-    }
   }
 }
 

@@ -31,6 +31,8 @@ Options:
   --config <yaml>          a project's ragnatramp.yaml (status takes several)
   --json                   print one JSON document on stdout and nothing else
   --simulate <scenario>    answer from a Hyper-V simulation scenario instead of PowerShell
+  --provider <name>        hyperv (default on Windows) or linux (default elsewhere)
+  --manifest <file>        Linux provider: the VMs, MACs and lease files to use
   --verbose                print each PowerShell invocation to stderr
   --wait <s>               poll running VMs without an IPv4 for up to s seconds
                            (reconcile: 60, others: 0)
@@ -56,6 +58,8 @@ interface Args {
   configs: string[];
   json: boolean;
   simulate?: string;
+  provider?: 'hyperv' | 'linux';
+  manifest?: string;
   verbose: boolean;
   wait: WaitOptions;
   dryRun: boolean;
@@ -84,6 +88,8 @@ function parse(argv: string[]): Args | 'help' | 'version' {
         config: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         simulate: { type: 'string' },
+        provider: { type: 'string' },
+        manifest: { type: 'string' },
         verbose: { type: 'boolean', default: false },
         wait: { type: 'string' },
         poll: { type: 'string' },
@@ -120,6 +126,7 @@ function parse(argv: string[]): Args | 'help' | 'version' {
   onlyFor('concurrency', 'reconcile', v.concurrency !== undefined);
   onlyFor('timeout', 'reconcile', v.timeout !== undefined);
   onlyFor('apply-to', 'hosts', v['apply-to'] !== undefined);
+  if (v.provider !== undefined && v.provider !== 'hyperv' && v.provider !== 'linux') throw new UsageError(`--provider must be hyperv or linux (got '${v.provider}')`);
   const concurrency = seconds('concurrency', v.concurrency, 8, 1);
   if (!Number.isInteger(concurrency)) throw new UsageError('--concurrency must be a whole number ≥ 1');
   return {
@@ -127,6 +134,8 @@ function parse(argv: string[]): Args | 'help' | 'version' {
     configs,
     json: v.json,
     simulate: v.simulate,
+    provider: v.provider as Args['provider'],
+    manifest: v.manifest,
     verbose: v.verbose,
     wait: { waitMs: seconds('wait', v.wait, command === 'reconcile' ? 60 : 0, 0) * 1000, pollMs: seconds('poll', v.poll, 3, 0.1) * 1000 },
     dryRun: v['dry-run'],
@@ -162,6 +171,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     for (const c of args.configs) projects.push(await loadProject(c, io.env));
     env = await createEnvironment({
       simulate: args.simulate,
+      provider: args.provider,
+      manifest: args.manifest,
       log: args.verbose ? (line) => io.stderr(`${line}\n`) : undefined,
       knownHostsFile: args.knownHosts,
       onFirstUse: (t, fp) => firstUse.push(`${t.machineName}: trusted its SSH host key on first use (${fp}).`),

@@ -8,6 +8,9 @@ import type { EngineDeps } from './engine.js';
 import { HyperVProvider } from './hyperv/hyperv-provider.js';
 import { NodePowerShellRunner, type PowerShellRunner } from './hyperv/powershell-runner.js';
 import { defaultTrayHome, FileHostKeyStore } from './ssh/known-hosts.js';
+import { InputError } from './errors.js';
+import { LinuxProvider } from './linux/linux-provider.js';
+import { loadManifest } from './linux/manifest.js';
 import { Ssh2Connector } from './ssh/ssh2-connector.js';
 import type { SshTarget } from './ssh/ssh-session.js';
 import { ScenarioFile } from './simulator/scenario-source.js';
@@ -17,6 +20,10 @@ import { SimulatedPowerShell } from './simulator/simulated-powershell.js';
 export interface EnvironmentOptions {
   /** A scenario file: the simulator answers instead of PowerShell. */
   simulate?: string;
+  /** Which hypervisor to ask; by default Hyper-V on Windows and the Linux provider elsewhere. */
+  provider?: 'hyperv' | 'linux';
+  /** The Linux provider's inventory (VMs, MACs, lease files); libvirt is asked as well. */
+  manifest?: string;
   /** Receives each PowerShell invocation and its answer, line by line (`--verbose`). */
   log?: (line: string) => void;
   knownHostsFile?: string;
@@ -41,20 +48,26 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   const pinFile = options.knownHostsFile ?? path.join(defaultTrayHome(), simulatedNetwork ? 'known_hosts.simulated.json' : 'known_hosts.json');
   const hostKeys = new FileHostKeyStore(pinFile);
   const realSsh: Pick<EngineDeps, 'connector' | 'probe'> = { connector: new Ssh2Connector({ hostKeys, connectTimeoutMs: options.connectTimeoutMs, onFirstUse: options.onFirstUse }), probe: tcpProbe() };
+  const net = realSsh;
+  const kind = options.provider ?? (options.simulate ? 'hyperv' : options.manifest || process.platform !== 'win32' ? 'linux' : 'hyperv');
+  if (kind === 'linux') {
+    if (options.simulate) throw new InputError(options.simulate, [{ field: null, problem: 'simulates Hyper-V, but --provider linux was asked for' }], 'Drop one of --simulate and --provider linux.');
+    const provider = new LinuxProvider(options.manifest ? await loadManifest(path.resolve(options.manifest)) : null);
+    return { provider, ...net, hostKeys, dispose: () => provider.dispose() };
+  }
   let runner: PowerShellRunner;
-  let net = realSsh;
   let simulator: Environment['simulator'];
   if (source) {
     const powershell = new SimulatedPowerShell(source, { timeoutMs });
     const guests = simulatedNetwork ? new SimulatedGuests(source, hostKeys, options.onFirstUse) : null;
-    if (guests) net = { connector: guests.connector, probe: guests.probe };
     runner = powershell;
     simulator = { powershell, guests };
   } else {
     runner = new NodePowerShellRunner({ timeoutMs });
   }
   const provider = new HyperVProvider(options.log ? loggingRunner(runner, options.log) : runner);
-  return { provider, ...net, hostKeys, simulator, dispose: () => provider.dispose() };
+  const guestSide = simulator?.guests ? { connector: simulator.guests.connector, probe: simulator.guests.probe } : net;
+  return { provider, ...guestSide, hostKeys, simulator, dispose: () => provider.dispose() };
 }
 
 /** `--verbose`: every invocation and its answer, each starting with a `[powershell]` line. */

@@ -88,6 +88,8 @@ export interface VmRef {
 /** What one discovery pass learned about one VM, before planning. */
 export interface VmObservation {
   ref: VmRef;
+  /** Which hypervisor answered: KVP checks only make sense for Hyper-V. */
+  provider: 'hyperv' | 'linux';
   found: boolean;
   /** The hypervisor's own id for the VM it matched (pins SSH host keys); null when not found. */
   hypervisorId: string | null;

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { KvpStatus, VmObservation } from '../types.js';
 import { diagnose } from './diagnose.js';
 
-function o(kvp: KvpStatus, opts: { state?: string; ipv4?: string | null; detail?: string | null; found?: boolean } = {}): VmObservation {
+function o(kvp: KvpStatus, opts: { state?: string; ipv4?: string | null; detail?: string | null; found?: boolean; provider?: 'hyperv' | 'linux' } = {}): VmObservation {
   const found = opts.found ?? true;
   const state = opts.state ?? 'Running';
   return {
     ref: { project: 'p', machineName: 'web', vmName: "p-web-'x", vmId: 'id' },
+    provider: opts.provider ?? 'hyperv',
     found,
     hypervisorId: found ? '6f1c2d9e-0000-4000-8000-000000000001' : null,
     discovery: {
@@ -44,6 +45,9 @@ describe('diagnose', () => {
   it('stopped and missing VMs say what to do', () => {
     expect(diagnose(o('Unknown', { state: 'Off' }), null, ssh, '/c.yaml').warnings).toEqual(["VM is Off: start it ('ragnatramp up') to discover its IP and sync its hosts."]);
     expect(diagnose(o('Unknown', { found: false }), null, ssh, '/c.yaml').warnings).toEqual(['VM missing']);
+  });
+  it('KVP is not checked for guests of a Linux host', () => {
+    expect(diagnose(o('Unknown', { provider: 'linux' }), true, ssh, '/c.yaml').warnings).toEqual([]);
   });
   it('no ssh settings, or a machine gone from the config', () => {
     expect(diagnose(o('OK'), true, { name: 'web' }, '/c.yaml').warnings[0]).toMatch(/No ssh settings for 'web'.*\/c\.yaml/);

@@ -19,7 +19,7 @@ export function diagnose(o: VmObservation, sshOpen: boolean | null, machine: Res
     warnings.push(`VM is ${vmState}: start it ('ragnatramp up') to discover its IP and sync its hosts.`);
     return result;
   }
-  switch (o.kvp.status) {
+  switch (o.provider === 'hyperv' ? o.kvp.status : 'not applicable') {
     case 'No Contact':
       warnings.push(
         o.kvp.detail === 'Lost Communication'

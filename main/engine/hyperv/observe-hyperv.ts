@@ -34,19 +34,19 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
     const warning = ref.vmId
       ? `VM '${ref.vmName}' is recorded in state.json but Hyper-V has no such VM: it was deleted outside Ragnatramp, or you cannot see it (are you in 'Hyper-V Administrators'?). Run 'ragnatramp up' to recreate it.`
       : `Machine '${ref.machineName}' has not been created yet: run 'ragnatramp up'.`;
-    return { ref, found: false, hypervisorId: null, discovery: { ...base, vmState: VM_STATE_MISSING, network: null, tier: null, warnings: [warning] }, kvp: { status: 'Unknown', detail: 'VM not found' } };
+    return { ref, provider: 'hyperv', found: false, hypervisorId: null, discovery: { ...base, vmState: VM_STATE_MISSING, network: null, tier: null, warnings: [warning] }, kvp: { status: 'Unknown', detail: 'VM not found' } };
   }
   const warnings: string[] = [];
   if (ambiguous) warnings.push(`Hyper-V has ${ambiguous} VMs named '${ref.vmName}'; using ${vm.id}. Record the right VM id in state.json to choose.`);
   const kvp = kvpStatus(vm.kvp);
   const discovery: DiscoveryResult = { ...base, vmState: vm.state, network: null, tier: null, warnings };
-  if (vm.state !== 'Running') return { ref, found: true, hypervisorId: vm.id, discovery, kvp };
+  if (vm.state !== 'Running') return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
 
   const adapter = defaultSwitchAdapter(vm.adapters);
   if (!adapter) {
     const seen = vm.adapters.map((a) => `${a.name ?? 'adapter'} on ${a.switchName ? `'${a.switchName}'` : 'no switch'}`).join(', ');
     warnings.push(`VM has no network adapter on the Default Switch${seen ? ` (it has: ${seen})` : ''}. Connect one: ${connectDefaultSwitchCommand(vm.name, vm.id)}`);
-    return { ref, found: true, hypervisorId: vm.id, discovery, kvp };
+    return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
   }
   const mac = normalizeMac(adapter.mac);
   const kvpAddresses = adapter.ipAddresses.filter((ip) => !isLinkLocal(ip));
@@ -58,7 +58,7 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
   if (kvpIpv4) {
     network.ipv4 = kvpIpv4;
     discovery.tier = 'kvp';
-    return { ref, found: true, hypervisorId: vm.id, discovery, kvp };
+    return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
   }
   const pick = mac ? pickNeighbor(mac, snapshot.neighbors) : { ip: null, others: [] };
   if (pick.ip) {
@@ -67,11 +67,11 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
     discovery.tier = 'arp';
     if (pick.others.length > 0) warnings.push(`The host's ARP table has several IPv4 addresses for MAC ${mac}: using ${pick.ip}, passing over ${pick.others.join(', ')}.`);
     if (kvp.status !== 'OK') warnings.push(`IPv4 found in the host's ARP table because Hyper-V's KVP reports '${kvp.status}'${kvp.detail ? ` (${kvp.detail})` : ''}; install the guest's KVP daemon for KVP reporting ('diagnose' shows how).`);
-    return { ref, found: true, hypervisorId: vm.id, discovery, kvp };
+    return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
   }
   const onlyOther = adapter.ipAddresses.length > 0 ? ` KVP reports only ${adapter.ipAddresses.join(', ')}.` : '';
   warnings.push(`VM is running but has no IPv4 yet: neither Hyper-V's KVP nor the host's ARP table knows one for MAC ${mac ?? '(none)'}.${onlyOther} If this lasts, check that the guest got a DHCP lease ('ip -4 addr' inside it).`);
-  return { ref, found: true, hypervisorId: vm.id, discovery, kvp };
+  return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
 }
 
 function defaultSwitchAdapter(adapters: HvAdapter[]): HvAdapter | null {

@@ -27,6 +27,7 @@ function obs(project: string, s: ObsSpec): VmObservation {
       : null;
   return {
     ref: { project, machineName: s.machine, vmName: `${project}-${s.machine}-a1b2c3d4`, vmId: `id-${s.machine}` },
+    provider: 'hyperv',
     found,
     hypervisorId: found ? `id-${s.machine}` : null,
     discovery: { machineName: s.machine, vmName: `${project}-${s.machine}-a1b2c3d4`, vmState: state, network, tier: network?.ipv4 ? (s.tier ?? 'kvp') : null, warnings: [] },

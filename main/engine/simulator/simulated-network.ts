@@ -6,27 +6,13 @@
 import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { normalizeMac } from '../discovery/net-address.js';
+import { ubuntuHostsFile } from '../hosts/ubuntu-hosts.js';
 import type { PortProbe } from '../discovery/port-probe.js';
 import { hostKeyChangedMessage, type HostKeyStore } from '../ssh/known-hosts.js';
 import { parseWriteCommand, READ_HOSTS_COMMAND, sha256Hex, WRITE_EXIT } from '../ssh/remote-hosts-write.js';
 import { SshError, type ExecResult, type SshConnector, type SshSession, type SshTarget } from '../ssh/ssh-session.js';
 import { scenarioVmId, type Scenario, type ScenarioVm } from './scenario.js';
 import type { ScenarioSource } from './scenario-source.js';
-
-export function ubuntuHostsFile(hostname: string): string {
-  return [
-    '127.0.0.1 localhost',
-    `127.0.1.1 ${hostname}`,
-    '',
-    '# The following lines are desirable for IPv6 capable hosts',
-    '::1     ip6-localhost ip6-loopback',
-    'fe00::0 ip6-localnet',
-    'ff00::0 ip6-mcastprefix',
-    'ff02::1 ip6-allnodes',
-    'ff02::2 ip6-allrouters',
-    '',
-  ].join('\n');
-}
 
 /** The guest's own addresses: what its adapters hold and what the neighbour table maps its MACs to. */
 function vmAt(scenario: Scenario, ip: string): ScenarioVm | undefined {

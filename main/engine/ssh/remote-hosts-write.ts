@@ -31,7 +31,8 @@ const WRITE_SCRIPT = [
   '[ "$(sha256sum < "$tmp" | cut -d" " -f1)" = "$2" ] && [ "$(wc -c < "$tmp" | tr -d " ")" = "$3" ] || exit 13',
   "trap '' HUP PIPE TERM INT",
   '[ "$(sha256sum < "$f" | cut -d" " -f1)" = "$1" ] || exit 10',
-  'bak=$(mktemp "$dir/.ragnatramp-hosts-bak.XXXXXX") && cat "$f" > "$bak" && chmod 644 "$bak" && mv -f "$bak" "$f.ragnatramp.bak" || rm -f "$bak"',
+  // The backup is best effort (the write goes on without it) and may be a bind mount too.
+  'if bak=$(mktemp "$dir/.ragnatramp-hosts-bak.XXXXXX"); then cat "$f" > "$bak" && chmod 644 "$bak" && { mv -f "$bak" "$f.ragnatramp.bak" 2>/dev/null || cat "$bak" > "$f.ragnatramp.bak"; }; rm -f "$bak"; fi',
   'chmod 644 "$tmp"',
   'chown --reference="$f" "$tmp" 2>/dev/null; chmod --reference="$f" "$tmp" 2>/dev/null',
   'if command -v chcon >/dev/null 2>&1; then chcon --reference="$f" "$tmp" 2>/dev/null; fi',

@@ -6,12 +6,23 @@ import { stringify } from 'yaml';
 import { makeFixture } from '../test-support/project-fixture.js';
 import type { Scenario } from '../engine/simulator/scenario.js';
 import { runCli } from './cli.js';
+import { createEnvironment, type Environment } from '../engine/environment.js';
 
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env });
   return { code, stdout, stderr };
+}
+
+/** Runs the CLI on a shared environment, so simulated guests keep their state between runs. */
+function runCliWith(env: Environment, args: string[], io: { out: string; err: string }) {
+  return runCli(args, {
+    stdout: (t) => (io.out += t),
+    stderr: (t) => (io.err += t),
+    env: process.env,
+    createEnvironment: async () => ({ ...env, dispose: async () => undefined }),
+  });
 }
 
 const scenario: Scenario = {
@@ -131,7 +142,60 @@ describe('ragnatramp-tray diagnose and hosts', () => {
     const results = JSON.parse(r.stdout);
     expect(results.map((d: { machineName: string; kvpStatus: string; sshReachable: boolean }) => [d.machineName, d.kvpStatus, d.sshReachable])).toEqual([['db', 'No Contact', true], ['web', 'OK', true]]);
     expect(results[0].warnings[0]).toContain('sudo apt-get install -y linux-cloud-tools-$(uname -r) && sudo modprobe -r hv_utils && sudo modprobe hv_utils');
-    expect(Object.keys(results[0])).toEqual(['machineName', 'vmName', 'kvpStatus', 'sshReachable', 'warnings']);
+    expect(Object.keys(results[0])).toEqual(['machineName', 'vmName', 'kvpStatus', 'sshReachable', 'warnings', 'guest']);
+    expect(results[0].guest).toEqual({
+      os: 'Ubuntu 24.04.1 LTS',
+      kernel: '6.8.0-45-generic',
+      kvpDaemon: {
+        installed: false,
+        running: false,
+        package: 'linux-cloud-tools-6.8.0-45-generic',
+        fix: [
+          'sudo -n env DEBIAN_FRONTEND=noninteractive apt-get update',
+          'sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y linux-cloud-tools-6.8.0-45-generic',
+          'sudo -n modprobe -r hv_utils',
+          'sudo -n modprobe hv_utils',
+          'sudo -n systemctl restart hv-kvp-daemon.service',
+        ],
+      },
+      sudo: true,
+      cloudInitManagesHosts: false,
+      hostsBlock: 'missing',
+      warnings: [
+        "The KVP daemon (hv_kvp_daemon) is not installed: install linux-cloud-tools-6.8.0-45-generic, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.",
+        "/etc/hosts has no managed block yet: run 'Reconcile now'.",
+      ],
+    });
+    expect(results[1].guest.kvpDaemon).toMatchObject({ installed: true, running: true, fix: [] });
+  });
+
+  it('diagnose flags cloud-init rewriting /etc/hosts and sudo wanting a password', async () => {
+    const { common } = project({ ...scenario, vms: [{ ...scenario.vms![0]!, guest: { sudo: 'password', manageEtcHosts: 'true', os: 'debian' } }, scenario.vms![1]!] });
+    const r = await cli(['diagnose', ...common]);
+    expect(r.stdout).toMatch(/web: cloud-init has manage_etc_hosts: true, so it rewrites \/etc\/hosts at every boot/);
+    expect(r.stdout).toMatch(/web: sudo asks user 'ubuntu' for a password/);
+    expect(r.stdout).toContain('  fix for db (ragnatramp-tray fix kvp --config');
+  });
+
+  it('fix kvp: the dry run prints the commands; the real run installs the daemon and KVP reports from then on', async () => {
+    const { f } = project();
+    const env = await createEnvironment({ simulate: f.scenarioPath, knownHostsFile: f.knownHostsPath });
+    const io = { out: '', err: '' };
+    const args = ['fix', 'kvp', '--config', f.configPath, '--machine', 'db'];
+    const dry = await runCliWith(env, [...args, '--dry-run'], io);
+    expect(dry).toBe(0);
+    expect(io.out).toBe('db: these commands would run over SSH, in order, stopping at the first failure:\n  sudo -n env DEBIAN_FRONTEND=noninteractive apt-get update\n  sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y linux-cloud-tools-6.8.0-45-generic\n  sudo -n modprobe -r hv_utils\n  sudo -n modprobe hv_utils\n  sudo -n systemctl restart hv-kvp-daemon.service\n');
+    io.out = '';
+    expect(await runCliWith(env, args, io)).toBe(0);
+    expect(io.err.split('\n').filter((l) => l.startsWith('$ '))).toHaveLength(5);
+    expect(io.out).toMatch(/db: the KVP daemon is installed and running/);
+    io.out = '';
+    await runCliWith(env, ['status', '--config', f.configPath], io);
+    expect(io.out).toMatch(/db +running +172\.18\.185\.164 +ARP +00:15:5D:DE:33:0A +OK/);
+    io.out = '';
+    expect(await runCliWith(env, args, io)).toBe(0);
+    expect(io.out).toBe('db: nothing to do: the KVP daemon is installed and running\n');
+    await env.dispose();
   });
 
   it('hosts prints the block; --apply-to merges it atomically with a backup, once', async () => {
@@ -154,7 +218,9 @@ describe('bad input exits 2 with a message that says what to do', () => {
     [['frobnicate', '--config', 'x'], /unknown command 'frobnicate'/],
     [['status'], /status needs --config/],
     [['reconcile', '--config', 'a', '--config', 'b'], /reconcile takes one --config/],
-    [['status', '--config', 'a', '--dry-run'], /--dry-run applies to reconcile only/],
+    [['status', '--config', 'a', '--dry-run'], /--dry-run applies to reconcile and fix kvp only/],
+    [['fix', 'disk', '--config', 'a'], /fix knows one repair: 'fix kvp'/],
+    [['fix', 'kvp', '--config', 'a'], /fix kvp needs --machine/],
     [['reconcile', '--config', 'a', '--wait', 'soon'], /--wait must be a number of seconds/],
     [['status', '--config', 'a', '--bogus'], /Unknown option '--bogus'/],
   ])('%j', async (args, message) => {

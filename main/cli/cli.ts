@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
-import { failedReconcileResult, inspectProjects, reconcileProject, type WaitOptions } from '../engine/engine.js';
+import { failedReconcileResult, fixGuestKvp, inspectGuests, inspectProjects, reconcileProject, type GuestReport, type WaitOptions } from '../engine/engine.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { applyHostsBlockToFile } from '../engine/hosts/apply-to-file.js';
 import { displayMac } from '../engine/discovery/net-address.js';
@@ -17,6 +17,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Builds the engine's edges; tests pass one that keeps a simulation alive across runs. */
+  createEnvironment?: typeof createEnvironment;
 }
 
 export const USAGE = `Usage: ragnatramp-tray <command> --config <ragnatramp.yaml> [options]
@@ -26,6 +28,8 @@ Commands:
   reconcile  discover IPs, record them in state.json, sync every guest's /etc/hosts
   diagnose   KVP, SSH and configuration checks with the commands that fix them
   hosts      print the managed hosts block (or merge it into a file with --apply-to)
+  fix kvp    install and start a guest's Hyper-V KVP daemon over SSH (--machine; --dry-run
+             prints the exact commands)
 
 Options:
   --config <yaml>          a project's ragnatramp.yaml (status takes several)
@@ -44,11 +48,12 @@ Options:
   --accept-host-key <m>    reconcile: trust machine m's new SSH host key (after a rebuild)
   --known-hosts <file>     where pinned SSH host keys live
   --apply-to <file>        hosts: merge the block into this file, keeping a .ragnatramp.bak
+  --machine <name>         fix kvp: the machine to fix
   --help, --version
 
 Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed, 2 bad input.`;
 
-const COMMANDS = ['status', 'reconcile', 'diagnose', 'hosts'] as const;
+const COMMANDS = ['status', 'reconcile', 'diagnose', 'hosts', 'fix'] as const;
 type Command = (typeof COMMANDS)[number];
 
 class UsageError extends Error {}
@@ -69,6 +74,7 @@ interface Args {
   acceptHostKeys: string[];
   knownHosts?: string;
   applyTo?: string;
+  machine?: string;
 }
 
 function seconds(name: string, raw: string | undefined, fallback: number, min: number): number {
@@ -100,6 +106,7 @@ function parse(argv: string[]): Args | 'help' | 'version' {
         'accept-host-key': { type: 'string', multiple: true },
         'known-hosts': { type: 'string' },
         'apply-to': { type: 'string' },
+        machine: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -113,18 +120,22 @@ function parse(argv: string[]): Args | 'help' | 'version' {
   const command = positionals[0] as Command | undefined;
   if (!command) throw new UsageError('no command given');
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command '${command}'`);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+  const extra = command === 'fix' ? 2 : 1;
+  if (command === 'fix' && positionals[1] !== 'kvp') throw new UsageError(`fix knows one repair: 'fix kvp' (got ${positionals[1] ? `'${positionals[1]}'` : 'nothing'})`);
+  if (command === 'fix' && !v.machine) throw new UsageError('fix kvp needs --machine <name>');
+  if (positionals.length > extra) throw new UsageError(`unexpected argument '${positionals[extra]}'`);
   const configs = v.config ?? [];
   if (configs.length === 0) throw new UsageError(`${command} needs --config <ragnatramp.yaml>`);
   if (command !== 'status' && configs.length > 1) throw new UsageError(`${command} takes one --config; status takes several`);
   const onlyFor = (flag: string, allowed: Command, set: boolean) => {
     if (set && command !== allowed) throw new UsageError(`--${flag} applies to ${allowed} only`);
   };
-  onlyFor('dry-run', 'reconcile', v['dry-run']);
+  if (v['dry-run'] && command !== 'reconcile' && command !== 'fix') throw new UsageError('--dry-run applies to reconcile and fix kvp only');
   onlyFor('no-hosts', 'reconcile', v['no-hosts']);
   onlyFor('accept-host-key', 'reconcile', !!v['accept-host-key']);
   onlyFor('concurrency', 'reconcile', v.concurrency !== undefined);
-  onlyFor('timeout', 'reconcile', v.timeout !== undefined);
+  if (v.timeout !== undefined && !['reconcile', 'diagnose', 'fix'].includes(command)) throw new UsageError('--timeout applies to reconcile, diagnose and fix kvp only');
+  onlyFor('machine', 'fix', v.machine !== undefined);
   onlyFor('apply-to', 'hosts', v['apply-to'] !== undefined);
   if (v.provider !== undefined && v.provider !== 'hyperv' && v.provider !== 'linux') throw new UsageError(`--provider must be hyperv or linux (got '${v.provider}')`);
   const concurrency = seconds('concurrency', v.concurrency, 8, 1);
@@ -145,6 +156,7 @@ function parse(argv: string[]): Args | 'help' | 'version' {
     acceptHostKeys: v['accept-host-key'] ?? [],
     knownHosts: v['known-hosts'],
     applyTo: v['apply-to'],
+    machine: v.machine,
   };
 }
 
@@ -169,7 +181,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const projects: Project[] = [];
     for (const c of args.configs) projects.push(await loadProject(c, io.env));
-    env = await createEnvironment({
+    env = await (io.createEnvironment ?? createEnvironment)({
       simulate: args.simulate,
       provider: args.provider,
       manifest: args.manifest,
@@ -186,6 +198,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await diagnoseCommand(env, projects[0]!, a, wait, io);
       case 'hosts':
         return await hostsCommand(env, projects[0]!, a, wait, io);
+      case 'fix':
+        return await fixKvpCommand(env, projects[0]!, a, wait, io);
       default:
         return await reconcile(env, projects[0]!, a, wait, io, firstUse);
     }
@@ -247,14 +261,54 @@ async function status(env: Environment, projects: Project[], a: Args, wait: Wait
 
 async function diagnoseCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
   const inspection = await inspectProjects(env, [project], wait);
-  const results = inspection.diagnostics.get(project.configPath)!;
+  const guests = await inspectGuests(env, inspection.plan.projects[0]!, { concurrency: a.concurrency, timeoutMs: a.timeoutMs });
+  const results = inspection.diagnostics.get(project.configPath)!.map((r) => ({ ...r, guest: guests.get(r.machineName) ?? { unavailable: 'not inspected' } }));
   if (a.json) {
     io.stdout(`${JSON.stringify(results, null, 2)}\n`);
     return 0;
   }
   io.stdout(`${project.name}  (${project.configPath})\n`);
-  io.stdout(`${formatTable(['MACHINE', 'VM', 'KVP', 'SSH', 'CHECKS'], results.map((r) => [r.machineName, r.vmName, r.kvpStatus, r.sshReachable === null ? '-' : r.sshReachable ? 'reachable' : 'no answer', r.warnings.length === 0 ? 'all good' : `${r.warnings.length} to fix`]))}\n`);
-  printWarnings(io, results.flatMap((r) => r.warnings.map((w) => `${r.machineName}: ${w}`)));
+  const guestCell = (g: GuestReport) => ('error' in g ? 'unreachable' : 'unavailable' in g ? '-' : `${g.kvpDaemon.running ? 'KVP daemon running' : g.kvpDaemon.installed ? 'KVP daemon stopped' : 'no KVP daemon'}, sudo ${g.sudo ? 'ok' : 'needs password'}, block ${g.hostsBlock}`);
+  const guestWarnings = (g: GuestReport) => ('error' in g ? [`guest checks failed: ${g.error}`] : 'unavailable' in g ? [] : g.warnings);
+  const problems = (r: (typeof results)[number]) => r.warnings.length + guestWarnings(r.guest).length;
+  io.stdout(`${formatTable(['MACHINE', 'VM', 'KVP', 'SSH', 'GUEST', 'CHECKS'], results.map((r) => [r.machineName, r.vmName, r.kvpStatus, r.sshReachable === null ? '-' : r.sshReachable ? 'reachable' : 'no answer', guestCell(r.guest), problems(r) === 0 ? 'all good' : `${problems(r)} to fix`]))}\n`);
+  printWarnings(io, results.flatMap((r) => [...r.warnings, ...guestWarnings(r.guest)].map((w) => `${r.machineName}: ${w}`)));
+  for (const r of results) {
+    if (!('kvpDaemon' in r.guest) || r.guest.kvpDaemon.fix.length === 0) continue;
+    io.stdout(`  fix for ${r.machineName} (ragnatramp-tray fix kvp --config ${project.configPath} --machine ${r.machineName}):\n${r.guest.kvpDaemon.fix.map((c) => `    ${c}`).join('\n')}\n`);
+  }
+  return 0;
+}
+
+async function fixKvpCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
+  const inspection = await inspectProjects(env, [project], wait);
+  const outcome = await fixGuestKvp(env, inspection.plan.projects[0]!, a.machine!, {
+    dryRun: a.dryRun,
+    timeoutMs: a.timeoutMs * 15, // package installs take minutes, not seconds
+    onStep: a.json ? undefined : (command) => io.stderr(`$ ${command}\n`),
+  });
+  if (a.json) {
+    io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+    return 'error' in outcome || !outcome.success ? 1 : 0;
+  }
+  if ('error' in outcome) {
+    io.stderr(`${safeText(outcome.error)}\n`);
+    return 1;
+  }
+  if (outcome.nothingToDo) {
+    io.stdout(`${a.machine}: nothing to do: ${outcome.nothingToDo}\n`);
+    return outcome.success ? 0 : 1;
+  }
+  if (outcome.dryRun) {
+    io.stdout(`${a.machine}: these commands would run over SSH, in order, stopping at the first failure:\n${outcome.commands.map((c) => `  ${c}`).join('\n')}\n`);
+    return 0;
+  }
+  const failed = outcome.steps.find((s) => s.code !== 0);
+  if (failed) {
+    io.stdout(safeText(`${a.machine}: '${failed.command}' failed (exit ${failed.code ?? 'unknown'}):\n${failed.output}\n`));
+    return 1;
+  }
+  io.stdout(`${a.machine}: the KVP daemon is installed and running; Hyper-V reports the guest's IP from the next pass on.\n`);
   return 0;
 }
 

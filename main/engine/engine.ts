@@ -16,6 +16,7 @@ import type { SshConnector } from './ssh/ssh-session.js';
 import type { HostKeyStore } from './ssh/known-hosts.js';
 import { InputError } from './errors.js';
 import type { DiagnosticResult, HostsSyncResult, ReconcileResult, VmObservation, VmRef } from './types.js';
+import { fixKvp, inspectGuest, type GuestDiagnostic, type KvpFixOutcome } from './diagnostics/guest-checks.js';
 
 export interface EngineDeps {
   provider: DiscoveryProvider;
@@ -169,4 +170,25 @@ export async function reconcileProject(deps: EngineDeps, project: Project, optio
 /** A ReconcileResult for a pass that could not query the hypervisor at all. */
 export function failedReconcileResult(err: unknown): ReconcileResult {
   return { success: false, discoveries: [], diffs: [], hostsSyncResults: [], hostsBlock: '', warnings: [errorMessage(err)] };
+}
+
+export type GuestReport = GuestDiagnostic | { error: string } | { unavailable: string };
+
+/** Guest-side checks over SSH for every VM the plan could sync; the others say why not. */
+export async function inspectGuests(deps: EngineDeps, projectPlan: ProjectPlan, options: { concurrency: number; timeoutMs: number }): Promise<Map<string, GuestReport>> {
+  const limit = pLimit(Math.max(1, options.concurrency));
+  const entries = await Promise.all(
+    projectPlan.sync.map((d) =>
+      limit(async (): Promise<[string, GuestReport]> => [d.machineName, d.action === 'skip' ? { unavailable: d.reason } : await inspectGuest(deps.connector, d.target, projectPlan.hostsBlock, options.timeoutMs)]),
+    ),
+  );
+  return new Map(entries);
+}
+
+/** `fix kvp` for one machine of an inspected project. */
+export async function fixGuestKvp(deps: EngineDeps, projectPlan: ProjectPlan, machineName: string, options: { dryRun: boolean; timeoutMs: number; onStep?: (command: string) => void }): Promise<KvpFixOutcome | { error: string }> {
+  const decision = projectPlan.sync.find((d) => d.machineName === machineName);
+  if (!decision) throw new InputError(projectPlan.configPath, [{ field: null, problem: `has no machine named '${machineName}'` }], 'Check the name given to --machine.');
+  if (decision.action === 'skip') return { error: `cannot reach '${machineName}' over SSH: ${decision.reason}` };
+  return fixKvp(deps.connector, decision.target, options);
 }

@@ -12,6 +12,7 @@ import { InputError } from './errors.js';
 import { LinuxProvider } from './linux/linux-provider.js';
 import { loadManifest } from './linux/manifest.js';
 import { Ssh2Connector } from './ssh/ssh2-connector.js';
+import { PooledConnector } from './ssh/pooled-connector.js';
 import type { SshTarget } from './ssh/ssh-session.js';
 import { ScenarioFile } from './simulator/scenario-source.js';
 import { SimulatedGuests } from './simulator/simulated-network.js';
@@ -29,11 +30,15 @@ export interface EnvironmentOptions {
   knownHostsFile?: string;
   powershellTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Keep SSH connections open between passes (a long-running engine); the CLI does not. */
+  keepConnections?: boolean;
   onFirstUse?: (target: SshTarget, fingerprint: string) => void;
 }
 
 export interface Environment extends EngineDeps {
   hostKeys: FileHostKeyStore;
+  /** The connection pool, when keepConnections was asked for. */
+  pool: PooledConnector | null;
   /** Present when simulating: counts invocations, holds the simulated guests' files. */
   simulator?: { powershell: SimulatedPowerShell; guests: SimulatedGuests | null };
   dispose(): Promise<void>;
@@ -47,19 +52,21 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   // Simulated guests' keys never go into the file that pins real guests' keys.
   const pinFile = options.knownHostsFile ?? path.join(defaultTrayHome(), simulatedNetwork ? 'known_hosts.simulated.json' : 'known_hosts.json');
   const hostKeys = new FileHostKeyStore(pinFile);
-  const realSsh: Pick<EngineDeps, 'connector' | 'probe'> = { connector: new Ssh2Connector({ hostKeys, connectTimeoutMs: options.connectTimeoutMs, onFirstUse: options.onFirstUse }), probe: tcpProbe() };
+  const ssh2 = new Ssh2Connector({ hostKeys, connectTimeoutMs: options.connectTimeoutMs, onFirstUse: options.onFirstUse });
+  const pool = options.keepConnections ? new PooledConnector(ssh2) : null;
+  const realSsh: Pick<EngineDeps, 'connector' | 'probe'> = { connector: pool ?? ssh2, probe: tcpProbe() };
   const net = realSsh;
   const kind = options.provider ?? (options.simulate ? 'hyperv' : options.manifest || process.platform !== 'win32' ? 'linux' : 'hyperv');
   if (kind === 'linux') {
     if (options.simulate) throw new InputError(options.simulate, [{ field: null, problem: 'simulates Hyper-V, but --provider linux was asked for' }], 'Drop one of --simulate and --provider linux.');
     const provider = new LinuxProvider(options.manifest ? await loadManifest(path.resolve(options.manifest)) : null);
-    return { provider, ...net, hostKeys, dispose: () => provider.dispose() };
+    return { provider, ...net, hostKeys, pool, dispose: async () => (pool?.dispose(), provider.dispose()) };
   }
   let runner: PowerShellRunner;
   let simulator: Environment['simulator'];
   if (source) {
-    const powershell = new SimulatedPowerShell(source, { timeoutMs });
     const guests = simulatedNetwork ? new SimulatedGuests(source, hostKeys, options.onFirstUse) : null;
+    const powershell = new SimulatedPowerShell(source, { timeoutMs, kvpFixed: guests ? (id) => guests.kvpFixed.has(id) : undefined });
     runner = powershell;
     simulator = { powershell, guests };
   } else {
@@ -67,7 +74,7 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   }
   const provider = new HyperVProvider(options.log ? loggingRunner(runner, options.log) : runner);
   const guestSide = simulator?.guests ? { connector: simulator.guests.connector, probe: simulator.guests.probe } : net;
-  return { provider, ...guestSide, hostKeys, simulator, dispose: () => provider.dispose() };
+  return { provider, ...guestSide, hostKeys, simulator, pool, dispose: async () => (pool?.dispose(), provider.dispose()) };
 }
 
 /** `--verbose`: every invocation and its answer, each starting with a `[powershell]` line. */

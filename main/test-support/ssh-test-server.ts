@@ -20,6 +20,8 @@ export interface TestServer {
   /** Public key blob of the current host key (what the client pins). */
   hostKeyBlob: Buffer;
   connections: number;
+  /** End every open connection, as a guest reboot would, and keep listening. */
+  dropConnections(): void;
   /** Swap the host key, as a rebuilt VM would. */
   rotateHostKey(): void;
   close(): Promise<void>;
@@ -99,6 +101,9 @@ export async function startTestServer(handler: ExecHandler, options: { acceptKey
     clientKeyPath,
     hostKeyBlob: blobOf(hostKey),
     connections: 0,
+    dropConnections() {
+      for (const c of live) c.end();
+    },
     rotateHostKey() {
       hostKey = newEd25519().private;
       state.hostKeyBlob = blobOf(hostKey);

@@ -26,6 +26,10 @@ export interface ScenarioGuest {
   sudo?: 'nopasswd' | 'password';
   /** Seed of the simulated host key; change it to simulate a rebuilt VM. */
   hostKey?: string;
+  /** The guest's distribution: decides which KVP package `fix kvp` installs. */
+  os?: 'ubuntu' | 'debian' | 'rhel';
+  /** cloud-init's manage_etc_hosts setting in the guest, if any. */
+  manageEtcHosts?: string;
 }
 
 export interface ScenarioVm {
@@ -82,7 +86,13 @@ const scenarioSchema = {
           guest: {
             type: 'object',
             additionalProperties: false,
-            properties: { hosts: { type: 'string' }, sudo: { enum: ['nopasswd', 'password'] }, hostKey: { type: 'string' } },
+            properties: {
+              hosts: { type: 'string' },
+              sudo: { enum: ['nopasswd', 'password'] },
+              hostKey: { type: 'string' },
+              os: { enum: ['ubuntu', 'debian', 'rhel'] },
+              manageEtcHosts: { type: 'string' },
+            },
           },
           adapters: {
             type: 'array',

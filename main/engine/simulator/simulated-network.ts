@@ -10,6 +10,7 @@ import { ubuntuHostsFile } from '../hosts/ubuntu-hosts.js';
 import type { PortProbe } from '../discovery/port-probe.js';
 import { hostKeyChangedMessage, type HostKeyStore } from '../ssh/known-hosts.js';
 import { parseWriteCommand, READ_HOSTS_COMMAND, sha256Hex, WRITE_EXIT } from '../ssh/remote-hosts-write.js';
+import { GUEST_PROBE_COMMAND, kvpFixCommands, kvpPackageFor, parseGuestProbe } from '../diagnostics/guest-checks.js';
 import { SshError, type ExecResult, type SshConnector, type SshSession, type SshTarget } from '../ssh/ssh-session.js';
 import { scenarioVmId, type Scenario, type ScenarioVm } from './scenario.js';
 import type { ScenarioSource } from './scenario-source.js';
@@ -23,9 +24,17 @@ function vmAt(scenario: Scenario, ip: string): ScenarioVm | undefined {
   });
 }
 
+const OS_RELEASE = {
+  ubuntu: { id: 'ubuntu', like: 'debian', name: 'Ubuntu 24.04.1 LTS', kernel: '6.8.0-45-generic' },
+  debian: { id: 'debian', like: '', name: 'Debian GNU/Linux 12 (bookworm)', kernel: '6.1.0-26-amd64' },
+  rhel: { id: 'rocky', like: 'rhel centos fedora', name: 'Rocky Linux 9.4 (Blue Onyx)', kernel: '5.14.0-427.13.1.el9_4.x86_64' },
+};
+
 export class SimulatedGuests {
   /** Each simulated guest's /etc/hosts, by VM id: what a test inspects after a sync. */
   readonly files = new Map<string, Buffer>();
+  /** VMs whose KVP daemon `fix kvp` installed: the simulated host then reports KVP OK. */
+  readonly kvpFixed = new Set<string>();
 
   constructor(
     private readonly source: ScenarioSource,
@@ -66,11 +75,27 @@ export class SimulatedGuests {
     return file;
   }
 
+  private probe_(vm: ScenarioVm): string {
+    return probeOutput(vm, this.kvpFixed.has(scenarioVmId(vm)));
+  }
+
+  private fixCommands(vm: ScenarioVm): string[] {
+    const pkg = kvpPackageFor(parseGuestProbe(probeOutput(vm, false)));
+    return pkg ? kvpFixCommands(pkg) : [];
+  }
+
   private session(vm: ScenarioVm): SshSession {
     const result = (code: number, stdout = '', stderr = ''): ExecResult => ({ code, signal: null, stdout: Buffer.from(stdout, 'latin1'), stderr: Buffer.from(stderr) });
     return {
       exec: async (command, stdin) => {
         if (command === READ_HOSTS_COMMAND) return { ...result(0), stdout: this.hostsOf(vm) };
+        if (command === GUEST_PROBE_COMMAND) return result(0, this.probe_(vm));
+        const fix = this.fixCommands(vm);
+        if (fix.includes(command)) {
+          if (vm.guest?.sudo === 'password') return result(1, '', 'sudo: a password is required\n');
+          if (command === fix[fix.length - 1]) this.kvpFixed.add(scenarioVmId(vm));
+          return result(0);
+        }
         const write = parseWriteCommand(command);
         if (!write) return result(127, '', `sh: 1: ${command.split(' ')[0]}: not found\n`);
         if (vm.guest?.sudo === 'password') return result(1, '', 'sudo: a password is required\n');
@@ -81,8 +106,28 @@ export class SimulatedGuests {
         return result(0, 'ok renamed\n');
       },
       close: () => undefined,
+      isOpen: () => true,
     };
   }
+}
+
+/** What the guest probe prints in this simulated guest. */
+function probeOutput(vm: ScenarioVm, kvpFixed: boolean): string {
+  const os = OS_RELEASE[vm.guest?.os ?? 'ubuntu'];
+  const kvp = kvpFixed ? 'OK' : (vm.kvp ?? 'OK');
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  return [
+    `os_id=${os.id}`,
+    `os_like=${os.like}`,
+    `os_name=${os.name}`,
+    `kernel=${os.kernel}`,
+    `kvp_installed=${yes(kvp === 'OK' || kvp === 'Lost Communication')}`,
+    `kvp_running=${yes(kvp === 'OK')}`,
+    `sudo=${yes(vm.guest?.sudo !== 'password')}`,
+    `cloud_init=${yes(vm.guest?.manageEtcHosts !== undefined)}`,
+    `manage_etc_hosts=${vm.guest?.manageEtcHosts ?? ''}`,
+    '',
+  ].join('\n');
 }
 
 /** A stable, plausible ssh-ed25519 public key blob for a simulated guest. */

@@ -16,6 +16,8 @@ const KVP_CODES: Record<string, number> = { OK: 2, 'No Contact': 12, 'Lost Commu
 export interface SimulatedPowerShellOptions {
   /** Same meaning as the real runner's: a hung invocation fails after this long. */
   timeoutMs: number;
+  /** VMs whose guest KVP daemon was installed since the scenario was written (by `fix kvp`). */
+  kvpFixed?: (vmId: string) => boolean;
 }
 
 export class SimulatedPowerShell implements PowerShellRunner {
@@ -48,12 +50,17 @@ export class SimulatedPowerShell implements PowerShellRunner {
     }
     if (this.disposed) throw new PowerShellError('invoke called after process exited', 'exited');
     const pass = this.passes++;
-    return convertToJson(discoveryRecords(scenario, request, pass), ps.version ?? '5.1');
+    return convertToJson(discoveryRecords(withFixes(scenario, this.options.kvpFixed), request, pass), ps.version ?? '5.1');
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
   }
+}
+
+function withFixes(scenario: Scenario, kvpFixed: ((vmId: string) => boolean) | undefined): Scenario {
+  if (!kvpFixed) return scenario;
+  return { ...scenario, vms: (scenario.vms ?? []).map((vm) => (vm.kvp && vm.kvp !== 'none' && vm.kvp !== 'Disabled' && kvpFixed(scenarioVmId(vm)) ? { ...vm, kvp: 'OK' as const } : vm)) };
 }
 
 function sleep(ms: number): Promise<void> {

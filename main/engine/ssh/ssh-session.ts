@@ -21,6 +21,8 @@ export interface ExecResult {
 export interface SshSession {
   exec(command: string, stdin?: Buffer): Promise<ExecResult>;
   close(): void;
+  /** False once the connection is known to be gone; a pool drops such sessions. */
+  isOpen(): boolean;
 }
 
 export interface SshConnector {

@@ -8,6 +8,7 @@ import { FileHostKeyStore, fingerprintOf } from './known-hosts.js';
 import { Ssh2Connector } from './ssh2-connector.js';
 import type { SshTarget } from './ssh-session.js';
 import { syncHostsFiles } from './sync-hosts.js';
+import { PooledConnector } from './pooled-connector.js';
 import { parseWriteCommand, READ_HOSTS_COMMAND, sha256Hex } from './remote-hosts-write.js';
 
 let server: TestServer | null = null;
@@ -95,6 +96,37 @@ describe('Ssh2Connector', () => {
     server = await startTestServer(() => 'hang');
     const connector = new Ssh2Connector({ hostKeys: new FileHostKeyStore(pinFile()) });
     const [r] = await syncHostsFiles([{ target: target(server), block: 'x\n' }], connector, { concurrency: 1, timeoutMs: 1500 });
-    expect(r).toMatchObject({ success: false, error: "no answer from 'web' within 2 s (guest hung?); it was skipped" });
+    expect(r).toMatchObject({ success: false, error: "no answer from 'web' within 2 s (is the guest hung?)" });
+  });
+});
+
+describe('PooledConnector over real SSH', () => {
+  it('re-syncs over the kept connection, and replaces one the guest dropped', async () => {
+    const g = guest('127.0.0.1 localhost\n');
+    server = await startTestServer(g.handler);
+    const pool = new PooledConnector(new Ssh2Connector({ hostKeys: new FileHostKeyStore(pinFile()) }));
+    const block = (ip: string) => `# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n${ip} web\n# END RAGNATRAMP\n`;
+    const sync = (ip: string) => syncHostsFiles([{ target: target(server!), block: block(ip) }], pool, { concurrency: 1, timeoutMs: 5000 });
+    expect((await sync('172.18.0.2'))[0]).toMatchObject({ success: true, changed: true });
+    expect((await sync('172.18.0.3'))[0]).toMatchObject({ success: true, changed: true });
+    expect(server.connections).toBe(1);
+    expect(pool.opened).toBe(1);
+    expect(pool.idleCount).toBe(1);
+    server.dropConnections(); // the guest reboots: the pooled session is dead
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await sync('172.18.0.4'))[0]).toMatchObject({ success: true, changed: true });
+    expect(pool.opened).toBe(2);
+    expect(g.file.content.toString()).toContain('172.18.0.4 web');
+    pool.dispose();
+    expect(pool.idleCount).toBe(0);
+  });
+
+  it('expires idle connections', async () => {
+    server = await startTestServer(() => ({ code: 0, stdout: '' }));
+    const pool = new PooledConnector(new Ssh2Connector({ hostKeys: new FileHostKeyStore(pinFile()) }), { maxIdle: 4, idleMs: 100 });
+    (await pool.connect(target(server), new AbortController().signal)).close();
+    expect(pool.idleCount).toBe(1);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(pool.idleCount).toBe(0);
   });
 });

@@ -105,29 +105,49 @@ function explainConnectError(err: Error & { level?: string; code?: string }, tar
 }
 
 class Ssh2Session implements SshSession {
-  constructor(private readonly client: Client) {}
+  private open = true;
+
+  constructor(private readonly client: Client) {
+    const gone = () => {
+      this.open = false;
+    };
+    client.on('close', gone);
+    client.on('end', gone);
+    client.on('error', gone);
+  }
+
+  isOpen(): boolean {
+    return this.open;
+  }
 
   exec(command: string, stdin?: Buffer): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
-      this.client.exec(command, (err: Error | undefined, stream: ClientChannel) => {
-        if (err) return reject(new SshError(`cannot run a command over SSH: ${err.message}`, 'protocol'));
-        const out: Buffer[] = [];
-        const errOut: Buffer[] = [];
-        let code: number | null = null;
-        let signal: string | null = null;
-        stream.on('data', (d: Buffer) => out.push(d));
-        stream.stderr.on('data', (d: Buffer) => errOut.push(d));
-        stream.on('exit', (c: number | null, s?: string) => {
-          code = c;
-          signal = s ?? null;
+      const cannot = (why: string) => reject(new SshError(`cannot run a command over SSH: ${why}`, 'protocol'));
+      if (!this.open) return cannot('the connection is closed');
+      try {
+        this.client.exec(command, (err: Error | undefined, stream: ClientChannel) => {
+          if (err) return cannot(err.message);
+          const out: Buffer[] = [];
+          const errOut: Buffer[] = [];
+          let code: number | null = null;
+          let signal: string | null = null;
+          stream.on('data', (d: Buffer) => out.push(d));
+          stream.stderr.on('data', (d: Buffer) => errOut.push(d));
+          stream.on('exit', (c: number | null, s?: string) => {
+            code = c;
+            signal = s ?? null;
+          });
+          stream.on('close', () => resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut) }));
+          stream.end(stdin);
         });
-        stream.on('close', () => resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut) }));
-        stream.end(stdin);
-      });
+      } catch (err) {
+        cannot((err as Error).message);
+      }
     });
   }
 
   close(): void {
+    this.open = false;
     this.client.end();
   }
 }

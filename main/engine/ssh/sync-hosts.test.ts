@@ -29,6 +29,7 @@ function connector(behaviour: Record<string, { hosts?: string; connect?: Error; 
           active--;
           stats.closed++;
         },
+        isOpen: () => true,
       };
     },
   };

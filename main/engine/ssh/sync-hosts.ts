@@ -7,7 +7,8 @@ import { errorMessage } from '../errors.js';
 import { HostsFileError, mergeHostsBlock } from '../hosts/hosts-block.js';
 import type { HostsSyncResult } from '../types.js';
 import { buildWriteCommand, describeWriteFailure, READ_HOSTS_COMMAND } from './remote-hosts-write.js';
-import { SshError, type SshConnector, type SshSession, type SshTarget } from './ssh-session.js';
+import { SshError, type SshConnector, type SshTarget } from './ssh-session.js';
+import { withSession } from './with-session.js';
 
 export interface SyncTask {
   target: SshTarget;
@@ -34,50 +35,25 @@ export async function syncHostsFiles(tasks: SyncTask[], connector: SshConnector,
 async function syncOne(task: SyncTask, connector: SshConnector, options: SyncOptions): Promise<SyncOutcome> {
   const { machineName } = task.target;
   const started = performance.now();
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-  let session: SshSession | null = null;
-  const finish = (outcome: Omit<SyncOutcome, 'machineName' | 'skipped' | 'durationMs'>): SyncOutcome => {
-    const result: SyncOutcome = { machineName, skipped: false, ...outcome, durationMs: Math.round(performance.now() - started) };
-    options.onProgress?.(machineName, 'done', result);
-    return result;
-  };
+  options.onProgress?.(machineName, 'connecting');
+  let outcome: Pick<SyncOutcome, 'success' | 'changed' | 'error'>;
   try {
-    options.onProgress?.(machineName, 'connecting');
-    const work = (async () => {
-      const connected = await connector.connect(task.target, controller.signal);
-      if (controller.signal.aborted) {
-        connected.close(); // the deadline passed while connecting; finally{} has run already
-        throw new SshError('cancelled', 'timeout');
-      }
-      session = connected;
+    const changed = await withSession(connector, task.target, options.timeoutMs, async (session) => {
       options.onProgress?.(machineName, 'reading');
-      const read = await connected.exec(READ_HOSTS_COMMAND);
+      const read = await session.exec(READ_HOSTS_COMMAND);
       if (read.code !== 0) throw new SshError(`cannot read /etc/hosts: ${read.stderr.toString('utf8').trim() || `exit ${read.code ?? read.signal}`}`, 'protocol');
       const merged = Buffer.from(mergeHostsBlock(read.stdout.toString('latin1'), task.block), 'latin1');
       if (merged.equals(read.stdout)) return false;
       options.onProgress?.(machineName, 'writing');
-      const write = await connected.exec(buildWriteCommand(read.stdout, merged), merged);
+      const write = await session.exec(buildWriteCommand(read.stdout, merged), merged);
       if (write.code !== 0) throw new SshError(describeWriteFailure(write.code, write.stderr.toString('utf8'), task.target.user), 'protocol');
       return true;
-    })();
-    const changed = await abortable(work, controller.signal, `no answer from '${machineName}' within ${Math.round(options.timeoutMs / 1000)} s (guest hung?); it was skipped`);
-    return finish({ success: true, changed });
+    });
+    outcome = { success: true, changed };
   } catch (err) {
-    const message = err instanceof HostsFileError ? `/etc/hosts in the guest: ${err.message}` : errorMessage(err);
-    return finish({ success: false, changed: false, error: message });
-  } finally {
-    clearTimeout(timer);
-    (session as SshSession | null)?.close();
-    session = null;
+    outcome = { success: false, changed: false, error: err instanceof HostsFileError ? `/etc/hosts in the guest: ${err.message}` : errorMessage(err) };
   }
-}
-
-function abortable<T>(work: Promise<T>, signal: AbortSignal, message: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new SshError(message, 'timeout'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+  const result: SyncOutcome = { machineName, skipped: false, ...outcome, durationMs: Math.round(performance.now() - started) };
+  options.onProgress?.(machineName, 'done', result);
+  return result;
 }

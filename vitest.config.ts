@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['main/**/*.test.ts'],
+    globalSetup: ['main/test-support/lab-global-teardown.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -5,7 +5,7 @@ import { HyperVProvider } from './hyperv/hyperv-provider.js';
 import { fixedScenario } from './simulator/scenario-source.js';
 import { SimulatedPowerShell } from './simulator/simulated-powershell.js';
 import type { Scenario } from './simulator/scenario.js';
-import { observeWithWait, type EngineDeps } from './engine.js';
+import { inspectProjects, observeWithWait, type EngineDeps } from './engine.js';
 import { SimulatedGuests } from './simulator/simulated-network.js';
 import type { HostKeyStore } from './ssh/known-hosts.js';
 
@@ -69,5 +69,24 @@ describe('observeWithWait: the DHCP wait', () => {
     const { d, powershell } = deps(scenario);
     await observeWithWait(d, await refs(), { waitMs: 0, pollMs: 3000 });
     expect(powershell.invocations).toBe(1);
+  });
+});
+
+describe('ARP disambiguation', () => {
+  it('when a MAC has several IPv4s, keeps the one that answers on port 22', async () => {
+    const renumbered: Scenario = {
+      vms: [{ name: 'p-web-a1b2c3d4', kvp: 'No Contact', adapters: [{ mac: '00155D000001' }] }],
+      neighbors: [
+        { ip: '172.18.0.5', mac: '00155D000001', state: 'Permanent', stale: true },
+        { ip: '172.18.0.9', mac: '00155D000001', state: 'Permanent' },
+      ],
+    };
+    const { d } = deps(renumbered);
+    const f = makeFixture({ project: 'p', machines: ['web'], vms: [{ machine: 'web' }] });
+    const inspection = await inspectProjects(d, [await loadProject(f.configPath)], { waitMs: 0, pollMs: 1000 });
+    const o = inspection.facts[0]!.observations[0]!;
+    expect(o.discovery.network?.ipv4).toBe('172.18.0.9');
+    expect(o.discovery.warnings).toContain("The host's ARP table has several IPv4 addresses for MAC 00155D000001: using 172.18.0.9, the only one answering on port 22, passing over 172.18.0.5.");
+    expect(inspection.plan.projects[0]!.vms[0]!.status).toBe('running');
   });
 });

@@ -63,6 +63,26 @@ export async function observeWithWait(deps: EngineDeps, refs: VmRef[], wait: Wai
   return refs.map((r) => results.get(r)!);
 }
 
+/**
+ * A guest renumbered by DHCP leaves its old neighbour entry behind, as fresh as the new one:
+ * when the ARP tier found several IPv4s for one MAC, the one that answers on port 22 is the
+ * guest's. If none or several answer, the tier's own choice (and its warning) stands.
+ */
+async function disambiguateArp(deps: EngineDeps, observations: VmObservation[]): Promise<VmObservation[]> {
+  return Promise.all(
+    observations.map(async (o) => {
+      const candidates = o.arpCandidates;
+      if (!candidates || !o.discovery.network) return o;
+      const answering = (await Promise.all(candidates.map(async (ip) => ((await deps.probe(ip, 22)) ? [ip] : [])))).flat();
+      if (answering.length !== 1) return o;
+      const chosen = answering[0]!;
+      const others = candidates.filter((ip) => ip !== chosen);
+      const warnings = o.discovery.warnings.map((w) => (w.includes('several IPv4 addresses for MAC') ? `${w.slice(0, w.indexOf(': using'))}: using ${chosen}, the only one answering on port 22, passing over ${others.join(', ')}.` : w));
+      return { ...o, discovery: { ...o.discovery, network: { ...o.discovery.network, ipv4: chosen }, warnings } };
+    }),
+  );
+}
+
 async function probeSsh(deps: EngineDeps, observations: VmObservation[]): Promise<Map<VmRef, boolean | null>> {
   const limit = pLimit(32);
   const entries = await Promise.all(
@@ -85,7 +105,7 @@ export interface Inspection {
 /** Discovery, SSH probes, diagnostics and the plan for several projects; writes nothing. */
 export async function inspectProjects(deps: EngineDeps, projects: Project[], wait: WaitOptions, syncHosts = true): Promise<Inspection> {
   const refs = projects.flatMap((p) => p.vms);
-  const observations = await observeWithWait(deps, refs, wait);
+  const observations = await disambiguateArp(deps, await observeWithWait(deps, refs, wait));
   const open = await probeSsh(deps, observations);
   const facts: ProjectFacts[] = projects.map((p) => {
     const mine = observations.filter((o) => p.vms.includes(o.ref));

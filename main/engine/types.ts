@@ -94,6 +94,8 @@ export interface VmObservation {
   /** The hypervisor's own id for the VM it matched (pins SSH host keys); null when not found. */
   hypervisorId: string | null;
   discovery: DiscoveryResult;
+  /** Every IPv4 the ARP tier found for the MAC, best first, when it found more than one. */
+  arpCandidates?: string[];
   /** KVP integration service status as the hypervisor reports it, with the raw detail. */
   kvp: { status: KvpStatus; detail: string | null };
 }

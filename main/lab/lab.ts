@@ -7,7 +7,7 @@
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, rm, writeFile, chown } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,6 +105,15 @@ async function assertTools(): Promise<void> {
   if (missing.length > 0) throw new LabError(`The lab needs these Debian packages: ${[...new Set(missing)].join(' ')} (apt-get install -y --no-install-recommends …).`);
 }
 
+// sshd reads authorized_keys as the guest user, who must be able to walk down to the lab folder.
+async function assertTraversable(dir: string): Promise<void> {
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    const mode = (await stat(d).catch(() => null))?.mode;
+    if (mode !== undefined && (mode & 0o001) === 0) throw new LabError(`The lab's guest user cannot reach ${dir}: ${d} is not traversable by others (chmod o+x ${d}, or pick another --dir).`);
+    if (d === path.dirname(d)) return;
+  }
+}
+
 async function pickSubnet(seed: Buffer): Promise<string> {
   const routes = JSON.parse(await run('ip', ['-j', 'route', 'show', 'table', 'all'])) as Array<{ dst?: string }>;
   const addrs = JSON.parse(await run('ip', ['-j', 'addr'])) as Array<{ addr_info?: Array<{ local?: string }> }>;
@@ -123,12 +132,14 @@ export async function labUp(options: { guests: number; dir: string; project?: st
   await assertTools();
   const dir = path.resolve(options.dir);
   if (existsSync(dir) && (await readdir(dir)).length > 0) throw new LabError(`${dir} is not empty${existsSync(paths(dir).record) ? ': a lab is up there; run `lab down` first' : ''}.`);
+  await assertTraversable(dir);
   const seed = randomBytes(2);
   const id = seed.toString('hex');
   const prefix = await pickSubnet(seed);
   const project = options.project ?? 'lab';
   const p = paths(dir);
   await mkdir(path.dirname(p.state), { recursive: true });
+  await chmod(dir, 0o755);
   const record: LabRecord = {
     version: 1,
     id,
@@ -510,6 +521,7 @@ export class LabControl {
       if (Date.now() > deadline) throw new LabError(`dnsmasq did not record ${machine}'s new lease.`);
       await sleep(100);
     }
+    await waitForPort(ip, 22); // answers at its new address (and the host's neighbour table learns it)
     g.ip = ip;
     await saveRecord(this.record);
     await writeScenario(this.record, labScenario(this.record));

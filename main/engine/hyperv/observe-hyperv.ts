@@ -65,9 +65,10 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
     network.ipv4 = pick.ip;
     network.source = 'arp';
     discovery.tier = 'arp';
-    if (pick.others.length > 0) warnings.push(`The host's ARP table has several IPv4 addresses for MAC ${mac}: using ${pick.ip}, passing over ${pick.others.join(', ')}.`);
     if (kvp.status !== 'OK') warnings.push(`IPv4 found in the host's ARP table because Hyper-V's KVP reports '${kvp.status}'${kvp.detail ? ` (${kvp.detail})` : ''}; install the guest's KVP daemon for KVP reporting ('diagnose' shows how).`);
-    return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
+    if (pick.others.length === 0) return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
+    warnings.push(`The host's ARP table has several IPv4 addresses for MAC ${mac}: using ${pick.ip}, passing over ${pick.others.join(', ')}.`);
+    return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp, arpCandidates: [pick.ip, ...pick.others] };
   }
   const onlyOther = adapter.ipAddresses.length > 0 ? ` KVP reports only ${adapter.ipAddresses.join(', ')}.` : '';
   warnings.push(`VM is running but has no IPv4 yet: neither Hyper-V's KVP nor the host's ARP table knows one for MAC ${mac ?? '(none)'}.${onlyOther} If this lasts, check that the guest got a DHCP lease ('ip -4 addr' inside it).`);

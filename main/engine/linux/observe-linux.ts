@@ -53,8 +53,9 @@ export function observeLinux(refs: VmRef[], facts: LinuxFacts, now: string): VmO
       network.ipv4 = pick.ip;
       network.source = 'arp';
       discovery.tier = 'arp';
-      if (pick.others.length > 0) discovery.warnings.push(`The kernel's neighbour table has several IPv4 addresses for MAC ${mac}: using ${pick.ip}, passing over ${pick.others.join(', ')}.`);
-      return observation;
+      if (pick.others.length === 0) return observation;
+      discovery.warnings.push(`The kernel's neighbour table has several IPv4 addresses for MAC ${mac}: using ${pick.ip}, passing over ${pick.others.join(', ')}.`);
+      return { ...observation, arpCandidates: [pick.ip, ...pick.others] };
     }
     discovery.warnings.push(`VM is running but has no IPv4 yet: no DHCP lease and no neighbour entry for MAC ${mac ?? vm.mac}. If this lasts, check that the guest got a lease ('ip -4 addr' inside it) and that the manifest lists its lease file.`);
     return observation;

@@ -50,6 +50,8 @@ export interface ScenarioNeighbor {
   state?: (typeof NEIGHBOR_STATES)[number];
   interface?: string;
   afterPolls?: number;
+  /** Left behind by a renumbered guest: listed, but nothing answers at that address. */
+  stale?: boolean;
 }
 
 export interface Scenario {
@@ -125,6 +127,7 @@ const scenarioSchema = {
           state: { enum: NEIGHBOR_STATES },
           interface: { type: 'string' },
           afterPolls: { type: 'integer', minimum: 0 },
+          stale: { type: 'boolean' },
         },
       },
     },

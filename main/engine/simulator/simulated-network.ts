@@ -20,7 +20,7 @@ function vmAt(scenario: Scenario, ip: string): ScenarioVm | undefined {
   return (scenario.vms ?? []).find((vm) => {
     if ((vm.state ?? 'Running') !== 'Running') return false;
     const macs = new Set((vm.adapters ?? []).map((a) => normalizeMac(a.mac)));
-    return (vm.adapters ?? []).some((a) => a.ipAddresses?.includes(ip)) || (scenario.neighbors ?? []).some((n) => n.ip === ip && macs.has(normalizeMac(n.mac)));
+    return (vm.adapters ?? []).some((a) => a.ipAddresses?.includes(ip)) || (scenario.neighbors ?? []).some((n) => n.ip === ip && !n.stale && macs.has(normalizeMac(n.mac)));
   });
 }
 

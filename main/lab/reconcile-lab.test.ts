@@ -8,7 +8,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { isRoot, useLab } from '../test-support/lab-fixture.js';
 import { loadProject } from '../engine/config/load-project.js';
 import { createEnvironment } from '../engine/environment.js';
-import { reconcileProject, type ReconcileOptions } from '../engine/engine.js';
+import { fixGuestKvp, inspectGuests, inspectProjects, reconcileProject, type ReconcileOptions } from '../engine/engine.js';
+import type { GuestDiagnostic } from '../engine/diagnostics/guest-checks.js';
 import { ubuntuHostsFile } from '../engine/hosts/ubuntu-hosts.js';
 import os from 'node:os';
 
@@ -53,7 +54,7 @@ describe.skipIf(!isRoot)('reconcile against a lab of real guests', () => {
 
         // The guests now resolve each other by machine name.
         const [a, b, c] = lab().record.guests;
-        expect(await lab().exec(a!.machine, ['getent', 'hosts', b!.machine])).toBe(`${b!.ip}       ${b!.machine}\n`.replace(/ +/, ' '.repeat(Math.max(1, 16 - b!.ip.length))));
+        expect((await lab().exec(a!.machine, ['getent', 'hosts', b!.machine])).trim().split(/\s+/)).toEqual([b!.ip, b!.machine]);
         expect((await lab().exec(c!.machine, ['getent', 'hosts', a!.machine])).trim().split(/\s+/)).toEqual([a!.ip, a!.machine]);
       } finally {
         await env.dispose();
@@ -93,6 +94,41 @@ describe.skipIf(!isRoot)('reconcile against a lab of real guests', () => {
       const out = await reconcileProject(env, await loadProject(p.config), { ...options, syncHosts: false });
       expect(out.result.discoveries.map((d) => [d.tier, d.network?.ipv4])).toEqual(lab().record.guests.map((g) => ['arp', g.ip]));
     } finally {
+      await env.dispose();
+    }
+  });
+});
+
+describe.skipIf(!isRoot)('guest-side diagnostics against real guests', () => {
+  const lab = useLab(2);
+
+  it('reports the KVP daemon, its package, sudo, cloud-init and the block; fix kvp --dry-run prints the commands', async () => {
+    const p = lab().paths;
+    const env = await createEnvironment({ manifest: p.manifest, knownHostsFile: path.join(lab().record.dir, 'kh-diag.json') });
+    try {
+      await lab().setSudo('guest2', 'password');
+      const project = await loadProject(p.config);
+      const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 1000 });
+      const guests = await inspectGuests(env, inspection.plan.projects[0]!, { concurrency: 4, timeoutMs: 10_000 });
+      const osName = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))![1];
+      const g1 = guests.get('guest1') as GuestDiagnostic;
+      expect(g1).toMatchObject({
+        os: osName,
+        kernel: os.release(),
+        kvpDaemon: { installed: false, running: false, package: 'hyperv-daemons' },
+        sudo: true,
+        cloudInitManagesHosts: false,
+        hostsBlock: 'missing',
+      });
+      expect((guests.get('guest2') as GuestDiagnostic).sudo).toBe(false);
+      const dry = await fixGuestKvp(env, inspection.plan.projects[0]!, 'guest1', { dryRun: true, timeoutMs: 10_000 });
+      expect(dry).toMatchObject({ dryRun: true, steps: [], success: true, commands: ['sudo -n env DEBIAN_FRONTEND=noninteractive apt-get update', 'sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y hyperv-daemons', 'sudo -n modprobe -r hv_utils', 'sudo -n modprobe hv_utils', 'sudo -n systemctl restart hyperv-daemons.hv-kvp-daemon.service'] });
+
+      await reconcileProject(env, project, options);
+      const after = await inspectGuests(env, (await inspectProjects(env, [await loadProject(p.config)], { waitMs: 0, pollMs: 1000 })).plan.projects[0]!, { concurrency: 4, timeoutMs: 10_000 });
+      expect((after.get('guest1') as GuestDiagnostic).hostsBlock).toBe('current');
+    } finally {
+      await lab().setSudo('guest2', 'nopasswd');
       await env.dispose();
     }
   });

@@ -8,7 +8,7 @@ import { diagnose } from './diagnostics/diagnose.js';
 import { errorMessage } from './errors.js';
 import type { DiscoveryProvider } from './discovery/provider.js';
 import type { PortProbe } from './discovery/port-probe.js';
-import { plan, type Plan, type ProjectFacts, type ProjectPlan } from './plan/plan.js';
+import { plan, type DuplicateGroup, type Plan, type ProjectFacts, type ProjectPlan } from './plan/plan.js';
 import { isActive } from './plan/vm-status.js';
 import { writeNetworkStates } from './state/state-file.js';
 import { syncHostsFiles, type SyncOptions, type SyncOutcome } from './ssh/sync-hosts.js';
@@ -133,24 +133,52 @@ export interface ReconcileOptions extends WaitOptions {
   sync: SyncOptions;
   /** Machines whose pinned SSH host key is dropped before syncing, so the new key is trusted. */
   acceptHostKeys?: string[];
+  /** Per-VM sync progress, with the project it belongs to (machine names repeat across projects). */
+  onProgress?: (configPath: string, machineName: string, phase: string) => void;
 }
 
 export interface ReconcileOutcome {
   result: ReconcileResult;
   plan: ProjectPlan;
+  facts: ProjectFacts;
+  diagnostics: DiagnosticResult[];
   sync: SyncOutcome[];
   stateWritten: boolean;
 }
 
 /** Seed 000's reconcile for one project: discover, record in state.json, sync every guest's hosts. */
 export async function reconcileProject(deps: EngineDeps, project: Project, options: ReconcileOptions): Promise<ReconcileOutcome> {
-  const unknown = (options.acceptHostKeys ?? []).filter((m) => !project.vms.some((v) => v.machineName === m));
-  if (unknown.length > 0) {
-    throw new InputError(project.configPath, [{ field: null, problem: `has no machine named ${unknown.map((m) => `'${m}'`).join(', ')}` }], 'Check the names given to --accept-host-key.');
+  return (await reconcileProjects(deps, [project], options)).outcomes[0]!;
+}
+
+export interface ReconcilePass {
+  outcomes: ReconcileOutcome[];
+  /** Across all the pass's projects: they share one switch. */
+  duplicates: DuplicateGroup[];
+}
+
+/**
+ * Reconcile for several projects from ONE discovery pass (one hypervisor query for all their
+ * VMs, duplicates detected across them), then each project's state write and hosts sync.
+ */
+export async function reconcileProjects(deps: EngineDeps, projects: Project[], options: ReconcileOptions): Promise<ReconcilePass> {
+  for (const project of projects) {
+    const unknown = (options.acceptHostKeys ?? []).filter((m) => !project.vms.some((v) => v.machineName === m));
+    if (unknown.length > 0 && projects.length === 1) {
+      throw new InputError(project.configPath, [{ field: null, problem: `has no machine named ${unknown.map((m) => `'${m}'`).join(', ')}` }], 'Check the names given to --accept-host-key.');
+    }
   }
-  const inspection = await inspectProjects(deps, [project], options, options.syncHosts);
-  const projectPlan = inspection.plan.projects[0]!;
-  const facts = inspection.facts[0]!;
+  const inspection = await inspectProjects(deps, projects, options, options.syncHosts);
+  const outcomes: ReconcileOutcome[] = [];
+  for (const [i, project] of projects.entries()) {
+    const facts = inspection.facts[i]!;
+    const projectPlan = inspection.plan.projects.find((pp) => pp.configPath === project.configPath)!;
+    outcomes.push(await applyProjectPlan(deps, project, facts, projectPlan, inspection.diagnostics.get(project.configPath)!, options));
+  }
+  return { outcomes, duplicates: inspection.plan.duplicates };
+}
+
+async function applyProjectPlan(deps: EngineDeps, project: Project, facts: ProjectFacts, projectPlan: ProjectPlan, diagnostics: DiagnosticResult[], options: ReconcileOptions): Promise<ReconcileOutcome> {
   const warnings = [...project.warnings, ...projectPlan.warnings];
   for (const o of facts.observations) for (const w of o.discovery.warnings) warnings.push(`${o.ref.machineName}: ${w}`);
 
@@ -167,7 +195,9 @@ export async function reconcileProject(deps: EngineDeps, project: Project, optio
     }
   }
   const tasks = projectPlan.sync.flatMap((d) => (d.action === 'sync' ? [{ target: d.target, block: projectPlan.hostsBlock }] : []));
-  const synced = options.dryRun ? [] : await syncHostsFiles(tasks, deps.connector, options.sync);
+  const onProgress = options.onProgress;
+  const sync = onProgress ? { ...options.sync, onProgress: (m: string, phase: string) => onProgress(project.configPath, m, phase) } : options.sync;
+  const synced = options.dryRun ? [] : await syncHostsFiles(tasks, deps.connector, sync);
   const hostsSyncResults: HostsSyncResult[] = projectPlan.sync.map((d) => {
     if (d.action === 'skip') return { machineName: d.machineName, success: true, skipped: true, skipReason: d.reason };
     if (options.dryRun) return { machineName: d.machineName, success: true, skipped: true, skipReason: `dry run: would sync /etc/hosts at ${d.target.host}` };
@@ -184,7 +214,7 @@ export async function reconcileProject(deps: EngineDeps, project: Project, optio
     hostsBlock: projectPlan.hostsBlock,
     warnings,
   };
-  return { result, plan: projectPlan, sync: synced, stateWritten };
+  return { result, plan: projectPlan, facts, diagnostics, sync: synced, stateWritten };
 }
 
 /** A ReconcileResult for a pass that could not query the hypervisor at all. */

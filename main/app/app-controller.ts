@@ -1,0 +1,232 @@
+// The application core shared by the Electron main process and the browser host: it owns the
+// settings, the engine worker, the background watch (a pass every N seconds, never two at
+// once), change notifications, and the app state the UI shows. It implements every call of
+// the API contract; hosts only add what is native (file picker, notifications, tray).
+
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type { ApiCalls, AppEvent, AppState, DiagnosticView, HostsSyncView, KvpFixResult, ProjectView, ReconcileSummary, Settings, View } from '../contract/api.js';
+import type { WorkerClient } from '../worker/worker-client.js';
+import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
+import { detectChanges } from './change-detector.js';
+import { computeHealth, summarize } from './health.js';
+import type { SettingsStore } from './settings.js';
+
+export interface HostHooks {
+  kind: AppState['host']['kind'];
+  pickProjectFile?: () => Promise<string | null>;
+  openExternal?: (url: string) => Promise<void>;
+  setLaunchAtLogin?: (enabled: boolean) => void;
+}
+
+type Handlers = { [M in keyof ApiCalls]: (...args: Parameters<ApiCalls[M]>) => Promise<ReturnType<ApiCalls[M]>> };
+
+export class AppController extends EventEmitter<{ event: [AppEvent] }> {
+  private state: Omit<AppState, 'health' | 'summary'>;
+  private syncs: Record<string, HostsSyncView> = {};
+  private reportedDuplicates = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly worker: Pick<WorkerClient, 'call' | 'on'>,
+    private readonly host: HostHooks,
+    private readonly options: { simulated: boolean; now?: () => Date } = { simulated: false },
+  ) {
+    super();
+    this.state = {
+      busy: 'idle',
+      paused: false,
+      lastPassAt: null,
+      hypervisorError: null,
+      notices: settings.warning ? [settings.warning] : [],
+      projects: settings.get().projects.map((configPath) => ({ configPath, name: null, error: null, vms: [], hostsBlock: '', warnings: [] })),
+      duplicates: [],
+      lastReconcile: null,
+      progress: {},
+      simulated: options.simulated,
+      host: { kind: host.kind, filePicker: !!host.pickProjectFile, launchAtLogin: !!host.setLaunchAtLogin },
+    };
+    worker.on('progress', (key, phase) => {
+      this.state.progress = { ...this.state.progress, [key]: phase };
+      this.publish();
+    });
+    worker.on('restarted', (reason) => this.notice(`The engine stopped unexpectedly (${reason}) and was restarted.`));
+  }
+
+  private now(): Date {
+    return (this.options.now ?? (() => new Date()))();
+  }
+
+  snapshot(): AppState {
+    return { ...this.state, health: computeHealth(this.state), summary: summarize(this.state, this.now()) };
+  }
+
+  private publish(): void {
+    this.emit('event', { type: 'state', state: this.snapshot() });
+  }
+
+  private notice(text: string): void {
+    this.state.notices = [...this.state.notices.slice(-2), text];
+    this.publish();
+  }
+
+  /** Starts watching: a pass now, then one every pollSeconds. */
+  start(): void {
+    this.stopped = false;
+    void this.watchTick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** After the host resumes from sleep the Default Switch renumbers: look again at once. */
+  rediscover(): void {
+    if (this.timer) clearTimeout(this.timer);
+    void this.watchTick();
+  }
+
+  /** Asks the UI to open a view, optionally bringing one VM into sight. */
+  show(view: View, vmKey: string | null = null): void {
+    this.emit('event', { type: 'show', view, vmKey });
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.stopped || this.state.paused) return;
+    this.timer = setTimeout(() => void this.watchTick(), this.settings.get().pollSeconds * 1000);
+    this.timer.unref?.();
+  }
+
+  private async watchTick(): Promise<void> {
+    // A tick that finds a pass running is dropped, not queued: passes never pile up.
+    if (this.state.busy === 'idle' && !this.state.paused) await this.enqueue({ syncHosts: false }).catch(() => undefined);
+    this.schedule();
+  }
+
+  private enqueue(request: Omit<PassRequest, 'configPaths'> & { configPaths?: string[] }): Promise<PassResult | null> {
+    const run = this.queue.then(() => this.runPass(request));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runPass(request: Omit<PassRequest, 'configPaths'> & { configPaths?: string[] }): Promise<PassResult | null> {
+    const configPaths = request.configPaths ?? this.settings.get().projects;
+    if (configPaths.length === 0) {
+      this.state.projects = [];
+      this.publish();
+      return null;
+    }
+    this.state.busy = request.syncHosts ? 'reconciling' : 'discovering';
+    this.publish();
+    let result: PassResult;
+    try {
+      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, acceptHostKeys: request.acceptHostKeys });
+    } catch (err) {
+      this.state.busy = 'idle';
+      this.state.progress = {};
+      this.notice((err as Error).message);
+      throw err;
+    }
+    Object.assign(this.syncs, result.syncs);
+    this.merge(result, configPaths);
+    const { changes, reported } = detectChanges(result.ipDiffs, result.duplicates, this.reportedDuplicates);
+    this.reportedDuplicates = reported;
+    for (const change of changes) this.emit('event', { type: 'change', change });
+    this.state.busy = 'idle';
+    this.state.progress = {};
+    this.publish();
+    if (!request.syncHosts && this.settings.get().autoSync && changes.some((c) => c.kind !== 'duplicate')) {
+      return this.runPass({ syncHosts: true });
+    }
+    return result;
+  }
+
+  private merge(result: PassResult, configPaths: string[]): void {
+    const withSync = (p: ProjectView): ProjectView => ({ ...p, vms: p.vms.map((v) => ({ ...v, sync: this.syncs[v.key] ?? null })) });
+    const fresh = new Map(result.projects.map((p) => [p.configPath, withSync(p)]));
+    // A pass over some projects keeps the others as they were.
+    this.state.projects = this.settings.get().projects.map((c) => fresh.get(c) ?? this.state.projects.find((p) => p.configPath === c) ?? { configPath: c, name: null, error: null, vms: [], hostsBlock: '', warnings: [] });
+    if (configPaths.length === this.settings.get().projects.length) this.state.duplicates = result.duplicates;
+    this.state.hypervisorError = result.hypervisorError;
+    this.state.lastPassAt = result.at;
+  }
+
+  private summaryOf(result: PassResult | null): ReconcileSummary {
+    const at = result?.at ?? this.now().toISOString();
+    const syncs = Object.values(result?.syncs ?? {});
+    return {
+      at,
+      projects: result?.projects.length ?? 0,
+      synced: syncs.filter((s) => s.success && !s.skipped).length,
+      updated: syncs.filter((s) => s.changed).length,
+      skipped: syncs.filter((s) => s.skipped).length,
+      failed: syncs.filter((s) => !s.success).length,
+      changes: result?.changes ?? 0,
+      hypervisorError: result?.hypervisorError ?? null,
+    };
+  }
+
+  private async reconcile(request: Omit<PassRequest, 'configPaths'> & { configPaths?: string[] }): Promise<ReconcileSummary> {
+    const summary = this.summaryOf(await this.enqueue(request));
+    this.state.lastReconcile = summary;
+    this.publish();
+    return summary;
+  }
+
+  private updateSettings(next: Settings): Settings {
+    const before = this.settings.get();
+    this.settings.set(next);
+    if (next.launchAtLogin !== before.launchAtLogin) this.host.setLaunchAtLogin?.(next.launchAtLogin);
+    if (next.pollSeconds !== before.pollSeconds) this.schedule();
+    return this.settings.get();
+  }
+
+  /** The API contract's calls; arguments are already validated by the host. */
+  readonly api: Handlers = {
+    getState: async () => this.snapshot(),
+    getSettings: async () => this.settings.get(),
+    updateSettings: async (patch) => this.updateSettings({ ...this.settings.get(), ...patch }),
+    addProject: async (configPath) => {
+      const checked = await this.worker.call('checkProject', path.resolve(configPath));
+      const current = this.settings.get();
+      if (current.projects.includes(checked.configPath)) return current;
+      const next = this.updateSettings({ ...current, projects: [...current.projects, checked.configPath] });
+      void this.enqueue({ syncHosts: false }).catch(() => undefined);
+      return next;
+    },
+    removeProject: async (configPath) => {
+      const current = this.settings.get();
+      const next = this.updateSettings({ ...current, projects: current.projects.filter((p) => p !== configPath) });
+      this.state.projects = this.state.projects.filter((p) => p.configPath !== configPath);
+      this.publish();
+      return next;
+    },
+    pickProjectFile: async () => (this.host.pickProjectFile ? this.host.pickProjectFile() : null),
+    reconcileNow: async (configPath) => this.reconcile({ syncHosts: true, ...(configPath ? { configPaths: [configPath] } : {}) }),
+    setPaused: async (paused) => {
+      this.state.paused = paused;
+      if (paused && this.timer) clearTimeout(this.timer);
+      else if (!paused) this.schedule();
+      this.publish();
+      return this.snapshot();
+    },
+    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', configPath),
+    fixKvp: async (configPath, machineName, dryRun): Promise<KvpFixResult> => {
+      const result = await this.worker.call('fixKvp', configPath, machineName, dryRun);
+      if (!dryRun && result.success) this.rediscover();
+      return result;
+    },
+    acceptHostKey: async (configPath, machineName) => this.reconcile({ syncHosts: true, configPaths: [configPath], acceptHostKeys: { [configPath]: [machineName] } }),
+    openExternal: async (url) => {
+      if (!this.host.openExternal) throw new Error('This host cannot open links.');
+      await this.host.openExternal(url);
+    },
+  };
+}

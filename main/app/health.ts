@@ -1,0 +1,36 @@
+// The tray's overall health and its one-line summary, from the app state. Pure.
+
+import type { AppState, Health } from '../contract/api.js';
+
+export function computeHealth(s: Pick<AppState, 'busy' | 'hypervisorError' | 'projects' | 'duplicates'>): Health {
+  if (s.busy !== 'idle') return 'working';
+  if (s.hypervisorError) return 'error';
+  const vms = s.projects.flatMap((p) => p.vms);
+  const attention =
+    s.projects.some((p) => p.error) ||
+    s.duplicates.length > 0 ||
+    vms.some((v) => v.status === 'initializing' || v.status === 'booting') ||
+    vms.some((v) => v.sync && !v.sync.success) ||
+    vms.some((v) => v.status === 'running' && v.warnings.length > 0);
+  return attention ? 'attention' : 'good';
+}
+
+export function summarize(s: Pick<AppState, 'projects' | 'lastPassAt' | 'hypervisorError' | 'paused'>, now: Date): string {
+  if (s.hypervisorError) return `Hypervisor unreachable · ${s.hypervisorError.split('\n')[0]}`;
+  const vms = s.projects.flatMap((p) => p.vms);
+  if (s.projects.length === 0) return 'No project watched yet';
+  const running = vms.filter((v) => v.status === 'running').length;
+  const synced = vms.filter((v) => v.ipv4 && v.status === 'running');
+  const hosts = synced.length === 0 ? null : synced.some((v) => v.sync && !v.sync.success) ? 'hosts sync failed' : synced.every((v) => v.sync && v.sync.success && !v.sync.skipped) ? 'hosts in sync' : 'hosts not synced yet';
+  const parts = [`${vms.length} VM${vms.length === 1 ? '' : 's'}`, `${running} running`, ...(hosts ? [hosts] : []), s.lastPassAt ? ago(new Date(s.lastPassAt), now) : 'not checked yet'];
+  return `${parts.join(' · ')}${s.paused ? ' · paused' : ''}`;
+}
+
+export function ago(then: Date, now: Date): string {
+  const s = Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
+  if (s < 45) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  return h < 24 ? `${h} h ago` : `${Math.round(h / 24)} d ago`;
+}

@@ -1,0 +1,113 @@
+// The engine in a worker thread: discovery, diagnostics and hosts sync run here so that the
+// main thread (tray, window, IPC) never blocks on them. One long-lived environment keeps the
+// PowerShell session and SSH connections warm between passes.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DiagnosticView, KvpFixResult, ProjectView } from '../contract/api.js';
+import { loadProject, type Project } from '../engine/config/load-project.js';
+import { createEnvironment, type Environment } from '../engine/environment.js';
+import { fixGuestKvp, inspectGuests, inspectProjects, reconcileProjects } from '../engine/engine.js';
+import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
+import { buildProjectView, duplicateViews, syncViews, vmKey } from '../app/project-view.js';
+import type { PassRequest, PassResult, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
+
+const init = (workerData ?? {}) as WorkerInit;
+const port = parentPort!;
+let envPromise: Promise<Environment> | null = null;
+
+// Lazily, so that a bad scenario or manifest is reported on the first call, not as a crash.
+function environment(): Promise<Environment> {
+  envPromise ??= createEnvironment({ ...init, keepConnections: true }).catch((err) => {
+    envPromise = null;
+    throw err;
+  });
+  return envPromise;
+}
+
+const send = (m: WorkerMessage) => port.postMessage(m);
+
+async function loadAll(configPaths: string[]): Promise<Array<{ configPath: string; project: Project | null; error: string | null }>> {
+  return Promise.all(
+    configPaths.map(async (configPath) => {
+      try {
+        return { configPath, project: await loadProject(configPath), error: null };
+      } catch (err) {
+        return { configPath, project: null, error: errorMessage(err) };
+      }
+    }),
+  );
+}
+
+function brokenProject(configPath: string, error: string): ProjectView {
+  return { configPath, name: null, error, vms: [], hostsBlock: '', warnings: [] };
+}
+
+type Handlers = { [M in keyof WorkerCalls]: (...args: Parameters<WorkerCalls[M]>) => Promise<ReturnType<WorkerCalls[M]>> };
+
+const calls: Handlers = {
+  async pass(request: PassRequest): Promise<PassResult> {
+    const at = new Date().toISOString();
+    const env = await environment();
+    const loaded = await loadAll(request.configPaths);
+    const ok = loaded.filter((l) => l.project).map((l) => l.project!);
+    const empty: PassResult = { at, hypervisorError: null, projects: loaded.map((l) => brokenProject(l.configPath, l.error ?? '')), duplicates: [], syncs: {}, changes: 0, ipDiffs: [] };
+    if (ok.length === 0) return empty;
+    try {
+      const { outcomes, duplicates } = await reconcileProjects(env, ok, {
+        waitMs: 0,
+        pollMs: 3000,
+        dryRun: false,
+        syncHosts: request.syncHosts,
+        acceptHostKeys: Object.values(request.acceptHostKeys ?? {}).flat(),
+        sync: { concurrency: 8, timeoutMs: 20_000 },
+        onProgress: (configPath, machine, phase) => send({ kind: 'progress', key: vmKey(configPath, machine), phase }),
+      });
+      const syncs = request.syncHosts ? Object.assign({}, ...outcomes.map((o, i) => syncViews(ok[i]!.configPath, o, at))) : {};
+      const projects = loaded.map((l) => {
+        const i = ok.findIndex((p) => p.configPath === l.configPath);
+        return i === -1 ? brokenProject(l.configPath, l.error ?? '') : buildProjectView(l.configPath, outcomes[i]!, duplicates);
+      });
+      const ipDiffs = outcomes.flatMap((o, i) =>
+        o.result.diffs.filter((d) => d.field === 'network.ipv4').map((d) => ({ key: vmKey(ok[i]!.configPath, d.machineName), project: ok[i]!.name, machineName: d.machineName, from: d.oldValue, to: d.newValue })),
+      );
+      return { at, hypervisorError: null, projects, duplicates: duplicateViews(duplicates), syncs, changes: outcomes.reduce((n, o) => n + o.result.diffs.length, 0), ipDiffs };
+    } catch (err) {
+      if (err instanceof HypervisorError || err instanceof InputError) return { ...empty, hypervisorError: errorMessage(err) };
+      throw err;
+    }
+  },
+
+  async checkProject(configPath: string) {
+    const project = await loadProject(configPath);
+    return { name: project.name, configPath: project.configPath };
+  },
+
+  async diagnose(configPath: string): Promise<DiagnosticView[]> {
+    const env = await environment();
+    const project = await loadProject(configPath);
+    const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
+    const guests = await inspectGuests(env, inspection.plan.projects[0]!, { concurrency: 8, timeoutMs: 15_000 });
+    return inspection.diagnostics.get(project.configPath)!.map((d) => ({
+      key: vmKey(configPath, d.machineName),
+      ...d,
+      guest: guests.get(d.machineName) ?? { unavailable: 'not inspected' },
+    }));
+  },
+
+  async fixKvp(configPath: string, machineName: string, dryRun: boolean): Promise<KvpFixResult> {
+    const env = await environment();
+    const project = await loadProject(configPath);
+    const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
+    const outcome = await fixGuestKvp(env, inspection.plan.projects[0]!, machineName, { dryRun, timeoutMs: 300_000 });
+    if ('error' in outcome) return { machineName, dryRun, commands: [], steps: [], success: false, error: outcome.error };
+    return outcome;
+  },
+};
+
+port.on('message', (request: WorkerRequest) => {
+  const handler = calls[request.method] as (...args: unknown[]) => Promise<unknown>;
+  handler(...request.args).then(
+    (value) => send({ kind: 'result', id: request.id, value }),
+    (err: unknown) => send({ kind: 'error', id: request.id, message: errorMessage(err) }),
+  );
+});

@@ -1,0 +1,53 @@
+// The typed messages between the main thread and the engine worker.
+
+import type { DiagnosticView, DuplicateView, HostsSyncView, KvpFixResult, ProjectView } from '../contract/api.js';
+
+export interface WorkerInit {
+  simulate?: string;
+  provider?: 'hyperv' | 'linux';
+  manifest?: string;
+  knownHostsFile?: string;
+}
+
+export interface PassRequest {
+  configPaths: string[];
+  syncHosts: boolean;
+  /** Machines (per config) whose changed SSH host key the user accepted. */
+  acceptHostKeys?: Record<string, string[]>;
+}
+
+export interface PassResult {
+  at: string;
+  hypervisorError: string | null;
+  projects: ProjectView[];
+  duplicates: DuplicateView[];
+  /** Hosts sync results of this pass, by VM key; empty when the pass did not sync. */
+  syncs: Record<string, HostsSyncView>;
+  /** state.json changes this pass recorded. */
+  changes: number;
+  /** The recorded IPv4 changes among them (old → new; null when none). */
+  ipDiffs: IpDiff[];
+}
+
+export interface IpDiff {
+  key: string;
+  project: string;
+  machineName: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface WorkerCalls {
+  pass(request: PassRequest): PassResult;
+  /** Loads a ragnatramp.yaml (and its state.json) to check it before it is watched. */
+  checkProject(configPath: string): { name: string; configPath: string };
+  diagnose(configPath: string): DiagnosticView[];
+  fixKvp(configPath: string, machineName: string, dryRun: boolean): KvpFixResult;
+}
+
+export type WorkerRequest = { [M in keyof WorkerCalls]: { id: number; method: M; args: Parameters<WorkerCalls[M]> } }[keyof WorkerCalls];
+
+export type WorkerMessage =
+  | { kind: 'result'; id: number; value: unknown }
+  | { kind: 'error'; id: number; message: string }
+  | { kind: 'progress'; key: string; phase: string };

@@ -1,0 +1,50 @@
+// The tray window: header, banners, and the VMs / Diagnostics / Settings tabs.
+import type { KeyboardEvent } from 'react';
+import { Banners } from './components/banners';
+import { DiagnosticsPanel } from './components/diagnostics-panel';
+import { EmptyState } from './components/empty-state';
+import { Header } from './components/header';
+import { SettingsPanel } from './components/settings-panel';
+import { Toasts } from './components/toasts';
+import { VmList } from './components/vm-list';
+import { useStore, type Tab } from './store';
+
+const TABS: Array<{ id: Tab; label: string }> = [
+  { id: 'vms', label: 'VMs' },
+  { id: 'diagnostics', label: 'Diagnostics' },
+  { id: 'settings', label: 'Settings' },
+];
+
+export function App() {
+  const { app, settings, tab, setTab, error } = useStore();
+  if (!app || !settings) return <main className="loading">{error ?? 'Connecting…'}</main>;
+  const onKey = (e: KeyboardEvent) => {
+    const i = TABS.findIndex((t) => t.id === tab);
+    if (e.key === 'ArrowRight') setTab(TABS[(i + 1) % TABS.length]!.id);
+    if (e.key === 'ArrowLeft') setTab(TABS[(i + TABS.length - 1) % TABS.length]!.id);
+  };
+  return (
+    <main>
+      <Header app={app} />
+      <Banners app={app} />
+      {error && (
+        <div className="banner banner-error" role="alert">
+          {error}
+        </div>
+      )}
+      <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={onKey}>
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`panel-${t.id}`} tabIndex={tab === t.id ? 0 : -1} onClick={() => setTab(t.id)}>
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
+        {tab === 'vms' && (app.projects.length === 0 ? <EmptyState filePicker={app.host.filePicker} /> : <VmList app={app} />)}
+        {tab === 'diagnostics' && <DiagnosticsPanel app={app} />}
+        {tab === 'settings' && <SettingsPanel app={app} settings={settings} />}
+      </div>
+      <Toasts />
+    </main>
+  );
+}

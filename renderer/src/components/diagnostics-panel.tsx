@@ -1,0 +1,151 @@
+// The diagnostics panel: for each VM, each check with pass or fail, why it matters, the exact
+// commands that fix it, and "Fix over SSH" for a missing KVP daemon (after a confirmation that
+// shows the commands).
+import { useState } from 'react';
+import type { AppState, DiagnosticView, GuestCheckView } from '../../../main/contract/api';
+import { useStore } from '../store';
+import { CopyButton } from './copy-button';
+
+interface Check {
+  name: string;
+  ok: boolean | null;
+  detail: string;
+  why: string;
+  fix?: string[];
+}
+
+function checksOf(d: DiagnosticView): Check[] {
+  const checks: Check[] = [
+    {
+      name: 'Hyper-V KVP',
+      ok: d.kvpStatus === 'OK' ? true : d.kvpStatus === 'Unknown' ? null : false,
+      detail: d.kvpStatus,
+      why: 'With KVP working, Hyper-V itself reports the guest IP; without it the tray relies on the ARP table.',
+    },
+    {
+      name: 'SSH reachable',
+      ok: d.sshReachable,
+      detail: d.sshReachable === null ? 'no IP to try' : d.sshReachable ? 'port 22 answers' : 'port 22 does not answer',
+      why: 'Hosts sync logs in over SSH.',
+    },
+  ];
+  if ('os' in d.guest) checks.push(...guestChecks(d.guest));
+  return checks;
+}
+
+function guestChecks(g: GuestCheckView): Check[] {
+  return [
+    {
+      name: 'Guest KVP daemon',
+      ok: g.kvpDaemon.running,
+      detail: g.kvpDaemon.running ? 'running' : g.kvpDaemon.installed ? 'installed, not running' : `not installed${g.kvpDaemon.package ? ` (${g.kvpDaemon.package})` : ''}`,
+      why: 'hv_kvp_daemon is what tells Hyper-V the guest IP; stock Linux images lack it.',
+      fix: g.kvpDaemon.fix,
+    },
+    { name: 'Passwordless sudo', ok: g.sudo, detail: g.sudo ? 'sudo -n works' : 'sudo asks for a password', why: 'Writing /etc/hosts needs root, and the tray never types a password.' },
+    { name: 'cloud-init', ok: !g.cloudInitManagesHosts, detail: g.cloudInitManagesHosts ? 'rewrites /etc/hosts at boot' : 'leaves /etc/hosts alone', why: 'With manage_etc_hosts on, every boot drops the managed block.' },
+    { name: 'Hosts block', ok: g.hostsBlock === 'current', detail: g.hostsBlock, why: 'The block is what lets the guests resolve each other by name.' },
+  ];
+}
+
+export function DiagnosticsPanel({ app }: { app: AppState }) {
+  const { diagnostics, runDiagnostics } = useStore();
+  const [project, setProject] = useState(app.projects[0]?.configPath ?? '');
+  const result = diagnostics[project] ?? { status: 'idle' as const };
+  if (app.projects.length === 0) return <p className="muted">Add a project first.</p>;
+  return (
+    <section aria-labelledby="diag-title">
+      <h2 id="diag-title">Diagnostics</h2>
+      <div className="row">
+        {app.projects.length > 1 && (
+          <select aria-label="Project" value={project} onChange={(e) => setProject(e.target.value)}>
+            {app.projects.map((p) => (
+              <option key={p.configPath} value={p.configPath}>
+                {p.name ?? p.configPath}
+              </option>
+            ))}
+          </select>
+        )}
+        <button type="button" className="primary" disabled={result.status === 'loading'} onClick={() => void runDiagnostics(project)}>
+          {result.status === 'loading' ? 'Checking…' : 'Run checks'}
+        </button>
+      </div>
+      {result.status === 'failed' && (
+        <div className="banner banner-error" role="alert">
+          {result.error}
+        </div>
+      )}
+      {result.status === 'done' &&
+        result.value.map((d) => (
+          <article key={d.key} className="diag-vm" data-testid={`diag-${d.machineName}`}>
+            <h3>{d.machineName}</h3>
+            {'error' in d.guest && <p className="muted">Guest checks could not run: {d.guest.error}</p>}
+            {'unavailable' in d.guest && <p className="muted">Guest checks need SSH: {d.guest.unavailable}</p>}
+            <ul className="checks">
+              {checksOf(d).map((c) => (
+                <li key={c.name} className={`check check-${c.ok === null ? 'unknown' : c.ok ? 'pass' : 'fail'}`}>
+                  <span className="check-mark" aria-hidden="true">
+                    {c.ok === null ? '?' : c.ok ? '✓' : '✗'}
+                  </span>
+                  <span className="check-name">{c.name}</span>
+                  <span className="check-detail">{c.detail}</span>
+                  {c.ok === false && <p className="why">{c.why}</p>}
+                  {c.ok === false && c.fix && c.fix.length > 0 && <FixCommands configPath={project} machineName={d.machineName} commands={c.fix} />}
+                </li>
+              ))}
+            </ul>
+            {d.warnings.length > 0 && (
+              <ul className="warnings">
+                {d.warnings.map((w) => (
+                  <li key={w}>{w}</li>
+                ))}
+              </ul>
+            )}
+          </article>
+        ))}
+    </section>
+  );
+}
+
+function FixCommands({ configPath, machineName, commands }: { configPath: string; machineName: string; commands: string[] }) {
+  const { fixKvp, fixes, runDiagnostics } = useStore();
+  const [confirming, setConfirming] = useState(false);
+  const state = fixes[`${configPath}#${machineName}`];
+  return (
+    <div className="fix">
+      <div className="row">
+        <pre className="commands">{commands.join('\n')}</pre>
+        <CopyButton text={commands.join('\n')} label="the fix commands" />
+      </div>
+      {!confirming && (
+        <button type="button" onClick={() => setConfirming(true)} disabled={state?.status === 'loading'}>
+          Fix over SSH…
+        </button>
+      )}
+      {confirming && (
+        <div className="confirm" role="dialog" aria-label={`Fix ${machineName} over SSH`}>
+          <p>These commands will run on {machineName} over SSH, in order, stopping at the first failure:</p>
+          <pre className="commands">{commands.join('\n')}</pre>
+          <div className="row">
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                setConfirming(false);
+                void fixKvp(configPath, machineName, false).then(() => runDiagnostics(configPath));
+              }}
+            >
+              Run them
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {state?.status === 'loading' && <p aria-live="polite">Running on {machineName}…</p>}
+      {state?.status === 'failed' && <p className="error">{state.error}</p>}
+      {state?.status === 'done' && <p aria-live="polite">{state.value.success ? (state.value.nothingToDo ? `Nothing to do: ${state.value.nothingToDo}.` : 'Done: the KVP daemon runs.') : `Failed${state.value.error ? `: ${state.value.error}` : `: ${state.value.steps.at(-1)?.command} (exit ${state.value.steps.at(-1)?.code})`}`}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+// The top of the window: health, the one-line summary, Reconcile now and Pause.
+import type { AppState } from '../../../main/contract/api';
+import { useStore } from '../store';
+
+const HEALTH_LABEL: Record<AppState['health'], string> = { good: 'All good', attention: 'Needs attention', error: 'Hypervisor unreachable', working: 'Working…' };
+
+export function Header({ app }: { app: AppState }) {
+  const run = useStore((s) => s.run);
+  const reconciling = app.busy === 'reconciling';
+  return (
+    <header className="header">
+      <div className="title-row">
+        <span className={`health-dot health-${app.health}`} role="img" aria-label={HEALTH_LABEL[app.health]} title={HEALTH_LABEL[app.health]} />
+        <h1>Ragnatramp Tray</h1>
+        {app.simulated && <span className="badge badge-sim" title="Answers come from a simulated Hyper-V host">simulated</span>}
+      </div>
+      <p className="summary" aria-live="polite">
+        {app.summary}
+      </p>
+      <div className="actions">
+        <button type="button" className="primary" disabled={reconciling || app.projects.length === 0} onClick={() => void run((api) => api.reconcileNow(null))}>
+          {reconciling ? 'Reconciling…' : 'Reconcile now'}
+        </button>
+        <button type="button" onClick={() => void run((api) => api.setPaused(!app.paused))} aria-pressed={app.paused}>
+          {app.paused ? 'Resume watching' : 'Pause watching'}
+        </button>
+      </div>
+      {app.lastReconcile && (
+        <p className="last-reconcile" data-testid="last-reconcile">
+          Last reconcile {new Date(app.lastReconcile.at).toLocaleTimeString()}: {app.lastReconcile.synced} synced ({app.lastReconcile.updated} updated), {app.lastReconcile.skipped} skipped, {app.lastReconcile.failed} failed
+          {app.lastReconcile.changes > 0 ? `, ${app.lastReconcile.changes} state change${app.lastReconcile.changes === 1 ? '' : 's'}` : ''}
+        </p>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,58 @@
+// Settings: the watched projects, the poll interval, notifications, auto-sync, launch at login.
+import type { AppState, Settings } from '../../../main/contract/api';
+import { useStore } from '../store';
+import { AddProject } from './add-project';
+
+export function SettingsPanel({ app, settings }: { app: AppState; settings: Settings }) {
+  const run = useStore((s) => s.run);
+  const update = async (patch: Partial<Omit<Settings, 'projects'>>) => {
+    const next = await run((api) => api.updateSettings(patch));
+    if (next) useStore.setState({ settings: next });
+  };
+  return (
+    <section aria-labelledby="settings-title" className="settings">
+      <h2 id="settings-title">Settings</h2>
+      <h3>Projects</h3>
+      <ul className="project-paths">
+        {settings.projects.map((p) => (
+          <li key={p}>
+            <span className="path">{p}</span>
+            <button
+              type="button"
+              aria-label={`Stop watching ${p}`}
+              onClick={() =>
+                void run(async (api) => {
+                  useStore.setState({ settings: await api.removeProject(p) });
+                })
+              }
+            >
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <AddProject filePicker={app.host.filePicker} />
+      <h3>Watching</h3>
+      <label className="field">
+        Look for changes every
+        <input type="number" min={2} max={3600} defaultValue={settings.pollSeconds} onBlur={(e) => { const n = Number(e.target.value); if (Number.isInteger(n) && n >= 2 && n <= 3600 && n !== settings.pollSeconds) void update({ pollSeconds: n }); }} aria-describedby="poll-help" />
+        seconds
+      </label>
+      <p id="poll-help" className="muted">Between 2 and 3600. A pass never starts while another runs.</p>
+      <label className="field">
+        <input type="checkbox" checked={settings.notifications} onChange={(e) => void update({ notifications: e.target.checked })} />
+        Notify me when a VM's IP address changes or a duplicate appears
+      </label>
+      <label className="field">
+        <input type="checkbox" checked={settings.autoSync} onChange={(e) => void update({ autoSync: e.target.checked })} />
+        Sync every guest's /etc/hosts automatically after a change
+      </label>
+      {app.host.launchAtLogin && (
+        <label className="field">
+          <input type="checkbox" checked={settings.launchAtLogin} onChange={(e) => void update({ launchAtLogin: e.target.checked })} />
+          Start Ragnatramp Tray when I sign in
+        </label>
+      )}
+    </section>
+  );
+}

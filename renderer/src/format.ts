@@ -1,0 +1,46 @@
+// Small display helpers shared by the components.
+
+import type { IpChange, Tier, VmView } from '../../main/contract/api';
+
+export const TIER_LABEL: Record<Tier, string> = { kvp: 'KVP', arp: 'ARP', lease: 'lease' };
+
+export const TIER_HELP: Record<Tier, string> = {
+  kvp: 'Reported by Hyper-V itself (the guest runs the KVP daemon)',
+  arp: "Found in the host's ARP table by the VM's MAC address",
+  lease: "Found in the DHCP server's lease file",
+};
+
+export const STATUS_HELP: Record<VmView['status'], string> = {
+  running: 'Has an IPv4 address and SSH answers',
+  booting: 'Has an IPv4 address; SSH does not answer yet',
+  initializing: 'Running, but no IPv4 address is known yet',
+  stopped: 'Not running',
+  missing: 'In state.json but not on this host (or not created yet)',
+};
+
+export function timeAgo(iso: string | null, now = new Date()): string {
+  if (!iso) return '';
+  const s = Math.max(0, Math.round((now.getTime() - new Date(iso).getTime()) / 1000));
+  if (s < 45) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  return h < 24 ? `${h} h ago` : `${Math.round(h / 24)} d ago`;
+}
+
+export function formatMac(mac: string | null): string {
+  return mac ? mac.match(/../g)!.join(':') : '';
+}
+
+export function changeText(c: IpChange): string {
+  switch (c.kind) {
+    case 'changed':
+      return `${c.machineName}: ${c.from} → ${c.to}`;
+    case 'appeared':
+      return `${c.machineName} is on the network at ${c.to}`;
+    case 'lost':
+      return `${c.machineName} lost its address (was ${c.from})`;
+    case 'duplicate':
+      return `Duplicate IP ${c.ip}: ${c.machines.join(', ')}`;
+  }
+}

@@ -1,0 +1,13 @@
+// Renderer entry: connect to the app's API and render the window.
+import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import { getApi } from './api-bridge';
+import { useStore } from './store';
+import './styles.css';
+
+try {
+  useStore.getState().connect(getApi());
+} catch (err) {
+  useStore.setState({ error: (err as Error).message });
+}
+createRoot(document.getElementById('root')!).render(<App />);

@@ -1,0 +1,97 @@
+// The renderer's state (zustand): the app state pushed by main, plus what only the window
+// cares about (the open tab, diagnostics results, toasts, the VM to bring into view).
+
+import { create } from 'zustand';
+import type { AppEvent, AppState, DiagnosticView, IpChange, KvpFixResult, RagnatrampApi, Settings, View } from '../../main/contract/api';
+
+export type Tab = View;
+
+export interface Toast {
+  id: number;
+  change: IpChange;
+}
+
+export type Loadable<T> = { status: 'idle' } | { status: 'loading' } | { status: 'done'; value: T } | { status: 'failed'; error: string };
+
+export interface UiState {
+  api: RagnatrampApi | null;
+  app: AppState | null;
+  settings: Settings | null;
+  tab: Tab;
+  toasts: Toast[];
+  focusKey: string | null;
+  error: string | null;
+  diagnostics: Record<string, Loadable<DiagnosticView[]>>;
+  fixes: Record<string, Loadable<KvpFixResult>>;
+  connect(api: RagnatrampApi): () => void;
+  setTab(tab: Tab): void;
+  dismissToast(id: number): void;
+  focus(key: string | null): void;
+  run<T>(work: (api: RagnatrampApi) => Promise<T>): Promise<T | undefined>;
+  runDiagnostics(configPath: string): Promise<void>;
+  fixKvp(configPath: string, machineName: string, dryRun: boolean): Promise<KvpFixResult | undefined>;
+}
+
+let toastId = 1;
+
+export const useStore = create<UiState>((set, get) => ({
+  api: null,
+  app: null,
+  settings: null,
+  tab: 'vms',
+  toasts: [],
+  focusKey: null,
+  error: null,
+  diagnostics: {},
+  fixes: {},
+
+  connect(api) {
+    set({ api });
+    const unsubscribe = api.subscribe((e: AppEvent) => {
+      if (e.type === 'state') set({ app: e.state });
+      else if (e.type === 'change') set((s) => ({ toasts: [...s.toasts.slice(-3), { id: toastId++, change: e.change }] }));
+      else if (e.type === 'show') set({ tab: e.view, focusKey: e.vmKey });
+    });
+    void Promise.all([api.getState(), api.getSettings()]).then(([app, settings]) => set({ app, settings }), (err: Error) => set({ error: err.message }));
+    return unsubscribe;
+  },
+
+  setTab: (tab) => set({ tab }),
+  dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+  focus: (key) => set({ tab: 'vms', focusKey: key }),
+
+  async run(work) {
+    const api = get().api;
+    if (!api) return undefined;
+    try {
+      set({ error: null });
+      return await work(api);
+    } catch (err) {
+      set({ error: (err as Error).message });
+      return undefined;
+    }
+  },
+
+  async runDiagnostics(configPath) {
+    set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'loading' } } }));
+    try {
+      const value = await get().api!.diagnose(configPath);
+      set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'done', value } } }));
+    } catch (err) {
+      set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'failed', error: (err as Error).message } } }));
+    }
+  },
+
+  async fixKvp(configPath, machineName, dryRun) {
+    const key = `${configPath}#${machineName}`;
+    set((s) => ({ fixes: { ...s.fixes, [key]: { status: 'loading' } } }));
+    try {
+      const value = await get().api!.fixKvp(configPath, machineName, dryRun);
+      set((s) => ({ fixes: { ...s.fixes, [key]: { status: 'done', value } } }));
+      return value;
+    } catch (err) {
+      set((s) => ({ fixes: { ...s.fixes, [key]: { status: 'failed', error: (err as Error).message } } }));
+      return undefined;
+    }
+  },
+}));

@@ -25,6 +25,8 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   private state: Omit<AppState, 'health' | 'summary'>;
   private syncs: Record<string, HostsSyncView> = {};
   private reportedDuplicates = new Set<string>();
+  /** Projects seen by a pass already: their first pass is a baseline, not news. */
+  private seen = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
@@ -136,8 +138,12 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     }
     Object.assign(this.syncs, result.syncs);
     this.merge(result, configPaths);
-    const { changes, reported } = detectChanges(result.ipDiffs, result.duplicates, this.reportedDuplicates);
+    const { changes: detected, reported } = detectChanges(result.ipDiffs, result.duplicates, this.reportedDuplicates);
     this.reportedDuplicates = reported;
+    // A project's first pass records what is there: only an address that differs from the one
+    // recorded (a host reboot renumbered it) is news; "appeared" for every VM would be noise.
+    const changes = detected.filter((c) => c.kind === 'changed' || c.kind === 'duplicate' || this.seen.has(c.key.slice(0, c.key.lastIndexOf('#'))));
+    for (const p of result.projects) if (!p.error) this.seen.add(p.configPath);
     for (const change of changes) this.emit('event', { type: 'change', change });
     this.state.busy = 'idle';
     this.state.progress = {};

@@ -1,0 +1,147 @@
+// The controller over a real engine worker thread and the simulator: the watch loop, change
+// events, auto-sync, the API calls, and a crashed worker restarted.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { DEFAULT_SETTINGS, type AppEvent, type Settings } from '../contract/api.js';
+import type { Scenario } from '../engine/simulator/scenario.js';
+import { makeFixture } from '../test-support/project-fixture.js';
+import { WorkerClient } from '../worker/worker-client.js';
+import { AppController } from './app-controller.js';
+import type { SettingsStore } from './settings.js';
+
+const scenario: Scenario = {
+  vms: [
+    { name: 'myproject-web-a1b2c3d4', id: '6f1c2d9e-0000-4000-8000-000000000001', adapters: [{ mac: '00155DDE3309', ipAddresses: ['172.18.185.163'] }] },
+    { name: 'myproject-db-a1b2c3d4', id: '6f1c2d9e-0000-4000-8000-000000000002', kvp: 'No Contact', adapters: [{ mac: '00155DDE330A' }] },
+  ],
+  neighbors: [{ ip: '172.18.185.164', mac: '00-15-5D-DE-33-0A' }],
+};
+
+function memorySettings(initial: Partial<Settings> = {}): SettingsStore {
+  let value: Settings = { ...DEFAULT_SETTINGS, ...initial };
+  return { get: () => value, set: (v) => (value = v), warning: null };
+}
+
+let cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups) await c();
+  cleanups = [];
+});
+
+function setup(settings: Partial<Settings> = {}) {
+  const f = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db' }], scenario });
+  const worker = new WorkerClient({ simulate: f.scenarioPath, knownHostsFile: f.knownHostsPath });
+  const store = memorySettings({ projects: [f.configPath], ...settings });
+  const controller = new AppController(store, worker, { kind: 'browser' }, { simulated: true });
+  const events: AppEvent[] = [];
+  controller.on('event', (e) => events.push(e));
+  cleanups.push(async () => {
+    controller.stop();
+    await worker.dispose();
+  });
+  return { f, worker, store, controller, events };
+}
+
+const waitFor = async (check: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('AppController over the engine worker', () => {
+  it('a first pass shows every VM with its IP and tier, and records them in state.json', async () => {
+    const { f, controller } = setup();
+    controller.start();
+    await waitFor(() => controller.snapshot().lastPassAt !== null);
+    const s = controller.snapshot();
+    expect(s.projects[0]!.vms.map((v) => [v.machineName, v.status, v.ipv4, v.tier])).toEqual([
+      ['db', 'running', '172.18.185.164', 'arp'],
+      ['web', 'running', '172.18.185.163', 'kvp'],
+    ]);
+    expect(s.health).toBe('attention'); // db's KVP has no contact
+    expect(JSON.parse(readFileSync(f.statePath, 'utf8')).vms.web.network.ipv4).toBe('172.18.185.163');
+  });
+
+  it('Reconcile now syncs every guest and reports a summary with live progress', async () => {
+    const { controller, events } = setup();
+    const summary = await controller.api.reconcileNow(null);
+    expect(summary).toMatchObject({ projects: 1, synced: 2, updated: 2, skipped: 0, failed: 0, hypervisorError: null });
+    const phases = events.flatMap((e) => (e.type === 'state' ? Object.values(e.state.progress) : []));
+    expect(phases).toEqual(expect.arrayContaining(['connecting', 'reading', 'writing']));
+    expect(controller.snapshot().projects[0]!.vms.every((v) => v.sync?.success && v.sync.changed)).toBe(true);
+    expect(controller.snapshot().summary).toMatch(/^2 VMs · 2 running · hosts in sync · just now$/);
+  });
+
+  it('an IP change raises one change event, and auto-sync updates the guests', async () => {
+    const { f, controller, events } = setup({ autoSync: true, pollSeconds: 2 });
+    await controller.api.reconcileNow(null);
+    const moved = { ...scenario, vms: [{ ...scenario.vms![0]!, adapters: [{ mac: '00155DDE3309', ipAddresses: ['172.18.185.200'] }] }, scenario.vms![1]!] };
+    writeFileSync(f.scenarioPath, stringify(moved));
+    controller.start();
+    await waitFor(() => events.some((e) => e.type === 'change'));
+    await waitFor(() => controller.snapshot().projects[0]!.vms.find((v) => v.machineName === 'db')!.sync?.changed === true && controller.snapshot().busy === 'idle');
+    const changes = events.filter((e) => e.type === 'change');
+    expect(changes).toEqual([{ type: 'change', change: { kind: 'changed', key: `${f.configPath}#web`, project: 'myproject', machineName: 'web', from: '172.18.185.163', to: '172.18.185.200' } }]);
+    // Later passes see nothing new: no repeated notification.
+    const passes = () => events.filter((e) => e.type === 'state' && e.state.busy === 'discovering').length;
+    const before = passes();
+    await waitFor(() => passes() > before, 6000);
+    expect(events.filter((e) => e.type === 'change')).toHaveLength(1);
+  });
+
+  it('a broken project shows its error and the others still work', async () => {
+    const { f, controller, store } = setup();
+    const broken = makeFixture({ machines: ['x'], configText: 'project: [unclosed' });
+    store.set({ ...store.get(), projects: [f.configPath, broken.configPath] });
+    await controller.api.reconcileNow(null);
+    const s = controller.snapshot();
+    expect(s.projects[1]!.error).toMatch(/ragnatramp\.yaml:1:\d+: .*\nFix ragnatramp\.yaml/);
+    expect(s.projects[0]!.vms).toHaveLength(2);
+  });
+
+  it('addProject refuses a broken file with its message, and accepts a good one', async () => {
+    const { controller, store } = setup();
+    store.set({ ...store.get(), projects: [] });
+    const broken = makeFixture({ machines: ['x'], configText: 'project:\n  name: 9bad\nmachines: []\n' });
+    await expect(controller.api.addProject(broken.configPath)).rejects.toThrow(/project\.name: "9bad" does not match/);
+    const good = makeFixture({ machines: ['web'] });
+    expect((await controller.api.addProject(good.configPath)).projects).toEqual([good.configPath]);
+    expect((await controller.api.removeProject(good.configPath)).projects).toEqual([]);
+  });
+
+  it('a hypervisor failure is shown as an error, not a crash', async () => {
+    const { f, controller } = setup();
+    writeFileSync(f.scenarioPath, stringify({ ...scenario, powershell: { fail: 'You do not have the required permission to complete this task.' } }));
+    await controller.api.reconcileNow(null);
+    expect(controller.snapshot().health).toBe('error');
+    expect(controller.snapshot().hypervisorError).toMatch(/Hyper-V Administrators/);
+  });
+
+  it('a crashed worker is restarted; the user is told; the next call works', async () => {
+    const { controller, worker } = setup();
+    await controller.api.reconcileNow(null);
+    await (worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await waitFor(() => controller.snapshot().notices.length > 0);
+    expect(controller.snapshot().notices[0]).toMatch(/The engine stopped unexpectedly \(exit code 1\) and was restarted\./);
+    expect((await controller.api.reconcileNow(null)).synced).toBe(2);
+  });
+
+  it('diagnose and fix kvp go through the worker', async () => {
+    const { f, controller } = setup();
+    const diags = await controller.api.diagnose(f.configPath);
+    expect(diags.find((d) => d.machineName === 'db')).toMatchObject({ kvpStatus: 'No Contact', guest: { kvpDaemon: { installed: false } } });
+    const dry = await controller.api.fixKvp(f.configPath, 'db', true);
+    expect(dry.commands.at(-1)).toBe('sudo -n systemctl restart hv-kvp-daemon.service');
+    expect((await controller.api.fixKvp(f.configPath, 'db', false)).success).toBe(true);
+  });
+
+  it('pause stops the watch; settings changes apply', async () => {
+    const { controller } = setup();
+    expect((await controller.api.setPaused(true)).paused).toBe(true);
+    expect((await controller.api.updateSettings({ pollSeconds: 60, notifications: false })).pollSeconds).toBe(60);
+    expect(controller.snapshot().summary).toMatch(/paused$/);
+  });
+});

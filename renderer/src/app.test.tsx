@@ -1,0 +1,123 @@
+/** @vitest-environment jsdom */
+// The window's components and store against a fake API.
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { App } from './app';
+import { useStore } from './store';
+import { appState, fakeApi, vmView } from './test-support';
+
+const initial = useStore.getState();
+// jsdom has no layout, so no scrolling: the row's focus is what the test checks.
+Element.prototype.scrollIntoView = () => undefined;
+beforeEach(() => useStore.setState({ ...initial, diagnostics: {}, fixes: {}, toasts: [] }, true));
+afterEach(cleanup);
+
+async function mount(state = appState(), overrides = {}) {
+  const fake = fakeApi(state, overrides);
+  await act(async () => {
+    useStore.getState().connect(fake.api);
+  });
+  render(<App />);
+  await screen.findByText('Ragnatramp Tray');
+  return fake;
+}
+
+describe('the window', () => {
+  it('first run: tells a new user what to do, and adds a project by path in the browser host', async () => {
+    const fake = await mount(appState({ projects: [] }));
+    expect(screen.getByRole('heading', { name: 'Watch your first project' })).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Reconcile now' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Path to a ragnatramp.yaml'), { target: { value: '/home/me/p/ragnatramp.yaml' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Add project' })));
+    expect(fake.calls).toContainEqual(['addProject', ['/home/me/p/ragnatramp.yaml']]);
+  });
+
+  it('with a native file picker, offers it instead', async () => {
+    const fake = await mount(appState({ projects: [], host: { kind: 'electron', filePicker: true, launchAtLogin: true } }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Add a project…' })));
+    expect(fake.calls.map((c) => c[0])).toContain('pickProjectFile');
+  });
+
+  it('shows each VM: status, IPv4 with a copy button, tier, MAC, previous IP, sync result', async () => {
+    await mount(appState({ projects: [{ configPath: '/p', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ previousIpv4: '172.18.185.100', sync: { success: false, skipped: false, changed: false, message: "sudo asks user 'ubuntu' for a password", at: new Date().toISOString() } }), vmView({ key: '/p#db', machineName: 'db', tier: 'arp', ipv4: '172.18.185.164' })] }] }));
+    const web = screen.getByTestId('vm-web');
+    expect(web.textContent).toContain('172.18.185.163');
+    expect(web.textContent).toContain('KVP');
+    expect(web.textContent).toContain('00:15:5D:DE:33:09');
+    expect(web.textContent).toContain('172.18.185.100');
+    expect(web.textContent).toContain("failed: sudo asks user 'ubuntu' for a password");
+    expect(screen.getByRole('button', { name: "Copy web's IP address" })).toBeTruthy();
+    expect(screen.getByTestId('vm-db').textContent).toContain('ARP');
+  });
+
+  it('Reconcile now calls the API; progress shows per VM while it runs', async () => {
+    const fake = await mount();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Reconcile now' })));
+    expect(fake.calls).toContainEqual(['reconcileNow', [null]]);
+    act(() => fake.push({ type: 'state', state: appState({ busy: 'reconciling', progress: { '/p/ragnatramp.yaml#web': 'writing' } }) }));
+    expect(screen.getByRole('button', { name: 'Reconciling…' })).toBeTruthy();
+    expect(screen.getByTestId('vm-web').textContent).toContain('writing…');
+  });
+
+  it('a duplicate IP shows the banner naming the VMs; a hypervisor error shows as an alert', async () => {
+    await mount(appState({ duplicates: [{ ip: '172.18.185.163', vms: [{ project: 'demo', machineName: 'web' }, { project: 'demo', machineName: 'db' }] }], hypervisorError: 'Hyper-V could not be queried: no access' }));
+    expect(screen.getByTestId('duplicate-banner').textContent).toMatch(/Duplicate IP 172\.18\.185\.163:.*web and db/);
+    expect(screen.getAllByRole('alert').some((a) => a.textContent?.includes('no access'))).toBe(true);
+  });
+
+  it('a change event shows a toast; clicking it brings the VM into view', async () => {
+    const fake = await mount();
+    act(() => fake.push({ type: 'change', change: { kind: 'changed', key: '/p/ragnatramp.yaml#web', project: 'demo', machineName: 'web', from: '172.18.185.100', to: '172.18.185.163' } }));
+    const toast = screen.getByTestId('toast');
+    expect(toast.textContent).toContain('web: 172.18.185.100 → 172.18.185.163');
+    act(() => fireEvent.click(screen.getByRole('button', { name: 'web: 172.18.185.100 → 172.18.185.163' })));
+    expect(useStore.getState().focusKey).toBe('/p/ragnatramp.yaml#web');
+    expect(screen.getByTestId('vm-web').className).toContain('focused');
+  });
+
+  it('diagnostics: checks with pass/fail, why, the fix commands, and Fix over SSH after confirming', async () => {
+    const fix = ['sudo -n apt-get install -y linux-cloud-tools-6.8.0-45-generic', 'sudo -n modprobe -r hv_utils'];
+    const fake = await mount(appState(), {
+      diagnose: async () => [
+        { key: '/p/ragnatramp.yaml#web', machineName: 'web', vmName: 'v', kvpStatus: 'No Contact', sshReachable: true, warnings: ["KVP reports 'No Contact'"], guest: { os: 'Ubuntu', kvpDaemon: { installed: false, running: false, package: 'linux-cloud-tools-6.8.0-45-generic', fix }, sudo: true, cloudInitManagesHosts: true, hostsBlock: 'missing', warnings: [] } },
+      ],
+    });
+    act(() => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Run checks' })));
+    const card = await screen.findByTestId('diag-web');
+    expect(card.textContent).toMatch(/✗Hyper-V KVPNo Contact/);
+    expect(card.textContent).toMatch(/✓SSH reachableport 22 answers/);
+    expect(card.textContent).toMatch(/✗Guest KVP daemonnot installed \(linux-cloud-tools-6\.8\.0-45-generic\)/);
+    expect(card.textContent).toMatch(/✗cloud-initrewrites \/etc\/hosts at boot/);
+    expect(card.textContent).toContain(fix.join('\n'));
+    fireEvent.click(screen.getByRole('button', { name: 'Fix over SSH…' }));
+    expect(screen.getByRole('dialog', { name: 'Fix web over SSH' }).textContent).toContain(fix[0]);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Run them' })));
+    await waitFor(() => expect(fake.calls).toContainEqual(['fixKvp', ['/p/ragnatramp.yaml', 'web', false]]));
+  });
+
+  it('settings: toggles call updateSettings; launch at login only where the host has it', async () => {
+    const fake = await mount();
+    act(() => fireEvent.click(screen.getByRole('tab', { name: 'Settings' })));
+    await act(async () => fireEvent.click(screen.getByLabelText(/Sync every guest's \/etc\/hosts automatically/)));
+    expect(fake.calls).toContainEqual(['updateSettings', [{ autoSync: true }]]);
+    expect(screen.queryByLabelText(/Start Ragnatramp Tray when I sign in/)).toBeNull();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Stop watching /p/ragnatramp.yaml' })));
+    expect(fake.calls).toContainEqual(['removeProject', ['/p/ragnatramp.yaml']]);
+  });
+
+  it('tabs are keyboard operable', async () => {
+    await mount();
+    const tabs = screen.getByRole('tablist');
+    act(() => fireEvent.keyDown(tabs, { key: 'ArrowRight' }));
+    expect(screen.getByRole('tab', { name: 'Diagnostics' }).getAttribute('aria-selected')).toBe('true');
+    act(() => fireEvent.keyDown(tabs, { key: 'ArrowLeft' }));
+    expect(screen.getByRole('tab', { name: 'VMs' }).getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('a failed call shows its message', async () => {
+    await mount(appState(), { reconcileNow: async () => { throw new Error('The engine stopped unexpectedly'); } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Reconcile now' })));
+    expect(screen.getAllByRole('alert').some((a) => a.textContent === 'The engine stopped unexpectedly')).toBe(true);
+  });
+});

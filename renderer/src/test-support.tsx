@@ -1,0 +1,75 @@
+// A fake of the contract's API for renderer tests: canned state, recorded calls, and a way to
+// push events as main would.
+import type { AppEvent, AppState, RagnatrampApi, Settings, VmView } from '../../main/contract/api';
+
+export function vmView(over: Partial<VmView> = {}): VmView {
+  return {
+    key: '/p/ragnatramp.yaml#web',
+    machineName: 'web',
+    vmName: 'demo-web-1f3a9c2e',
+    status: 'running',
+    vmState: 'Running',
+    ipv4: '172.18.185.163',
+    ipv6: [],
+    tier: 'kvp',
+    mac: '00155DDE3309',
+    discoveredAt: new Date().toISOString(),
+    previousIpv4: null,
+    kvpStatus: 'OK',
+    sshReachable: true,
+    duplicateOf: [],
+    warnings: [],
+    sync: null,
+    ...over,
+  };
+}
+
+export function appState(over: Partial<AppState> = {}): AppState {
+  return {
+    health: 'good',
+    summary: '1 VM · 1 running · just now',
+    busy: 'idle',
+    paused: false,
+    lastPassAt: new Date().toISOString(),
+    hypervisorError: null,
+    notices: [],
+    projects: [{ configPath: '/p/ragnatramp.yaml', name: 'demo', error: null, vms: [vmView()], hostsBlock: '', warnings: [] }],
+    duplicates: [],
+    lastReconcile: null,
+    progress: {},
+    simulated: false,
+    host: { kind: 'browser', filePicker: false, launchAtLogin: false },
+    ...over,
+  };
+}
+
+export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false };
+
+export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {}) {
+  const calls: Array<[string, unknown[]]> = [];
+  const listeners = new Set<(e: AppEvent) => void>();
+  const record = (name: string, value: unknown) => async (...args: unknown[]) => {
+    calls.push([name, args]);
+    return value;
+  };
+  const api = {
+    getState: record('getState', state),
+    getSettings: record('getSettings', settings),
+    updateSettings: record('updateSettings', settings),
+    addProject: record('addProject', settings),
+    removeProject: record('removeProject', { ...settings, projects: [] }),
+    pickProjectFile: record('pickProjectFile', null),
+    reconcileNow: record('reconcileNow', { at: new Date().toISOString(), projects: 1, synced: 1, updated: 1, skipped: 0, failed: 0, changes: 0, hypervisorError: null }),
+    setPaused: record('setPaused', state),
+    diagnose: record('diagnose', []),
+    fixKvp: record('fixKvp', { machineName: 'web', dryRun: false, commands: [], steps: [], success: true }),
+    acceptHostKey: record('acceptHostKey', null),
+    openExternal: record('openExternal', undefined),
+    subscribe: (l: (e: AppEvent) => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    ...overrides,
+  } as RagnatrampApi;
+  return { api, calls, push: (e: AppEvent) => listeners.forEach((l) => l(e)) };
+}

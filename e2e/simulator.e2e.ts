@@ -1,0 +1,103 @@
+// The window in real Chromium, against the browser host and the Hyper-V simulator.
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { parse, stringify } from 'yaml';
+import { screenshot, startHost, type RunningHost } from './web-host-fixture.ts';
+
+const DEMO = path.resolve(import.meta.dirname, '..', 'examples', 'demo');
+
+function demoCopy(): { config: string; scenario: string } {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-e2e-')), 'demo');
+  cpSync(DEMO, dir, { recursive: true });
+  return { config: path.join(dir, 'ragnatramp.yaml'), scenario: path.join(dir, 'scenario.yaml') };
+}
+
+let host: RunningHost | null = null;
+test.afterEach(async () => {
+  await host?.stop();
+  host = null;
+});
+
+test('first run: the empty state tells a new user what to do; adding a project shows its VMs', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { name: 'Watch your first project' })).toBeVisible();
+  await screenshot(page, 'first-run');
+  await page.getByLabel('Path to a ragnatramp.yaml').fill(demo.config);
+  await page.getByRole('button', { name: 'Add project' }).click();
+  await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+  await expect(page.getByTestId('vm-db').getByTestId('tier')).toHaveText('ARP');
+  await screenshot(page, 'project-added');
+});
+
+test('Reconcile now shows IPs, tiers and per-VM results', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+  await page.getByRole('button', { name: 'Reconcile now' }).click();
+  await expect(page.getByTestId('last-reconcile')).toContainText('synced');
+  for (const [machine, ip, tier] of [['web', '172.18.185.163', 'KVP'], ['db', '172.18.185.164', 'ARP']]) {
+    const row = page.getByTestId(`vm-${machine}`);
+    await expect(row.getByTestId('ipv4')).toHaveText(ip!);
+    await expect(row.getByTestId('tier')).toHaveText(tier!);
+    await expect(row.getByTestId('sync')).toContainText('updated');
+  }
+  await expect(page.getByTestId('vm-worker').getByTestId('sync')).toHaveText('skipped: VM is Off');
+  await screenshot(page, 'reconciled');
+});
+
+test("a guest's IP change produces the change event and the updated row", async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByRole('spinbutton').fill('2');
+  await page.getByRole('spinbutton').blur();
+  await page.getByRole('tab', { name: 'VMs' }).click();
+  const scenario = parse(readFileSync(demo.scenario, 'utf8'));
+  scenario.vms[0].adapters[0].ipAddresses = ['172.18.185.200'];
+  writeFileSync(demo.scenario, stringify(scenario));
+  await expect(page.getByTestId('toast')).toContainText('web: 172.18.185.163 → 172.18.185.200', { timeout: 20_000 });
+  await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.200');
+  await expect(page.getByTestId('vm-web').getByTestId('previous-ip')).toHaveText('172.18.185.163');
+  await screenshot(page, 'ip-changed');
+});
+
+test('a duplicate IP shows the banner and the skipped sync', async ({ page }) => {
+  const demo = demoCopy();
+  const scenario = parse(readFileSync(demo.scenario, 'utf8'));
+  scenario.vms[0].adapters[0].ipAddresses = ['172.18.185.164'];
+  scenario.vms[2].adapters[0].ipAfterPolls = 0; // cache has its lease from the start here
+  writeFileSync(demo.scenario, stringify(scenario));
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('duplicate-banner')).toContainText('Duplicate IP 172.18.185.164: db and web');
+  await page.getByRole('button', { name: 'Reconcile now' }).click();
+  await expect(page.getByTestId('vm-web').getByTestId('sync')).toHaveText('skipped: duplicate IPv4 172.18.185.164 (shared with db)');
+  await expect(page.getByTestId('vm-db').getByTestId('sync')).toHaveText('skipped: duplicate IPv4 172.18.185.164 (shared with web)');
+  await expect(page.getByTestId('vm-cache').getByTestId('sync')).toContainText('updated');
+  await screenshot(page, 'duplicate');
+});
+
+test('the diagnostics panel shows "No Contact" with its fix, and fixes it over SSH', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await page.getByRole('tab', { name: 'Diagnostics' }).click();
+  await page.getByRole('button', { name: 'Run checks' }).click();
+  const db = page.getByTestId('diag-db');
+  await expect(db).toContainText('Hyper-V KVPNo Contact');
+  await expect(db).toContainText('not installed (linux-cloud-tools-6.8.0-45-generic)');
+  await expect(db.locator('pre.commands').first()).toContainText('sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y linux-cloud-tools-6.8.0-45-generic');
+  await db.getByRole('button', { name: 'Fix over SSH…' }).click();
+  await expect(page.getByRole('dialog', { name: 'Fix db over SSH' })).toContainText('sudo -n modprobe hv_utils');
+  await screenshot(page, 'diagnostics-confirm');
+  await page.getByRole('button', { name: 'Run them' }).click();
+  await expect(db).toContainText('Hyper-V KVPOK', { timeout: 20_000 });
+  await screenshot(page, 'diagnostics-fixed');
+});

@@ -1,0 +1,47 @@
+// Starts the browser host as a user would (`tsx main/web/web-host.ts …`), reads the URL from
+// its first line of output, and stops it after the test. Each host gets its own settings folder.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Page } from '@playwright/test';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface RunningHost {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startHost(args: string[]): Promise<RunningHost> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'rt-e2e-home-'));
+  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'main', 'web', 'web-host.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, RAGNATRAMP_TRAY_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the browser host printed no URL: ${stderr}`)), 30_000);
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(line.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`the browser host exited (${code}): ${stderr}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'screenshots', `${name}.png`), fullPage: true });
+}

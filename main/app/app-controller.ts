@@ -30,6 +30,8 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
+  private hintTimer: NodeJS.Timeout | null = null;
+  private hintPending = false;
 
   constructor(
     private readonly settings: SettingsStore,
@@ -56,6 +58,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.publish();
     });
     worker.on('restarted', (reason) => this.notice(`The engine stopped unexpectedly (${reason}) and was restarted.`));
+    worker.on('hint', () => this.hint());
   }
 
   private now(): Date {
@@ -84,6 +87,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.hintTimer) clearTimeout(this.hintTimer);
     this.timer = null;
   }
 
@@ -96,6 +100,22 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   /** Asks the UI to open a view, optionally bringing one VM into sight. */
   show(view: View, vmKey: string | null = null): void {
     this.emit('event', { type: 'show', view, vmKey });
+  }
+
+  /**
+   * The host saw a lease or neighbour change: look now rather than at the next tick. Bursts
+   * (a DHCP exchange touches the lease file several times) make one pass; a hint that arrives
+   * during a pass makes one more right after it.
+   */
+  private hint(): void {
+    if (this.stopped || this.state.paused) return;
+    if (this.hintTimer) clearTimeout(this.hintTimer);
+    this.hintTimer = setTimeout(() => {
+      this.hintTimer = null;
+      if (this.state.busy === 'idle') this.rediscover();
+      else this.hintPending = true;
+    }, 100);
+    this.hintTimer.unref?.();
   }
 
   private schedule(): void {
@@ -148,6 +168,10 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     this.state.busy = 'idle';
     this.state.progress = {};
     this.publish();
+    if (this.hintPending) {
+      this.hintPending = false;
+      setImmediate(() => this.rediscover());
+    }
     if (!request.syncHosts && this.settings.get().autoSync && changes.some((c) => c.kind !== 'duplicate')) {
       return this.runPass({ syncHosts: true });
     }

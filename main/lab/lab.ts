@@ -498,8 +498,11 @@ export class LabControl {
     await run('nsenter', [`--mount=/proc/${await this.sshdPid(machine)}/ns/mnt`, 'mount', '-o', `remount,bind,${readOnly ? 'ro' : 'rw'}`, '/etc/hosts']);
   }
 
-  /** Pins a new address for the guest in dnsmasq, then has its DHCP client release and renew. */
-  async changeIp(machine: string): Promise<string> {
+  /**
+   * Pins a new address for the guest in dnsmasq, then has its DHCP client release and renew.
+   * `onRenew` runs just before the renewal: the moment the address starts to change.
+   */
+  async changeIp(machine: string, onRenew?: () => void): Promise<string> {
     const g = this.guest(machine);
     const prefix = this.record.gateway.slice(0, -2);
     const taken = new Set(this.record.guests.map((x) => x.ip));
@@ -511,6 +514,7 @@ export class LabControl {
     const udhcpc = (await readFile(path.join(g.dir, 'udhcpc.pid'), 'utf8')).trim();
     await run('kill', ['-USR2', udhcpc]); // release
     await sleep(200);
+    onRenew?.();
     await run('kill', ['-USR1', udhcpc]); // renew: DISCOVER, dnsmasq offers the pinned address
     const deadline = Date.now() + 20_000;
     while (!(await this.exec(machine, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'])).includes(` ${ip}/`)) {

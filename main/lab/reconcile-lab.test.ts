@@ -133,3 +133,30 @@ describe.skipIf(!isRoot)('guest-side diagnostics against real guests', () => {
     }
   });
 });
+
+describe.skipIf(!isRoot)('watching a Linux host for changes', () => {
+  const lab = useLab(2);
+
+  it('hints on a DHCP renumbering at once, and not on routine neighbour churn', async () => {
+    const { LinuxProvider } = await import('../engine/linux/linux-provider.js');
+    const { loadManifest } = await import('../engine/linux/manifest.js');
+    const provider = new LinuxProvider(await loadManifest(lab().paths.manifest));
+    const project = await loadProject(lab().paths.config);
+    await provider.observe(project.vms, new Date().toISOString());
+    let hints = 0;
+    const stop = provider.watch(() => hints++);
+    try {
+      // Routine traffic to a known guest: state changes, no new address.
+      for (let i = 0; i < 3; i++) await tcpProbe()(lab().guest('guest1').ip, 22);
+      await new Promise((r) => setTimeout(r, 300));
+      const quiet = hints;
+      let renewedAt = 0;
+      await lab().changeIp('guest2', () => (renewedAt = Date.now()));
+      expect(hints).toBeGreaterThan(quiet);
+      expect(quiet).toBe(0);
+      expect(renewedAt).toBeGreaterThan(0);
+    } finally {
+      stop();
+    }
+  });
+});

@@ -17,10 +17,16 @@ let envPromise: Promise<Environment> | null = null;
 
 // Lazily, so that a bad scenario or manifest is reported on the first call, not as a crash.
 function environment(): Promise<Environment> {
-  envPromise ??= createEnvironment({ ...init, keepConnections: true }).catch((err) => {
-    envPromise = null;
-    throw err;
-  });
+  envPromise ??= createEnvironment({ ...init, keepConnections: true }).then(
+    (env) => {
+      env.provider.watch?.(() => send({ kind: 'hint' }));
+      return env;
+    },
+    (err) => {
+      envPromise = null;
+      throw err;
+    },
+  );
   return envPromise;
 }
 

@@ -9,6 +9,7 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 export interface WorkerClientEvents {
   progress: [key: string, phase: string];
+  hint: [];
   restarted: [reason: string];
 }
 
@@ -36,6 +37,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
     const worker = FROM_SOURCE ? new Worker(new URL('./ts-worker-shim.mjs', import.meta.url), { workerData: { ...this.init, entry: entry.href } }) : new Worker(entry, { workerData: this.init });
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'progress') return void this.emit('progress', m.key, m.phase);
+      if (m.kind === 'hint') return void this.emit('hint');
       const waiting = this.pending.get(m.id);
       this.pending.delete(m.id);
       if (m.kind === 'result') waiting?.resolve(m.value);

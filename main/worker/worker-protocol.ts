@@ -50,4 +50,6 @@ export type WorkerRequest = { [M in keyof WorkerCalls]: { id: number; method: M;
 export type WorkerMessage =
   | { kind: 'result'; id: number; value: unknown }
   | { kind: 'error'; id: number; message: string }
-  | { kind: 'progress'; key: string; phase: string };
+  | { kind: 'progress'; key: string; phase: string }
+  /** The provider saw something that may have moved an address: worth a pass now. */
+  | { kind: 'hint' };

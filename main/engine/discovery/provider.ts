@@ -10,5 +10,11 @@ export interface DiscoveryProvider {
    * ref object it answers. Rejects with HypervisorError if nothing can be learned.
    */
   observe(refs: VmRef[], now: string): Promise<VmObservation[]>;
+  /**
+   * Where the host can tell, calls `onHint` soon after something that may have moved a VM's
+   * address (a new DHCP lease, a new neighbour entry), so that a watcher need not only poll.
+   * Returns a function that stops watching.
+   */
+  watch?(onHint: () => void): () => void;
   dispose(): Promise<void>;
 }

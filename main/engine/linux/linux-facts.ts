@@ -100,3 +100,10 @@ export function pickLease(mac: string, leases: Lease[], nowMs: number): string |
   live.sort((a, b) => (b.expiresAt ?? Infinity) - (a.expiresAt ?? Infinity));
   return live[0]?.ip ?? null;
 }
+
+/** One line of `ip monitor neigh`: `[Deleted ]<ip> dev <if> [lladdr <mac>] <STATE>`. */
+export function parseMonitorLine(line: string): { ip: string; mac: string | null; deleted: boolean } | null {
+  const m = /^(Deleted )?(\S+) dev \S+(?: lladdr (\S+))?/.exec(line.trim());
+  if (!m || !isIpv4(m[2]!)) return null;
+  return { ip: m[2]!, mac: normalizeMac(m[3]), deleted: !!m[1] };
+}

@@ -134,3 +134,13 @@ describe('LinuxProvider', () => {
     await expect(loadManifest(bad)).rejects.toThrow(/vms\[0\]\.mac: "nope" does not match.*\n.*vms\[0\]\.netns: "\.\.\/etc" does not match/);
   });
 });
+
+describe('parseMonitorLine', () => {
+  it('reads ip monitor neigh lines', async () => {
+    const { parseMonitorLine } = await import('./linux-facts.js');
+    expect(parseMonitorLine('10.0.0.11 dev br0 lladdr 52:54:00:aa:00:01 REACHABLE')).toEqual({ ip: '10.0.0.11', mac: '525400AA0001', deleted: false });
+    expect(parseMonitorLine('Deleted 10.0.0.11 dev br0 lladdr 52:54:00:aa:00:01 STALE')).toEqual({ ip: '10.0.0.11', mac: '525400AA0001', deleted: true });
+    expect(parseMonitorLine('10.0.0.12 dev br0  FAILED')).toEqual({ ip: '10.0.0.12', mac: null, deleted: false });
+    expect(parseMonitorLine('fe80::1 dev br0 lladdr 52:54:00:aa:00:01 STALE')).toBeNull();
+  });
+});

@@ -2,14 +2,16 @@
 // files, libvirt's domains where virsh exists, DHCP lease files, `ip -j neigh`) and hands them
 // to the pure tier logic. Commands go through a runner seam and never through a shell.
 
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, watch as watchPath, type FSWatcher } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HypervisorError } from '../errors.js';
 import type { DiscoveryProvider } from '../discovery/provider.js';
 import type { VmObservation, VmRef } from '../types.js';
-import { parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseVirshDomiflist, parseVirshList, type Lease } from './linux-facts.js';
+import { normalizeMac } from '../discovery/net-address.js';
+import { parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseMonitorLine, parseVirshDomiflist, parseVirshList, type Lease } from './linux-facts.js';
 import type { LinuxManifest } from './manifest.js';
 import { observeLinux, type InventoryVm } from './observe-linux.js';
 
@@ -26,6 +28,10 @@ const LIBVIRT_STATUS_DIR = '/var/lib/libvirt/dnsmasq';
 export class LinuxProvider implements DiscoveryProvider {
   readonly name = 'linux';
   private virshMissing = false;
+  /** MACs of the VMs last observed: only their neighbour events are worth a pass. */
+  private knownMacs = new Set<string>();
+  /** Address → MAC of those VMs' neighbour entries, as last seen. */
+  private pairs = new Map<string, string>();
 
   constructor(
     private readonly manifest: LinuxManifest | null,
@@ -35,7 +41,48 @@ export class LinuxProvider implements DiscoveryProvider {
   async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
     if (refs.length === 0) return [];
     const [manifestVms, libvirtVms, leases, neighborsJson] = await Promise.all([this.manifestInventory(), this.libvirtInventory(), this.leases(), this.neighbors()]);
-    return observeLinux(refs, { inventory: [...manifestVms, ...libvirtVms], leases, neighbors: parseIpNeigh(neighborsJson) }, now);
+    const inventory = [...manifestVms, ...libvirtVms];
+    this.knownMacs = new Set(inventory.map((v) => normalizeMac(v.mac)).filter((m): m is string => !!m));
+    const neighbors = parseIpNeigh(neighborsJson);
+    for (const n of neighbors) {
+      const mac = normalizeMac(n.mac);
+      if (mac && this.knownMacs.has(mac)) this.pairs.set(n.ip, mac);
+    }
+    return observeLinux(refs, { inventory, leases, neighbors }, now);
+  }
+
+  /**
+   * Lease files change when a DHCP server hands out or renews an address; `ip monitor neigh`
+   * prints every neighbour event. A neighbour event counts only when a known VM's MAC appears at
+   * a new address or an address is dropped: the routine REACHABLE/STALE churn does not.
+   */
+  watch(onHint: () => void): () => void {
+    const watchers: FSWatcher[] = [];
+    const files = (this.manifest?.leaseFiles ?? []).map((f) => f.path);
+    if (!this.virshMissing && existsSync(LIBVIRT_STATUS_DIR)) files.push(path.join(LIBVIRT_STATUS_DIR, 'x.status'));
+    for (const dir of new Set(files.map((f) => path.dirname(f)))) {
+      const names = new Set(files.filter((f) => path.dirname(f) === dir).map((f) => path.basename(f)));
+      try {
+        watchers.push(watchPath(dir, (_event, name) => (name && (names.has(name) || name.endsWith('.status')) ? onHint() : undefined)));
+      } catch {
+        // A folder that does not exist yet: polling still covers it.
+      }
+    }
+    const pairs = this.pairs;
+    const monitor = spawn('ip', ['-4', 'monitor', 'neigh'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    monitor.on('error', () => undefined); // no iproute2: polling only
+    createInterface({ input: monitor.stdout }).on('line', (line) => {
+      const e = parseMonitorLine(line);
+      if (!e || !this.knownMacs.has(e.mac ?? pairs.get(e.ip) ?? '')) return;
+      const before = pairs.get(e.ip);
+      if (e.deleted) pairs.delete(e.ip);
+      else pairs.set(e.ip, e.mac!);
+      if (e.deleted || before !== e.mac) onHint();
+    });
+    return () => {
+      for (const w of watchers) w.close();
+      monitor.kill();
+    };
   }
 
   private async manifestInventory(): Promise<InventoryVm[]> {

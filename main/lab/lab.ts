@@ -43,6 +43,8 @@ export interface LabRecord {
   user: string;
   /** Whether `up` created the empty /etc/hosts.ragnatramp.bak that guests' backups mount over. */
   createdBackupMountpoint: boolean;
+  /** Addresses guests gave up: not handed out again, as the host's neighbour table remembers them. */
+  retiredIps?: string[];
   guests: LabGuest[];
 }
 
@@ -505,7 +507,7 @@ export class LabControl {
   async changeIp(machine: string, onRenew?: () => void): Promise<string> {
     const g = this.guest(machine);
     const prefix = this.record.gateway.slice(0, -2);
-    const taken = new Set(this.record.guests.map((x) => x.ip));
+    const taken = new Set([...this.record.guests.map((x) => x.ip), ...(this.record.retiredIps ?? [])]);
     let ip = '';
     for (let host = 251; host > 10 && !ip; host--) if (!taken.has(`${prefix}.${host}`)) ip = `${prefix}.${host}`;
     const pinned = (await readFile(this.paths.dhcpHosts, 'utf8')).split('\n').filter((l) => l && !l.startsWith(`${g.mac},`));
@@ -526,6 +528,7 @@ export class LabControl {
       await sleep(100);
     }
     await waitForPort(ip, 22); // answers at its new address (and the host's neighbour table learns it)
+    this.record.retiredIps = [...(this.record.retiredIps ?? []), g.ip];
     g.ip = ip;
     await saveRecord(this.record);
     await writeScenario(this.record, labScenario(this.record));

@@ -2,12 +2,15 @@
 // main thread (tray, window, IPC) never blocks on them. One long-lived environment keeps the
 // PowerShell session and SSH connections warm between passes.
 
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DiagnosticView, KvpFixResult, ProjectView } from '../contract/api.js';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests, inspectProjects, reconcileProjects } from '../engine/engine.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
+import { statePathFor } from '../engine/state/state-file.js';
 import { buildProjectView, duplicateViews, syncViews, vmKey } from '../app/project-view.js';
 import type { PassRequest, PassResult, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
@@ -32,11 +35,25 @@ function environment(): Promise<Environment> {
 
 const send = (m: WorkerMessage) => port.postMessage(m);
 
+// Parsing and validating a project costs more than a whole pass's discovery: a watching engine
+// reuses the last result while neither ragnatramp.yaml nor state.json has changed.
+const loaded = new Map<string, { key: string; project: Project }>();
+
+async function loadCached(configPath: string): Promise<Project> {
+  const read = (f: string) => readFile(f, 'utf8').catch(() => '');
+  const key = `${await read(configPath)}\u0000${await read(statePathFor(path.resolve(configPath)))}`;
+  const hit = loaded.get(configPath);
+  if (hit?.key === key) return hit.project;
+  const project = await loadProject(configPath);
+  loaded.set(configPath, { key, project });
+  return project;
+}
+
 async function loadAll(configPaths: string[]): Promise<Array<{ configPath: string; project: Project | null; error: string | null }>> {
   return Promise.all(
     configPaths.map(async (configPath) => {
       try {
-        return { configPath, project: await loadProject(configPath), error: null };
+        return { configPath, project: await loadCached(configPath), error: null };
       } catch (err) {
         return { configPath, project: null, error: errorMessage(err) };
       }

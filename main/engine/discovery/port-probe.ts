@@ -4,7 +4,9 @@ import net from 'node:net';
 
 export type PortProbe = (host: string, port: number) => Promise<boolean>;
 
-export function tcpProbe(timeoutMs = 1500): PortProbe {
+// A guest on a local virtual switch answers a SYN in well under a millisecond; an address that
+// stays silent (a guest renumbered away from it) must not hold a whole pass up.
+export function tcpProbe(timeoutMs = 400): PortProbe {
   return (host, port) =>
     new Promise((resolve) => {
       const socket = net.connect({ host, port });

@@ -1,0 +1,67 @@
+// `npm run --silent bench -- [--quick]`: every benchmark on a fresh lab (root), the lab removed
+// afterwards; a readable table on stderr and one JSON document on stdout.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { LabControl, labDown, labUp } from '../lab/lab.js';
+import { benchDiscovery } from './discovery-bench.js';
+import { benchHostsSync, type HostsSyncRow } from './hosts-sync-bench.js';
+import { benchChangeDetection } from './watch-bench.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const { values } = parseArgs({ args: process.argv.slice(2), options: { quick: { type: 'boolean', default: false } } });
+const quick = values.quick;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+if (process.getuid?.() !== 0) {
+  log('bench: the benchmarks run on a lab of real guests, which needs root.');
+  process.exit(2);
+}
+for (const [tool, pkg] of [['ansible-playbook', 'ansible-core'], ['ssh', 'openssh-client']]) {
+  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+    log(`bench: ${tool} is missing: apt-get install -y --no-install-recommends ${pkg}`);
+    process.exit(2);
+  }
+}
+
+const sizes = quick ? [1, 4] : [1, 4, 16];
+const work = mkdtempSync(path.join(os.tmpdir(), 'rt-bench-'));
+chmodSync(work, 0o755);
+const labDir = path.join(work, 'lab');
+log(`bench: bringing up a lab of ${Math.max(...sizes)} guests…`);
+await labUp({ guests: Math.max(...sizes), dir: labDir });
+const lab = await LabControl.open(labDir);
+try {
+  const hostsSync = await benchHostsSync(lab, sizes, 5, path.join(work, 'sync'), log);
+  log('bench: discovery on the simulator…');
+  const discovery = await benchDiscovery([1, 10, 200, 1000]);
+  log('bench: change detection (DHCP renumbering → change event)…');
+  const changeDetectionMs = await benchChangeDetection(lab, 5, work);
+  const idleSeconds = quick ? 10 : 60;
+  log(`bench: idle cost while watching ${lab.record.guests.length} guests for ${idleSeconds} s…`);
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', ROOT], { stdio: 'inherit' });
+  const idle = JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'dist', 'main', 'bench', 'idle-child.js'), lab.paths.config, lab.paths.manifest, path.join(work, 'idle_known_hosts.json'), String(idleSeconds)], { encoding: 'utf8' })) as { seconds: number; cpuPercent: number; rssMB: number };
+  const result = { hostsSync, discovery, changeDetectionMs: { median: changeDetectionMs.median, max: changeDetectionMs.max }, idle: { seconds: idle.seconds, cpuPercent: idle.cpuPercent, rssMB: idle.rssMB, guests: lab.record.guests.length } };
+  log(`\n${table(result.hostsSync, result.discovery, changeDetectionMs, idle)}`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  await labDown(labDir).catch((err: Error) => log(`bench: removing the lab failed: ${err.message}`));
+  rmSync(work, { recursive: true, force: true });
+}
+
+function table(sync: HostsSyncRow[], discovery: Awaited<ReturnType<typeof benchDiscovery>>, change: { median: number; max: number }, idle: { seconds: number; cpuPercent: number; rssMB: number }): string {
+  const lines = ['Hosts sync (median of 5 runs, seconds; every guest block changed each run)', '  guests  ragnatramp-tray cold  warm    openssh loop  ansible blockinfile  all correct'];
+  for (const n of [...new Set(sync.map((r) => r.guests))]) {
+    const t = (tool: HostsSyncRow['tool']) => sync.find((r) => r.guests === n && r.tool === tool)!;
+    lines.push(`  ${String(n).padEnd(6)}  ${String(t('ragnatramp-tray-cold').seconds).padEnd(20)}  ${String(t('ragnatramp-tray-warm').seconds).padEnd(6)}  ${String(t('openssh-sequential').seconds).padEnd(12)}  ${String(t('ansible-blockinfile').seconds).padEnd(19)}  ${sync.filter((r) => r.guests === n).every((r) => r.correct) ? 'yes' : 'NO'}`);
+  }
+  lines.push('', 'Discovery (simulated Hyper-V)', '  VMs    PowerShell invocations/pass  pass ms  plan ms');
+  for (const d of discovery) lines.push(`  ${String(d.vms).padEnd(5)}  ${String(d.powershellInvocations).padEnd(27)}  ${String(d.passMs).padEnd(7)}  ${d.planMs}`);
+  lines.push('', `Change detection (Linux, DHCP renumbering → change event): median ${change.median} ms, max ${change.max} ms`);
+  lines.push(`Idle while watching: ${idle.cpuPercent}% of a core, ${idle.rssMB} MB resident (${idle.seconds} s)`);
+  return lines.join('\n');
+}

@@ -9,7 +9,7 @@ import { FileHostKeyStore } from '../engine/ssh/known-hosts.js';
 import { PooledConnector } from '../engine/ssh/pooled-connector.js';
 import { Ssh2Connector } from '../engine/ssh/ssh2-connector.js';
 import type { SshConnector } from '../engine/ssh/ssh-session.js';
-import { syncHostsFiles } from '../engine/ssh/sync-hosts.js';
+import { syncHostsFiles, type HostsMemory } from '../engine/ssh/sync-hosts.js';
 import type { LabControl, LabGuest } from '../lab/lab.js';
 import { ansibleBlockinfile, opensshSequential, prepareAnsible, type Login } from './baseline-tools.js';
 import { median, round } from './stats.js';
@@ -50,16 +50,18 @@ export async function benchHostsSync(lab: LabControl, sizes: number[], runs: num
   const rows: HostsSyncRow[] = [];
   for (const size of sizes) {
     const guests = lab.record.guests.slice(0, size);
-    const engineSync = async (connector: SshConnector, block: string) => {
-      const out = await syncHostsFiles(guests.map((g) => ({ target: { machineName: g.machine, host: g.ip, port: 22, user: login.user, privateKeyPath: login.key, hostKeyAlias: `vm:${g.vmId}` }, block })), connector, { concurrency: 16, timeoutMs: 30_000 });
+    const engineSync = async (connector: SshConnector, block: string, memory?: HostsMemory) => {
+      const out = await syncHostsFiles(guests.map((g) => ({ target: { machineName: g.machine, host: g.ip, port: 22, user: login.user, privateKeyPath: login.key, hostKeyAlias: `vm:${g.vmId}` }, block })), connector, { concurrency: 16, timeoutMs: 30_000, memory });
       const failed = out.find((o) => !o.success);
       if (failed) throw new Error(`${failed.machineName}: ${failed.error}`);
     };
     const ansibleFiles = await prepareAnsible(work, guests, login);
+    // Warm = what the watching app has: connections kept open and its memory of every guest's file.
     const pool = new PooledConnector(new Ssh2Connector({ hostKeys: pins }));
+    const memory: HostsMemory = new Map();
     const tools: Array<[Tool, (block: string) => Promise<void>]> = [
       ['ragnatramp-tray-cold', (block) => engineSync(new Ssh2Connector({ hostKeys: pins }), block)],
-      ['ragnatramp-tray-warm', (block) => engineSync(pool, block)],
+      ['ragnatramp-tray-warm', (block) => engineSync(pool, block, memory)],
       ['openssh-sequential', (block) => opensshSequential(guests, login, block)],
       ['ansible-blockinfile', (block) => ansibleBlockinfile(work, ansibleFiles, size, block.split('\n').slice(1, -2).join('\n'))],
     ];

@@ -11,7 +11,7 @@ import type { PortProbe } from './discovery/port-probe.js';
 import { plan, type DuplicateGroup, type Plan, type ProjectFacts, type ProjectPlan } from './plan/plan.js';
 import { isActive } from './plan/vm-status.js';
 import { writeNetworkStates } from './state/state-file.js';
-import { syncHostsFiles, type SyncOptions, type SyncOutcome } from './ssh/sync-hosts.js';
+import { syncHostsFiles, type HostsMemory, type SyncOptions, type SyncOutcome } from './ssh/sync-hosts.js';
 import type { SshConnector } from './ssh/ssh-session.js';
 import type { HostKeyStore } from './ssh/known-hosts.js';
 import { InputError } from './errors.js';
@@ -24,6 +24,8 @@ export interface EngineDeps {
   connector: SshConnector;
   /** Needed only to accept changed host keys (`acceptHostKeys`). */
   hostKeys?: HostKeyStore;
+  /** A long-running engine's memory of guests' /etc/hosts: one exec per changed guest. */
+  hostsMemory?: HostsMemory;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -196,7 +198,7 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
   }
   const tasks = projectPlan.sync.flatMap((d) => (d.action === 'sync' ? [{ target: d.target, block: projectPlan.hostsBlock }] : []));
   const onProgress = options.onProgress;
-  const sync = onProgress ? { ...options.sync, onProgress: (m: string, phase: string) => onProgress(project.configPath, m, phase) } : options.sync;
+  const sync = { ...options.sync, memory: options.sync.memory ?? deps.hostsMemory, ...(onProgress ? { onProgress: (m: string, phase: string) => onProgress(project.configPath, m, phase) } : {}) };
   const synced = options.dryRun ? [] : await syncHostsFiles(tasks, deps.connector, sync);
   const hostsSyncResults: HostsSyncResult[] = projectPlan.sync.map((d) => {
     if (d.action === 'skip') return { machineName: d.machineName, success: true, skipped: true, skipReason: d.reason };

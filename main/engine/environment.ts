@@ -60,7 +60,7 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   if (kind === 'linux') {
     if (options.simulate) throw new InputError(options.simulate, [{ field: null, problem: 'simulates Hyper-V, but --provider linux was asked for' }], 'Drop one of --simulate and --provider linux.');
     const provider = new LinuxProvider(options.manifest ? await loadManifest(path.resolve(options.manifest)) : null);
-    return { provider, ...net, hostKeys, pool, dispose: async () => (pool?.dispose(), provider.dispose()) };
+    return { provider, ...net, hostKeys, pool, hostsMemory: pool ? new Map() : undefined, dispose: async () => (pool?.dispose(), provider.dispose()) };
   }
   let runner: PowerShellRunner;
   let simulator: Environment['simulator'];
@@ -74,7 +74,7 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   }
   const provider = new HyperVProvider(options.log ? loggingRunner(runner, options.log) : runner);
   const guestSide = simulator?.guests ? { connector: simulator.guests.connector, probe: simulator.guests.probe } : net;
-  return { provider, ...guestSide, hostKeys, simulator, pool, dispose: async () => (pool?.dispose(), provider.dispose()) };
+  return { provider, ...guestSide, hostKeys, simulator, pool, hostsMemory: options.keepConnections ? new Map() : undefined, dispose: async () => (pool?.dispose(), provider.dispose()) };
 }
 
 /** `--verbose`: every invocation and its answer, each starting with a `[powershell]` line. */

@@ -61,7 +61,7 @@ describe.skipIf(!isRoot)('lab', () => {
 
   it('down leaves no process, link, namespace, user or file', async () => {
     const dir = path.join(traversableTempDir(), 'lab');
-    const summary = await labUp({ guests: 2, dir });
+    const summary = await labUp({ guests: 2, dir, owner: process.env.RAGNATRAMP_LAB_OWNER });
     const record = await readRecord(dir);
     await labDown(dir);
     const links = await run('ip', ['-br', 'link']);

@@ -45,6 +45,8 @@ export interface LabRecord {
   createdBackupMountpoint: boolean;
   /** Addresses guests gave up: not handed out again, as the host's neighbour table remembers them. */
   retiredIps?: string[];
+  /** Who made it (a test run tags its labs, so that its clean-up removes only those). */
+  owner?: string;
   guests: LabGuest[];
 }
 
@@ -128,7 +130,7 @@ async function pickSubnet(seed: Buffer): Promise<string> {
 }
 
 /** Brings up a lab of `guests` guests in `dir` (which must be new or empty). */
-export async function labUp(options: { guests: number; dir: string; project?: string }): Promise<LabSummary> {
+export async function labUp(options: { guests: number; dir: string; project?: string; owner?: string }): Promise<LabSummary> {
   assertRoot();
   if (!Number.isInteger(options.guests) || options.guests < 1 || options.guests > 64) throw new LabError('--guests must be a whole number from 1 to 64.');
   await assertTools();
@@ -151,6 +153,7 @@ export async function labUp(options: { guests: number; dir: string; project?: st
     gateway: `${prefix}.1`,
     user: `rtl${id}`,
     createdBackupMountpoint: false,
+    ...(options.owner ? { owner: options.owner } : {}),
     guests: Array.from({ length: options.guests }, (_, i) => {
       const n = i + 1;
       const machine = `guest${n}`;
@@ -404,16 +407,19 @@ async function otherLabsUseBackupMountpoint(record: LabRecord): Promise<boolean>
   return others.some((ns) => existsSync(`/etc/netns/${ns}/hosts.ragnatramp.bak`));
 }
 
-/** Every lab still registered on this machine (a crashed test run's, say). */
-export async function labDownAll(): Promise<string[]> {
+/** Every lab still registered on this machine (a crashed test run's, say), or only one owner's. */
+export async function labDownAll(owner?: string): Promise<string[]> {
   const entries = await readdir(REGISTRY).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const e of entries) {
     const { dir } = JSON.parse(await readFile(path.join(REGISTRY, e), 'utf8')) as { dir: string };
-    if (existsSync(paths(dir).record)) {
-      await labDown(dir);
-      removed.push(dir);
-    } else await rm(path.join(REGISTRY, e), { force: true });
+    if (!existsSync(paths(dir).record)) {
+      await rm(path.join(REGISTRY, e), { force: true });
+      continue;
+    }
+    if (owner && (await readRecord(dir)).owner !== owner) continue;
+    await labDown(dir);
+    removed.push(dir);
   }
   return removed;
 }

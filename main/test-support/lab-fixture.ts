@@ -24,7 +24,7 @@ export function useLab(guests: number): () => LabControl {
   beforeAll(async () => {
     if (!isRoot) return;
     dir = path.join(traversableTempDir(), 'lab');
-    await labUp({ guests, dir });
+    await labUp({ guests, dir, owner: process.env.RAGNATRAMP_LAB_OWNER });
     lab = await LabControl.open(dir);
   }, 60_000);
   afterAll(async () => {

@@ -100,7 +100,7 @@ export class SimulatedGuests {
         if (!write) return result(127, '', `sh: 1: ${command.split(' ')[0]}: not found\n`);
         if (vm.guest?.sudo === 'password') return result(1, '', 'sudo: a password is required\n');
         const content = stdin ?? Buffer.alloc(0);
-        if (sha256Hex(content) !== write.newSha || content.length !== write.size) return result(WRITE_EXIT.truncated);
+        if (sha256Hex(content) !== write.newSha) return result(WRITE_EXIT.truncated);
         if (sha256Hex(this.hostsOf(vm)) !== write.oldSha) return result(WRITE_EXIT.changedMeanwhile);
         this.files.set(scenarioVmId(vm), Buffer.from(content));
         return result(0, 'ok renamed\n');

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildLocalWriteArgs, buildWriteCommand, describeWriteFailure, parseWriteCommand, shQuote, WRITE_EXIT } from './remote-hosts-write.js';
+import { buildLocalWriteArgs, buildWriteCommand, describeWriteFailure, parseWriteCommand, sha256Hex, shQuote, WRITE_EXIT } from './remote-hosts-write.js';
 
 function setup(content: string, mode = 0o644) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-etc-'));
@@ -60,8 +60,8 @@ describe('the guest-side write script', () => {
 
   it('the command quotes every argument and parses back exactly', () => {
     const cmd = buildWriteCommand(Buffer.from('a'), Buffer.from('bb'));
-    expect(cmd.startsWith("sudo -n sh -c '")).toBe(true);
-    expect(parseWriteCommand(cmd)).toMatchObject({ size: 2, target: '/etc/hosts' });
+    expect(cmd.startsWith("exec sudo -n sh -c '")).toBe(true);
+    expect(parseWriteCommand(cmd)).toMatchObject({ newSha: sha256Hex(Buffer.from('bb')), target: '/etc/hosts' });
     expect(parseWriteCommand(`${cmd}; rm -rf /`)).toBeNull();
     // The script text survives the quoting: sh sees it verbatim.
     const echoed = execFileSync('sh', ['-c', `printf %s ${shQuote("it's $(not) `run`")}`]).toString();

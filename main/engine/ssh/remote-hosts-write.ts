@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 
 export const HOSTS_PATH = '/etc/hosts';
-export const READ_HOSTS_COMMAND = `cat ${HOSTS_PATH}`;
+// `exec`: the login shell sshd starts for the command need not stay around as a parent.
+export const READ_HOSTS_COMMAND = `exec cat ${HOSTS_PATH}`;
 
 /** Exit codes of the write script, each with the message the user sees. */
 export const WRITE_EXIT = {
@@ -20,25 +21,34 @@ export const WRITE_EXIT = {
   verifyFailed: 15,
 } as const;
 
+// Every external command is a fork and an exec in the guest, so the script keeps them few:
+// the temp file is created exclusively (noclobber) under a name of its own in root-only /etc,
+// one sha256sum call hashes both the received content and the current file, attributes are
+// copied in one call, and the result is read back where it can differ from the temp file (an
+// in-place write; a rename installs the verified file itself).
 const WRITE_SCRIPT = [
   'set -u',
-  'f=${4:-/etc/hosts}',
-  'umask 022',
-  'dir=$(dirname "$f")',
-  'tmp=$(mktemp "$dir/.ragnatramp-hosts.XXXXXX") || exit 12',
-  'trap \'rm -f "$tmp"\' EXIT',
+  'old=$1 new=$2 f=${3:-/etc/hosts}',
+  'tmp="${f%/*}/.ragnatramp-hosts.$$"',
+  'umask 077',
+  'trap \'[ -e "$tmp" ] && rm -f "$tmp"\' EXIT',
+  '[ -e "$tmp" ] && rm -f "$tmp"', // left by a killed run whose PID came round again
+  'set -C',
   'cat > "$tmp" || exit 12',
-  '[ "$(sha256sum < "$tmp" | cut -d" " -f1)" = "$2" ] && [ "$(wc -c < "$tmp" | tr -d " ")" = "$3" ] || exit 13',
+  'set +C',
+  'set -- $(sha256sum "$tmp" "$f" 2>/dev/null)', // <sum> <tmp> <sum> <f>
+  '[ "${1:-}" = "$new" ] || exit 13',
   "trap '' HUP PIPE TERM INT",
-  '[ "$(sha256sum < "$f" | cut -d" " -f1)" = "$1" ] || exit 10',
-  // The backup is best effort (the write goes on without it) and may be a bind mount too.
-  'if bak=$(mktemp "$dir/.ragnatramp-hosts-bak.XXXXXX"); then cat "$f" > "$bak" && chmod 644 "$bak" && { mv -f "$bak" "$f.ragnatramp.bak" 2>/dev/null || cat "$bak" > "$f.ragnatramp.bak"; }; rm -f "$bak"; fi',
-  'chmod 644 "$tmp"',
-  'chown --reference="$f" "$tmp" 2>/dev/null; chmod --reference="$f" "$tmp" 2>/dev/null',
-  'if command -v chcon >/dev/null 2>&1; then chcon --reference="$f" "$tmp" 2>/dev/null; fi',
-  'if mv -f "$tmp" "$f" 2>/dev/null; then how=renamed; else cat "$tmp" > "$f" || exit 14; how=in-place; fi',
-  '[ "$(sha256sum < "$f" | cut -d" " -f1)" = "$2" ] || exit 15',
-  'echo "ok $how"',
+  '[ "${3:-}" = "$old" ] || exit 10',
+  // The backup is best effort: the write goes on without it.
+  'cat "$f" > "$f.ragnatramp.bak" 2>/dev/null',
+  'cp --attributes-only --preserve=mode,ownership "$f" "$tmp" 2>/dev/null || chmod 644 "$tmp"',
+  'if [ -e /sys/fs/selinux/enforce ]; then chcon --reference="$f" "$tmp" 2>/dev/null; fi',
+  'if mv -f "$tmp" "$f" 2>/dev/null; then echo "ok renamed"; exit 0; fi',
+  // A bind-mounted /etc/hosts (containers) cannot be renamed over: rewrite it from the verified copy.
+  'cat "$tmp" > "$f" || exit 14',
+  'h=$(sha256sum < "$f"); [ "${h%% *}" = "$new" ] || exit 15',
+  'echo "ok in-place"',
 ].join('\n');
 
 const QUOTED_SCRIPT = shQuote(WRITE_SCRIPT);
@@ -53,30 +63,29 @@ export function sha256Hex(content: Buffer | string): string {
 
 /** `sudo -n` never prompts: a guest that wants a password fails at once instead of hanging. */
 export function buildWriteCommand(oldContent: Buffer, newContent: Buffer, target: string = HOSTS_PATH): string {
-  const args = [sha256Hex(oldContent), sha256Hex(newContent), String(newContent.length)];
+  const args = [sha256Hex(oldContent), sha256Hex(newContent)];
   if (target !== HOSTS_PATH) args.push(target);
-  return `sudo -n sh -c ${QUOTED_SCRIPT} ragnatramp-hosts ${args.map(shQuote).join(' ')}`;
+  return `exec sudo -n sh -c ${QUOTED_SCRIPT} ragnatramp-hosts ${args.map(shQuote).join(' ')}`;
 }
 
 /** The same script run without sudo, for tests and for hosts files the user already owns. */
 export function buildLocalWriteArgs(oldContent: Buffer, newContent: Buffer, target: string): string[] {
-  return ['-c', WRITE_SCRIPT, 'ragnatramp-hosts', sha256Hex(oldContent), sha256Hex(newContent), String(newContent.length), target];
+  return ['-c', WRITE_SCRIPT, 'ragnatramp-hosts', sha256Hex(oldContent), sha256Hex(newContent), target];
 }
 
 export interface ParsedWriteCommand {
   oldSha: string;
   newSha: string;
-  size: number;
   target: string;
 }
 
 /** Recognizes exactly a command built by buildWriteCommand (the simulator answers only these). */
 export function parseWriteCommand(command: string): ParsedWriteCommand | null {
-  const prefix = `sudo -n sh -c ${QUOTED_SCRIPT} ragnatramp-hosts `;
+  const prefix = `exec sudo -n sh -c ${QUOTED_SCRIPT} ragnatramp-hosts `;
   if (!command.startsWith(prefix)) return null;
-  const m = /^'([0-9a-f]{64})' '([0-9a-f]{64})' '(\d+)'(?: '([^']+)')?$/.exec(command.slice(prefix.length));
+  const m = /^'([0-9a-f]{64})' '([0-9a-f]{64})'(?: '([^']+)')?$/.exec(command.slice(prefix.length));
   if (!m) return null;
-  return { oldSha: m[1]!, newSha: m[2]!, size: Number(m[3]), target: m[4] ?? HOSTS_PATH };
+  return { oldSha: m[1]!, newSha: m[2]!, target: m[3] ?? HOSTS_PATH };
 }
 
 export function describeWriteFailure(code: number | null, stderr: string, user: string): string {

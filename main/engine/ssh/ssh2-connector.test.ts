@@ -28,7 +28,7 @@ function guest(initial: string) {
     const w = parseWriteCommand(command);
     if (!w) return { code: 127, stderr: 'not found\n' };
     if (sha256Hex(file.content) !== w.oldSha) return { code: 10 };
-    if (sha256Hex(stdin) !== w.newSha || stdin.length !== w.size) return { code: 13 };
+    if (sha256Hex(stdin) !== w.newSha) return { code: 13 };
     file.content = stdin;
     return { code: 0, stdout: 'ok renamed\n' };
   };

@@ -1,6 +1,6 @@
 // Hosts sync at the SSH seam: fake sessions that behave like guests in the ways that matter.
 import { describe, expect, it } from 'vitest';
-import { parseWriteCommand, READ_HOSTS_COMMAND } from './remote-hosts-write.js';
+import { parseWriteCommand, READ_HOSTS_COMMAND, sha256Hex, WRITE_EXIT } from './remote-hosts-write.js';
 import { SshError, type ExecResult, type SshConnector, type SshTarget } from './ssh-session.js';
 import { syncHostsFiles } from './sync-hosts.js';
 
@@ -78,5 +78,67 @@ describe('syncHostsFiles', () => {
     const phases: string[] = [];
     await syncHostsFiles([{ target: target('a'), block }], c, { concurrency: 1, timeoutMs: 5000, onProgress: (m, p) => phases.push(`${m}:${p}`) });
     expect(phases).toEqual(['a:connecting', 'a:reading', 'a:writing', 'a:done']);
+  });
+});
+
+describe('syncHostsFiles with a memory of guests’ files (a long-running engine)', () => {
+  function casGuest(initial: string) {
+    const file: { content: Buffer } = { content: Buffer.from(initial, "latin1") };
+    const log: string[] = [];
+    const c: SshConnector = {
+      async connect() {
+        return {
+          exec: async (command, stdin) => {
+            if (command === READ_HOSTS_COMMAND) {
+              log.push('read');
+              return res(0, file.content.toString('latin1'));
+            }
+            const w = parseWriteCommand(command)!;
+            log.push('write');
+            if (sha256Hex(file.content) !== w.oldSha) return res(WRITE_EXIT.changedMeanwhile);
+            file.content = stdin!;
+            return res(0, 'ok renamed\n');
+          },
+          close: () => undefined,
+          isOpen: () => true,
+        };
+      },
+    };
+    return { file, log, c };
+  }
+  const blockWith = (ip: string) => `# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n${ip} web\n# END RAGNATRAMP\n`;
+  const opts = (memory: Map<string, Buffer>) => ({ concurrency: 1, timeoutMs: 5000, memory });
+
+  it('a change to a remembered file is one write, no read', async () => {
+    const g = casGuest('127.0.0.1 localhost\n');
+    const memory = new Map<string, Buffer>();
+    await syncHostsFiles([{ target: target('a'), block: blockWith('172.18.0.2') }], g.c, opts(memory));
+    expect(g.log).toEqual(['read', 'write']);
+    g.log.length = 0;
+    const [r] = await syncHostsFiles([{ target: target('a'), block: blockWith('172.18.0.3') }], g.c, opts(memory));
+    expect(r).toMatchObject({ success: true, changed: true });
+    expect(g.log).toEqual(['write']);
+    expect(g.file.content.toString()).toContain('172.18.0.3 web');
+  });
+
+  it('a file edited behind the engine’s back is read and merged afresh, the edit kept', async () => {
+    const g = casGuest('127.0.0.1 localhost\n');
+    const memory = new Map<string, Buffer>();
+    await syncHostsFiles([{ target: target('a'), block: blockWith('172.18.0.2') }], g.c, opts(memory));
+    g.file.content = Buffer.concat([g.file.content, Buffer.from('10.9.9.9 added-by-hand\n')]);
+    g.log.length = 0;
+    await syncHostsFiles([{ target: target('a'), block: blockWith('172.18.0.3') }], g.c, opts(memory));
+    expect(g.log).toEqual(['write', 'read', 'write']);
+    expect(g.file.content.toString()).toMatch(/172\.18\.0\.3 web\n# END RAGNATRAMP\n10\.9\.9\.9 added-by-hand\n$/);
+  });
+
+  it('nothing to change: one read to confirm, no write', async () => {
+    const g = casGuest('127.0.0.1 localhost\n');
+    const memory = new Map<string, Buffer>();
+    await syncHostsFiles([{ target: target('a'), block: blockWith('172.18.0.2') }], g.c, opts(memory));
+    g.log.length = 0;
+    const [r] = await syncHostsFiles([{ target: target('a'), block: blockWith('172.18.0.2') }], g.c, opts(memory));
+    expect(r).toMatchObject({ success: true, changed: false });
+    expect(g.log).toEqual(['read']);
   });
 });

@@ -6,8 +6,8 @@ import pLimit from 'p-limit';
 import { errorMessage } from '../errors.js';
 import { HostsFileError, mergeHostsBlock } from '../hosts/hosts-block.js';
 import type { HostsSyncResult } from '../types.js';
-import { buildWriteCommand, describeWriteFailure, READ_HOSTS_COMMAND } from './remote-hosts-write.js';
-import { SshError, type SshConnector, type SshTarget } from './ssh-session.js';
+import { buildWriteCommand, describeWriteFailure, READ_HOSTS_COMMAND, WRITE_EXIT } from './remote-hosts-write.js';
+import { SshError, type SshConnector, type SshSession, type SshTarget } from './ssh-session.js';
 import { withSession } from './with-session.js';
 
 export interface SyncTask {
@@ -21,9 +21,18 @@ export interface SyncOutcome extends HostsSyncResult {
   durationMs: number;
 }
 
+/**
+ * What each guest's /etc/hosts held when the engine last read or wrote it, by the VM's host-key
+ * alias. A long-running engine keeps one, so that a change costs a single exec: the write's
+ * compare-and-swap proves the file is still as remembered, and a file changed meanwhile is read
+ * and merged afresh.
+ */
+export type HostsMemory = Map<string, Buffer>;
+
 export interface SyncOptions {
   concurrency: number;
   timeoutMs: number;
+  memory?: HostsMemory;
   onProgress?: (machineName: string, phase: 'connecting' | 'reading' | 'writing' | 'done', outcome?: SyncOutcome) => void;
 }
 
@@ -38,15 +47,36 @@ async function syncOne(task: SyncTask, connector: SshConnector, options: SyncOpt
   options.onProgress?.(machineName, 'connecting');
   let outcome: Pick<SyncOutcome, 'success' | 'changed' | 'error'>;
   try {
+    const memory = options.memory;
+    const key = task.target.hostKeyAlias;
+    const merge = (current: Buffer) => Buffer.from(mergeHostsBlock(current.toString('latin1'), task.block), 'latin1');
+    const write = async (session: SshSession, current: Buffer, merged: Buffer) => {
+      options.onProgress?.(machineName, 'writing');
+      const r = await session.exec(buildWriteCommand(current, merged), merged);
+      if (r.code === 0) memory?.set(key, merged);
+      else memory?.delete(key);
+      return r;
+    };
     const changed = await withSession(connector, task.target, options.timeoutMs, async (session) => {
+      const remembered = memory?.get(key);
+      if (remembered) {
+        const merged = merge(remembered);
+        if (!merged.equals(remembered)) {
+          const r = await write(session, remembered, merged);
+          if (r.code === 0) return true;
+          if (r.code !== WRITE_EXIT.changedMeanwhile) throw new SshError(describeWriteFailure(r.code, r.stderr.toString('utf8'), task.target.user), 'protocol');
+        }
+      }
       options.onProgress?.(machineName, 'reading');
       const read = await session.exec(READ_HOSTS_COMMAND);
       if (read.code !== 0) throw new SshError(`cannot read /etc/hosts: ${read.stderr.toString('utf8').trim() || `exit ${read.code ?? read.signal}`}`, 'protocol');
-      const merged = Buffer.from(mergeHostsBlock(read.stdout.toString('latin1'), task.block), 'latin1');
-      if (merged.equals(read.stdout)) return false;
-      options.onProgress?.(machineName, 'writing');
-      const write = await session.exec(buildWriteCommand(read.stdout, merged), merged);
-      if (write.code !== 0) throw new SshError(describeWriteFailure(write.code, write.stderr.toString('utf8'), task.target.user), 'protocol');
+      const merged = merge(read.stdout);
+      if (merged.equals(read.stdout)) {
+        memory?.set(key, read.stdout);
+        return false;
+      }
+      const r = await write(session, read.stdout, merged);
+      if (r.code !== 0) throw new SshError(describeWriteFailure(r.code, r.stderr.toString('utf8'), task.target.user), 'protocol');
       return true;
     });
     outcome = { success: true, changed };

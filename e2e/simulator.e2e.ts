@@ -101,3 +101,21 @@ test('the diagnostics panel shows "No Contact" with its fix, and fixes it over S
   await expect(db).toContainText('Hyper-V KVPOK', { timeout: 20_000 });
   await screenshot(page, 'diagnostics-fixed');
 });
+
+for (const scale of [1, 1.5]) {
+  test(`readable at ${scale * 100}% scaling, light and dark, without horizontal scrolling`, async ({ browser }) => {
+    const demo = demoCopy();
+    host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      // The window is 440 × 640 device-independent pixels; at 150% the page lays out in 293 CSS px.
+      const context = await browser.newContext({ viewport: { width: Math.round(440 / scale), height: Math.round(640 / scale) }, deviceScaleFactor: scale, colorScheme });
+      const page = await context.newPage();
+      await page.goto(host.url);
+      await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, 'the window must not scroll sideways').toBeLessThanOrEqual(0);
+      await screenshot(page, `scale-${scale * 100}-${colorScheme}`);
+      await context.close();
+    }
+  });
+}

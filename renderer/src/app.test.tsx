@@ -50,6 +50,15 @@ describe('the window', () => {
     expect(screen.getByTestId('vm-db').textContent).toContain('ARP');
   });
 
+  it("a changed host key offers to trust the new one, after a warning", async () => {
+    const message = "the SSH host key of 'web' changed (pinned ssh-ed25519 SHA256:a, now offered ssh-ed25519 SHA256:b). Either the VM was rebuilt or someone is intercepting the connection";
+    const fake = await mount(appState({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ sync: { success: false, skipped: false, changed: false, message, at: new Date().toISOString() } })] }] }));
+    fireEvent.click(screen.getByRole('button', { name: 'Trust the new host key…' }));
+    expect(screen.getByRole('dialog', { name: "Trust web's new host key" }).textContent).toMatch(/Only if you rebuilt web/);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Trust it and sync' })));
+    expect(fake.calls).toContainEqual(['acceptHostKey', ['/p/ragnatramp.yaml', 'web']]);
+  });
+
   it('Reconcile now calls the API; progress shows per VM while it runs', async () => {
     const fake = await mount();
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Reconcile now' })));

@@ -1,12 +1,16 @@
 // One VM: name, status, IPv4 (copyable), where the IP came from, MAC, when it was seen, the
 // previous IP, and the last hosts sync, with live progress during a reconcile.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { VmView } from '../../../main/contract/api';
 import { formatMac, STATUS_HELP, TIER_HELP, TIER_LABEL, timeAgo } from '../format';
 import { CopyButton } from './copy-button';
+import { useStore } from '../store';
 
-export function VmRow({ vm, progress, focused }: { vm: VmView; progress: string | undefined; focused: boolean }) {
+export function VmRow({ vm, progress, focused, configPath }: { vm: VmView; progress: string | undefined; focused: boolean; configPath: string }) {
   const ref = useRef<HTMLLIElement>(null);
+  const run = useStore((s) => s.run);
+  const [confirmingKey, setConfirmingKey] = useState(false);
+  const keyChanged = !!vm.sync && !vm.sync.success && /SSH host key of .* changed/.test(vm.sync.message ?? '');
   useEffect(() => {
     if (focused) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [focused]);
@@ -58,13 +62,31 @@ export function VmRow({ vm, progress, focused }: { vm: VmView; progress: string 
         <dt>Hosts</dt>
         <dd data-testid="sync">{progress ? `${progress}…` : syncText(vm)}</dd>
       </dl>
+      {keyChanged && !confirmingKey && (
+        <button type="button" onClick={() => setConfirmingKey(true)}>
+          Trust the new host key…
+        </button>
+      )}
+      {keyChanged && confirmingKey && (
+        <div className="confirm" role="dialog" aria-label={`Trust ${vm.machineName}'s new host key`}>
+          <p>Only if you rebuilt {vm.machineName}: a changed key can also mean someone is intercepting the connection. The new key will be trusted and the hosts synced.</p>
+          <div className="row">
+            <button type="button" className="primary" onClick={() => { setConfirmingKey(false); void run((api) => api.acceptHostKey(configPath, vm.machineName)); }}>
+              Trust it and sync
+            </button>
+            <button type="button" onClick={() => setConfirmingKey(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
     </li>
   );
 }
 
 function syncText(vm: VmView): string {
   const s = vm.sync;
-  if (!s) return 'not synced yet';
+  if (!s) return vm.status === 'stopped' || vm.status === 'missing' ? '—' : 'not synced yet';
   if (!s.success) return `failed: ${s.message}`;
   if (s.skipped) return `skipped: ${s.message}`;
   return `${s.changed ? 'updated' : 'in sync'} ${timeAgo(s.at)}`;

@@ -2,6 +2,8 @@
 // The one deliberate difference: Ragnatramp caps `machines` at 3 when it *creates* VMs;
 // the tray only reads projects, so it accepts any number.
 
+import type { SSHConfig } from '../types.js';
+
 export const MACHINE_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9-]{0,15}$';
 export const PROJECT_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9-]{0,31}$';
 
@@ -67,10 +69,8 @@ export const configSchema = {
   },
 } as const;
 
-export interface SshBlock {
-  user: string;
-  private_key: string;
-}
+/** Seed 000's `ssh` block, as written in ragnatramp.yaml. */
+export type SshBlock = SSHConfig;
 
 export interface MachineConfig {
   name: string;

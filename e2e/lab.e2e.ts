@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parse, stringify } from 'yaml';
 import { LabControl, labDown, labUp } from '../main/lab/lab.ts';
-import { screenshot, startHost, type RunningHost } from './web-host-fixture.ts';
+import { screenshot, startHost, watchEvery, type RunningHost } from './web-host-fixture.ts';
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot && process.env.CI) throw new Error('The lab e2e tests need root, and CI runs them for real.');
@@ -41,10 +41,7 @@ test.describe('against a lab of real guests', () => {
       await expect(row.getByTestId('sync')).toContainText('updated');
       expect(await lab.readHosts(g.machine)).toContain(`${g.ip} ${g.machine}\n`);
     }
-    await page.getByRole('tab', { name: 'Settings' }).click();
-    await page.getByRole('spinbutton').fill('2');
-    await page.getByRole('spinbutton').blur();
-    await page.getByRole('tab', { name: 'VMs' }).click();
+    await watchEvery(page, 2);
     const old = lab.guest('guest2').ip;
     const fresh = await lab.changeIp('guest2');
     await expect(page.getByTestId('toast')).toContainText(`guest2: ${old} → ${fresh}`, { timeout: 20_000 });

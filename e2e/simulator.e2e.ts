@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parse, stringify } from 'yaml';
-import { screenshot, startHost, type RunningHost } from './web-host-fixture.ts';
+import { screenshot, startHost, watchEvery, type RunningHost } from './web-host-fixture.ts';
 
 const DEMO = path.resolve(import.meta.dirname, '..', 'examples', 'demo');
 
@@ -55,10 +55,7 @@ test("a guest's IP change produces the change event and the updated row", async 
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
   await page.goto(host.url);
   await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
-  await page.getByRole('tab', { name: 'Settings' }).click();
-  await page.getByRole('spinbutton').fill('2');
-  await page.getByRole('spinbutton').blur();
-  await page.getByRole('tab', { name: 'VMs' }).click();
+  await watchEvery(page, 2);
   const scenario = parse(readFileSync(demo.scenario, 'utf8'));
   scenario.vms[0].adapters[0].ipAddresses = ['172.18.185.200'];
   writeFileSync(demo.scenario, stringify(scenario));

@@ -42,6 +42,14 @@ export async function startHost(args: string[]): Promise<RunningHost> {
   };
 }
 
+/** Sets the poll interval through the Settings tab, as a user would, and returns to the VMs. */
+export async function watchEvery(page: Page, seconds: number): Promise<void> {
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByRole('spinbutton').fill(String(seconds));
+  await page.getByRole('spinbutton').blur();
+  await page.getByRole('tab', { name: 'VMs' }).click();
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screenshots', `${name}.png`), fullPage: true });
 }

@@ -330,7 +330,7 @@ async function reconcile(env: Environment, project: Project, a: Args, wait: Wait
     ...wait,
     dryRun: a.dryRun,
     syncHosts: a.hosts,
-    acceptHostKeys: a.acceptHostKeys,
+    acceptHostKeys: { [project.configPath]: a.acceptHostKeys },
     sync: {
       concurrency: a.concurrency,
       timeoutMs: a.timeoutMs,

@@ -133,8 +133,11 @@ export interface ReconcileOptions extends WaitOptions {
   dryRun: boolean;
   syncHosts: boolean;
   sync: SyncOptions;
-  /** Machines whose pinned SSH host key is dropped before syncing, so the new key is trusted. */
-  acceptHostKeys?: string[];
+  /**
+   * Per config path, the machines whose pinned SSH host key is dropped before syncing, so the
+   * key they offer now is trusted.
+   */
+  acceptHostKeys?: Record<string, string[]>;
   /** Per-VM sync progress, with the project it belongs to (machine names repeat across projects). */
   onProgress?: (configPath: string, machineName: string, phase: string) => void;
 }
@@ -165,8 +168,8 @@ export interface ReconcilePass {
  */
 export async function reconcileProjects(deps: EngineDeps, projects: Project[], options: ReconcileOptions): Promise<ReconcilePass> {
   for (const project of projects) {
-    const unknown = (options.acceptHostKeys ?? []).filter((m) => !project.vms.some((v) => v.machineName === m));
-    if (unknown.length > 0 && projects.length === 1) {
+    const unknown = (options.acceptHostKeys?.[project.configPath] ?? []).filter((m) => !project.vms.some((v) => v.machineName === m));
+    if (unknown.length > 0) {
       throw new InputError(project.configPath, [{ field: null, problem: `has no machine named ${unknown.map((m) => `'${m}'`).join(', ')}` }], 'Check the names given to --accept-host-key.');
     }
   }
@@ -192,7 +195,7 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
   }
 
   for (const d of projectPlan.sync) {
-    if (d.action === 'sync' && options.acceptHostKeys?.includes(d.machineName) && !options.dryRun) {
+    if (d.action === 'sync' && options.acceptHostKeys?.[project.configPath]?.includes(d.machineName) && !options.dryRun) {
       if (await deps.hostKeys?.forget(d.target.hostKeyAlias)) warnings.push(`${d.machineName}: its previous SSH host key was forgotten (--accept-host-key); the key it offers now is trusted.`);
     }
   }

@@ -78,7 +78,8 @@ describe('reconcileProject', () => {
     writeFileSync(f.scenarioPath, stringify(rebuilt));
     const refused = await reconcileProject(env, await project(), options);
     expect(refused.result.hostsSyncResults.find((r) => r.machineName === 'web')!.error).toMatch(/SSH host key of 'web' changed.*--accept-host-key web/);
-    const accepted = await reconcileProject(env, await project(), { ...options, acceptHostKeys: ['web'] });
+    const p = await project();
+    const accepted = await reconcileProject(env, p, { ...options, acceptHostKeys: { [p.configPath]: ['web'] } });
     expect(accepted.result.success).toBe(true);
     expect(accepted.result.warnings).toContain("web: its previous SSH host key was forgotten (--accept-host-key); the key it offers now is trusted.");
   });
@@ -105,6 +106,7 @@ describe('reconcileProject', () => {
 
   it('an unknown --accept-host-key machine is bad input', async () => {
     const { env, project } = await setup();
-    await expect(reconcileProject(env, await project(), { ...options, acceptHostKeys: ['nope'] })).rejects.toThrow(/no machine named 'nope'/);
+    const p = await project();
+    await expect(reconcileProject(env, p, { ...options, acceptHostKeys: { [p.configPath]: ['nope'] } })).rejects.toThrow(/no machine named 'nope'/);
   });
 });

@@ -125,7 +125,7 @@ describe.skipIf(!isRoot)('faults against real guests', () => {
     const refused = await reconcile();
     expect(result(refused, 'guest2')).toMatchObject({ success: false, error: expect.stringMatching(/SSH host key of 'guest2' changed.*--accept-host-key guest2/) });
     expect(result(refused, 'guest1').success).toBe(true);
-    const accepted = await reconcile('linux', { acceptHostKeys: ['guest2'] });
+    const accepted = await reconcile('linux', { acceptHostKeys: { [lab().paths.config]: ['guest2'] } });
     expect(result(accepted, 'guest2')).toEqual({ machineName: 'guest2', success: true, skipped: false });
   });
 

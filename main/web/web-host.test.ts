@@ -91,3 +91,10 @@ describe('browser host', () => {
     ok.close();
   });
 });
+
+describe('browser host start-up', () => {
+  it('refuses a broken scenario at once, naming the file and field', async () => {
+    const f = makeFixture({ machines: ['web'], scenario: { vms: [{ name: 'x', kvp: 'Maybe' as never }] } });
+    await expect(startWebHost({ configs: [f.configPath], simulate: f.scenarioPath, port: 0, home: mkdtempSync(path.join(os.tmpdir(), 'rt-home-')), rendererDir })).rejects.toThrow(/scenario\.yaml:\d+:\d+: vms\[0\]\.kvp: must be one of/);
+  });
+});

@@ -17,6 +17,8 @@ import { AppController } from '../app/app-controller.js';
 import { dispatchCall } from '../app/dispatch-call.js';
 import { openSettings, SETTINGS_SCHEMA } from '../app/settings.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
+import { loadManifest } from '../engine/linux/manifest.js';
+import { ScenarioFile } from '../engine/simulator/scenario-source.js';
 import { WorkerClient } from '../worker/worker-client.js';
 
 // The built renderer sits in <repo>/dist/renderer, whether this file runs from main/web (source)
@@ -41,6 +43,10 @@ export interface WebHost {
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  // A broken scenario or manifest stops the host here, with its message, rather than later as
+  // a notice in a window nobody has opened yet.
+  if (options.simulate) await new ScenarioFile(path.resolve(options.simulate)).current();
+  if (options.manifest) await loadManifest(path.resolve(options.manifest));
   const settingsFile = path.join(options.home, 'web-settings.json');
   const settings = openSettings(settingsFile, () => new Conf<Record<string, unknown>>({ cwd: options.home, configName: 'web-settings', schema: SETTINGS_SCHEMA, projectName: 'ragnatramp-tray' }));
   const extra = options.configs.map((c) => path.resolve(c)).filter((c) => !settings.get().projects.includes(c));

@@ -81,7 +81,7 @@ const calls: Handlers = {
         pollMs: 3000,
         dryRun: false,
         syncHosts: request.syncHosts,
-        acceptHostKeys: Object.values(request.acceptHostKeys ?? {}).flat(),
+        acceptHostKeys: request.acceptHostKeys,
         sync: { concurrency: 8, timeoutMs: 20_000 },
         onProgress: (configPath, machine, phase) => send({ kind: 'progress', key: vmKey(configPath, machine), phase }),
       });

@@ -23,16 +23,19 @@ export function parseDnsmasqLeases(text: string): Lease[] {
   });
 }
 
-/** libvirt's /var/lib/libvirt/dnsmasq/<bridge>.status: a JSON array of leases. */
-export function parseLibvirtStatus(text: string): Lease[] {
-  let data: unknown;
+// A file being rewritten, or a command that printed nothing, reads as no entries.
+function jsonArray(text: string): unknown[] {
   try {
-    data = JSON.parse(text || '[]');
+    const data: unknown = JSON.parse(text || '[]');
+    return Array.isArray(data) ? data : [];
   } catch {
     return [];
   }
-  if (!Array.isArray(data)) return [];
-  return data.flatMap((e: Record<string, unknown>) => {
+}
+
+/** libvirt's /var/lib/libvirt/dnsmasq/<bridge>.status: a JSON array of leases. */
+export function parseLibvirtStatus(text: string): Lease[] {
+  return (jsonArray(text) as Array<Record<string, unknown>>).flatMap((e) => {
     const mac = normalizeMac(String(e['mac-address'] ?? ''));
     const ip = String(e['ip-address'] ?? '');
     if (!mac || !isIpv4(ip)) return [];
@@ -43,14 +46,7 @@ export function parseLibvirtStatus(text: string): Lease[] {
 
 /** `ip -j neigh`: IPv4 entries with a MAC, their first state word. */
 export function parseIpNeigh(json: string): NeighborEntry[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(json || '[]');
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(data)) return [];
-  return data.flatMap((e: { dst?: string; lladdr?: string; state?: string[] }) =>
+  return (jsonArray(json) as Array<{ dst?: string; lladdr?: string; state?: string[] }>).flatMap((e) =>
     e.dst && e.lladdr && isIpv4(e.dst) ? [{ ip: e.dst, mac: e.lladdr, state: (e.state ?? ['NONE'])[0]! }] : [],
   );
 }

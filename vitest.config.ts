@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['main/**/*.test.ts', 'renderer/src/**/*.test.tsx'],
+    include: ['main/**/*.test.ts', 'test/**/*.test.ts', 'renderer/src/**/*.test.tsx'],
     globalSetup: ['main/test-support/lab-global-teardown.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,

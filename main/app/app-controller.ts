@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ApiCalls, AppEvent, AppState, DiagnosticView, HostsSyncView, KvpFixResult, ProjectView, ReconcileSummary, Settings, View } from '../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
+import { excerpt } from '../engine/config/schema-problems.js';
 import { detectChanges } from './change-detector.js';
 import { computeHealth, summarize } from './health.js';
 import type { SettingsStore } from './settings.js';
@@ -218,6 +219,15 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     return this.settings.get();
   }
 
+  /**
+   * The calls act only on projects the user added: a page that learned the browser host's
+   * token, or a compromised renderer, must not point the engine at any path it likes.
+   */
+  private known(configPath: string): string {
+    if (this.settings.get().projects.includes(configPath)) return configPath;
+    throw new Error(`${excerpt(configPath, 120)} is not one of your projects; add it in Settings first.`);
+  }
+
   /** The API contract's calls; arguments are already validated by the host. */
   readonly api: Handlers = {
     getState: async () => this.snapshot(),
@@ -239,7 +249,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       return next;
     },
     pickProjectFile: async () => (this.host.pickProjectFile ? this.host.pickProjectFile() : null),
-    reconcileNow: async (configPath) => this.reconcile({ syncHosts: true, ...(configPath ? { configPaths: [configPath] } : {}) }),
+    reconcileNow: async (configPath) => this.reconcile({ syncHosts: true, ...(configPath ? { configPaths: [this.known(configPath)] } : {}) }),
     setPaused: async (paused) => {
       this.state.paused = paused;
       if (paused && this.timer) clearTimeout(this.timer);
@@ -247,13 +257,13 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.publish();
       return this.snapshot();
     },
-    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', configPath),
+    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath)),
     fixKvp: async (configPath, machineName, dryRun): Promise<KvpFixResult> => {
-      const result = await this.worker.call('fixKvp', configPath, machineName, dryRun);
+      const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun);
       if (!dryRun && result.success) this.rediscover();
       return result;
     },
-    acceptHostKey: async (configPath, machineName) => this.reconcile({ syncHosts: true, configPaths: [configPath], acceptHostKeys: { [configPath]: [machineName] } }),
+    acceptHostKey: async (configPath, machineName) => this.reconcile({ syncHosts: true, configPaths: [this.known(configPath)], acceptHostKeys: { [configPath]: [machineName] } }),
     openExternal: async (url) => {
       if (!this.host.openExternal) throw new Error('This host cannot open links.');
       await this.host.openExternal(url);

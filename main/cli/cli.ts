@@ -321,7 +321,8 @@ async function hostsCommand(env: Environment, project: Project, a: Args, wait: W
     const outcome = await applyHostsBlockToFile(a.applyTo, projectPlan.hostsBlock);
     io.stderr(outcome.changed ? `updated ${a.applyTo} (previous version kept as ${outcome.backup})\n` : `${a.applyTo} already holds the current block; nothing written\n`);
   }
-  printWarnings(io, projectPlan.warnings);
+  // stdout carries only the block, so that `hosts > file` gives a clean file.
+  printWarnings({ ...io, stdout: io.stderr }, projectPlan.warnings);
   return 0;
 }
 
@@ -343,7 +344,7 @@ async function reconcile(env: Environment, project: Project, a: Args, wait: Wait
     return result.success ? 0 : 1;
   }
   const synced = outcome.sync.filter((s) => s.success);
-  const stateNote = a.dryRun ? 'dry run: nothing written' : outcome.stateWritten ? `state.json updated (${result.diffs.length} change${result.diffs.length === 1 ? '' : 's'})` : 'state.json unchanged';
+  const stateNote = a.dryRun ? 'dry run: nothing written' : outcome.stateError ? 'state.json NOT updated (see below)' : outcome.stateWritten ? `state.json updated (${result.diffs.length} change${result.diffs.length === 1 ? '' : 's'})` : 'state.json unchanged';
   io.stdout(`${project.name}: ${result.discoveries.length} VM${result.discoveries.length === 1 ? '' : 's'}, ${stateNote}, hosts synced on ${synced.length} of ${outcome.sync.length}\n`);
   io.stdout(`${formatTable(['MACHINE', 'STATUS', 'IPv4', 'SOURCE', 'HOSTS'], outcome.plan.vms.map((v) => {
     const d = result.discoveries.find((x) => x.machineName === v.machineName)!;

@@ -149,6 +149,8 @@ export interface ReconcileOutcome {
   diagnostics: DiagnosticResult[];
   sync: SyncOutcome[];
   stateWritten: boolean;
+  /** Why state.json could not be written (the guests were synced all the same). */
+  stateError: string | null;
 }
 
 /** Seed 000's reconcile for one project: discover, record in state.json, sync every guest's hosts. */
@@ -188,10 +190,18 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
   for (const o of facts.observations) for (const w of o.discovery.warnings) warnings.push(`${o.ref.machineName}: ${w}`);
 
   let stateWritten = false;
+  let stateError: string | null = null;
   if (!options.dryRun && projectPlan.networkUpdates.length > 0) {
-    const outcome = await writeNetworkStates(project.statePath, projectPlan.networkUpdates);
-    stateWritten = outcome.written;
-    for (const m of outcome.dropped) warnings.push(`${m}: left state.json while reconciling (Ragnatramp removed or recreated it); its network was not recorded.`);
+    // A state.json the tray cannot write must not keep the guests from their hosts sync.
+    try {
+      const outcome = await writeNetworkStates(project.statePath, projectPlan.networkUpdates);
+      stateWritten = outcome.written;
+      for (const m of outcome.dropped) warnings.push(`${m}: left state.json while reconciling (Ragnatramp removed or recreated it); its network was not recorded.`);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      stateError = err.message;
+      warnings.push(err.message);
+    }
   }
 
   for (const d of projectPlan.sync) {
@@ -212,14 +222,14 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
   for (const r of hostsSyncResults) if (r.error) warnings.push(`${r.machineName}: hosts sync failed: ${r.error}`);
 
   const result: ReconcileResult = {
-    success: hostsSyncResults.every((r) => r.success),
+    success: stateError === null && hostsSyncResults.every((r) => r.success),
     discoveries: facts.observations.map((o) => o.discovery),
     diffs: projectPlan.diffs,
     hostsSyncResults,
     hostsBlock: projectPlan.hostsBlock,
     warnings,
   };
-  return { result, plan: projectPlan, facts, diagnostics, sync: synced, stateWritten };
+  return { result, plan: projectPlan, facts, diagnostics, sync: synced, stateWritten, stateError };
 }
 
 /** A ReconcileResult for a pass that could not query the hypervisor at all. */

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import Conf from 'conf';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CHANNELS } from '../contract/api.js';
+import { errorMessage } from '../engine/errors.js';
 import { AppController } from '../app/app-controller.js';
 import { dispatchCall } from '../app/dispatch-call.js';
 import { openSettings, SETTINGS_SCHEMA } from '../app/settings.js';
@@ -57,7 +58,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = randomBytes(24).toString('hex');
   const rendererDir = options.rendererDir ?? RENDERER_DIR;
 
-  const server = http.createServer((req, res) => void serveStatic(rendererDir, req, res));
+  const server = http.createServer((req, res) => {
+    serveStatic(rendererDir, req, res).catch((err: unknown) => {
+      // Nothing a request carries may end the host: answer, or drop the connection.
+      log(`web: request ${JSON.stringify((req.url ?? '').slice(0, 200))} failed: ${errorMessage(err)}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Internal error\n');
+      else res.destroy();
+    });
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const clients = new Set<WebSocket>();
   let port = 0;
@@ -79,18 +87,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   wss.on('connection', (ws) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
-    ws.on('message', (data) => {
-      let message: { id?: unknown; method?: unknown; args?: unknown };
-      try {
-        message = JSON.parse(String(data));
-      } catch {
-        return ws.close(1003, 'not JSON');
-      }
-      const id = typeof message.id === 'number' ? message.id : null;
-      if (id === null) return ws.close(1003, 'a call needs a numeric id');
-      dispatchCall(controller.api, message.method, message.args).then(
+    // ws reports an oversized frame, invalid UTF-8 or a protocol error as 'error' (then closes
+    // the socket itself); with no listener that event would end the process.
+    ws.on('error', (err) => log(`web: a WebSocket client was disconnected: ${err.message}`));
+    ws.on('message', (data, isBinary) => {
+      const call = isBinary ? null : parseCall(String(data));
+      if (call === null) return ws.close(1008, 'expected {"id": <integer>, "method": <string>, "args": [...]}');
+      const { id } = call;
+      dispatchCall(controller.api, call.method, call.args).then(
         (result) => ws.send(JSON.stringify({ id, result: result ?? null })),
-        (err: Error) => ws.send(JSON.stringify({ id, error: err.message })),
+        (err: unknown) => ws.send(JSON.stringify({ id, error: errorMessage(err) })),
       );
     });
   });
@@ -118,11 +124,44 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
+interface Call {
+  id: number;
+  method: unknown;
+  args: unknown;
+}
+
+/** A call's envelope, or null when the text is not one; the contract checks method and args. */
+export function parseCall(text: string): Call | null {
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return null;
+  const { id, method, args } = message as Record<string, unknown>;
+  return Number.isSafeInteger(id) ? { id: id as number, method, args } : null;
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 async function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  if (req.method !== 'GET') {
+    res.writeHead(405, { Allow: 'GET' }).end();
+    return;
+  }
+  let rel: string;
+  try {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  } catch {
+    res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request\n');
+    return;
+  }
   const file = path.resolve(root, rel);
-  if (!file.startsWith(path.resolve(root) + path.sep) || req.method !== 'GET') {
+  if (!file.startsWith(path.resolve(root) + path.sep) || rel.includes('\0')) {
     res.writeHead(404).end();
     return;
   }
@@ -153,6 +192,8 @@ async function main(argv: string[]): Promise<void> {
   const host = await startWebHost({ configs: v.config ?? [], simulate: v.simulate, provider: v.provider as 'hyperv' | 'linux' | undefined, manifest: v.manifest, port, home: defaultTrayHome() });
   process.stdout.write(`${host.url}\n`);
   process.stderr.write('Ragnatramp Tray is serving on 127.0.0.1 only; open the URL above. Ctrl+C stops it.\n');
+  // A last guard for a long-running server: a stray rejection is logged, never fatal.
+  process.on('unhandledRejection', (err) => log(`web: unexpected error (the host keeps running; please report it): ${errorMessage(err)}`));
   const stop = () => void host.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -2,7 +2,7 @@
 // reads .ragnatramp/state.json beside it, and lists the VMs the engine should look at.
 
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, type InputProblem } from '../errors.js';
 import type { ResolvedSSHConfig, VmRef } from '../types.js';
@@ -33,13 +33,19 @@ export interface Project {
 }
 
 const CONFIG_FIX = 'Fix ragnatramp.yaml and try again; nothing was written.';
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export async function loadProject(configPath: string, env: NodeJS.ProcessEnv = process.env): Promise<Project> {
   const file = path.resolve(configPath);
   let text: string;
   try {
+    // A config is a few hundred bytes; a device or a huge file is not one (and must not be read whole).
+    const info = await stat(file);
+    if (!info.isFile()) throw new InputError(file, [{ field: null, problem: 'is not a regular file' }], 'Give the path of a ragnatramp.yaml.');
+    if (info.size > MAX_CONFIG_BYTES) throw new InputError(file, [{ field: null, problem: `is ${info.size} bytes long, too large for a ragnatramp.yaml` }], 'Give the path of a ragnatramp.yaml.');
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(file, [{ field: null, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` }], 'Check the path given to --config.');
   }
   const config = parseConfig(file, text, env);
@@ -55,6 +61,11 @@ export async function loadProject(configPath: string, env: NodeJS.ProcessEnv = p
 
 export function parseConfig(file: string, text: string, env: NodeJS.ProcessEnv = process.env): RagnatrampConfig {
   const { data, locate } = parseYaml(file, text, CONFIG_FIX);
+  // Another kind of file (picked by mistake, or named by a hostile caller) gets one line, not a
+  // problem per line that would quote it back.
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || !('project' in data || 'machines' in data)) {
+    throw new InputError(file, [{ field: null, problem: "is not a Ragnatramp project file: it has no 'project:' or 'machines:' at the top level" }], 'Give the path of the ragnatramp.yaml of a Ragnatramp project.');
+  }
   const problems = schemaProblems(configSchema, data, locate);
   if (problems.length > 0) throw new InputError(file, problems, CONFIG_FIX);
   const config = data as RagnatrampConfig;

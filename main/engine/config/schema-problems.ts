@@ -20,12 +20,23 @@ export function schemaProblems(schema: object, data: unknown, locate?: Locator):
   const problems = (validate.errors ?? []).map((e) => toProblem(e, data, locate));
   // allErrors reports an `if`/`anyOf` parent next to its children; one line per field is enough.
   const seen = new Set<string>();
-  return problems.filter((p) => {
+  const unique = problems.filter((p) => {
     const key = `${p.field}|${p.problem}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  if (unique.length <= MAX_PROBLEMS) return unique;
+  return [...unique.slice(0, MAX_PROBLEMS), { field: null, problem: `and ${unique.length - MAX_PROBLEMS} more problems` }];
+}
+
+/** Enough to fix a file from; more would mostly quote it back. */
+const MAX_PROBLEMS = 8;
+
+/** A value from the user's file as a message shows it: JSON-quoted, short, control characters escaped. */
+export function excerpt(value: string, max = 40): string {
+  const short = value.length > max ? `${value.slice(0, max)}…` : value;
+  return JSON.stringify(short).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function toProblem(e: ErrorObject, data: unknown, locate?: Locator): InputProblem {
@@ -48,13 +59,13 @@ function toProblem(e: ErrorObject, data: unknown, locate?: Locator): InputProble
       break;
     }
     case 'pattern':
-      problem = `${JSON.stringify(value)} does not match ${(e.params as { pattern: string }).pattern}`;
+      problem = `${typeof value === 'string' ? excerpt(value) : describe(value)} does not match ${(e.params as { pattern: string }).pattern}`;
       break;
     case 'type':
       problem = `must be ${article((e.params as { type: string }).type)} (got ${describe(value)})`;
       break;
     case 'enum':
-      problem = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(value)})`;
+      problem = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')} (got ${typeof value === 'string' ? excerpt(value) : describe(value)})`;
       break;
     case 'minimum':
     case 'maximum':
@@ -91,7 +102,7 @@ export function formatField(segments: Array<string | number>): string {
   for (const s of segments) {
     if (typeof s === 'number') out += `[${s}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)) out += out ? `.${s}` : s;
-    else out += `[${JSON.stringify(s)}]`;
+    else out += `[${excerpt(s)}]`;
   }
   return out;
 }
@@ -108,7 +119,7 @@ function valueAt(data: unknown, segments: Array<string | number>): unknown {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return excerpt(value);
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${String(value)}`;
 }

@@ -124,7 +124,7 @@ function hostsBlockState(hostsText: string, block: string): HostsBlockState {
     if (err instanceof HostsFileError) return 'broken';
     throw err;
   }
-  return hostsText.split(/\r?\n/).some((l) => l.trim() === BEGIN_MARKER) ? 'stale' : 'missing';
+  return hostsText.replace(/^(\xEF\xBB\xBF|\uFEFF)/, '').split(/\r?\n/).some((l) => l.trim() === BEGIN_MARKER) ? 'stale' : 'missing';
 }
 
 /** Connects, probes and reads /etc/hosts; a failure is reported, never thrown. */

@@ -1,7 +1,8 @@
 // Merges the managed block into a local hosts file (the Windows host's own, or WSL's): atomic
-// replace, one backup beside it, no write at all when the block is already there.
+// replace, one backup beside it, no write at all when the block is already there. A symlink is
+// written through to its target (the link stays a link, and the file it names is updated).
 
-import { copyFile, readFile, stat, unlink } from 'node:fs/promises';
+import { copyFile, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { renameWithRetry, writeDurably } from '../atomic-file.js';
 import { HostsFileError, mergeHostsBlock } from './hosts-block.js';
@@ -11,12 +12,14 @@ export interface ApplyOutcome {
   backup: string | null;
 }
 
-export async function applyHostsBlockToFile(file: string, block: string): Promise<ApplyOutcome> {
+export async function applyHostsBlockToFile(link: string, block: string): Promise<ApplyOutcome> {
   let current: Buffer;
+  let file: string;
   try {
+    file = await realpath(link);
     current = await readFile(file);
   } catch (err) {
-    throw new InputError(file, [{ field: null, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` }], 'Give --apply-to an existing hosts file.');
+    throw new InputError(link, [{ field: null, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` }], 'Give --apply-to an existing hosts file.');
   }
   let merged: Buffer;
   try {

@@ -1,21 +1,85 @@
 // Seed 001 R5's managed block: rendering it, and merging it into a hosts file so that every
-// byte outside the block survives (line endings, a missing final newline, other tools' blocks),
-// duplicate managed blocks collapse into one, and merging twice gives the same text.
+// byte outside the block survives (line endings, a missing final newline, a UTF-8 BOM, other
+// tools' blocks), duplicate managed blocks collapse into one, and merging twice gives the same
+// text. Every name is checked here, where the block is rendered: a hosts file is a resolver's
+// input, so a name with a newline, a tab or a look-alike letter would forge other names.
 // Text is handled as latin1 by callers so that any byte round-trips unchanged.
+
+import { isIpv4 } from '../discovery/net-address.js';
 
 export const BEGIN_MARKER = '# BEGIN RAGNATRAMP';
 export const END_MARKER = '# END RAGNATRAMP';
 export const BLOCK_NOTE = '# Managed by ragnatramp - do not edit this block';
+
+/** A guest's hosts file larger than this is refused rather than read and merged. */
+export const MAX_HOSTS_BYTES = 8 * 1024 * 1024;
 
 export interface HostsEntry {
   ip: string;
   name: string;
 }
 
-/** The block, LF line endings, ending with a newline; entries sorted by name. */
+export interface SkippedEntry {
+  name: string;
+  reason: string;
+}
+
+export interface RenderedBlock {
+  block: string;
+  /** Entries left out of the block, each with why; the caller shows them as warnings. */
+  skipped: SkippedEntry[];
+}
+
+// Names a resolver already answers for; an entry for them would shadow the guest's own.
+const RESERVED = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback', 'broadcasthost']);
+
+/** Why `name` cannot be written as a hosts-file name (RFC 1123 labels), or null if it can. */
+export function hostnameProblem(name: string): string | null {
+  if (name.length === 0) return 'is empty';
+  if (name.length > 253) return `is ${name.length} characters long; a host name has at most 253`;
+  if (/[^\x21-\x7e]/.test(name)) return 'contains white space, a control character or a non-ASCII letter';
+  const labels = name.split('.');
+  for (const label of labels) {
+    if (label.length === 0) return 'has an empty label (two dots, or a dot at an end)';
+    if (label.length > 63) return `has a label of ${label.length} characters; at most 63 are allowed`;
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i.test(label)) return 'may contain only letters, digits and inner hyphens in each dot-separated label';
+  }
+  // RFC 1123 2.1: a name must not look like a dotted-decimal address, so its last label is not all digits.
+  if (/^\d+$/.test(labels[labels.length - 1]!)) return 'looks like an IP address (its last label is all digits)';
+  const lower = name.toLowerCase();
+  if (RESERVED.has(lower) || lower.endsWith('.localhost')) return 'is reserved for the guest itself';
+  return null;
+}
+
+/** The name as written into hosts files: RFC 1123 is case-insensitive, we write lower case. */
+export function hostsName(name: string): string {
+  return name.toLowerCase();
+}
+
+/** Quoted for a message: short, every control or non-ASCII character escaped. */
+export function quoteName(name: string): string {
+  const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+  return JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => (c === '…' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** The block, LF line endings, ending with a newline; valid entries sorted by name. */
+export function renderHostsBlockChecked(entries: HostsEntry[]): RenderedBlock {
+  const skipped: SkippedEntry[] = [];
+  const byName = new Map<string, HostsEntry>();
+  for (const e of entries) {
+    const problem = hostnameProblem(e.name) ?? (isIpv4(e.ip) ? null : `has an address that is not a plain IPv4 (${quoteName(e.ip)})`);
+    const name = hostsName(e.name);
+    if (problem) skipped.push({ name: e.name, reason: `The machine name ${quoteName(e.name)} ${problem}; it was left out of the hosts block` });
+    else if (byName.has(name)) skipped.push({ name: e.name, reason: `The machine name ${quoteName(e.name)} differs from ${quoteName(byName.get(name)!.name)} only in case; it was left out of the hosts block` });
+    else byName.set(name, { ip: e.ip, name });
+  }
+  const sorted = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { block: [BEGIN_MARKER, BLOCK_NOTE, ...sorted.map((e) => `${e.ip} ${e.name}`), END_MARKER, ''].join('\n'), skipped };
+}
+
+/** The block text alone; invalid entries are left out (see renderHostsBlockChecked). */
 export function renderHostsBlock(entries: HostsEntry[]): string {
-  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return [BEGIN_MARKER, BLOCK_NOTE, ...sorted.map((e) => `${e.ip} ${e.name}`), END_MARKER, ''].join('\n');
+  return renderHostsBlockChecked(entries).block;
 }
 
 export class HostsFileError extends Error {}
@@ -36,40 +100,56 @@ function splitLines(text: string): Line[] {
   return lines;
 }
 
-const isMarker = (line: Line, marker: string) => line.text.trim() === marker;
+// A UTF-8 byte order mark, as it reads in latin1 (how callers decode) and as UTF-16.
+const BOM = /^(\xEF\xBB\xBF|\uFEFF)/;
 
-/** Returns `existing` with the managed block replaced by (or extended with) `block`. */
+type Kind = 'begin' | 'end' | 'other';
+function kindOf(text: string): Kind {
+  const t = text.trim();
+  return t === BEGIN_MARKER ? 'begin' : t === END_MARKER ? 'end' : 'other';
+}
+
+/**
+ * Returns `existing` with the managed block replaced by (or extended with) `block`. One pass
+ * over the lines: a file of many blocks costs no more than a file of many lines.
+ */
 export function mergeHostsBlock(existing: string, block: string): string {
-  const lines = splitLines(existing);
+  const bom = BOM.exec(existing)?.[0] ?? '';
+  const lines = splitLines(existing.slice(bom.length));
   const eol = dominantEol(lines);
   const blockText = block.replace(/\n/g, eol);
-  const out: string[] = [];
+  const out: string[] = [bom];
   let placed = false;
+  let openedAt = -1; // index of the BEGIN of the block being skipped, or -1
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (isMarker(line, END_MARKER)) throw new HostsFileError(`line ${i + 1} has '${END_MARKER}' without a '${BEGIN_MARKER}' before it; remove the stray marker by hand.`);
-    if (!isMarker(line, BEGIN_MARKER)) {
-      out.push(line.text + line.eol);
+    const kind = kindOf(line.text);
+    if (openedAt === -1) {
+      if (kind === 'end') throw new HostsFileError(`line ${i + 1} has '${END_MARKER}' without a '${BEGIN_MARKER}' before it; remove the stray marker by hand.`);
+      if (kind === 'begin') openedAt = i;
+      else out.push(line.text + line.eol);
       continue;
     }
-    const end = lines.findIndex((l, j) => j > i && isMarker(l, END_MARKER));
-    const nextBegin = lines.findIndex((l, j) => j > i && isMarker(l, BEGIN_MARKER));
-    if (end === -1 || (nextBegin !== -1 && nextBegin < end)) {
-      throw new HostsFileError(`line ${i + 1} has '${BEGIN_MARKER}' without a matching '${END_MARKER}'; remove the partial block by hand so nothing of yours is lost.`);
-    }
+    if (kind === 'begin') throw unterminated(openedAt);
+    if (kind !== 'end') continue;
     if (!placed) {
       // A block that was the file's unterminated last line keeps the file unterminated.
-      out.push(lines[end]!.eol === '' ? blockText.slice(0, -eol.length) : blockText);
+      out.push(line.eol === '' ? blockText.slice(0, -eol.length) : blockText);
       placed = true;
     }
-    i = end;
+    openedAt = -1;
   }
+  if (openedAt !== -1) throw unterminated(openedAt);
   if (!placed) {
     const last = out.length - 1;
-    if (last >= 0 && !/[\r\n]$/.test(out[last]!)) out[last] += eol;
+    if (last >= 1 && !/[\r\n]$/.test(out[last]!)) out[last] += eol;
     out.push(blockText);
   }
   return out.join('');
+}
+
+function unterminated(index: number): HostsFileError {
+  return new HostsFileError(`line ${index + 1} has '${BEGIN_MARKER}' without a matching '${END_MARKER}'; remove the partial block by hand so nothing of yours is lost.`);
 }
 
 function dominantEol(lines: Line[]): string {

@@ -7,7 +7,7 @@
 
 import { compareText } from '../compare-text.js';
 import type { ResolvedMachine } from '../config/load-project.js';
-import { renderHostsBlock, type HostsEntry } from '../hosts/hosts-block.js';
+import { renderHostsBlockChecked, type HostsEntry } from '../hosts/hosts-block.js';
 import type { NetworkUpdate, StateFile } from '../state/state-file.js';
 import type { SshTarget } from '../ssh/ssh-session.js';
 import type { NetworkState, StateDiff, VmObservation, VmStatus } from '../types.js';
@@ -130,7 +130,9 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
     if (ip && !group) hostsEntries.push({ ip, name: machineName });
     sync.push(syncDecision(p, o, ip, group, sshOpen, input.syncHosts));
   }
-  return { project: p.name, configPath: p.configPath, vms, diffs, networkUpdates, hostsEntries, hostsBlock: renderHostsBlock(hostsEntries), sync, warnings };
+  const rendered = renderHostsBlockChecked(hostsEntries);
+  for (const s of rendered.skipped) warnings.push(`${s.reason}. Rename that machine (letters, digits and inner hyphens) in ragnatramp.yaml and state.json.`);
+  return { project: p.name, configPath: p.configPath, vms, diffs, networkUpdates, hostsEntries, hostsBlock: rendered.block, sync, warnings };
 }
 
 function syncDecision(p: ProjectFacts, o: VmObservation, ip: string | null, group: DuplicateGroup | undefined, sshOpen: boolean | null, syncHosts: boolean): SyncDecision {

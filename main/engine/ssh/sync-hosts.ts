@@ -4,7 +4,7 @@
 
 import pLimit from 'p-limit';
 import { errorMessage } from '../errors.js';
-import { HostsFileError, mergeHostsBlock } from '../hosts/hosts-block.js';
+import { HostsFileError, MAX_HOSTS_BYTES, mergeHostsBlock } from '../hosts/hosts-block.js';
 import type { HostsSyncResult } from '../types.js';
 import { buildWriteCommand, describeWriteFailure, READ_HOSTS_COMMAND, WRITE_EXIT } from './remote-hosts-write.js';
 import { SshError, type SshConnector, type SshSession, type SshTarget } from './ssh-session.js';
@@ -41,6 +41,10 @@ export async function syncHostsFiles(tasks: SyncTask[], connector: SshConnector,
   return Promise.all(tasks.map((task) => limit(() => syncOne(task, connector, options))));
 }
 
+function tooLarge(): string {
+  return `/etc/hosts in the guest is larger than ${MAX_HOSTS_BYTES / 1024 / 1024} MiB, more than a hosts file needs; it was left as it was. Trim it (a blocklist belongs in a DNS filter), then reconcile again.`;
+}
+
 async function syncOne(task: SyncTask, connector: SshConnector, options: SyncOptions): Promise<SyncOutcome> {
   const { machineName } = task.target;
   const started = performance.now();
@@ -70,6 +74,7 @@ async function syncOne(task: SyncTask, connector: SshConnector, options: SyncOpt
       options.onProgress?.(machineName, 'reading');
       const read = await session.exec(READ_HOSTS_COMMAND);
       if (read.code !== 0) throw new SshError(`cannot read /etc/hosts: ${read.stderr.toString('utf8').trim() || `exit ${read.code ?? read.signal}`}`, 'protocol');
+      if (read.stdout.length > MAX_HOSTS_BYTES) throw new SshError(tooLarge(), 'protocol');
       const merged = merge(read.stdout);
       if (merged.equals(read.stdout)) {
         memory?.set(key, read.stdout);

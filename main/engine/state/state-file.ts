@@ -1,14 +1,23 @@
 // Reads and writes Ragnatramp's .ragnatramp/state.json. The tray owns only vms[m].network:
 // every other byte of the document survives a write, writes are atomic (temp file + rename),
-// the file is re-read just before writing so a concurrent Ragnatramp CLI write is not lost,
-// and a write that would change nothing does not happen.
+// a symlinked state.json is written through to its target, and a write that would change
+// nothing does not happen.
+//
+// Ragnatramp's CLI takes no lock: it writes `state.json.tmp` and renames it over state.json
+// (shared/reference/ragnatramp-formats.md). So the tray never renames while that temp file
+// exists (a CLI write is under way), and renames only if state.json is still the very file it
+// read (same inode, size and mtime), checking both in the two system calls just before its
+// own rename. A CLI rename can then only be lost if its whole write (open, write, close,
+// rename) fits between two consecutive system calls of the tray. After the rename the tray
+// reads the file back and re-applies its update if a CLI write replaced it meanwhile.
 
 import { randomBytes } from 'node:crypto';
-import { readFile, stat, unlink } from 'node:fs/promises';
+import { renameSync, statSync, type BigIntStats } from 'node:fs';
+import { open, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { renameWithRetry, writeDurably } from '../atomic-file.js';
+import { writeDurably } from '../atomic-file.js';
 import { InputError, type InputProblem } from '../errors.js';
-import { schemaProblems } from '../config/schema-problems.js';
+import { excerpt, formatField, schemaProblems } from '../config/schema-problems.js';
 import type { NetworkState } from '../types.js';
 import { stateSchema } from './state-schema.js';
 
@@ -36,18 +45,8 @@ export function statePathFor(configPath: string): string {
 
 /** Returns null when the file does not exist (the project was never brought up). */
 export async function readStateFile(file: string): Promise<StateFile | null> {
-  const text = await readStateText(file);
-  return text === null ? null : parseStateText(file, text);
-}
-
-async function readStateText(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    throw new InputError(file, [{ field: null, problem: `cannot be read (${code ?? String(err)})` }], STATE_FIX);
-  }
+  const read = await snapshot(file);
+  return read === null ? null : parseStateText(file, read.text);
 }
 
 export function parseStateText(file: string, text: string): StateFile {
@@ -64,7 +63,7 @@ export function parseStateText(file: string, text: string): StateFile {
   if (mismatched.length > 0) {
     throw new InputError(
       file,
-      mismatched.map(([key, vm]) => ({ field: `vms.${key}.machineName`, problem: `is ${JSON.stringify(vm.machineName)} but the entry's key is ${JSON.stringify(key)}` })),
+      mismatched.map(([key, vm]) => ({ field: formatField(['vms', key, 'machineName']), problem: `is ${excerpt(String(vm.machineName))} but the entry's key is ${excerpt(key)}` })),
       STATE_FIX,
     );
   }
@@ -73,10 +72,12 @@ export function parseStateText(file: string, text: string): StateFile {
 
 function jsonProblem(text: string, err: Error): InputProblem {
   const m = /position (\d+)/.exec(err.message);
-  if (!m) return { field: null, problem: `is not valid JSON (${err.message})` };
+  // V8 quotes about ten characters of the offending text: keep that excerpt, escaped.
+  const message = err.message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (!m) return { field: null, problem: `is not valid JSON (${message})` };
   const offset = Number(m[1]);
   const before = stripBom(text).slice(0, offset).split('\n');
-  return { field: null, line: before.length, column: before[before.length - 1]!.length + 1, problem: `is not valid JSON (${err.message.replace(/ in JSON at position \d+.*$/, '')})` };
+  return { field: null, line: before.length, column: before[before.length - 1]!.length + 1, problem: `is not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')})` };
 }
 
 export interface NetworkUpdate {
@@ -92,36 +93,132 @@ export interface WriteOutcome {
   dropped: string[];
 }
 
+/** How long a CLI write may stay under way before its temp file is taken for a crash's leftover. */
+const CLI_WRITE_GRACE_MS = 3000;
+/** How long the tray keeps trying to find a quiet moment before it gives up for this pass. */
+const WRITE_BUDGET_MS = 10_000;
+
+interface Snapshot {
+  text: string;
+  stats: BigIntStats;
+}
+
+const sameFile = (a: BigIntStats, b: BigIntStats) => a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeNs === b.mtimeNs;
+
+/** The file's text and the identity of exactly the file that text came from. */
+async function snapshot(file: string): Promise<Snapshot | null> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw unreadable(file, err);
+  }
+  try {
+    const stats = await handle.stat({ bigint: true });
+    const text = await handle.readFile('utf8');
+    return sameFile(stats, await handle.stat({ bigint: true })) ? { text, stats } : snapshot(file);
+  } catch (err) {
+    throw unreadable(file, err);
+  } finally {
+    await handle.close();
+  }
+}
+
+function unreadable(file: string, err: unknown): InputError {
+  return new InputError(file, [{ field: null, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` }], STATE_FIX);
+}
+
+function unwritable(file: string, err: unknown): InputError {
+  const code = (err as NodeJS.ErrnoException).code ?? String(err);
+  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'it is on a read-only file system' : code === 'EPERM' || code === 'EACCES' ? 'it or its folder is not writable by you (read-only folder, immutable file, or another program holding it)' : 'the write failed';
+  return new InputError(file, [{ field: null, problem: `cannot be written (${code}): ${why}` }], 'The IPs found were not recorded in state.json; the guests were still synced. Make the file and its .ragnatramp folder writable, then reconcile again.');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Writes the given `network` values into state.json. Re-reads the file first and applies
- * the updates to what is on disk now; retries if the file changes between read and rename.
+ * the updates to what is on disk now; starts over whenever a Ragnatramp CLI write is under way
+ * or the file changed between read and rename.
  */
 export async function writeNetworkStates(file: string, updates: NetworkUpdate[]): Promise<WriteOutcome> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const text = await readStateText(file);
-    if (text === null) {
+  const target = await realpath(file).catch(() => file);
+  const cliTemps = [...new Set([`${file}.tmp`, `${target}.tmp`])];
+  const started = Date.now();
+  let written = false;
+  let dropped: string[] = [];
+  let cliTempSeen: { at: number; mtimeMs: number } | null = null;
+  while (Date.now() - started < WRITE_BUDGET_MS) {
+    const before = await snapshot(target);
+    if (before === null) {
       throw new InputError(file, [{ field: null, problem: 'disappeared while reconciling' }], 'Run the Ragnatramp CLI to recreate the project, then reconcile again.');
     }
-    const state = parseStateText(file, text);
-    const dropped: string[] = [];
+    const state = parseStateText(file, before.text);
+    dropped = [];
     for (const u of updates) {
       const vm = state.vms[u.machineName];
       if (!vm || (vm.id && u.vmId && vm.id.toLowerCase() !== u.vmId.toLowerCase())) dropped.push(u.machineName);
       else vm.network = u.network;
     }
-    const next = serializeLike(text, state);
-    if (next === text) return { written: false, dropped };
-    const tmp = `${file}.tray-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    await writeDurably(tmp, next, await modeOf(file));
+    const next = serializeLike(before.text, state);
+    if (next === before.text) return { written, dropped };
+    const tmp = `${target}.tray-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     try {
-      if ((await readStateText(file)) !== text) continue; // someone wrote meanwhile: start over
-      await renameWithRetry(tmp, file);
-      return { written: true, dropped };
+      await writeDurably(tmp, next, Number(before.stats.mode) & 0o7777);
+      // From here to the rename: synchronous calls only, so nothing of ours runs in between.
+      const cliTemp = cliTemps.map((t) => ({ t, s: statOrNull(t) })).find((x) => x.s !== null);
+      if (cliTemp) {
+        const mtimeMs = cliTemp.s!.mtimeMs;
+        if (!cliTempSeen || cliTempSeen.mtimeMs !== mtimeMs) cliTempSeen = { at: Date.now(), mtimeMs };
+        if (Date.now() - cliTempSeen.at < CLI_WRITE_GRACE_MS) {
+          await sleep(15);
+          continue;
+        }
+      }
+      if (!sameFile(before.stats, statSync(target, { bigint: true }))) continue;
+      renameSync(tmp, target);
+      written = true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (err instanceof InputError) throw err;
+      // Windows: an antivirus or indexer holding the file for a moment.
+      if ((code === 'EBUSY' || code === 'EPERM') && process.platform === 'win32' && Date.now() - started < 2000) {
+        await sleep(20);
+        continue;
+      }
+      if (code === 'ENOENT') continue; // the file or folder went: the next read says so
+      throw unwritable(file, err);
     } finally {
       await unlink(tmp).catch(() => undefined);
     }
+    // Compare after the rename: a CLI write that read before it and renamed after it has our
+    // update missing; apply it again to what the CLI wrote.
+    const after = await snapshot(target);
+    if (after === null || after.text === next || !missesUpdates(file, after.text, updates)) return { written, dropped };
   }
-  throw new InputError(file, [{ field: null, problem: 'kept changing while the tray tried to write it' }], 'Another program is rewriting state.json continuously; try again when it is done.');
+  throw new InputError(file, [{ field: null, problem: 'kept changing while the tray tried to write it' }], 'Another program is rewriting state.json continuously; the tray will try again at its next pass.');
+}
+
+function statOrNull(file: string): { mtimeMs: number } | null {
+  try {
+    return statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function missesUpdates(file: string, text: string, updates: NetworkUpdate[]): boolean {
+  let state: StateFile;
+  try {
+    state = parseStateText(file, text);
+  } catch {
+    return false; // not ours to judge: the next pass reports it
+  }
+  return updates.some((u) => {
+    const vm = state.vms[u.machineName];
+    return !!vm && JSON.stringify(vm.network) !== JSON.stringify(u.network);
+  });
 }
 
 /** Serializes like the original: Ragnatramp's indent, its line ending, its final newline. */
@@ -134,14 +231,6 @@ function serializeLike(original: string, value: unknown): string {
   if (/\r?\n$/.test(original)) out += eol;
   if (original.startsWith('\uFEFF')) out = `\uFEFF${out}`;
   return out;
-}
-
-async function modeOf(file: string): Promise<number | undefined> {
-  try {
-    return (await stat(file)).mode & 0o7777;
-  } catch {
-    return undefined;
-  }
 }
 
 function stripBom(text: string): string {

@@ -1,6 +1,7 @@
 // Draws the tray and application icons into assets/ (run: npx tsx scripts/make-icons.ts).
 // Tray icons are a coloured disc inside a white ring inside a dark ring, so that each state
-// stays visible on light and dark taskbars; @2x versions serve 150-200% scaling.
+// stays visible on light and dark taskbars; @2x versions serve 150-200% scaling on macOS and
+// Linux, multi-size .ico files every scaling on Windows.
 
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
@@ -102,9 +103,15 @@ function ico(images: Array<{ size: number; data: Buffer }>): Buffer {
   return Buffer.concat([header, ...entries, ...images.map((i) => i.data)]);
 }
 
+// Windows makes its tray icon from the one PNG bitmap it is given (blurry at 125-200 %), but
+// from a multi-size .ico it picks the size the taskbar's scaling needs: 16 px at 100 %, 20 at
+// 125 %, 24 at 150 %, 32 at 200 %, 40 at 250 %, 48 at 300 %.
+export const TRAY_ICO_SIZES = [16, 20, 24, 32, 40, 48];
+
 for (const [state, fill] of Object.entries(STATES)) {
   writeFileSync(`assets/tray-${state}.png`, trayIcon(16, fill));
   writeFileSync(`assets/tray-${state}@2x.png`, trayIcon(32, fill));
+  writeFileSync(`assets/tray-${state}.ico`, ico(TRAY_ICO_SIZES.map((size) => ({ size, data: trayIcon(size, fill) }))));
 }
 writeFileSync('assets/icon.png', appIcon(512));
 writeFileSync('assets/icon.ico', ico([16, 32, 48, 256].map((size) => ({ size, data: appIcon(size) }))));

@@ -3,7 +3,9 @@
 import type { AppState, Health } from '../contract/api.js';
 
 export function computeHealth(s: Pick<AppState, 'busy' | 'hypervisorError' | 'projects' | 'duplicates'>): Health {
-  if (s.busy !== 'idle') return 'working';
+  // Blue only for a reconcile the user asked for: a background watch pass every few seconds
+  // would make the icon flicker (and rebuild it twice a pass).
+  if (s.busy === 'reconciling') return 'working';
   if (s.hypervisorError) return 'error';
   const vms = s.projects.flatMap((p) => p.vms);
   const attention =

@@ -1,15 +1,19 @@
-// The main-process glue against a fake electron module: tray icon and menu, IPC registration
-// and validation, notifications (once per change, click opens the VM), the window's security.
+// The main-process glue against a fake electron module that fails where Electron fails: tray
+// icon and menu, IPC registration, validation and sender identity, notifications (once per
+// change, a click opens the VM, from the Action Center too), the window as a tray popover.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => await import('../test-support/fake-electron.js'));
 
 const fake = await import('../test-support/fake-electron.js');
 const { TrayUi } = await import('./tray.js');
-const { registerIpc, broadcast } = await import('./ipc.js');
+const { registerIpc, isAppFrame } = await import('./ipc.js');
 const { Notifier } = await import('./notifications.js');
-const { WindowUi } = await import('./window.js');
+const { WindowUi, BACKGROUND } = await import('./window.js');
 const { trayMenuTemplate } = await import('./tray-menu.js');
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AppState, IpChange } from '../contract/api.js';
 import { CHANNELS } from '../contract/api.js';
 import type { CallHandlers } from '../app/dispatch-call.js';
@@ -35,19 +39,22 @@ function state(over: Partial<AppState> = {}): AppState {
 
 beforeEach(() => fake.resetFakeElectron());
 
+const ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('tray', () => {
-  const actions = { reconcileNow: vi.fn(), show: vi.fn(), setPaused: vi.fn(), quit: vi.fn() };
+  const actions = { reconcileNow: vi.fn(), show: vi.fn(), setPaused: vi.fn() };
 
   it('shows the health as its icon and the summary as its tooltip, updating only what changed', () => {
     const onClick = vi.fn();
-    const ui = new TrayUi('/assets', actions, onClick);
+    const ui = new TrayUi(ASSETS, actions, onClick, 'linux');
     const tray = fake.Tray.instances[0]!;
     ui.update(state());
-    expect(tray.image.path).toBe('/assets/tray-good.png');
+    expect(tray.image.path).toBe(path.join(ASSETS, 'tray-good.png'));
     expect(tray.tooltip).toBe('Ragnatramp Tray\n3 VMs · 3 running · hosts in sync · just now');
     for (const [health, file] of [['attention', 'tray-attention.png'], ['error', 'tray-error.png'], ['working', 'tray-working.png']] as const) {
       ui.update(state({ health }));
-      expect(tray.image.path).toBe(`/assets/${file}`);
+      expect(tray.image.path).toBe(path.join(ASSETS, file));
     }
     const changes = tray.imageChanges;
     ui.update(state({ health: 'working' }));
@@ -56,19 +63,58 @@ describe('tray', () => {
     expect(onClick).toHaveBeenCalledWith({ x: 1, y: 2, width: 3, height: 4 });
   });
 
-  it('menu: Reconcile now, Open, Diagnostics, Pause watching, Settings, Quit', () => {
-    const ui = new TrayUi('/assets', actions, vi.fn());
+  it('a background watch pass rebuilds neither the menu nor the icon', () => {
+    const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
+    const tray = fake.Tray.instances[0]!;
     ui.update(state());
-    const menu = fake.Tray.instances[0]!.menu!.template;
-    expect(menu.map((i) => i.label ?? i.type)).toEqual(['Reconcile now', 'Open', 'Diagnostics', 'Pause watching', 'Settings', 'separator', 'Quit Ragnatramp Tray']);
-    (menu[0]!.click as () => void)();
-    (menu[2]!.click as () => void)();
-    (menu[3]!.click as () => void)();
-    (menu[6]!.click as () => void)();
+    const before = { menu: tray.menuChanges, image: tray.imageChanges };
+    ui.update(state({ busy: 'discovering' }));
+    ui.update(state({ busy: 'idle' }));
+    expect({ menu: tray.menuChanges, image: tray.imageChanges }).toEqual(before);
+    ui.update(state({ busy: 'reconciling', health: 'working' }));
+    expect(tray.menuChanges).toBe(before.menu + 1);
+  });
+
+  it('on Windows uses multi-size .ico files holding 16 to 48 px, one per scaling', () => {
+    new TrayUi(ASSETS, actions, vi.fn(), 'win32');
+    expect(fake.Tray.instances[0]!.image.path).toBe(path.join(ASSETS, 'tray-good.ico'));
+    for (const health of ['good', 'attention', 'error', 'working']) {
+      const ico = readFileSync(path.join(ASSETS, `tray-${health}.ico`));
+      expect(ico.readUInt16LE(2)).toBe(1); // an icon
+      const sizes = Array.from({ length: ico.readUInt16LE(4) }, (_, i) => ico.readUInt8(6 + 16 * i));
+      expect(sizes).toEqual([16, 20, 24, 32, 40, 48]);
+    }
+  });
+
+  it('a missing icon file is an error naming it, not an invisible tray icon', () => {
+    expect(() => new TrayUi('/nonexistent/assets', actions, vi.fn(), 'win32')).toThrow('The tray icon /nonexistent/assets/tray-good.ico is missing or unreadable; reinstall Ragnatramp Tray.');
+  });
+
+  it('cannot be created before the app is ready, and is left alone once destroyed', () => {
+    fake.resetFakeElectron({ ready: false });
+    expect(() => new TrayUi(ASSETS, actions, vi.fn(), 'linux')).toThrow(/before the app is ready/);
+    fake.resetFakeElectron();
+    const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
+    ui.destroy();
+    expect(() => ui.update(state({ health: 'error' }))).not.toThrow();
+    expect(ui.bounds()).toEqual({ x: 0, y: 0, width: 0, height: 0 });
+    ui.destroy();
+  });
+
+  it('menu: Reconcile now, Open, Diagnostics, Pause watching, Settings, Quit (by its role)', () => {
+    const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
+    ui.update(state());
+    const menu = fake.Tray.instances[0]!.menu!;
+    expect(menu.template.map((i) => i.label ?? i.type)).toEqual(['Reconcile now', 'Open', 'Diagnostics', 'Pause watching', 'Settings', 'separator', 'Quit Ragnatramp Tray']);
+    menu.pick(0);
+    menu.pick(2);
+    menu.pick(3);
     expect(actions.reconcileNow).toHaveBeenCalled();
     expect(actions.show).toHaveBeenCalledWith('diagnostics');
     expect(actions.setPaused).toHaveBeenCalledWith(true);
-    expect(actions.quit).toHaveBeenCalled();
+    menu.pick(6);
+    expect(fake.app.quitCalls).toBe(1);
+    expect(menu.template[6]).not.toHaveProperty('click');
   });
 
   it('the menu follows pause and busy states', () => {
@@ -80,8 +126,12 @@ describe('tray', () => {
 
 describe('IPC', () => {
   const handlers = { getState: vi.fn(async () => state()), addProject: vi.fn(async (p: string) => ({ projects: [p] })) } as unknown as CallHandlers;
-  const trusted = (url: string) => url === 'file:///app/dist/renderer/index.html';
-  const invoke = (method: unknown, args: unknown, url = 'file:///app/dist/renderer/index.html') => fake.ipcMain.handlers.get(CHANNELS.invoke)!({ senderFrame: { url } }, method, args);
+  let app: InstanceType<typeof fake.WebContents>;
+  const trusted = (event: unknown) => isAppFrame(event as never, app as never);
+  const invoke = (method: unknown, args: unknown, event: Record<string, unknown> = { sender: app, senderFrame: app.mainFrame }) => fake.ipcMain.handlers.get(CHANNELS.invoke)!(event, method, args);
+  beforeEach(() => {
+    app = new fake.WebContents();
+  });
 
   it('registers one invoke channel that validates every call', async () => {
     registerIpc(fake.ipcMain as never, handlers, trusted);
@@ -92,19 +142,25 @@ describe('IPC', () => {
     expect(await invoke('addProject', [])).toMatchObject({ ok: false, message: expect.stringMatching(/^Invalid arguments for addProject/) });
     expect(await invoke('deleteEverything', [])).toEqual({ ok: false, message: 'Unknown call "deleteEverything".' });
     expect(await invoke('__proto__', [])).toMatchObject({ ok: false });
-    expect(await invoke('getState', [], 'https://evil.example/')).toEqual({ ok: false, message: "Calls are accepted from the app's own page only (not https://evil.example/)." });
     expect(handlers.addProject).toHaveBeenCalledTimes(1);
+  });
+
+  it("trusts the app window's main frame by identity, whatever case its file URL has", async () => {
+    registerIpc(fake.ipcMain as never, handlers, trusted);
+    // Chromium upper-cases the drive letter; the app started from `c:\…` would compute `file:///c:/…`.
+    const frame = { ...app.mainFrame, url: 'file:///C:/Users/dev/ragnatramp-tray/dist/renderer/index.html' };
+    app.mainFrame = frame;
+    expect(await invoke('getState', [], { sender: app, senderFrame: frame })).toMatchObject({ ok: true });
+    const other = new fake.WebContents();
+    expect(await invoke('getState', [], { sender: other, senderFrame: other.mainFrame })).toMatchObject({ ok: false, message: expect.stringMatching(/app's own window only/) });
+    const subframe = { processId: frame.processId, routingId: frame.routingId + 100, url: 'https://evil.example/', parent: frame };
+    expect(await invoke('getState', [], { sender: app, senderFrame: subframe })).toEqual({ ok: false, message: "Calls are accepted from the app's own window only (not https://evil.example/)." });
+    expect(await invoke('getState', [], { sender: app, senderFrame: null })).toMatchObject({ ok: false });
   });
 
   it('errors cross as their message', async () => {
     registerIpc(fake.ipcMain as never, { ...handlers, reconcileNow: async () => { throw new Error('Hyper-V could not be queried'); } } as unknown as CallHandlers, trusted);
     expect(await invoke('reconcileNow', [null])).toEqual({ ok: false, message: 'Hyper-V could not be queried' });
-  });
-
-  it('broadcasts events to every window', () => {
-    const w = new fake.BrowserWindow({ webPreferences: {} });
-    broadcast([w as never], { type: 'show', view: 'vms', vmKey: null });
-    expect(w.webContents.sent).toEqual([[CHANNELS.event, { type: 'show', view: 'vms', vmKey: null }]]);
   });
 });
 
@@ -114,7 +170,7 @@ describe('notifications', () => {
   it('one notification per change, none when switched off, a click opens the VM', () => {
     let enabled = true;
     const show = vi.fn();
-    const n = new Notifier(() => enabled, show);
+    const n = new Notifier(() => enabled, show, 'linux');
     expect(n.notify(change)).toBe(true);
     expect(n.notify(change)).toBe(false);
     expect(fake.Notification.shown.map((x) => x.options)).toEqual([{ title: 'web: new IP address', body: '172.18.0.2 → 172.18.0.9 (p)', silent: false }]);
@@ -127,28 +183,86 @@ describe('notifications', () => {
 
   it('a duplicate opens the list, not one VM', () => {
     const show = vi.fn();
-    new Notifier(() => true, show).notify({ kind: 'duplicate', key: 'sig', ip: '172.18.0.9', machines: ['web', 'db'] });
+    new Notifier(() => true, show, 'linux').notify({ kind: 'duplicate', key: 'sig', ip: '172.18.0.9', machines: ['web', 'db'] });
     fake.Notification.shown[0]!.emit('click');
     expect(show).toHaveBeenCalledWith('vms', null);
+  });
+
+  it('on Windows a click from the Action Center, after the toast and its object are gone, still opens the VM', () => {
+    const show = vi.fn();
+    const n = new Notifier(() => true, show, 'win32');
+    n.notify(change);
+    fake.Notification.shown.length = 0; // the object is gone; only the activation arrives
+    fake.Notification.activationHandler!({ type: 'click', arguments: '' });
+    expect(show).toHaveBeenCalledWith('vms', '/p#web');
   });
 });
 
 describe('window', () => {
-  it('is sandboxed and isolated, hides instead of closing, opens next to the tray', () => {
+  const tray = { x: 1700, y: 1045, width: 24, height: 30 };
+
+  it('is sandboxed and isolated, cannot be maximized, shows on ready-to-show over the theme colour', async () => {
+    fake.nativeTheme.shouldUseDarkColors = true;
     const ui = new WindowUi('/app/dist/renderer/index.html', '/app/dist/preload/preload.cjs');
-    ui.toggle({ x: 1700, y: 1045, width: 24, height: 30 });
+    ui.toggle(tray);
     const w = fake.BrowserWindow.instances[0]!;
     expect(w.options.webPreferences).toEqual({ preload: '/app/dist/preload/preload.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false });
+    expect(w.options).toMatchObject({ maximizable: false, show: false, backgroundColor: BACKGROUND.dark });
     expect(w.loaded).toBe('/app/dist/renderer/index.html');
+    expect(w.visible).toBe(false); // not before the page has painted
+    await sleep(20);
     expect(w.visible).toBe(true);
     expect(w.position).toEqual([1472, 392]); // centred on the icon, clamped to the screen edge
     expect(w.fire('close').defaultPrevented).toBe(true);
     expect(w.visible).toBe(false);
-    ui.toggle({ x: 1700, y: 1045, width: 24, height: 30 });
-    ui.toggle({ x: 1700, y: 1045, width: 24, height: 30 });
-    expect(w.visible).toBe(false);
     ui.prepareToQuit();
     expect(w.fire('close').defaultPrevented).toBe(false);
+  });
+
+  it('hides when it loses focus; the tray click that caused the blur does not reopen it', async () => {
+    let now = 1000;
+    const ui = new WindowUi('/i.html', '/p.cjs', () => now);
+    ui.toggle(tray);
+    await sleep(20);
+    const w = fake.BrowserWindow.instances[0]!;
+    expect(w.visible).toBe(true);
+    // Another window covers it: Electron still calls it visible; the blur hides it.
+    w.emit('blur');
+    expect(w.visible).toBe(false);
+    now += 100;
+    ui.toggle(tray); // the click on the tray icon that took the focus away
+    expect(w.visible).toBe(false);
+    now += 400;
+    ui.toggle(tray);
+    expect(w.visible).toBe(true);
+    ui.toggle(tray);
+    expect(w.visible).toBe(false);
+  });
+
+  it('queues what is sent before the page has loaded, then delivers it in order', async () => {
+    const ui = new WindowUi('/i.html', '/p.cjs');
+    ui.send('ch', { type: 'show', view: 'diagnostics', vmKey: null });
+    ui.send('ch', { n: 2 });
+    const contents = fake.BrowserWindow.instances[0]!.webContents;
+    expect(contents.sent).toEqual([]);
+    await sleep(20);
+    expect(contents.dropped).toEqual([]);
+    expect(contents.sent).toEqual([['ch', { type: 'show', view: 'diagnostics', vmKey: null }], ['ch', { n: 2 }]]);
+    ui.send('ch', { n: 3 });
+    expect(contents.sent).toHaveLength(3);
+  });
+
+  it("keeps the user's size, and fits a small work area with the title bar on screen", async () => {
+    const ui = new WindowUi('/i.html', '/p.cjs');
+    ui.showAt(tray);
+    await sleep(20);
+    const w = fake.BrowserWindow.instances[0]!;
+    w.userResize(600, 700);
+    ui.showAt(tray);
+    expect(w.bounds).toMatchObject({ width: 600, height: 700 });
+    fake.screen.display = { bounds: { x: 0, y: 0, width: 1024, height: 600 }, workArea: { x: 0, y: 0, width: 1024, height: 560 } };
+    ui.showAt({ x: 900, y: 565, width: 24, height: 30 });
+    expect(w.bounds).toEqual({ x: 1024 - 600 - 8, y: 8, width: 600, height: 560 - 16 });
   });
 
   it('refuses navigation and new windows; https links go to the OS browser', () => {

@@ -1,48 +1,86 @@
 // The Electron main process: one instance, a tray icon, a compact window, native notifications
 // and the OS integration; everything else is the shared AppController and the engine worker.
+// A failure while starting is shown in a dialog and ends the process (exit 1), so no process
+// is left holding the single-instance lock with no tray.
 
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { app, BrowserWindow, dialog, ipcMain, powerMonitor, shell } from 'electron';
+import { app, dialog, ipcMain, Menu, powerMonitor, shell } from 'electron';
 import Store from 'electron-store';
 import { AppController } from '../app/app-controller.js';
 import { openSettings, SETTINGS_SCHEMA } from '../app/settings.js';
+import { CHANNELS } from '../contract/api.js';
+import { errorMessage } from '../engine/errors.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import { WorkerClient } from '../worker/worker-client.js';
 import type { WorkerInit } from '../worker/worker-protocol.js';
-import { broadcast, registerIpc } from './ipc.js';
+import { isAppFrame, registerIpc } from './ipc.js';
+import { canLaunchAtLogin, loginItemTarget } from './login-item.js';
 import { Notifier } from './notifications.js';
 import { TrayUi } from './tray.js';
 import { WindowUi } from './window.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url)); // dist/main/electron → repo
+// The repo root, whether this file runs from main/electron (source) or dist/main/electron.
+const ROOT = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../' : '../../../', import.meta.url));
 const RENDERER_INDEX = path.join(ROOT, 'dist', 'renderer', 'index.html');
 const PRELOAD = path.join(ROOT, 'dist', 'preload', 'preload.cjs');
-const ASSETS = app.isPackaged ? process.resourcesPath : path.join(ROOT, 'assets');
+export const APP_ID = 'io.github.ragnatramp.tray';
 
-// Pins, settings and logs live with the command line's (one trust store for both).
-app.setPath('userData', defaultTrayHome());
+// Pins and logs live with the command line's (one trust store for both). A development run
+// (`npm start`) is another app to Windows and to the single-instance lock (which Electron
+// keys on the userData folder): its own name, app id and settings, so it neither hides behind
+// an installed copy nor leaves an "Electron" shortcut for the installed app's notifications.
+const home = defaultTrayHome();
+if (app.isPackaged) {
+  app.setPath('userData', home);
+} else {
+  app.setName('Ragnatramp Tray (dev)');
+  app.setPath('userData', path.join(home, 'electron-dev'));
+}
+if (process.platform === 'win32') app.setAppUserModelId(app.isPackaged ? APP_ID : `${APP_ID}.dev`);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  if (process.platform === 'win32') app.setAppUserModelId('io.github.ragnatramp.tray');
   app.dock?.hide();
-  void app.whenReady().then(start);
+  app.whenReady().then(start).catch(failToStart);
 }
 
-function startupOptions(): WorkerInit {
-  const { values } = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), strict: false, options: { simulate: { type: 'string' }, provider: { type: 'string' }, manifest: { type: 'string' } } });
+function failToStart(err: unknown): void {
+  dialog.showErrorBox('Ragnatramp Tray could not start', `${errorMessage(err)}\n\nIf this keeps happening, reinstall Ragnatramp Tray or report it with this message.`);
+  app.exit(1);
+}
+
+function startupOptions(argv: string[]): WorkerInit & { hidden: boolean } {
+  const { values } = parseArgs({ args: argv.slice(app.isPackaged ? 1 : 2), strict: false, options: { simulate: { type: 'string' }, provider: { type: 'string' }, manifest: { type: 'string' }, hidden: { type: 'boolean' } } });
   const str = (v: unknown) => (typeof v === 'string' ? path.resolve(v) : undefined);
   const provider = values.provider === 'linux' || values.provider === 'hyperv' ? values.provider : undefined;
-  return { simulate: str(values.simulate), provider, manifest: str(values.manifest) };
+  return { simulate: str(values.simulate), provider, manifest: str(values.manifest), hidden: values.hidden === true };
 }
 
 function start(): void {
+  // No application menu: the default one gives release builds DevTools on Ctrl+Shift+I.
+  Menu.setApplicationMenu(null);
+  const assets = app.isPackaged ? process.resourcesPath : path.join(ROOT, 'assets');
   const settingsFile = path.join(app.getPath('userData'), 'settings.json');
   const settings = openSettings(settingsFile, () => new Store<Record<string, unknown>>({ name: 'settings', cwd: app.getPath('userData'), schema: SETTINGS_SCHEMA }));
-  const options = startupOptions();
+  const options = startupOptions(process.argv);
+  const login = canLaunchAtLogin(app.isPackaged, process.platform) ? loginItemTarget(process.env, process.execPath) : null;
+  if (login) {
+    // The OS's word is the truth (the user may have switched it off in Task Manager).
+    const actual = app.getLoginItemSettings(login).openAtLogin;
+    if (actual !== settings.get().launchAtLogin) settings.set({ ...settings.get(), launchAtLogin: actual });
+  }
+  const tray = new TrayUi(
+    assets,
+    {
+      reconcileNow: () => void controller.api.reconcileNow(null).catch(() => undefined),
+      show: (view) => showView(view),
+      setPaused: (paused) => void controller.api.setPaused(paused),
+    },
+    (bounds) => windowUi.toggle(bounds),
+  );
   const worker = new WorkerClient(options);
   const windowUi = new WindowUi(RENDERER_INDEX, PRELOAD);
   const controller = new AppController(
@@ -55,41 +93,31 @@ function start(): void {
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
       openExternal: (url) => shell.openExternal(url),
-      setLaunchAtLogin: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled }),
+      ...(login ? { setLaunchAtLogin: (enabled: boolean) => app.setLoginItemSettings({ ...login, openAtLogin: enabled }) } : {}),
     },
     { simulated: !!options.simulate },
   );
 
-  let tray: TrayUi;
   const showView = (view: Parameters<AppController['show']>[0], vmKey: string | null = null) => {
     windowUi.showAt(tray.bounds());
     controller.show(view, vmKey);
   };
-  tray = new TrayUi(
-    ASSETS,
-    {
-      reconcileNow: () => void controller.api.reconcileNow(null).catch(() => undefined),
-      show: (view) => showView(view),
-      setPaused: (paused) => void controller.api.setPaused(paused),
-      quit: () => app.quit(),
-    },
-    (bounds) => windowUi.toggle(bounds),
-  );
   const notifier = new Notifier(() => settings.get().notifications, showView);
-  const rendererUrl = pathToFileURL(RENDERER_INDEX).href;
-  registerIpc(ipcMain, controller.api, (url) => url.split(/[?#]/)[0] === rendererUrl);
+  registerIpc(ipcMain, controller.api, (event) => isAppFrame(event, windowUi.window.webContents));
 
   controller.on('event', (event) => {
-    broadcast(BrowserWindow.getAllWindows(), event);
+    windowUi.send(CHANNELS.event, event);
     if (event.type === 'state') tray.update(event.state);
     if (event.type === 'change') notifier.notify(event.change);
   });
   // The tooltip says "2 min ago": keep it true while nothing else changes.
-  setInterval(() => tray.update(controller.snapshot()), 30_000).unref();
+  const tooltipTimer = setInterval(() => tray.update(controller.snapshot()), 30_000);
+  tooltipTimer.unref();
   powerMonitor.on('resume', () => controller.rediscover());
   app.on('second-instance', () => showView('vms'));
   app.on('window-all-closed', () => undefined); // the tray keeps running
   app.on('before-quit', () => {
+    clearInterval(tooltipTimer);
     windowUi.prepareToQuit();
     controller.stop();
     void worker.dispose();
@@ -97,4 +125,8 @@ function start(): void {
   });
   tray.update(controller.snapshot());
   controller.start();
+  // Windows 11 puts a new tray icon in the overflow, where nobody sees it: show the window,
+  // unless started at login (--hidden) with projects to watch.
+  if (!(options.hidden && settings.get().projects.length > 0)) showView('vms');
 }
+

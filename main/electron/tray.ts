@@ -1,10 +1,11 @@
 // The tray icon: its colour follows the app's health, its tooltip is the one-line summary, a
-// left click toggles the window, a right click opens the menu.
+// left click toggles the window, a right click opens the menu. Icon and menu are rebuilt only
+// when what they show changed (a watch pass changes neither).
 
 import path from 'node:path';
-import { Menu, nativeImage, Tray } from 'electron';
+import { Menu, nativeImage, Tray, type NativeImage } from 'electron';
 import type { AppState } from '../contract/api.js';
-import { TRAY_ICON, trayMenuTemplate, type TrayActions } from './tray-menu.js';
+import { trayIconFile, trayMenuKey, trayMenuTemplate, type TrayActions } from './tray-menu.js';
 
 export class TrayUi {
   private readonly tray: Tray;
@@ -14,26 +15,38 @@ export class TrayUi {
     private readonly assetsDir: string,
     private readonly actions: TrayActions,
     onClick: (bounds: Electron.Rectangle) => void,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {
-    this.tray = new Tray(nativeImage.createFromPath(path.join(assetsDir, TRAY_ICON.good)));
+    this.last.icon = trayIconFile('good', platform);
+    this.tray = new Tray(this.image(this.last.icon));
     this.tray.on('click', (_event, bounds) => onClick(bounds));
   }
 
+  // A missing file gives an empty image and an invisible tray icon, without an error
+  // (Electron docs, nativeImage.createFromPath: "If the path ... does not exist ... an empty
+  // image is returned"): say which file instead.
+  private image(file: string): NativeImage {
+    const image = nativeImage.createFromPath(path.join(this.assetsDir, file));
+    if (image.isEmpty()) throw new Error(`The tray icon ${path.join(this.assetsDir, file)} is missing or unreadable; reinstall Ragnatramp Tray.`);
+    return image;
+  }
+
   update(state: AppState): void {
-    const icon = TRAY_ICON[state.health];
-    if (icon !== this.last.icon) this.tray.setImage(nativeImage.createFromPath(path.join(this.assetsDir, icon)));
+    if (this.tray.isDestroyed()) return; // after quit began: a destroyed Tray throws
+    const icon = trayIconFile(state.health, this.platform);
+    if (icon !== this.last.icon) this.tray.setImage(this.image(icon));
     const tooltip = `Ragnatramp Tray\n${state.summary}`;
     if (tooltip !== this.last.tooltip) this.tray.setToolTip(tooltip);
-    const menuKey = `${state.paused}|${state.busy}|${state.projects.length > 0}`;
+    const menuKey = trayMenuKey(state);
     if (menuKey !== this.last.menuKey) this.tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(state, this.actions)));
     this.last = { icon, tooltip, menuKey };
   }
 
   bounds(): Electron.Rectangle {
-    return this.tray.getBounds();
+    return this.tray.isDestroyed() ? { x: 0, y: 0, width: 0, height: 0 } : this.tray.getBounds();
   }
 
   destroy(): void {
-    this.tray.destroy();
+    if (!this.tray.isDestroyed()) this.tray.destroy();
   }
 }

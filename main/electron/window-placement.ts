@@ -1,5 +1,6 @@
-// Where the compact window goes: next to the tray icon, on the side away from the taskbar,
-// inside the work area. Pure, so every taskbar position is tested without a screen.
+// Where the compact window goes and how big it is: next to the tray icon, on the side away from
+// the taskbar, inside the work area (a window larger than a small work area is shrunk to fit,
+// so its title bar never ends up off-screen). Pure, so every layout is tested without a screen.
 
 export interface Rect {
   x: number;
@@ -17,6 +18,12 @@ export function taskbarEdge(display: Rect, workArea: Rect): TaskbarEdge {
   if (workArea.x > display.x) return 'left';
   if (workArea.width < display.width) return 'right';
   return 'bottom';
+}
+
+/** The window's size, kept as the user left it but never larger than the work area. */
+export function fitToWorkArea(size: { width: number; height: number }, workArea: Rect, min = { width: 360, height: 320 }): { width: number; height: number } {
+  const cap = (value: number, room: number, least: number) => Math.max(Math.min(value, room - 2 * MARGIN), Math.min(least, room));
+  return { width: Math.round(cap(size.width, workArea.width, min.width)), height: Math.round(cap(size.height, workArea.height, min.height)) };
 }
 
 export function placeNearTray(tray: Rect, size: { width: number; height: number }, display: Rect, workArea: Rect): { x: number; y: number } {

@@ -40,7 +40,9 @@ export function keyTypeOf(keyBlob: Buffer): string {
 }
 
 export function defaultTrayHome(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.RAGNATRAMP_TRAY_HOME) return env.RAGNATRAMP_TRAY_HOME;
+  // Absolute always: Electron's app.setPath throws on a relative path, and a relative folder
+  // would follow whatever the working directory happens to be.
+  if (env.RAGNATRAMP_TRAY_HOME) return path.resolve(env.RAGNATRAMP_TRAY_HOME);
   if (process.platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'ragnatramp-tray');
   return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'ragnatramp-tray');
 }

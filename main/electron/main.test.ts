@@ -1,0 +1,142 @@
+// main.ts itself, started against the fake electron module (which refuses what Electron
+// refuses): single instance, first launch, start hidden at login, the identity of a development
+// run, launch at login pointed at the real program, a failure while starting, and quit.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+// One fake for the whole file: vi.resetModules() gives every test a fresh main.ts, and that
+// main.ts must meet the same fake the test inspects.
+const fake = await vi.hoisted(async () => await import('../test-support/fake-electron.js'));
+vi.mock('electron', () => fake);
+// electron-store is Conf with Electron's paths; main.ts always gives it its folder.
+vi.mock('electron-store', async () => {
+  const Conf = (await import('conf')).default;
+  return { default: class extends Conf<Record<string, unknown>> { constructor(o: { name: string; cwd: string; schema: object }) { super({ configName: o.name, cwd: o.cwd, schema: o.schema as never, projectName: 'ragnatramp-tray' }); } } };
+});
+
+const saved = { argv: process.argv, env: { ...process.env }, platform: process.platform, resourcesPath: (process as { resourcesPath?: string }).resourcesPath };
+let home: string;
+
+beforeEach(() => {
+  fake.resetFakeElectron({ ready: false });
+  vi.resetModules();
+  home = mkdtempSync(path.join(os.tmpdir(), 'rt-main-'));
+  process.env.RAGNATRAMP_TRAY_HOME = home;
+  delete process.env.PORTABLE_EXECUTABLE_FILE;
+});
+
+afterEach(async () => {
+  if (fake.Tray.instances.length > 0 && !fake.Tray.instances[0]!.isDestroyed()) fake.app.quit(); // stops the worker
+  process.argv = saved.argv;
+  process.env = { ...saved.env };
+  Object.defineProperty(process, 'platform', { value: saved.platform });
+  (process as { resourcesPath?: string }).resourcesPath = saved.resourcesPath;
+  await new Promise((r) => setTimeout(r, 50));
+});
+
+async function launch(args: string[] = []): Promise<void> {
+  process.argv = [process.execPath, '/app', ...args];
+  await import('./main.js');
+  await fake.becomeReady();
+  await new Promise((r) => setTimeout(r, 30)); // the page loads, ready-to-show
+}
+
+describe('main.ts', () => {
+  it('a second instance quits at once and creates nothing', async () => {
+    fake.app.lockGranted = false;
+    await launch();
+    expect(fake.app.quitCalls).toBe(1);
+    expect(fake.Tray.instances).toEqual([]);
+  });
+
+  it('first launch: a tray icon, the window shown (a new icon hides in the overflow), no application menu', async () => {
+    await launch();
+    expect(fake.Tray.instances).toHaveLength(1);
+    expect(fake.BrowserWindow.instances[0]!.visible).toBe(true);
+    expect(fake.Menu.application).toBeNull();
+    expect(fake.dialog.errors).toEqual([]);
+    // The window asked to open on the VM list got that message once it had loaded.
+    expect(fake.BrowserWindow.instances[0]!.webContents.sent.some(([, e]) => (e as { type: string }).type === 'show')).toBe(true);
+  });
+
+  it('started at login (--hidden) with projects to watch: stays in the tray', async () => {
+    mkdirSync(path.join(home, 'electron-dev'), { recursive: true });
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path.join(home, 'electron-dev', 'settings.json'), JSON.stringify({ projects: ['/p/ragnatramp.yaml'] }));
+    await launch(['--hidden']);
+    expect(fake.Tray.instances).toHaveLength(1);
+    expect(fake.BrowserWindow.instances.every((w) => !w.visible)).toBe(true);
+  });
+
+  it('a development run has its own name, app id and settings folder; a relative home is resolved', async () => {
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    process.env.RAGNATRAMP_TRAY_HOME = path.relative(process.cwd(), home);
+    await launch();
+    expect(fake.app.name).toBe('Ragnatramp Tray (dev)');
+    expect(fake.app.appUserModelId).toBe('io.github.ragnatramp.tray.dev');
+    expect(fake.app.getPath('userData')).toBe(path.join(home, 'electron-dev'));
+    expect(fake.dialog.errors).toEqual([]);
+  });
+
+  it('launch at login is not offered by a development run', async () => {
+    await launch();
+    const sent = fake.BrowserWindow.instances[0]!.webContents.sent.map(([, e]) => e as { type: string; state?: { host: { launchAtLogin: boolean } } });
+    expect(sent.find((e) => e.type === 'state')!.state!.host.launchAtLogin).toBe(false);
+  });
+
+  it('packaged portable build on Windows: the login item names the portable .exe, starts hidden, and the real setting is read back', async () => {
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    fake.app.isPackaged = true;
+    (process as { resourcesPath?: string }).resourcesPath = path.resolve('assets');
+    process.env.PORTABLE_EXECUTABLE_FILE = 'D:\\Tools\\Ragnatramp Tray 0.1.0.exe';
+    // Switched on earlier for that program; settings.json says off: the OS wins.
+    fake.app.setLoginItemSettings({ openAtLogin: true, path: 'D:\\Tools\\Ragnatramp Tray 0.1.0.exe', args: ['--hidden'] });
+    process.argv = [process.execPath];
+    await import('./main.js');
+    await fake.becomeReady();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(fake.app.getPath('userData')).toBe(home);
+    expect(fake.app.appUserModelId).toBe('io.github.ragnatramp.tray');
+    const { readFileSync } = await import('node:fs');
+    expect(JSON.parse(readFileSync(path.join(home, 'settings.json'), 'utf8')).launchAtLogin).toBe(true);
+    // Switching it off from the window goes to the same entry.
+    const handler = fake.ipcMain.handlers.get('ragnatramp:invoke')!;
+    const contents = fake.BrowserWindow.instances[0]!.webContents;
+    expect(await handler({ sender: contents, senderFrame: contents.mainFrame }, 'updateSettings', [{ launchAtLogin: false }])).toMatchObject({ ok: true });
+    expect(fake.app.loginItem).toEqual({ openAtLogin: false, path: 'D:\\Tools\\Ragnatramp Tray 0.1.0.exe', args: ['--hidden'] });
+  });
+
+  it('a failure while starting is shown in a dialog and ends the process with exit code 1', async () => {
+    fake.app.isPackaged = true;
+    (process as { resourcesPath?: string }).resourcesPath = mkdtempSync(path.join(os.tmpdir(), 'rt-no-assets-'));
+    process.argv = [process.execPath];
+    await import('./main.js');
+    await fake.becomeReady();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(fake.dialog.errors).toHaveLength(1);
+    expect(fake.dialog.errors[0]![0]).toBe('Ragnatramp Tray could not start');
+    expect(fake.dialog.errors[0]![1]).toMatch(/The tray icon .*tray-good\.png is missing or unreadable; reinstall Ragnatramp Tray\./);
+    expect(fake.app.exitCode).toBe(1);
+  });
+
+  it('quit destroys the tray and stops the tooltip timer first', async () => {
+    const handles: unknown[] = [];
+    const real = globalThis.setInterval;
+    const spy = vi.spyOn(globalThis, 'setInterval').mockImplementation(((fn: () => void, ms: number) => {
+      const h = real(fn, ms);
+      if (ms === 30_000) handles.push(h);
+      return h;
+    }) as typeof setInterval);
+    await launch();
+    spy.mockRestore();
+    const cleared = vi.spyOn(globalThis, 'clearInterval');
+    const tray = fake.Tray.instances[0]!;
+    fake.app.quit();
+    expect(tray.isDestroyed()).toBe(true);
+    expect(handles).toHaveLength(1);
+    expect(cleared).toHaveBeenCalledWith(handles[0]);
+    cleared.mockRestore();
+  });
+});

@@ -114,10 +114,10 @@ describe('AppController over the engine worker', () => {
 
   it('a hypervisor failure is shown as an error, not a crash', async () => {
     const { f, controller } = setup();
-    writeFileSync(f.scenarioPath, stringify({ ...scenario, powershell: { fail: 'You do not have the required permission to complete this task.' } }));
+    writeFileSync(f.scenarioPath, stringify({ ...scenario, vmms: 'Stopped' }));
     await controller.api.reconcileNow(null);
     expect(controller.snapshot().health).toBe('error');
-    expect(controller.snapshot().hypervisorError).toMatch(/Hyper-V Administrators/);
+    expect(controller.snapshot().hypervisorError).toMatch(/Virtual Machine Management service \(vmms\) is Stopped/);
   });
 
   it('a crashed worker is restarted; the user is told; the next call works', async () => {

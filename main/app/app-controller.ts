@@ -9,6 +9,7 @@ import type { ApiCalls, AppEvent, AppState, DiagnosticView, HostsSyncView, KvpFi
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/config/schema-problems.js';
+import { writeSupportBundle } from '../engine/support/support-bundle.js';
 import { detectChanges } from './change-detector.js';
 import { computeHealth, summarize } from './health.js';
 import type { SettingsStore } from './settings.js';
@@ -18,6 +19,8 @@ export interface HostHooks {
   pickProjectFile?: () => Promise<string | null>;
   openExternal?: (url: string) => Promise<void>;
   setLaunchAtLogin?: (enabled: boolean) => void;
+  /** Shows a file the app wrote (the support bundle) in the OS's file manager. */
+  revealFile?: (file: string) => void;
 }
 
 type Handlers = { [M in keyof ApiCalls]: (...args: Parameters<ApiCalls[M]>) => Promise<ReturnType<ApiCalls[M]>> };
@@ -38,7 +41,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     private readonly settings: SettingsStore,
     private readonly worker: Pick<WorkerClient, 'call' | 'on'>,
     private readonly host: HostHooks,
-    private readonly options: { simulated: boolean; now?: () => Date } = { simulated: false },
+    private readonly options: { simulated: boolean; now?: () => Date; /** The tray's folder: log and settings for the support bundle. */ home?: string; version?: string } = { simulated: false },
   ) {
     super();
     this.state = {
@@ -267,6 +270,12 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     openExternal: async (url) => {
       if (!this.host.openExternal) throw new Error('This host cannot open links.');
       await this.host.openExternal(url);
+    },
+    collectDiagnostics: async () => {
+      if (!this.options.home) throw new Error('This host keeps no log to collect.');
+      const file = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, appVersion: this.options.version ?? 'unknown' });
+      this.host.revealFile?.(file);
+      return file;
     },
   };
 }

@@ -7,6 +7,12 @@ import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { failedReconcileResult, fixGuestKvp, inspectGuests, inspectProjects, reconcileProject, type GuestReport, type WaitOptions } from '../engine/engine.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
+import { NO_LOG, openLog, type Log } from '../engine/log/log-file.js';
+import { logPass } from '../engine/log/log-pass.js';
+import { runSupportCommand, SUPPORT_COMMANDS } from './support-commands.js';
+import { VERSION } from '../engine/version.js';
+
+export { VERSION };
 import { applyHostsBlockToFile } from '../engine/hosts/apply-to-file.js';
 import { displayMac } from '../engine/discovery/net-address.js';
 import type { ReconcileResult } from '../engine/types.js';
@@ -19,6 +25,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Builds the engine's edges; tests pass one that keeps a simulation alive across runs. */
   createEnvironment?: typeof createEnvironment;
+  /** The tray's folder, for the log file; none: no log file. */
+  logDir?: string;
 }
 
 export const USAGE = `Usage: ragnatramp-tray <command> --config <ragnatramp.yaml> [options]
@@ -30,6 +38,9 @@ Commands:
   hosts      print the managed hosts block (or merge it into a file with --apply-to)
   fix kvp    install and start a guest's Hyper-V KVP daemon over SSH (--machine; --dry-run
              prints the exact commands)
+  doctor     check every step of a pass on this PC, one by one, with the fix for each
+             (--config optional: the app's projects by default)
+  support-bundle  write one zip for a bug report: log, versions, settings, projects (--out)
 
 Options:
   --config <yaml>          a project's ragnatramp.yaml (status takes several)
@@ -161,6 +172,7 @@ function parse(argv: string[]): Args | 'help' | 'version' {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if ((SUPPORT_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return runSupportCommand(argv, io);
   let args: Args | 'help' | 'version';
   try {
     args = parse(argv);
@@ -178,6 +190,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let env: Environment | null = null;
   const firstUse: string[] = [];
+  const log = io.logDir ? openLog({ dir: io.logDir, component: 'cli', mirror: args.verbose ? (line) => io.stderr(`${line}\n`) : undefined }) : NO_LOG;
+  log.info('command', { command: args.command, configs: args.configs, simulate: args.simulate ?? null });
   try {
     const projects: Project[] = [];
     for (const c of args.configs) projects.push(await loadProject(c, io.env));
@@ -186,6 +200,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       provider: args.provider,
       manifest: args.manifest,
       log: args.verbose ? (line) => io.stderr(`${line}\n`) : undefined,
+      logger: log,
       knownHostsFile: args.knownHosts,
       onFirstUse: (t, fp) => firstUse.push(`${t.machineName}: trusted its SSH host key on first use (${fp}).`),
     });
@@ -201,9 +216,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'fix':
         return await fixKvpCommand(env, projects[0]!, a, wait, io);
       default:
-        return await reconcile(env, projects[0]!, a, wait, io, firstUse);
+        return await reconcile(env, projects[0]!, a, wait, io, firstUse, log);
     }
   } catch (err) {
+    log.error('command failed', { command: args.command, error: errorMessage(err) });
     if (err instanceof InputError) {
       io.stderr(`${safeText(err.message)}\n`);
       return 2;
@@ -216,10 +232,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     throw err;
   } finally {
     await env?.dispose();
+    await log.close();
   }
 }
 
-export const VERSION = '0.1.0';
 
 const TIER_LABEL: Record<string, string> = { kvp: 'KVP', arp: 'ARP', lease: 'lease' };
 
@@ -326,7 +342,7 @@ async function hostsCommand(env: Environment, project: Project, a: Args, wait: W
   return 0;
 }
 
-async function reconcile(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo, firstUse: string[]): Promise<number> {
+async function reconcile(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo, firstUse: string[], log: Log): Promise<number> {
   const outcome = await reconcileProject(env, project, {
     ...wait,
     dryRun: a.dryRun,
@@ -338,6 +354,7 @@ async function reconcile(env: Environment, project: Project, a: Args, wait: Wait
       onProgress: a.json ? undefined : (m, phase) => phase === 'writing' && io.stderr(`${m}: writing /etc/hosts…\n`),
     },
   });
+  logPass(log, [outcome], a.hosts);
   const result: ReconcileResult = { ...outcome.result, warnings: [...outcome.result.warnings, ...firstUse] };
   if (a.json) {
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `ragnatramp-tray` command.
 
+import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import { runCli } from './cli.js';
 
 // A reader that stops early (`| head`) is not an error.
@@ -15,5 +16,6 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   env: process.env,
+  logDir: defaultTrayHome(),
 });
 process.exitCode = code;

@@ -152,6 +152,8 @@ export interface ApiCalls {
   fixKvp(configPath: string, machineName: string, dryRun: boolean): KvpFixResult;
   acceptHostKey(configPath: string, machineName: string): ReconcileSummary;
   openExternal(url: string): void;
+  /** Writes the support bundle (log, versions, settings, projects) and returns its path. */
+  collectDiagnostics(): string;
 }
 
 export type ApiMethod = keyof ApiCalls;
@@ -196,6 +198,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   fixKvp: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { type: 'boolean' }] },
   acceptHostKey: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   openExternal: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'string', pattern: '^https://', maxLength: 2048 }] },
+  collectDiagnostics: { type: 'array', maxItems: 0 },
 };
 
 export const API_METHODS = Object.keys(ARGUMENT_SCHEMAS) as ApiMethod[];

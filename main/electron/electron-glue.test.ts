@@ -43,7 +43,7 @@ const ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('tray', () => {
-  const actions = { reconcileNow: vi.fn(), show: vi.fn(), setPaused: vi.fn() };
+  const actions = { reconcileNow: vi.fn(), show: vi.fn(), setPaused: vi.fn(), collectDiagnostics: vi.fn() };
 
   it('shows the health as its icon and the summary as its tooltip, updating only what changed', () => {
     const onClick = vi.fn();
@@ -101,20 +101,22 @@ describe('tray', () => {
     ui.destroy();
   });
 
-  it('menu: Reconcile now, Open, Diagnostics, Pause watching, Settings, Quit (by its role)', () => {
+  it('menu: Reconcile now, Open, Diagnostics, Pause watching, Settings, Collect diagnostics, Quit (by its role)', () => {
     const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
     ui.update(state());
     const menu = fake.Tray.instances[0]!.menu!;
-    expect(menu.template.map((i) => i.label ?? i.type)).toEqual(['Reconcile now', 'Open', 'Diagnostics', 'Pause watching', 'Settings', 'separator', 'Quit Ragnatramp Tray']);
+    expect(menu.template.map((i) => i.label ?? i.type)).toEqual(['Reconcile now', 'Open', 'Diagnostics', 'Pause watching', 'Settings', 'Collect diagnostics…', 'separator', 'Quit Ragnatramp Tray']);
     menu.pick(0);
     menu.pick(2);
     menu.pick(3);
+    menu.pick(5);
     expect(actions.reconcileNow).toHaveBeenCalled();
     expect(actions.show).toHaveBeenCalledWith('diagnostics');
     expect(actions.setPaused).toHaveBeenCalledWith(true);
-    menu.pick(6);
+    expect(actions.collectDiagnostics).toHaveBeenCalled();
+    menu.pick(7);
     expect(fake.app.quitCalls).toBe(1);
-    expect(menu.template[6]).not.toHaveProperty('click');
+    expect(menu.template[7]).not.toHaveProperty('click');
   });
 
   it('the menu follows pause and busy states', () => {

@@ -121,6 +121,16 @@ describe('main.ts', () => {
     expect(fake.app.exitCode).toBe(1);
   });
 
+  it('"Collect diagnostics" in the tray menu writes the support bundle and shows it in the file manager', async () => {
+    await launch();
+    const menu = fake.Tray.instances[0]!.menu!;
+    menu.pick(menu.template.findIndex((i) => i.label === 'Collect diagnostics…'));
+    for (let i = 0; i < 50 && fake.shell.revealed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fake.shell.revealed).toHaveLength(1);
+    expect(fake.shell.revealed[0]).toMatch(new RegExp(`^${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/support/ragnatramp-tray-support-.*\\.zip$`));
+    expect(fake.dialog.errors).toEqual([]);
+  });
+
   it('quit destroys the tray and stops the tooltip timer first', async () => {
     const handles: unknown[] = [];
     const real = globalThis.setInterval;

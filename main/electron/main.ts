@@ -78,10 +78,12 @@ function start(): void {
       reconcileNow: () => void controller.api.reconcileNow(null).catch(() => undefined),
       show: (view) => showView(view),
       setPaused: (paused) => void controller.api.setPaused(paused),
+      collectDiagnostics: () => void controller.api.collectDiagnostics().catch((err: unknown) => dialog.showErrorBox('Diagnostics could not be collected', errorMessage(err))),
     },
     (bounds) => windowUi.toggle(bounds),
   );
-  const worker = new WorkerClient(options);
+  const { hidden: _hidden, ...workerInit } = options;
+  const worker = new WorkerClient({ ...workerInit, logDir: home });
   const windowUi = new WindowUi(RENDERER_INDEX, PRELOAD);
   const controller = new AppController(
     settings,
@@ -93,9 +95,10 @@ function start(): void {
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
       openExternal: (url) => shell.openExternal(url),
+      revealFile: (file) => shell.showItemInFolder(file),
       ...(login ? { setLaunchAtLogin: (enabled: boolean) => app.setLoginItemSettings({ ...login, openAtLogin: enabled }) } : {}),
     },
-    { simulated: !!options.simulate },
+    { simulated: !!options.simulate, home, version: app.getVersion() },
   );
 
   const showView = (view: Parameters<AppController['show']>[0], vmKey: string | null = null) => {

@@ -8,6 +8,7 @@ export interface TrayActions {
   reconcileNow(): void;
   show(view: View): void;
   setPaused(paused: boolean): void;
+  collectDiagnostics(): void;
 }
 
 export function trayMenuTemplate(state: Pick<AppState, 'paused' | 'busy' | 'projects'>, actions: TrayActions): MenuItemConstructorOptions[] {
@@ -17,6 +18,7 @@ export function trayMenuTemplate(state: Pick<AppState, 'paused' | 'busy' | 'proj
     { label: 'Diagnostics', click: () => actions.show('diagnostics') },
     { label: 'Pause watching', type: 'checkbox', checked: state.paused, click: () => actions.setPaused(!state.paused) },
     { label: 'Settings', click: () => actions.show('settings') },
+    { label: 'Collect diagnostics…', click: () => actions.collectDiagnostics() },
     { type: 'separator' },
     // A `role` item runs the role and never its `click` (Electron docs, MenuItem: "role ... the
     // click property will be ignored"): quitting goes through app.quit() and before-quit.

@@ -9,6 +9,9 @@ import { HyperVProvider } from './hyperv/hyperv-provider.js';
 import { NodePowerShellRunner, type PowerShellRunner } from './hyperv/powershell-runner.js';
 import { defaultTrayHome, FileHostKeyStore } from './ssh/known-hosts.js';
 import { InputError } from './errors.js';
+import { NO_LOG, type Log, type LogFields } from './log/log-file.js';
+import { parseDiscoveryOutput } from './hyperv/parse-output.js';
+import { DISCOVERY_MARKER } from './hyperv/discovery-script.js';
 import { LinuxProvider } from './linux/linux-provider.js';
 import { loadManifest } from './linux/manifest.js';
 import { Ssh2Connector } from './ssh/ssh2-connector.js';
@@ -27,6 +30,8 @@ export interface EnvironmentOptions {
   manifest?: string;
   /** Receives each PowerShell invocation and its answer, line by line (`--verbose`). */
   log?: (line: string) => void;
+  /** The log file: every PowerShell invocation with its timing and error records. */
+  logger?: Log;
   knownHostsFile?: string;
   powershellTimeoutMs?: number;
   connectTimeoutMs?: number;
@@ -39,6 +44,8 @@ export interface Environment extends EngineDeps {
   hostKeys: FileHostKeyStore;
   /** The connection pool, when keepConnections was asked for. */
   pool: PooledConnector | null;
+  /** The PowerShell the Hyper-V provider uses (doctor runs its checks through it too). */
+  powershell?: PowerShellRunner;
   /** Present when simulating: counts invocations, holds the simulated guests' files. */
   simulator?: { powershell: SimulatedPowerShell; guests: SimulatedGuests | null };
   dispose(): Promise<void>;
@@ -72,13 +79,17 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   } else {
     runner = new NodePowerShellRunner({ timeoutMs });
   }
-  const provider = new HyperVProvider(options.log ? loggingRunner(runner, options.log) : runner);
+  const powershell = options.log || options.logger ? loggingRunner(runner, options.log ?? (() => undefined), options.logger ?? NO_LOG) : runner;
+  const provider = new HyperVProvider(powershell);
   const guestSide = simulator?.guests ? { connector: simulator.guests.connector, probe: simulator.guests.probe } : net;
-  return { provider, ...guestSide, hostKeys, simulator, pool, hostsMemory: options.keepConnections ? new Map() : undefined, dispose: async () => (pool?.dispose(), provider.dispose()) };
+  return { provider, powershell, ...guestSide, hostKeys, simulator, pool, hostsMemory: options.keepConnections ? new Map() : undefined, dispose: async () => (pool?.dispose(), provider.dispose()) };
 }
 
-/** `--verbose`: every invocation and its answer, each starting with a `[powershell]` line. */
-export function loggingRunner(inner: PowerShellRunner, log: (line: string) => void): PowerShellRunner {
+/**
+ * `--verbose`: every invocation and its answer, each starting with a `[powershell]` line; and
+ * the log file: each invocation's timing, and the error records its answer carried.
+ */
+export function loggingRunner(inner: PowerShellRunner, log: (line: string) => void, logger: Log = NO_LOG): PowerShellRunner {
   let n = 0;
   return {
     async run(script) {
@@ -87,13 +98,28 @@ export function loggingRunner(inner: PowerShellRunner, log: (line: string) => vo
       const started = performance.now();
       try {
         const out = await inner.run(script);
-        log(`[powershell] invocation ${id} answered in ${Math.round(performance.now() - started)} ms (${out.length} chars):\n${out}`);
+        const ms = Math.round(performance.now() - started);
+        log(`[powershell] invocation ${id} answered in ${ms} ms (${out.length} chars):\n${out}`);
+        logger.info('powershell invocation', { invocation: id, ms, chars: out.length, ...(script.includes(DISCOVERY_MARKER) ? answerFacts(out) : {}) });
         return out;
       } catch (err) {
-        log(`[powershell] invocation ${id} failed after ${Math.round(performance.now() - started)} ms: ${(err as Error).message}`);
+        const ms = Math.round(performance.now() - started);
+        log(`[powershell] invocation ${id} failed after ${ms} ms: ${(err as Error).message}`);
+        logger.error('powershell invocation failed', { invocation: id, ms, error: (err as Error).message });
         throw err;
       }
     },
     dispose: () => inner.dispose(),
   };
+}
+
+/** What of an answer belongs in the log: the host facts and every error record. */
+function answerFacts(out: string): LogFields {
+  try {
+    const snapshot = parseDiscoveryOutput(out);
+    const errors = [...snapshot.errors, ...snapshot.vms.flatMap((v) => (v.error ? [v.error] : []))];
+    return { vms: snapshot.vms.length, host: snapshot.host, ...(errors.length > 0 ? { errorRecords: errors } : {}) };
+  } catch {
+    return { unparsable: true };
+  }
 }

@@ -37,6 +37,9 @@ export const app = Object.assign(new EventEmitter(), {
   isReady() {
     return ready;
   },
+  getVersion() {
+    return '0.1.0';
+  },
   setName(name: string) {
     app.name = name;
   },
@@ -303,8 +306,12 @@ export const screen = {
 
 export const shell = {
   opened: [] as string[],
+  revealed: [] as string[],
   openExternal: async (url: string) => {
     shell.opened.push(url);
+  },
+  showItemInFolder: (file: string) => {
+    shell.revealed.push(file);
   },
 };
 
@@ -325,6 +332,7 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   BrowserWindow.instances = [];
   ipcMain.handlers.clear();
   shell.opened = [];
+  shell.revealed = [];
   dialog.errors = [];
   Menu.application = undefined;
   nativeTheme.shouldUseDarkColors = false;

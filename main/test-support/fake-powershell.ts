@@ -3,6 +3,9 @@
 // discovery script from a scenario file like the in-process simulator, and can misbehave on cue:
 //   ok:<text>   prints text          err:<text>  prints text on stderr
 //   hang        never answers again  exit        dies at once
+// FAKE_PWSH_LANGUAGE_MODE=ConstrainedLanguage makes it refuse node-powershell's [Console] marker
+// lines as that mode does (with the offending line echoed in the error, so the marker does reach
+// stderr: the session then never completes on stdout).
 // It appends its pid and argv to FAKE_PWSH_LOG so tests can check how it was started.
 
 import { appendFileSync } from 'node:fs';
@@ -22,7 +25,16 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 
 async function handle(line: string): Promise<void> {
   if (hung) return;
+  const mode = process.env.FAKE_PWSH_LANGUAGE_MODE ?? 'FullLanguage';
+  if (line === '$ExecutionContext.SessionState.LanguageMode') {
+    process.stdout.write(`${mode}\n`);
+    return;
+  }
   const marker = /^\[Console\]::(Out|Error)\.WriteLine\("([^"]*)"\)$/.exec(line);
+  if (marker && mode === 'ConstrainedLanguage') {
+    process.stderr.write(`Cannot invoke method. Method invocation is supported only on core types in this language mode.\nAt line:1 char:1\n+ ${line}\n    + CategoryInfo          : InvalidOperation: (:) [], RuntimeException\n    + FullyQualifiedErrorId : MethodInvocationNotSupportedInConstrainedLanguage\n`);
+    return;
+  }
   if (marker) {
     (marker[1] === 'Out' ? process.stdout : process.stderr).write(`${marker[2]}\n`);
     return;

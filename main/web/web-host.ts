@@ -14,6 +14,7 @@ import Conf from 'conf';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CHANNELS } from '../contract/api.js';
 import { errorMessage } from '../engine/errors.js';
+import { VERSION } from '../engine/version.js';
 import { AppController } from '../app/app-controller.js';
 import { dispatchCall } from '../app/dispatch-call.js';
 import { openSettings, SETTINGS_SCHEMA } from '../app/settings.js';
@@ -53,8 +54,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const extra = options.configs.map((c) => path.resolve(c)).filter((c) => !settings.get().projects.includes(c));
   if (extra.length > 0) settings.set({ ...settings.get(), projects: [...settings.get().projects, ...extra] });
 
-  const worker = new WorkerClient({ simulate: options.simulate && path.resolve(options.simulate), provider: options.provider, manifest: options.manifest && path.resolve(options.manifest), knownHostsFile: path.join(options.home, options.simulate ? 'known_hosts.simulated.json' : 'known_hosts.json') });
-  const controller = new AppController(settings, worker, { kind: 'browser' }, { simulated: !!options.simulate });
+  const worker = new WorkerClient({ simulate: options.simulate && path.resolve(options.simulate), provider: options.provider, manifest: options.manifest && path.resolve(options.manifest), knownHostsFile: path.join(options.home, options.simulate ? 'known_hosts.simulated.json' : 'known_hosts.json'), logDir: options.home });
+  const controller = new AppController(settings, worker, { kind: 'browser' }, { simulated: !!options.simulate, home: options.home, version: VERSION });
   const token = randomBytes(24).toString('hex');
   const rendererDir = options.rendererDir ?? RENDERER_DIR;
 

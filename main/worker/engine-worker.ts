@@ -11,16 +11,19 @@ import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests, inspectProjects, reconcileProjects } from '../engine/engine.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { statePathFor } from '../engine/state/state-file.js';
+import { NO_LOG, openLog, type Log } from '../engine/log/log-file.js';
+import { logPass } from '../engine/log/log-pass.js';
 import { buildProjectView, duplicateViews, syncViews, vmKey } from '../app/project-view.js';
 import type { PassRequest, PassResult, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
 const init = (workerData ?? {}) as WorkerInit;
 const port = parentPort!;
+const log: Log = init.logDir ? openLog({ dir: init.logDir, component: 'app' }) : NO_LOG;
 let envPromise: Promise<Environment> | null = null;
 
 // Lazily, so that a bad scenario or manifest is reported on the first call, not as a crash.
 function environment(): Promise<Environment> {
-  envPromise ??= createEnvironment({ ...init, keepConnections: true }).then(
+  envPromise ??= createEnvironment({ ...init, keepConnections: true, logger: log }).then(
     (env) => {
       env.provider.watch?.(() => send({ kind: 'hint' }));
       return env;
@@ -85,6 +88,7 @@ const calls: Handlers = {
         sync: { concurrency: 8, timeoutMs: 20_000 },
         onProgress: (configPath, machine, phase) => send({ kind: 'progress', key: vmKey(configPath, machine), phase }),
       });
+      logPass(log, outcomes, request.syncHosts);
       const syncs = request.syncHosts ? Object.assign({}, ...outcomes.map((o, i) => syncViews(ok[i]!.configPath, o, at))) : {};
       const projects = loaded.map((l) => {
         const i = ok.findIndex((p) => p.configPath === l.configPath);
@@ -95,7 +99,10 @@ const calls: Handlers = {
       );
       return { at, hypervisorError: null, projects, duplicates: duplicateViews(duplicates), syncs, changes: outcomes.reduce((n, o) => n + o.result.diffs.length, 0), ipDiffs };
     } catch (err) {
-      if (err instanceof HypervisorError || err instanceof InputError) return { ...empty, hypervisorError: errorMessage(err) };
+      if (err instanceof HypervisorError || err instanceof InputError) {
+        log.error('pass failed', { error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });
+        return { ...empty, hypervisorError: errorMessage(err) };
+      }
       throw err;
     }
   },

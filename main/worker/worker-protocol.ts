@@ -7,6 +7,8 @@ export interface WorkerInit {
   provider?: 'hyperv' | 'linux';
   manifest?: string;
   knownHostsFile?: string;
+  /** The tray's folder, where the log is written; none: no log file (tests). */
+  logDir?: string;
 }
 
 export interface PassRequest {

@@ -105,6 +105,14 @@ describe('the window', () => {
     await waitFor(() => expect(fake.calls).toContainEqual(['fixKvp', ['/p/ragnatramp.yaml', 'web', false]]));
   });
 
+  it('diagnostics: Collect diagnostics writes the support bundle and shows where', async () => {
+    const fake = await mount();
+    act(() => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Collect diagnostics' })));
+    expect(fake.calls).toContainEqual(['collectDiagnostics', []]);
+    expect((await screen.findByTestId('support-bundle')).textContent).toBe('Saved for your bug report: /home/u/.config/ragnatramp-tray/support/ragnatramp-tray-support.zip');
+  });
+
   it('settings: toggles call updateSettings; launch at login only where the host has it', async () => {
     const fake = await mount();
     act(() => fireEvent.click(screen.getByRole('tab', { name: 'Settings' })));

@@ -36,7 +36,7 @@ describe('diagnose', () => {
     expect(diagnose(o('No Contact', { detail: 'Lost Communication' }), true, ssh, '/c.yaml').warnings[0]).toMatch(/lost communication.*systemctl restart hv-kvp-daemon/);
   });
   it('Disabled: the host-side command, selecting the VM by id, quoted', () => {
-    expect(diagnose(o('Disabled'), true, ssh, '/c.yaml').warnings[0]).toContain("Get-VM -Id '6f1c2d9e-0000-4000-8000-000000000001' | Get-VMIntegrationService | Where-Object { $_.Id -like '*2A34B1C2-FD73-4043-8A5B-DD2159BC743F' } | Enable-VMIntegrationService");
+    expect(diagnose(o('Disabled'), true, ssh, '/c.yaml').warnings[0]).toContain("Hyper-V\\Get-VM -Id '6f1c2d9e-0000-4000-8000-000000000001' | Hyper-V\\Get-VMIntegrationService | Where-Object { $_.Id -like '*2A34B1C2-FD73-4043-8A5B-DD2159BC743F' } | Hyper-V\\Enable-VMIntegrationService");
   });
   it('SSH closed: how to start sshd; SSH unknown without an IP', () => {
     expect(diagnose(o('OK'), false, ssh, '/c.yaml').warnings[0]).toMatch(/port 22 at 172\.18\.0\.2 does not answer: start sshd/);

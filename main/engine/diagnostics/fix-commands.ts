@@ -15,15 +15,21 @@ export const KVP_PACKAGE_HINT = "Ubuntu: linux-cloud-tools-$(uname -r); Debian, 
 
 export const SSHD_FIX = 'sudo systemctl enable --now ssh   # Debian/Ubuntu; sshd on RHEL/Fedora';
 
-// -VMName takes wildcards, so a name with [ ] * ? would match other VMs: select by id or exact name.
+// -VMName takes wildcards, so a name with [ ] * ? would match other VMs: select by id or exact
+// name. Every cmdlet is module-qualified: VMware PowerCLI also exports Get-VM.
 function selectVm(vmName: string, vmId: string | null): string {
-  return vmId ? `Get-VM -Id ${psQuote(vmId)}` : `Get-VM | Where-Object Name -eq ${psQuote(vmName)}`;
+  return vmId ? `Hyper-V\\Get-VM -Id ${psQuote(vmId)}` : `Hyper-V\\Get-VM | Where-Object Name -eq ${psQuote(vmName)}`;
 }
 
 export function enableKvpCommand(vmName: string, vmId: string | null): string {
-  return `${selectVm(vmName, vmId)} | Get-VMIntegrationService | Where-Object { $_.Id -like '*${KVP_SERVICE_ID_SUFFIX}' } | Enable-VMIntegrationService`;
+  return `${selectVm(vmName, vmId)} | Hyper-V\\Get-VMIntegrationService | Where-Object { $_.Id -like '*${KVP_SERVICE_ID_SUFFIX}' } | Hyper-V\\Enable-VMIntegrationService`;
 }
 
+/**
+ * Adds an adapter on the Default Switch (found by its fixed id, its name is localized) and
+ * leaves the VM's other adapters where they are; a host without a Default Switch (Hyper-V on
+ * Windows Server, or it was removed) is told so instead of a cryptic null-argument error.
+ */
 export function connectDefaultSwitchCommand(vmName: string, vmId: string | null): string {
-  return `${selectVm(vmName, vmId)} | Get-VMNetworkAdapter | Select-Object -First 1 | Connect-VMNetworkAdapter -SwitchName (Get-VMSwitch -Id '${DEFAULT_SWITCH_ID}').Name`;
+  return `$sw = Hyper-V\\Get-VMSwitch -Id '${DEFAULT_SWITCH_ID}' -ErrorAction SilentlyContinue; if (-not $sw) { Write-Error 'This PC has no Default Switch: create a switch in Hyper-V Manager and connect the VM to it.' } else { ${selectVm(vmName, vmId)} | Hyper-V\\Add-VMNetworkAdapter -SwitchName $sw.Name }`;
 }

@@ -1,16 +1,28 @@
 // Builds the single PowerShell script that gathers, in one invocation, every Hyper-V and host
 // network fact a discovery pass needs: the VMs asked for, their adapters, their KVP integration
-// service status, and the host neighbour entries of their MACs.
+// service status, the host neighbour entries of their MACs, and the host facts that explain a
+// failure (language mode, the vmms service, Hyper-V Administrators membership).
 //
-// The script is one line (node-powershell feeds `-Command -`, where a multi-line block would
-// need a terminating blank line) and its only variable part is a base64 literal: VM names and
-// ids travel as data, so no name can change what the script does. It emits flat records piped
-// to ConvertTo-Json: enums as names where they are mapped by name, as numbers where the number
-// is the stable key (facts file), and nothing deeper than a list of strings.
+// Written for the machines it meets (facts file, "Added after a review"):
+// - one line: node-powershell feeds `-Command -`, where a multi-line block needs a blank line;
+// - the request is a single-quoted JSON literal, pure ASCII (\uXXXX escapes), read by
+//   ConvertFrom-Json: no name reaches the script as code, and nothing needs [Console],
+//   [System.Text.Encoding] or [System.Convert], which Constrained Language Mode refuses;
+// - the output is pure ASCII too (\uXXXX escapes), so no console code page can garble a name;
+// - every cmdlet is module-qualified (VMware PowerCLI also exports Get-VM);
+// - records are hashtables: Constrained Language Mode refuses [pscustomobject]@{…} ("Hashtable-
+//   to-Object conversion is not supported"), seen running this script in the real engine;
+// - each VM is read in its own try/catch and each property once (SwitchName and SwitchId are WMI
+//   lookups, and a getter can throw): one VM deleted or half-created mid-pass yields an error
+//   record for that VM, and the others are discovered;
+// - errors are records with the language-neutral FullyQualifiedErrorId, category and reason;
+// - VMs with an id are fetched by id; Get-VM lists all VMs only for names still unfound;
+// - the all-zero MAC of a never-started dynamic-MAC VM is skipped, and MACs are compared by
+//   their hex digits only.
 
-import { psData } from './ps-quote.js';
+import { psQuote } from './ps-quote.js';
 
-export const DISCOVERY_MARKER = '<# ragnatramp-tray discovery v1 #>';
+export const DISCOVERY_MARKER = '<# ragnatramp-tray discovery v2 #>';
 export const DEFAULT_SWITCH_ID = 'c08cb7b8-9b3c-408e-8e30-5e16a3aeb444';
 export const KVP_SERVICE_ID_SUFFIX = '2A34B1C2-FD73-4043-8A5B-DD2159BC743F';
 
@@ -24,40 +36,95 @@ export function normalizeRequest(request: DiscoveryRequest): DiscoveryRequest {
   return { ids: uniqueSorted(request.ids.map((id) => id.toLowerCase())), names: uniqueSorted(request.names) };
 }
 
+/** JSON with every non-ASCII character escaped: the literal is ASCII whatever the names hold. */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function buildDiscoveryScript(request: DiscoveryRequest): string {
-  const data = psData(normalizeRequest(request));
+  const data = psQuote(asciiJson(normalizeRequest(request)));
+  const errorRecord = "@{ Kind = 'error'; Scope = $scope; VMId = $vmId; VMName = $vmName; ErrorId = [string]$e.FullyQualifiedErrorId; Category = [string]$e.CategoryInfo.Category; Reason = [string]$e.CategoryInfo.Reason; Message = [string]$e.Exception.Message }";
   return [
     `& { ${DISCOVERY_MARKER}`,
     "$ErrorActionPreference = 'Stop'",
     "$ProgressPreference = 'SilentlyContinue'",
     "$WarningPreference = 'SilentlyContinue'",
     "$InformationPreference = 'SilentlyContinue'",
-    '[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new()',
-    `$want = [System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${data}')) | ConvertFrom-Json`,
+    `$want = ConvertFrom-Json -InputObject ${data}`,
     '$ids = @($want.ids)',
     '$names = @($want.names)',
     `$kvpId = '${KVP_SERVICE_ID_SUFFIX}'`,
-    '$vms = @(Get-VM | Where-Object { ($ids -contains ([string]$_.Id)) -or ($names -contains $_.Name) })',
+    `$err = { param($scope, $vmId, $vmName, $e) ${errorRecord} }`,
+    '$records = @()',
+    '$failed = $false',
+    '$vms = @()',
+    // A VM deleted since state.json was written fails its id lookup: its name is looked up below.
+    'foreach ($id in $ids) { try { $vms += @(Hyper-V\\Get-VM -Id $id) } catch { } }',
+    '$have = @{}',
+    'foreach ($v in $vms) { $have[[string]$v.Name] = $true }',
+    '$rest = @($names | Where-Object { -not $have.ContainsKey([string]$_) })',
+    "if ($rest.Count -gt 0) { try { $seen = @{}; foreach ($v in $vms) { $seen[[string]$v.Id] = $true }; $vms += @(Hyper-V\\Get-VM | Where-Object { ($rest -contains $_.Name) -and -not $seen.ContainsKey([string]$_.Id) }) } catch { $records += & $err 'host' '' '' $_; $failed = $true } }",
     '$macs = @{}',
-    '$records = @(foreach ($vm in $vms) { ' +
-      "[pscustomobject]@{ Kind = 'vm'; VMId = [string]$vm.Id; VMName = $vm.Name; State = [string]$vm.State }; " +
-      'foreach ($a in @(Get-VMNetworkAdapter -VM $vm)) { ' +
-      "if ($a.MacAddress) { $macs[($a.MacAddress -replace '(..)(?!$)', '$1-')] = $true }; " +
-      "[pscustomobject]@{ Kind = 'adapter'; VMId = [string]$vm.Id; Name = $a.Name; MacAddress = $a.MacAddress; SwitchName = $a.SwitchName; SwitchId = [string]$a.SwitchId; IPAddresses = @($a.IPAddresses | Where-Object { $_ } | ForEach-Object { [string]$_ }) } }; " +
-      'foreach ($s in @(Get-VMIntegrationService -VM $vm -ErrorAction SilentlyContinue | Where-Object { ([string]$_.Id).ToUpperInvariant().EndsWith($kvpId) })) { ' +
-      "[pscustomobject]@{ Kind = 'kvp'; VMId = [string]$vm.Id; Enabled = [bool]$s.Enabled; PrimaryStatusDescription = $s.PrimaryStatusDescription; PrimaryOperationalStatus = $(if ($null -ne $s.PrimaryOperationalStatus) { [int]$s.PrimaryOperationalStatus } else { $null }) } } })",
-    "if ($macs.Count -gt 0) { $records += @(Get-NetNeighbor -AddressFamily IPv4 -ErrorAction SilentlyContinue | Where-Object { $macs.ContainsKey([string]$_.LinkLayerAddress) } | ForEach-Object { [pscustomobject]@{ Kind = 'neighbor'; IPAddress = $_.IPAddress; LinkLayerAddress = $_.LinkLayerAddress; State = [string]$_.State; InterfaceAlias = $_.InterfaceAlias } }) }",
-    '$records | ConvertTo-Json -Depth 3 }',
+    'foreach ($vm in $vms) { ' +
+      '$vmId = [string]$vm.Id; $vmName = [string]$vm.Name; ' +
+      'try { ' +
+      "$rs = @(@{ Kind = 'vm'; VMId = $vmId; VMName = $vmName; State = [string]$vm.State }); " +
+      'foreach ($a in @(Hyper-V\\Get-VMNetworkAdapter -VM $vm)) { ' +
+      '$mac = [string]$a.MacAddress; ' +
+      "$rs += @{ Kind = 'adapter'; VMId = $vmId; Name = [string]$a.Name; MacAddress = $mac; SwitchName = [string]$a.SwitchName; SwitchId = [string]$a.SwitchId; IPAddresses = @(@($a.IPAddresses) | Where-Object { $_ } | ForEach-Object { [string]$_ }) }; " +
+      "$hex = ($mac -replace '[^0-9A-Fa-f]', '').ToUpperInvariant(); " +
+      "if ($hex.Length -eq 12 -and $hex -ne '000000000000') { $macs[$hex] = $true } }; " +
+      'foreach ($s in @(Hyper-V\\Get-VMIntegrationService -VM $vm)) { ' +
+      'if (([string]$s.Id).ToUpperInvariant().EndsWith($kvpId)) { ' +
+      '$code = $s.PrimaryOperationalStatus; ' +
+      "$rs += @{ Kind = 'kvp'; VMId = $vmId; Enabled = [bool]$s.Enabled; PrimaryStatusDescription = [string]$s.PrimaryStatusDescription; PrimaryOperationalStatus = $(if ($null -ne $code) { [int]$code } else { $null }) } } }; " +
+      '$records += $rs ' +
+      "} catch { $records += & $err 'vm' $vmId $vmName $_ } }",
+    "if ($macs.Count -gt 0) { try { foreach ($n in @(NetTCPIP\\Get-NetNeighbor -AddressFamily IPv4 -ErrorAction SilentlyContinue)) { $lla = [string]$n.LinkLayerAddress; if ($macs.ContainsKey(($lla -replace '[^0-9A-Fa-f]', '').ToUpperInvariant())) { $records += @{ Kind = 'neighbor'; IPAddress = [string]$n.IPAddress; LinkLayerAddress = $lla; State = [string]$n.State; InterfaceAlias = [string]$n.InterfaceAlias } } } } catch { $records += & $err 'neighbors' '' '' $_ } }",
+    // Why Hyper-V answered nothing: asked only then, as each costs a process or a service query.
+    '$vmms = $null',
+    '$member = $null',
+    "if ($failed -or $vms.Count -eq 0) { $vmms = try { [string](Microsoft.PowerShell.Management\\Get-Service -Name vmms).Status } catch { 'Missing' }; $member = try { [bool](@(whoami.exe /groups /fo csv) -match 'S-1-5-32-578') } catch { $null } }",
+    "$records += @{ Kind = 'host'; LanguageMode = [string]$ExecutionContext.SessionState.LanguageMode; PSVersion = [string]$PSVersionTable.PSVersion; Vmms = $vmms; Member = $member }",
+    '$json = ConvertTo-Json -InputObject @($records) -Depth 3 -Compress',
+    ASCII_OUTPUT,
+    '$json }',
   ].join('; ');
 }
 
+/** The scripts' last step: $json with every non-ASCII character as a \\uXXXX escape (CLM-safe). */
+const ASCII_OUTPUT = "if ($json -match '[^\\x00-\\x7F]') { $json = -join @($json.ToCharArray() | ForEach-Object { $c = [int]$_; if ($c -gt 127) { '\\u{0:x4}' -f $c } else { [string]$_ } }) }";
+
+export const DOCTOR_MARKER = '<# ragnatramp-tray doctor v1 #>';
+
+/**
+ * `doctor`'s one script: every host-side step of a pass, each caught on its own, as one flat
+ * JSON object. Constant: it carries no data. Same rules as the discovery script.
+ */
+export const DOCTOR_SCRIPT = [
+  `& { ${DOCTOR_MARKER}`,
+  "$ErrorActionPreference = 'Stop'",
+  "$ProgressPreference = 'SilentlyContinue'",
+  "$WarningPreference = 'SilentlyContinue'",
+  '$r = @{ PSVersion = [string]$PSVersionTable.PSVersion; LanguageMode = [string]$ExecutionContext.SessionState.LanguageMode }',
+  "$r.HyperVModule = [bool](Microsoft.PowerShell.Core\\Get-Command -Name Hyper-V\\Get-VM -ErrorAction SilentlyContinue)",
+  "$r.Vmms = try { [string](Microsoft.PowerShell.Management\\Get-Service -Name vmms).Status } catch { 'Missing' }",
+  "$r.Member = try { [bool](@(whoami.exe /groups /fo csv) -match 'S-1-5-32-578') } catch { $null }",
+  'try { $r.VmCount = @(Hyper-V\\Get-VM).Count } catch { $r.VmError = [string]$_.Exception.Message; $r.VmErrorId = [string]$_.FullyQualifiedErrorId }',
+  `$r.DefaultSwitch = try { [bool](Hyper-V\\Get-VMSwitch -Id '${DEFAULT_SWITCH_ID}' -ErrorAction SilentlyContinue) } catch { $false }`,
+  'try { $r.NeighborCount = @(NetTCPIP\\Get-NetNeighbor -AddressFamily IPv4 -ErrorAction SilentlyContinue).Count } catch { $r.NeighborError = [string]$_.Exception.Message }',
+  '$json = ConvertTo-Json -InputObject $r -Compress',
+  ASCII_OUTPUT,
+  '$json }',
+].join('; ');
+
 /** The request a discovery script carries, or null if the text is not exactly such a script. */
 export function parseDiscoveryScript(script: string): DiscoveryRequest | null {
-  const m = /FromBase64String\('([A-Za-z0-9+/=]*)'\)/.exec(script);
+  const m = /ConvertFrom-Json -InputObject '((?:[^']|'')*)'/.exec(script);
   if (!m) return null;
   let request: DiscoveryRequest;
   try {
-    const decoded = JSON.parse(Buffer.from(m[1]!, 'base64').toString('utf8')) as DiscoveryRequest;
+    const decoded = JSON.parse(m[1]!.replace(/''/g, "'")) as DiscoveryRequest;
     if (!Array.isArray(decoded.ids) || !Array.isArray(decoded.names)) return null;
     request = { ids: decoded.ids.map(String), names: decoded.names.map(String) };
   } catch {

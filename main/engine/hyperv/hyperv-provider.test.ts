@@ -7,7 +7,8 @@ import { fixedScenario } from '../simulator/scenario-source.js';
 import { SimulatedPowerShell } from '../simulator/simulated-powershell.js';
 import type { Scenario, ScenarioVm } from '../simulator/scenario.js';
 import type { VmRef } from '../types.js';
-import { HyperVProvider } from './hyperv-provider.js';
+import { explainQueryFailure, HyperVProvider } from './hyperv-provider.js';
+import type { HvError, HvHost } from './parse-output.js';
 
 const NOW = '2026-11-22T10:00:00.000Z';
 const ref = (machineName: string, vmId: string | null = null, vmName = `p-${machineName}-a1b2c3d4`): VmRef => ({ project: 'p', machineName, vmName, vmId });
@@ -40,12 +41,13 @@ describe('Hyper-V discovery through the simulator', () => {
     expect(result[0]!.kvp).toEqual({ status: 'OK', detail: null });
   });
 
-  it('one record only comes back as a bare object and still parses', async () => {
-    const ps = new SimulatedPowerShell(fixedScenario({ vms: [{ name: 'lonely', state: 'Off', kvp: 'none' }] }), { timeoutMs: 1000 });
-    const raw = await ps.run(buildDiscoveryScript({ ids: [], names: ['lonely'] }));
-    expect(raw.startsWith('{')).toBe(true);
-    const { result } = await observe({ vms: [{ name: 'lonely', state: 'Off', kvp: 'none' }] }, [ref('x', null, 'lonely')]);
-    expect(result[0]!.discovery.vmState).toBe('Off');
+  it('the answer is one line of pure ASCII, a non-ASCII name escaped, and parses back to the name', async () => {
+    const name = 'p-wéb-日本-a1b2c3d4';
+    const ps = new SimulatedPowerShell(fixedScenario({ vms: [{ name, state: 'Off', kvp: 'none' }] }), { timeoutMs: 1000 });
+    const raw = await ps.run(buildDiscoveryScript({ ids: [], names: [name] }));
+    expect(raw).toMatch(/^\[[\x20-\x7e]*\]$/);
+    const { result } = await observe({ vms: [{ name, state: 'Off', kvp: 'none' }] }, [ref('x', null, name)]);
+    expect(result[0]!.discovery).toMatchObject({ vmName: name, vmState: 'Off' });
   });
 
   it('a localized Default Switch is matched by its fixed Id', async () => {
@@ -103,7 +105,8 @@ describe('Hyper-V discovery through the simulator', () => {
   it('no Default Switch adapter: a warning with the command that connects one', async () => {
     const { result } = await observe({ vms: [vm('web', { adapters: [{ name: 'LAN', mac: '00155D000001', switch: 'External', ipAddresses: ['192.168.1.50'] }] })] }, [ref('web')]);
     expect(result[0]!.discovery.network).toBeNull();
-    expect(result[0]!.discovery.warnings[0]).toMatch(/no network adapter on the Default Switch \(it has: LAN on 'External'\).*Connect-VMNetworkAdapter/);
+    expect(result[0]!.discovery.warnings[0]).toMatch(/no network adapter on the Default Switch \(it has: LAN on 'External'\)\. Add one \(its other adapters stay as they are\).*Hyper-V\\Add-VMNetworkAdapter/);
+    expect(result[0]!.discovery.warnings[0]).not.toContain('Connect-VMNetworkAdapter');
   });
 
   it('Off and Saved VMs report no network (their ARP entries stay Permanent and are ignored)', async () => {
@@ -172,21 +175,55 @@ describe('Hyper-V discovery through the simulator', () => {
     expect(result[0]!.discovery.vmName).toBe(hostile);
   });
 
-  it('PowerShell 7 output (null for nothing) parses the same', async () => {
+  it('PowerShell 7 output parses the same', async () => {
     const { result } = await observe({ powershell: { version: '7' }, vms: [vm('web')] }, [ref('web')]);
     expect(result[0]!.discovery.network?.ipv4).toBe('172.18.185.163');
-    const ps = new SimulatedPowerShell(fixedScenario({ powershell: { version: '7' } }), { timeoutMs: 1000 });
-    expect(await ps.run(buildDiscoveryScript({ ids: [], names: ['none'] }))).toBe('null');
   });
 
-  it('a permission failure becomes a HypervisorError naming Hyper-V Administrators', async () => {
-    const failing = observe({ powershell: { fail: 'You do not have the required permission to complete this task. Contact the administrator of the authorization policy for the computer ‘PC’.' }, vms: [vm('web')] }, [ref('web')]);
-    await expect(failing).rejects.toThrow(HypervisorError);
-    await expect(failing).rejects.toThrow(/Hyper-V Administrators.*S-1-5-32-578.*sign out/s);
+  it('one VM whose adapter query throws (deleted or created mid-pass) is reported alone; the others are discovered', async () => {
+    const { result } = await observe({ vms: [vm('web'), vm('db', { adapterError: 'The operation cannot be performed while the virtual machine is in its current state.', adapters: [{ mac: '00155DDE330A', ipAddresses: ['172.18.185.164'] }] })] }, [ref('web'), ref('db')]);
+    expect(result[0]!.discovery).toMatchObject({ tier: 'kvp', network: { ipv4: '172.18.185.163' } });
+    expect(result[1]!.found).toBe(true);
+    expect(result[1]!.discovery.network).toBeNull();
+    expect(result[1]!.discovery.warnings).toEqual(["Hyper-V could not read this VM's details (The operation cannot be performed while the virtual machine is in its current state.); it may be being created, changed or deleted. The next pass looks again."]);
   });
 
-  it("older hosts' 'unable to be found' is explained as an access problem", async () => {
-    await expect(observe({ powershell: { fail: "Hyper-V was unable to find a virtual machine with name 'x'. The operation was unable to be found." }, vms: [] }, [ref('web')])).rejects.toThrow(/missing access/);
+  for (const language of ['en-US', 'de-DE'] as const) {
+    it(`vmms stopped (${language}): classified from the service state, not from the words`, async () => {
+      const failing = observe({ vmms: 'Stopped', language, vms: [vm('web')] }, [ref('web', '6f1c2d9e-0000-4000-8000-000000000001')]);
+      await expect(failing).rejects.toThrow(HypervisorError);
+      await expect(failing).rejects.toThrow(/Virtual Machine Management service \(vmms\) is Stopped: start it from Services/);
+      await expect(failing).rejects.not.toThrow(/Hyper-V Administrators/);
+    });
+  }
+
+  it('vmms still starting says the next pass tries again', async () => {
+    await expect(observe({ vmms: 'StartPending', vms: [vm('web')] }, [ref('web')])).rejects.toThrow(/still starting; the next pass tries again/);
+  });
+
+  it("outside Hyper-V Administrators Get-VM lists nothing: each VM says so, not 'run ragnatramp up'", async () => {
+    const { result } = await observe({ member: false, vms: [vm('web')] }, [ref('web', '6f1c2d9e-0000-4000-8000-000000000001')]);
+    expect(result[0]!.found).toBe(false);
+    expect(result[0]!.discovery.warnings[0]).toMatch(/^Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group \(SID S-1-5-32-578\).*sign out and back in/);
+    expect(result[0]!.discovery.warnings[0]).not.toMatch(/ragnatramp up/);
+  });
+
+  it('a VM is found by its id even after it was renamed; a VM whose id is gone is looked up by name', async () => {
+    const id = '6f1c2d9e-0000-4000-8000-000000000001';
+    const renamed = await observe({ vms: [vm('web', { id, name: 'renamed-in-hyper-v-manager' })] }, [ref('web', id)]);
+    expect(renamed.result[0]!.found).toBe(true);
+    const recreated = await observe({ vms: [vm('web', { id: '6f1c2d9e-0000-4000-8000-0000000000ff' })] }, [ref('web', id)]);
+    expect(recreated.result[0]!.found).toBe(true);
+  });
+
+  it('the all-zero MAC of a never-started dynamic-MAC VM matches no neighbour entry', async () => {
+    const { result } = await observe({ vms: [vm('web', { kvp: 'No Contact', adapters: [{ mac: '000000000000' }] })], neighbors: [{ ip: '172.18.0.99', mac: '00-00-00-00-00-00' }] }, [ref('web')]);
+    expect(result[0]!.discovery.network?.ipv4).toBeNull();
+  });
+
+  it('in Constrained Language Mode the script runs (it uses no type that mode forbids)', async () => {
+    const { result } = await observe({ languageMode: 'ConstrainedLanguage', vms: [vm('web')] }, [ref('web')]);
+    expect(result[0]!.discovery.network?.ipv4).toBe('172.18.185.163');
   });
 
   it('one invocation per pass whatever the number of VMs', async () => {
@@ -194,5 +231,27 @@ describe('Hyper-V discovery through the simulator', () => {
     const { result, ps } = await observe({ vms }, vms.map((_, i) => ref(`m${i}`)));
     expect(result.every((o) => o.discovery.tier === 'kvp')).toBe(true);
     expect(ps.invocations).toBe(1);
+  });
+});
+
+describe('a failed Get-VM, classified from the error record', () => {
+  const record = (over: Partial<HvError>): HvError => ({ scope: 'host', vmId: null, vmName: null, errorId: 'Unspecified,Microsoft.HyperV.PowerShell.Commands.GetVM', category: 'InvalidOperation', reason: 'VirtualizationException', message: 'Texte localisé', ...over });
+  const host = (over: Partial<HvHost> = {}): HvHost => ({ languageMode: 'FullLanguage', psVersion: '5.1', vmms: 'Running', member: true, ...over });
+
+  it('permission denied, whatever the language, names Hyper-V Administrators', () => {
+    expect(explainQueryFailure(record({ category: 'PermissionDenied' }), host()).message).toMatch(/Hyper-V Administrators.*S-1-5-32-578.*sign out/s);
+    expect(explainQueryFailure(record({}), host({ member: false })).message).toMatch(/Hyper-V Administrators/);
+  });
+  it("older hosts' not-found for a non-member is an access problem", () => {
+    expect(explainQueryFailure(record({ category: 'ObjectNotFound' }), host({ member: null })).message).toMatch(/older Windows builds.*Hyper-V Administrators/s);
+  });
+  it('a missing Hyper-V module, or no Hyper-V at all', () => {
+    expect(explainQueryFailure(record({ errorId: 'CommandNotFoundException', reason: 'CommandNotFoundException' }), host()).message).toMatch(/Hyper-V Module for Windows PowerShell/);
+    expect(explainQueryFailure(record({}), host({ vmms: 'Missing' })).message).toMatch(/Hyper-V is not enabled on this PC/);
+  });
+  it('anything else points at doctor, never at group membership', () => {
+    const message = explainQueryFailure(record({}), host()).message;
+    expect(message).toMatch(/ragnatramp-tray doctor/);
+    expect(message).not.toMatch(/Administrators/);
   });
 });

@@ -31,12 +31,20 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
   const { vm, ambiguous } = findVm(ref, snapshot.vms);
   const base = { machineName: ref.machineName, vmName: ref.vmName };
   if (!vm) {
-    const warning = ref.vmId
-      ? `VM '${ref.vmName}' is recorded in state.json but Hyper-V has no such VM: it was deleted outside Ragnatramp, or you cannot see it (are you in 'Hyper-V Administrators'?). Run 'ragnatramp up' to recreate it.`
-      : `Machine '${ref.machineName}' has not been created yet: run 'ragnatramp up'.`;
+    // Outside Hyper-V Administrators Get-VM lists nothing: "run ragnatramp up" would be wrong.
+    const warning = snapshot.host.member === false
+      ? `Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group (SID S-1-5-32-578). Ask an administrator to add you, then sign out and back in.`
+      : ref.vmId
+        ? `VM '${ref.vmName}' is recorded in state.json but Hyper-V has no such VM: it was deleted outside Ragnatramp, or you cannot see it (are you in 'Hyper-V Administrators'?). Run 'ragnatramp up' to recreate it.`
+        : `Machine '${ref.machineName}' has not been created yet: run 'ragnatramp up'.`;
     return { ref, provider: 'hyperv', found: false, hypervisorId: null, discovery: { ...base, vmState: VM_STATE_MISSING, network: null, tier: null, warnings: [warning] }, kvp: { status: 'Unknown', detail: 'VM not found' } };
   }
   const warnings: string[] = [];
+  if (vm.error) {
+    // This VM alone could not be read; the pass goes on for the others.
+    warnings.push(`Hyper-V could not read this VM's details (${vm.error.message || vm.error.errorId}); it may be being created, changed or deleted. The next pass looks again.`);
+    return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery: { ...base, vmState: vm.state, network: null, tier: null, warnings }, kvp: { status: 'Unknown', detail: 'the VM could not be read' } };
+  }
   if (ambiguous) warnings.push(`Hyper-V has ${ambiguous} VMs named '${ref.vmName}'; using ${vm.id}. Record the right VM id in state.json to choose.`);
   const kvp = kvpStatus(vm.kvp);
   const discovery: DiscoveryResult = { ...base, vmState: vm.state, network: null, tier: null, warnings };
@@ -45,7 +53,7 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
   const adapter = defaultSwitchAdapter(vm.adapters);
   if (!adapter) {
     const seen = vm.adapters.map((a) => `${a.name ?? 'adapter'} on ${a.switchName ? `'${a.switchName}'` : 'no switch'}`).join(', ');
-    warnings.push(`VM has no network adapter on the Default Switch${seen ? ` (it has: ${seen})` : ''}. Connect one: ${connectDefaultSwitchCommand(vm.name, vm.id)}`);
+    warnings.push(`VM has no network adapter on the Default Switch${seen ? ` (it has: ${seen})` : ''}. Add one (its other adapters stay as they are), in PowerShell: ${connectDefaultSwitchCommand(vm.name, vm.id)}`);
     return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
   }
   const mac = normalizeMac(adapter.mac);

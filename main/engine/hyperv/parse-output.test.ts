@@ -7,12 +7,12 @@ const adapter = { Kind: 'adapter', VMId: 'abc', Name: 'Network Adapter', MacAddr
 
 describe('parseDiscoveryOutput tolerates every ConvertTo-Json variant', () => {
   it('empty output (5.1, nothing found) and null (7)', () => {
-    expect(parseDiscoveryOutput('')).toEqual({ vms: [], neighbors: [] });
-    expect(parseDiscoveryOutput('  \r\n')).toEqual({ vms: [], neighbors: [] });
-    expect(parseDiscoveryOutput('null')).toEqual({ vms: [], neighbors: [] });
+    expect(parseDiscoveryOutput('')).toEqual({ vms: [], neighbors: [], host: { languageMode: null, psVersion: null, vmms: null, member: null }, errors: [] });
+    expect(parseDiscoveryOutput('  \r\n')).toEqual({ vms: [], neighbors: [], host: { languageMode: null, psVersion: null, vmms: null, member: null }, errors: [] });
+    expect(parseDiscoveryOutput('null')).toEqual({ vms: [], neighbors: [], host: { languageMode: null, psVersion: null, vmms: null, member: null }, errors: [] });
   });
   it('a single record as a bare object', () => {
-    expect(parseDiscoveryOutput(JSON.stringify(vm)).vms).toEqual([{ id: 'abc', name: 'web', state: 'Running', adapters: [], kvp: null }]);
+    expect(parseDiscoveryOutput(JSON.stringify(vm)).vms).toEqual([{ id: 'abc', name: 'web', state: 'Running', adapters: [], kvp: null, error: null }]);
   });
   it("5.1's wrapped arrays {value, Count}, at the top and inside", () => {
     const out = parseDiscoveryOutput(JSON.stringify({ value: [vm, { ...adapter, IPAddresses: { value: ['172.18.185.163', 'fe80::1'], Count: 2 } }], Count: 2 }));
@@ -41,7 +41,7 @@ describe('parseDiscoveryOutput tolerates every ConvertTo-Json variant', () => {
   });
   it('records of VMs not listed, and unknown kinds, are ignored', () => {
     const out = parseDiscoveryOutput(JSON.stringify([{ ...adapter, VMId: 'other' }, { Kind: 'future-thing' }, 'text', 3]));
-    expect(out).toEqual({ vms: [], neighbors: [] });
+    expect(out).toEqual({ vms: [], neighbors: [], host: { languageMode: null, psVersion: null, vmms: null, member: null }, errors: [] });
   });
   it('output that is not JSON is a HypervisorError that says where to look', () => {
     expect(() => parseDiscoveryOutput('Welcome to my profile!\n{')).toThrow(HypervisorError);

@@ -19,12 +19,33 @@ export interface HvKvp {
   operationalStatus: number | null;
 }
 
+/** An error record: what failed, in PowerShell's language-neutral terms, and its text. */
+export interface HvError {
+  scope: 'host' | 'vm' | 'neighbors';
+  vmId: string | null;
+  vmName: string | null;
+  errorId: string;
+  category: string;
+  reason: string;
+  message: string;
+}
+
 export interface HvVm {
   id: string;
   name: string;
   state: string;
   adapters: HvAdapter[];
   kvp: HvKvp | null;
+  /** Reading this VM failed (deleted or being created mid-pass, a getter that threw). */
+  error: HvError | null;
+}
+
+/** Facts about the PowerShell and Hyper-V host; vmms and member only when Hyper-V answered nothing. */
+export interface HvHost {
+  languageMode: string | null;
+  psVersion: string | null;
+  vmms: string | null;
+  member: boolean | null;
 }
 
 export interface HvNeighbor {
@@ -37,6 +58,9 @@ export interface HvNeighbor {
 export interface HyperVSnapshot {
   vms: HvVm[];
   neighbors: HvNeighbor[];
+  host: HvHost;
+  /** Failures of the whole query (Get-VM itself) or of the neighbour table. */
+  errors: HvError[];
 }
 
 // Stable low values of Microsoft.HyperV.PowerShell.VMState; higher ones differ between builds.
@@ -56,13 +80,28 @@ export function parseDiscoveryOutput(raw: string): HyperVSnapshot {
   const records = asList(parseJson(raw));
   const vms = new Map<string, HvVm>();
   const neighbors: HvNeighbor[] = [];
+  const errors: HvError[] = [];
+  let host: HvHost = { languageMode: null, psVersion: null, vmms: null, member: null };
   const vmFor = (id: string) => vms.get(id.toLowerCase());
   for (const r of records) {
     if (!isObject(r)) continue;
     const id = text(r.VMId)?.toLowerCase() ?? '';
     switch (r.Kind) {
       case 'vm':
-        vms.set(id, { id, name: text(r.VMName) ?? '', state: enumName(r.State, VM_STATE_NAMES) ?? 'Other', adapters: [], kvp: null });
+        vms.set(id, { id, name: text(r.VMName) ?? '', state: enumName(r.State, VM_STATE_NAMES) ?? 'Other', adapters: [], kvp: null, error: vms.get(id)?.error ?? null });
+        break;
+      case 'error': {
+        const scope = r.Scope === 'vm' || r.Scope === 'neighbors' ? r.Scope : 'host';
+        const e: HvError = { scope, vmId: id || null, vmName: text(r.VMName), errorId: text(r.ErrorId) ?? '', category: text(r.Category) ?? '', reason: text(r.Reason) ?? '', message: text(r.Message) ?? '' };
+        if (scope === 'vm' && id) {
+          const vm = vms.get(id) ?? { id, name: e.vmName ?? '', state: 'Other', adapters: [], kvp: null, error: null };
+          vm.error = e;
+          vms.set(id, vm);
+        } else errors.push(e);
+        break;
+      }
+      case 'host':
+        host = { languageMode: text(r.LanguageMode), psVersion: text(r.PSVersion), vmms: text(r.Vmms), member: typeof r.Member === 'boolean' ? r.Member : null };
         break;
       case 'adapter':
         vmFor(id)?.adapters.push({
@@ -86,7 +125,7 @@ export function parseDiscoveryOutput(raw: string): HyperVSnapshot {
       }
     }
   }
-  return { vms: [...vms.values()], neighbors };
+  return { vms: [...vms.values()], neighbors, host, errors };
 }
 
 function parseJson(raw: string): unknown {

@@ -1,6 +1,11 @@
 // The narrow seam through which the Hyper-V provider reaches PowerShell, and its real
-// implementation: one long-lived node-powershell session, replaced when it dies or hangs.
+// implementation: one long-lived node-powershell session, replaced when it dies or hangs. On a
+// PC locked down to Constrained Language Mode (WDAC, AppLocker) node-powershell cannot work: it
+// frames every command with [Console]::Out.WriteLine, which that mode refuses, so the session
+// never answers. The runner asks for the language mode once, with a one-shot process, and in
+// Constrained Language Mode runs each script in a process of its own (as Ragnatramp's CLI does).
 
+import { spawn } from 'node:child_process';
 import { InvocationError, PowerShell, ProcessError } from 'node-powershell';
 
 export interface PowerShellRunner {
@@ -21,24 +26,83 @@ export class PowerShellError extends Error {
   }
 }
 
+/**
+ * Windows PowerShell 5.1 by absolute path: a `powershell` found on PATH could be anything a
+ * user or a tool put earlier on it. %SystemRoot% is where Windows lives.
+ */
+export const WINDOWS_POWERSHELL = `${process.env.SystemRoot ?? 'C:\\Windows'}\\System32\\WindowsPowerShell\\v1.0\\powershell.exe`;
+
+/** The PowerShell the runner starts: the absolute Windows one, or pwsh elsewhere (tests, Linux). */
+export function powershellExecutable(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+  return platform === 'win32' ? `${env.SystemRoot ?? 'C:\\Windows'}\\System32\\WindowsPowerShell\\v1.0\\powershell.exe` : 'pwsh';
+}
+
 export interface NodePowerShellOptions {
   /** How long one invocation may take before the process is killed and replaced. */
   timeoutMs: number;
-  /** powershell (Windows PowerShell 5.1, the default on Windows), pwsh, or a path. */
+  /** Default: powershellExecutable(). Tests pass a fake; NODE_POWERSHELL is never consulted. */
   executable?: string;
 }
+
+const ARGS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass'];
+const FULL = 'FullLanguage';
 
 export class NodePowerShellRunner implements PowerShellRunner {
   private shell: PowerShell | null = null;
   private tail: Promise<unknown> = Promise.resolve();
+  private languageMode: string | null = null;
 
   constructor(private readonly options: NodePowerShellOptions) {}
 
   run(script: string): Promise<string> {
     // node-powershell queues too, but our timeout must only start when our turn comes.
-    const turn = this.tail.then(() => this.runNow(script, true));
+    const turn = this.tail.then(async () => ((await this.mode()) === FULL ? this.runNow(script, true) : this.runOnce(script)));
     this.tail = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** The session's language mode, asked once of a one-shot process (which needs no framing). */
+  private async mode(): Promise<string> {
+    if (this.languageMode) return this.languageMode;
+    const answer = (await this.runOnce('$ExecutionContext.SessionState.LanguageMode')).trim();
+    this.languageMode = /^[A-Za-z]+Language$/.test(answer) ? answer : FULL;
+    return this.languageMode;
+  }
+
+  /** The language mode found (null before the first invocation): doctor and the log show it. */
+  get detectedLanguageMode(): string | null {
+    return this.languageMode;
+  }
+
+  /** One script in a process of its own: stdout is the answer, any stderr a failure. */
+  private runOnce(script: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.executable(), [...ARGS, '-Command', '-'], { windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new PowerShellError(`PowerShell did not answer within ${Math.round(this.options.timeoutMs / 1000)} s; its process was killed.`, 'timeout'));
+      }, this.options.timeoutMs);
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => err.push(d));
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new PowerShellError(e.code === 'ENOENT' ? 'PowerShell could not be started: the executable was not found.' : `PowerShell could not be started (${e.message}).`, e.code === 'ENOENT' ? 'unavailable' : 'exited'));
+      });
+      child.on('close', () => {
+        clearTimeout(timer);
+        const stderr = Buffer.concat(err).toString('utf8');
+        if (stderr.trim() !== '') reject(new PowerShellError(cleanErrorText(stderr), 'failed'));
+        else resolve(Buffer.concat(out).toString('utf8').trim()); // as node-powershell trims its answers
+      });
+      child.stdin.on('error', () => undefined); // a process that died early: 'close' reports it
+      child.stdin.end(`${script}\n`);
+    });
+  }
+
+  private executable(): string {
+    return this.options.executable ?? powershellExecutable();
   }
 
   private async runNow(script: string, mayRetry: boolean): Promise<string> {
@@ -69,11 +133,20 @@ export class NodePowerShellRunner implements PowerShellRunner {
   }
 
   private spawn(): PowerShell {
-    return new PowerShell({
-      executable: this.options.executable ?? (process.platform === 'win32' ? 'powershell' : 'pwsh'),
-      executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
-      spawnOptions: { windowsHide: true },
-    });
+    // node-powershell prefers NODE_POWERSHELL over the executable it is given (its
+    // PowerShell.setExecutable): hide the variable while the shell is made, so that the
+    // absolute path stands and no environment variable silently swaps the program.
+    const override = process.env.NODE_POWERSHELL;
+    delete process.env.NODE_POWERSHELL;
+    try {
+      return new PowerShell({
+        executable: this.executable(),
+        executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
+        spawnOptions: { windowsHide: true },
+      });
+    } finally {
+      if (override !== undefined) process.env.NODE_POWERSHELL = override;
+    }
   }
 
   private async replace(shell: PowerShell): Promise<void> {

@@ -1,5 +1,5 @@
-// Quoting for the rare places where a value must appear inside PowerShell source (fix commands
-// shown to the user). Scripts the engine runs take their values as base64 data instead.
+// Quoting for the places where a value must appear inside PowerShell source: fix commands shown
+// to the user, and the discovery script's one JSON data literal (ASCII, so only ' can close it).
 
 // PowerShell treats the typographic single quotes as quote characters too; doubling every one
 // of them keeps the literal closed whatever the value holds.
@@ -7,9 +7,4 @@ const SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
 
 export function psQuote(value: string): string {
   return `'${value.replace(SINGLE_QUOTES, (q) => q + q)}'`;
-}
-
-/** Encodes a value as base64 JSON: only [A-Za-z0-9+/=] can reach the script text. */
-export function psData(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
 }

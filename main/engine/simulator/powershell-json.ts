@@ -5,6 +5,12 @@
 
 export type PowerShellVersion = '5.1' | '7';
 
+/** `ConvertTo-Json -InputObject @(items) -Compress`: always an array, on one line. */
+export function convertToJsonCompressed(items: unknown[], version: PowerShellVersion): string {
+  const json = JSON.stringify(items);
+  return version === '5.1' ? json.replace(/[<>&']/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
 export function convertToJson(items: unknown[], version: PowerShellVersion): string {
   if (items.length === 0) return version === '5.1' ? '' : 'null';
   const value = items.length === 1 ? items[0] : items;

@@ -42,6 +42,8 @@ export interface ScenarioVm {
   sshPort?: 'open' | 'closed';
   guest?: ScenarioGuest;
   adapters?: ScenarioAdapter[];
+  /** This VM's Get-VMNetworkAdapter throws this message (a VM being deleted or created). */
+  adapterError?: string;
 }
 
 export interface ScenarioNeighbor {
@@ -58,6 +60,14 @@ export interface Scenario {
   /** simulated (default): SSH and port probes are answered by the simulator. real: they go to the IPs. */
   network?: 'simulated' | 'real';
   powershell?: { fail?: string; hang?: boolean; delayMs?: number; version?: '5.1' | '7' };
+  /** The Virtual Machine Management service: anything but Running makes Get-VM fail. */
+  vmms?: 'Running' | 'Stopped' | 'StartPending';
+  /** Whether the user is in Hyper-V Administrators; outside it Get-VM lists nothing. */
+  member?: boolean;
+  /** PowerShell's language mode (WDAC/AppLocker machines run ConstrainedLanguage). */
+  languageMode?: 'FullLanguage' | 'ConstrainedLanguage';
+  /** The language of Windows' error texts. */
+  language?: 'en-US' | 'de-DE';
   vms?: ScenarioVm[];
   neighbors?: ScenarioNeighbor[];
 }
@@ -72,6 +82,10 @@ const scenarioSchema = {
       additionalProperties: false,
       properties: { fail: { type: 'string' }, hang: { type: 'boolean' }, delayMs: { type: 'integer', minimum: 0 }, version: { enum: ['5.1', '7'] } },
     },
+    vmms: { enum: ['Running', 'Stopped', 'StartPending'] },
+    member: { type: 'boolean' },
+    languageMode: { enum: ['FullLanguage', 'ConstrainedLanguage'] },
+    language: { enum: ['en-US', 'de-DE'] },
     vms: {
       type: 'array',
       items: {
@@ -85,6 +99,7 @@ const scenarioSchema = {
           kvp: { enum: KVP_VALUES },
           kvpDescription: { type: 'string' },
           sshPort: { enum: ['open', 'closed'] },
+          adapterError: { type: 'string', minLength: 1 },
           guest: {
             type: 'object',
             additionalProperties: false,

@@ -1,12 +1,17 @@
 // A Hyper-V host in a box, plugged in at the PowerShell runner seam. It accepts exactly the
 // provider's discovery script (anything else fails as an unknown command would), reads the VMs
-// and names it asks for from the script's data, and answers with the records a real host would
-// print, in Windows PowerShell 5.1's (or 7's) ConvertTo-Json layout. It counts invocations.
+// and names it asks for from the script's data, and answers with the records the script prints
+// on a real host, in Windows PowerShell 5.1's (or 7's) ConvertTo-Json layout: VMs by id, then
+// by name for names still unfound; a per-VM error record where a VM's adapter query throws; a
+// host error record, in the scenario's language, when vmms is not running; nothing from Get-VM
+// for a user outside Hyper-V Administrators. In Constrained Language Mode it refuses a script
+// that uses a type that mode forbids, as PowerShell does. It counts invocations.
 
 import { DEFAULT_SWITCH_ID, parseDiscoveryScript, type DiscoveryRequest } from '../hyperv/discovery-script.js';
 import { PowerShellError, cleanErrorText, type PowerShellRunner } from '../hyperv/powershell-runner.js';
 import { normalizeMac } from '../discovery/net-address.js';
-import { convertToJson } from './powershell-json.js';
+import { convertToJsonCompressed } from './powershell-json.js';
+import { asciiJson, DOCTOR_SCRIPT } from '../hyperv/discovery-script.js';
 import { scenarioVmId, type Scenario, type ScenarioVm } from './scenario.js';
 import type { ScenarioSource } from './scenario-source.js';
 import { createHash } from 'node:crypto';
@@ -44,18 +49,47 @@ export class SimulatedPowerShell implements PowerShellRunner {
       // What Windows PowerShell prints for a terminating error; the real runner keeps the first line.
       throw new PowerShellError(cleanErrorText(`Get-VM : ${ps.fail}\r\nAt line:1 char:612\r\n+ ... Get-VM | Where-Object { ...\r\n    + CategoryInfo          : PermissionDenied: (:) [Get-VM], VirtualizationException\r\n    + FullyQualifiedErrorId : Unspecified,Microsoft.HyperV.PowerShell.Commands.GetVM`), 'failed');
     }
+    if ((scenario.languageMode ?? 'FullLanguage') === 'ConstrainedLanguage' && CLM_FORBIDDEN.test(script)) {
+      // What PowerShell prints when a script touches a non-core type in Constrained Language Mode.
+      throw new PowerShellError(cleanErrorText('Cannot invoke method. Method invocation is supported only on core types in this language mode.\r\nAt line:1 char:200\r\n    + CategoryInfo          : InvalidOperation: (:) [], RuntimeException\r\n    + FullyQualifiedErrorId : MethodInvocationNotSupportedInConstrainedLanguage'), 'failed');
+    }
+    if (script === DOCTOR_SCRIPT) return asciiOnly(doctorAnswer(scenario));
     const request = parseDiscoveryScript(script);
     if (!request) {
       throw new PowerShellError("The simulator answers only the tray's discovery script, and this is not it (the script text was altered).", 'failed');
     }
     if (this.disposed) throw new PowerShellError('invoke called after process exited', 'exited');
     const pass = this.passes++;
-    return convertToJson(discoveryRecords(withFixes(scenario, this.options.kvpFixed), request, pass), ps.version ?? '5.1');
+    const json = convertToJsonCompressed(discoveryRecords(withFixes(scenario, this.options.kvpFixed), request, pass), ps.version ?? '5.1');
+    return asciiOnly(json);
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
   }
+}
+
+// The scripts' last step: every non-ASCII character as a \\uXXXX escape.
+function asciiOnly(json: string): string {
+  return json.replace(/[\u0080-\uffff]/g, (c) => asciiJson(c).slice(1, -1));
+}
+
+/** What DOCTOR_SCRIPT prints on the scenario's host. */
+function doctorAnswer(scenario: Scenario): string {
+  const vmms = scenario.vmms ?? 'Running';
+  const member = scenario.member ?? true;
+  const answer: Record<string, unknown> = {
+    PSVersion: (scenario.powershell?.version ?? '5.1') === '5.1' ? '5.1.22621.4391' : '7.4.6',
+    LanguageMode: scenario.languageMode ?? 'FullLanguage',
+    HyperVModule: true,
+    Vmms: vmms,
+    Member: member,
+    DefaultSwitch: member,
+    NeighborCount: (scenario.neighbors ?? []).length,
+  };
+  if (vmms !== 'Running') Object.assign(answer, { VmError: VMMS_DOWN[scenario.language ?? 'en-US']!.message, VmErrorId: 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVM' });
+  else answer.VmCount = member ? (scenario.vms ?? []).length : 0;
+  return JSON.stringify(answer);
 }
 
 function withFixes(scenario: Scenario, kvpFixed: ((vmId: string) => boolean) | undefined): Scenario {
@@ -67,13 +101,25 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+// Types Constrained Language Mode refuses that a discovery script might reach for.
+const CLM_FORBIDDEN = /\[(System\.)?(Console|Text\.Encoding|Text\.UTF8Encoding|Convert|IO\.\w+|Security\.Principal\.\w+)\]/i;
+
+/** What the script's lookups find: VMs by id, then VMs whose names no found VM has. */
 export function requestedVms(scenario: Scenario, request: DiscoveryRequest): ScenarioVm[] {
+  if (scenario.member === false) return []; // outside Hyper-V Administrators Get-VM lists nothing
+  const all = scenario.vms ?? [];
   const ids = new Set(request.ids.map((i) => i.toLowerCase()));
-  const names = new Set(request.names.map((n) => n.toLowerCase()));
-  return (scenario.vms ?? [])
-    .filter((vm) => ids.has(scenarioVmId(vm)) || names.has(vm.name.toLowerCase()))
-    .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+  const byId = all.filter((vm) => ids.has(scenarioVmId(vm)));
+  const have = new Set(byId.map((vm) => vm.name.toLowerCase()));
+  const rest = new Set(request.names.map((n) => n.toLowerCase()).filter((n) => !have.has(n)));
+  const byName = all.filter((vm) => !byId.includes(vm) && rest.has(vm.name.toLowerCase()));
+  return [...byId, ...byName];
 }
+
+const VMMS_DOWN: Record<string, { message: string }> = {
+  'en-US': { message: "Hyper-V was unable to find a virtual machine. The operation failed because the object was not found. Verify that the Virtual Machine Management service on computer 'DEV-PC' is running." },
+  'de-DE': { message: "Hyper-V konnte keinen virtuellen Computer finden. Fehler beim Vorgang, da das Objekt nicht gefunden wurde. Überprüfen Sie, ob der Verwaltungsdienst für virtuelle Computer auf dem Computer 'DEV-PC' ausgeführt wird." },
+};
 
 /** Whether KVP reports this adapter's addresses on this pass. */
 export function kvpReportsAddresses(vm: ScenarioVm, ipAfterPolls: number | undefined, pass: number): boolean {
@@ -83,13 +129,32 @@ export function kvpReportsAddresses(vm: ScenarioVm, ipAfterPolls: number | undef
 function discoveryRecords(scenario: Scenario, request: DiscoveryRequest, pass: number): unknown[] {
   const records: unknown[] = [];
   const macs = new Set<string>();
-  for (const vm of requestedVms(scenario, request)) {
+  const vmms = scenario.vmms ?? 'Running';
+  const host = (found: number, failed: boolean) => ({
+    Kind: 'host',
+    LanguageMode: scenario.languageMode ?? 'FullLanguage',
+    PSVersion: (scenario.powershell?.version ?? '5.1') === '5.1' ? '5.1.22621.4391' : '7.4.6',
+    Vmms: failed || found === 0 ? vmms : null,
+    Member: failed || found === 0 ? (scenario.member ?? true) : null,
+  });
+  if (vmms !== 'Running' && (request.ids.length > 0 || request.names.length > 0)) {
+    const text = VMMS_DOWN[scenario.language ?? 'en-US']!.message;
+    records.push({ Kind: 'error', Scope: 'host', VMId: '', VMName: '', ErrorId: 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVM', Category: 'ObjectNotFound', Reason: 'VirtualizationException', Message: text });
+    records.push(host(0, true));
+    return records;
+  }
+  const vms = requestedVms(scenario, request);
+  for (const vm of vms) {
     const id = scenarioVmId(vm);
     const state = vm.state ?? 'Running';
+    if (vm.adapterError) {
+      records.push({ Kind: 'error', Scope: 'vm', VMId: id, VMName: vm.name, ErrorId: 'InvalidOperation,Microsoft.HyperV.PowerShell.Commands.GetVMNetworkAdapter', Category: 'InvalidOperation', Reason: 'VirtualizationException', Message: vm.adapterError });
+      continue;
+    }
     records.push({ Kind: 'vm', VMId: id, VMName: vm.name, State: state });
     for (const a of vm.adapters ?? []) {
       const mac = a.mac.toUpperCase();
-      macs.add(mac);
+      if (mac !== '000000000000') macs.add(mac);
       const switchName = a.switch === undefined ? 'Default Switch' : a.switch;
       const switchId = a.switchId ?? (switchName === 'Default Switch' ? DEFAULT_SWITCH_ID : switchName ? guidFrom(`switch:${switchName}`) : '');
       records.push({
@@ -121,6 +186,7 @@ function discoveryRecords(scenario: Scenario, request: DiscoveryRequest, pass: n
       records.push({ Kind: 'neighbor', IPAddress: n.ip, LinkLayerAddress: mac.match(/../g)!.join('-'), State: n.state ?? 'Permanent', InterfaceAlias: n.interface ?? 'vEthernet (Default Switch)' });
     }
   }
+  records.push(host(vms.length, false));
   return records;
 }
 

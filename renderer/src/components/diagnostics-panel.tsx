@@ -69,6 +69,7 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
         <button type="button" className="primary" disabled={result.status === 'loading'} onClick={() => void runDiagnostics(project)}>
           {result.status === 'loading' ? 'Checking…' : 'Run checks'}
         </button>
+        <CollectDiagnostics />
       </div>
       {result.status === 'failed' && (
         <div className="banner banner-error" role="alert">
@@ -104,6 +105,35 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
           </article>
         ))}
     </section>
+  );
+}
+
+/** One zip for a bug report; the path is shown (and, in the desktop app, opened in the file manager). */
+function CollectDiagnostics() {
+  const { api } = useStore();
+  const [state, setState] = useState<{ status: 'idle' | 'loading' } | { status: 'done'; file: string } | { status: 'failed'; error: string }>({ status: 'idle' });
+  return (
+    <>
+      <button
+        type="button"
+        disabled={state.status === 'loading'}
+        onClick={() => {
+          setState({ status: 'loading' });
+          api!.collectDiagnostics().then(
+            (file) => setState({ status: 'done', file }),
+            (err: Error) => setState({ status: 'failed', error: err.message }),
+          );
+        }}
+      >
+        {state.status === 'loading' ? 'Collecting…' : 'Collect diagnostics'}
+      </button>
+      {state.status === 'done' && (
+        <p className="muted" aria-live="polite" data-testid="support-bundle">
+          Saved for your bug report: <code>{state.file}</code>
+        </p>
+      )}
+      {state.status === 'failed' && <p className="error">{state.error}</p>}
+    </>
   );
 }
 

@@ -1,0 +1,106 @@
+// doctor, support-bundle and the log, through the command line in-process.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../engine/simulator/scenario.js';
+import { makeFixture, vmId } from '../test-support/project-fixture.js';
+import { runCli } from './cli.js';
+
+const scenario: Scenario = { vms: [{ name: 'myproject-web-a1b2c3d4', id: vmId(1), adapters: [{ mac: '00155DDE3309', ipAddresses: ['172.18.185.163'] }] }] };
+
+async function cli(args: string[], logDir?: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env, ...(logDir ? { logDir } : {}) });
+  return { code, stdout, stderr };
+}
+
+/** The entries of a zip: name → content (stored or deflated). */
+function unzip(file: string): Map<string, string> {
+  const buf = readFileSync(file);
+  const out = new Map<string, string>();
+  for (let i = 0; i + 30 <= buf.length; ) {
+    if (buf.readUInt32LE(i) !== 0x04034b50) break;
+    const method = buf.readUInt16LE(i + 8);
+    const size = buf.readUInt32LE(i + 18);
+    const nameLen = buf.readUInt16LE(i + 26);
+    const extraLen = buf.readUInt16LE(i + 28);
+    const name = buf.subarray(i + 30, i + 30 + nameLen).toString();
+    const start = i + 30 + nameLen + extraLen;
+    const data = buf.subarray(start, start + size);
+    out.set(name, (method === 8 ? inflateRawSync(data) : data).toString());
+    i = start + size;
+  }
+  return out;
+}
+
+describe('doctor', () => {
+  it('passes every step on a healthy host and reaches each guest over SSH', async () => {
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }], scenario });
+    const r = await cli(['doctor', '--config', f.configPath, '--simulate', f.scenarioPath]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('PASS  Virtual Machine Management service (vmms): Running');
+    expect(r.stdout).toContain("PASS  Member of 'Hyper-V Administrators': yes");
+    expect(r.stdout).toContain('PASS  Get-VM answers: 1 VM visible to you');
+    expect(r.stdout).toMatch(/PASS {2}SSH to myproject\/web: /);
+  });
+
+  it('a stopped vmms and a missing membership each fail with their fix; exit 1', async () => {
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }], scenario: { ...scenario, vmms: 'Stopped' } });
+    const r = await cli(['doctor', '--config', f.configPath, '--simulate', f.scenarioPath]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}Virtual Machine Management service \(vmms\): Stopped\n {6}fix: Start it from Services/);
+    const g = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }], scenario: { ...scenario, member: false } });
+    const m = await cli(['doctor', '--config', g.configPath, '--simulate', g.scenarioPath, '--json']);
+    expect(m.code).toBe(1);
+    expect(JSON.parse(m.stdout).steps).toContainEqual({ step: "Member of 'Hyper-V Administrators'", ok: false, detail: 'no', fix: expect.stringMatching(/S-1-5-32-578.*sign out and back in/) });
+  });
+
+  it('a usage error is one line and the usage', async () => {
+    const r = await cli(['doctor', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ragnatramp-tray: Unknown option '--bogus'.*\nUsage: ragnatramp-tray doctor/);
+  });
+});
+
+describe('the log and the support bundle', () => {
+  it('a command writes JSON lines to the log in the tray folder; --verbose mirrors them on stderr', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }], scenario });
+    const r = await cli(['reconcile', '--config', f.configPath, '--simulate', f.scenarioPath, '--known-hosts', f.knownHostsPath, '--wait', '0', '--verbose'], home);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(path.join(home, 'ragnatramp-tray.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.msg)).toEqual(['command', 'powershell invocation', 'pass']);
+    expect(lines[1]).toMatchObject({ component: 'cli', host: { languageMode: 'FullLanguage', psVersion: '5.1.22621.4391' } });
+    expect(lines[2]).toMatchObject({ project: 'myproject', vms: [{ machine: 'web', ipv4: '172.18.185.163', tier: 'kvp' }], stateWritten: true });
+    expect(r.stderr).toMatch(/^\[log\] \d\d:\d\d:\d\d info pass project=myproject/m);
+  });
+
+  it('an SSH failure is logged with its VM', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }], scenario: { vms: [{ ...scenario.vms![0]!, guest: { sudo: 'password' } }] } });
+    await cli(['reconcile', '--config', f.configPath, '--simulate', f.scenarioPath, '--known-hosts', f.knownHostsPath, '--wait', '0'], home);
+    const failures = readFileSync(path.join(home, 'ragnatramp-tray.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.msg === 'ssh failure');
+    expect(failures).toEqual([expect.objectContaining({ level: 40, project: 'myproject', machine: 'web', error: expect.stringMatching(/sudo asks user 'ubuntu' for a password/) })]);
+  });
+
+  it('support-bundle writes one zip: log, versions, settings, each project; key paths but never a key', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }], scenario });
+    writeFileSync(f.keyPath, '-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETKEYMATERIAL\n-----END OPENSSH PRIVATE KEY-----\n');
+    writeFileSync(path.join(home, 'settings.json'), JSON.stringify({ projects: [f.configPath], pollSeconds: 10 }));
+    await cli(['status', '--config', f.configPath, '--simulate', f.scenarioPath, '--known-hosts', f.knownHostsPath], home);
+    const out = path.join(home, 'bundle.zip');
+    const r = await cli(['support-bundle', '--out', out], home);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${out}\n`);
+    const entries = unzip(out);
+    expect([...entries.keys()].sort()).toEqual(['log/ragnatramp-tray.log', 'projects/1-' + path.basename(f.dir) + '/ragnatramp.yaml', 'projects/1-' + path.basename(f.dir) + '/state.json', 'settings/settings.json', 'versions.json'].sort());
+    expect(JSON.parse(entries.get('versions.json')!)).toMatchObject({ app: '0.1.0', node: process.versions.node, powershell: { version: '5.1.22621.4391', languageMode: 'FullLanguage' }, projects: [f.configPath] });
+    const all = [...entries.values()].join('\n');
+    expect(all).toContain('private_key: ./id_test'); // the path, as written
+    expect(all).not.toContain('SECRETKEYMATERIAL');
+  });
+});

@@ -1,0 +1,73 @@
+// The two commands for a first real machine and for bug reports: `doctor` (every step of a
+// pass, one by one, with the fix for each) and `support-bundle` (one zip to attach). Both take
+// projects from --config, or else from the app's settings.
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadProject, type Project } from '../engine/config/load-project.js';
+import { createEnvironment } from '../engine/environment.js';
+import { errorMessage, InputError } from '../engine/errors.js';
+import { openLog, NO_LOG } from '../engine/log/log-file.js';
+import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
+import { formatDoctor, runDoctor } from '../engine/support/doctor.js';
+import { writeSupportBundle } from '../engine/support/support-bundle.js';
+import type { CliIo } from './cli.js';
+import { safeText } from './sanitize.js';
+import { VERSION } from '../engine/version.js';
+
+export const SUPPORT_COMMANDS = ['doctor', 'support-bundle'] as const;
+
+async function watchedProjects(home: string): Promise<string[]> {
+  const text = await readFile(path.join(home, 'settings.json'), 'utf8').catch(() => '');
+  try {
+    const projects = (JSON.parse(text) as { projects?: unknown }).projects;
+    return Array.isArray(projects) ? projects.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function runSupportCommand(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  let values: { config?: string[]; out?: string; simulate?: string; provider?: string; manifest?: string; json?: boolean; verbose?: boolean };
+  try {
+    ({ values } = parseArgs({ args: rest, strict: true, options: { config: { type: 'string', multiple: true }, out: { type: 'string' }, simulate: { type: 'string' }, provider: { type: 'string' }, manifest: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } } }));
+    if (command === 'support-bundle' && (values.simulate || values.provider || values.manifest)) throw new Error('support-bundle takes --config and --out only');
+    if (command === 'doctor' && values.out) throw new Error('--out applies to support-bundle only');
+    if (values.provider !== undefined && values.provider !== 'hyperv' && values.provider !== 'linux') throw new Error(`--provider must be hyperv or linux (got '${values.provider}')`);
+  } catch (err) {
+    io.stderr(`ragnatramp-tray: ${errorMessage(err)}\nUsage: ragnatramp-tray ${command} [--config <ragnatramp.yaml>]… ${command === 'doctor' ? '[--simulate <scenario>] [--json]' : '[--out <file.zip>]'}\n`);
+    return 2;
+  }
+  const home = io.logDir ?? defaultTrayHome(io.env);
+  const configs = (values.config ?? []).map((c) => path.resolve(c));
+  const configPaths = configs.length > 0 ? configs : await watchedProjects(home);
+
+  if (command === 'support-bundle') {
+    const out = await writeSupportBundle({ home, configPaths, out: values.out, appVersion: VERSION });
+    io.stdout(`${out}\n`);
+    io.stderr('Attach this file to your bug report. It holds the log, versions, settings and each project\'s ragnatramp.yaml and state.json; key paths but no keys.\n');
+    return 0;
+  }
+
+  const log = io.logDir ? openLog({ dir: io.logDir, component: 'doctor', mirror: values.verbose ? (l) => io.stderr(`${l}\n`) : undefined }) : NO_LOG;
+  const projects: Project[] = [];
+  for (const c of configPaths) {
+    try {
+      projects.push(await loadProject(c, io.env));
+    } catch (err) {
+      io.stderr(`${safeText(err instanceof InputError ? err.message : errorMessage(err))}\n`);
+    }
+  }
+  const env = await (io.createEnvironment ?? createEnvironment)({ simulate: values.simulate, provider: values.provider as 'hyperv' | 'linux' | undefined, manifest: values.manifest, logger: log, log: values.verbose ? (l) => io.stderr(`${l}\n`) : undefined });
+  try {
+    const steps = await runDoctor(env, projects, { simulated: !!values.simulate });
+    log.info('doctor', { steps });
+    io.stdout(values.json ? `${JSON.stringify({ steps }, null, 2)}\n` : `${safeText(formatDoctor(steps))}\n`);
+    return steps.some((s) => s.ok === false) ? 1 : 0;
+  } finally {
+    await env.dispose();
+    await log.close();
+  }
+}

@@ -40,7 +40,10 @@ New-Module -Name Hyper-V -ArgumentList $scenario -ScriptBlock {
       if (-not $a) { continue }
       $switch = $(if ($null -eq $a.switch -and $a.PSObject.Properties['switch']) { $null } elseif ($a.switch) { [string]$a.switch } else { 'Default Switch' })
       $switchId = $(if ($a.switchId) { [guid]$a.switchId } elseif ($switch -eq 'Default Switch') { [guid]'c08cb7b8-9b3c-408e-8e30-5e16a3aeb444' } else { $null })
-      [pscustomobject]@{ Name = $(if ($a.name) { [string]$a.name } else { 'Network Adapter' }); MacAddress = ([string]$a.mac).ToUpperInvariant(); SwitchName = $switch; SwitchId = $switchId; IPAddresses = [string[]]@(if ($reports) { @($a.ipAddresses) | Where-Object { $_ } }) }
+      $adapter = [pscustomobject]@{ Name = $(if ($a.name) { [string]$a.name } else { 'Network Adapter' }); MacAddress = ([string]$a.mac).ToUpperInvariant(); SwitchName = $switch; SwitchId = $switchId; IPAddresses = [string[]]@(if ($reports) { @($a.ipAddresses) | Where-Object { $_ } }) }
+      # A getter that throws, as IPAddresses does when the guest's network configuration is null.
+      if ($a.ipAddressesError) { $message = [string]$a.ipAddressesError; $adapter.PSObject.Properties.Remove('IPAddresses'); $adapter.PSObject.Properties.Add([psscriptproperty]::new('IPAddresses', { throw $message }.GetNewClosure())) }
+      $adapter
     }
   }
   function Get-VMIntegrationService {

@@ -18,6 +18,8 @@ export interface ScenarioAdapter {
   switchId?: string;
   ipAddresses?: string[];
   ipAfterPolls?: number;
+  /** The adapter's IPAddresses getter throws (the guest's network configuration is gone). */
+  ipAddressesError?: string;
 }
 
 export interface ScenarioGuest {
@@ -124,6 +126,7 @@ const scenarioSchema = {
                 switchId: { type: 'string' },
                 ipAddresses: { type: 'array', items: { type: 'string' } },
                 ipAfterPolls: { type: 'integer', minimum: 0 },
+                ipAddressesError: { type: 'string', minLength: 1 },
               },
             },
           },

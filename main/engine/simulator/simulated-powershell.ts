@@ -164,7 +164,9 @@ function discoveryRecords(scenario: Scenario, request: DiscoveryRequest, pass: n
         MacAddress: mac,
         SwitchName: switchName,
         SwitchId: switchId,
-        IPAddresses: kvpReportsAddresses(vm, a.ipAfterPolls, pass) ? (a.ipAddresses ?? []) : [],
+        // PowerShell swallows an exception thrown by a property getter on member access: the
+        // property reads as $null (seen in the real engine, tools/pwsh-host).
+        IPAddresses: !a.ipAddressesError && kvpReportsAddresses(vm, a.ipAfterPolls, pass) ? (a.ipAddresses ?? []) : [],
       });
     }
     const kvp = vm.kvp ?? 'OK';

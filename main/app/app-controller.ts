@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ApiCalls, AppEvent, AppState, DiagnosticView, HostsSyncView, KvpFixResult, ProjectView, ReconcileSummary, Settings, View } from '../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
-import { excerpt } from '../engine/config/schema-problems.js';
+import { excerpt } from '../engine/excerpt.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
 import { detectChanges } from './change-detector.js';
 import { computeHealth, summarize } from './health.js';

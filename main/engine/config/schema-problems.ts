@@ -3,6 +3,7 @@
 
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { InputProblem } from '../errors.js';
+import { excerpt } from '../excerpt.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -33,11 +34,6 @@ export function schemaProblems(schema: object, data: unknown, locate?: Locator):
 /** Enough to fix a file from; more would mostly quote it back. */
 const MAX_PROBLEMS = 8;
 
-/** A value from the user's file as a message shows it: JSON-quoted, short, control characters escaped. */
-export function excerpt(value: string, max = 40): string {
-  const short = value.length > max ? `${value.slice(0, max)}…` : value;
-  return JSON.stringify(short).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function toProblem(e: ErrorObject, data: unknown, locate?: Locator): InputProblem {
   const segments = pointerSegments(e.instancePath);

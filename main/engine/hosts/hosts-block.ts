@@ -6,6 +6,7 @@
 // Text is handled as latin1 by callers so that any byte round-trips unchanged.
 
 import { isIpv4 } from '../discovery/net-address.js';
+import { excerpt } from '../excerpt.js';
 
 export const BEGIN_MARKER = '# BEGIN RAGNATRAMP';
 export const END_MARKER = '# END RAGNATRAMP';
@@ -56,21 +57,16 @@ export function hostsName(name: string): string {
   return name.toLowerCase();
 }
 
-/** Quoted for a message: short, every control or non-ASCII character escaped. */
-export function quoteName(name: string): string {
-  const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
-  return JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => (c === '…' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
 
 /** The block, LF line endings, ending with a newline; valid entries sorted by name. */
 export function renderHostsBlockChecked(entries: HostsEntry[]): RenderedBlock {
   const skipped: SkippedEntry[] = [];
   const byName = new Map<string, HostsEntry>();
   for (const e of entries) {
-    const problem = hostnameProblem(e.name) ?? (isIpv4(e.ip) ? null : `has an address that is not a plain IPv4 (${quoteName(e.ip)})`);
+    const problem = hostnameProblem(e.name) ?? (isIpv4(e.ip) ? null : `has an address that is not a plain IPv4 (${excerpt(e.ip)})`);
     const name = hostsName(e.name);
-    if (problem) skipped.push({ name: e.name, reason: `The machine name ${quoteName(e.name)} ${problem}; it was left out of the hosts block` });
-    else if (byName.has(name)) skipped.push({ name: e.name, reason: `The machine name ${quoteName(e.name)} differs from ${quoteName(byName.get(name)!.name)} only in case; it was left out of the hosts block` });
+    if (problem) skipped.push({ name: e.name, reason: `The machine name ${excerpt(e.name)} ${problem}; it was left out of the hosts block` });
+    else if (byName.has(name)) skipped.push({ name: e.name, reason: `The machine name ${excerpt(e.name)} differs from ${excerpt(byName.get(name)!.name)} only in case; it was left out of the hosts block` });
     else byName.set(name, { ip: e.ip, name });
   }
   const sorted = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

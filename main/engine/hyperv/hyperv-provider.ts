@@ -9,7 +9,7 @@ import type { VmObservation, VmRef } from '../types.js';
 import { buildDiscoveryScript } from './discovery-script.js';
 import { observeHyperV } from './observe-hyperv.js';
 import { parseDiscoveryOutput, type HvError, type HvHost } from './parse-output.js';
-import { PowerShellError, WINDOWS_POWERSHELL, type PowerShellRunner } from './powershell-runner.js';
+import { PowerShellError, windowsPowerShell, type PowerShellRunner } from './powershell-runner.js';
 
 export class HyperVProvider implements DiscoveryProvider {
   readonly name = 'hyperv';
@@ -63,7 +63,7 @@ export function explainPowerShellFailure(err: unknown): Error {
   if (err.kind === 'timeout') return fail('Hyper-V may be busy (a VM starting, a checkpoint merging); the next pass tries again with a fresh PowerShell.');
   if (err.kind === 'unavailable') {
     return fail(process.platform === 'win32'
-      ? `Windows PowerShell could not be started from ${WINDOWS_POWERSHELL}; is it removed or blocked? ${DOCTOR}`
+      ? `Windows PowerShell could not be started from ${windowsPowerShell()}; is it removed or blocked? ${DOCTOR}`
       : 'The Hyper-V provider needs Windows. On this host use --simulate <scenario.yaml>, or the Linux provider.');
   }
   return fail(err.kind === 'exited' ? 'The next pass starts a new PowerShell process.' : `The discovery script itself failed. ${DOCTOR} Run with --verbose to see the script and its full answer.`);

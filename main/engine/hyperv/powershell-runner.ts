@@ -30,11 +30,13 @@ export class PowerShellError extends Error {
  * Windows PowerShell 5.1 by absolute path: a `powershell` found on PATH could be anything a
  * user or a tool put earlier on it. %SystemRoot% is where Windows lives.
  */
-export const WINDOWS_POWERSHELL = `${process.env.SystemRoot ?? 'C:\\Windows'}\\System32\\WindowsPowerShell\\v1.0\\powershell.exe`;
+export function windowsPowerShell(env: NodeJS.ProcessEnv = process.env): string {
+  return `${env.SystemRoot ?? 'C:\\Windows'}\\System32\\WindowsPowerShell\\v1.0\\powershell.exe`;
+}
 
 /** The PowerShell the runner starts: the absolute Windows one, or pwsh elsewhere (tests, Linux). */
 export function powershellExecutable(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
-  return platform === 'win32' ? `${env.SystemRoot ?? 'C:\\Windows'}\\System32\\WindowsPowerShell\\v1.0\\powershell.exe` : 'pwsh';
+  return platform === 'win32' ? windowsPowerShell(env) : 'pwsh';
 }
 
 export interface NodePowerShellOptions {

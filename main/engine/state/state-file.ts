@@ -17,7 +17,8 @@ import { open, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { writeDurably } from '../atomic-file.js';
 import { InputError, type InputProblem } from '../errors.js';
-import { excerpt, formatField, schemaProblems } from '../config/schema-problems.js';
+import { formatField, schemaProblems } from '../config/schema-problems.js';
+import { excerpt } from '../excerpt.js';
 import type { NetworkState } from '../types.js';
 import { stateSchema } from './state-schema.js';
 

@@ -10,6 +10,7 @@ import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { NO_LOG, openLog, type Log } from '../engine/log/log-file.js';
 import { logPass } from '../engine/log/log-pass.js';
 import { runSupportCommand, SUPPORT_COMMANDS } from './support-commands.js';
+import { runSshConfigCommand } from './ssh-config-command.js';
 import { VERSION } from '../engine/version.js';
 
 export { VERSION };
@@ -41,6 +42,8 @@ Commands:
   doctor     check every step of a pass on this PC, one by one, with the fix for each
              (--config optional: the app's projects by default)
   support-bundle  write one zip for a bug report: log, versions, settings, projects (--out)
+  ssh-config print the OpenSSH config for the project's VMs; --write installs it so that
+             'ssh <machine>' works from this host (an Include line in ~/.ssh/config)
 
 Options:
   --config <yaml>          a project's ragnatramp.yaml (status takes several)
@@ -173,6 +176,7 @@ function parse(argv: string[]): Args | 'help' | 'version' {
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if ((SUPPORT_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return runSupportCommand(argv, io);
+  if (argv[0] === 'ssh-config') return runSshConfigCommand(argv, io);
   let args: Args | 'help' | 'version';
   try {
     args = parse(argv);

@@ -100,16 +100,32 @@ function splitLines(text: string): Line[] {
 const BOM = /^(\xEF\xBB\xBF|\uFEFF)/;
 
 type Kind = 'begin' | 'end' | 'other';
-function kindOf(text: string): Kind {
-  const t = text.trim();
-  return t === BEGIN_MARKER ? 'begin' : t === END_MARKER ? 'end' : 'other';
+
+export interface BlockMarkers {
+  begin: string;
+  end: string;
+  /** Where a block goes into a file that has none. */
+  place: 'start' | 'end';
 }
+
+const HOSTS_MARKERS: BlockMarkers = { begin: BEGIN_MARKER, end: END_MARKER, place: 'end' };
 
 /**
  * Returns `existing` with the managed block replaced by (or extended with) `block`. One pass
  * over the lines: a file of many blocks costs no more than a file of many lines.
  */
 export function mergeHostsBlock(existing: string, block: string): string {
+  return mergeManagedBlock(existing, block, HOSTS_MARKERS);
+}
+
+/** The same merge for any file with a marked block of ours (hosts files, ~/.ssh/config). */
+export function mergeManagedBlock(existing: string, block: string, markers: BlockMarkers): string {
+  const { begin, end } = markers;
+  const kindOf = (text: string): Kind => {
+    const t = text.trim();
+    return t === begin ? 'begin' : t === end ? 'end' : 'other';
+  };
+  const unterminated = (index: number) => new HostsFileError(`line ${index + 1} has '${begin}' without a matching '${end}'; remove the partial block by hand so nothing of yours is lost.`);
   const bom = BOM.exec(existing)?.[0] ?? '';
   const lines = splitLines(existing.slice(bom.length));
   const eol = dominantEol(lines);
@@ -121,7 +137,7 @@ export function mergeHostsBlock(existing: string, block: string): string {
     const line = lines[i]!;
     const kind = kindOf(line.text);
     if (openedAt === -1) {
-      if (kind === 'end') throw new HostsFileError(`line ${i + 1} has '${END_MARKER}' without a '${BEGIN_MARKER}' before it; remove the stray marker by hand.`);
+      if (kind === 'end') throw new HostsFileError(`line ${i + 1} has '${end}' without a '${begin}' before it; remove the stray marker by hand.`);
       if (kind === 'begin') openedAt = i;
       else out.push(line.text + line.eol);
       continue;
@@ -136,16 +152,13 @@ export function mergeHostsBlock(existing: string, block: string): string {
     openedAt = -1;
   }
   if (openedAt !== -1) throw unterminated(openedAt);
+  if (!placed && markers.place === 'start') return bom + blockText + out.slice(1).join('');
   if (!placed) {
     const last = out.length - 1;
     if (last >= 1 && !/[\r\n]$/.test(out[last]!)) out[last] += eol;
     out.push(blockText);
   }
   return out.join('');
-}
-
-function unterminated(index: number): HostsFileError {
-  return new HostsFileError(`line ${index + 1} has '${BEGIN_MARKER}' without a matching '${END_MARKER}'; remove the partial block by hand so nothing of yours is lost.`);
 }
 
 function dominantEol(lines: Line[]): string {

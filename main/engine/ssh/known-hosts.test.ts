@@ -23,7 +23,7 @@ describe('FileHostKeyStore', () => {
     const b = blob();
     expect(await store.verify('vm:1', '172.18.0.2', b)).toEqual({
       kind: 'changed',
-      pinned: { keyType: 'ssh-ed25519', fingerprint: fingerprintOf(a), firstSeen: '2026-11-22T10:00:00.000Z', host: '172.18.0.2' },
+      pinned: { keyType: 'ssh-ed25519', fingerprint: fingerprintOf(a), key: a.toString('base64'), firstSeen: '2026-11-22T10:00:00.000Z', host: '172.18.0.2' },
       offered: { keyType: 'ssh-ed25519', fingerprint: fingerprintOf(b) },
     });
   });

@@ -12,6 +12,8 @@ import { renameWithRetry, writeDurably } from '../atomic-file.js';
 export interface PinnedKey {
   keyType: string;
   fingerprint: string;
+  /** The public key itself (base64 blob), so OpenSSH can be given the same pin; older pins lack it until the guest is next seen. */
+  key?: string;
   firstSeen: string;
   /** The address it was first seen at, for the user's information only. */
   host: string;
@@ -61,11 +63,23 @@ export class FileHostKeyStore implements HostKeyStore {
       const pins = await this.load();
       const offered = { keyType: keyTypeOf(keyBlob), fingerprint: fingerprintOf(keyBlob) };
       const pinned = pins[alias];
-      if (pinned) return pinned.fingerprint === offered.fingerprint ? { kind: 'trusted' } : { kind: 'changed', pinned, offered };
-      pins[alias] = { ...offered, firstSeen: this.now(), host };
+      if (pinned && pinned.fingerprint !== offered.fingerprint) return { kind: 'changed', pinned, offered };
+      if (pinned) {
+        if (!pinned.key) {
+          pins[alias] = { ...pinned, key: keyBlob.toString('base64') };
+          await this.save(pins);
+        }
+        return { kind: 'trusted' };
+      }
+      pins[alias] = { ...offered, key: keyBlob.toString('base64'), firstSeen: this.now(), host };
       await this.save(pins);
       return { kind: 'first-use', fingerprint: offered.fingerprint };
     });
+  }
+
+  /** The pins as OpenSSH known_hosts lines, named by their alias (for HostKeyAlias). */
+  knownHostsLines(): Promise<string[]> {
+    return this.serialized(async () => Object.entries(await this.load()).flatMap(([alias, p]) => (p.key ? [`${alias} ${p.keyType} ${p.key}`] : [])));
   }
 
   forget(alias: string): Promise<boolean> {

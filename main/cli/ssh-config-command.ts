@@ -1,0 +1,55 @@
+// `ragnatramp-tray ssh-config`: the OpenSSH client config for a project's VMs. Without --write it
+// prints it; with --write (the user's consent) it writes the tray's config and known_hosts and
+// adds the marked Include to ~/.ssh/config, so that `ssh web` works from the host.
+
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadProject } from '../engine/config/load-project.js';
+import { inspectProjects } from '../engine/engine.js';
+import { createEnvironment } from '../engine/environment.js';
+import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
+import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
+import { renderSshClientConfig } from '../engine/ssh/ssh-client-config.js';
+import { sshEntries, userSshConfigPath, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
+import type { CliIo } from './cli.js';
+import { safeText } from './sanitize.js';
+
+const USAGE = 'Usage: ragnatramp-tray ssh-config --config <ragnatramp.yaml> [--write] [--user-config <file>] [--simulate <scenario>] [--known-hosts <file>]';
+
+export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<number> {
+  let values: { config?: string[]; write?: boolean; 'user-config'?: string; simulate?: string; provider?: string; manifest?: string; 'known-hosts'?: string };
+  try {
+    ({ values } = parseArgs({ args: argv.slice(1), strict: true, options: { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, 'user-config': { type: 'string' }, simulate: { type: 'string' }, provider: { type: 'string' }, manifest: { type: 'string' }, 'known-hosts': { type: 'string' } } }));
+    if (!values.config?.length) throw new Error('ssh-config needs --config <ragnatramp.yaml>');
+    if (values['user-config'] && !values.write) throw new Error('--user-config applies with --write only');
+    if (values.provider !== undefined && values.provider !== 'hyperv' && values.provider !== 'linux') throw new Error(`--provider must be hyperv or linux (got '${values.provider}')`);
+  } catch (err) {
+    io.stderr(`ragnatramp-tray: ${errorMessage(err)}\n${USAGE}\n`);
+    return 2;
+  }
+  const home = io.logDir ?? defaultTrayHome(io.env);
+  const env = await (io.createEnvironment ?? createEnvironment)({ simulate: values.simulate, provider: values.provider as 'hyperv' | 'linux' | undefined, manifest: values.manifest, knownHostsFile: values['known-hosts'] });
+  try {
+    const projects = [];
+    for (const c of values.config) projects.push(await loadProject(c, io.env));
+    const inspection = await inspectProjects(env, projects, { waitMs: 0, pollMs: 1000 });
+    const entries = sshEntries(inspection.plan.projects);
+    if (!values.write) {
+      io.stdout(renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts')));
+      return 0;
+    }
+    const files = await writeSshConfig({ home, entries, hostKeys: env.hostKeys, userConfig: path.resolve(values['user-config'] ?? userSshConfigPath()) });
+    io.stderr(files.changed.length > 0 ? `updated ${files.changed.join(', ')}\n` : 'already current; nothing written\n');
+    io.stderr(`${entries.length} VM${entries.length === 1 ? '' : 's'}: ${entries.map((e) => e.machine).join(', ') || '(none reachable yet)'}. Try: ssh ${entries[0]?.machine ?? '<machine>'}\n`);
+    if (entries.length > 0) io.stderr("A VM's host key reaches OpenSSH once the tray has pinned it (after a reconcile).\n");
+    return 0;
+  } catch (err) {
+    if (err instanceof InputError || err instanceof HypervisorError) {
+      io.stderr(`${safeText(err.message)}\n`);
+      return err instanceof InputError ? 2 : 1;
+    }
+    throw err;
+  } finally {
+    await env.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+// The OpenSSH client config: names, clashes across projects, quoting, the Include merge, and
+// the pinned keys as known_hosts lines.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileHostKeyStore } from './known-hosts.js';
+import { hostNames, includeBlock, mergeInclude, renderSshClientConfig, type SshHostEntry } from './ssh-client-config.js';
+
+const entry = (project: string, machine: string, host = '172.18.0.2'): SshHostEntry => ({ project, machine, host, port: 22, user: 'ubuntu', identityFile: '/k/id', hostKeyAlias: `vm:${project}-${machine}` });
+
+describe('renderSshClientConfig', () => {
+  it('one Host per VM: its address, user, key, pinned host key and no questions', () => {
+    expect(renderSshClientConfig([entry('shop', 'web')], '/t/ssh/known_hosts')).toBe(
+      [
+        '# Written by Ragnatramp Tray at every pass that changes an address; edits are overwritten.',
+        '',
+        'Host web web.shop',
+        '  HostName 172.18.0.2',
+        '  User "ubuntu"',
+        '  IdentityFile "/k/id"',
+        '  IdentitiesOnly yes',
+        '  HostKeyAlias vm:shop-web',
+        '  UserKnownHostsFile "/t/ssh/known_hosts"',
+        '  StrictHostKeyChecking yes',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a machine name two projects share is reachable by the longer names only', () => {
+    const a = entry('shop', 'web');
+    const b = entry('blog', 'Web');
+    const c = entry('blog', 'db');
+    const names = hostNames([a, b, c]);
+    expect(names.get(a)).toEqual(['web.shop']);
+    expect(names.get(b)).toEqual(['web.blog']);
+    expect(names.get(c)).toEqual(['db', 'db.blog']);
+  });
+
+  it('refuses a value that would break out of its quotes', () => {
+    expect(() => renderSshClientConfig([{ ...entry('p', 'web'), identityFile: '/k/id"\nProxyCommand evil' }], '/t')).toThrow(/cannot be written into an OpenSSH config/);
+  });
+});
+
+describe('the Include in ~/.ssh/config', () => {
+  const block = includeBlock('/t/ssh/config');
+
+  it('goes at the top, where it applies to every host; every other byte stays', () => {
+    const mine = 'Host *\r\n  ServerAliveInterval 30\r\n';
+    const merged = mergeInclude(mine, '/t/ssh/config');
+    expect(merged).toBe(`${block.replace(/\n/g, '\r\n')}${mine}`);
+    expect(mergeInclude(merged, '/t/ssh/config')).toBe(merged);
+    expect(mergeInclude('', '/t/ssh/config')).toBe(block);
+  });
+
+  it('a moved tray folder replaces the Include where it stands', () => {
+    const old = `Host a\n  User x\n${includeBlock('/old/config')}`;
+    expect(mergeInclude(old, '/t/ssh/config')).toBe(`Host a\n  User x\n${block}`);
+  });
+});
+
+describe('pinned keys as known_hosts lines', () => {
+  it('a key pinned on first use, and one pinned before keys were kept (filled in when next seen)', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-kh-')), 'pins.json');
+    const store = new FileHostKeyStore(file);
+    const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 4, 1, 2, 3, 4])]);
+    expect(await store.knownHostsLines()).toEqual([]);
+    await store.verify('vm:1', '10.0.0.1', blob);
+    expect(await store.knownHostsLines()).toEqual([`vm:1 ssh-ed25519 ${blob.toString('base64')}`]);
+    // A pin written before keys were kept: trusted by fingerprint, then completed.
+    const old = JSON.parse(readFileSync(file, 'utf8'));
+    delete old.keys['vm:1'].key;
+    writeFileSync(file, JSON.stringify(old));
+    expect(await store.knownHostsLines()).toEqual([]);
+    expect(await store.verify('vm:1', '10.0.0.9', blob)).toEqual({ kind: 'trusted' });
+    expect(await store.knownHostsLines()).toEqual([`vm:1 ssh-ed25519 ${blob.toString('base64')}`]);
+  });
+});

@@ -1,0 +1,53 @@
+// `ssh web` from the host, for real: after a reconcile has pinned the guests' keys,
+// `ssh-config --write` installs the tray's OpenSSH config, and the real OpenSSH client reaches a
+// lab guest by its machine name through it, asking nothing; a guest whose key no longer matches
+// the pin is refused by OpenSSH as the tray refuses it.
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/cli.js';
+import { isRoot, traversableTempDir, useLab } from '../test-support/lab-fixture.js';
+
+function ssh(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('ssh', args, { timeout: 20_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+describe.skipIf(!isRoot)('ssh <machine> from the host through the written config', () => {
+  const lab = useLab(2);
+
+  it('reaches each guest by name with the pinned key, and refuses one whose key changed', async () => {
+    const home = path.join(traversableTempDir(), 'tray');
+    const userConfig = path.join(path.dirname(home), 'dot-ssh', 'config');
+    mkdirSync(path.dirname(userConfig), { recursive: true });
+    writeFileSync(userConfig, 'Host *\n  ServerAliveInterval 30\n');
+    const pins = path.join(home, 'known_hosts.json');
+    const p = lab().paths;
+    const io = { out: '', err: '' };
+    const cli = (args: string[]) => runCli(args, { stdout: (t) => (io.out += t), stderr: (t) => (io.err += t), env: process.env, logDir: home });
+    expect(await cli(['reconcile', '--config', p.config, '--manifest', p.manifest, '--known-hosts', pins, '--wait', '0'])).toBe(0);
+    expect(await cli(['ssh-config', '--config', p.config, '--manifest', p.manifest, '--known-hosts', pins, '--write', '--user-config', userConfig])).toBe(0);
+    expect(readFileSync(userConfig, 'utf8')).toBe(`# BEGIN RAGNATRAMP TRAY\nInclude "${path.join(home, 'ssh', 'config')}"\n# END RAGNATRAMP TRAY\nHost *\n  ServerAliveInterval 30\n`);
+
+    const [g1, g2] = lab().record.guests;
+    const g = await ssh(['-G', '-F', userConfig, g1!.machine]);
+    expect(g.stdout).toContain(`hostname ${g1!.ip}\n`);
+    expect(g.stdout).toContain(`user ${lab().record.user}\n`);
+    expect(g.stdout).toMatch(/^hostkeyalias \S+$/m);
+    expect(g.stdout).toContain(`userknownhostsfile ${path.join(home, 'ssh', 'known_hosts')}\n`);
+
+    // BatchMode: any question (an unknown host key, a password) would fail instead of waiting.
+    const run = await ssh(['-F', userConfig, '-o', 'BatchMode=yes', g1!.machine, 'cat /etc/hosts']);
+    expect(run.stderr).toBe('');
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.stdout).toContain(`${g2!.ip} ${g2!.machine}`);
+
+    // A rebuilt guest: the pin no longer matches, and OpenSSH refuses it too.
+    await lab().replaceHostKey(g2!.machine);
+    const refused = await ssh(['-F', userConfig, '-o', 'BatchMode=yes', g2!.machine, 'true']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+  }, 60_000);
+});

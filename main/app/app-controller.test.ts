@@ -1,6 +1,8 @@
 // The controller over a real engine worker thread and the simulator: the watch loop, change
 // events, auto-sync, the API calls, and a crashed worker restarted.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { DEFAULT_SETTINGS, type AppEvent, type Settings } from '../contract/api.js';
@@ -118,6 +120,34 @@ describe('AppController over the engine worker', () => {
     await controller.api.reconcileNow(null);
     expect(controller.snapshot().health).toBe('error');
     expect(controller.snapshot().hypervisorError).toMatch(/Virtual Machine Management service \(vmms\) is Stopped/);
+  });
+
+  it("with 'ssh <machine>' switched on, each pass keeps the OpenSSH config current and included", async () => {
+    const f = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db' }], scenario });
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+    const userConfig = path.join(home, 'dot-ssh', 'config');
+    const worker = new WorkerClient({ simulate: f.scenarioPath, knownHostsFile: f.knownHostsPath });
+    const store = memorySettings({ projects: [f.configPath], sshConfig: true });
+    // The worker simulates; to the controller this is a real network, so the config is written.
+    const controller = new AppController(store, worker, { kind: 'browser' }, { simulated: false, home, userSshConfig: userConfig });
+    cleanups.push(async () => {
+      controller.stop();
+      await worker.dispose();
+    });
+    await controller.api.reconcileNow(null);
+    const config = readFileSync(path.join(home, 'ssh', 'config'), 'utf8');
+    expect(config).toContain('Host web web.myproject\n  HostName 172.18.185.163\n');
+    expect(config).toContain('Host db db.myproject\n  HostName 172.18.185.164\n');
+    expect(readFileSync(userConfig, 'utf8')).toBe(`# BEGIN RAGNATRAMP TRAY\nInclude "${path.join(home, 'ssh', 'config')}"\n# END RAGNATRAMP TRAY\n`);
+    // An address change reaches the config at the next pass.
+    writeFileSync(f.scenarioPath, stringify({ ...scenario, vms: [{ ...scenario.vms![0]!, adapters: [{ mac: '00155DDE3309', ipAddresses: ['172.18.185.200'] }] }, scenario.vms![1]!] }));
+    await controller.api.reconcileNow(null);
+    expect(readFileSync(path.join(home, 'ssh', 'config'), 'utf8')).toContain('Host web web.myproject\n  HostName 172.18.185.200\n');
+    // Switched off (or simulated), nothing is written.
+    store.set({ ...store.get(), sshConfig: false });
+    writeFileSync(userConfig, '');
+    await controller.api.reconcileNow(null);
+    expect(readFileSync(userConfig, 'utf8')).toBe('');
   });
 
   it('a crashed worker is restarted; the user is told; the next call works', async () => {

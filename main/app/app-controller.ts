@@ -10,6 +10,7 @@ import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
+import { userSshConfigPath } from '../engine/ssh/write-ssh-config.js';
 import { detectChanges } from './change-detector.js';
 import { computeHealth, summarize } from './health.js';
 import type { SettingsStore } from './settings.js';
@@ -36,12 +37,13 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   private stopped = true;
   private hintTimer: NodeJS.Timeout | null = null;
   private hintPending = false;
+  private lastSshConfigError: string | null = null;
 
   constructor(
     private readonly settings: SettingsStore,
     private readonly worker: Pick<WorkerClient, 'call' | 'on'>,
     private readonly host: HostHooks,
-    private readonly options: { simulated: boolean; now?: () => Date; /** The tray's folder: log and settings for the support bundle. */ home?: string; version?: string } = { simulated: false },
+    private readonly options: { simulated: boolean; now?: () => Date; /** The tray's folder: log and settings for the support bundle, the OpenSSH config. */ home?: string; version?: string; /** Tests: instead of ~/.ssh/config. */ userSshConfig?: string } = { simulated: false },
   ) {
     super();
     this.state = {
@@ -153,13 +155,18 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     this.publish();
     let result: PassResult;
     try {
-      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, acceptHostKeys: request.acceptHostKeys });
+      const s = this.settings.get();
+      // Simulated VMs are reachable by nobody: they never go into the user's OpenSSH config.
+      const sshConfig = s.sshConfig && this.options.home && !this.options.simulated ? { home: this.options.home, userConfig: this.options.userSshConfig ?? userSshConfigPath() } : undefined;
+      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, acceptHostKeys: request.acceptHostKeys, ...(sshConfig ? { sshConfig } : {}) });
     } catch (err) {
       this.state.busy = 'idle';
       this.state.progress = {};
       this.notice((err as Error).message);
       throw err;
     }
+    if (result.sshConfigError && result.sshConfigError !== this.lastSshConfigError) this.notice(result.sshConfigError);
+    this.lastSshConfigError = result.sshConfigError ?? null;
     Object.assign(this.syncs, result.syncs);
     this.merge(result, configPaths);
     const { changes: detected, reported } = detectChanges(result.ipDiffs, result.duplicates, this.reportedDuplicates);

@@ -63,7 +63,7 @@ describe('openSettings', () => {
   it('defaults first, then what was saved', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-set-'));
     const s = openSettings(path.join(dir, 'settings.json'), open(dir));
-    expect(s.get()).toEqual({ projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false });
+    expect(s.get()).toEqual({ projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false });
     s.set({ ...s.get(), pollSeconds: 30, projects: ['/a/ragnatramp.yaml'] });
     expect(openSettings(path.join(dir, 'settings.json'), open(dir)).get()).toMatchObject({ pollSeconds: 30, projects: ['/a/ragnatramp.yaml'] });
   });

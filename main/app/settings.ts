@@ -11,6 +11,7 @@ export const SETTINGS_SCHEMA = {
   notifications: { type: 'boolean', default: DEFAULT_SETTINGS.notifications },
   autoSync: { type: 'boolean', default: DEFAULT_SETTINGS.autoSync },
   launchAtLogin: { type: 'boolean', default: DEFAULT_SETTINGS.launchAtLogin },
+  sshConfig: { type: 'boolean', default: DEFAULT_SETTINGS.sshConfig },
 } as const;
 
 export interface SettingsStore {

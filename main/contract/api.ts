@@ -16,9 +16,11 @@ export interface Settings {
   /** Sync every guest's /etc/hosts automatically after an IP change. */
   autoSync: boolean;
   launchAtLogin: boolean;
+  /** Keep an OpenSSH config of the VMs current and included from ~/.ssh/config (`ssh web`). */
+  sshConfig: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false };
+export const DEFAULT_SETTINGS: Settings = { projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false };
 
 export interface HostsSyncView {
   success: boolean;
@@ -185,6 +187,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
           notifications: { type: 'boolean' },
           autoSync: { type: 'boolean' },
           launchAtLogin: { type: 'boolean' },
+          sshConfig: { type: 'boolean' },
         },
       },
     ],

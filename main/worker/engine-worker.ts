@@ -13,6 +13,8 @@ import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { statePathFor } from '../engine/state/state-file.js';
 import { NO_LOG, openLog, type Log } from '../engine/log/log-file.js';
 import { logPass } from '../engine/log/log-pass.js';
+import type { ProjectPlan } from '../engine/plan/plan.js';
+import { sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import { buildProjectView, duplicateViews, syncViews, vmKey } from '../app/project-view.js';
 import type { PassRequest, PassResult, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
@@ -70,6 +72,18 @@ function brokenProject(configPath: string, error: string): ProjectView {
 
 type Handlers = { [M in keyof WorkerCalls]: (...args: Parameters<WorkerCalls[M]>) => Promise<ReturnType<WorkerCalls[M]>> };
 
+/** `ssh <machine>` kept current: files are rewritten only when an address or a pin changed. */
+async function keepSshConfig(env: Environment, where: { home: string; userConfig: string }, plans: ProjectPlan[]): Promise<string | null> {
+  try {
+    const files = await writeSshConfig({ home: where.home, entries: sshEntries(plans), hostKeys: env.hostKeys, userConfig: where.userConfig });
+    if (files.changed.length > 0) log.info('ssh config written', { files: files.changed });
+    return null;
+  } catch (err) {
+    log.error('ssh config failed', { error: errorMessage(err) });
+    return `The OpenSSH config for 'ssh <machine>' could not be written: ${errorMessage(err)}`;
+  }
+}
+
 const calls: Handlers = {
   async pass(request: PassRequest): Promise<PassResult> {
     const at = new Date().toISOString();
@@ -97,7 +111,8 @@ const calls: Handlers = {
       const ipDiffs = outcomes.flatMap((o, i) =>
         o.result.diffs.filter((d) => d.field === 'network.ipv4').map((d) => ({ key: vmKey(ok[i]!.configPath, d.machineName), project: ok[i]!.name, machineName: d.machineName, from: d.oldValue, to: d.newValue })),
       );
-      return { at, hypervisorError: null, projects, duplicates: duplicateViews(duplicates), syncs, changes: outcomes.reduce((n, o) => n + o.result.diffs.length, 0), ipDiffs };
+      const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, outcomes.map((o) => o.plan)) : null;
+      return { at, hypervisorError: null, projects, duplicates: duplicateViews(duplicates), syncs, changes: outcomes.reduce((n, o) => n + o.result.diffs.length, 0), ipDiffs, sshConfigError };
     } catch (err) {
       if (err instanceof HypervisorError || err instanceof InputError) {
         log.error('pass failed', { error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });

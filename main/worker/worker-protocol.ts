@@ -16,6 +16,8 @@ export interface PassRequest {
   syncHosts: boolean;
   /** Machines (per config) whose changed SSH host key the user accepted. */
   acceptHostKeys?: Record<string, string[]>;
+  /** Keep the OpenSSH config in <home>/ssh current and included from this user config. */
+  sshConfig?: { home: string; userConfig: string };
 }
 
 export interface PassResult {
@@ -29,6 +31,8 @@ export interface PassResult {
   changes: number;
   /** The recorded IPv4 changes among them (old → new; null when none). */
   ipDiffs: IpDiff[];
+  /** Why the OpenSSH config could not be written, with what to do; null when it was (or not asked). */
+  sshConfigError?: string | null;
 }
 
 export interface IpDiff {

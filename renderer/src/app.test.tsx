@@ -118,6 +118,8 @@ describe('the window', () => {
     act(() => fireEvent.click(screen.getByRole('tab', { name: 'Settings' })));
     await act(async () => fireEvent.click(screen.getByLabelText(/Sync every guest's \/etc\/hosts automatically/)));
     expect(fake.calls).toContainEqual(['updateSettings', [{ autoSync: true }]]);
+    await act(async () => fireEvent.click(screen.getByLabelText(/Let me run ssh <machine> from this computer/)));
+    expect(fake.calls).toContainEqual(['updateSettings', [{ sshConfig: true }]]);
     expect(screen.queryByLabelText(/Start Ragnatramp Tray when I sign in/)).toBeNull();
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Stop watching /p/ragnatramp.yaml' })));
     expect(fake.calls).toContainEqual(['removeProject', ['/p/ragnatramp.yaml']]);

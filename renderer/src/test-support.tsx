@@ -43,7 +43,7 @@ export function appState(over: Partial<AppState> = {}): AppState {
   };
 }
 
-export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false };
+export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false };
 
 export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {}) {
   const calls: Array<[string, unknown[]]> = [];

@@ -56,6 +56,8 @@ export interface ProjectPlan {
   hostsEntries: HostsEntry[];
   hostsBlock: string;
   sync: SyncDecision[];
+  /** Every VM the tray could log in to now, whether or not this pass syncs (`ssh <machine>`). */
+  sshTargets: SshTarget[];
   warnings: string[];
 }
 
@@ -106,6 +108,7 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
   const networkUpdates: NetworkUpdate[] = [];
   const hostsEntries: HostsEntry[] = [];
   const sync: SyncDecision[] = [];
+  const sshTargets: SshTarget[] = [];
   const warnings: string[] = [];
   const reported = new Set<DuplicateGroup>();
 
@@ -128,17 +131,19 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
       warnings.push(`Duplicate IPv4 ${group.ip}: ${group.vms.map((v) => (v.configPath === p.configPath ? v.machineName : `${v.project}/${v.machineName}`)).join(', ')} all report it. It is still recorded in state.json, but these VMs are left out of the hosts block and their hosts sync is skipped until the conflict clears (restart one of them to get a new lease).`);
     }
     if (ip && !group) hostsEntries.push({ ip, name: machineName });
-    sync.push(syncDecision(p, o, ip, group, sshOpen, input.syncHosts));
+    const reach = reachability(p, o, ip, group, sshOpen);
+    sync.push(input.syncHosts ? reach : { machineName, action: 'skip', reason: 'hosts sync not requested (--no-hosts)' });
+    if (reach.action === 'sync') sshTargets.push(reach.target);
   }
   const rendered = renderHostsBlockChecked(hostsEntries);
   for (const s of rendered.skipped) warnings.push(`${s.reason}. Rename that machine (letters, digits and inner hyphens) in ragnatramp.yaml and state.json.`);
-  return { project: p.name, configPath: p.configPath, vms, diffs, networkUpdates, hostsEntries, hostsBlock: rendered.block, sync, warnings };
+  return { project: p.name, configPath: p.configPath, vms, diffs, networkUpdates, hostsEntries, hostsBlock: rendered.block, sync, sshTargets, warnings };
 }
 
-function syncDecision(p: ProjectFacts, o: VmObservation, ip: string | null, group: DuplicateGroup | undefined, sshOpen: boolean | null, syncHosts: boolean): SyncDecision {
+/** Whether and how the tray can log in to this VM now: its SSH target, or why not. */
+function reachability(p: ProjectFacts, o: VmObservation, ip: string | null, group: DuplicateGroup | undefined, sshOpen: boolean | null): SyncDecision {
   const machineName = o.ref.machineName;
   const skip = (reason: string): SyncDecision => ({ machineName, action: 'skip', reason });
-  if (!syncHosts) return skip('hosts sync not requested (--no-hosts)');
   if (!o.found) return skip(o.ref.vmId ? 'VM not found in Hyper-V' : 'machine not created yet');
   if (!isActive(o.discovery.vmState)) return skip(`VM is ${o.discovery.vmState}`);
   if (!ip) return skip('no IPv4 address discovered yet');

@@ -23,9 +23,7 @@ export interface SshConfigFiles {
 
 /** One entry per VM the plan can reach over SSH (it has an address and an SSH block). */
 export function sshEntries(plans: ProjectPlan[]): SshHostEntry[] {
-  return plans.flatMap((pp) =>
-    pp.sync.flatMap((d) => (d.action === 'sync' ? [{ project: pp.project, machine: d.machineName, host: d.target.host, port: d.target.port, user: d.target.user, identityFile: d.target.privateKeyPath, hostKeyAlias: d.target.hostKeyAlias }] : [])),
-  );
+  return plans.flatMap((pp) => pp.sshTargets.map((t) => ({ project: pp.project, machine: t.machineName, host: t.host, port: t.port, user: t.user, identityFile: t.privateKeyPath, hostKeyAlias: t.hostKeyAlias })));
 }
 
 export function userSshConfigPath(): string {

@@ -47,6 +47,11 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
         <input type="checkbox" checked={settings.autoSync} onChange={(e) => void update({ autoSync: e.target.checked })} />
         Sync every guest's /etc/hosts automatically after a change
       </label>
+      <label className="field">
+        <input type="checkbox" checked={settings.sshConfig} onChange={(e) => void update({ sshConfig: e.target.checked })} aria-describedby="ssh-help" />
+        Let me run ssh &lt;machine&gt; from this computer
+      </label>
+      <p id="ssh-help" className="muted">Keeps an OpenSSH config of your VMs current (their addresses, users, keys and pinned host keys) and adds one marked Include line at the top of ~/.ssh/config.</p>
       {app.host.launchAtLogin && (
         <label className="field">
           <input type="checkbox" checked={settings.launchAtLogin} onChange={(e) => void update({ launchAtLogin: e.target.checked })} />

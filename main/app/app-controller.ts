@@ -11,6 +11,7 @@ import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
 import { userSshConfigPath } from '../engine/ssh/write-ssh-config.js';
+import { launchTerminal, onPath, terminalCommand, type TerminalCommand } from '../engine/ssh/open-terminal.js';
 import { detectChanges } from './change-detector.js';
 import { computeHealth, summarize } from './health.js';
 import type { SettingsStore } from './settings.js';
@@ -22,6 +23,8 @@ export interface HostHooks {
   setLaunchAtLogin?: (enabled: boolean) => void;
   /** Shows a file the app wrote (the support bundle) in the OS's file manager. */
   revealFile?: (file: string) => void;
+  /** Starts a terminal; the default spawns it (tests record it instead). */
+  launchTerminal?: (cmd: TerminalCommand) => Promise<void>;
 }
 
 type Handlers = { [M in keyof ApiCalls]: (...args: Parameters<ApiCalls[M]>) => Promise<ReturnType<ApiCalls[M]>> };
@@ -277,6 +280,14 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     openExternal: async (url) => {
       if (!this.host.openExternal) throw new Error('This host cannot open links.');
       await this.host.openExternal(url);
+    },
+    openSsh: async (configPath, machineName) => {
+      if (this.options.simulated) throw new Error('Simulated VMs cannot be reached over SSH.');
+      if (!this.options.home) throw new Error('This host cannot open a terminal.');
+      const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home);
+      const cmd = terminalCommand(configFile, host, process.platform, (exe) => onPath(exe), process.env);
+      if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
+      await (this.host.launchTerminal ?? launchTerminal)(cmd);
     },
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');

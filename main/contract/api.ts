@@ -156,6 +156,8 @@ export interface ApiCalls {
   openExternal(url: string): void;
   /** Writes the support bundle (log, versions, settings, projects) and returns its path. */
   collectDiagnostics(): string;
+  /** Opens the user's terminal running ssh to that VM, with the project's user, key and pinned host key. */
+  openSsh(configPath: string, machineName: string): void;
 }
 
 export type ApiMethod = keyof ApiCalls;
@@ -202,6 +204,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   acceptHostKey: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   openExternal: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'string', pattern: '^https://', maxLength: 2048 }] },
   collectDiagnostics: { type: 'array', maxItems: 0 },
+  openSsh: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
 };
 
 export const API_METHODS = Object.keys(ARGUMENT_SCHEMAS) as ApiMethod[];

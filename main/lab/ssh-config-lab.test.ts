@@ -7,6 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/cli.js';
+import { AppController } from '../app/app-controller.js';
+import { DEFAULT_SETTINGS, type Settings } from '../contract/api.js';
+import type { TerminalCommand } from '../engine/ssh/open-terminal.js';
+import { WorkerClient } from '../worker/worker-client.js';
 import { isRoot, traversableTempDir, useLab } from '../test-support/lab-fixture.js';
 
 function ssh(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -49,5 +53,36 @@ describe.skipIf(!isRoot)('ssh <machine> from the host through the written config
     const refused = await ssh(['-F', userConfig, '-o', 'BatchMode=yes', g2!.machine, 'true']);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+  }, 60_000);
+
+  it('Open SSH starts a terminal whose ssh command reaches the guest, asking nothing', async () => {
+    const home = path.join(traversableTempDir(), 'tray');
+    const pins = path.join(home, 'known_hosts.json');
+    const p = lab().paths;
+    const quiet = { stdout: () => undefined, stderr: () => undefined, env: process.env, logDir: home };
+    expect(await runCli(['reconcile', '--config', p.config, '--manifest', p.manifest, '--known-hosts', pins, '--wait', '0'], quiet)).toBe(0);
+    const worker = new WorkerClient({ provider: 'linux', manifest: p.manifest, knownHostsFile: pins });
+    const launched: TerminalCommand[] = [];
+    let settings: Settings = { ...DEFAULT_SETTINGS, projects: [p.config] };
+    const controller = new AppController({ get: () => settings, set: (v) => (settings = v), warning: null }, worker, { kind: 'browser', launchTerminal: async (cmd) => void launched.push(cmd) }, { simulated: false, home });
+    const savedPath = process.env.PATH;
+    try {
+      process.env.PATH = `${path.join(home, 'bin')}:${savedPath}`; // a terminal to find
+      mkdirSync(path.join(home, 'bin'), { recursive: true });
+      writeFileSync(path.join(home, 'bin', 'x-terminal-emulator'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      const [g1] = lab().record.guests;
+      await controller.api.openSsh(p.config, g1!.machine);
+      expect(launched).toHaveLength(1);
+      expect(launched[0]!.command).toBe('x-terminal-emulator');
+      const sshArgs = launched[0]!.args.slice(launched[0]!.args.indexOf('ssh') + 1);
+      const run = await ssh(['-o', 'BatchMode=yes', ...sshArgs, 'hostname -I 2>/dev/null || ip -4 -o addr show dev eth0']);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain(g1!.ip);
+      await expect(controller.api.openSsh('/not/watched.yaml', g1!.machine)).rejects.toThrow(/is not one of your projects/);
+    } finally {
+      process.env.PATH = savedPath;
+      controller.stop();
+      await worker.dispose();
+    }
   }, 60_000);
 });

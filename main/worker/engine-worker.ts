@@ -15,6 +15,7 @@ import { NO_LOG, openLog, type Log } from '../engine/log/log-file.js';
 import { logPass } from '../engine/log/log-pass.js';
 import type { ProjectPlan } from '../engine/plan/plan.js';
 import { sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
+import { hostNames } from '../engine/ssh/ssh-client-config.js';
 import { buildProjectView, duplicateViews, syncViews, vmKey } from '../app/project-view.js';
 import type { PassRequest, PassResult, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
@@ -120,6 +121,22 @@ const calls: Handlers = {
       }
       throw err;
     }
+  },
+
+  async prepareSsh(configPath: string, machineName: string, home: string) {
+    const env = await environment();
+    const project = await loadProject(configPath);
+    const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
+    const pp = inspection.plan.projects[0]!;
+    const decision = pp.sync.find((d) => d.machineName === machineName);
+    if (!decision) throw new Error(`${project.name} has no machine named '${machineName}'.`);
+    if (decision.action === 'skip') throw new Error(`Cannot open SSH to ${machineName}: ${decision.reason}.`);
+    const entries = sshEntries([pp]);
+    const entry = entries.find((e) => e.machine === machineName)!;
+    const host = hostNames(entries).get(entry)?.at(-1);
+    if (!host) throw new Error(`Cannot open SSH to ${machineName}: its name is not a valid host name.`);
+    const files = await writeSshConfig({ home, entries, hostKeys: env.hostKeys, configName: 'open-ssh.config' });
+    return { configFile: files.configFile, host };
   },
 
   async checkProject(configPath: string) {

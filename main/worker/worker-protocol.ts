@@ -49,6 +49,8 @@ export interface WorkerCalls {
   checkProject(configPath: string): { name: string; configPath: string };
   diagnose(configPath: string): DiagnosticView[];
   fixKvp(configPath: string, machineName: string, dryRun: boolean): KvpFixResult;
+  /** Writes an OpenSSH config for the project into <home>/ssh and names the VM's Host in it. */
+  prepareSsh(configPath: string, machineName: string, home: string): { configFile: string; host: string };
 }
 
 export type WorkerRequest = { [M in keyof WorkerCalls]: { id: number; method: M; args: Parameters<WorkerCalls[M]> } }[keyof WorkerCalls];

@@ -105,6 +105,15 @@ describe('the window', () => {
     await waitFor(() => expect(fake.calls).toContainEqual(['fixKvp', ['/p/ragnatramp.yaml', 'web', false]]));
   });
 
+  it('Open SSH on a running VM calls openSsh; simulated VMs show no such button', async () => {
+    const fake = await mount(appState({ simulated: false }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Open SSH to web' })));
+    expect(fake.calls).toContainEqual(['openSsh', ['/p/ragnatramp.yaml', 'web']]);
+    cleanup();
+    await mount(appState({ simulated: true }));
+    expect(screen.queryByRole('button', { name: 'Open SSH to web' })).toBeNull();
+  });
+
   it('diagnostics: Collect diagnostics writes the support bundle and shows where', async () => {
     const fake = await mount();
     act(() => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));

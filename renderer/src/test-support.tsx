@@ -65,6 +65,7 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     fixKvp: record('fixKvp', { machineName: 'web', dryRun: false, commands: [], steps: [], success: true }),
     acceptHostKey: record('acceptHostKey', null),
     openExternal: record('openExternal', undefined),
+    openSsh: record('openSsh', undefined),
     collectDiagnostics: record('collectDiagnostics', '/home/u/.config/ragnatramp-tray/support/ragnatramp-tray-support.zip'),
     subscribe: (l: (e: AppEvent) => void) => {
       listeners.add(l);

@@ -30,10 +30,10 @@ export function userSshConfigPath(): string {
   return path.join(os.homedir(), '.ssh', 'config');
 }
 
-export async function writeSshConfig(options: { home: string; entries: SshHostEntry[]; hostKeys: FileHostKeyStore; userConfig?: string }): Promise<SshConfigFiles> {
+export async function writeSshConfig(options: { home: string; entries: SshHostEntry[]; hostKeys: FileHostKeyStore; userConfig?: string; /** Another file than the one ~/.ssh/config includes (Open SSH's). */ configName?: string }): Promise<SshConfigFiles> {
   const dir = path.join(options.home, 'ssh');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const configFile = path.join(dir, 'config');
+  const configFile = path.join(dir, options.configName ?? 'config');
   const knownHostsFile = path.join(dir, 'known_hosts');
   const changed: string[] = [];
   const lines = await options.hostKeys.knownHostsLines();

@@ -9,6 +9,8 @@ import { useStore } from '../store';
 export function VmRow({ vm, progress, focused, configPath }: { vm: VmView; progress: string | undefined; focused: boolean; configPath: string }) {
   const ref = useRef<HTMLLIElement>(null);
   const run = useStore((s) => s.run);
+  // Simulated VMs answer no real SSH: no button that can only fail.
+  const canSsh = useStore((s) => !s.app?.simulated);
   const [confirmingKey, setConfirmingKey] = useState(false);
   const keyChanged = !!vm.sync && !vm.sync.success && /SSH host key of .* changed/.test(vm.sync.message ?? '');
   useEffect(() => {
@@ -35,6 +37,11 @@ export function VmRow({ vm, progress, focused, configPath }: { vm: VmView; progr
               {vm.ipv4}
             </span>
             <CopyButton text={vm.ipv4} label={`${vm.machineName}'s IP address`} />
+            {vm.status === 'running' && canSsh && (
+              <button type="button" onClick={() => void run((api) => api.openSsh(configPath, vm.machineName))} aria-label={`Open SSH to ${vm.machineName}`}>
+                Open SSH
+              </button>
+            )}
           </>
         ) : (
           <span className="muted">{vm.status === 'stopped' ? 'off' : vm.status === 'missing' ? 'not found' : 'no IPv4 yet'}</span>

@@ -41,7 +41,8 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     const files = await writeSshConfig({ home, entries, hostKeys: env.hostKeys, userConfig: path.resolve(values['user-config'] ?? userSshConfigPath()) });
     io.stderr(files.changed.length > 0 ? `updated ${files.changed.join(', ')}\n` : 'already current; nothing written\n');
     io.stderr(`${entries.length} VM${entries.length === 1 ? '' : 's'}: ${entries.map((e) => e.machine).join(', ') || '(none reachable yet)'}. Try: ssh ${entries[0]?.machine ?? '<machine>'}\n`);
-    if (entries.length > 0) io.stderr("A VM's host key reaches OpenSSH once the tray has pinned it (after a reconcile).\n");
+    // OpenSSH refuses a host whose key the tray has not pinned: the tray pins at its first login.
+    if (files.unpinned.length > 0) io.stderr(`Not pinned yet, so ssh refuses them: ${files.unpinned.join(', ')}. Run 'ragnatramp-tray reconcile --config ${values.config[0]}' first, then ssh-config --write again.\n`);
     return 0;
   } catch (err) {
     if (err instanceof InputError || err instanceof HypervisorError) {

@@ -60,7 +60,6 @@ describe.skipIf(!isRoot)('ssh <machine> from the host through the written config
     const pins = path.join(home, 'known_hosts.json');
     const p = lab().paths;
     const quiet = { stdout: () => undefined, stderr: () => undefined, env: process.env, logDir: home };
-    expect(await runCli(['reconcile', '--config', p.config, '--manifest', p.manifest, '--known-hosts', pins, '--wait', '0'], quiet)).toBe(0);
     const worker = new WorkerClient({ provider: 'linux', manifest: p.manifest, knownHostsFile: pins });
     const launched: TerminalCommand[] = [];
     let settings: Settings = { ...DEFAULT_SETTINGS, projects: [p.config] };
@@ -71,6 +70,10 @@ describe.skipIf(!isRoot)('ssh <machine> from the host through the written config
       mkdirSync(path.join(home, 'bin'), { recursive: true });
       writeFileSync(path.join(home, 'bin', 'x-terminal-emulator'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
       const [g1] = lab().record.guests;
+      // Before any login the key is not pinned: ssh would refuse, so the tray says why instead.
+      await expect(controller.api.openSsh(p.config, g1!.machine)).rejects.toThrow(`${g1!.machine}'s SSH host key is not pinned yet, so ssh would refuse it. Run Reconcile now once`);
+      expect(launched).toEqual([]);
+      expect(await runCli(['reconcile', '--config', p.config, '--manifest', p.manifest, '--known-hosts', pins, '--wait', '0'], quiet)).toBe(0);
       await controller.api.openSsh(p.config, g1!.machine);
       expect(launched).toHaveLength(1);
       expect(launched[0]!.command).toBe('x-terminal-emulator');

@@ -136,6 +136,8 @@ const calls: Handlers = {
     const host = hostNames(entries).get(entry)?.at(-1);
     if (!host) throw new Error(`Cannot open SSH to ${machineName}: its name is not a valid host name.`);
     const files = await writeSshConfig({ home, entries, hostKeys: env.hostKeys, configName: 'open-ssh.config' });
+    // The terminal's ssh would stop at "Host key verification failed" with no word of why.
+    if (files.unpinned.includes(machineName)) throw new Error(`${machineName}'s SSH host key is not pinned yet, so ssh would refuse it. Run Reconcile now once (it logs in and pins the key), then Open SSH again.`);
     return { configFile: files.configFile, host };
   },
 

@@ -74,12 +74,17 @@ function asciiOnly(json: string): string {
   return json.replace(/[\u0080-\uffff]/g, (c) => asciiJson(c).slice(1, -1));
 }
 
+/** $PSVersionTable.PSVersion of the scenario's PowerShell. */
+function psVersion(scenario: Scenario): string {
+  return (scenario.powershell?.version ?? '5.1') === '5.1' ? '5.1.22621.4391' : '7.4.6';
+}
+
 /** What DOCTOR_SCRIPT prints on the scenario's host. */
 function doctorAnswer(scenario: Scenario): string {
   const vmms = scenario.vmms ?? 'Running';
   const member = scenario.member ?? true;
   const answer: Record<string, unknown> = {
-    PSVersion: (scenario.powershell?.version ?? '5.1') === '5.1' ? '5.1.22621.4391' : '7.4.6',
+    PSVersion: psVersion(scenario),
     LanguageMode: scenario.languageMode ?? 'FullLanguage',
     HyperVModule: true,
     Vmms: vmms,
@@ -133,7 +138,7 @@ function discoveryRecords(scenario: Scenario, request: DiscoveryRequest, pass: n
   const host = (found: number, failed: boolean) => ({
     Kind: 'host',
     LanguageMode: scenario.languageMode ?? 'FullLanguage',
-    PSVersion: (scenario.powershell?.version ?? '5.1') === '5.1' ? '5.1.22621.4391' : '7.4.6',
+    PSVersion: psVersion(scenario),
     Vmms: failed || found === 0 ? vmms : null,
     Member: failed || found === 0 ? (scenario.member ?? true) : null,
   });

@@ -19,6 +19,8 @@ export interface SshConfigFiles {
   /** The user's ~/.ssh/config, when the Include was asked for. */
   userConfig: string | null;
   changed: string[];
+  /** Machines whose host key the tray has not pinned yet: OpenSSH refuses them until it has. */
+  unpinned: string[];
 }
 
 /** One entry per VM the plan can reach over SSH (it has an address and an SSH block). */
@@ -37,6 +39,8 @@ export async function writeSshConfig(options: { home: string; entries: SshHostEn
   const knownHostsFile = path.join(dir, 'known_hosts');
   const changed: string[] = [];
   const lines = await options.hostKeys.knownHostsLines();
+  const pinned = new Set(lines.map((l) => l.slice(0, l.indexOf(' '))));
+  const unpinned = options.entries.filter((e) => !pinned.has(e.hostKeyAlias)).map((e) => e.machine);
   if (await replaceIfChanged(knownHostsFile, lines.length > 0 ? `${lines.join('\n')}\n` : '')) changed.push(knownHostsFile);
   if (await replaceIfChanged(configFile, renderSshClientConfig(options.entries, knownHostsFile))) changed.push(configFile);
   if (options.userConfig) {
@@ -55,7 +59,7 @@ export async function writeSshConfig(options: { home: string; entries: SshHostEn
     }
     if (await replaceIfChanged(target, merged, 'latin1')) changed.push(options.userConfig);
   }
-  return { configFile, knownHostsFile, userConfig: options.userConfig ?? null, changed };
+  return { configFile, knownHostsFile, userConfig: options.userConfig ?? null, changed, unpinned };
 }
 
 async function replaceIfChanged(file: string, content: string, encoding: BufferEncoding = 'utf8'): Promise<boolean> {

@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['main/**/*.test.ts', 'test/**/*.test.ts', 'renderer/src/**/*.test.tsx'],
-    globalSetup: ['main/test-support/lab-global-teardown.ts'],
+    include: ['main/**/*.test.ts', 'contract/**/*.test.ts', 'dev/**/*.test.ts', 'test/**/*.test.ts', 'renderer/src/**/*.test.tsx'],
+    globalSetup: ['dev/test-support/lab-global-teardown.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parse, stringify } from 'yaml';
-import { LabControl, labDown, labUp } from '../main/lab/lab.ts';
+import { LabControl, labDown, labUp } from '../dev/lab/lab.ts';
 import { screenshot, startHost, watchEvery, type RunningHost } from './web-host-fixture.ts';
 
 const isRoot = process.getuid?.() === 0;

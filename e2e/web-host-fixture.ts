@@ -1,4 +1,4 @@
-// Starts the browser host as a user would (`tsx main/web/web-host.ts …`), reads the URL from
+// Starts the browser host as a user would (`tsx dev/web/web-host.ts …`), reads the URL from
 // its first line of output, and stops it after the test. Each host gets its own settings folder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

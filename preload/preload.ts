@@ -3,7 +3,7 @@
 // validates); one subscription carries every event. Nothing else of Electron or Node leaks out.
 
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { API_METHODS, CHANNELS, type AppEvent, type RagnatrampApi } from '../main/contract/api.js';
+import { API_METHODS, CHANNELS, type AppEvent, type RagnatrampApi } from '../contract/api.js';
 
 const api = Object.fromEntries(
   API_METHODS.map((method) => [

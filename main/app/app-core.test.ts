@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
-import type { ProjectView, VmView } from '../contract/api.js';
+import type { ProjectView, VmView } from '../../contract/api.js';
 import { describeChange, detectChanges } from './change-detector.js';
 import { computeHealth, summarize } from './health.js';
 import { openSettings, SETTINGS_SCHEMA } from './settings.js';

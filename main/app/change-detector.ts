@@ -2,7 +2,7 @@
 // lost), and each duplicate IP the moment it appears. Pure; a duplicate already reported is
 // not reported again until it has cleared.
 
-import type { DuplicateView, IpChange } from '../contract/api.js';
+import type { DuplicateView, IpChange } from '../../contract/api.js';
 import type { IpDiff } from '../worker/worker-protocol.js';
 
 export const duplicateSignature = (d: DuplicateView) => `${d.ip}|${d.vms.map((v) => `${v.project}/${v.machineName}`).join(',')}`;

@@ -3,7 +3,7 @@
 // contract's schema, before any handler runs. Failures are real errors with a message.
 
 import { Ajv, type ValidateFunction } from 'ajv';
-import { ARGUMENT_SCHEMAS, type ApiCalls, type ApiMethod } from '../contract/api.js';
+import { ARGUMENT_SCHEMAS, type ApiCalls, type ApiMethod } from '../../contract/api.js';
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validators = Object.fromEntries(Object.entries(ARGUMENT_SCHEMAS).map(([m, schema]) => [m, ajv.compile(schema)])) as Record<ApiMethod, ValidateFunction>;

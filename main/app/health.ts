@@ -1,6 +1,6 @@
 // The tray's overall health and its one-line summary, from the app state. Pure.
 
-import type { AppState, Health } from '../contract/api.js';
+import type { AppState, Health } from '../../contract/api.js';
 
 export function computeHealth(s: Pick<AppState, 'busy' | 'hypervisorError' | 'projects' | 'duplicates'>): Health {
   // Blue only for a reconcile the user asked for: a background watch pass every few seconds

@@ -2,7 +2,7 @@
 // crashes the app. The file is set aside (not lost), defaults take over, and the user is told.
 
 import { renameSync } from 'node:fs';
-import { DEFAULT_SETTINGS, type Settings } from '../contract/api.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../contract/api.js';
 
 /** electron-store's and conf's `schema` option: one JSON schema per key. */
 export const SETTINGS_SCHEMA = {

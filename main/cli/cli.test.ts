@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { makeFixture } from '../test-support/project-fixture.js';
+import { makeFixture } from '../../dev/test-support/project-fixture.js';
 import type { Scenario } from '../engine/simulator/scenario.js';
 import { runCli } from './cli.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';

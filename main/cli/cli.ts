@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
-import { failedReconcileResult, fixGuestKvp, inspectGuests, inspectProjects, reconcileProject, type GuestReport, type WaitOptions } from '../engine/engine.js';
+import { failedReconcileResult, fixGuestKvp, inspectGuests, inspectProjects, reconcileProject, type GuestReport, type WaitOptions } from '../engine/reconcile.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { NO_LOG, openLog, type Log } from '../engine/log/log-file.js';
 import { logPass } from '../engine/log/log-pass.js';

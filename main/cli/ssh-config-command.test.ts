@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeFixture, vmId } from '../test-support/project-fixture.js';
+import { makeFixture, vmId } from '../../dev/test-support/project-fixture.js';
 import { runCli } from './cli.js';
 import type { Environment } from '../engine/environment.js';
 import { createEnvironment } from '../engine/environment.js';

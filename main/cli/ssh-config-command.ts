@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadProject } from '../engine/config/load-project.js';
-import { inspectProjects } from '../engine/engine.js';
+import { inspectProjects } from '../engine/reconcile.js';
 import { createEnvironment } from '../engine/environment.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../engine/simulator/scenario.js';
-import { makeFixture, vmId } from '../test-support/project-fixture.js';
+import { makeFixture, vmId } from '../../dev/test-support/project-fixture.js';
 import { runCli } from './cli.js';
 
 const scenario: Scenario = { vms: [{ name: 'myproject-web-a1b2c3d4', id: vmId(1), adapters: [{ mac: '00155DDE3309', ipAddresses: ['172.18.185.163'] }] }] };

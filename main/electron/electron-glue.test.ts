@@ -3,9 +3,9 @@
 // change, a click opens the VM, from the Action Center too), the window as a tray popover.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('electron', async () => await import('../test-support/fake-electron.js'));
+vi.mock('electron', async () => await import('../../dev/test-support/fake-electron.js'));
 
-const fake = await import('../test-support/fake-electron.js');
+const fake = await import('../../dev/test-support/fake-electron.js');
 const { TrayUi } = await import('./tray.js');
 const { registerIpc, isAppFrame } = await import('./ipc.js');
 const { Notifier } = await import('./notifications.js');
@@ -14,8 +14,8 @@ const { trayMenuTemplate } = await import('./tray-menu.js');
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AppState, IpChange } from '../contract/api.js';
-import { CHANNELS } from '../contract/api.js';
+import type { AppState, IpChange } from '../../contract/api.js';
+import { CHANNELS } from '../../contract/api.js';
 import type { CallHandlers } from '../app/dispatch-call.js';
 
 function state(over: Partial<AppState> = {}): AppState {

@@ -4,7 +4,7 @@
 // WindowUi, which holds them until the page has loaded.
 
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { CHANNELS } from '../contract/api.js';
+import { CHANNELS } from '../../contract/api.js';
 import { dispatchCall, type CallHandlers } from '../app/dispatch-call.js';
 
 export type IpcReply = { ok: true; value: unknown } | { ok: false; message: string };

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // One fake for the whole file: vi.resetModules() gives every test a fresh main.ts, and that
 // main.ts must meet the same fake the test inspects.
-const fake = await vi.hoisted(async () => await import('../test-support/fake-electron.js'));
+const fake = await vi.hoisted(async () => await import('../../dev/test-support/fake-electron.js'));
 vi.mock('electron', () => fake);
 // electron-store is Conf with Electron's paths; main.ts always gives it its folder.
 vi.mock('electron-store', async () => {

@@ -10,7 +10,7 @@ import { app, dialog, ipcMain, Menu, powerMonitor, shell } from 'electron';
 import Store from 'electron-store';
 import { AppController } from '../app/app-controller.js';
 import { openSettings, SETTINGS_SCHEMA } from '../app/settings.js';
-import { CHANNELS } from '../contract/api.js';
+import { CHANNELS } from '../../contract/api.js';
 import { errorMessage } from '../engine/errors.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import { WorkerClient } from '../worker/worker-client.js';

@@ -4,7 +4,7 @@
 // Action Center after the toast closed and its Notification object is gone.
 
 import { Notification } from 'electron';
-import type { IpChange, View } from '../contract/api.js';
+import type { IpChange, View } from '../../contract/api.js';
 import { describeChange } from '../app/change-detector.js';
 
 export class Notifier {

@@ -2,7 +2,7 @@
 // so the menu is tested without Electron.
 
 import type { MenuItemConstructorOptions } from 'electron';
-import type { AppState, Health, View } from '../contract/api.js';
+import type { AppState, Health, View } from '../../contract/api.js';
 
 export interface TrayActions {
   reconcileNow(): void;

@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { Menu, nativeImage, Tray, type NativeImage } from 'electron';
-import type { AppState } from '../contract/api.js';
+import type { AppState } from '../../contract/api.js';
 import { trayIconFile, trayMenuKey, trayMenuTemplate, type TrayActions } from './tray-menu.js';
 
 export class TrayUi {

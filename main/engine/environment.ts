@@ -4,16 +4,16 @@
 
 import path from 'node:path';
 import { tcpProbe } from './discovery/port-probe.js';
-import type { EngineDeps } from './engine.js';
-import { HyperVProvider } from './hyperv/hyperv-provider.js';
-import { NodePowerShellRunner, type PowerShellRunner } from './hyperv/powershell-runner.js';
+import type { EngineDeps } from './reconcile.js';
+import { HyperVProvider } from './providers/hyperv/hyperv-provider.js';
+import { NodePowerShellRunner, type PowerShellRunner } from './providers/hyperv/powershell-runner.js';
 import { defaultTrayHome, FileHostKeyStore } from './ssh/known-hosts.js';
 import { InputError } from './errors.js';
 import { NO_LOG, type Log, type LogFields } from './log/log-file.js';
-import { parseDiscoveryOutput } from './hyperv/parse-output.js';
-import { DISCOVERY_MARKER } from './hyperv/discovery-script.js';
-import { LinuxProvider } from './linux/linux-provider.js';
-import { loadManifest } from './linux/manifest.js';
+import { parseDiscoveryOutput } from './providers/hyperv/parse-output.js';
+import { DISCOVERY_MARKER } from './providers/hyperv/discovery-script.js';
+import { LinuxProvider } from './providers/linux/linux-provider.js';
+import { loadManifest } from './providers/linux/manifest.js';
 import { Ssh2Connector } from './ssh/ssh2-connector.js';
 import { PooledConnector } from './ssh/pooled-connector.js';
 import type { SshTarget } from './ssh/ssh-session.js';

@@ -2,10 +2,10 @@
 // every guest's hosts file merged, idempotent, faults isolated to their VM.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeFixture } from '../test-support/project-fixture.js';
+import { makeFixture } from '../../dev/test-support/project-fixture.js';
 import { loadProject } from './config/load-project.js';
 import { createEnvironment, type Environment } from './environment.js';
-import { reconcileProject, type ReconcileOptions } from './engine.js';
+import { reconcileProject, type ReconcileOptions } from './reconcile.js';
 import type { Scenario } from './simulator/scenario.js';
 import { scenarioVmId } from './simulator/scenario.js';
 import { writeFileSync } from 'node:fs';

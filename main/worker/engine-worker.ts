@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DiagnosticView, KvpFixResult, ProjectView } from '../contract/api.js';
+import type { DiagnosticView, KvpFixResult, ProjectView } from '../../contract/api.js';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
-import { fixGuestKvp, inspectGuests, inspectProjects, reconcileProjects } from '../engine/engine.js';
+import { fixGuestKvp, inspectGuests, inspectProjects, reconcileProjects } from '../engine/reconcile.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { statePathFor } from '../engine/state/state-file.js';
 import { NO_LOG, openLog, type Log } from '../engine/log/log-file.js';
@@ -16,7 +16,7 @@ import { logPass } from '../engine/log/log-pass.js';
 import type { ProjectPlan } from '../engine/plan/plan.js';
 import { sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import { hostNames } from '../engine/ssh/ssh-client-config.js';
-import { buildProjectView, duplicateViews, syncViews, vmKey } from '../app/project-view.js';
+import { buildProjectView, duplicateViews, syncViews, vmKey } from './project-view.js';
 import type { PassRequest, PassResult, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
 const init = (workerData ?? {}) as WorkerInit;

@@ -1,6 +1,6 @@
 // The typed messages between the main thread and the engine worker.
 
-import type { DiagnosticView, DuplicateView, HostsSyncView, KvpFixResult, ProjectView } from '../contract/api.js';
+import type { DiagnosticView, DuplicateView, HostsSyncView, KvpFixResult, ProjectView } from '../../contract/api.js';
 
 export interface WorkerInit {
   simulate?: string;

@@ -2,7 +2,7 @@
 // typed API over the browser host's WebSocket (token from the page URL). Both satisfy the
 // contract's RagnatrampApi.
 
-import { API_METHODS, CHANNELS, type AppEvent, type RagnatrampApi } from '../../main/contract/api';
+import { API_METHODS, CHANNELS, type AppEvent, type RagnatrampApi } from '../../contract/api';
 
 declare global {
   interface Window {

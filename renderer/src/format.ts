@@ -1,6 +1,6 @@
 // Small display helpers shared by the components.
 
-import type { IpChange, Tier, VmView } from '../../main/contract/api';
+import type { IpChange, Tier, VmView } from '../../contract/api';
 
 export const TIER_LABEL: Record<Tier, string> = { kvp: 'KVP', arp: 'ARP', lease: 'lease' };
 

@@ -2,7 +2,7 @@
 // cares about (the open tab, diagnostics results, toasts, the VM to bring into view).
 
 import { create } from 'zustand';
-import type { AppEvent, AppState, DiagnosticView, IpChange, KvpFixResult, RagnatrampApi, Settings, View } from '../../main/contract/api';
+import type { AppEvent, AppState, DiagnosticView, IpChange, KvpFixResult, RagnatrampApi, Settings, View } from '../../contract/api';
 
 export type Tab = View;
 

@@ -1,6 +1,6 @@
 // A fake of the contract's API for renderer tests: canned state, recorded calls, and a way to
 // push events as main would.
-import type { AppEvent, AppState, RagnatrampApi, Settings, VmView } from '../../main/contract/api';
+import type { AppEvent, AppState, RagnatrampApi, Settings, VmView } from '../../contract/api';
 
 export function vmView(over: Partial<VmView> = {}): VmView {
   return {

@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCall } from '../../main/app/dispatch-call.js';
 import { AppController } from '../../main/app/app-controller.js';
 import type { SettingsStore } from '../../main/app/settings.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../main/contract/api.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../contract/api.js';
 import type { Scenario } from '../../main/engine/simulator/scenario.js';
-import { makeFixture, vmId } from '../../main/test-support/project-fixture.js';
+import { makeFixture, vmId } from '../../dev/test-support/project-fixture.js';
 import { WorkerClient } from '../../main/worker/worker-client.js';
 
 const scenario: Scenario = { vms: [{ name: 'myproject-web-a1b2c3d4', id: vmId(1), adapters: [{ mac: '00155DDE3309', ipAddresses: ['172.18.0.10'] }] }] };

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/cli.js';
 import { mergeHostsBlock, renderHostsBlock } from '../../main/engine/hosts/hosts-block.js';
-import { makeFixture } from '../../main/test-support/project-fixture.js';
+import { makeFixture } from '../../dev/test-support/project-fixture.js';
 
 const HOSTILE = [
   'evil\n6.6.6.6 github.com',

@@ -9,12 +9,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadProject } from '../../main/engine/config/load-project.js';
 import { createEnvironment } from '../../main/engine/environment.js';
-import { reconcileProject, type ReconcileOptions } from '../../main/engine/engine.js';
+import { reconcileProject, type ReconcileOptions } from '../../main/engine/reconcile.js';
 import { renderHostsBlock } from '../../main/engine/hosts/hosts-block.js';
 import { ubuntuHostsFile } from '../../main/engine/hosts/ubuntu-hosts.js';
-import { run } from '../../main/lab/run-command.js';
+import { run } from '../../dev/lab/run-command.js';
 import type { Scenario } from '../../main/engine/simulator/scenario.js';
-import { isRoot, useLab } from '../../main/test-support/lab-fixture.js';
+import { isRoot, useLab } from '../../dev/test-support/lab-fixture.js';
 
 const options: ReconcileOptions = { waitMs: 0, pollMs: 1000, dryRun: false, syncHosts: true, sync: { concurrency: 8, timeoutMs: 5000 } };
 const HOSTILE = 'evil\n6.6.6.6 github.com';

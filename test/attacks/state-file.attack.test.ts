@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/cli.js';
 import { writeNetworkStates, type NetworkUpdate } from '../../main/engine/state/state-file.js';
 import type { NetworkState } from '../../main/engine/types.js';
-import { makeFixture, vmId } from '../../main/test-support/project-fixture.js';
+import { makeFixture, vmId } from '../../dev/test-support/project-fixture.js';
 
 const isRoot = process.getuid?.() === 0;
 const network = (ipv4: string): NetworkState => ({ ipv4, mac: '00155DDE3309', adapterName: 'Network Adapter', discoveredAt: '2026-11-22T10:00:00.000Z', source: 'hyperv' });

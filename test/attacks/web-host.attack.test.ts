@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { makeFixture } from '../../main/test-support/project-fixture.js';
+import { makeFixture } from '../../dev/test-support/project-fixture.js';
 
 let child: ChildProcess;
 let base: URL;
@@ -18,7 +18,7 @@ let stderr = '';
 beforeAll(async () => {
   const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }], scenario: { vms: [{ name: 'myproject-web-a1b2c3d4', id: '6f1c2d9e-0000-4000-8000-000000000001', adapters: [{ mac: '00155DDE3309', ipAddresses: ['172.18.185.163'] }] }] } });
   const home = mkdtempSync(path.join(os.tmpdir(), 'rt-attack-home-'));
-  child = spawn(process.execPath, ['--import', 'tsx', 'main/web/web-host.ts', '--config', f.configPath, '--simulate', f.scenarioPath], { env: { ...process.env, RAGNATRAMP_TRAY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['--import', 'tsx', 'dev/web/web-host.ts', '--config', f.configPath, '--simulate', f.scenarioPath], { env: { ...process.env, RAGNATRAMP_TRAY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.on('data', (d) => (stderr += d));
   base = new URL(
     await new Promise<string>((resolve, reject) => {

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeFixture } from '../../test-support/project-fixture.js';
+import { makeFixture } from '../../../dev/test-support/project-fixture.js';
 import { InputError } from '../errors.js';
 import { expandPath } from './expand-path.js';
 import { expectedVmName, loadProject, parseConfig } from './load-project.js';

@@ -1,8 +1,8 @@
 // The exact commands the tray suggests for each problem it finds. Values that end up inside a
 // suggested PowerShell command are quoted with psQuote; guest-side commands contain no values.
 
-import { DEFAULT_SWITCH_ID, KVP_SERVICE_ID_SUFFIX } from '../hyperv/discovery-script.js';
-import { psQuote } from '../hyperv/ps-quote.js';
+import { DEFAULT_SWITCH_ID, KVP_SERVICE_ID_SUFFIX } from '../providers/hyperv/discovery-script.js';
+import { psQuote } from '../providers/hyperv/ps-quote.js';
 
 /** Installs and starts the KVP daemon on an Ubuntu guest (facts file, "Guest side"). */
 export const UBUNTU_KVP_FIX = [

@@ -1,7 +1,7 @@
 // What a reconcile pass did, for the log: per project the VMs with their IP, tier and status,
 // whether state.json was written, and every hosts-sync (SSH) failure with its VM.
 
-import type { ReconcileOutcome } from '../engine.js';
+import type { ReconcileOutcome } from '../reconcile.js';
 import type { Log } from './log-file.js';
 
 export function logPass(log: Log, outcomes: ReconcileOutcome[], syncHosts: boolean): void {

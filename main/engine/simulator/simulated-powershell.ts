@@ -7,11 +7,11 @@
 // for a user outside Hyper-V Administrators. In Constrained Language Mode it refuses a script
 // that uses a type that mode forbids, as PowerShell does. It counts invocations.
 
-import { DEFAULT_SWITCH_ID, parseDiscoveryScript, type DiscoveryRequest } from '../hyperv/discovery-script.js';
-import { PowerShellError, cleanErrorText, type PowerShellRunner } from '../hyperv/powershell-runner.js';
+import { DEFAULT_SWITCH_ID, parseDiscoveryScript, type DiscoveryRequest } from '../providers/hyperv/discovery-script.js';
+import { PowerShellError, cleanErrorText, type PowerShellRunner } from '../providers/hyperv/powershell-runner.js';
 import { normalizeMac } from '../discovery/net-address.js';
 import { convertToJsonCompressed } from './powershell-json.js';
-import { asciiJson, DOCTOR_SCRIPT } from '../hyperv/discovery-script.js';
+import { asciiJson, DOCTOR_SCRIPT } from '../providers/hyperv/discovery-script.js';
 import { scenarioVmId, type Scenario, type ScenarioVm } from './scenario.js';
 import type { ScenarioSource } from './scenario-source.js';
 import { createHash } from 'node:crypto';

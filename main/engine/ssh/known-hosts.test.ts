@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newEd25519 } from '../../test-support/ssh-test-server.js';
+import { newEd25519 } from '../../../dev/test-support/ssh-test-server.js';
 import ssh2 from 'ssh2';
 import { FileHostKeyStore, fingerprintOf, keyTypeOf } from './known-hosts.js';
 

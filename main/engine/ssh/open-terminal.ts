@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { windowsPowerShell } from '../hyperv/powershell-runner.js';
-import { psQuote } from '../hyperv/ps-quote.js';
+import { windowsPowerShell } from '../providers/hyperv/powershell-runner.js';
+import { psQuote } from '../providers/hyperv/ps-quote.js';
 import { shQuote } from './remote-hosts-write.js';
 
 export interface TerminalCommand {

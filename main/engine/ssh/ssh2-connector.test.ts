@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../test-support/ssh-test-server.js';
+import { startTestServer, type TestServer } from '../../../dev/test-support/ssh-test-server.js';
 import { FileHostKeyStore, fingerprintOf } from './known-hosts.js';
 import { Ssh2Connector } from './ssh2-connector.js';
 import type { SshTarget } from './ssh-session.js';

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeFixture, vmId } from '../../test-support/project-fixture.js';
+import { makeFixture, vmId } from '../../../dev/test-support/project-fixture.js';
 import type { NetworkState } from '../types.js';
 import { readStateFile, writeNetworkStates } from './state-file.js';
 

@@ -5,11 +5,11 @@
 
 import { existsSync } from 'node:fs';
 import type { Project } from '../config/load-project.js';
-import { inspectGuests, inspectProjects } from '../engine.js';
+import { inspectGuests, inspectProjects } from '../reconcile.js';
 import type { Environment } from '../environment.js';
 import { errorMessage } from '../errors.js';
-import { DOCTOR_SCRIPT } from '../hyperv/discovery-script.js';
-import { powershellExecutable } from '../hyperv/powershell-runner.js';
+import { DOCTOR_SCRIPT } from '../providers/hyperv/discovery-script.js';
+import { powershellExecutable } from '../providers/hyperv/powershell-runner.js';
 
 export interface DoctorStep {
   step: string;

@@ -1,6 +1,6 @@
 // Things that need the user's eye before the VM list: an unreachable hypervisor, notices about
 // the app itself, and duplicate IPs.
-import type { AppState } from '../../../main/contract/api';
+import type { AppState } from '../../../contract/api';
 
 export function Banners({ app }: { app: AppState }) {
   return (

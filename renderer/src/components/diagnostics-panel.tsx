@@ -2,7 +2,7 @@
 // commands that fix it, and "Fix over SSH" for a missing KVP daemon (after a confirmation that
 // shows the commands).
 import { useState } from 'react';
-import type { AppState, DiagnosticView, GuestCheckView } from '../../../main/contract/api';
+import type { AppState, DiagnosticView, GuestCheckView } from '../../../contract/api';
 import { useStore } from '../store';
 import { CopyButton } from './copy-button';
 

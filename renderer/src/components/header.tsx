@@ -1,5 +1,5 @@
 // The top of the window: health, the one-line summary, Reconcile now and Pause.
-import type { AppState } from '../../../main/contract/api';
+import type { AppState } from '../../../contract/api';
 import { useStore } from '../store';
 
 const HEALTH_LABEL: Record<AppState['health'], string> = { good: 'All good', attention: 'Needs attention', error: 'Hypervisor unreachable', working: 'Working…' };

@@ -1,5 +1,5 @@
 // Settings: the watched projects, the poll interval, notifications, auto-sync, launch at login.
-import type { AppState, Settings } from '../../../main/contract/api';
+import type { AppState, Settings } from '../../../contract/api';
 import { useStore } from '../store';
 import { AddProject } from './add-project';
 

@@ -1,5 +1,5 @@
 // Every watched project with its VMs.
-import type { AppState } from '../../../main/contract/api';
+import type { AppState } from '../../../contract/api';
 import { useStore } from '../store';
 import { VmRow } from './vm-row';
 

@@ -1,7 +1,7 @@
 // One VM: name, status, IPv4 (copyable), where the IP came from, MAC, when it was seen, the
 // previous IP, and the last hosts sync, with live progress during a reconcile.
 import { useEffect, useRef, useState } from 'react';
-import type { VmView } from '../../../main/contract/api';
+import type { VmView } from '../../../contract/api';
 import { formatMac, STATUS_HELP, TIER_HELP, TIER_LABEL, timeAgo } from '../format';
 import { CopyButton } from './copy-button';
 import { useStore } from '../store';

@@ -1,0 +1,213 @@
+// The one contract between the renderer, the preload bridge (or the browser host's WebSocket)
+// and the main process: every call's name, arguments and result, the events, and the view
+// types they carry. Plain data only, so that the same file typechecks in Node and in the DOM.
+// Main validates every argument against ARGUMENT_SCHEMAS before a handler runs.
+
+import type { DiscoveryResult, KvpStatus, VmStatus } from '../main/engine/types.js';
+
+export type Tier = NonNullable<DiscoveryResult['tier']>;
+
+export interface Settings {
+  /** Absolute paths of the ragnatramp.yaml files to watch. */
+  projects: string[];
+  /** Seconds between background discovery passes. */
+  pollSeconds: number;
+  notifications: boolean;
+  /** Sync every guest's /etc/hosts automatically after an IP change. */
+  autoSync: boolean;
+  launchAtLogin: boolean;
+  /** Keep an OpenSSH config of the VMs current and included from ~/.ssh/config (`ssh web`). */
+  sshConfig: boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = { projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false };
+
+export interface HostsSyncView {
+  success: boolean;
+  skipped: boolean;
+  changed: boolean;
+  message: string | null;
+  at: string;
+}
+
+export interface VmView {
+  /** Stable across passes: `${configPath}#${machineName}`. */
+  key: string;
+  machineName: string;
+  vmName: string;
+  status: VmStatus;
+  vmState: string;
+  ipv4: string | null;
+  ipv6: string[];
+  tier: Tier | null;
+  mac: string | null;
+  discoveredAt: string | null;
+  previousIpv4: string | null;
+  kvpStatus: KvpStatus;
+  sshReachable: boolean | null;
+  duplicateOf: string[];
+  warnings: string[];
+  sync: HostsSyncView | null;
+}
+
+export interface ProjectView {
+  configPath: string;
+  name: string | null;
+  /** Why the project could not be loaded (broken YAML, corrupt state.json), with what to do. */
+  error: string | null;
+  vms: VmView[];
+  hostsBlock: string;
+  warnings: string[];
+}
+
+export interface DuplicateView {
+  ip: string;
+  vms: Array<{ project: string; machineName: string }>;
+}
+
+export type Health = 'good' | 'attention' | 'error' | 'working';
+
+export interface ReconcileSummary {
+  at: string;
+  projects: number;
+  synced: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  changes: number;
+  hypervisorError: string | null;
+}
+
+export interface AppState {
+  health: Health;
+  /** One line for the tray tooltip, e.g. "3 VMs · 2 running · hosts in sync · 2 min ago". */
+  summary: string;
+  busy: 'idle' | 'discovering' | 'reconciling';
+  paused: boolean;
+  lastPassAt: string | null;
+  hypervisorError: string | null;
+  /** Something the user should know about the app itself (engine restarted, settings reset). */
+  notices: string[];
+  projects: ProjectView[];
+  duplicates: DuplicateView[];
+  lastReconcile: ReconcileSummary | null;
+  /** Per VM key, while a reconcile runs: connecting, reading, writing, done. */
+  progress: Record<string, string>;
+  simulated: boolean;
+  /** What this host can do natively: the browser host has no file picker or OS notifications. */
+  host: { kind: 'electron' | 'browser'; filePicker: boolean; launchAtLogin: boolean };
+}
+
+export interface GuestCheckView {
+  os: string;
+  kvpDaemon: { installed: boolean; running: boolean; package: string | null; fix: string[] };
+  sudo: boolean;
+  cloudInitManagesHosts: boolean;
+  hostsBlock: 'current' | 'stale' | 'missing' | 'broken';
+  warnings: string[];
+}
+
+export interface DiagnosticView {
+  key: string;
+  machineName: string;
+  vmName: string;
+  kvpStatus: KvpStatus;
+  sshReachable: boolean | null;
+  warnings: string[];
+  /** The guest-side checks, or why they could not run. */
+  guest: GuestCheckView | { error: string } | { unavailable: string };
+}
+
+export interface KvpFixResult {
+  machineName: string;
+  dryRun: boolean;
+  nothingToDo?: string;
+  commands: string[];
+  steps: Array<{ command: string; code: number | null; output: string }>;
+  success: boolean;
+  error?: string;
+}
+
+export type IpChange =
+  | { kind: 'changed'; key: string; project: string; machineName: string; from: string; to: string }
+  | { kind: 'appeared'; key: string; project: string; machineName: string; to: string }
+  | { kind: 'lost'; key: string; project: string; machineName: string; from: string }
+  | { kind: 'duplicate'; key: string; ip: string; machines: string[] };
+
+export type View = 'vms' | 'diagnostics' | 'settings';
+
+/** `show` asks the window to open a view (from the tray menu, or a notification's VM). */
+export type AppEvent = { type: 'state'; state: AppState } | { type: 'change'; change: IpChange } | { type: 'show'; view: View; vmKey: string | null };
+
+/** Every call the renderer can make, with its arguments and its result. */
+export interface ApiCalls {
+  getState(): AppState;
+  getSettings(): Settings;
+  updateSettings(patch: Partial<Omit<Settings, 'projects'>>): Settings;
+  addProject(configPath: string): Settings;
+  removeProject(configPath: string): Settings;
+  /** The native file picker; null when cancelled or on a host without one. */
+  pickProjectFile(): string | null;
+  reconcileNow(configPath: string | null): ReconcileSummary;
+  setPaused(paused: boolean): AppState;
+  diagnose(configPath: string): DiagnosticView[];
+  fixKvp(configPath: string, machineName: string, dryRun: boolean): KvpFixResult;
+  acceptHostKey(configPath: string, machineName: string): ReconcileSummary;
+  openExternal(url: string): void;
+  /** Writes the support bundle (log, versions, settings, projects) and returns its path. */
+  collectDiagnostics(): string;
+  /** Opens the user's terminal running ssh to that VM, with the project's user, key and pinned host key. */
+  openSsh(configPath: string, machineName: string): void;
+}
+
+export type ApiMethod = keyof ApiCalls;
+
+/** What the renderer sees: every call returns a promise; one subscription carries all events. */
+export type RagnatrampApi = {
+  [M in ApiMethod]: (...args: Parameters<ApiCalls[M]>) => Promise<ReturnType<ApiCalls[M]>>;
+} & {
+  subscribe(listener: (event: AppEvent) => void): () => void;
+};
+
+const path = { type: 'string', minLength: 1, maxLength: 4096 } as const;
+const machine = { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9-]{0,15}$' } as const;
+
+/** JSON schema of each call's argument list (an array). */
+export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
+  getState: { type: 'array', maxItems: 0 },
+  getSettings: { type: 'array', maxItems: 0 },
+  updateSettings: {
+    type: 'array',
+    minItems: 1,
+    maxItems: 1,
+    items: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          pollSeconds: { type: 'integer', minimum: 2, maximum: 3600 },
+          notifications: { type: 'boolean' },
+          autoSync: { type: 'boolean' },
+          launchAtLogin: { type: 'boolean' },
+          sshConfig: { type: 'boolean' },
+        },
+      },
+    ],
+  },
+  addProject: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
+  removeProject: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
+  pickProjectFile: { type: 'array', maxItems: 0 },
+  reconcileNow: { type: 'array', minItems: 1, maxItems: 1, items: [{ anyOf: [path, { type: 'null' }] }] },
+  setPaused: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'boolean' }] },
+  diagnose: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
+  fixKvp: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { type: 'boolean' }] },
+  acceptHostKey: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
+  openExternal: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'string', pattern: '^https://', maxLength: 2048 }] },
+  collectDiagnostics: { type: 'array', maxItems: 0 },
+  openSsh: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
+};
+
+export const API_METHODS = Object.keys(ARGUMENT_SCHEMAS) as ApiMethod[];
+
+/** IPC channel names (Electron) and message kinds (browser host). */
+export const CHANNELS = { invoke: 'ragnatramp:invoke', event: 'ragnatramp:event' } as const;

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { loadProject } from './config/load-project.js';
+import { makeFixture } from '../../dev/test-support/project-fixture.js';
+import { HyperVProvider } from './providers/hyperv/hyperv-provider.js';
+import { fixedScenario } from './simulator/scenario-source.js';
+import { SimulatedPowerShell } from './simulator/simulated-powershell.js';
+import type { Scenario } from './simulator/scenario.js';
+import { inspectProjects, observeWithWait, type EngineDeps } from './reconcile.js';
+import { SimulatedGuests } from './simulator/simulated-network.js';
+import type { HostKeyStore } from './ssh/known-hosts.js';
+
+const trustAll: HostKeyStore = { verify: async () => ({ kind: 'trusted' }), forget: async () => false };
+
+/** A fake clock: sleep advances time instantly, so a 60 s wait runs in microseconds. */
+function deps(scenario: Scenario) {
+  let t = Date.parse('2026-11-22T10:00:00.000Z');
+  const slept: number[] = [];
+  const powershell = new SimulatedPowerShell(fixedScenario(scenario), { timeoutMs: 1000 });
+  const guests = new SimulatedGuests(fixedScenario(scenario), trustAll);
+  const d: EngineDeps = {
+    provider: new HyperVProvider(powershell),
+    probe: guests.probe,
+    connector: guests.connector,
+    now: () => new Date(t),
+    sleep: async (ms) => {
+      slept.push(ms);
+      t += ms;
+    },
+  };
+  return { d, powershell, slept };
+}
+
+const scenario: Scenario = {
+  vms: [
+    { name: 'p-web-a1b2c3d4', adapters: [{ mac: '00155D000001', ipAddresses: ['172.18.0.2'], ipAfterPolls: 2 }] },
+    { name: 'p-db-a1b2c3d4', adapters: [{ mac: '00155D000002', ipAddresses: ['172.18.0.3'] }] },
+    { name: 'p-off-a1b2c3d4', state: 'Off', adapters: [{ mac: '00155D000003' }] },
+    { name: 'p-saved-a1b2c3d4', state: 'Saved', adapters: [{ mac: '00155D000004' }] },
+  ],
+};
+
+async function refs() {
+  const f = makeFixture({ project: 'p', machines: ['web', 'db', 'off', 'saved'], vms: [{ machine: 'web' }, { machine: 'db' }, { machine: 'off' }, { machine: 'saved' }] });
+  return (await loadProject(f.configPath)).vms;
+}
+
+describe('observeWithWait: the DHCP wait', () => {
+  it('polls running VMs without an IPv4 every poll interval, one invocation per pass, until they have one', async () => {
+    const { d, powershell, slept } = deps(scenario);
+    const passes: Array<[number, string[]]> = [];
+    const result = await observeWithWait(d, await refs(), { waitMs: 60_000, pollMs: 3000, onPass: (n, pending) => passes.push([n, pending]) });
+    expect(result.find((o) => o.ref.machineName === 'web')!.discovery.network?.ipv4).toBe('172.18.0.2');
+    expect(powershell.invocations).toBe(3);
+    expect(slept).toEqual([3000, 3000]);
+    // Off and Saved VMs are never waited for; only web is asked about again.
+    expect(passes).toEqual([[0, ['db', 'off', 'saved', 'web']], [1, ['web']], [2, ['web']]]);
+  });
+
+  it('gives up at the wait limit and reports the VM as still without an IPv4', async () => {
+    const never: Scenario = { vms: [{ name: 'p-web-a1b2c3d4', kvp: 'No Contact', adapters: [{ mac: '00155D000001' }] }] };
+    const { d, powershell, slept } = deps(never);
+    const result = await observeWithWait(d, (await refs()).filter((r) => r.machineName === 'web'), { waitMs: 10_000, pollMs: 3000 });
+    expect(result[0]!.discovery.network?.ipv4).toBeNull();
+    expect(slept).toEqual([3000, 3000, 3000, 1000]);
+    expect(powershell.invocations).toBe(5);
+  });
+
+  it('with no wait asked, makes exactly one pass', async () => {
+    const { d, powershell } = deps(scenario);
+    await observeWithWait(d, await refs(), { waitMs: 0, pollMs: 3000 });
+    expect(powershell.invocations).toBe(1);
+  });
+});
+
+describe('ARP disambiguation', () => {
+  it('when a MAC has several IPv4s, keeps the one that answers on port 22', async () => {
+    const renumbered: Scenario = {
+      vms: [{ name: 'p-web-a1b2c3d4', kvp: 'No Contact', adapters: [{ mac: '00155D000001' }] }],
+      neighbors: [
+        { ip: '172.18.0.5', mac: '00155D000001', state: 'Permanent', stale: true },
+        { ip: '172.18.0.9', mac: '00155D000001', state: 'Permanent' },
+      ],
+    };
+    const { d } = deps(renumbered);
+    const f = makeFixture({ project: 'p', machines: ['web'], vms: [{ machine: 'web' }] });
+    const inspection = await inspectProjects(d, [await loadProject(f.configPath)], { waitMs: 0, pollMs: 1000 });
+    const o = inspection.facts[0]!.observations[0]!;
+    expect(o.discovery.network?.ipv4).toBe('172.18.0.9');
+    expect(o.discovery.warnings).toContain("The host's ARP table has several IPv4 addresses for MAC 00155D000001: using 172.18.0.9, the only one answering on port 22, passing over 172.18.0.5.");
+    expect(inspection.plan.projects[0]!.vms[0]!.status).toBe('running');
+  });
+});

@@ -1,0 +1,146 @@
+// The Linux provider on fixtures: parsers for every source, the lease → ARP tiers, and libvirt
+// through the command-runner seam (no libvirt daemon can run on the test machines).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { VmRef } from '../../types.js';
+import { parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseVirshDomiflist, parseVirshList, pickLease } from './linux-facts.js';
+import { LinuxProvider, type CommandRunner } from './linux-provider.js';
+import { loadManifest } from './manifest.js';
+import { observeLinux } from './observe-linux.js';
+
+const NOW = '2026-11-22T10:00:00.000Z';
+const nowS = Date.parse(NOW) / 1000;
+const ref = (machineName: string, vmName: string, vmId: string | null = null): VmRef => ({ project: 'p', machineName, vmName, vmId });
+
+describe('Linux facts parsers', () => {
+  it('dnsmasq leases, infinite ones included, IPv6 and junk skipped', () => {
+    const text = `${nowS + 3600} 52:54:00:aa:00:01 10.0.0.11 web 01:52:54:00:aa:00:01\n0 52:54:00:aa:00:02 10.0.0.12 * *\nduid 00:01:00:01\n${nowS + 60} 52:54:00:aa:00:03 fd00::3 db *\ngarbage\n`;
+    expect(parseDnsmasqLeases(text)).toEqual([
+      { mac: '525400AA0001', ip: '10.0.0.11', expiresAt: (nowS + 3600) * 1000 },
+      { mac: '525400AA0002', ip: '10.0.0.12', expiresAt: null },
+    ]);
+  });
+  it("libvirt's network status file", () => {
+    expect(parseLibvirtStatus(JSON.stringify([{ 'ip-address': '192.168.122.50', 'mac-address': '52:54:00:6c:3c:01', hostname: 'web', 'expiry-time': nowS + 10 }]))).toEqual([{ mac: '5254006C3C01', ip: '192.168.122.50', expiresAt: (nowS + 10) * 1000 }]);
+    expect(parseLibvirtStatus('')).toEqual([]);
+    expect(parseLibvirtStatus('{not json')).toEqual([]);
+  });
+  it('ip -j neigh: IPv4 entries with a MAC', () => {
+    const json = JSON.stringify([
+      { dst: '10.0.0.11', dev: 'br0', lladdr: '52:54:00:aa:00:01', state: ['REACHABLE'] },
+      { dst: '10.0.0.99', dev: 'br0', state: ['FAILED'] },
+      { dst: 'fe80::1', dev: 'br0', lladdr: '52:54:00:aa:00:01', state: ['STALE'] },
+    ]);
+    expect(parseIpNeigh(json)).toEqual([{ ip: '10.0.0.11', mac: '52:54:00:aa:00:01', state: 'REACHABLE' }]);
+  });
+  it('virsh tables', () => {
+    expect(parseVirshList(' 1    web      running\n -    db       shut off\n 3    cache    paused\n')).toEqual([
+      { name: 'web', state: 'Running' },
+      { name: 'db', state: 'Off' },
+      { name: 'cache', state: 'Paused' },
+    ]);
+    expect(parseVirshDomiflist(' vnet0      network   default   virtio   52:54:00:6c:3c:01\n')).toEqual([{ source: 'default', mac: '5254006C3C01' }]);
+  });
+  it('pickLease: unexpired only, the longest-lasting wins', () => {
+    const leases = [
+      { mac: '525400AA0001', ip: '10.0.0.5', expiresAt: (nowS - 1) * 1000 },
+      { mac: '525400AA0001', ip: '10.0.0.6', expiresAt: (nowS + 100) * 1000 },
+      { mac: '525400AA0001', ip: '10.0.0.7', expiresAt: (nowS + 50) * 1000 },
+    ];
+    expect(pickLease('52:54:00:AA:00:01', leases, Date.parse(NOW))).toBe('10.0.0.6');
+    expect(pickLease('52:54:00:aa:00:01', [leases[0]!], Date.parse(NOW))).toBeNull();
+  });
+});
+
+describe('observeLinux', () => {
+  const inventory = [
+    { name: 'p-web-1', id: 'ID-1', mac: '52:54:00:aa:00:01', state: 'Running', from: 'manifest' },
+    { name: 'p-db-1', id: null, mac: '52:54:0:aa:0:2', state: 'Running', from: 'libvirt' },
+    { name: 'p-off-1', id: null, mac: '52:54:00:aa:00:03', state: 'Off', from: 'libvirt' },
+    { name: 'p-dark-1', id: null, mac: '52:54:00:aa:00:04', state: 'Running', from: 'manifest' },
+  ];
+  const facts = {
+    inventory,
+    leases: [{ mac: '525400AA0001', ip: '10.0.0.11', expiresAt: null }],
+    neighbors: [{ ip: '10.0.0.12', mac: '52:54:0:AA:0:2', state: 'STALE' }, { ip: '10.0.0.13', mac: '52:54:00:aa:00:03', state: 'REACHABLE' }],
+  };
+
+  it('lease, then ARP (MACs compared case- and zero-insensitively), then none; Off VMs have no network', () => {
+    const out = observeLinux([ref('web', 'renamed', 'id-1'), ref('db', 'p-db-1'), ref('off', 'p-off-1'), ref('dark', 'p-dark-1'), ref('gone', 'p-gone-1', 'x')], facts, NOW);
+    expect(out.map((o) => [o.ref.machineName, o.found, o.discovery.vmState, o.discovery.tier, o.discovery.network?.ipv4 ?? null, o.discovery.network?.source ?? null])).toEqual([
+      ['web', true, 'Running', 'lease', '10.0.0.11', 'lease'],
+      ['db', true, 'Running', 'arp', '10.0.0.12', 'arp'],
+      ['off', true, 'Off', null, null, null],
+      ['dark', true, 'Running', null, null, 'lease'],
+      ['gone', false, 'Missing', null, null, null],
+    ]);
+    expect(out[3]!.discovery.warnings[0]).toMatch(/no DHCP lease and no neighbour entry for MAC 525400AA0004/);
+    expect(out[4]!.discovery.warnings[0]).toMatch(/neither the manifest nor libvirt lists it/);
+    expect(out.every((o) => o.provider === 'linux' && o.kvp.status === 'Unknown')).toBe(true);
+  });
+});
+
+describe('LinuxProvider', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-linux-'));
+  const leaseFile = path.join(dir, 'leases');
+  writeFileSync(leaseFile, `${nowS + 3600} 52:54:00:aa:00:01 10.0.0.11 web *\n`);
+
+  it('combines the manifest, libvirt (through the runner seam), lease files and the neighbour table in one pass', async () => {
+    const calls: string[] = [];
+    const runner: CommandRunner = async (cmd, args) => {
+      calls.push([cmd, ...args].join(' '));
+      if (cmd === 'virsh' && args[1] === 'list') return ' 5    p-db-1   running\n';
+      if (cmd === 'virsh' && args[1] === 'domiflist') return ' vnet3  network  default  virtio  52:54:00:aa:00:02\n';
+      if (cmd === 'ip') return JSON.stringify([{ dst: '10.0.0.12', lladdr: '52:54:00:aa:00:02', state: ['REACHABLE'] }]);
+      throw new Error(`unexpected ${cmd}`);
+    };
+    const provider = new LinuxProvider({ version: 1, vms: [{ name: 'p-web-1', mac: '52:54:00:aa:00:01' }], leaseFiles: [{ path: leaseFile, format: 'dnsmasq' }] }, runner);
+    const out = await provider.observe([ref('web', 'p-web-1'), ref('db', 'p-db-1')], NOW);
+    expect(out.map((o) => [o.discovery.tier, o.discovery.network?.ipv4])).toEqual([['lease', '10.0.0.11'], ['arp', '10.0.0.12']]);
+    expect(calls.sort()).toEqual(['ip -j -4 neigh show', 'virsh -q domiflist --domain p-db-1', 'virsh -q list --all']);
+  });
+
+  it('without libvirt, asks virsh once and never again', async () => {
+    let virshCalls = 0;
+    const runner: CommandRunner = async (cmd) => {
+      if (cmd === 'virsh') {
+        virshCalls++;
+        throw Object.assign(new Error('spawn virsh ENOENT'), { code: 'ENOENT' });
+      }
+      return '[]';
+    };
+    const provider = new LinuxProvider({ version: 1, vms: [{ name: 'p-web-1', mac: '52:54:00:aa:00:01', netns: 'rt-no-such-netns' }] }, runner);
+    const [o] = await provider.observe([ref('web', 'p-web-1')], NOW);
+    await provider.observe([ref('web', 'p-web-1')], NOW);
+    expect(virshCalls).toBe(1);
+    expect(o!.discovery.vmState).toBe('Off'); // its namespace does not exist
+  });
+
+  it('a pid file decides whether a manifest VM runs', async () => {
+    const alive = path.join(dir, 'alive.pid');
+    const dead = path.join(dir, 'dead.pid');
+    writeFileSync(alive, String(process.pid));
+    writeFileSync(dead, '999999999');
+    const provider = new LinuxProvider({ version: 1, vms: [{ name: 'a', mac: '52:54:00:aa:00:01', pidFile: alive }, { name: 'b', mac: '52:54:00:aa:00:02', pidFile: dead }] }, async () => '[]');
+    const out = await provider.observe([ref('a', 'a'), ref('b', 'b')], NOW);
+    expect(out.map((o) => o.discovery.vmState)).toEqual(['Running', 'Off']);
+  });
+
+  it('a broken manifest names the field', async () => {
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ version: 1, vms: [{ name: 'x', mac: 'nope', netns: '../etc' }] }));
+    await expect(loadManifest(bad)).rejects.toThrow(/vms\[0\]\.mac: "nope" does not match.*\n.*vms\[0\]\.netns: "\.\.\/etc" does not match/);
+  });
+});
+
+describe('parseMonitorLine', () => {
+  it('reads ip monitor neigh lines', async () => {
+    const { parseMonitorLine } = await import('./linux-facts.js');
+    expect(parseMonitorLine('10.0.0.11 dev br0 lladdr 52:54:00:aa:00:01 REACHABLE')).toEqual({ ip: '10.0.0.11', mac: '525400AA0001', deleted: false });
+    expect(parseMonitorLine('Deleted 10.0.0.11 dev br0 lladdr 52:54:00:aa:00:01 STALE')).toEqual({ ip: '10.0.0.11', mac: '525400AA0001', deleted: true });
+    expect(parseMonitorLine('10.0.0.12 dev br0  FAILED')).toEqual({ ip: '10.0.0.12', mac: null, deleted: false });
+    expect(parseMonitorLine('fe80::1 dev br0 lladdr 52:54:00:aa:00:01 STALE')).toBeNull();
+  });
+});

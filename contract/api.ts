@@ -3,9 +3,30 @@
 // types they carry. Plain data only, so that the same file typechecks in Node and in the DOM.
 // Main validates every argument against ARGUMENT_SCHEMAS before a handler runs.
 
-import type { DiscoveryResult, KvpStatus, VmStatus } from '../main/engine/types.js';
+/** Seed 003's status state machine. */
+export type VmStatus = 'missing' | 'stopped' | 'initializing' | 'booting' | 'running';
 
-export type Tier = NonNullable<DiscoveryResult['tier']>;
+/** The tier that found an IPv4, with its label and help as its provider registered them. */
+export interface TierView {
+  id: string;
+  label: string;
+  help: string;
+}
+
+/** One of the provider's own facts about a VM, e.g. Hyper-V's "KVP: No Contact". */
+export interface FactView {
+  label: string;
+  value: string;
+  /** true: fine; false: needs attention; null: not applicable or not known. */
+  ok: boolean | null;
+  why: string | null;
+}
+
+/** A warning with a stable code (e.g. 'ssh-closed', 'hyperv/kvp-no-contact') and its text. */
+export interface WarningView {
+  code: string;
+  text: string;
+}
 
 export interface Settings {
   /** Absolute paths of the ragnatramp.yaml files to watch. */
@@ -27,6 +48,8 @@ export interface HostsSyncView {
   skipped: boolean;
   changed: boolean;
   message: string | null;
+  /** Why the sync failed, as a code: an SSH failure's kind ('host-key-changed', 'auth', …) or 'hosts-file'. */
+  problem: string | null;
   at: string;
 }
 
@@ -37,16 +60,22 @@ export interface VmView {
   vmName: string;
   status: VmStatus;
   vmState: string;
+  /** The provider's label, e.g. "Hyper-V"; `lookedIn` is where it looked, for "not found". */
+  provider: string;
+  lookedIn: string;
+  /** The current IPv4 (null unless the VM is active and one was found). */
   ipv4: string | null;
   ipv6: string[];
-  tier: Tier | null;
+  tier: TierView | null;
   mac: string | null;
+  /** When state.json's IPv4 was recorded. */
   discoveredAt: string | null;
   previousIpv4: string | null;
-  kvpStatus: KvpStatus;
-  sshReachable: boolean | null;
+  facts: FactView[];
+  /** Whether SSH port 22 answered at ipv4; null when there was none to try. */
+  sshOpen: boolean | null;
   duplicateOf: string[];
-  warnings: string[];
+  warnings: WarningView[];
   sync: HostsSyncView | null;
 }
 
@@ -57,6 +86,7 @@ export interface ProjectView {
   error: string | null;
   vms: VmView[];
   hostsBlock: string;
+  /** The project's own warnings (from ragnatramp.yaml and state.json). */
   warnings: string[];
 }
 
@@ -111,9 +141,9 @@ export interface DiagnosticView {
   key: string;
   machineName: string;
   vmName: string;
-  kvpStatus: KvpStatus;
-  sshReachable: boolean | null;
-  warnings: string[];
+  facts: FactView[];
+  sshOpen: boolean | null;
+  warnings: WarningView[];
   /** The guest-side checks, or why they could not run. */
   guest: GuestCheckView | { error: string } | { unavailable: string };
 }
@@ -162,6 +192,12 @@ export interface ApiCalls {
 
 export type ApiMethod = keyof ApiCalls;
 
+/** A VM's key in views and events: stable across passes. */
+export const vmKey = (configPath: string, machineName: string): string => `${configPath}#${machineName}`;
+
+/** The poll interval's bounds, for the settings file, the API's check and the window's field. */
+export const POLL_SECONDS = { min: 2, max: 3600 } as const;
+
 /** What the renderer sees: every call returns a promise; one subscription carries all events. */
 export type RagnatrampApi = {
   [M in ApiMethod]: (...args: Parameters<ApiCalls[M]>) => Promise<ReturnType<ApiCalls[M]>>;
@@ -185,7 +221,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
         type: 'object',
         additionalProperties: false,
         properties: {
-          pollSeconds: { type: 'integer', minimum: 2, maximum: 3600 },
+          pollSeconds: { type: 'integer', minimum: POLL_SECONDS.min, maximum: POLL_SECONDS.max },
           notifications: { type: 'boolean' },
           autoSync: { type: 'boolean' },
           launchAtLogin: { type: 'boolean' },

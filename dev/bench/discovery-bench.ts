@@ -2,7 +2,7 @@
 // them) and the time the pure planner takes, for 1 to 1000 VMs.
 
 import type { Project } from '../../main/engine/config/load-project.js';
-import { inspectProjects } from '../../main/engine/reconcile.js';
+import { inspectProjects } from '../../main/engine/inspect.js';
 import { HyperVProvider } from '../../main/engine/providers/hyperv/hyperv-provider.js';
 import { plan } from '../../main/engine/plan/plan.js';
 import { fixedScenario } from '../../main/engine/simulator/scenario-source.js';

@@ -113,7 +113,7 @@ describe.skipIf(!isRoot)('faults against real guests', () => {
     const ip = lab().guest('guest1').ip;
     expect(result(out, 'guest1')).toMatchObject({ skipped: true, skipReason: `duplicate IPv4 ${ip} (shared with guest2)` });
     expect(result(out, 'guest2')).toMatchObject({ skipped: true, skipReason: `duplicate IPv4 ${ip} (shared with guest1)` });
-    expect(out.result.warnings.some((w) => w.startsWith(`Duplicate IPv4 ${ip}: guest1, guest2`))).toBe(true);
+    expect(out.result.warnings.some((w) => w.startsWith(`guest1: Duplicate IPv4 ${ip}: guest2 reports it too`))).toBe(true);
     expect(result(out, 'guest3')).toEqual({ machineName: 'guest3', success: true, skipped: false });
     expect(await lab().readHosts('guest3')).toBe(`${original}# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n${lab().guest('guest3').ip} guest3\n# END RAGNATRAMP\n`);
     expect(await lab().readHosts('guest1')).toBe(original);

@@ -21,6 +21,7 @@ import { openSettings, SETTINGS_SCHEMA } from '../../main/app/settings.js';
 import { defaultTrayHome } from '../../main/engine/ssh/known-hosts.js';
 import { loadManifest } from '../../main/engine/providers/linux/manifest.js';
 import { ScenarioFile } from '../../main/engine/simulator/scenario-source.js';
+import { PROVIDER_ARGS, providerArgs } from '../../main/engine/providers/provider-args.js';
 import { WorkerClient } from '../../main/worker/worker-client.js';
 
 // The built renderer sits in <repo>/dist/renderer, whether this file runs from dev/web (source)
@@ -31,7 +32,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 export interface WebHostOptions {
   configs: string[];
   simulate?: string;
-  provider?: 'hyperv' | 'linux';
+  provider?: string;
   manifest?: string;
   port: number;
   home: string;
@@ -185,12 +186,11 @@ async function serveStatic(root: string, req: http.IncomingMessage, res: http.Se
 async function main(argv: string[]): Promise<void> {
   const { values: v } = parseArgs({
     args: argv,
-    options: { config: { type: 'string', multiple: true }, simulate: { type: 'string' }, provider: { type: 'string' }, manifest: { type: 'string' }, port: { type: 'string' } },
+    options: { config: { type: 'string', multiple: true }, ...PROVIDER_ARGS, port: { type: 'string' } },
   });
   const port = v.port === undefined ? 0 : Number(v.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (got '${v.port}')`);
-  if (v.provider !== undefined && v.provider !== 'hyperv' && v.provider !== 'linux') throw new Error(`--provider must be hyperv or linux (got '${v.provider}')`);
-  const host = await startWebHost({ configs: v.config ?? [], simulate: v.simulate, provider: v.provider as 'hyperv' | 'linux' | undefined, manifest: v.manifest, port, home: defaultTrayHome() });
+  const host = await startWebHost({ configs: v.config ?? [], ...providerArgs(v), port, home: defaultTrayHome() });
   process.stdout.write(`${host.url}\n`);
   process.stderr.write('Ragnatramp Tray is serving on 127.0.0.1 only; open the URL above. Ctrl+C stops it.\n');
   // A last guard for a long-running server: a stray rejection is logged, never fatal.

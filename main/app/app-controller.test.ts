@@ -59,9 +59,9 @@ describe('AppController over the engine worker', () => {
     controller.start();
     await waitFor(() => controller.snapshot().lastPassAt !== null);
     const s = controller.snapshot();
-    expect(s.projects[0]!.vms.map((v) => [v.machineName, v.status, v.ipv4, v.tier])).toEqual([
-      ['db', 'running', '172.18.185.164', 'arp'],
-      ['web', 'running', '172.18.185.163', 'kvp'],
+    expect(s.projects[0]!.vms.map((v) => [v.machineName, v.status, v.ipv4, v.tier?.label])).toEqual([
+      ['db', 'running', '172.18.185.164', 'ARP'],
+      ['web', 'running', '172.18.185.163', 'KVP'],
     ]);
     expect(s.health).toBe('attention'); // db's KVP has no contact
     expect(JSON.parse(readFileSync(f.statePath, 'utf8')).vms.web.network.ipv4).toBe('172.18.185.163');
@@ -162,7 +162,7 @@ describe('AppController over the engine worker', () => {
   it('diagnose and fix kvp go through the worker', async () => {
     const { f, controller } = setup();
     const diags = await controller.api.diagnose(f.configPath);
-    expect(diags.find((d) => d.machineName === 'db')).toMatchObject({ kvpStatus: 'No Contact', guest: { kvpDaemon: { installed: false } } });
+    expect(diags.find((d) => d.machineName === 'db')).toMatchObject({ facts: [{ label: 'KVP', value: 'No Contact', ok: false }], guest: { kvpDaemon: { installed: false } } });
     const dry = await controller.api.fixKvp(f.configPath, 'db', true);
     expect(dry.commands.at(-1)).toBe('sudo -n systemctl restart hv-kvp-daemon.service');
     expect((await controller.api.fixKvp(f.configPath, 'db', false)).success).toBe(true);

@@ -32,7 +32,7 @@ describe('detectChanges', () => {
 });
 
 function vm(over: Partial<VmView>): VmView {
-  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', ipv4: '172.18.0.2', ipv6: [], tier: 'kvp', mac: null, discoveredAt: null, previousIpv4: null, kvpStatus: 'OK', sshReachable: true, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
+  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, facts: [], sshOpen: true, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
 }
 const project = (vms: VmView[], over: Partial<ProjectView> = {}): ProjectView => ({ configPath: '/p', name: 'p', error: null, vms, hostsBlock: '', warnings: [], ...over });
 const base = { busy: 'idle' as const, hypervisorError: null, duplicates: [], paused: false, lastPassAt: '2026-11-22T09:58:00.000Z' };
@@ -41,8 +41,8 @@ describe('health and summary', () => {
   it('good / attention / error / working', () => {
     expect(computeHealth({ ...base, projects: [project([vm({})])] })).toBe('good');
     expect(computeHealth({ ...base, projects: [project([vm({ status: 'initializing', ipv4: null })])] })).toBe('attention');
-    expect(computeHealth({ ...base, projects: [project([vm({ sync: { success: false, skipped: false, changed: false, message: 'x', at: '' } })])] })).toBe('attention');
-    expect(computeHealth({ ...base, projects: [project([vm({ warnings: ["KVP reports 'No Contact'"] })])] })).toBe('attention');
+    expect(computeHealth({ ...base, projects: [project([vm({ sync: { success: false, skipped: false, changed: false, message: 'x', problem: 'auth', at: '' } })])] })).toBe('attention');
+    expect(computeHealth({ ...base, projects: [project([vm({ warnings: [{ code: 'hyperv/kvp-no-contact', text: "KVP reports 'No Contact'" }] })])] })).toBe('attention');
     expect(computeHealth({ ...base, duplicates: [{ ip: '1.2.3.4', vms: [] }], projects: [project([vm({})])] })).toBe('attention');
     expect(computeHealth({ ...base, projects: [project([], { error: 'broken yaml' })] })).toBe('attention');
     expect(computeHealth({ ...base, hypervisorError: 'no access', projects: [] })).toBe('error');

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadProject } from '../engine/config/load-project.js';
-import { inspectProjects } from '../engine/reconcile.js';
+import { inspectProjects } from '../engine/inspect.js';
+import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
 import { createEnvironment } from '../engine/environment.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
@@ -17,18 +18,19 @@ import { safeText } from './sanitize.js';
 const USAGE = 'Usage: ragnatramp-tray ssh-config --config <ragnatramp.yaml> [--write] [--user-config <file>] [--simulate <scenario>] [--known-hosts <file>]';
 
 export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<number> {
-  let values: { config?: string[]; write?: boolean; 'user-config'?: string; simulate?: string; provider?: string; manifest?: string; 'known-hosts'?: string };
+  let values: { config?: string[]; write?: boolean; 'user-config'?: string; 'known-hosts'?: string; simulate?: string; provider?: string; manifest?: string };
+  let chosen: ReturnType<typeof providerArgs>;
   try {
-    ({ values } = parseArgs({ args: argv.slice(1), strict: true, options: { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, 'user-config': { type: 'string' }, simulate: { type: 'string' }, provider: { type: 'string' }, manifest: { type: 'string' }, 'known-hosts': { type: 'string' } } }));
+    ({ values } = parseArgs({ args: argv.slice(1), strict: true, options: { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, 'user-config': { type: 'string' }, ...PROVIDER_ARGS, 'known-hosts': { type: 'string' } } }));
     if (!values.config?.length) throw new Error('ssh-config needs --config <ragnatramp.yaml>');
     if (values['user-config'] && !values.write) throw new Error('--user-config applies with --write only');
-    if (values.provider !== undefined && values.provider !== 'hyperv' && values.provider !== 'linux') throw new Error(`--provider must be hyperv or linux (got '${values.provider}')`);
+    chosen = providerArgs(values);
   } catch (err) {
     io.stderr(`ragnatramp-tray: ${errorMessage(err)}\n${USAGE}\n`);
     return 2;
   }
   const home = io.logDir ?? defaultTrayHome(io.env);
-  const env = await (io.createEnvironment ?? createEnvironment)({ simulate: values.simulate, provider: values.provider as 'hyperv' | 'linux' | undefined, manifest: values.manifest, knownHostsFile: values['known-hosts'] });
+  const env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, knownHostsFile: values['known-hosts'] });
   try {
     const projects = [];
     for (const c of values.config) projects.push(await loadProject(c, io.env));

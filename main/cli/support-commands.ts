@@ -11,6 +11,7 @@ import { errorMessage, InputError } from '../engine/errors.js';
 import { openLog, NO_LOG } from '../engine/log/log-file.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import { formatDoctor, runDoctor } from '../engine/support/doctor.js';
+import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
 import type { CliIo } from './cli.js';
 import { safeText } from './sanitize.js';
@@ -31,11 +32,12 @@ async function watchedProjects(home: string): Promise<string[]> {
 export async function runSupportCommand(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   let values: { config?: string[]; out?: string; simulate?: string; provider?: string; manifest?: string; json?: boolean; verbose?: boolean };
+  let chosen: ReturnType<typeof providerArgs>;
   try {
-    ({ values } = parseArgs({ args: rest, strict: true, options: { config: { type: 'string', multiple: true }, out: { type: 'string' }, simulate: { type: 'string' }, provider: { type: 'string' }, manifest: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } } }));
+    ({ values } = parseArgs({ args: rest, strict: true, options: { config: { type: 'string', multiple: true }, out: { type: 'string' }, ...PROVIDER_ARGS, json: { type: 'boolean' }, verbose: { type: 'boolean' } } }));
     if (command === 'support-bundle' && (values.simulate || values.provider || values.manifest)) throw new Error('support-bundle takes --config and --out only');
     if (command === 'doctor' && values.out) throw new Error('--out applies to support-bundle only');
-    if (values.provider !== undefined && values.provider !== 'hyperv' && values.provider !== 'linux') throw new Error(`--provider must be hyperv or linux (got '${values.provider}')`);
+    chosen = providerArgs(values);
   } catch (err) {
     io.stderr(`ragnatramp-tray: ${errorMessage(err)}\nUsage: ragnatramp-tray ${command} [--config <ragnatramp.yaml>]… ${command === 'doctor' ? '[--simulate <scenario>] [--json]' : '[--out <file.zip>]'}\n`);
     return 2;
@@ -60,7 +62,7 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
       io.stderr(`${safeText(err instanceof InputError ? err.message : errorMessage(err))}\n`);
     }
   }
-  const env = await (io.createEnvironment ?? createEnvironment)({ simulate: values.simulate, provider: values.provider as 'hyperv' | 'linux' | undefined, manifest: values.manifest, logger: log, log: values.verbose ? (l) => io.stderr(`${l}\n`) : undefined });
+  const env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, logger: log, log: values.verbose ? (l) => io.stderr(`${l}\n`) : undefined });
   try {
     const steps = await runDoctor(env, projects, { simulated: !!values.simulate });
     log.info('doctor', { steps });

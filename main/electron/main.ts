@@ -13,6 +13,7 @@ import { openSettings, SETTINGS_SCHEMA } from '../app/settings.js';
 import { CHANNELS } from '../../contract/api.js';
 import { errorMessage } from '../engine/errors.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
+import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
 import { WorkerClient } from '../worker/worker-client.js';
 import type { WorkerInit } from '../worker/worker-protocol.js';
 import { isAppFrame, registerIpc } from './ipc.js';
@@ -52,11 +53,10 @@ function failToStart(err: unknown): void {
   app.exit(1);
 }
 
+/** A bad --provider (or an empty --simulate) stops the start with its message (failToStart). */
 function startupOptions(argv: string[]): WorkerInit & { hidden: boolean } {
-  const { values } = parseArgs({ args: argv.slice(app.isPackaged ? 1 : 2), strict: false, options: { simulate: { type: 'string' }, provider: { type: 'string' }, manifest: { type: 'string' }, hidden: { type: 'boolean' } } });
-  const str = (v: unknown) => (typeof v === 'string' ? path.resolve(v) : undefined);
-  const provider = values.provider === 'linux' || values.provider === 'hyperv' ? values.provider : undefined;
-  return { simulate: str(values.simulate), provider, manifest: str(values.manifest), hidden: values.hidden === true };
+  const { values } = parseArgs({ args: argv.slice(app.isPackaged ? 1 : 2), strict: false, options: { ...PROVIDER_ARGS, hidden: { type: 'boolean' } } });
+  return { ...providerArgs(values), hidden: values.hidden === true };
 }
 
 function start(): void {

@@ -1,33 +1,25 @@
-// Assembles the engine's edges for one run: the real Hyper-V provider over node-powershell, or
-// the simulator at the same seam; real SSH and port probes, or the simulator's guests; the host
-// key pin store. The CLI, the worker thread and the tests all build their dependencies here.
+// Assembles the engine's edges for one run: the provider the registry builds (Hyper-V over
+// node-powershell or its simulator, or the Linux provider), real SSH and port probes (or a
+// simulation's guests), and the host key pin store. The CLI, the worker thread and the tests all
+// build their dependencies here.
 
 import path from 'node:path';
 import { tcpProbe } from './discovery/port-probe.js';
-import type { EngineDeps } from './reconcile.js';
-import { HyperVProvider } from './providers/hyperv/hyperv-provider.js';
-import { NodePowerShellRunner, type PowerShellRunner } from './providers/hyperv/powershell-runner.js';
-import { defaultTrayHome, FileHostKeyStore } from './ssh/known-hosts.js';
 import { InputError } from './errors.js';
-import { NO_LOG, type Log, type LogFields } from './log/log-file.js';
-import { parseDiscoveryOutput } from './providers/hyperv/parse-output.js';
-import { DISCOVERY_MARKER } from './providers/hyperv/discovery-script.js';
-import { LinuxProvider } from './providers/linux/linux-provider.js';
-import { loadManifest } from './providers/linux/manifest.js';
-import { Ssh2Connector } from './ssh/ssh2-connector.js';
+import type { EngineDeps } from './inspect.js';
+import type { Log } from './log/log-file.js';
+import type { PowerShellRunner } from './providers/hyperv/powershell-runner.js';
+import type { ProviderOptions, ProviderParts } from './providers/provider-entry.js';
+import { defaultProvider, providerEntry } from './providers/registry.js';
 import { PooledConnector } from './ssh/pooled-connector.js';
+import { defaultTrayHome, FileHostKeyStore } from './ssh/known-hosts.js';
 import type { SshTarget } from './ssh/ssh-session.js';
+import { Ssh2Connector } from './ssh/ssh2-connector.js';
 import { ScenarioFile } from './simulator/scenario-source.js';
-import { SimulatedGuests } from './simulator/simulated-network.js';
-import { SimulatedPowerShell } from './simulator/simulated-powershell.js';
 
-export interface EnvironmentOptions {
-  /** A scenario file: the simulator answers instead of PowerShell. */
-  simulate?: string;
-  /** Which hypervisor to ask; by default Hyper-V on Windows and the Linux provider elsewhere. */
-  provider?: 'hyperv' | 'linux';
-  /** The Linux provider's inventory (VMs, MACs, lease files); libvirt is asked as well. */
-  manifest?: string;
+export interface EnvironmentOptions extends ProviderOptions {
+  /** Which provider to ask (a registry name); by default the host's (registry.defaultProvider). */
+  provider?: string;
   /** Receives each PowerShell invocation and its answer, line by line (`--verbose`). */
   log?: (line: string) => void;
   /** The log file: every PowerShell invocation with its timing and error records. */
@@ -47,79 +39,35 @@ export interface Environment extends EngineDeps {
   /** The PowerShell the Hyper-V provider uses (doctor runs its checks through it too). */
   powershell?: PowerShellRunner;
   /** Present when simulating: counts invocations, holds the simulated guests' files. */
-  simulator?: { powershell: SimulatedPowerShell; guests: SimulatedGuests | null };
+  simulator?: ProviderParts['simulator'];
   dispose(): Promise<void>;
 }
 
+const OPTION_FLAGS: Record<keyof ProviderOptions, string> = { simulate: '--simulate', manifest: '--manifest' };
+
 export async function createEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
-  const timeoutMs = options.powershellTimeoutMs ?? 30_000;
-  const source = options.simulate ? new ScenarioFile(path.resolve(options.simulate)) : null;
-  const scenario = source ? await source.current() : null; // a bad scenario fails here, as bad input
-  const simulatedNetwork = !!scenario && scenario.network !== 'real';
+  const entry = providerEntry(options.provider ?? defaultProvider(options));
+  for (const key of Object.keys(OPTION_FLAGS) as Array<keyof ProviderOptions>) {
+    if (options[key] !== undefined && !entry.options[key]) {
+      throw new InputError(options[key], [{ field: null, problem: `is for another provider: ${OPTION_FLAGS[key]} does not apply to --provider ${entry.name}` }], `Drop ${OPTION_FLAGS[key]} or --provider ${entry.name}.`);
+    }
+  }
   // Simulated guests' keys never go into the file that pins real guests' keys.
+  const simulatedNetwork = !!options.simulate && (await new ScenarioFile(path.resolve(options.simulate)).current()).network !== 'real';
   const pinFile = options.knownHostsFile ?? path.join(defaultTrayHome(), simulatedNetwork ? 'known_hosts.simulated.json' : 'known_hosts.json');
   const hostKeys = new FileHostKeyStore(pinFile);
   const ssh2 = new Ssh2Connector({ hostKeys, connectTimeoutMs: options.connectTimeoutMs, onFirstUse: options.onFirstUse });
   const pool = options.keepConnections ? new PooledConnector(ssh2) : null;
-  const realSsh: Pick<EngineDeps, 'connector' | 'probe'> = { connector: pool ?? ssh2, probe: tcpProbe() };
-  const net = realSsh;
-  const kind = options.provider ?? (options.simulate ? 'hyperv' : options.manifest || process.platform !== 'win32' ? 'linux' : 'hyperv');
-  if (kind === 'linux') {
-    if (options.simulate) throw new InputError(options.simulate, [{ field: null, problem: 'simulates Hyper-V, but --provider linux was asked for' }], 'Drop one of --simulate and --provider linux.');
-    const provider = new LinuxProvider(options.manifest ? await loadManifest(path.resolve(options.manifest)) : null);
-    return { provider, ...net, hostKeys, pool, hostsMemory: pool ? new Map() : undefined, dispose: async () => (pool?.dispose(), provider.dispose()) };
-  }
-  let runner: PowerShellRunner;
-  let simulator: Environment['simulator'];
-  if (source) {
-    const guests = simulatedNetwork ? new SimulatedGuests(source, hostKeys, options.onFirstUse) : null;
-    const powershell = new SimulatedPowerShell(source, { timeoutMs, kvpFixed: guests ? (id) => guests.kvpFixed.has(id) : undefined });
-    runner = powershell;
-    simulator = { powershell, guests };
-  } else {
-    runner = new NodePowerShellRunner({ timeoutMs });
-  }
-  const powershell = options.log || options.logger ? loggingRunner(runner, options.log ?? (() => undefined), options.logger ?? NO_LOG) : runner;
-  const provider = new HyperVProvider(powershell);
-  const guestSide = simulator?.guests ? { connector: simulator.guests.connector, probe: simulator.guests.probe } : net;
-  return { provider, powershell, ...guestSide, hostKeys, simulator, pool, hostsMemory: options.keepConnections ? new Map() : undefined, dispose: async () => (pool?.dispose(), provider.dispose()) };
-}
-
-/**
- * `--verbose`: every invocation and its answer, each starting with a `[powershell]` line; and
- * the log file: each invocation's timing, and the error records its answer carried.
- */
-export function loggingRunner(inner: PowerShellRunner, log: (line: string) => void, logger: Log = NO_LOG): PowerShellRunner {
-  let n = 0;
+  const net: Pick<EngineDeps, 'connector' | 'probe'> = { connector: pool ?? ssh2, probe: tcpProbe() };
+  const parts = await entry.create(options, { hostKeys, net, log: options.log, logger: options.logger, powershellTimeoutMs: options.powershellTimeoutMs ?? 30_000, onFirstUse: options.onFirstUse });
   return {
-    async run(script) {
-      const id = ++n;
-      log(`[powershell] invocation ${id} (${script.length} chars):\n${script}`);
-      const started = performance.now();
-      try {
-        const out = await inner.run(script);
-        const ms = Math.round(performance.now() - started);
-        log(`[powershell] invocation ${id} answered in ${ms} ms (${out.length} chars):\n${out}`);
-        logger.info('powershell invocation', { invocation: id, ms, chars: out.length, ...(script.includes(DISCOVERY_MARKER) ? answerFacts(out) : {}) });
-        return out;
-      } catch (err) {
-        const ms = Math.round(performance.now() - started);
-        log(`[powershell] invocation ${id} failed after ${ms} ms: ${(err as Error).message}`);
-        logger.error('powershell invocation failed', { invocation: id, ms, error: (err as Error).message });
-        throw err;
-      }
-    },
-    dispose: () => inner.dispose(),
+    provider: parts.provider,
+    ...(parts.net ?? net),
+    ...(parts.powershell ? { powershell: parts.powershell } : {}),
+    ...(parts.simulator ? { simulator: parts.simulator } : {}),
+    hostKeys,
+    pool,
+    hostsMemory: options.keepConnections ? new Map() : undefined,
+    dispose: async () => (pool?.dispose(), parts.provider.dispose()),
   };
-}
-
-/** What of an answer belongs in the log: the host facts and every error record. */
-function answerFacts(out: string): LogFields {
-  try {
-    const snapshot = parseDiscoveryOutput(out);
-    const errors = [...snapshot.errors, ...snapshot.vms.flatMap((v) => (v.error ? [v.error] : []))];
-    return { vms: snapshot.vms.length, host: snapshot.host, ...(errors.length > 0 ? { errorRecords: errors } : {}) };
-  } catch {
-    return { unparsable: true };
-  }
 }

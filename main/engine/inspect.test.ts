@@ -5,7 +5,7 @@ import { HyperVProvider } from './providers/hyperv/hyperv-provider.js';
 import { fixedScenario } from './simulator/scenario-source.js';
 import { SimulatedPowerShell } from './simulator/simulated-powershell.js';
 import type { Scenario } from './simulator/scenario.js';
-import { inspectProjects, observeWithWait, type EngineDeps } from './reconcile.js';
+import { inspectProjects, observeWithWait, type EngineDeps } from './inspect.js';
 import { SimulatedGuests } from './simulator/simulated-network.js';
 import type { HostKeyStore } from './ssh/known-hosts.js';
 
@@ -49,7 +49,7 @@ describe('observeWithWait: the DHCP wait', () => {
     const { d, powershell, slept } = deps(scenario);
     const passes: Array<[number, string[]]> = [];
     const result = await observeWithWait(d, await refs(), { waitMs: 60_000, pollMs: 3000, onPass: (n, pending) => passes.push([n, pending]) });
-    expect(result.find((o) => o.ref.machineName === 'web')!.discovery.network?.ipv4).toBe('172.18.0.2');
+    expect(result.find((o) => o.ref.machineName === 'web')!.network?.ipv4).toBe('172.18.0.2');
     expect(powershell.invocations).toBe(3);
     expect(slept).toEqual([3000, 3000]);
     // Off and Saved VMs are never waited for; only web is asked about again.
@@ -60,7 +60,7 @@ describe('observeWithWait: the DHCP wait', () => {
     const never: Scenario = { vms: [{ name: 'p-web-a1b2c3d4', kvp: 'No Contact', adapters: [{ mac: '00155D000001' }] }] };
     const { d, powershell, slept } = deps(never);
     const result = await observeWithWait(d, (await refs()).filter((r) => r.machineName === 'web'), { waitMs: 10_000, pollMs: 3000 });
-    expect(result[0]!.discovery.network?.ipv4).toBeNull();
+    expect(result[0]!.network?.ipv4).toBeNull();
     expect(slept).toEqual([3000, 3000, 3000, 1000]);
     expect(powershell.invocations).toBe(5);
   });
@@ -85,8 +85,10 @@ describe('ARP disambiguation', () => {
     const f = makeFixture({ project: 'p', machines: ['web'], vms: [{ machine: 'web' }] });
     const inspection = await inspectProjects(d, [await loadProject(f.configPath)], { waitMs: 0, pollMs: 1000 });
     const o = inspection.facts[0]!.observations[0]!;
-    expect(o.discovery.network?.ipv4).toBe('172.18.0.9');
-    expect(o.discovery.warnings).toContain("The host's ARP table has several IPv4 addresses for MAC 00155D000001: using 172.18.0.9, the only one answering on port 22, passing over 172.18.0.5.");
-    expect(inspection.plan.projects[0]!.vms[0]!.status).toBe('running');
+    expect(o.network?.ipv4).toBe('172.18.0.9');
+    expect(o.addressChoice).toEqual({ candidates: ['172.18.0.9', '172.18.0.5'], by: 'port-22', table: "the host's ARP table" });
+    const record = inspection.plan.projects[0]!.vms[0]!;
+    expect(record.status).toBe('running');
+    expect(record.warnings.find((w) => w.code === 'several-addresses')?.text).toBe("The host's ARP table has several IPv4 addresses for MAC 00155D000001: using 172.18.0.9, the only one answering on port 22, passing over 172.18.0.5.");
   });
 });

@@ -5,10 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DiagnosticView, KvpFixResult, ProjectView } from '../../contract/api.js';
+import { vmKey, type DiagnosticView, type KvpFixResult, type ProjectView } from '../../contract/api.js';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
-import { fixGuestKvp, inspectGuests, inspectProjects, reconcileProjects } from '../engine/reconcile.js';
+import { fixGuestKvp, inspectGuests } from '../engine/guest-actions.js';
+import { inspectProjects } from '../engine/inspect.js';
+import { reconcileProjects } from '../engine/reconcile.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { statePathFor } from '../engine/state/state-file.js';
 import { NO_LOG, openLog, type Log } from '../engine/log/log-file.js';
@@ -16,7 +18,7 @@ import { logPass } from '../engine/log/log-pass.js';
 import type { ProjectPlan } from '../engine/plan/plan.js';
 import { sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import { hostNames } from '../engine/ssh/ssh-client-config.js';
-import { buildProjectView, duplicateViews, syncViews, vmKey } from './project-view.js';
+import { buildProjectView, duplicateViews, syncViews, vmView } from './project-view.js';
 import type { PassRequest, PassResult, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
 const init = (workerData ?? {}) as WorkerInit;
@@ -107,10 +109,10 @@ const calls: Handlers = {
       const syncs = request.syncHosts ? Object.assign({}, ...outcomes.map((o, i) => syncViews(ok[i]!.configPath, o, at))) : {};
       const projects = loaded.map((l) => {
         const i = ok.findIndex((p) => p.configPath === l.configPath);
-        return i === -1 ? brokenProject(l.configPath, l.error ?? '') : buildProjectView(l.configPath, outcomes[i]!, duplicates);
+        return i === -1 ? brokenProject(l.configPath, l.error ?? '') : buildProjectView(l.configPath, outcomes[i]!.plan, ok[i]!.warnings);
       });
       const ipDiffs = outcomes.flatMap((o, i) =>
-        o.result.diffs.filter((d) => d.field === 'network.ipv4').map((d) => ({ key: vmKey(ok[i]!.configPath, d.machineName), project: ok[i]!.name, machineName: d.machineName, from: d.oldValue, to: d.newValue })),
+        o.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(ok[i]!.configPath, r.machineName), project: ok[i]!.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
       );
       const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, outcomes.map((o) => o.plan)) : null;
       return { at, hypervisorError: null, projects, duplicates: duplicateViews(duplicates), syncs, changes: outcomes.reduce((n, o) => n + o.result.diffs.length, 0), ipDiffs, sshConfigError };
@@ -128,9 +130,9 @@ const calls: Handlers = {
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
-    const decision = pp.sync.find((d) => d.machineName === machineName);
-    if (!decision) throw new Error(`${project.name} has no machine named '${machineName}'.`);
-    if (decision.action === 'skip') throw new Error(`Cannot open SSH to ${machineName}: ${decision.reason}.`);
+    const record = pp.vms.find((r) => r.machineName === machineName);
+    if (!record) throw new Error(`${project.name} has no machine named '${machineName}'.`);
+    if (!record.sshTarget) throw new Error(`Cannot open SSH to ${machineName}: ${record.sync.action === 'skip' ? record.sync.reason : 'it cannot be reached'}.`);
     const entries = sshEntries([pp]);
     const entry = entries.find((e) => e.machine === machineName)!;
     const host = hostNames(entries).get(entry)?.at(-1);
@@ -150,12 +152,12 @@ const calls: Handlers = {
     const env = await environment();
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
-    const guests = await inspectGuests(env, inspection.plan.projects[0]!, { concurrency: 8, timeoutMs: 15_000 });
-    return inspection.diagnostics.get(project.configPath)!.map((d) => ({
-      key: vmKey(configPath, d.machineName),
-      ...d,
-      guest: guests.get(d.machineName) ?? { unavailable: 'not inspected' },
-    }));
+    const pp = inspection.plan.projects[0]!;
+    const guests = await inspectGuests(env, pp, { concurrency: 8, timeoutMs: 15_000 });
+    return pp.vms.map((r) => {
+      const v = vmView(configPath, r);
+      return { key: v.key, machineName: v.machineName, vmName: v.vmName, facts: v.facts, sshOpen: v.sshOpen, warnings: v.warnings, guest: guests.get(r.machineName) ?? { unavailable: 'not inspected' } };
+    });
   },
 
   async fixKvp(configPath: string, machineName: string, dryRun: boolean): Promise<KvpFixResult> {

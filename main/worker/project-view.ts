@@ -1,47 +1,46 @@
-// Turns one project's reconcile outcome into the view the UI shows: pure, so what a row says
-// is decided in one place and tested without a window.
+// Turns a pass's plan records into the views the window shows: pure, and a straight mapping of
+// what the plan decided (nothing is re-derived here), plus the registry's labels for tiers and
+// the provider's own facts.
 
-import type { DuplicateView, HostsSyncView, ProjectView, VmView } from '../../contract/api.js';
+import { vmKey, type DuplicateView, type HostsSyncView, type ProjectView, type VmView } from '../../contract/api.js';
 import type { ReconcileOutcome } from '../engine/reconcile.js';
-import type { DuplicateGroup } from '../engine/plan/plan.js';
+import { peerName, type DuplicateGroup, type ProjectPlan } from '../engine/plan/plan.js';
+import type { VmRecord } from '../engine/plan/vm-record.js';
+import { PROVIDERS, tierInfo } from '../engine/providers/registry.js';
 
-export const vmKey = (configPath: string, machineName: string) => `${configPath}#${machineName}`;
+export function vmView(configPath: string, r: VmRecord): VmView {
+  const provider = PROVIDERS.find((p) => p.name === r.detail.provider);
+  return {
+    key: vmKey(configPath, r.machineName),
+    machineName: r.machineName,
+    vmName: r.vmName,
+    status: r.status,
+    vmState: r.vmState,
+    provider: provider?.label ?? r.detail.provider,
+    lookedIn: r.lookedIn,
+    ipv4: r.ipv4,
+    ipv6: r.ipv6,
+    tier: r.tier ? { id: r.tier, ...tierInfo(r.tier) } : null,
+    mac: r.mac,
+    discoveredAt: r.recorded?.discoveredAt ?? null,
+    previousIpv4: r.recorded?.previousIpv4 ?? null,
+    facts: provider?.facts(r.detail) ?? [],
+    sshOpen: r.sshOpen,
+    duplicateOf: r.duplicateOf.map((v) => peerName(configPath, v)),
+    warnings: r.warnings.map((w) => ({ code: w.code, text: w.text })),
+    sync: null,
+  };
+}
 
-export function buildProjectView(configPath: string, outcome: ReconcileOutcome, duplicates: DuplicateGroup[]): ProjectView {
-  const { facts, plan, diagnostics } = outcome;
-  const vms: VmView[] = plan.vms.map((v) => {
-    const o = facts.observations.find((x) => x.ref.machineName === v.machineName)!;
-    const d = diagnostics.find((x) => x.machineName === v.machineName)!;
-    const network = o.discovery.network;
-    const ip = network?.ipv4 ?? null;
-    const group = ip ? duplicates.find((g) => g.ip === ip && g.vms.some((m) => m.configPath === configPath && m.machineName === v.machineName)) : undefined;
-    return {
-      key: vmKey(configPath, v.machineName),
-      machineName: v.machineName,
-      vmName: v.vmName,
-      status: v.status,
-      vmState: o.discovery.vmState,
-      ipv4: v.status === 'stopped' || v.status === 'missing' ? null : ip,
-      ipv6: network?.ipv6 ?? [],
-      tier: o.discovery.tier,
-      mac: network?.mac ?? v.network?.mac ?? null,
-      discoveredAt: v.network?.discoveredAt ?? null,
-      previousIpv4: v.network?.previousIpv4 ?? null,
-      kvpStatus: d.kvpStatus,
-      sshReachable: d.sshReachable,
-      duplicateOf: group ? group.vms.filter((m) => m.configPath !== configPath || m.machineName !== v.machineName).map((m) => (m.configPath === configPath ? m.machineName : `${m.project}/${m.machineName}`)) : [],
-      warnings: d.warnings,
-      sync: null,
-    };
-  });
-  return { configPath, name: plan.project, error: null, vms, hostsBlock: plan.hostsBlock, warnings: [...plan.warnings] };
+export function buildProjectView(configPath: string, plan: ProjectPlan, projectWarnings: string[]): ProjectView {
+  return { configPath, name: plan.project, error: null, vms: plan.vms.map((r) => vmView(configPath, r)), hostsBlock: plan.hostsBlock, warnings: projectWarnings };
 }
 
 export function syncViews(configPath: string, outcome: ReconcileOutcome, at: string): Record<string, HostsSyncView> {
   const views: Record<string, HostsSyncView> = {};
   for (const r of outcome.result.hostsSyncResults) {
     const s = outcome.sync.find((x) => x.machineName === r.machineName);
-    views[vmKey(configPath, r.machineName)] = { success: r.success, skipped: r.skipped, changed: s?.changed ?? false, message: r.error ?? r.skipReason ?? null, at };
+    views[vmKey(configPath, r.machineName)] = { success: r.success, skipped: r.skipped, changed: s?.changed ?? false, message: r.error ?? r.skipReason ?? null, problem: s?.problem ?? null, at };
   }
   return views;
 }

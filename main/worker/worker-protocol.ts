@@ -4,7 +4,8 @@ import type { DiagnosticView, DuplicateView, HostsSyncView, KvpFixResult, Projec
 
 export interface WorkerInit {
   simulate?: string;
-  provider?: 'hyperv' | 'linux';
+  /** A provider registry name. */
+  provider?: string;
   manifest?: string;
   knownHostsFile?: string;
   /** The tray's folder, where the log is written; none: no log file (tests). */

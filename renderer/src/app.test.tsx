@@ -39,7 +39,7 @@ describe('the window', () => {
   });
 
   it('shows each VM: status, IPv4 with a copy button, tier, MAC, previous IP, sync result', async () => {
-    await mount(appState({ projects: [{ configPath: '/p', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ previousIpv4: '172.18.185.100', sync: { success: false, skipped: false, changed: false, message: "sudo asks user 'ubuntu' for a password", at: new Date().toISOString() } }), vmView({ key: '/p#db', machineName: 'db', tier: 'arp', ipv4: '172.18.185.164' })] }] }));
+    await mount(appState({ projects: [{ configPath: '/p', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ previousIpv4: '172.18.185.100', sync: { success: false, skipped: false, changed: false, message: "sudo asks user 'ubuntu' for a password", problem: 'protocol', at: new Date().toISOString() } }), vmView({ key: '/p#db', machineName: 'db', tier: { id: 'arp', label: 'ARP', help: "Found in the host's ARP (neighbour) table by the VM's MAC address" }, ipv4: '172.18.185.164' })] }] }));
     const web = screen.getByTestId('vm-web');
     expect(web.textContent).toContain('172.18.185.163');
     expect(web.textContent).toContain('KVP');
@@ -52,7 +52,7 @@ describe('the window', () => {
 
   it("a changed host key offers to trust the new one, after a warning", async () => {
     const message = "the SSH host key of 'web' changed (pinned ssh-ed25519 SHA256:a, now offered ssh-ed25519 SHA256:b). Either the VM was rebuilt or someone is intercepting the connection";
-    const fake = await mount(appState({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ sync: { success: false, skipped: false, changed: false, message, at: new Date().toISOString() } })] }] }));
+    const fake = await mount(appState({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ sync: { success: false, skipped: false, changed: false, message, problem: 'host-key-changed', at: new Date().toISOString() } })] }] }));
     fireEvent.click(screen.getByRole('button', { name: 'Trust the new host key…' }));
     expect(screen.getByRole('dialog', { name: "Trust web's new host key" }).textContent).toMatch(/Only if you rebuilt web/);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Trust it and sync' })));
@@ -88,13 +88,13 @@ describe('the window', () => {
     const fix = ['sudo -n apt-get install -y linux-cloud-tools-6.8.0-45-generic', 'sudo -n modprobe -r hv_utils'];
     const fake = await mount(appState(), {
       diagnose: async () => [
-        { key: '/p/ragnatramp.yaml#web', machineName: 'web', vmName: 'v', kvpStatus: 'No Contact', sshReachable: true, warnings: ["KVP reports 'No Contact'"], guest: { os: 'Ubuntu', kvpDaemon: { installed: false, running: false, package: 'linux-cloud-tools-6.8.0-45-generic', fix }, sudo: true, cloudInitManagesHosts: true, hostsBlock: 'missing', warnings: [] } },
+        { key: '/p/ragnatramp.yaml#web', machineName: 'web', vmName: 'v', facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: "the guest's KVP daemon (hv_kvp_daemon) is not installed or not running" }], sshOpen: true, warnings: [{ code: 'hyperv/kvp-no-contact', text: "KVP reports 'No Contact'" }], guest: { os: 'Ubuntu', kvpDaemon: { installed: false, running: false, package: 'linux-cloud-tools-6.8.0-45-generic', fix }, sudo: true, cloudInitManagesHosts: true, hostsBlock: 'missing', warnings: [] } },
       ],
     });
     act(() => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Run checks' })));
     const card = await screen.findByTestId('diag-web');
-    expect(card.textContent).toMatch(/✗Hyper-V KVPNo Contact/);
+    expect(card.textContent).toMatch(/✗KVPNo Contact/);
     expect(card.textContent).toMatch(/✓SSH reachableport 22 answers/);
     expect(card.textContent).toMatch(/✗Guest KVP daemonnot installed \(linux-cloud-tools-6\.8\.0-45-generic\)/);
     expect(card.textContent).toMatch(/✗cloud-initrewrites \/etc\/hosts at boot/);

@@ -1,14 +1,6 @@
 // Small display helpers shared by the components.
 
-import type { IpChange, Tier, VmView } from '../../contract/api';
-
-export const TIER_LABEL: Record<Tier, string> = { kvp: 'KVP', arp: 'ARP', lease: 'lease' };
-
-export const TIER_HELP: Record<Tier, string> = {
-  kvp: 'Reported by Hyper-V itself (the guest runs the KVP daemon)',
-  arp: "Found in the host's ARP table by the VM's MAC address",
-  lease: "Found in the DHCP server's lease file",
-};
+import type { IpChange, VmView } from '../../contract/api';
 
 export const STATUS_HELP: Record<VmView['status'], string> = {
   running: 'Has an IPv4 address and SSH answers',

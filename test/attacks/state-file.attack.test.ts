@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/cli.js';
 import { writeNetworkStates, type NetworkUpdate } from '../../main/engine/state/state-file.js';
-import type { NetworkState } from '../../main/engine/types.js';
+import type { NetworkState } from '../../main/engine/seed-types.js';
 import { makeFixture, vmId } from '../../dev/test-support/project-fixture.js';
 
 const isRoot = process.getuid?.() === 0;

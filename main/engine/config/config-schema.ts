@@ -2,7 +2,7 @@
 // The one deliberate difference: Ragnatramp caps `machines` at 3 when it *creates* VMs;
 // the tray only reads projects, so it accepts any number.
 
-import type { SSHConfig } from '../types.js';
+import type { SSHConfig } from '../seed-types.js';
 
 export const MACHINE_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9-]{0,15}$';
 export const PROJECT_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9-]{0,31}$';

@@ -1,7 +1,7 @@
 // What every hypervisor provider offers the engine: one call that observes a set of VMs in a
 // single pass. Hyper-V and (later) Linux differ only in how they gather the facts.
 
-import type { VmObservation, VmRef } from '../types.js';
+import type { VmObservation, VmRef } from './observation.js';
 
 export interface DiscoveryProvider {
   readonly name: string;

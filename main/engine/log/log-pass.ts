@@ -10,10 +10,7 @@ export function logPass(log: Log, outcomes: ReconcileOutcome[], syncHosts: boole
       project: o.plan.project,
       configPath: o.plan.configPath,
       syncHosts,
-      vms: o.plan.vms.map((v) => {
-        const d = o.result.discoveries.find((x) => x.machineName === v.machineName);
-        return { machine: v.machineName, status: v.status, ipv4: d?.network?.ipv4 ?? null, tier: d?.tier ?? null };
-      }),
+      vms: o.plan.vms.map((r) => ({ machine: r.machineName, status: r.status, ipv4: r.ipv4, tier: r.tier, warnings: r.warnings.map((w) => w.code) })),
       changes: o.result.diffs.length,
       stateWritten: o.stateWritten,
       ...(o.stateError ? { stateError: o.stateError } : {}),

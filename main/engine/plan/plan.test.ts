@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StateFile } from '../state/state-file.js';
-import type { NetworkState, VmObservation } from '../types.js';
+import type { Power, VmObservation } from '../discovery/observation.js';
+import type { NetworkState } from '../seed-types.js';
 import { nextNetwork, plan, type PlanInput, type ProjectFacts } from './plan.js';
 
 const NOW = '2026-11-22T10:00:00.000Z';
@@ -25,13 +26,18 @@ function obs(project: string, s: ObsSpec): VmObservation {
     running && !s.noAdapter
       ? { ipv4: s.ipv4 ?? null, ...(s.ipv6 ? { ipv6: s.ipv6 } : {}), mac: s.mac ?? `00155D00000${s.machine.length}`, adapterName: 'Network Adapter', discoveredAt: NOW, source: s.tier === 'arp' ? 'arp' : 'hyperv' }
       : null;
+  const power: Power = !found ? 'missing' : state === 'Running' ? 'running' : state === 'Starting' ? 'starting' : state === 'Paused' ? 'paused' : state === 'Saved' ? 'saved' : 'off';
   return {
     ref: { project, machineName: s.machine, vmName: `${project}-${s.machine}-a1b2c3d4`, vmId: `id-${s.machine}` },
-    provider: 'hyperv',
     found,
     hypervisorId: found ? `id-${s.machine}` : null,
-    discovery: { machineName: s.machine, vmName: `${project}-${s.machine}-a1b2c3d4`, vmState: state, network, tier: network?.ipv4 ? (s.tier ?? 'kvp') : null, warnings: [] },
-    kvp: { status: 'OK', detail: null },
+    power,
+    vmState: state,
+    network,
+    tier: network?.ipv4 ? (s.tier ?? 'kvp') : null,
+    warnings: [],
+    lookedIn: 'Hyper-V',
+    detail: { provider: 'hyperv', kvp: { status: 'OK', detail: null } },
   };
 }
 
@@ -120,16 +126,17 @@ describe('plan', () => {
     const pp = p.projects[0]!;
     expect(pp.networkUpdates.map((u) => u.network.ipv4)).toEqual(['172.18.0.3', '172.18.0.9', '172.18.0.9']);
     expect(pp.hostsEntries).toEqual([{ ip: '172.18.0.3', name: 'cache' }]);
-    expect(pp.sync.map((s) => [s.machineName, s.action])).toEqual([['cache', 'sync'], ['db', 'skip'], ['web', 'skip']]);
-    expect(pp.sync[1]).toMatchObject({ reason: 'duplicate IPv4 172.18.0.9 (shared with web)' });
-    expect(pp.warnings).toHaveLength(1);
-    expect(pp.warnings[0]).toMatch(/^Duplicate IPv4 172\.18\.0\.9: db, web all report it/);
+    expect(pp.vms.map((r) => [r.machineName, r.sync.action])).toEqual([['cache', 'sync'], ['db', 'skip'], ['web', 'skip']]);
+    expect(pp.vms[1]!.sync).toMatchObject({ reason: 'duplicate IPv4 172.18.0.9 (shared with web)' });
+    expect(pp.vms.map((r) => r.duplicateOf.map((d) => d.machineName))).toEqual([[], ['web'], ['db']]);
+    expect(pp.vms.map((r) => r.warnings.map((w) => w.code))).toEqual([[], ['duplicate-ip'], ['duplicate-ip']]);
+    expect(pp.vms[1]!.warnings[0]!.text).toMatch(/^Duplicate IPv4 172\.18\.0\.9: web reports it too/);
   });
 
   it('detects duplicates across projects (one Default Switch)', () => {
     const p = run([facts('a', [{ machine: 'web', ipv4: '172.18.0.9' }]), facts('b', [{ machine: 'api', ipv4: '172.18.0.9' }])]);
     expect(p.duplicates[0]!.vms.map((v) => `${v.project}/${v.machineName}`)).toEqual(['a/web', 'b/api']);
-    expect(p.projects[1]!.sync[0]).toMatchObject({ action: 'skip', reason: 'duplicate IPv4 172.18.0.9 (shared with a/web)' });
+    expect(p.projects[1]!.vms[0]!.sync).toMatchObject({ action: 'skip', reason: 'duplicate IPv4 172.18.0.9 (shared with a/web)' });
   });
 
   it('tells two projects with the same name apart by config path', () => {
@@ -152,7 +159,7 @@ describe('plan', () => {
     ]);
     f.sshOpen.d = false;
     f.machines = f.machines.filter((m) => m.name !== 'e').map((m) => (m.name === 'f' ? { name: 'f' } : m));
-    const reasons = run([f]).projects[0]!.sync.map((s) => (s.action === 'skip' ? s.reason : `sync ${s.target.host} as ${s.target.user} pinned ${s.target.hostKeyAlias}`));
+    const reasons = run([f]).projects[0]!.vms.map((r) => (r.sync.action === 'skip' ? r.sync.reason : `sync ${r.sshTarget!.host} as ${r.sshTarget!.user} pinned ${r.sshTarget!.hostKeyAlias}`));
     expect(reasons).toEqual([
       'VM not found in Hyper-V',
       'VM is Saved',
@@ -166,7 +173,8 @@ describe('plan', () => {
 
   it('skips every sync with --no-hosts but still records state', () => {
     const p = run([facts('p', [{ machine: 'web', ipv4: '172.18.0.9' }])], false);
-    expect(p.projects[0]!.sync).toEqual([{ machineName: 'web', action: 'skip', reason: 'hosts sync not requested (--no-hosts)' }]);
+    expect(p.projects[0]!.vms.map((r) => r.sync)).toEqual([{ action: 'skip', reason: 'hosts sync not requested (--no-hosts)' }]);
+    expect(p.projects[0]!.vms[0]!.sshTarget).toMatchObject({ host: expect.any(String) });
     expect(p.projects[0]!.networkUpdates).toHaveLength(1);
   });
 

@@ -3,15 +3,18 @@
 // StateDiffs, the duplicate-IP groups, the hosts block, and which VMs get a hosts sync and why the
 // others do not. No I/O, no clock: `now` is an input. Output is sorted and deterministic.
 // Unknown facts are never written: a VM not found, or running with no IPv4 yet, keeps what
-// state.json says.
+// state.json says. Each VM comes out as one finished VmRecord.
 
 import { compareText } from '../compare-text.js';
 import type { ResolvedMachine } from '../config/load-project.js';
+import { isActive, type VmObservation } from '../discovery/observation.js';
 import { renderHostsBlockChecked, type HostsEntry } from '../hosts/hosts-block.js';
+import type { NetworkState, StateDiff } from '../seed-types.js';
 import type { NetworkUpdate, StateFile } from '../state/state-file.js';
 import type { SshTarget } from '../ssh/ssh-session.js';
-import type { NetworkState, StateDiff, VmObservation, VmStatus } from '../types.js';
-import { isActive, vmStatus } from './vm-status.js';
+import { warning, type Warning } from '../warning.js';
+import type { DuplicatePeer, SyncDecision, VmRecord } from './vm-record.js';
+import { vmStatus } from './vm-status.js';
 
 export interface ProjectFacts {
   name: string;
@@ -30,41 +33,28 @@ export interface PlanInput {
   syncHosts: boolean;
 }
 
-export type SyncDecision =
-  | { machineName: string; action: 'sync'; target: SshTarget }
-  | { machineName: string; action: 'skip'; reason: string };
-
 export interface DuplicateGroup {
   ip: string;
-  vms: Array<{ project: string; configPath: string; machineName: string }>;
-}
-
-export interface VmPlan {
-  machineName: string;
-  vmName: string;
-  status: VmStatus;
-  /** The network state.json will hold after this plan (the current one when unchanged). */
-  network: NetworkState | null;
+  vms: DuplicatePeer[];
 }
 
 export interface ProjectPlan {
   project: string;
   configPath: string;
-  vms: VmPlan[];
+  /** One finished record per VM, sorted by machine name. */
+  vms: VmRecord[];
   diffs: StateDiff[];
   networkUpdates: NetworkUpdate[];
   hostsEntries: HostsEntry[];
   hostsBlock: string;
-  sync: SyncDecision[];
-  /** Every VM the tray could log in to now, whether or not this pass syncs (`ssh <machine>`). */
-  sshTargets: SshTarget[];
-  warnings: string[];
 }
 
 export interface Plan {
   projects: ProjectPlan[];
   duplicates: DuplicateGroup[];
 }
+
+const SSHD_FIX = 'sudo systemctl enable --now ssh   # Debian/Ubuntu; sshd on RHEL/Fedora';
 
 export function plan(input: PlanInput): Plan {
   const duplicates = findDuplicates(input.projects);
@@ -81,13 +71,14 @@ function key(configPath: string, machineName: string): string {
   return `${configPath}\u0000${machineName}`;
 }
 
+/** The one place that decides whether a VM has a current IPv4: found, active, and discovered. */
 function currentIpv4(o: VmObservation): string | null {
-  return o.found && isActive(o.discovery.vmState) ? (o.discovery.network?.ipv4 ?? null) : null;
+  return o.found && isActive(o.power) ? (o.network?.ipv4 ?? null) : null;
 }
 
 /** Seed 000: IPv4 → machines; more than one machine means a conflict (across projects too: one switch). */
 export function findDuplicates(projects: ProjectFacts[]): DuplicateGroup[] {
-  const byIp = new Map<string, DuplicateGroup['vms']>();
+  const byIp = new Map<string, DuplicatePeer[]>();
   for (const p of projects) {
     for (const o of p.observations) {
       const ip = currentIpv4(o);
@@ -101,16 +92,15 @@ export function findDuplicates(projects: ProjectFacts[]): DuplicateGroup[] {
     .sort((a, b) => compareText(a.ip, b.ip));
 }
 
+/** A peer as this project's user calls it: its machine name here, project/machine elsewhere. */
+export const peerName = (configPath: string, v: DuplicatePeer): string => (v.configPath === configPath ? v.machineName : `${v.project}/${v.machineName}`);
+
 function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string, DuplicateGroup>): ProjectPlan {
   const observations = [...p.observations].sort((a, b) => compareText(a.ref.machineName, b.ref.machineName));
-  const vms: VmPlan[] = [];
+  const records: VmRecord[] = [];
   const diffs: StateDiff[] = [];
   const networkUpdates: NetworkUpdate[] = [];
-  const hostsEntries: HostsEntry[] = [];
-  const sync: SyncDecision[] = [];
-  const sshTargets: SshTarget[] = [];
-  const warnings: string[] = [];
-  const reported = new Set<DuplicateGroup>();
+  const candidates: HostsEntry[] = [];
 
   for (const o of observations) {
     const machineName = o.ref.machineName;
@@ -121,40 +111,78 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
       networkUpdates.push({ machineName, vmId: stateVm.id, network: next });
       diffs.push(...networkDiffs(machineName, old, next));
     }
-    const sshOpen = p.sshOpen[machineName] ?? null;
-    vms.push({ machineName, vmName: o.ref.vmName, status: vmStatus(o, sshOpen), network: next ?? old ?? null });
-
-    const ip = currentIpv4(o);
+    const ipv4 = currentIpv4(o);
+    const sshOpen = ipv4 ? (p.sshOpen[machineName] ?? null) : null;
     const group = conflicting.get(key(p.configPath, machineName));
-    if (group && !reported.has(group)) {
-      reported.add(group);
-      warnings.push(`Duplicate IPv4 ${group.ip}: ${group.vms.map((v) => (v.configPath === p.configPath ? v.machineName : `${v.project}/${v.machineName}`)).join(', ')} all report it. It is still recorded in state.json, but these VMs are left out of the hosts block and their hosts sync is skipped until the conflict clears (restart one of them to get a new lease).`);
-    }
-    if (ip && !group) hostsEntries.push({ ip, name: machineName });
-    const reach = reachability(p, o, ip, group, sshOpen);
-    sync.push(input.syncHosts ? reach : { machineName, action: 'skip', reason: 'hosts sync not requested (--no-hosts)' });
-    if (reach.action === 'sync') sshTargets.push(reach.target);
+    const duplicateOf = group ? group.vms.filter((v) => v.machineName !== machineName || v.configPath !== p.configPath) : [];
+    if (ipv4 && !group) candidates.push({ ip: ipv4, name: machineName });
+    const machine = p.machines.find((m) => m.name === machineName);
+    const reach = reachability(p, o, ipv4, duplicateOf, machine, sshOpen);
+    const ipChange = next && (old?.ipv4 ?? null) !== next.ipv4 ? { from: old?.ipv4 ?? null, to: next.ipv4 } : null;
+    records.push({
+      machineName,
+      vmName: o.ref.vmName,
+      status: vmStatus(o.found, o.power, ipv4, sshOpen),
+      found: o.found,
+      power: o.power,
+      vmState: o.vmState,
+      lookedIn: o.lookedIn,
+      ipv4,
+      ipv6: ipv4 ? [...(o.network?.ipv6 ?? [])] : [],
+      mac: o.network?.mac ?? next?.mac ?? old?.mac ?? null,
+      tier: ipv4 ? o.tier : null,
+      sshOpen,
+      duplicateOf,
+      sshTarget: 'target' in reach ? reach.target : null,
+      sync: !input.syncHosts ? { action: 'skip', reason: 'hosts sync not requested (--no-hosts)' } : 'target' in reach ? { action: 'sync' } : reach,
+      observed: o.network,
+      recorded: next ?? old ?? null,
+      ipChange,
+      warnings: [...o.warnings, ...vmWarnings(p, o, ipv4, duplicateOf, machine, sshOpen)],
+      detail: o.detail,
+    });
   }
-  const rendered = renderHostsBlockChecked(hostsEntries);
-  for (const s of rendered.skipped) warnings.push(`${s.reason}. Rename that machine (letters, digits and inner hyphens) in ragnatramp.yaml and state.json.`);
-  return { project: p.name, configPath: p.configPath, vms, diffs, networkUpdates, hostsEntries, hostsBlock: rendered.block, sync, sshTargets, warnings };
+  const rendered = renderHostsBlockChecked(candidates);
+  for (const s of rendered.skipped) {
+    const r = records.find((x) => x.machineName === s.name);
+    r?.warnings.push(warning('bad-hostname', `${s.reason}. Rename that machine (letters, digits and inner hyphens) in ragnatramp.yaml and state.json.`));
+  }
+  return { project: p.name, configPath: p.configPath, vms: records, diffs, networkUpdates, hostsEntries: candidates, hostsBlock: rendered.block };
 }
 
+/** What the neutral core has to say about a VM, beyond what its provider said. */
+function vmWarnings(p: ProjectFacts, o: VmObservation, ipv4: string | null, duplicateOf: DuplicatePeer[], machine: ResolvedMachine | undefined, sshOpen: boolean | null): Warning[] {
+  const out: Warning[] = [];
+  if (!o.found) return out;
+  if (!isActive(o.power)) return [warning('vm-stopped', `VM is ${o.vmState}: start it ('ragnatramp up') to discover its IP and sync its hosts.`)];
+  const choice = o.addressChoice;
+  if (choice && choice.candidates.length > 1) {
+    const [chosen, ...others] = choice.candidates;
+    out.push(warning('several-addresses', `${capitalize(choice.table)} has several IPv4 addresses for MAC ${o.network?.mac ?? '(none)'}: using ${chosen}${choice.by === 'port-22' ? ', the only one answering on port 22' : ''}, passing over ${others.join(', ')}.`));
+  }
+  if (ipv4 && duplicateOf.length > 0) {
+    out.push(warning('duplicate-ip', `Duplicate IPv4 ${ipv4}: ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')} report${duplicateOf.length === 1 ? 's' : ''} it too. It is still recorded in state.json, but these VMs are left out of the hosts block and their hosts sync is skipped until the conflict clears (restart one of them to get a new lease).`));
+  }
+  if (ipv4 && sshOpen === false) out.push(warning('ssh-closed', `SSH port 22 at ${ipv4} does not answer: start sshd in the guest (${SSHD_FIX}) or open port 22 in its firewall.`));
+  if (!machine) out.push(warning('not-in-config', `Machine '${o.ref.machineName}' is in state.json but no longer in ${p.configPath}; it is left out of hosts sync.`));
+  else if (!machine.ssh) out.push(warning('no-ssh-settings', `No ssh settings for '${o.ref.machineName}': hosts sync needs ssh: { user, private_key } under defaults or the machine in ${p.configPath}.`));
+  return out;
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** Whether and how the tray can log in to this VM now: its SSH target, or why not. */
-function reachability(p: ProjectFacts, o: VmObservation, ip: string | null, group: DuplicateGroup | undefined, sshOpen: boolean | null): SyncDecision {
+function reachability(p: ProjectFacts, o: VmObservation, ip: string | null, duplicateOf: DuplicatePeer[], machine: ResolvedMachine | undefined, sshOpen: boolean | null): { target: SshTarget } | Extract<SyncDecision, { action: 'skip' }> {
   const machineName = o.ref.machineName;
-  const skip = (reason: string): SyncDecision => ({ machineName, action: 'skip', reason });
-  if (!o.found) return skip(o.ref.vmId ? 'VM not found in Hyper-V' : 'machine not created yet');
-  if (!isActive(o.discovery.vmState)) return skip(`VM is ${o.discovery.vmState}`);
+  const skip = (reason: string) => ({ action: 'skip' as const, reason });
+  if (!o.found) return skip(o.ref.vmId ? `VM not found in ${o.lookedIn}` : 'machine not created yet');
+  if (!isActive(o.power)) return skip(`VM is ${o.vmState}`);
   if (!ip) return skip('no IPv4 address discovered yet');
-  if (group) return skip(`duplicate IPv4 ${group.ip} (shared with ${group.vms.filter((v) => v.machineName !== machineName || v.configPath !== p.configPath).map((v) => (v.configPath === p.configPath ? v.machineName : `${v.project}/${v.machineName}`)).join(', ')})`);
-  const machine = p.machines.find((m) => m.name === machineName);
+  if (duplicateOf.length > 0) return skip(`duplicate IPv4 ${ip} (shared with ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')})`);
   if (!machine) return skip('machine is no longer in ragnatramp.yaml');
   if (!machine.ssh) return skip(`no ssh settings: add ssh: { user, private_key } under defaults or under machine '${machineName}' in ${p.configPath}`);
   if (sshOpen === false) return skip(`SSH port 22 at ${ip} is not open yet (the guest is booting, or sshd is not running)`);
   return {
-    machineName,
-    action: 'sync',
     target: {
       machineName,
       host: ip,
@@ -169,12 +197,12 @@ function reachability(p: ProjectFacts, o: VmObservation, ip: string | null, grou
 /** The NetworkState to record, or undefined to leave state.json's value as it is. */
 export function nextNetwork(old: NetworkState | undefined, o: VmObservation, now: string): NetworkState | undefined {
   if (!o.found) return undefined;
-  if (!isActive(o.discovery.vmState)) {
+  if (!isActive(o.power)) {
     if (!old || (old.ipv4 === null && old.mac === null && old.discoveredAt === null && !old.ipv6)) return undefined;
     const previousIpv4 = old.ipv4 ?? old.previousIpv4;
     return { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: old.source, ...(previousIpv4 !== undefined ? { previousIpv4 } : {}) };
   }
-  const found = o.discovery.network;
+  const found = o.network;
   if (!found?.ipv4) return undefined;
   if (old && sameNetwork(old, found)) return undefined;
   const previousIpv4 = old?.ipv4 && old.ipv4 !== found.ipv4 ? old.ipv4 : old?.previousIpv4;

@@ -1,17 +1,11 @@
 // Seed 003's status state machine, from what one pass observed.
 
-import type { VmObservation, VmStatus } from '../types.js';
+import { isActive, type Power } from '../discovery/observation.js';
+import type { VmStatus } from '../seed-types.js';
 
-// States in which the guest runs (or is about to) and can hold a DHCP lease.
-const ACTIVE_STATES = new Set(['Running', 'Starting', 'Resuming', 'Reset']);
-
-export function isActive(vmState: string): boolean {
-  return ACTIVE_STATES.has(vmState);
-}
-
-export function vmStatus(observation: VmObservation, sshOpen: boolean | null): VmStatus {
-  if (!observation.found) return 'missing';
-  if (!isActive(observation.discovery.vmState)) return 'stopped';
-  if (!observation.discovery.network?.ipv4) return 'initializing';
+export function vmStatus(found: boolean, power: Power, ipv4: string | null, sshOpen: boolean | null): VmStatus {
+  if (!found) return 'missing';
+  if (!isActive(power)) return 'stopped';
+  if (!ipv4) return 'initializing';
   return sshOpen ? 'running' : 'booting';
 }

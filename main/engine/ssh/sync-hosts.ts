@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import { errorMessage } from '../errors.js';
 import { HostsFileError, MAX_HOSTS_BYTES, mergeHostsBlock } from '../hosts/hosts-block.js';
-import type { HostsSyncResult } from '../types.js';
+import type { HostsSyncResult } from '../seed-types.js';
 import { buildWriteCommand, describeWriteFailure, READ_HOSTS_COMMAND, WRITE_EXIT } from './remote-hosts-write.js';
 import { SshError, type SshConnector, type SshSession, type SshTarget } from './ssh-session.js';
 import { withSession } from './with-session.js';
@@ -18,6 +18,8 @@ export interface SyncTask {
 export interface SyncOutcome extends HostsSyncResult {
   /** True when /etc/hosts was rewritten; false when it already held the block (or on failure). */
   changed: boolean;
+  /** A failure's kind: an SshError's ('host-key-changed', 'auth', …), 'hosts-file', or 'other'. */
+  problem?: SshError['kind'] | 'hosts-file' | 'other';
   durationMs: number;
 }
 
@@ -49,7 +51,7 @@ async function syncOne(task: SyncTask, connector: SshConnector, options: SyncOpt
   const { machineName } = task.target;
   const started = performance.now();
   options.onProgress?.(machineName, 'connecting');
-  let outcome: Pick<SyncOutcome, 'success' | 'changed' | 'error'>;
+  let outcome: Pick<SyncOutcome, 'success' | 'changed' | 'error' | 'problem'>;
   try {
     const memory = options.memory;
     const key = task.target.hostKeyAlias;
@@ -86,7 +88,7 @@ async function syncOne(task: SyncTask, connector: SshConnector, options: SyncOpt
     });
     outcome = { success: true, changed };
   } catch (err) {
-    outcome = { success: false, changed: false, error: err instanceof HostsFileError ? `/etc/hosts in the guest: ${err.message}` : errorMessage(err) };
+    outcome = { success: false, changed: false, error: err instanceof HostsFileError ? `/etc/hosts in the guest: ${err.message}` : errorMessage(err), problem: err instanceof SshError ? err.kind : err instanceof HostsFileError ? 'hosts-file' : 'other' };
   }
   const result: SyncOutcome = { machineName, skipped: false, ...outcome, durationMs: Math.round(performance.now() - started) };
   options.onProgress?.(machineName, 'done', result);

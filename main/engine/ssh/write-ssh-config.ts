@@ -25,7 +25,7 @@ export interface SshConfigFiles {
 
 /** One entry per VM the plan can reach over SSH (it has an address and an SSH block). */
 export function sshEntries(plans: ProjectPlan[]): SshHostEntry[] {
-  return plans.flatMap((pp) => pp.sshTargets.map((t) => ({ project: pp.project, machine: t.machineName, host: t.host, port: t.port, user: t.user, identityFile: t.privateKeyPath, hostKeyAlias: t.hostKeyAlias })));
+  return plans.flatMap((pp) => pp.vms.flatMap((r) => (r.sshTarget ? [r.sshTarget] : [])).map((t) => ({ project: pp.project, machine: t.machineName, host: t.host, port: t.port, user: t.user, identityFile: t.privateKeyPath, hostKeyAlias: t.hostKeyAlias })));
 }
 
 export function userSshConfigPath(): string {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeFixture, vmId } from '../../../dev/test-support/project-fixture.js';
-import type { NetworkState } from '../types.js';
+import type { NetworkState } from '../seed-types.js';
 import { readStateFile, writeNetworkStates } from './state-file.js';
 
 const network: NetworkState = { ipv4: '172.18.0.5', mac: '00155D000001', adapterName: 'Network Adapter', discoveredAt: '2026-11-22T10:00:00.000Z', source: 'hyperv' };

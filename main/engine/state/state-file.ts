@@ -19,7 +19,7 @@ import { writeDurably } from '../atomic-file.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { formatField, schemaProblems } from '../config/schema-problems.js';
 import { excerpt } from '../excerpt.js';
-import type { NetworkState } from '../types.js';
+import type { NetworkState } from '../seed-types.js';
 import { stateSchema } from './state-schema.js';
 
 export interface VmStateRecord {

@@ -5,7 +5,8 @@
 
 import { existsSync } from 'node:fs';
 import type { Project } from '../config/load-project.js';
-import { inspectGuests, inspectProjects } from '../reconcile.js';
+import { inspectGuests } from '../guest-actions.js';
+import { inspectProjects } from '../inspect.js';
 import type { Environment } from '../environment.js';
 import { errorMessage } from '../errors.js';
 import { DOCTOR_SCRIPT } from '../providers/hyperv/discovery-script.js';

@@ -16,16 +16,12 @@ interface Check {
 
 function checksOf(d: DiagnosticView): Check[] {
   const checks: Check[] = [
-    {
-      name: 'Hyper-V KVP',
-      ok: d.kvpStatus === 'OK' ? true : d.kvpStatus === 'Unknown' ? null : false,
-      detail: d.kvpStatus,
-      why: 'With KVP working, Hyper-V itself reports the guest IP; without it the tray relies on the ARP table.',
-    },
+    // The provider's own facts (Hyper-V: KVP), each with why it is not fine.
+    ...d.facts.map((f) => ({ name: f.label, ok: f.ok, detail: f.value, why: f.why ?? '' })),
     {
       name: 'SSH reachable',
-      ok: d.sshReachable,
-      detail: d.sshReachable === null ? 'no IP to try' : d.sshReachable ? 'port 22 answers' : 'port 22 does not answer',
+      ok: d.sshOpen,
+      detail: d.sshOpen === null ? 'no IP to try' : d.sshOpen ? 'port 22 answers' : 'port 22 does not answer',
       why: 'Hosts sync logs in over SSH.',
     },
   ];
@@ -98,7 +94,7 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
             {d.warnings.length > 0 && (
               <ul className="warnings">
                 {d.warnings.map((w) => (
-                  <li key={w}>{w}</li>
+                  <li key={w.code + w.text}>{w.text}</li>
                 ))}
               </ul>
             )}

@@ -1,5 +1,5 @@
 // Settings: the watched projects, the poll interval, notifications, auto-sync, launch at login.
-import type { AppState, Settings } from '../../../contract/api';
+import { POLL_SECONDS, type AppState, type Settings } from '../../../contract/api';
 import { useStore } from '../store';
 import { AddProject } from './add-project';
 
@@ -35,10 +35,10 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
       <h3>Watching</h3>
       <label className="field">
         Look for changes every
-        <input type="number" min={2} max={3600} defaultValue={settings.pollSeconds} onBlur={(e) => { const n = Number(e.target.value); if (Number.isInteger(n) && n >= 2 && n <= 3600 && n !== settings.pollSeconds) void update({ pollSeconds: n }); }} aria-describedby="poll-help" />
+        <input type="number" min={POLL_SECONDS.min} max={POLL_SECONDS.max} defaultValue={settings.pollSeconds} onBlur={(e) => { const n = Number(e.target.value); if (Number.isInteger(n) && n >= POLL_SECONDS.min && n <= POLL_SECONDS.max && n !== settings.pollSeconds) void update({ pollSeconds: n }); }} aria-describedby="poll-help" />
         seconds
       </label>
-      <p id="poll-help" className="muted">Between 2 and 3600. A pass never starts while another runs.</p>
+      <p id="poll-help" className="muted">Between {POLL_SECONDS.min} and {POLL_SECONDS.max}. A pass never starts while another runs.</p>
       <label className="field">
         <input type="checkbox" checked={settings.notifications} onChange={(e) => void update({ notifications: e.target.checked })} />
         Notify me when a VM's IP address changes or a duplicate appears

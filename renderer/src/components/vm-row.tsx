@@ -2,7 +2,7 @@
 // previous IP, and the last hosts sync, with live progress during a reconcile.
 import { useEffect, useRef, useState } from 'react';
 import type { VmView } from '../../../contract/api';
-import { formatMac, STATUS_HELP, TIER_HELP, TIER_LABEL, timeAgo } from '../format';
+import { formatMac, STATUS_HELP, timeAgo } from '../format';
 import { CopyButton } from './copy-button';
 import { useStore } from '../store';
 
@@ -12,7 +12,7 @@ export function VmRow({ vm, progress, focused, configPath }: { vm: VmView; progr
   // Simulated VMs answer no real SSH: no button that can only fail.
   const canSsh = useStore((s) => !s.app?.simulated);
   const [confirmingKey, setConfirmingKey] = useState(false);
-  const keyChanged = !!vm.sync && !vm.sync.success && /SSH host key of .* changed/.test(vm.sync.message ?? '');
+  const keyChanged = vm.sync?.problem === 'host-key-changed';
   useEffect(() => {
     if (focused) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [focused]);
@@ -24,8 +24,8 @@ export function VmRow({ vm, progress, focused, configPath }: { vm: VmView; progr
           {vm.status}
         </span>
         {vm.tier && (
-          <span className={`badge tier-${vm.tier}`} title={TIER_HELP[vm.tier]} data-testid="tier">
-            {TIER_LABEL[vm.tier]}
+          <span className={`badge tier-${vm.tier.id}`} title={vm.tier.help} data-testid="tier">
+            {vm.tier.label}
           </span>
         )}
         {vm.duplicateOf.length > 0 && <span className="badge badge-dup">duplicate IP</span>}

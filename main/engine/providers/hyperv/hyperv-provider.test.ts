@@ -6,7 +6,12 @@ import { buildDiscoveryScript } from './discovery-script.js';
 import { fixedScenario } from '../../simulator/scenario-source.js';
 import { SimulatedPowerShell } from '../../simulator/simulated-powershell.js';
 import type { Scenario, ScenarioVm } from '../../simulator/scenario.js';
-import type { VmRef } from '../../types.js';
+import type { VmObservation, VmRef } from '../../discovery/observation.js';
+
+const kvpOf = (o: VmObservation) => {
+  if (o.detail.provider !== 'hyperv') throw new Error('not a Hyper-V observation');
+  return o.detail.kvp;
+};
 import { explainQueryFailure, HyperVProvider } from './hyperv-provider.js';
 import type { HvError, HvHost } from './parse-output.js';
 
@@ -30,15 +35,18 @@ describe('Hyper-V discovery through the simulator', () => {
     const raw = await ps.run(buildDiscoveryScript({ ids: [], names: ['p-web-a1b2c3d4'] }));
     expect(raw.trimStart().startsWith('[')).toBe(true); // vm + adapter records
     const { result } = await observe({ vms: [vm('web')] }, [ref('web')]);
-    expect(result[0]!.discovery).toEqual({
-      machineName: 'web',
-      vmName: 'p-web-a1b2c3d4',
+    expect(result[0]!).toMatchObject({
+      ref: { machineName: 'web', vmName: 'p-web-a1b2c3d4' },
+      found: true,
+      power: 'running',
       vmState: 'Running',
       network: { ipv4: '172.18.185.163', mac: '00155DDE3309', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'hyperv' },
       tier: 'kvp',
       warnings: [],
+      lookedIn: 'Hyper-V',
+      detail: { provider: 'hyperv', kvp: { status: 'OK', detail: null } },
     });
-    expect(result[0]!.kvp).toEqual({ status: 'OK', detail: null });
+    expect(kvpOf(result[0]!)).toEqual({ status: 'OK', detail: null });
   });
 
   it('the answer is one line of pure ASCII, a non-ASCII name escaped, and parses back to the name', async () => {
@@ -47,17 +55,17 @@ describe('Hyper-V discovery through the simulator', () => {
     const raw = await ps.run(buildDiscoveryScript({ ids: [], names: [name] }));
     expect(raw).toMatch(/^\[[\x20-\x7e]*\]$/);
     const { result } = await observe({ vms: [{ name, state: 'Off', kvp: 'none' }] }, [ref('x', null, name)]);
-    expect(result[0]!.discovery).toMatchObject({ vmName: name, vmState: 'Off' });
+    expect(result[0]!).toMatchObject({ ref: { vmName: name }, vmState: 'Off', power: 'off' });
   });
 
   it('a localized Default Switch is matched by its fixed Id', async () => {
     const { result } = await observe({ vms: [vm('web', { adapters: [{ mac: '00155DDE3309', switch: 'Standaard schakeloptie', switchId: 'c08cb7b8-9b3c-408e-8e30-5e16a3aeb444', ipAddresses: ['172.18.185.163'] }] })] }, [ref('web')]);
-    expect(result[0]!.discovery.network?.ipv4).toBe('172.18.185.163');
+    expect(result[0]!.network?.ipv4).toBe('172.18.185.163');
   });
 
   it('falls back to the English switch name when no Id matches', async () => {
     const { result } = await observe({ vms: [vm('web', { adapters: [{ mac: '00155DDE3309', switch: 'Default Switch', switchId: '', ipAddresses: ['172.18.185.163'] }] })] }, [ref('web')]);
-    expect(result[0]!.discovery.tier).toBe('kvp');
+    expect(result[0]!.tier).toBe('kvp');
   });
 
   it('KVP "No Contact": IPAddresses are empty and the ARP tier finds the IP, with the fix', async () => {
@@ -66,15 +74,15 @@ describe('Hyper-V discovery through the simulator', () => {
       [ref('web')],
     );
     const o = result[0]!;
-    expect(o.kvp.status).toBe('No Contact');
-    expect(o.discovery.tier).toBe('arp');
-    expect(o.discovery.network).toMatchObject({ ipv4: '172.18.185.163', source: 'arp', mac: '00155DDE3309' });
-    expect(o.discovery.warnings.join(' ')).toMatch(/KVP reports 'No Contact'.*KVP daemon/);
+    expect(kvpOf(o).status).toBe('No Contact');
+    expect(o.tier).toBe('arp');
+    expect(o.network).toMatchObject({ ipv4: '172.18.185.163', source: 'arp', mac: '00155DDE3309' });
+    expect(o.warnings.map((w) => w.text).join(' ')).toMatch(/KVP reports 'No Contact'.*KVP daemon/);
   });
 
   it('"Lost Communication" maps to No Contact, localized descriptions are ignored', async () => {
     const { result } = await observe({ vms: [vm('web', { kvp: 'Lost Communication', kvpDescription: 'Communicatie verbroken' })] }, [ref('web')]);
-    expect(result[0]!.kvp).toEqual({ status: 'No Contact', detail: 'Lost Communication' });
+    expect(kvpOf(result[0]!)).toEqual({ status: 'No Contact', detail: 'Lost Communication' });
   });
 
   it('link-local-only KVP addresses are dropped and ARP is used', async () => {
@@ -82,8 +90,8 @@ describe('Hyper-V discovery through the simulator', () => {
       { vms: [vm('web', { adapters: [{ mac: '00155DDE3309', ipAddresses: ['169.254.10.20', 'fe80::1'] }] })], neighbors: [{ ip: '172.18.185.170', mac: '00155DDE3309' }] },
       [ref('web')],
     );
-    expect(result[0]!.discovery).toMatchObject({ tier: 'arp', network: { ipv4: '172.18.185.170' } });
-    expect(result[0]!.discovery.network).not.toHaveProperty('ipv6');
+    expect(result[0]!).toMatchObject({ tier: 'arp', network: { ipv4: '172.18.185.170' } });
+    expect(result[0]!.network).not.toHaveProperty('ipv6');
   });
 
   it('IPv6-only KVP keeps the IPv6 as information and falls back to ARP', async () => {
@@ -91,7 +99,7 @@ describe('Hyper-V discovery through the simulator', () => {
       { vms: [vm('web', { adapters: [{ mac: '00155DDE3309', ipAddresses: ['2001:db8::5', 'fe80::1'] }] })], neighbors: [{ ip: '172.18.185.171', mac: '00:15:5d:de:33:09', state: 'Reachable' }] },
       [ref('web')],
     );
-    expect(result[0]!.discovery.network).toMatchObject({ ipv4: '172.18.185.171', ipv6: ['2001:db8::5'], source: 'arp' });
+    expect(result[0]!.network).toMatchObject({ ipv4: '172.18.185.171', ipv6: ['2001:db8::5'], source: 'arp' });
   });
 
   it('a multi-adapter VM uses the Default Switch adapter, not the first one', async () => {
@@ -99,14 +107,14 @@ describe('Hyper-V discovery through the simulator', () => {
       { vms: [vm('web', { adapters: [{ name: 'LAN', mac: '00155D000001', switch: 'External', ipAddresses: ['192.168.1.50'] }, { mac: '00155DDE3309', ipAddresses: ['172.18.185.163'] }] })] },
       [ref('web')],
     );
-    expect(result[0]!.discovery.network).toMatchObject({ ipv4: '172.18.185.163', mac: '00155DDE3309' });
+    expect(result[0]!.network).toMatchObject({ ipv4: '172.18.185.163', mac: '00155DDE3309' });
   });
 
   it('no Default Switch adapter: a warning with the command that connects one', async () => {
     const { result } = await observe({ vms: [vm('web', { adapters: [{ name: 'LAN', mac: '00155D000001', switch: 'External', ipAddresses: ['192.168.1.50'] }] })] }, [ref('web')]);
-    expect(result[0]!.discovery.network).toBeNull();
-    expect(result[0]!.discovery.warnings[0]).toMatch(/no network adapter on the Default Switch \(it has: LAN on 'External'\)\. Add one \(its other adapters stay as they are\).*Hyper-V\\Add-VMNetworkAdapter/);
-    expect(result[0]!.discovery.warnings[0]).not.toContain('Connect-VMNetworkAdapter');
+    expect(result[0]!.network).toBeNull();
+    expect(result[0]!.warnings.map((w) => w.text)[0]).toMatch(/no network adapter on the Default Switch \(it has: LAN on 'External'\)\. Add one \(its other adapters stay as they are\).*Hyper-V\\Add-VMNetworkAdapter/);
+    expect(result[0]!.warnings.map((w) => w.text)[0]).not.toContain('Connect-VMNetworkAdapter');
   });
 
   it('Off and Saved VMs report no network (their ARP entries stay Permanent and are ignored)', async () => {
@@ -114,7 +122,7 @@ describe('Hyper-V discovery through the simulator', () => {
       { vms: [vm('a', { state: 'Off' }), vm('b', { state: 'Saved', adapters: [{ mac: '00155D00000B' }] })], neighbors: [{ ip: '172.18.185.163', mac: '00155DDE3309' }, { ip: '172.18.185.11', mac: '00155D00000B' }] },
       [ref('a'), ref('b')],
     );
-    expect(result.map((o) => [o.discovery.vmState, o.discovery.network, o.discovery.tier, o.kvp.status])).toEqual([
+    expect(result.map((o) => [o.vmState, o.network, o.tier, kvpOf(o).status])).toEqual([
       ['Off', null, null, 'Unknown'],
       ['Saved', null, null, 'Unknown'],
     ]);
@@ -134,21 +142,22 @@ describe('Hyper-V discovery through the simulator', () => {
       },
       [ref('web')],
     );
-    expect(result[0]!.kvp.status).toBe('Unknown');
-    expect(result[0]!.discovery.network?.ipv4).toBe('172.18.185.8');
-    expect(result[0]!.discovery.warnings).toContain("The host's ARP table has several IPv4 addresses for MAC 00155DDE3309: using 172.18.185.8, passing over 172.18.185.9.");
+    expect(kvpOf(result[0]!).status).toBe('Unknown');
+    expect(result[0]!.network?.ipv4).toBe('172.18.185.8');
+    // The provider reports the candidates; the plan words the warning (plan.test.ts).
+    expect(result[0]!.addressChoice).toEqual({ candidates: ['172.18.185.8', '172.18.185.9'], by: 'freshest', table: "the host's ARP table" });
   });
 
   it('running with no IPv4 anywhere says what to check', async () => {
     const { result } = await observe({ vms: [vm('web', { kvp: 'No Contact' })] }, [ref('web')]);
-    expect(result[0]!.discovery.tier).toBeNull();
-    expect(result[0]!.discovery.network).toMatchObject({ ipv4: null, mac: '00155DDE3309' });
-    expect(result[0]!.discovery.warnings.join(' ')).toMatch(/no IPv4 yet.*DHCP lease/);
+    expect(result[0]!.tier).toBeNull();
+    expect(result[0]!.network).toMatchObject({ ipv4: null, mac: '00155DDE3309' });
+    expect(result[0]!.warnings.map((w) => w.text).join(' ')).toMatch(/no IPv4 yet.*DHCP lease/);
   });
 
   it('KVP disabled is reported as Disabled', async () => {
     const { result } = await observe({ vms: [vm('web', { kvp: 'Disabled' })] }, [ref('web')]);
-    expect(result[0]!.kvp.status).toBe('Disabled');
+    expect(kvpOf(result[0]!).status).toBe('Disabled');
   });
 
   it('matches by id first, then by name; unknown VMs are missing', async () => {
@@ -163,29 +172,29 @@ describe('Hyper-V discovery through the simulator', () => {
       ['gone', false, null],
       ['new', false, null],
     ]);
-    expect(result[2]!.discovery).toMatchObject({ vmState: 'Missing', network: null, tier: null });
-    expect(result[2]!.discovery.warnings[0]).toMatch(/recorded in state\.json but Hyper-V has no such VM/);
-    expect(result[3]!.discovery.warnings[0]).toMatch(/has not been created yet: run 'ragnatramp up'/);
+    expect(result[2]!).toMatchObject({ vmState: 'Missing', network: null, tier: null });
+    expect(result[2]!.warnings.map((w) => w.text)[0]).toMatch(/recorded in state\.json but Hyper-V has no such VM/);
+    expect(result[3]!.warnings.map((w) => w.text)[0]).toMatch(/has not been created yet: run 'ragnatramp up'/);
   });
 
   it('hostile VM names are found by exact name and reach no script text', async () => {
     const hostile = "evil'; Remove-VM * -Force; '$(Stop-Computer)\u001b[2J";
     const { result } = await observe({ vms: [vm('x', { name: hostile })] }, [ref('x', null, hostile)]);
     expect(result[0]!.found).toBe(true);
-    expect(result[0]!.discovery.vmName).toBe(hostile);
+    expect(result[0]!.ref.vmName).toBe(hostile);
   });
 
   it('PowerShell 7 output parses the same', async () => {
     const { result } = await observe({ powershell: { version: '7' }, vms: [vm('web')] }, [ref('web')]);
-    expect(result[0]!.discovery.network?.ipv4).toBe('172.18.185.163');
+    expect(result[0]!.network?.ipv4).toBe('172.18.185.163');
   });
 
   it('one VM whose adapter query throws (deleted or created mid-pass) is reported alone; the others are discovered', async () => {
     const { result } = await observe({ vms: [vm('web'), vm('db', { adapterError: 'The operation cannot be performed while the virtual machine is in its current state.', adapters: [{ mac: '00155DDE330A', ipAddresses: ['172.18.185.164'] }] })] }, [ref('web'), ref('db')]);
-    expect(result[0]!.discovery).toMatchObject({ tier: 'kvp', network: { ipv4: '172.18.185.163' } });
+    expect(result[0]!).toMatchObject({ tier: 'kvp', network: { ipv4: '172.18.185.163' } });
     expect(result[1]!.found).toBe(true);
-    expect(result[1]!.discovery.network).toBeNull();
-    expect(result[1]!.discovery.warnings).toEqual(["Hyper-V could not read this VM's details (The operation cannot be performed while the virtual machine is in its current state.); it may be being created, changed or deleted. The next pass looks again."]);
+    expect(result[1]!.network).toBeNull();
+    expect(result[1]!.warnings.map((w) => w.text)).toEqual(["Hyper-V could not read this VM's details (The operation cannot be performed while the virtual machine is in its current state.); it may be being created, changed or deleted. The next pass looks again."]);
   });
 
   for (const language of ['en-US', 'de-DE'] as const) {
@@ -204,8 +213,8 @@ describe('Hyper-V discovery through the simulator', () => {
   it("outside Hyper-V Administrators Get-VM lists nothing: each VM says so, not 'run ragnatramp up'", async () => {
     const { result } = await observe({ member: false, vms: [vm('web')] }, [ref('web', '6f1c2d9e-0000-4000-8000-000000000001')]);
     expect(result[0]!.found).toBe(false);
-    expect(result[0]!.discovery.warnings[0]).toMatch(/^Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group \(SID S-1-5-32-578\).*sign out and back in/);
-    expect(result[0]!.discovery.warnings[0]).not.toMatch(/ragnatramp up/);
+    expect(result[0]!.warnings.map((w) => w.text)[0]).toMatch(/^Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group \(SID S-1-5-32-578\).*sign out and back in/);
+    expect(result[0]!.warnings.map((w) => w.text)[0]).not.toMatch(/ragnatramp up/);
   });
 
   it('a VM is found by its id even after it was renamed; a VM whose id is gone is looked up by name', async () => {
@@ -218,18 +227,18 @@ describe('Hyper-V discovery through the simulator', () => {
 
   it('the all-zero MAC of a never-started dynamic-MAC VM matches no neighbour entry', async () => {
     const { result } = await observe({ vms: [vm('web', { kvp: 'No Contact', adapters: [{ mac: '000000000000' }] })], neighbors: [{ ip: '172.18.0.99', mac: '00-00-00-00-00-00' }] }, [ref('web')]);
-    expect(result[0]!.discovery.network?.ipv4).toBeNull();
+    expect(result[0]!.network?.ipv4).toBeNull();
   });
 
   it('in Constrained Language Mode the script runs (it uses no type that mode forbids)', async () => {
     const { result } = await observe({ languageMode: 'ConstrainedLanguage', vms: [vm('web')] }, [ref('web')]);
-    expect(result[0]!.discovery.network?.ipv4).toBe('172.18.185.163');
+    expect(result[0]!.network?.ipv4).toBe('172.18.185.163');
   });
 
   it('one invocation per pass whatever the number of VMs', async () => {
     const vms = Array.from({ length: 50 }, (_, i) => vm(`m${i}`, { adapters: [{ mac: `00155D0000${String(i).padStart(2, '0')}`, ipAddresses: [`172.18.0.${i + 2}`] }] }));
     const { result, ps } = await observe({ vms }, vms.map((_, i) => ref(`m${i}`)));
-    expect(result.every((o) => o.discovery.tier === 'kvp')).toBe(true);
+    expect(result.every((o) => o.tier === 'kvp')).toBe(true);
     expect(ps.invocations).toBe(1);
   });
 });

@@ -5,7 +5,7 @@
 
 import { HypervisorError } from '../../errors.js';
 import type { DiscoveryProvider } from '../../discovery/provider.js';
-import type { VmObservation, VmRef } from '../../types.js';
+import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { buildDiscoveryScript } from './discovery-script.js';
 import { observeHyperV } from './observe-hyperv.js';
 import { parseDiscoveryOutput, type HvError, type HvHost } from './parse-output.js';

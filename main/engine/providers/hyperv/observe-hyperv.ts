@@ -1,15 +1,33 @@
 // Seed 000/001's tiered discovery over one Hyper-V snapshot, as a pure function: for each VM
 // asked about, find it (by id, else by name), pick its Default Switch adapter, then take the
-// IPv4 from KVP, else from the host's neighbour table by MAC, else report none.
+// IPv4 from KVP, else from the host's neighbour table by MAC, else report none. KVP's status
+// and what it calls for ride along as the VM's Hyper-V detail and warnings.
 
-import { connectDefaultSwitchCommand } from '../../diagnostics/fix-commands.js';
+import { connectDefaultSwitchCommand } from './fix-commands.js';
 import { isIpv4, isLinkLocal, isUsableIpv4, normalizeMac } from '../../discovery/net-address.js';
 import { pickNeighbor } from '../../discovery/pick-neighbor.js';
-import { VM_STATE_MISSING, type DiscoveryResult, type KvpStatus, type NetworkState, type VmObservation, type VmRef } from '../../types.js';
+import type { Power, VmObservation, VmRef } from '../../discovery/observation.js';
+import type { KvpStatus, NetworkState } from '../../seed-types.js';
+import { warning } from '../../warning.js';
 import { DEFAULT_SWITCH_ID } from './discovery-script.js';
+import { kvpAdvice, type HypervDetail } from './hyperv-detail.js';
 import type { HvAdapter, HvKvp, HvVm, HyperVSnapshot } from './parse-output.js';
 
 const DEFAULT_SWITCH_NAME = 'Default Switch';
+const ARP_TABLE = "the host's ARP table";
+
+export const HYPERV_WARNING = {
+  notMember: 'hyperv/not-member',
+  ambiguousName: 'hyperv/ambiguous-name',
+  noDefaultSwitch: 'hyperv/no-default-switch',
+} as const;
+
+// Hyper-V's VM states (Msvm_ComputerSystem EnabledState names, as Get-VM shows them).
+const POWER: Record<string, Power> = {
+  Running: 'running', Starting: 'starting', Resuming: 'starting', Reset: 'starting',
+  Stopping: 'stopping', Saving: 'stopping', Pausing: 'stopping', FastSaving: 'stopping',
+  Off: 'off', Saved: 'saved', FastSaved: 'saved', Paused: 'paused',
+};
 
 export function observeHyperV(refs: VmRef[], snapshot: HyperVSnapshot, now: string): VmObservation[] {
   return refs.map((ref) => observeOne(ref, snapshot, now));
@@ -29,58 +47,49 @@ export function findVm(ref: VmRef, vms: HvVm[]): { vm: HvVm | null; ambiguous: n
 
 function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObservation {
   const { vm, ambiguous } = findVm(ref, snapshot.vms);
-  const base = { machineName: ref.machineName, vmName: ref.vmName };
+  const missing = (kvp: HypervDetail['kvp']) => ({ ref, found: false, hypervisorId: null, power: 'missing' as const, vmState: 'Missing', network: null, tier: null, lookedIn: 'Hyper-V', detail: { provider: 'hyperv' as const, kvp } });
   if (!vm) {
     // Outside Hyper-V Administrators Get-VM lists nothing: "run ragnatramp up" would be wrong.
-    const warning = snapshot.host.member === false
-      ? `Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group (SID S-1-5-32-578). Ask an administrator to add you, then sign out and back in.`
+    const w = snapshot.host.member === false
+      ? warning(HYPERV_WARNING.notMember, `Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group (SID S-1-5-32-578). Ask an administrator to add you, then sign out and back in.`)
       : ref.vmId
-        ? `VM '${ref.vmName}' is recorded in state.json but Hyper-V has no such VM: it was deleted outside Ragnatramp, or you cannot see it (are you in 'Hyper-V Administrators'?). Run 'ragnatramp up' to recreate it.`
-        : `Machine '${ref.machineName}' has not been created yet: run 'ragnatramp up'.`;
-    return { ref, provider: 'hyperv', found: false, hypervisorId: null, discovery: { ...base, vmState: VM_STATE_MISSING, network: null, tier: null, warnings: [warning] }, kvp: { status: 'Unknown', detail: 'VM not found' } };
+        ? warning('vm-missing', `VM '${ref.vmName}' is recorded in state.json but Hyper-V has no such VM: it was deleted outside Ragnatramp, or you cannot see it (are you in 'Hyper-V Administrators'?). Run 'ragnatramp up' to recreate it.`)
+        : warning('not-created', `Machine '${ref.machineName}' has not been created yet: run 'ragnatramp up'.`);
+    return { ...missing({ status: 'Unknown', detail: 'VM not found' }), warnings: [w] };
   }
-  const warnings: string[] = [];
+  const base = { ref, found: true, hypervisorId: vm.id, power: POWER[vm.state] ?? 'unknown', vmState: vm.state, lookedIn: 'Hyper-V' };
   if (vm.error) {
     // This VM alone could not be read; the pass goes on for the others.
-    warnings.push(`Hyper-V could not read this VM's details (${vm.error.message || vm.error.errorId}); it may be being created, changed or deleted. The next pass looks again.`);
-    return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery: { ...base, vmState: vm.state, network: null, tier: null, warnings }, kvp: { status: 'Unknown', detail: 'the VM could not be read' } };
+    const w = warning('vm-unreadable', `Hyper-V could not read this VM's details (${vm.error.message || vm.error.errorId}); it may be being created, changed or deleted. The next pass looks again.`);
+    return { ...base, network: null, tier: null, warnings: [w], detail: { provider: 'hyperv', kvp: { status: 'Unknown', detail: 'the VM could not be read' } } };
   }
-  if (ambiguous) warnings.push(`Hyper-V has ${ambiguous} VMs named '${ref.vmName}'; using ${vm.id}. Record the right VM id in state.json to choose.`);
+  const warnings = ambiguous ? [warning(HYPERV_WARNING.ambiguousName, `Hyper-V has ${ambiguous} VMs named '${ref.vmName}'; using ${vm.id}. Record the right VM id in state.json to choose.`)] : [];
   const kvp = kvpStatus(vm.kvp);
-  const discovery: DiscoveryResult = { ...base, vmState: vm.state, network: null, tier: null, warnings };
-  if (vm.state !== 'Running') return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
+  const detail: HypervDetail = { provider: 'hyperv', kvp };
+  const off = { ...base, network: null, tier: null, warnings, detail };
+  if (vm.state !== 'Running') return { ...off, warnings: base.power === 'starting' ? [...warnings, ...kvpAdvice(kvp, vm, false)] : warnings };
 
   const adapter = defaultSwitchAdapter(vm.adapters);
   if (!adapter) {
     const seen = vm.adapters.map((a) => `${a.name ?? 'adapter'} on ${a.switchName ? `'${a.switchName}'` : 'no switch'}`).join(', ');
-    warnings.push(`VM has no network adapter on the Default Switch${seen ? ` (it has: ${seen})` : ''}. Add one (its other adapters stay as they are), in PowerShell: ${connectDefaultSwitchCommand(vm.name, vm.id)}`);
-    return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
+    warnings.push(warning(HYPERV_WARNING.noDefaultSwitch, `VM has no network adapter on the Default Switch${seen ? ` (it has: ${seen})` : ''}. Add one (its other adapters stay as they are), in PowerShell: ${connectDefaultSwitchCommand(vm.name, vm.id)}`));
+    return { ...off, warnings: [...warnings, ...kvpAdvice(kvp, vm, false)] };
   }
   const mac = normalizeMac(adapter.mac);
   const kvpAddresses = adapter.ipAddresses.filter((ip) => !isLinkLocal(ip));
   const ipv6 = kvpAddresses.filter((ip) => ip.includes(':'));
   const network: NetworkState = { ipv4: null, ...(ipv6.length > 0 ? { ipv6 } : {}), mac, adapterName: adapter.name, discoveredAt: now, source: 'hyperv' };
-  discovery.network = network;
 
   const kvpIpv4 = kvpAddresses.find((ip) => isIpv4(ip) && isUsableIpv4(ip));
-  if (kvpIpv4) {
-    network.ipv4 = kvpIpv4;
-    discovery.tier = 'kvp';
-    return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
-  }
+  if (kvpIpv4) return { ...base, network: { ...network, ipv4: kvpIpv4 }, tier: 'kvp', warnings: [...warnings, ...kvpAdvice(kvp, vm, false)], detail };
   const pick = mac ? pickNeighbor(mac, snapshot.neighbors) : { ip: null, others: [] };
   if (pick.ip) {
-    network.ipv4 = pick.ip;
-    network.source = 'arp';
-    discovery.tier = 'arp';
-    if (kvp.status !== 'OK') warnings.push(`IPv4 found in the host's ARP table because Hyper-V's KVP reports '${kvp.status}'${kvp.detail ? ` (${kvp.detail})` : ''}; install the guest's KVP daemon for KVP reporting ('diagnose' shows how).`);
-    if (pick.others.length === 0) return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
-    warnings.push(`The host's ARP table has several IPv4 addresses for MAC ${mac}: using ${pick.ip}, passing over ${pick.others.join(', ')}.`);
-    return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp, arpCandidates: [pick.ip, ...pick.others] };
+    const found = { ...base, network: { ...network, ipv4: pick.ip, source: 'arp' as const }, tier: 'arp', warnings: [...warnings, ...kvpAdvice(kvp, vm, true)], detail };
+    return pick.others.length === 0 ? found : { ...found, addressChoice: { candidates: [pick.ip, ...pick.others], by: 'freshest', table: ARP_TABLE } };
   }
   const onlyOther = adapter.ipAddresses.length > 0 ? ` KVP reports only ${adapter.ipAddresses.join(', ')}.` : '';
-  warnings.push(`VM is running but has no IPv4 yet: neither Hyper-V's KVP nor the host's ARP table knows one for MAC ${mac ?? '(none)'}.${onlyOther} If this lasts, check that the guest got a DHCP lease ('ip -4 addr' inside it).`);
-  return { ref, provider: 'hyperv', found: true, hypervisorId: vm.id, discovery, kvp };
+  warnings.push(warning('no-ipv4', `VM is running but has no IPv4 yet: neither Hyper-V's KVP nor the host's ARP table knows one for MAC ${mac ?? '(none)'}.${onlyOther} If this lasts, check that the guest got a DHCP lease ('ip -4 addr' inside it).`));
+  return { ...base, network, tier: null, warnings: [...warnings, ...kvpAdvice(kvp, vm, false)], detail };
 }
 
 function defaultSwitchAdapter(adapters: HvAdapter[]): HvAdapter | null {
@@ -97,7 +106,7 @@ const KVP_CODES: Record<number, { status: KvpStatus; detail: string | null }> = 
   32896: { status: 'Disabled', detail: null },
 };
 
-export function kvpStatus(kvp: HvKvp | null): VmObservation['kvp'] {
+export function kvpStatus(kvp: HvKvp | null): HypervDetail['kvp'] {
   if (!kvp) return { status: 'Unknown', detail: 'Hyper-V lists no Key-Value Pair Exchange service for this VM' };
   if (!kvp.enabled) return { status: 'Disabled', detail: null };
   if (kvp.operationalStatus === null) return { status: 'Unknown', detail: kvp.description ?? 'no status reported (the VM is not running)' };

@@ -60,7 +60,7 @@ describe('NodePowerShellRunner', () => {
     runner = new NodePowerShellRunner({ timeoutMs: 15_000, executable });
     const provider = new HyperVProvider(runner);
     const [o] = await provider.observe([{ project: 'p', machineName: 'web', vmName: 'p-web-a1b2c3d4', vmId: null }], '2026-11-22T10:00:00.000Z');
-    expect(o!.discovery.network?.ipv4).toBe('172.18.185.163');
+    expect(o!.network?.ipv4).toBe('172.18.185.163');
   });
 
   it('turns stderr into a failed invocation and keeps the session', async () => {
@@ -98,7 +98,7 @@ describe('NodePowerShellRunner', () => {
     runner = new NodePowerShellRunner({ timeoutMs: 15_000, executable: clm });
     const provider = new HyperVProvider(runner);
     const [o] = await provider.observe([{ project: 'p', machineName: 'web', vmName: 'p-web-a1b2c3d4', vmId: null }], '2026-11-22T10:00:00.000Z');
-    expect(o!.discovery.network?.ipv4).toBe('172.18.185.163');
+    expect(o!.network?.ipv4).toBe('172.18.185.163');
     expect(await runner.run('ok:again')).toBe('again');
     expect(runner.detectedLanguageMode).toBe('ConstrainedLanguage');
     expect(sessions()).toHaveLength(0);

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fixedScenario } from '../../simulator/scenario-source.js';
 import { SimulatedPowerShell } from '../../simulator/simulated-powershell.js';
 import type { Scenario } from '../../simulator/scenario.js';
-import type { VmRef } from '../../types.js';
+import type { VmRef } from '../../discovery/observation.js';
 import { DOCTOR_SCRIPT } from './discovery-script.js';
 import { HyperVProvider } from './hyperv-provider.js';
 import { NodePowerShellRunner, type PowerShellRunner } from './powershell-runner.js';
@@ -106,15 +106,15 @@ describe.skipIf(!engine)(`the real scripts in the PowerShell engine (${pwsh ? 'p
       expect(real).toEqual(simulated);
       expect(runner.detectedLanguageMode).toBe(mode);
       const by = Object.fromEntries(('value' in real ? real.value : []).map((o) => [o.ref.machineName, o]));
-      expect(by.web!.discovery).toMatchObject({ tier: 'kvp', network: { ipv4: '172.18.185.163' } });
-      expect(by.db!.discovery).toMatchObject({ tier: 'arp', network: { ipv4: '172.18.185.164' } });
-      expect(by.new!.discovery.network?.ipv4).toBeNull(); // the zero MAC matches no neighbour
-      expect(by.intl!.discovery).toMatchObject({ vmName: 'p-wéb-日本-a1b2c3d4', tier: 'kvp', network: { ipv4: '172.18.185.170' } });
-      expect(by.gone!.discovery.warnings[0]).toMatch(/^Hyper-V could not read this VM's details \(The operation cannot be performed/);
-      expect(by.renamed!).toMatchObject({ found: true, kvp: { status: 'Disabled' } });
+      expect(by.web!).toMatchObject({ tier: 'kvp', network: { ipv4: '172.18.185.163' } });
+      expect(by.db!).toMatchObject({ tier: 'arp', network: { ipv4: '172.18.185.164' } });
+      expect(by.new!.network?.ipv4).toBeNull(); // the zero MAC matches no neighbour
+      expect(by.intl!).toMatchObject({ ref: { vmName: 'p-wéb-日本-a1b2c3d4' }, tier: 'kvp', network: { ipv4: '172.18.185.170' } });
+      expect(by.gone!.warnings.map((w) => w.text)[0]).toMatch(/^Hyper-V could not read this VM's details \(The operation cannot be performed/);
+      expect(by.renamed!).toMatchObject({ found: true, detail: { provider: 'hyperv', kvp: { status: 'Disabled' } } });
       expect(by.missing!.found).toBe(false);
       // A property getter that throws reads as nothing: the pass goes on, the ARP tier answers.
-      expect(by.nocfg!.discovery).toMatchObject({ tier: 'arp', network: { ipv4: '172.18.185.181' } });
+      expect(by.nocfg!).toMatchObject({ tier: 'arp', network: { ipv4: '172.18.185.181' } });
     });
 
     it(`${mode}: a stopped vmms with German error texts fails the pass with the vmms fix`, async () => {
@@ -126,7 +126,7 @@ describe.skipIf(!engine)(`the real scripts in the PowerShell engine (${pwsh ? 'p
     it(`${mode}: outside Hyper-V Administrators every VM says so`, async () => {
       const { real, simulated } = await both({ ...busy, member: false }, busyRefs.slice(0, 2), mode);
       expect(real).toEqual(simulated);
-      expect('value' in real && real.value[0]!.discovery.warnings[0]).toMatch(/not in the 'Hyper-V Administrators' group/);
+      expect('value' in real && real.value[0]!.warnings.map((w) => w.text)[0]).toMatch(/not in the 'Hyper-V Administrators' group/);
     });
 
     it(`${mode}: the doctor script answers every host step`, async () => {

@@ -1,9 +1,9 @@
 // Parsers for what a Linux host knows about its guests: dnsmasq lease files, libvirt's network
 // status files, `ip -j neigh`, and virsh's domain and interface tables. Pure: text in, facts out.
 
-import { isIpv4 } from '../../discovery/net-address.js';
-import { normalizeMac } from '../../discovery/net-address.js';
+import { isIpv4, normalizeMac } from '../../discovery/net-address.js';
 import type { NeighborEntry } from '../../discovery/pick-neighbor.js';
+import type { Power } from '../../discovery/observation.js';
 
 export interface Lease {
   mac: string;
@@ -60,7 +60,7 @@ export interface VirshDomain {
 export function parseVirshList(text: string): VirshDomain[] {
   return text.split('\n').flatMap((line) => {
     const m = /^\s*(\d+|-)\s+(\S+)\s+(.+?)\s*$/.exec(line);
-    return m ? [{ name: m[2]!, state: virshStateName(m[3]!) }] : [];
+    return m ? [{ name: m[2]!, state: m[3]! }] : [];
   });
 }
 
@@ -73,19 +73,23 @@ export function parseVirshDomiflist(text: string): Array<{ source: string; mac: 
   });
 }
 
-// Hyper-V's state names, so that status and planning treat both hypervisors alike.
-function virshStateName(state: string): string {
+/** libvirt's domain states (`virsh domstate` words) onto the neutral power state. */
+export function libvirtPower(state: string): Power {
   switch (state) {
     case 'running':
     case 'idle':
-      return 'Running';
+    case 'blocked':
+      return 'running';
     case 'paused':
     case 'pmsuspended':
-      return 'Paused';
+      return 'paused';
     case 'in shutdown':
-      return 'Stopping';
+      return 'stopping';
+    case 'shut off':
+    case 'crashed':
+      return 'off';
     default:
-      return 'Off';
+      return 'unknown';
   }
 }
 

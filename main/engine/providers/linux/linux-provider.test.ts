@@ -4,11 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { VmRef } from '../../types.js';
-import { parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseVirshDomiflist, parseVirshList, pickLease } from './linux-facts.js';
+import type { VmRef } from '../../discovery/observation.js';
+import { libvirtPower, parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseVirshDomiflist, parseVirshList, pickLease } from './linux-facts.js';
 import { LinuxProvider, type CommandRunner } from './linux-provider.js';
 import { loadManifest } from './manifest.js';
-import { observeLinux } from './observe-linux.js';
+import { observeLinux, type InventoryVm } from './observe-linux.js';
 
 const NOW = '2026-11-22T10:00:00.000Z';
 const nowS = Date.parse(NOW) / 1000;
@@ -37,10 +37,11 @@ describe('Linux facts parsers', () => {
   });
   it('virsh tables', () => {
     expect(parseVirshList(' 1    web      running\n -    db       shut off\n 3    cache    paused\n')).toEqual([
-      { name: 'web', state: 'Running' },
-      { name: 'db', state: 'Off' },
-      { name: 'cache', state: 'Paused' },
+      { name: 'web', state: 'running' },
+      { name: 'db', state: 'shut off' },
+      { name: 'cache', state: 'paused' },
     ]);
+    expect(['running', 'idle', 'paused', 'pmsuspended', 'in shutdown', 'shut off', 'crashed', 'blocked', 'nostate'].map(libvirtPower)).toEqual(['running', 'running', 'paused', 'paused', 'stopping', 'off', 'off', 'running', 'unknown']);
     expect(parseVirshDomiflist(' vnet0      network   default   virtio   52:54:00:6c:3c:01\n')).toEqual([{ source: 'default', mac: '5254006C3C01' }]);
   });
   it('pickLease: unexpired only, the longest-lasting wins', () => {
@@ -55,11 +56,11 @@ describe('Linux facts parsers', () => {
 });
 
 describe('observeLinux', () => {
-  const inventory = [
-    { name: 'p-web-1', id: 'ID-1', mac: '52:54:00:aa:00:01', state: 'Running', from: 'manifest' },
-    { name: 'p-db-1', id: null, mac: '52:54:0:aa:0:2', state: 'Running', from: 'libvirt' },
-    { name: 'p-off-1', id: null, mac: '52:54:00:aa:00:03', state: 'Off', from: 'libvirt' },
-    { name: 'p-dark-1', id: null, mac: '52:54:00:aa:00:04', state: 'Running', from: 'manifest' },
+  const inventory: InventoryVm[] = [
+    { name: 'p-web-1', id: 'ID-1', mac: '52:54:00:aa:00:01', power: 'running', state: 'running', from: 'manifest' },
+    { name: 'p-db-1', id: null, mac: '52:54:0:aa:0:2', power: 'running', state: 'running', from: 'libvirt' },
+    { name: 'p-off-1', id: null, mac: '52:54:00:aa:00:03', power: 'off', state: 'shut off', from: 'libvirt' },
+    { name: 'p-dark-1', id: null, mac: '52:54:00:aa:00:04', power: 'running', state: 'running', from: 'manifest' },
   ];
   const facts = {
     inventory,
@@ -69,16 +70,16 @@ describe('observeLinux', () => {
 
   it('lease, then ARP (MACs compared case- and zero-insensitively), then none; Off VMs have no network', () => {
     const out = observeLinux([ref('web', 'renamed', 'id-1'), ref('db', 'p-db-1'), ref('off', 'p-off-1'), ref('dark', 'p-dark-1'), ref('gone', 'p-gone-1', 'x')], facts, NOW);
-    expect(out.map((o) => [o.ref.machineName, o.found, o.discovery.vmState, o.discovery.tier, o.discovery.network?.ipv4 ?? null, o.discovery.network?.source ?? null])).toEqual([
-      ['web', true, 'Running', 'lease', '10.0.0.11', 'lease'],
-      ['db', true, 'Running', 'arp', '10.0.0.12', 'arp'],
-      ['off', true, 'Off', null, null, null],
-      ['dark', true, 'Running', null, null, 'lease'],
-      ['gone', false, 'Missing', null, null, null],
+    expect(out.map((o) => [o.ref.machineName, o.found, o.vmState, o.tier, o.network?.ipv4 ?? null, o.network?.source ?? null])).toEqual([
+      ['web', true, 'running', 'lease', '10.0.0.11', 'lease'],
+      ['db', true, 'running', 'arp', '10.0.0.12', 'arp'],
+      ['off', true, 'shut off', null, null, null],
+      ['dark', true, 'running', null, null, 'lease'],
+      ['gone', false, 'missing', null, null, null],
     ]);
-    expect(out[3]!.discovery.warnings[0]).toMatch(/no DHCP lease and no neighbour entry for MAC 525400AA0004/);
-    expect(out[4]!.discovery.warnings[0]).toMatch(/neither the manifest nor libvirt lists it/);
-    expect(out.every((o) => o.provider === 'linux' && o.kvp.status === 'Unknown')).toBe(true);
+    expect(out[3]!.warnings.map((w) => w.text)[0]).toMatch(/no DHCP lease and no neighbour entry for MAC 525400AA0004/);
+    expect(out[4]!.warnings.map((w) => w.text)[0]).toMatch(/neither the manifest nor libvirt lists it/);
+    expect(out.map((o) => [o.power, o.detail])).toEqual([['running', { provider: 'linux', listedBy: 'manifest' }], ['running', { provider: 'linux', listedBy: 'libvirt' }], ['off', { provider: 'linux', listedBy: 'libvirt' }], ['running', { provider: 'linux', listedBy: 'manifest' }], ['missing', { provider: 'linux', listedBy: null }]]);
   });
 });
 
@@ -98,7 +99,7 @@ describe('LinuxProvider', () => {
     };
     const provider = new LinuxProvider({ version: 1, vms: [{ name: 'p-web-1', mac: '52:54:00:aa:00:01' }], leaseFiles: [{ path: leaseFile, format: 'dnsmasq' }] }, runner);
     const out = await provider.observe([ref('web', 'p-web-1'), ref('db', 'p-db-1')], NOW);
-    expect(out.map((o) => [o.discovery.tier, o.discovery.network?.ipv4])).toEqual([['lease', '10.0.0.11'], ['arp', '10.0.0.12']]);
+    expect(out.map((o) => [o.tier, o.network?.ipv4])).toEqual([['lease', '10.0.0.11'], ['arp', '10.0.0.12']]);
     expect(calls.sort()).toEqual(['ip -j -4 neigh show', 'virsh -q domiflist --domain p-db-1', 'virsh -q list --all']);
   });
 
@@ -115,7 +116,7 @@ describe('LinuxProvider', () => {
     const [o] = await provider.observe([ref('web', 'p-web-1')], NOW);
     await provider.observe([ref('web', 'p-web-1')], NOW);
     expect(virshCalls).toBe(1);
-    expect(o!.discovery.vmState).toBe('Off'); // its namespace does not exist
+    expect(o!.power).toBe('off'); // its namespace does not exist
   });
 
   it('a pid file decides whether a manifest VM runs', async () => {
@@ -125,7 +126,7 @@ describe('LinuxProvider', () => {
     writeFileSync(dead, '999999999');
     const provider = new LinuxProvider({ version: 1, vms: [{ name: 'a', mac: '52:54:00:aa:00:01', pidFile: alive }, { name: 'b', mac: '52:54:00:aa:00:02', pidFile: dead }] }, async () => '[]');
     const out = await provider.observe([ref('a', 'a'), ref('b', 'b')], NOW);
-    expect(out.map((o) => o.discovery.vmState)).toEqual(['Running', 'Off']);
+    expect(out.map((o) => o.power)).toEqual(['running', 'off']);
   });
 
   it('a broken manifest names the field', async () => {

@@ -9,9 +9,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HypervisorError } from '../../errors.js';
 import type { DiscoveryProvider } from '../../discovery/provider.js';
-import type { VmObservation, VmRef } from '../../types.js';
+import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { normalizeMac } from '../../discovery/net-address.js';
-import { parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseMonitorLine, parseVirshDomiflist, parseVirshList, type Lease } from './linux-facts.js';
+import { libvirtPower, parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseMonitorLine, parseVirshDomiflist, parseVirshList, type Lease } from './linux-facts.js';
 import type { LinuxManifest } from './manifest.js';
 import { observeLinux, type InventoryVm } from './observe-linux.js';
 
@@ -87,7 +87,7 @@ export class LinuxProvider implements DiscoveryProvider {
 
   private async manifestInventory(): Promise<InventoryVm[]> {
     return Promise.all(
-      (this.manifest?.vms ?? []).map(async (vm) => ({ name: vm.name, id: vm.id ?? null, mac: vm.mac, from: 'manifest', state: (await isRunning(vm.netns, vm.pidFile)) ? 'Running' : 'Off' })),
+      (this.manifest?.vms ?? []).map(async (vm) => ({ name: vm.name, id: vm.id ?? null, mac: vm.mac, ...((await isRunning(vm.netns, vm.pidFile)) ? { power: 'running' as const, state: 'running' } : { power: 'off' as const, state: 'off' }), from: 'manifest' as const })),
     );
   }
 
@@ -104,7 +104,7 @@ export class LinuxProvider implements DiscoveryProvider {
     const withMacs = await Promise.all(
       domains.map(async (d) => {
         const ifaces = parseVirshDomiflist(await this.runCommand('virsh', ['-q', 'domiflist', '--domain', d.name]).catch(() => ''));
-        return ifaces[0] ? [{ name: d.name, id: null, mac: ifaces[0].mac, state: d.state, from: 'libvirt' }] : [];
+        return ifaces[0] ? [{ name: d.name, id: null, mac: ifaces[0].mac, power: libvirtPower(d.state), state: d.state, from: 'libvirt' as const }] : [];
       }),
     );
     return withMacs.flat();

@@ -4,17 +4,20 @@
 
 import { normalizeMac } from '../../discovery/net-address.js';
 import { pickNeighbor, type NeighborEntry } from '../../discovery/pick-neighbor.js';
-import { VM_STATE_MISSING, type DiscoveryResult, type NetworkState, type VmObservation, type VmRef } from '../../types.js';
+import type { Power, VmObservation, VmRef } from '../../discovery/observation.js';
+import type { NetworkState } from '../../seed-types.js';
+import { warning } from '../../warning.js';
 import { pickLease, type Lease } from './linux-facts.js';
 
 export interface InventoryVm {
   name: string;
   id: string | null;
   mac: string;
-  /** A Hyper-V state name: Running, Off, Paused, … */
+  power: Power;
+  /** The inventory's own word for the state (libvirt's 'shut off'; 'running' or 'off' for the manifest). */
   state: string;
-  /** Where the VM was listed: 'manifest' or 'libvirt'. */
-  from: string;
+  /** Where the VM was listed. */
+  from: 'manifest' | 'libvirt';
 }
 
 export interface LinuxFacts {
@@ -23,41 +26,31 @@ export interface LinuxFacts {
   neighbors: NeighborEntry[];
 }
 
-const NOT_HYPERV = { status: 'Unknown' as const, detail: 'not a Hyper-V guest' };
+const LOOKED_IN = 'the manifest and libvirt';
+const NEIGHBOUR_TABLE = "the kernel's neighbour table";
 
 export function observeLinux(refs: VmRef[], facts: LinuxFacts, now: string): VmObservation[] {
   const nowMs = Date.parse(now);
-  return refs.map((ref) => {
+  return refs.map((ref): VmObservation => {
     const vm = (ref.vmId && facts.inventory.find((v) => v.id?.toLowerCase() === ref.vmId!.toLowerCase())) || facts.inventory.find((v) => v.name === ref.vmName);
-    const base = { machineName: ref.machineName, vmName: ref.vmName };
     if (!vm) {
-      const warning = ref.vmId
-        ? `VM '${ref.vmName}' is recorded in state.json but neither the manifest nor libvirt lists it: add it to the manifest, or run 'ragnatramp up' to recreate it.`
-        : `Machine '${ref.machineName}' has not been created yet: run 'ragnatramp up'.`;
-      return { ref, provider: 'linux', found: false, hypervisorId: null, discovery: { ...base, vmState: VM_STATE_MISSING, network: null, tier: null, warnings: [warning] }, kvp: NOT_HYPERV };
+      const w = ref.vmId
+        ? warning('vm-missing', `VM '${ref.vmName}' is recorded in state.json but neither the manifest nor libvirt lists it: add it to the manifest, or run 'ragnatramp up' to recreate it.`)
+        : warning('not-created', `Machine '${ref.machineName}' has not been created yet: run 'ragnatramp up'.`);
+      return { ref, found: false, hypervisorId: null, power: 'missing', vmState: 'missing', network: null, tier: null, warnings: [w], lookedIn: LOOKED_IN, detail: { provider: 'linux', listedBy: null } };
     }
-    const discovery: DiscoveryResult = { ...base, vmState: vm.state, network: null, tier: null, warnings: [] };
-    const observation: VmObservation = { ref, provider: 'linux', found: true, hypervisorId: vm.id ?? `${vm.from}:${vm.name}`, discovery, kvp: NOT_HYPERV };
-    if (vm.state !== 'Running') return observation;
+    const observation: VmObservation = { ref, found: true, hypervisorId: vm.id ?? `${vm.from}:${vm.name}`, power: vm.power, vmState: vm.state, network: null, tier: null, warnings: [], lookedIn: LOOKED_IN, detail: { provider: 'linux', listedBy: vm.from } };
+    if (vm.power !== 'running') return observation;
     const mac = normalizeMac(vm.mac);
     const network: NetworkState = { ipv4: null, mac, adapterName: null, discoveredAt: now, source: 'lease' };
-    discovery.network = network;
     const leased = mac ? pickLease(mac, facts.leases, nowMs) : null;
-    if (leased) {
-      network.ipv4 = leased;
-      discovery.tier = 'lease';
-      return observation;
-    }
+    if (leased) return { ...observation, network: { ...network, ipv4: leased }, tier: 'lease' };
     const pick = mac ? pickNeighbor(mac, facts.neighbors) : { ip: null, others: [] };
     if (pick.ip) {
-      network.ipv4 = pick.ip;
-      network.source = 'arp';
-      discovery.tier = 'arp';
-      if (pick.others.length === 0) return observation;
-      discovery.warnings.push(`The kernel's neighbour table has several IPv4 addresses for MAC ${mac}: using ${pick.ip}, passing over ${pick.others.join(', ')}.`);
-      return { ...observation, arpCandidates: [pick.ip, ...pick.others] };
+      const found: VmObservation = { ...observation, network: { ...network, ipv4: pick.ip, source: 'arp' }, tier: 'arp' };
+      return pick.others.length === 0 ? found : { ...found, addressChoice: { candidates: [pick.ip, ...pick.others], by: 'freshest', table: NEIGHBOUR_TABLE } };
     }
-    discovery.warnings.push(`VM is running but has no IPv4 yet: no DHCP lease and no neighbour entry for MAC ${mac ?? vm.mac}. If this lasts, check that the guest got a lease ('ip -4 addr' inside it) and that the manifest lists its lease file.`);
-    return observation;
+    const w = warning('no-ipv4', `VM is running but has no IPv4 yet: no DHCP lease and no neighbour entry for MAC ${mac ?? vm.mac}. If this lasts, check that the guest got a lease ('ip -4 addr' inside it) and that the manifest lists its lease file.`);
+    return { ...observation, network, warnings: [w] };
   });
 }

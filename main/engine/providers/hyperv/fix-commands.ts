@@ -1,8 +1,8 @@
 // The exact commands the tray suggests for each problem it finds. Values that end up inside a
 // suggested PowerShell command are quoted with psQuote; guest-side commands contain no values.
 
-import { DEFAULT_SWITCH_ID, KVP_SERVICE_ID_SUFFIX } from '../providers/hyperv/discovery-script.js';
-import { psQuote } from '../providers/hyperv/ps-quote.js';
+import { DEFAULT_SWITCH_ID, KVP_SERVICE_ID_SUFFIX } from './discovery-script.js';
+import { psQuote } from './ps-quote.js';
 
 /** Installs and starts the KVP daemon on an Ubuntu guest (facts file, "Guest side"). */
 export const UBUNTU_KVP_FIX = [
@@ -12,8 +12,6 @@ export const UBUNTU_KVP_FIX = [
 ];
 
 export const KVP_PACKAGE_HINT = "Ubuntu: linux-cloud-tools-$(uname -r); Debian, RHEL and Fedora: hyperv-daemons";
-
-export const SSHD_FIX = 'sudo systemctl enable --now ssh   # Debian/Ubuntu; sshd on RHEL/Fedora';
 
 // -VMName takes wildcards, so a name with [ ] * ? would match other VMs: select by id or exact
 // name. Every cmdlet is module-qualified: VMware PowerCLI also exports Get-VM.

@@ -1,5 +1,7 @@
-// The engine's data contract: seed 000's types verbatim, plus the few internal shapes that
-// every engine module shares. Nothing here does I/O.
+// Seed 000's data contract: the shapes state.json holds and the CLI's --json output carries
+// (NetworkState, DiscoveryResult, DiagnosticResult, ReconcileResult, ...). The engine's own
+// per-VM shapes are discovery/observation.ts (what a provider saw) and plan/vm-record.ts (what
+// the plan decided).
 
 /** Network discovery state for a managed VM (persisted as state.json vms[m].network). */
 export interface NetworkState {
@@ -24,14 +26,13 @@ export interface ResolvedSSHConfig {
   privateKeyPath: string;
 }
 
-export type Tier = 'kvp' | 'arp' | 'lease';
-
 export interface DiscoveryResult {
   machineName: string;
   vmName: string;
   vmState: 'Running' | 'Off' | 'Saved' | 'Paused' | string;
   network: NetworkState | null;
-  tier: Tier | null;
+  /** Which tier succeeded: seed 000's 'kvp' or 'arp', or another provider's (e.g. 'lease'). */
+  tier: string | null;
   warnings: string[];
 }
 
@@ -71,31 +72,3 @@ export interface ReconcileResult {
 
 /** Seed 003's status state machine. */
 export type VmStatus = 'missing' | 'stopped' | 'initializing' | 'booting' | 'running';
-
-/** vmState reported for a VM that state.json names but the hypervisor does not have. */
-export const VM_STATE_MISSING = 'Missing';
-
-/** One VM the engine is asked about: a state.json entry (or a config machine not created yet). */
-export interface VmRef {
-  project: string;
-  machineName: string;
-  /** Full hypervisor VM name, `{project}-{machine}-{hash8}`. */
-  vmName: string;
-  /** Hyper-V GUID from state.json; null when unknown. */
-  vmId: string | null;
-}
-
-/** What one discovery pass learned about one VM, before planning. */
-export interface VmObservation {
-  ref: VmRef;
-  /** Which hypervisor answered: KVP checks only make sense for Hyper-V. */
-  provider: 'hyperv' | 'linux';
-  found: boolean;
-  /** The hypervisor's own id for the VM it matched (pins SSH host keys); null when not found. */
-  hypervisorId: string | null;
-  discovery: DiscoveryResult;
-  /** Every IPv4 the ARP tier found for the MAC, best first, when it found more than one. */
-  arpCandidates?: string[];
-  /** KVP integration service status as the hypervisor reports it, with the raw detail. */
-  kvp: { status: KvpStatus; detail: string | null };
-}

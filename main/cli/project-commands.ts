@@ -1,0 +1,139 @@
+// The commands that act on projects (status, diagnose, fix kvp, hosts, reconcile): each runs
+// the engine and prints the plan's records as tables, or one JSON document with --json.
+
+import type { Project } from '../engine/config/load-project.js';
+import type { Environment } from '../engine/environment.js';
+import { fixGuestKvp, inspectGuests, type GuestReport } from '../engine/guest-actions.js';
+import { applyHostsBlockToFile } from '../engine/hosts/apply-to-file.js';
+import { inspectProjects, projectPlanOf, type WaitOptions } from '../engine/inspect.js';
+import type { Log } from '../engine/log/log-file.js';
+import { logPass } from '../engine/log/log-pass.js';
+import { toDiagnosticResult } from '../engine/plan/vm-record.js';
+import { reconcileProject } from '../engine/reconcile.js';
+import type { ReconcileResult } from '../engine/seed-types.js';
+import type { CliIo } from './cli.js';
+import { nameLabel } from '../engine/excerpt.js';
+import { formatTable } from './format-table.js';
+import type { Args } from './grammar.js';
+import { safeText } from './sanitize.js';
+import { printWarnings, reconcileTable, statusTable, vmWarnings } from './tables.js';
+
+export async function status(env: Environment, projects: Project[], a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
+  const inspection = await inspectProjects(env, projects, wait);
+  const report = projects.map((p) => ({ project: p, plan: projectPlanOf(inspection, p.configPath) }));
+  if (a.json) {
+    const json = report.map(({ project, plan }) => ({
+      project: project.name,
+      configPath: project.configPath,
+      vms: plan.vms.map((r) => ({ ...toDiagnosticResult(r), status: r.status, vmState: r.vmState, ipv4: r.ipv4, network: r.observed, tier: r.tier, duplicateOf: r.duplicateOf.map((d) => d.machineName) })),
+      hostsBlock: plan.hostsBlock,
+      warnings: project.warnings,
+    }));
+    io.stdout(`${JSON.stringify({ projects: json, duplicates: inspection.plan.duplicates }, null, 2)}\n`);
+    return 0;
+  }
+  for (const { project, plan } of report) {
+    io.stdout(`${project.name}  (${project.configPath})\n`);
+    io.stdout(`${statusTable(plan.vms)}\n`);
+    printWarnings(io.stdout, [...project.warnings, ...vmWarnings(plan.vms)]);
+  }
+  return 0;
+}
+
+export async function diagnoseCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
+  const inspection = await inspectProjects(env, [project], wait);
+  const plan = projectPlanOf(inspection, project.configPath);
+  const guests = await inspectGuests(env, plan, { concurrency: a.concurrency, timeoutMs: a.timeoutMs });
+  const results = plan.vms.map((r) => ({ ...toDiagnosticResult(r), guest: guests.get(r.machineName) ?? ({ unavailable: 'not inspected' } as GuestReport) }));
+  if (a.json) {
+    io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout(`${project.name}  (${project.configPath})\n`);
+  const guestCell = (g: GuestReport) => ('error' in g ? 'unreachable' : 'unavailable' in g ? '-' : `${g.kvpDaemon.running ? 'KVP daemon running' : g.kvpDaemon.installed ? 'KVP daemon stopped' : 'no KVP daemon'}, sudo ${g.sudo ? 'ok' : 'needs password'}, block ${g.hostsBlock}`);
+  const guestWarnings = (g: GuestReport) => ('error' in g ? [`guest checks failed: ${g.error}`] : 'unavailable' in g ? [] : g.warnings);
+  const problems = (r: (typeof results)[number]) => r.warnings.length + guestWarnings(r.guest).length;
+  io.stdout(`${formatTable(['MACHINE', 'VM', 'KVP', 'SSH', 'GUEST', 'CHECKS'], results.map((r) => [r.machineName, r.vmName, r.kvpStatus, r.sshReachable === null ? '-' : r.sshReachable ? 'reachable' : 'no answer', guestCell(r.guest), problems(r) === 0 ? 'all good' : `${problems(r)} to fix`]))}\n`);
+  printWarnings(io.stdout, results.flatMap((r) => [...r.warnings, ...guestWarnings(r.guest)].map((w) => `${r.machineName}: ${w}`)));
+  for (const r of results) {
+    if (!('kvpDaemon' in r.guest) || r.guest.kvpDaemon.fix.length === 0) continue;
+    io.stdout(`  fix for ${r.machineName} (ragnatramp-tray fix kvp --config ${project.configPath} --machine ${r.machineName}):\n${r.guest.kvpDaemon.fix.map((c) => `    ${c}`).join('\n')}\n`);
+  }
+  return 0;
+}
+
+export async function fixKvpCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
+  const inspection = await inspectProjects(env, [project], wait);
+  const outcome = await fixGuestKvp(env, projectPlanOf(inspection, project.configPath), a.machine!, {
+    dryRun: a.dryRun,
+    timeoutMs: a.timeoutMs * 15, // package installs take minutes, not seconds
+    onStep: a.json ? undefined : (command) => io.stderr(`$ ${command}\n`),
+  });
+  if (a.json) {
+    io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+    return 'error' in outcome || !outcome.success ? 1 : 0;
+  }
+  if ('error' in outcome) {
+    io.stderr(`${safeText(outcome.error)}\n`);
+    return 1;
+  }
+  if (outcome.nothingToDo) {
+    io.stdout(`${a.machine}: nothing to do: ${outcome.nothingToDo}\n`);
+    return outcome.success ? 0 : 1;
+  }
+  if (outcome.dryRun) {
+    io.stdout(`${a.machine}: these commands would run over SSH, in order, stopping at the first failure:\n${outcome.commands.map((c) => `  ${c}`).join('\n')}\n`);
+    return 0;
+  }
+  const failed = outcome.steps.find((s) => s.code !== 0);
+  if (failed) {
+    io.stdout(safeText(`${a.machine}: '${failed.command}' failed (exit ${failed.code ?? 'unknown'}):\n${failed.output}\n`));
+    return 1;
+  }
+  io.stdout(`${a.machine}: the KVP daemon is installed and running; Hyper-V reports the guest's IP from the next pass on.\n`);
+  return 0;
+}
+
+export async function hostsCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
+  const inspection = await inspectProjects(env, [project], wait);
+  const projectPlan = projectPlanOf(inspection, project.configPath);
+  if (!a.applyTo) {
+    io.stdout(projectPlan.hostsBlock);
+  } else {
+    const outcome = await applyHostsBlockToFile(a.applyTo, projectPlan.hostsBlock);
+    io.stderr(outcome.changed ? `updated ${a.applyTo} (previous version kept as ${outcome.backup})\n` : `${a.applyTo} already holds the current block; nothing written\n`);
+  }
+  // stdout carries only the block, so that `hosts > file` gives a clean file.
+  printWarnings(io.stderr, projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname').map((w) => `${nameLabel(r.machineName)}: ${w.text}`)));
+  return 0;
+}
+
+export async function reconcile(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo, firstUse: string[], log: Log): Promise<number> {
+  const outcome = await reconcileProject(env, project, {
+    ...wait,
+    dryRun: a.dryRun,
+    syncHosts: a.hosts,
+    acceptHostKeys: { [project.configPath]: a.acceptHostKeys },
+    sync: {
+      concurrency: a.concurrency,
+      timeoutMs: a.timeoutMs,
+      onProgress: a.json ? undefined : (m, phase) => phase === 'writing' && io.stderr(`${m}: writing /etc/hosts…\n`),
+    },
+  });
+  logPass(log, [outcome], a.hosts);
+  const result: ReconcileResult = { ...outcome.result, warnings: [...outcome.result.warnings, ...firstUse] };
+  if (a.json) {
+    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    return result.success ? 0 : 1;
+  }
+  const synced = outcome.sync.filter((s) => s.success);
+  const stateNote = a.dryRun ? 'dry run: nothing written' : outcome.stateError ? 'state.json NOT updated (see below)' : outcome.stateWritten ? `state.json updated (${result.diffs.length} change${result.diffs.length === 1 ? '' : 's'})` : 'state.json unchanged';
+  io.stdout(`${project.name}: ${result.discoveries.length} VM${result.discoveries.length === 1 ? '' : 's'}, ${stateNote}, hosts synced on ${synced.length} of ${outcome.sync.length}\n`);
+  io.stdout(`${reconcileTable(outcome.plan.vms, result.hostsSyncResults, outcome.sync)}\n`);
+  if (result.diffs.length > 0) {
+    io.stdout(`  changes${a.dryRun ? ' (not written)' : ''}:\n`);
+    for (const d of result.diffs) io.stdout(safeText(`    ${d.machineName} ${d.field}: ${d.oldValue ?? '(none)'} -> ${d.newValue ?? '(none)'}\n`));
+  }
+  printWarnings(io.stdout, result.warnings);
+  return result.success ? 0 : 1;
+}

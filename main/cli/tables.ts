@@ -1,0 +1,35 @@
+// The command line's tables, read straight from the plan's VM records: the status table, the
+// reconcile table with each VM's hosts outcome, and the warnings list.
+
+import { displayMac } from '../engine/discovery/net-address.js';
+import type { VmRecord } from '../engine/plan/vm-record.js';
+import { tierInfo } from '../engine/providers/registry.js';
+import type { HostsSyncResult } from '../engine/seed-types.js';
+import type { SyncOutcome } from '../engine/ssh/sync-hosts.js';
+import { nameLabel } from '../engine/excerpt.js';
+import { formatTable } from './format-table.js';
+import { safeText } from './sanitize.js';
+
+const tier = (r: VmRecord) => (r.tier ? tierInfo(r.tier).label : '-');
+const kvp = (r: VmRecord) => (r.detail.provider === 'hyperv' ? r.detail.kvp.status : '-');
+const ssh = (r: VmRecord) => (r.sshOpen === null ? '-' : r.sshOpen ? 'open' : 'closed');
+
+export function statusTable(records: VmRecord[]): string {
+  return formatTable(['MACHINE', 'STATUS', 'IPv4', 'SOURCE', 'MAC', 'KVP', 'SSH'], records.map((r) => [r.machineName, r.status, r.ipv4 ?? '-', tier(r), displayMac(r.mac) || '-', kvp(r), ssh(r)]));
+}
+
+export function reconcileTable(records: VmRecord[], results: HostsSyncResult[], synced: SyncOutcome[]): string {
+  return formatTable(['MACHINE', 'STATUS', 'IPv4', 'SOURCE', 'HOSTS'], records.map((r) => {
+    const result = results.find((x) => x.machineName === r.machineName)!;
+    const s = synced.find((x) => x.machineName === r.machineName);
+    const hosts = result.skipped ? `skipped: ${result.skipReason}` : result.success ? (s?.changed ? 'updated' : 'already current') : `FAILED: ${result.error}`;
+    return [r.machineName, r.status, r.ipv4 ?? '-', tier(r), hosts];
+  }));
+}
+
+export const vmWarnings = (records: VmRecord[]): string[] => records.flatMap((r) => r.warnings.map((w) => `${nameLabel(r.machineName)}: ${w.text}`));
+
+export function printWarnings(write: (text: string) => void, warnings: string[]): void {
+  if (warnings.length === 0) return;
+  write(`  warnings:\n${warnings.map((w) => safeText(`  ! ${w}`)).join('\n')}\n`);
+}

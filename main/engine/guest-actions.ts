@@ -1,0 +1,29 @@
+// What the tray does inside guests on request, over SSH: the guest-side checks of Diagnostics
+// and `fix kvp`. Only VMs the plan could log in to are touched; the others say why not.
+
+import pLimit from 'p-limit';
+import { fixKvp, inspectGuest, type GuestDiagnostic, type KvpFixOutcome } from './diagnostics/guest-checks.js';
+import { InputError } from './errors.js';
+import type { EngineDeps } from './inspect.js';
+import type { ProjectPlan } from './plan/plan.js';
+
+export type GuestReport = GuestDiagnostic | { error: string } | { unavailable: string };
+
+/** Guest-side checks over SSH for every VM the plan could sync; the others say why not. */
+export async function inspectGuests(deps: EngineDeps, projectPlan: ProjectPlan, options: { concurrency: number; timeoutMs: number }): Promise<Map<string, GuestReport>> {
+  const limit = pLimit(Math.max(1, options.concurrency));
+  const entries = await Promise.all(
+    projectPlan.vms.map((r) =>
+      limit(async (): Promise<[string, GuestReport]> => [r.machineName, r.sshTarget ? await inspectGuest(deps.connector, r.sshTarget, projectPlan.hostsBlock, options.timeoutMs) : { unavailable: r.sync.action === 'skip' ? r.sync.reason : 'not reachable' }]),
+    ),
+  );
+  return new Map(entries);
+}
+
+/** `fix kvp` for one machine of an inspected project. */
+export async function fixGuestKvp(deps: EngineDeps, projectPlan: ProjectPlan, machineName: string, options: { dryRun: boolean; timeoutMs: number; onStep?: (command: string) => void }): Promise<KvpFixOutcome | { error: string }> {
+  const record = projectPlan.vms.find((r) => r.machineName === machineName);
+  if (!record) throw new InputError(projectPlan.configPath, [{ field: null, problem: `has no machine named '${machineName}'` }], 'Check the name given to --machine.');
+  if (!record.sshTarget) return { error: `cannot reach '${machineName}' over SSH: ${record.sync.action === 'skip' ? record.sync.reason : 'no SSH target'}` };
+  return fixKvp(deps.connector, record.sshTarget, options);
+}

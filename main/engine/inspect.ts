@@ -1,0 +1,120 @@
+// Looking without touching: observe every VM (with the DHCP wait), settle which of several ARP
+// addresses is the guest's, probe SSH ports, and plan. Every effect goes through the injected
+// provider and probe; time through `now` and `sleep`. Writes nothing.
+
+import pLimit from 'p-limit';
+import type { Project } from './config/load-project.js';
+import { isActive, type VmObservation, type VmRef } from './discovery/observation.js';
+import type { DiscoveryProvider } from './discovery/provider.js';
+import type { PortProbe } from './discovery/port-probe.js';
+import { plan, type Plan, type ProjectFacts } from './plan/plan.js';
+import type { HostsMemory } from './ssh/sync-hosts.js';
+import type { SshConnector } from './ssh/ssh-session.js';
+import type { HostKeyStore } from './ssh/known-hosts.js';
+
+export interface EngineDeps {
+  provider: DiscoveryProvider;
+  probe: PortProbe;
+  connector: SshConnector;
+  /** Needed only to accept changed host keys (`acceptHostKeys`). */
+  hostKeys?: HostKeyStore;
+  /** A long-running engine's memory of guests' /etc/hosts: one exec per changed guest. */
+  hostsMemory?: HostsMemory;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface WaitOptions {
+  /** How long to keep polling running VMs that have no IPv4 yet (0: one pass only). */
+  waitMs: number;
+  pollMs: number;
+  onPass?: (pass: number, pending: string[]) => void;
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const needsWait = (o: VmObservation) => o.found && o.power === 'running' && !o.network?.ipv4 && !!o.network;
+
+/**
+ * One discovery pass over all VMs, then more passes (each a single provider call) for running
+ * VMs without an IPv4, every pollMs until waitMs has passed. Off and Saved VMs are not waited for.
+ */
+export async function observeWithWait(deps: EngineDeps, refs: VmRef[], wait: WaitOptions): Promise<VmObservation[]> {
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? realSleep;
+  const start = now().getTime();
+  // Keyed by the ref objects themselves: two projects may share a name.
+  const results = new Map<VmRef, VmObservation>();
+  let pass = 0;
+  let pending = refs;
+  for (;;) {
+    wait.onPass?.(pass, pending.map((r) => r.machineName));
+    for (const o of await deps.provider.observe(pending, now().toISOString())) results.set(o.ref, o);
+    pass++;
+    pending = refs.filter((r) => needsWait(results.get(r)!));
+    const left = start + wait.waitMs - now().getTime();
+    if (pending.length === 0 || left <= 0) break;
+    await sleep(Math.min(wait.pollMs, left));
+  }
+  return refs.map((r) => results.get(r)!);
+}
+
+/**
+ * A guest renumbered by DHCP leaves its old neighbour entry behind, as fresh as the new one:
+ * when the ARP tier found several IPv4s for one MAC, the one that answers on port 22 is the
+ * guest's. If none or several answer, the tier's own choice (and its warning) stands.
+ */
+async function disambiguateArp(deps: EngineDeps, observations: VmObservation[]): Promise<VmObservation[]> {
+  return Promise.all(
+    observations.map(async (o) => {
+      const choice = o.addressChoice;
+      if (!choice || !o.network) return o;
+      const answering = (await Promise.all(choice.candidates.map(async (ip) => ((await deps.probe(ip, 22)) ? [ip] : [])))).flat();
+      if (answering.length !== 1) return o;
+      const chosen = answering[0]!;
+      return { ...o, network: { ...o.network, ipv4: chosen }, addressChoice: { ...choice, candidates: [chosen, ...choice.candidates.filter((ip) => ip !== chosen)], by: 'port-22' } };
+    }),
+  );
+}
+
+async function probeSsh(deps: EngineDeps, observations: VmObservation[]): Promise<Map<VmRef, boolean | null>> {
+  const limit = pLimit(32);
+  const entries = await Promise.all(
+    observations.map((o) =>
+      limit(async (): Promise<[VmRef, boolean | null]> => {
+        const ip = o.found && isActive(o.power) ? o.network?.ipv4 : null;
+        return [o.ref, ip ? await deps.probe(ip, 22) : null];
+      }),
+    ),
+  );
+  return new Map(entries);
+}
+
+export interface Inspection {
+  plan: Plan;
+  facts: ProjectFacts[];
+}
+
+/** Discovery, SSH probes and the plan for several projects; writes nothing. */
+export async function inspectProjects(deps: EngineDeps, projects: Project[], wait: WaitOptions, syncHosts = true): Promise<Inspection> {
+  const refs = projects.flatMap((p) => p.vms);
+  const observations = await disambiguateArp(deps, await observeWithWait(deps, refs, wait));
+  const open = await probeSsh(deps, observations);
+  const facts: ProjectFacts[] = projects.map((p) => {
+    const mine = observations.filter((o) => p.vms.includes(o.ref));
+    return {
+      name: p.name,
+      configPath: p.configPath,
+      machines: p.machines,
+      state: p.state,
+      observations: mine,
+      sshOpen: Object.fromEntries(mine.map((o) => [o.ref.machineName, open.get(o.ref) ?? null])),
+    };
+  });
+  return { plan: plan({ projects: facts, now: (deps.now ?? (() => new Date()))().toISOString(), syncHosts }), facts };
+}
+
+/** The plan of one project of an inspection. */
+export function projectPlanOf(inspection: Inspection, configPath: string) {
+  return inspection.plan.projects.find((pp) => pp.configPath === configPath)!;
+}

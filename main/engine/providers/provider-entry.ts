@@ -1,0 +1,69 @@
+// What a provider registers: its name and label, the options it takes, its tiers (labels and
+// help for the window and the CLI), how its own facts read as a row's facts, and a factory that
+// builds its edges. The factory is imported lazily, so that reading the registry (the worker's
+// views, option parsing in Electron's main process) loads no hypervisor client.
+
+import type { DiscoveryProvider } from '../discovery/provider.js';
+import type { EngineDeps } from '../inspect.js';
+import type { Log } from '../log/log-file.js';
+import type { PowerShellRunner } from './hyperv/powershell-runner.js';
+import type { ProviderDetail } from './provider-detail.js';
+import type { FileHostKeyStore } from '../ssh/known-hosts.js';
+import type { SshTarget } from '../ssh/ssh-session.js';
+import type { SimulatedPowerShell } from '../simulator/simulated-powershell.js';
+import type { SimulatedGuests } from '../simulator/simulated-network.js';
+
+export interface TierInfo {
+  label: string;
+  help: string;
+}
+
+/** One fact of a provider's own, as a row shows it: "KVP: No Contact", with why when it is not ok. */
+export interface ProviderFact {
+  label: string;
+  value: string;
+  /** true: fine; false: needs attention; null: not applicable or not known. */
+  ok: boolean | null;
+  why: string | null;
+}
+
+/** The start-up options every host (CLI, Electron, browser host) passes to the environment. */
+export interface ProviderOptions {
+  /** A Hyper-V simulation scenario: the simulator answers instead of PowerShell. */
+  simulate?: string;
+  /** The Linux provider's inventory (VMs, MACs, lease files). */
+  manifest?: string;
+}
+
+/** What the factory gets: the edges shared by every provider. */
+export interface SharedEdges {
+  hostKeys: FileHostKeyStore;
+  /** Real SSH and port probes (a simulation may answer with its own guests instead). */
+  net: Pick<EngineDeps, 'connector' | 'probe'>;
+  log?: (line: string) => void;
+  logger?: Log;
+  powershellTimeoutMs: number;
+  onFirstUse?: (target: SshTarget, fingerprint: string) => void;
+}
+
+export interface ProviderParts {
+  provider: DiscoveryProvider;
+  /** Set when the simulator's guests answer SSH and probes instead of the network. */
+  net?: Pick<EngineDeps, 'connector' | 'probe'>;
+  powershell?: PowerShellRunner;
+  simulator?: { powershell: SimulatedPowerShell; guests: SimulatedGuests | null };
+}
+
+export interface ProviderEntry {
+  name: string;
+  /** For people: "Hyper-V". */
+  label: string;
+  /** The ProviderOptions keys it accepts, with what each is for (CLI help). */
+  options: Partial<Record<keyof ProviderOptions, string>>;
+  tiers: Record<string, TierInfo>;
+  facts(detail: ProviderDetail): ProviderFact[];
+  create(options: ProviderOptions, shared: SharedEdges): Promise<ProviderParts>;
+}
+
+/** The neighbour-table tier, which every provider can fall back to. */
+export const ARP_TIER: TierInfo = { label: 'ARP', help: "Found in the host's ARP (neighbour) table by the VM's MAC address" };

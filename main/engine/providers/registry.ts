@@ -1,0 +1,40 @@
+// Every provider the tray knows, and the lookups the rest of the app uses instead of naming
+// providers. Adding a provider: a folder under providers/ with its entry, one line here, and its
+// detail type in provider-detail.ts.
+
+import { errorMessage } from '../errors.js';
+import { HYPERV } from './hyperv/hyperv-entry.js';
+import { LINUX } from './linux/linux-entry.js';
+import type { ProviderEntry, TierInfo } from './provider-entry.js';
+
+export const PROVIDERS: readonly ProviderEntry[] = [HYPERV, LINUX];
+
+export const PROVIDER_NAMES: readonly string[] = PROVIDERS.map((p) => p.name);
+
+export function providerEntry(name: string): ProviderEntry {
+  const entry = PROVIDERS.find((p) => p.name === name);
+  if (!entry) throw new Error(`unknown provider '${name}': use ${PROVIDER_NAMES.join(' or ')}`);
+  return entry;
+}
+
+/** A tier's label and help; tiers shared by several providers (ARP) read the same everywhere. */
+export function tierInfo(tier: string): TierInfo {
+  for (const p of PROVIDERS) if (p.tiers[tier]) return p.tiers[tier]!;
+  return { label: tier, help: '' };
+}
+
+/** The provider for this host when none is named: Hyper-V on Windows (and for a simulation), else Linux. */
+export function defaultProvider(options: { simulate?: string; manifest?: string }, platform: NodeJS.Platform = process.platform): string {
+  if (options.simulate) return HYPERV.name;
+  return options.manifest || platform !== 'win32' ? LINUX.name : HYPERV.name;
+}
+
+/** Checks a --provider value; the message is the CLI's usage error. */
+export function checkProviderName(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return providerEntry(String(value)).name;
+  } catch (err) {
+    throw new Error(`--provider: ${errorMessage(err)}`);
+  }
+}

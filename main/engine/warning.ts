@@ -1,0 +1,33 @@
+// A warning the engine gives about a VM or a project: a stable code that modules and the window
+// match on, and the text a person reads (what happened and what to do). Codes of the neutral
+// core are listed here; a provider's own codes are `<provider>/<name>` and live in its folder.
+
+export interface Warning {
+  code: WarningCode;
+  text: string;
+}
+
+export type WarningCode = CoreWarningCode | `${string}/${string}`;
+
+export type CoreWarningCode =
+  /** state.json names the VM but the hypervisor does not list it. */
+  | 'vm-missing'
+  /** ragnatramp.yaml names a machine that `ragnatramp up` has not created. */
+  | 'not-created'
+  /** The hypervisor could not read this VM's details this pass. */
+  | 'vm-unreadable'
+  | 'vm-stopped'
+  /** The address came from a fallback tier (ARP, a lease) because the first tier had none. */
+  | 'fallback-tier'
+  /** The fallback tier knew several IPv4s for the VM's MAC. */
+  | 'several-addresses'
+  | 'no-ipv4'
+  | 'ssh-closed'
+  | 'not-in-config'
+  | 'no-ssh-settings'
+  | 'duplicate-ip'
+  | 'bad-hostname';
+
+export const warning = (code: WarningCode, text: string): Warning => ({ code, text });
+
+export const texts = (warnings: readonly Warning[]): string[] => warnings.map((w) => w.text);

@@ -16,7 +16,7 @@ export interface RunningHost {
 
 export async function startHost(args: string[]): Promise<RunningHost> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'rt-e2e-home-'));
-  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'main', 'web', 'web-host.ts'), ...args], {
+  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'dev', 'web', 'web-host.ts'), ...args], {
     cwd: ROOT,
     env: { ...process.env, RAGNATRAMP_TRAY_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,17 +6,13 @@
 
 import { EventEmitter } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
+import { assertReady, electronEvent, isReady, markReady, resetReady, whenReady } from './fake-electron-ready.js';
+import { BrowserWindow, resetWindows, screen } from './fake-electron-window.js';
+
+export { BrowserWindow, screen, WebContents } from './fake-electron-window.js';
 
 type Template = Array<Record<string, unknown>>;
 
-let ready = false;
-let resolveReady: () => void = () => undefined;
-let readyPromise = new Promise<void>((r) => (resolveReady = r));
-
-/** Electron's Event: preventable, passed first to listeners. */
-function electronEvent(extra: Record<string, unknown> = {}) {
-  return { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; }, ...extra };
-}
 
 export const app = Object.assign(new EventEmitter(), {
   isPackaged: false,
@@ -32,10 +28,10 @@ export const app = Object.assign(new EventEmitter(), {
     return app.lockGranted;
   },
   whenReady() {
-    return readyPromise;
+    return whenReady();
   },
   isReady() {
-    return ready;
+    return isReady();
   },
   getVersion() {
     return '0.1.0';
@@ -82,17 +78,11 @@ export const app = Object.assign(new EventEmitter(), {
 
 /** Fires 'ready': what Electron does once it has initialized. */
 export async function becomeReady(): Promise<void> {
-  ready = true;
-  resolveReady();
+  markReady();
   app.emit('ready');
   await new Promise((r) => setImmediate(r));
 }
 
-function assertReady(what: string) {
-  // "You cannot use this module until the ready event of the app module is emitted" (docs, Tray,
-  // BrowserWindow, Notification, screen).
-  if (!ready) throw new Error(`${what} cannot be used before the app is ready`);
-}
 
 export class NativeImage {
   constructor(readonly path: string) {}
@@ -197,97 +187,6 @@ export const dialog = {
   showOpenDialog: async () => ({ canceled: true, filePaths: [] as string[] }),
 };
 
-let nextId = 1;
-
-export class WebContents extends EventEmitter {
-  readonly id = nextId++;
-  sent: Array<[string, unknown]> = [];
-  /** Sent before the page loaded: Electron delivers them to no listener, so they are lost. */
-  dropped: Array<[string, unknown]> = [];
-  loaded = false;
-  url = 'file:///C:/app/dist/renderer/index.html';
-  mainFrame = { processId: 4, routingId: nextId++, url: this.url, parent: null };
-  openHandler: ((details: { url: string }) => { action: string }) | null = null;
-  destroyed = false;
-  send(channel: string, payload: unknown) {
-    if (this.destroyed) throw new Error('Object has been destroyed');
-    (this.loaded ? this.sent : this.dropped).push([channel, payload]);
-  }
-  getURL() {
-    return this.url;
-  }
-  isDestroyed() {
-    return this.destroyed;
-  }
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
-    this.openHandler = handler;
-  }
-}
-
-export class BrowserWindow extends EventEmitter {
-  static instances: BrowserWindow[] = [];
-  static getAllWindows() {
-    return BrowserWindow.instances;
-  }
-  webContents = new WebContents();
-  visible = false;
-  bounds = { x: 0, y: 0, width: 0, height: 0 };
-  loaded: string | null = null;
-  constructor(readonly options: Record<string, unknown> & { webPreferences: Record<string, unknown> }) {
-    super();
-    assertReady('BrowserWindow');
-    this.bounds = { x: 0, y: 0, width: Number(options.width ?? 800), height: Number(options.height ?? 600) };
-    BrowserWindow.instances.push(this);
-  }
-  /** Loads asynchronously, as Chromium does: did-start-loading, then did-finish-load and ready-to-show. */
-  loadFile(file: string) {
-    this.loaded = file;
-    this.webContents.emit('did-start-loading');
-    return new Promise<void>((resolve) =>
-      setTimeout(() => {
-        this.webContents.loaded = true;
-        this.webContents.emit('did-finish-load');
-        this.emit('ready-to-show');
-        resolve();
-      }, 5),
-    );
-  }
-  // A window covered by another is still visible: isVisible() says nothing of being on top
-  // (docs, BrowserWindow.isVisible; only hide/minimize change it).
-  isVisible() {
-    return this.visible;
-  }
-  show() {
-    this.visible = true;
-  }
-  hide() {
-    this.visible = false;
-  }
-  focus() {}
-  setBounds(b: { x: number; y: number; width: number; height: number }) {
-    this.bounds = { ...b };
-  }
-  getSize(): [number, number] {
-    return [this.bounds.width, this.bounds.height];
-  }
-  get position(): [number, number] {
-    return [this.bounds.x, this.bounds.y];
-  }
-  /** The user drags the window's edge. */
-  userResize(width: number, height: number) {
-    this.bounds = { ...this.bounds, width, height };
-    this.emit('resize');
-  }
-  isDestroyed() {
-    return false;
-  }
-  /** Fires an event the way Electron does, with a preventable event object first. */
-  fire(name: string, ...args: unknown[]) {
-    const event = electronEvent();
-    this.emit(name, event, ...args);
-    return event;
-  }
-}
 
 export const ipcMain = {
   handlers: new Map<string, (...args: unknown[]) => unknown>(),
@@ -296,13 +195,6 @@ export const ipcMain = {
   },
 };
 
-export const screen = {
-  display: { bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } },
-  getDisplayMatching: () => {
-    assertReady('screen');
-    return screen.display;
-  },
-};
 
 export const shell = {
   opened: [] as string[],
@@ -316,12 +208,7 @@ export const shell = {
 };
 
 export function resetFakeElectron(options: { ready?: boolean } = {}): void {
-  ready = false;
-  readyPromise = new Promise<void>((r) => (resolveReady = r));
-  if (options.ready ?? true) {
-    ready = true;
-    resolveReady();
-  }
+  resetReady(options.ready ?? true);
   app.removeAllListeners();
   Object.assign(app, { isPackaged: false, name: 'Electron', lockGranted: true, quitCalls: 0, exitCode: null, appUserModelId: null, loginItem: { openAtLogin: false, path: '', args: [] } });
   app.paths = new Map([['userData', '/fake/userData']]);
@@ -329,7 +216,7 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   Notification.shown = [];
   Notification.supported = true;
   Notification.activationHandler = null;
-  BrowserWindow.instances = [];
+  resetWindows();
   ipcMain.handlers.clear();
   shell.opened = [];
   shell.revealed = [];
@@ -337,7 +224,6 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   Menu.application = undefined;
   nativeTheme.shouldUseDarkColors = false;
   powerMonitor.removeAllListeners();
-  screen.display = { bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
 }
 
 export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor };

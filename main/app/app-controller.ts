@@ -1,11 +1,11 @@
 // The application core shared by the Electron main process and the browser host: it owns the
-// settings, the engine worker, the background watch (a pass every N seconds, never two at
-// once), change notifications, and the app state the UI shows. It implements every call of
-// the API contract; hosts only add what is native (file picker, notifications, tray).
+// settings, the engine worker, the passes (when they run is watch-scheduler.ts's), change
+// notifications, and the app state the UI shows. It implements every call of the API contract;
+// hosts only add what is native (file picker, notifications, tray).
 
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { ApiCalls, AppEvent, AppState, DiagnosticView, HostsSyncView, KvpFixResult, ProjectView, ReconcileSummary, Settings, View } from '../../contract/api.js';
+import type { ApiCalls, AppEvent, AppState, DiagnosticView, HostsSyncView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
@@ -14,6 +14,8 @@ import { userSshConfigPath } from '../engine/ssh/write-ssh-config.js';
 import { launchTerminal, onPath, terminalCommand, type TerminalCommand } from '../engine/ssh/open-terminal.js';
 import { detectChanges } from './change-detector.js';
 import { computeHealth, summarize } from './health.js';
+import { WatchScheduler } from './watch-scheduler.js';
+import { mergePass, reconcileSummary, unloadedProject } from './pass-state.js';
 import type { SettingsStore } from './settings.js';
 
 export interface HostHooks {
@@ -35,12 +37,8 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   private reportedDuplicates = new Set<string>();
   /** Projects seen by a pass already: their first pass is a baseline, not news. */
   private seen = new Set<string>();
-  private queue: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = true;
-  private hintTimer: NodeJS.Timeout | null = null;
-  private hintPending = false;
   private lastSshConfigError: string | null = null;
+  private readonly scheduler: WatchScheduler;
 
   constructor(
     private readonly settings: SettingsStore,
@@ -55,7 +53,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       lastPassAt: null,
       hypervisorError: null,
       notices: settings.warning ? [settings.warning] : [],
-      projects: settings.get().projects.map((configPath) => ({ configPath, name: null, error: null, vms: [], hostsBlock: '', warnings: [] })),
+      projects: settings.get().projects.map(unloadedProject),
       duplicates: [],
       lastReconcile: null,
       progress: {},
@@ -67,7 +65,13 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.publish();
     });
     worker.on('restarted', (reason) => this.notice(`The engine stopped unexpectedly (${reason}) and was restarted.`));
-    worker.on('hint', () => this.hint());
+    this.scheduler = new WatchScheduler({
+      pollMs: () => this.settings.get().pollSeconds * 1000,
+      paused: () => this.state.paused,
+      idle: () => this.state.busy === 'idle',
+      watchPass: () => this.enqueue({ syncHosts: false }),
+    });
+    worker.on('hint', () => this.scheduler.hint());
   }
 
   private now(): Date {
@@ -89,21 +93,16 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
 
   /** Starts watching: a pass now, then one every pollSeconds. */
   start(): void {
-    this.stopped = false;
-    void this.watchTick();
+    this.scheduler.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.hintTimer) clearTimeout(this.hintTimer);
-    this.timer = null;
+    this.scheduler.stop();
   }
 
   /** After the host resumes from sleep the Default Switch renumbers: look again at once. */
   rediscover(): void {
-    if (this.timer) clearTimeout(this.timer);
-    void this.watchTick();
+    this.scheduler.rediscover();
   }
 
   /** Asks the UI to open a view, optionally bringing one VM into sight. */
@@ -111,40 +110,8 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     this.emit('event', { type: 'show', view, vmKey });
   }
 
-  /**
-   * The host saw a lease or neighbour change: look now rather than at the next tick. Bursts
-   * (a DHCP exchange touches the lease file several times) make one pass; a hint that arrives
-   * during a pass makes one more right after it.
-   */
-  private hint(): void {
-    if (this.stopped || this.state.paused) return;
-    if (this.hintTimer) clearTimeout(this.hintTimer);
-    this.hintTimer = setTimeout(() => {
-      this.hintTimer = null;
-      if (this.state.busy === 'idle') this.rediscover();
-      else this.hintPending = true;
-    }, 100);
-    this.hintTimer.unref?.();
-  }
-
-  private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.stopped || this.state.paused) return;
-    this.timer = setTimeout(() => void this.watchTick(), this.settings.get().pollSeconds * 1000);
-    this.timer.unref?.();
-  }
-
-  private async watchTick(): Promise<void> {
-    // A tick that finds a pass running is dropped, not queued: passes never pile up.
-    if (this.state.busy === 'idle' && !this.state.paused) await this.enqueue({ syncHosts: false }).catch(() => undefined);
-    this.schedule();
-  }
-
   private enqueue(request: Omit<PassRequest, 'configPaths'> & { configPaths?: string[] }): Promise<PassResult | null> {
-    const run = this.queue.then(() => this.runPass(request));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.scheduler.enqueue(() => this.runPass(request));
   }
 
   private async runPass(request: Omit<PassRequest, 'configPaths'> & { configPaths?: string[] }): Promise<PassResult | null> {
@@ -182,10 +149,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     this.state.busy = 'idle';
     this.state.progress = {};
     this.publish();
-    if (this.hintPending) {
-      this.hintPending = false;
-      setImmediate(() => this.rediscover());
-    }
+    this.scheduler.passEnded();
     if (!request.syncHosts && this.settings.get().autoSync && changes.some((c) => c.kind !== 'duplicate')) {
       return this.runPass({ syncHosts: true });
     }
@@ -193,32 +157,12 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   }
 
   private merge(result: PassResult, configPaths: string[]): void {
-    const withSync = (p: ProjectView): ProjectView => ({ ...p, vms: p.vms.map((v) => ({ ...v, sync: this.syncs[v.key] ?? null })) });
-    const fresh = new Map(result.projects.map((p) => [p.configPath, withSync(p)]));
-    // A pass over some projects keeps the others as they were.
-    this.state.projects = this.settings.get().projects.map((c) => fresh.get(c) ?? this.state.projects.find((p) => p.configPath === c) ?? { configPath: c, name: null, error: null, vms: [], hostsBlock: '', warnings: [] });
-    if (configPaths.length === this.settings.get().projects.length) this.state.duplicates = result.duplicates;
-    this.state.hypervisorError = result.hypervisorError;
-    this.state.lastPassAt = result.at;
-  }
-
-  private summaryOf(result: PassResult | null): ReconcileSummary {
-    const at = result?.at ?? this.now().toISOString();
-    const syncs = Object.values(result?.syncs ?? {});
-    return {
-      at,
-      projects: result?.projects.length ?? 0,
-      synced: syncs.filter((s) => s.success && !s.skipped).length,
-      updated: syncs.filter((s) => s.changed).length,
-      skipped: syncs.filter((s) => s.skipped).length,
-      failed: syncs.filter((s) => !s.success).length,
-      changes: result?.changes ?? 0,
-      hypervisorError: result?.hypervisorError ?? null,
-    };
+    const watched = this.settings.get().projects;
+    this.state = { ...this.state, ...mergePass(this.state, result, { watched, syncs: this.syncs, all: configPaths.length === watched.length }) };
   }
 
   private async reconcile(request: Omit<PassRequest, 'configPaths'> & { configPaths?: string[] }): Promise<ReconcileSummary> {
-    const summary = this.summaryOf(await this.enqueue(request));
+    const summary = reconcileSummary(await this.enqueue(request), this.now());
     this.state.lastReconcile = summary;
     this.publish();
     return summary;
@@ -228,7 +172,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     const before = this.settings.get();
     this.settings.set(next);
     if (next.launchAtLogin !== before.launchAtLogin) this.host.setLaunchAtLogin?.(next.launchAtLogin);
-    if (next.pollSeconds !== before.pollSeconds) this.schedule();
+    if (next.pollSeconds !== before.pollSeconds) this.scheduler.schedule();
     return this.settings.get();
   }
 
@@ -265,8 +209,8 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     reconcileNow: async (configPath) => this.reconcile({ syncHosts: true, ...(configPath ? { configPaths: [this.known(configPath)] } : {}) }),
     setPaused: async (paused) => {
       this.state.paused = paused;
-      if (paused && this.timer) clearTimeout(this.timer);
-      else if (!paused) this.schedule();
+      if (paused) this.scheduler.pause();
+      else this.scheduler.schedule();
       this.publish();
       return this.snapshot();
     },

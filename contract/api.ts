@@ -68,9 +68,15 @@ export interface VmView {
   ipv6: string[];
   tier: TierView | null;
   mac: string | null;
-  /** When state.json's IPv4 was recorded. */
+  /** When state.json's IPv4 was recorded (first seen at that address, not last seen). */
   discoveredAt: string | null;
   previousIpv4: string | null;
+  /** While no IPv4 is known: the one state.json last recorded, shown greyed. */
+  lastKnownIpv4: string | null;
+  /** The guest's hosts block was synced before the latest change of the project's block. */
+  hostsStale: boolean;
+  /** What needs the user's attention about this VM, short: "KVP No Contact", "hosts out of date". */
+  problems: string[];
   facts: FactView[];
   /** Whether SSH port 22 answered at ipv4; null when there was none to try. */
   sshOpen: boolean | null;
@@ -84,6 +90,8 @@ export interface ProjectView {
   name: string | null;
   /** Why the project could not be loaded (broken YAML, corrupt state.json), with what to do. */
   error: string | null;
+  /** Set when the VMs shown are the last known ones (the hypervisor could not be asked): why. */
+  stale?: string | null;
   vms: VmView[];
   hostsBlock: string;
   /** The project's own warnings (from ragnatramp.yaml and state.json). */
@@ -159,9 +167,10 @@ export interface KvpFixResult {
 }
 
 export type IpChange =
-  | { kind: 'changed'; key: string; project: string; machineName: string; from: string; to: string }
-  | { kind: 'appeared'; key: string; project: string; machineName: string; to: string }
-  | { kind: 'lost'; key: string; project: string; machineName: string; from: string }
+  | { kind: 'changed'; key: string; configPath: string; project: string; machineName: string; from: string; to: string }
+  | { kind: 'appeared'; key: string; configPath: string; project: string; machineName: string; to: string }
+  /** The VM stopped (recorded), or runs with no IPv4 known any more (`why`, e.g. "KVP No Contact"). */
+  | { kind: 'lost'; key: string; configPath: string; project: string; machineName: string; from: string; why: string | null }
   | { kind: 'duplicate'; key: string; ip: string; machines: string[] };
 
 export type View = 'vms' | 'diagnostics' | 'settings';

@@ -116,3 +116,88 @@ for (const scale of [1, 1.5]) {
     }
   });
 }
+
+// Issue 11, "the glance must never be wrong".
+function editScenario(file: string, edit: (s: { vmms?: string; vms: Array<Record<string, unknown> & { adapters?: Array<Record<string, unknown>> }>; neighbors: Array<Record<string, unknown>> }) => void): void {
+  const scenario = parse(readFileSync(file, 'utf8'));
+  edit(scenario);
+  writeFileSync(file, stringify(scenario));
+}
+
+test('after an IP change with auto-sync off, the rows and the header say the hosts are out of date, and the notice offers Sync now', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Reconcile now' }).click();
+  await expect(page.getByTestId('vm-db').getByTestId('sync')).toContainText('updated');
+  await watchEvery(page, 2);
+  editScenario(demo.scenario, (s) => (s.vms[0]!.adapters![0]!.ipAddresses = ['172.18.185.200']));
+  const toast = page.getByTestId('toast').filter({ hasText: 'web: 172.18.185.163 → 172.18.185.200' });
+  await expect(toast).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('vm-db').getByTestId('sync')).toContainText('out of date');
+  await expect(page.getByTestId('problems')).toContainText('db: hosts out of date');
+  await expect(page.locator('.summary')).toContainText('hosts out of date');
+  await screenshot(page, 'hosts-out-of-date');
+  await toast.getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.getByTestId('vm-db').getByTestId('sync')).toContainText('updated', { timeout: 20_000 });
+  await expect(page.getByTestId('problems')).not.toContainText('hosts out of date');
+});
+
+test('KVP No Contact with no ARP entry: IP unknown with why, the last known IP greyed, and a notice of the loss', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('vm-db').getByTestId('ipv4')).toHaveText('172.18.185.164');
+  await watchEvery(page, 2);
+  editScenario(demo.scenario, (s) => (s.neighbors = s.neighbors.filter((n) => n.ip !== '172.18.185.164')));
+  const row = page.getByTestId('vm-db');
+  await expect(row.getByTestId('ip-unknown')).toContainText('IP unknown: KVP No Contact', { timeout: 20_000 });
+  await expect(row.getByTestId('last-known')).toHaveText('last known 172.18.185.164');
+  await expect(row.getByTestId('previous-ip')).toHaveCount(0);
+  await expect(page.getByTestId('toast')).toContainText('db: IP unknown (KVP No Contact), last known 172.18.185.164');
+  await expect(page.getByTestId('problems')).toContainText('db: IP unknown: KVP No Contact');
+  await expect(row.getByTestId('fact-KVP')).toContainText("No Contact: the guest's KVP daemon (hv_kvp_daemon) is not installed or not running");
+  await row.getByRole('button', { name: 'How to fix' }).click();
+  await expect(page.getByRole('heading', { name: 'Diagnostics' })).toBeVisible();
+});
+
+test('a project whose VMs are all missing needs attention and says which provider looked', async ({ page }) => {
+  const demo = demoCopy();
+  editScenario(demo.scenario, (s) => (s.vms = []));
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('all-missing')).toContainText("Hyper-V has none of this project's VMs");
+  await expect(page.getByRole('img', { name: 'Needs attention' })).toBeVisible();
+  await expect(page.getByTestId('problems')).toContainText('web: VM missing');
+});
+
+test('a hypervisor error keeps the project name and its last known VMs, marked stale', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+  await watchEvery(page, 2);
+  editScenario(demo.scenario, (s) => (s.vmms = 'Stopped'));
+  await expect(page.getByTestId('stale-banner')).toContainText('Showing what was last seen', { timeout: 20_000 });
+  await expect(page.getByRole('heading', { name: /^demo/ })).toBeVisible();
+  await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+  await expect(page.getByText('No VMs in this project yet.')).toHaveCount(0);
+});
+
+test('a newer notice for the same VM replaces the older, and notices never cover a row', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+  await watchEvery(page, 2);
+  editScenario(demo.scenario, (s) => (s.vms[0]!.adapters![0]!.ipAddresses = ['172.18.185.200']));
+  const web = page.getByTestId('toast').filter({ hasText: 'web:' });
+  await expect(web).toContainText('web: 172.18.185.163 → 172.18.185.200', { timeout: 20_000 });
+  editScenario(demo.scenario, (s) => (s.vms[0]!.adapters![0]!.ipAddresses = ['172.18.185.201']));
+  await expect(web).toContainText('web: 172.18.185.200 → 172.18.185.201', { timeout: 20_000 });
+  await expect(web).toHaveCount(1);
+  // In the page's flow: the last row is not under a notice.
+  const toastBox = (await web.boundingBox())!;
+  const lastRow = (await page.getByTestId('vm-worker').boundingBox())!;
+  expect(toastBox.y + toastBox.height <= lastRow.y || lastRow.y + lastRow.height <= toastBox.y).toBe(true);
+});

@@ -5,17 +5,17 @@
 
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { ApiCalls, AppEvent, AppState, DiagnosticView, HostsSyncView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
+import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
 import { userSshConfigPath } from '../engine/ssh/write-ssh-config.js';
 import { launchTerminal, onPath, terminalCommand, type TerminalCommand } from '../engine/ssh/open-terminal.js';
-import { detectChanges } from './change-detector.js';
+import { detectChanges, NOTHING_REPORTED, type Reported } from './change-detector.js';
 import { computeHealth, summarize } from './health.js';
 import { WatchScheduler } from './watch-scheduler.js';
-import { mergePass, reconcileSummary, unloadedProject } from './pass-state.js';
+import { mergePass, reconcileSummary, unloadedProject, type SyncMemory } from './pass-state.js';
 import type { SettingsStore } from './settings.js';
 
 export interface HostHooks {
@@ -33,8 +33,8 @@ type Handlers = { [M in keyof ApiCalls]: (...args: Parameters<ApiCalls[M]>) => P
 
 export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   private state: Omit<AppState, 'health' | 'summary'>;
-  private syncs: Record<string, HostsSyncView> = {};
-  private reportedDuplicates = new Set<string>();
+  private memory: SyncMemory = { syncs: {}, blocks: {} };
+  private reported: Reported = NOTHING_REPORTED;
   /** Projects seen by a pass already: their first pass is a baseline, not news. */
   private seen = new Set<string>();
   private lastSshConfigError: string | null = null;
@@ -137,13 +137,14 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     }
     if (result.sshConfigError && result.sshConfigError !== this.lastSshConfigError) this.notice(result.sshConfigError);
     this.lastSshConfigError = result.sshConfigError ?? null;
-    Object.assign(this.syncs, result.syncs);
+    Object.assign(this.memory.syncs, result.syncs);
+    Object.assign(this.memory.blocks, result.syncedBlocks);
     this.merge(result, configPaths);
-    const { changes: detected, reported } = detectChanges(result.ipDiffs, result.duplicates, this.reportedDuplicates);
-    this.reportedDuplicates = reported;
+    const { changes: detected, reported } = detectChanges(result.ipDiffs, result.duplicates, result.hypervisorError ? [] : this.state.projects, this.reported);
+    this.reported = result.hypervisorError ? { ...reported, unknown: this.reported.unknown } : reported;
     // A project's first pass records what is there: only an address that differs from the one
     // recorded (a host reboot renumbered it) is news; "appeared" for every VM would be noise.
-    const changes = detected.filter((c) => c.kind === 'changed' || c.kind === 'duplicate' || this.seen.has(c.key.slice(0, c.key.lastIndexOf('#'))));
+    const changes = detected.filter((c) => c.kind === 'changed' || c.kind === 'duplicate' || this.seen.has(c.configPath));
     for (const p of result.projects) if (!p.error) this.seen.add(p.configPath);
     for (const change of changes) this.emit('event', { type: 'change', change });
     this.state.busy = 'idle';
@@ -158,7 +159,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
 
   private merge(result: PassResult, configPaths: string[]): void {
     const watched = this.settings.get().projects;
-    this.state = { ...this.state, ...mergePass(this.state, result, { watched, syncs: this.syncs, all: configPaths.length === watched.length }) };
+    this.state = { ...this.state, ...mergePass(this.state, result, { watched, memory: this.memory, all: configPaths.length === watched.length }) };
   }
 
   private async reconcile(request: Omit<PassRequest, 'configPaths'> & { configPaths?: string[] }): Promise<ReconcileSummary> {

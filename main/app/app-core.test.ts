@@ -5,15 +5,18 @@ import path from 'node:path';
 import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
 import type { ProjectView, VmView } from '../../contract/api.js';
-import { describeChange, detectChanges } from './change-detector.js';
+import { describeChange, detectChanges, NOTHING_REPORTED } from './change-detector.js';
+import { mergePass } from './pass-state.js';
+import { vmProblems } from './vm-problems.js';
+import type { PassResult } from '../worker/worker-protocol.js';
 import { computeHealth, summarize } from './health.js';
 import { openSettings, SETTINGS_SCHEMA } from './settings.js';
 
-const diff = (machineName: string, from: string | null, to: string | null) => ({ key: `/p#${machineName}`, project: 'p', machineName, from, to });
+const diff = (machineName: string, from: string | null, to: string | null) => ({ key: `/p#${machineName}`, configPath: '/p', project: 'p', machineName, from, to });
 
 describe('detectChanges', () => {
   it('turns recorded IPv4 diffs into changed / appeared / lost', () => {
-    const { changes } = detectChanges([diff('web', '172.18.0.2', '172.18.0.9'), diff('db', null, '172.18.0.3'), diff('cache', '172.18.0.4', null)], [], new Set());
+    const { changes } = detectChanges([diff('web', '172.18.0.2', '172.18.0.9'), diff('db', null, '172.18.0.3'), diff('cache', '172.18.0.4', null)], [], [], NOTHING_REPORTED);
     expect(changes.map((c) => c.kind)).toEqual(['changed', 'appeared', 'lost']);
     expect(changes.map(describeChange)).toEqual([
       { title: 'web: new IP address', body: '172.18.0.2 → 172.18.0.9 (p)' },
@@ -23,16 +26,60 @@ describe('detectChanges', () => {
   });
   it('reports a duplicate once, and again only after it cleared', () => {
     const dup = { ip: '172.18.0.9', vms: [{ project: 'p', machineName: 'db' }, { project: 'p', machineName: 'web' }] };
-    const first = detectChanges([], [dup], new Set());
+    const first = detectChanges([], [dup], [], NOTHING_REPORTED);
     expect(first.changes).toEqual([{ kind: 'duplicate', key: '172.18.0.9|p/db,p/web', ip: '172.18.0.9', machines: ['db', 'web'] }]);
-    expect(detectChanges([], [dup], first.reported).changes).toEqual([]);
-    const cleared = detectChanges([], [], first.reported);
-    expect(detectChanges([], [dup], cleared.reported).changes).toHaveLength(1);
+    expect(detectChanges([], [dup], [], first.reported).changes).toEqual([]);
+    const cleared = detectChanges([], [], [], first.reported);
+    expect(detectChanges([], [dup], [], cleared.reported).changes).toHaveLength(1);
+  });
+  it('a running VM whose IPv4 is no longer known is reported once, with why and its last known address', () => {
+    const unknown = project([vm({ status: 'initializing', ipv4: null, lastKnownIpv4: '172.18.0.2', facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: 'no daemon' }] })]);
+    const first = detectChanges([], [], [unknown], NOTHING_REPORTED);
+    expect(first.changes).toEqual([{ kind: 'lost', key: '/p#web', configPath: '/p', project: 'p', machineName: 'web', from: '172.18.0.2', why: 'KVP No Contact' }]);
+    expect(describeChange(first.changes[0]!)).toEqual({ title: 'web: IP unknown (KVP No Contact)', body: 'last known 172.18.0.2 (p)' });
+    expect(detectChanges([], [], [unknown], first.reported).changes).toEqual([]);
+    const back = detectChanges([], [], [project([vm({})])], first.reported);
+    expect(detectChanges([], [], [unknown], back.reported).changes).toHaveLength(1);
+  });
+});
+
+describe('vmProblems', () => {
+  it('says what needs attention in a few words, from fields and codes only', () => {
+    const p = (over: Partial<VmView>) => vmProblems(vm(over));
+    expect(p({})).toEqual([]);
+    expect(p({ status: 'missing', ipv4: null })).toEqual(['VM missing']);
+    expect(p({ status: 'missing', ipv4: null, warnings: [{ code: 'not-created', text: '…' }] })).toEqual(['not created yet']);
+    expect(p({ status: 'stopped', ipv4: null })).toEqual([]);
+    expect(p({ status: 'initializing', ipv4: null, facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: null }] })).toEqual(['IP unknown: KVP No Contact']);
+    expect(p({ facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: null }] })).toEqual(['KVP No Contact']);
+    expect(p({ status: 'booting', sshOpen: false })).toEqual(['SSH closed']);
+    expect(p({ hostsStale: true })).toEqual(['hosts out of date']);
+    expect(p({ sync: { success: false, skipped: false, changed: false, message: 'x', problem: 'host-key-changed', at: '' } })).toEqual(['host key changed']);
+    expect(p({ duplicateOf: ['db'], warnings: [{ code: 'duplicate-ip', text: '…' }, { code: 'no-ssh-settings', text: '…' }] })).toEqual(['duplicate IP', 'no ssh settings']);
+  });
+});
+
+describe('mergePass', () => {
+  const result = (over: Partial<PassResult>): PassResult => ({ at: '2026-11-22T10:00:00.000Z', hypervisorError: null, projects: [], duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [], ...over });
+  const withBlock = (block: string, vms: VmView[]) => ({ ...project(vms), hostsBlock: block });
+  it('a hosts block that changed since a VM was synced makes it out of date, with its problem', () => {
+    const memory = { syncs: { '/p#web': { success: true, skipped: false, changed: true, message: null, problem: null, at: '' } }, blocks: { '/p#web': 'old block' } };
+    const stale = mergePass({ projects: [], duplicates: [] }, result({ projects: [withBlock('new block', [vm({ sync: null })])] }), { watched: ['/p'], memory, all: true });
+    expect(stale.projects[0]!.vms[0]).toMatchObject({ hostsStale: true, problems: ['hosts out of date'] });
+    const current = mergePass({ projects: [], duplicates: [] }, result({ projects: [withBlock('old block', [vm({ sync: null })])] }), { watched: ['/p'], memory, all: true });
+    expect(current.projects[0]!.vms[0]).toMatchObject({ hostsStale: false, problems: [] });
+  });
+  it('when the hypervisor cannot be asked, a project keeps its name and last known VMs, marked stale', () => {
+    const memory = { syncs: {}, blocks: {} };
+    const before = mergePass({ projects: [], duplicates: [] }, result({ projects: [project([vm({})])] }), { watched: ['/p'], memory, all: true });
+    const after = mergePass(before, result({ hypervisorError: 'Hyper-V could not be queried: access denied\nmore', projects: [{ ...project([]), name: 'p' }] }), { watched: ['/p'], memory, all: true });
+    expect(after.projects[0]).toMatchObject({ name: 'p', vms: [{ machineName: 'web' }], stale: 'Showing what was last seen: the hypervisor could not be asked (Hyper-V could not be queried: access denied).' });
+    expect(computeHealth({ busy: 'idle', hypervisorError: null, duplicates: [], projects: after.projects })).toBe('attention');
   });
 });
 
 function vm(over: Partial<VmView>): VmView {
-  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, facts: [], sshOpen: true, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
+  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, problems: [], facts: [], sshOpen: true, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
 }
 const project = (vms: VmView[], over: Partial<ProjectView> = {}): ProjectView => ({ configPath: '/p', name: 'p', error: null, vms, hostsBlock: '', warnings: [], ...over });
 const base = { busy: 'idle' as const, hypervisorError: null, duplicates: [], paused: false, lastPassAt: '2026-11-22T09:58:00.000Z' };
@@ -40,9 +87,10 @@ const base = { busy: 'idle' as const, hypervisorError: null, duplicates: [], pau
 describe('health and summary', () => {
   it('good / attention / error / working', () => {
     expect(computeHealth({ ...base, projects: [project([vm({})])] })).toBe('good');
-    expect(computeHealth({ ...base, projects: [project([vm({ status: 'initializing', ipv4: null })])] })).toBe('attention');
-    expect(computeHealth({ ...base, projects: [project([vm({ sync: { success: false, skipped: false, changed: false, message: 'x', problem: 'auth', at: '' } })])] })).toBe('attention');
-    expect(computeHealth({ ...base, projects: [project([vm({ warnings: [{ code: 'hyperv/kvp-no-contact', text: "KVP reports 'No Contact'" }] })])] })).toBe('attention');
+    // Every VM problem (vmProblems, tested above) needs attention; a stopped VM does not.
+    expect(computeHealth({ ...base, projects: [project([vm({ status: 'initializing', ipv4: null, problems: ['IP unknown'] })])] })).toBe('attention');
+    expect(computeHealth({ ...base, projects: [project([vm({ status: 'missing', ipv4: null, problems: ['VM missing'] })])] })).toBe('attention');
+    expect(computeHealth({ ...base, projects: [project([vm({ status: 'stopped', ipv4: null })])] })).toBe('good');
     expect(computeHealth({ ...base, duplicates: [{ ip: '1.2.3.4', vms: [] }], projects: [project([vm({})])] })).toBe('attention');
     expect(computeHealth({ ...base, projects: [project([], { error: 'broken yaml' })] })).toBe('attention');
     expect(computeHealth({ ...base, hypervisorError: 'no access', projects: [] })).toBe('error');

@@ -7,14 +7,13 @@ export function computeHealth(s: Pick<AppState, 'busy' | 'hypervisorError' | 'pr
   // would make the icon flicker (and rebuild it twice a pass).
   if (s.busy === 'reconciling') return 'working';
   if (s.hypervisorError) return 'error';
-  const vms = s.projects.flatMap((p) => p.vms);
-  const attention =
-    s.projects.some((p) => p.error) ||
-    s.duplicates.length > 0 ||
-    vms.some((v) => v.status === 'initializing' || v.status === 'booting') ||
-    vms.some((v) => v.sync && !v.sync.success) ||
-    vms.some((v) => v.status === 'running' && v.warnings.length > 0);
+  const attention = s.projects.some((p) => p.error || p.stale) || s.duplicates.length > 0 || s.projects.some((p) => p.vms.some((v) => v.problems.length > 0));
   return attention ? 'attention' : 'good';
+}
+
+/** Every VM problem, "machine: problem", for the header and the tray tooltip. */
+export function problemList(s: Pick<AppState, 'projects'>): Array<{ key: string; text: string }> {
+  return s.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem}` }))));
 }
 
 export function summarize(s: Pick<AppState, 'projects' | 'lastPassAt' | 'hypervisorError' | 'paused'>, now: Date): string {
@@ -23,7 +22,7 @@ export function summarize(s: Pick<AppState, 'projects' | 'lastPassAt' | 'hypervi
   if (s.projects.length === 0) return 'No project watched yet';
   const running = vms.filter((v) => v.status === 'running').length;
   const synced = vms.filter((v) => v.ipv4 && v.status === 'running');
-  const hosts = synced.length === 0 ? null : synced.some((v) => v.sync && !v.sync.success) ? 'hosts sync failed' : synced.every((v) => v.sync && v.sync.success && !v.sync.skipped) ? 'hosts in sync' : 'hosts not synced yet';
+  const hosts = synced.length === 0 ? null : synced.some((v) => v.sync && !v.sync.success) ? 'hosts sync failed' : synced.some((v) => v.hostsStale) ? 'hosts out of date' : synced.every((v) => v.sync && v.sync.success && !v.sync.skipped) ? 'hosts in sync' : 'hosts not synced yet';
   const parts = [`${vms.length} VM${vms.length === 1 ? '' : 's'}`, `${running} running`, ...(hosts ? [hosts] : []), s.lastPassAt ? ago(new Date(s.lastPassAt), now) : 'not checked yet'];
   return `${parts.join(' · ')}${s.paused ? ' · paused' : ''}`;
 }

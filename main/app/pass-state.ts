@@ -3,20 +3,52 @@
 
 import type { AppState, HostsSyncView, ProjectView, ReconcileSummary } from '../../contract/api.js';
 import type { PassResult } from '../worker/worker-protocol.js';
+import { vmProblems } from './vm-problems.js';
 
 /** A watched project no pass has loaded yet. */
 export const unloadedProject = (configPath: string): ProjectView => ({ configPath, name: null, error: null, vms: [], hostsBlock: '', warnings: [] });
 
+export interface SyncMemory {
+  /** Each VM's last hosts sync result. */
+  syncs: Record<string, HostsSyncView>;
+  /** The block each VM's guest was last synced with. */
+  blocks: Record<string, string>;
+}
+
+/** A project's VMs with their last sync, whether that sync is out of date, and their problems. */
+function withSyncs(p: ProjectView, memory: SyncMemory): ProjectView {
+  return {
+    ...p,
+    vms: p.vms.map((v) => {
+      const sync = memory.syncs[v.key] ?? null;
+      const block = memory.blocks[v.key];
+      const hostsStale = !!sync && sync.success && !sync.skipped && block !== undefined && block !== p.hostsBlock;
+      const vm = { ...v, sync, hostsStale };
+      return { ...vm, problems: vmProblems(vm) };
+    }),
+  };
+}
+
 /**
  * The state after a pass: its projects (with each VM's last hosts sync), in the settings' order;
  * a pass over some projects keeps the others as they were, and only a pass over all of them
- * says which duplicates exist.
+ * says which duplicates exist. When the hypervisor could not be asked, a project keeps its last
+ * known VMs, marked stale, instead of showing none.
  */
-export function mergePass(state: Pick<AppState, 'projects' | 'duplicates'>, result: PassResult, options: { watched: string[]; syncs: Record<string, HostsSyncView>; all: boolean }): Pick<AppState, 'projects' | 'duplicates' | 'hypervisorError' | 'lastPassAt'> {
-  const withSync = (p: ProjectView): ProjectView => ({ ...p, vms: p.vms.map((v) => ({ ...v, sync: options.syncs[v.key] ?? null })) });
-  const fresh = new Map(result.projects.map((p) => [p.configPath, withSync(p)]));
+export function mergePass(state: Pick<AppState, 'projects' | 'duplicates'>, result: PassResult, options: { watched: string[]; memory: SyncMemory; all: boolean }): Pick<AppState, 'projects' | 'duplicates' | 'hypervisorError' | 'lastPassAt'> {
+  const fresh = new Map(result.projects.map((p) => [p.configPath, p]));
+  const merged = (c: string): ProjectView => {
+    const previous = state.projects.find((p) => p.configPath === c);
+    const now = fresh.get(c);
+    if (!now) return previous ?? unloadedProject(c);
+    if (result.hypervisorError && !now.error) {
+      const stale = `Showing what was last seen: the hypervisor could not be asked (${result.hypervisorError.split('\n')[0]}).`;
+      return previous && previous.vms.length > 0 ? { ...previous, name: now.name ?? previous.name, stale } : { ...now, stale };
+    }
+    return withSyncs(now, options.memory);
+  };
   return {
-    projects: options.watched.map((c) => fresh.get(c) ?? state.projects.find((p) => p.configPath === c) ?? unloadedProject(c)),
+    projects: options.watched.map(merged),
     duplicates: options.all ? result.duplicates : state.duplicates,
     hypervisorError: result.hypervisorError,
     lastPassAt: result.at,

@@ -167,7 +167,7 @@ describe('IPC', () => {
 });
 
 describe('notifications', () => {
-  const change: IpChange = { kind: 'changed', key: '/p#web', project: 'p', machineName: 'web', from: '172.18.0.2', to: '172.18.0.9' };
+  const change: IpChange = { kind: 'changed', key: '/p#web', configPath: '/p', project: 'p', machineName: 'web', from: '172.18.0.2', to: '172.18.0.9' };
 
   it('one notification per change, none when switched off, a click opens the VM', () => {
     let enabled = true;

@@ -93,7 +93,9 @@ const calls: Handlers = {
     const env = await environment();
     const loaded = await loadAll(request.configPaths);
     const ok = loaded.filter((l) => l.project).map((l) => l.project!);
-    const empty: PassResult = { at, hypervisorError: null, projects: loaded.map((l) => brokenProject(l.configPath, l.error ?? '')), duplicates: [], syncs: {}, changes: 0, ipDiffs: [] };
+    // A project that loaded keeps its name when the hypervisor cannot be asked; the app keeps its
+    // last known VMs (marked stale) rather than showing none.
+    const empty: PassResult = { at, hypervisorError: null, projects: loaded.map((l) => (l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null } : brokenProject(l.configPath, l.error ?? ''))), duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [] };
     if (ok.length === 0) return empty;
     try {
       const { outcomes, duplicates } = await reconcileProjects(env, ok, {
@@ -107,15 +109,16 @@ const calls: Handlers = {
       });
       logPass(log, outcomes, request.syncHosts);
       const syncs = request.syncHosts ? Object.assign({}, ...outcomes.map((o, i) => syncViews(ok[i]!.configPath, o, at))) : {};
+      const syncedBlocks = Object.fromEntries(outcomes.flatMap((o, i) => o.sync.filter((s) => s.success).map((s) => [vmKey(ok[i]!.configPath, s.machineName), o.plan.hostsBlock])));
       const projects = loaded.map((l) => {
         const i = ok.findIndex((p) => p.configPath === l.configPath);
         return i === -1 ? brokenProject(l.configPath, l.error ?? '') : buildProjectView(l.configPath, outcomes[i]!.plan, ok[i]!.warnings);
       });
       const ipDiffs = outcomes.flatMap((o, i) =>
-        o.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(ok[i]!.configPath, r.machineName), project: ok[i]!.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
+        o.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(ok[i]!.configPath, r.machineName), configPath: ok[i]!.configPath, project: ok[i]!.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
       );
       const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, outcomes.map((o) => o.plan)) : null;
-      return { at, hypervisorError: null, projects, duplicates: duplicateViews(duplicates), syncs, changes: outcomes.reduce((n, o) => n + o.result.diffs.length, 0), ipDiffs, sshConfigError };
+      return { at, hypervisorError: null, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: outcomes.reduce((n, o) => n + o.result.diffs.length, 0), ipDiffs, sshConfigError };
     } catch (err) {
       if (err instanceof HypervisorError || err instanceof InputError) {
         log.error('pass failed', { error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });

@@ -24,6 +24,11 @@ export function vmView(configPath: string, r: VmRecord): VmView {
     mac: r.mac,
     discoveredAt: r.recorded?.discoveredAt ?? null,
     previousIpv4: r.recorded?.previousIpv4 ?? null,
+    // A stopped VM's last address moved to previousIpv4 when it stopped; a running one with no
+    // IPv4 yet still has it in ipv4 (the plan never records an unknown).
+    lastKnownIpv4: r.ipv4 ? null : (r.recorded?.ipv4 ?? r.recorded?.previousIpv4 ?? null),
+    hostsStale: false,
+    problems: [],
     facts: provider?.facts(r.detail) ?? [],
     sshOpen: r.sshOpen,
     duplicateOf: r.duplicateOf.map((v) => peerName(configPath, v)),

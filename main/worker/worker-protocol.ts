@@ -32,12 +32,15 @@ export interface PassResult {
   changes: number;
   /** The recorded IPv4 changes among them (old → new; null when none). */
   ipDiffs: IpDiff[];
+  /** Per VM key, the hosts block each guest was synced with this pass (to tell when it goes stale). */
+  syncedBlocks: Record<string, string>;
   /** Why the OpenSSH config could not be written, with what to do; null when it was (or not asked). */
   sshConfigError?: string | null;
 }
 
 export interface IpDiff {
   key: string;
+  configPath: string;
   project: string;
   machineName: string;
   from: string | null;

@@ -3,7 +3,8 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from './app';
-import { useStore } from './store';
+import { addToast, useStore } from './store';
+import type { IpChange } from '../../contract/api';
 import { appState, fakeApi, vmView } from './test-support';
 
 const initial = useStore.getState();
@@ -76,7 +77,7 @@ describe('the window', () => {
 
   it('a change event shows a toast; clicking it brings the VM into view', async () => {
     const fake = await mount();
-    act(() => fake.push({ type: 'change', change: { kind: 'changed', key: '/p/ragnatramp.yaml#web', project: 'demo', machineName: 'web', from: '172.18.185.100', to: '172.18.185.163' } }));
+    act(() => fake.push({ type: 'change', change: { kind: 'changed', key: '/p/ragnatramp.yaml#web', configPath: '/p/ragnatramp.yaml', project: 'demo', machineName: 'web', from: '172.18.185.100', to: '172.18.185.163' } }));
     const toast = screen.getByTestId('toast');
     expect(toast.textContent).toContain('web: 172.18.185.100 → 172.18.185.163');
     act(() => fireEvent.click(screen.getByRole('button', { name: 'web: 172.18.185.100 → 172.18.185.163' })));
@@ -147,5 +148,18 @@ describe('the window', () => {
     await mount(appState(), { reconcileNow: async () => { throw new Error('The engine stopped unexpectedly'); } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Reconcile now' })));
     expect(screen.getAllByRole('alert').some((a) => a.textContent === 'The engine stopped unexpectedly')).toBe(true);
+  });
+});
+
+describe('notices', () => {
+  const change = (to: string, machineName = 'web'): IpChange => ({ kind: 'changed', key: `/p#${machineName}`, configPath: '/p', project: 'p', machineName, from: '172.18.0.2', to });
+  it('collapse repeats into a count, replace an older one for the same VM, and keep three at most', () => {
+    let toasts = addToast([], change('172.18.0.9'), 1);
+    toasts = addToast(toasts, change('172.18.0.9'), 2);
+    expect(toasts).toEqual([{ id: 1, change: change('172.18.0.9'), count: 2 }]);
+    toasts = addToast(toasts, change('172.18.0.10'), 3);
+    expect(toasts).toEqual([{ id: 3, change: change('172.18.0.10'), count: 1 }]);
+    for (const [i, m] of ['a', 'b', 'c'].entries()) toasts = addToast(toasts, change('1.1.1.1', m), 10 + i);
+    expect(toasts.map((t) => t.id)).toEqual([10, 11, 12]);
   });
 });

@@ -27,6 +27,7 @@ export function App() {
     <main>
       <Header app={app} />
       <Banners app={app} />
+      <Toasts />
       {error && (
         <div className="banner banner-error" role="alert">
           {error}
@@ -44,7 +45,6 @@ export function App() {
         {tab === 'diagnostics' && <DiagnosticsPanel app={app} />}
         {tab === 'settings' && <SettingsPanel app={app} settings={settings} />}
       </div>
-      <Toasts />
     </main>
   );
 }

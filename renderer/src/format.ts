@@ -31,7 +31,7 @@ export function changeText(c: IpChange): string {
     case 'appeared':
       return `${c.machineName} is on the network at ${c.to}`;
     case 'lost':
-      return `${c.machineName} lost its address (was ${c.from})`;
+      return c.why ? `${c.machineName}: IP unknown (${c.why}), last known ${c.from}` : `${c.machineName} lost its address (was ${c.from})`;
     case 'duplicate':
       return `Duplicate IP ${c.ip}: ${c.machines.join(', ')}`;
   }

@@ -9,6 +9,19 @@ export type Tab = View;
 export interface Toast {
   id: number;
   change: IpChange;
+  /** How many times this very notice came (repeats collapse into one). */
+  count: number;
+}
+
+/** How long a notice stays before it goes by itself. */
+export const TOAST_MS = 20_000;
+
+// A VM's newer notice supersedes its older one; the same notice again only counts up; at most
+// three are shown, the newest last.
+export function addToast(toasts: Toast[], change: IpChange, id: number): Toast[] {
+  const same = toasts.find((t) => JSON.stringify(t.change) === JSON.stringify(change));
+  if (same) return toasts.map((t) => (t === same ? { ...t, count: t.count + 1 } : t));
+  return [...toasts.filter((t) => t.change.key !== change.key), { id, change, count: 1 }].slice(-3);
 }
 
 export type Loadable<T> = { status: 'idle' } | { status: 'loading' } | { status: 'done'; value: T } | { status: 'failed'; error: string };
@@ -49,7 +62,11 @@ export const useStore = create<UiState>((set, get) => ({
     set({ api });
     const unsubscribe = api.subscribe((e: AppEvent) => {
       if (e.type === 'state') set({ app: e.state });
-      else if (e.type === 'change') set((s) => ({ toasts: [...s.toasts.slice(-3), { id: toastId++, change: e.change }] }));
+      else if (e.type === 'change') {
+        const id = toastId++;
+        set((s) => ({ toasts: addToast(s.toasts, e.change, id) }));
+        setTimeout(() => get().dismissToast(id), TOAST_MS);
+      }
       else if (e.type === 'show') set({ tab: e.view, focusKey: e.vmKey });
     });
     void Promise.all([api.getState(), api.getSettings()]).then(([app, settings]) => set({ app, settings }), (err: Error) => set({ error: err.message }));

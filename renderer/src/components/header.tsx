@@ -6,6 +6,8 @@ const HEALTH_LABEL: Record<AppState['health'], string> = { good: 'All good', att
 
 export function Header({ app }: { app: AppState }) {
   const run = useStore((s) => s.run);
+  const focus = useStore((s) => s.focus);
+  const problems = app.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem}` }))));
   const reconciling = app.busy === 'reconciling';
   return (
     <header className="header">
@@ -17,6 +19,19 @@ export function Header({ app }: { app: AppState }) {
       <p className="summary" aria-live="polite">
         {app.summary}
       </p>
+      {problems.length > 0 && (
+        <p className="problems" data-testid="problems">
+          <span className="visually-hidden">Needs attention: </span>
+          {problems.map((p, i) => (
+            <span key={p.key + p.text}>
+              {i > 0 && ' · '}
+              <button type="button" className="link" onClick={() => focus(p.key)}>
+                {p.text}
+              </button>
+            </span>
+          ))}
+        </p>
+      )}
       <div className="actions">
         <button type="button" className="primary" disabled={reconciling || app.projects.length === 0} onClick={() => void run((api) => api.reconcileNow(null))}>
           {reconciling ? 'Reconciling…' : 'Reconcile now'}

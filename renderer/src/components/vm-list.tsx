@@ -17,10 +17,20 @@ export function VmList({ app }: { app: AppState }) {
               <pre>{p.error}</pre>
             </div>
           )}
-          {p.vms.length === 0 && !p.error && <p className="muted">{app.lastPassAt ? 'No VMs in this project yet.' : 'Looking for VMs…'}</p>}
+          {p.stale && (
+            <div className="banner banner-warning" role="status" data-testid="stale-banner">
+              {p.stale}
+            </div>
+          )}
+          {p.vms.length > 0 && p.vms.every((v) => v.status === 'missing') && (
+            <div className="banner banner-warning" role="status" data-testid="all-missing">
+              {p.vms[0]!.lookedIn} has none of this project's VMs. Create them with <code>ragnatramp up</code>, or check that this is the right project file.
+            </div>
+          )}
+          {p.vms.length === 0 && !p.error && <p className="muted">{app.lastPassAt && !p.stale ? 'No VMs in this project yet.' : 'Looking for VMs…'}</p>}
           <ul className="vm-list">
             {p.vms.map((vm) => (
-              <VmRow key={vm.key} vm={vm} progress={app.progress[vm.key]} focused={focusKey === vm.key} configPath={p.configPath} />
+              <VmRow key={vm.key} vm={vm} progress={app.progress[vm.key]} focused={focusKey === vm.key} configPath={p.configPath} checkedAt={p.stale ? null : app.lastPassAt} />
             ))}
           </ul>
         </section>

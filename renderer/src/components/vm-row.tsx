@@ -1,23 +1,28 @@
-// One VM: name, status, IPv4 (copyable), where the IP came from, MAC, when it was seen, the
-// previous IP, and the last hosts sync, with live progress during a reconcile.
+// One VM, everything at a glance: status, IPv4 (copyable) or why it is unknown with the last
+// known one, where the IP came from, the provider's own facts (Hyper-V's KVP) with why and a
+// link to the fix, SSH (port 22 and the last session), the hosts block, when the IP was recorded
+// and when it was last checked, and the VM's own warnings.
 import { useEffect, useRef, useState } from 'react';
 import type { VmView } from '../../../contract/api';
 import { formatMac, STATUS_HELP, timeAgo } from '../format';
 import { CopyButton } from './copy-button';
 import { useStore } from '../store';
 
-export function VmRow({ vm, progress, focused, configPath }: { vm: VmView; progress: string | undefined; focused: boolean; configPath: string }) {
+export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: VmView; progress: string | undefined; focused: boolean; configPath: string; checkedAt: string | null }) {
   const ref = useRef<HTMLLIElement>(null);
   const run = useStore((s) => s.run);
+  const setTab = useStore((s) => s.setTab);
   // Simulated VMs answer no real SSH: no button that can only fail.
   const canSsh = useStore((s) => !s.app?.simulated);
   const [confirmingKey, setConfirmingKey] = useState(false);
   const keyChanged = vm.sync?.problem === 'host-key-changed';
+  const active = vm.status !== 'stopped' && vm.status !== 'missing';
   useEffect(() => {
     if (focused) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [focused]);
+  const reconcile = () => void run((api) => api.reconcileNow(configPath));
   return (
-    <li ref={ref} className={`vm-row${focused ? ' focused' : ''}`} data-testid={`vm-${vm.machineName}`} tabIndex={focused ? -1 : undefined}>
+    <li ref={ref} id={`vm-${vm.key}`} className={`vm-row${focused ? ' focused' : ''}`} data-testid={`vm-${vm.machineName}`} tabIndex={focused ? -1 : undefined} aria-label={`${vm.machineName}: ${vm.status}${vm.ipv4 ? `, ${vm.ipv4}` : ''}${vm.problems.length > 0 ? `, ${vm.problems.join(', ')}` : ''}`}>
       <div className="vm-head">
         <span className="vm-name">{vm.machineName}</span>
         <span className={`status status-${vm.status}`} title={STATUS_HELP[vm.status]}>
@@ -44,31 +49,87 @@ export function VmRow({ vm, progress, focused, configPath }: { vm: VmView; progr
             )}
           </>
         ) : (
-          <span className="muted">{vm.status === 'stopped' ? 'off' : vm.status === 'missing' ? 'not found' : 'no IPv4 yet'}</span>
+          <span data-testid="ip-unknown">
+            <span className="muted">{ipUnknownText(vm)}</span>
+            {vm.lastKnownIpv4 && (
+              <span className="last-known" data-testid="last-known" title="The address state.json last recorded">
+                {' '}
+                last known {vm.lastKnownIpv4}
+              </span>
+            )}
+          </span>
         )}
       </div>
       <dl className="vm-facts">
+        {active &&
+          vm.facts.map((f) => (
+            <div key={f.label} className="fact" data-testid={`fact-${f.label}`}>
+              <dt>{f.label}</dt>
+              <dd className={f.ok === false ? 'bad' : undefined}>
+                {f.value}
+                {f.ok === false && f.why && <span className="why">: {f.why}. </span>}
+                {f.ok === false && (
+                  <button type="button" className="link" onClick={() => setTab('diagnostics')}>
+                    How to fix
+                  </button>
+                )}
+              </dd>
+            </div>
+          ))}
+        {active && (
+          <div className="fact">
+            <dt>SSH</dt>
+            <dd data-testid="ssh">{sshText(vm)}</dd>
+          </div>
+        )}
+        <div className="fact">
+          <dt>Hosts</dt>
+          <dd data-testid="sync">
+            {progress ? `${progress}…` : hostsText(vm)}
+            {!progress && vm.hostsStale && (
+              <>
+                {' '}
+                <button type="button" className="link" onClick={reconcile}>
+                  Reconcile now
+                </button>
+              </>
+            )}
+          </dd>
+        </div>
+        {vm.discoveredAt && vm.ipv4 && (
+          <div className="fact">
+            <dt>IP since</dt>
+            <dd title={vm.discoveredAt} data-testid="ip-since">
+              {timeAgo(vm.discoveredAt)}
+              {checkedAt && <span className="muted"> · checked {timeAgo(checkedAt)}</span>}
+            </dd>
+          </div>
+        )}
         {vm.mac && (
-          <>
+          <div className="fact">
             <dt>MAC</dt>
             <dd>{formatMac(vm.mac)}</dd>
-          </>
+          </div>
         )}
-        {vm.discoveredAt && (
-          <>
-            <dt>Seen</dt>
-            <dd title={vm.discoveredAt}>{timeAgo(vm.discoveredAt)}</dd>
-          </>
-        )}
-        {vm.previousIpv4 && (
-          <>
+        {vm.ipv4 && vm.previousIpv4 && vm.previousIpv4 !== vm.ipv4 && (
+          <div className="fact">
             <dt>Before</dt>
             <dd data-testid="previous-ip">{vm.previousIpv4}</dd>
-          </>
+          </div>
         )}
-        <dt>Hosts</dt>
-        <dd data-testid="sync">{progress ? `${progress}…` : syncText(vm)}</dd>
       </dl>
+      {vm.warnings.length > 0 && (
+        <details className="vm-warnings" data-testid="vm-warnings">
+          <summary>
+            {vm.warnings.length} warning{vm.warnings.length === 1 ? '' : 's'}
+          </summary>
+          <ul>
+            {vm.warnings.map((w) => (
+              <li key={w.code + w.text}>{w.text}</li>
+            ))}
+          </ul>
+        </details>
+      )}
       {keyChanged && !confirmingKey && (
         <button type="button" onClick={() => setConfirmingKey(true)}>
           Trust the new host key…
@@ -91,10 +152,25 @@ export function VmRow({ vm, progress, focused, configPath }: { vm: VmView; progr
   );
 }
 
-function syncText(vm: VmView): string {
+function ipUnknownText(vm: VmView): string {
+  if (vm.status === 'stopped') return `off (${vm.vmState})`;
+  if (vm.status === 'missing') return `not found in ${vm.lookedIn}`;
+  const failing = vm.facts.find((f) => f.ok === false);
+  return failing ? `IP unknown: ${failing.label} ${failing.value}` : 'IP unknown: no address found yet';
+}
+
+function sshText(vm: VmView): string {
+  const port = vm.sshOpen === null ? 'not tried (no IP)' : vm.sshOpen ? 'port 22 answers' : 'port 22 does not answer';
+  const s = vm.sync;
+  if (!s || s.skipped) return port;
+  return `${port}; last session ${s.success ? `worked ${timeAgo(s.at)}` : `failed ${timeAgo(s.at)}`}`;
+}
+
+function hostsText(vm: VmView): string {
   const s = vm.sync;
   if (!s) return vm.status === 'stopped' || vm.status === 'missing' ? '—' : 'not synced yet';
   if (!s.success) return `failed: ${s.message}`;
   if (s.skipped) return `skipped: ${s.message}`;
+  if (vm.hostsStale) return 'out of date: an address changed since the last sync.';
   return `${s.changed ? 'updated' : 'in sync'} ${timeAgo(s.at)}`;
 }

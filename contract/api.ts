@@ -188,6 +188,8 @@ export interface ApiCalls {
   /** The native file picker; null when cancelled or on a host without one. */
   pickProjectFile(): string | null;
   reconcileNow(configPath: string | null): ReconcileSummary;
+  /** Discovery for the VM's project, and a hosts sync of that VM only. */
+  reconcileVm(configPath: string, machineName: string): ReconcileSummary;
   setPaused(paused: boolean): AppState;
   diagnose(configPath: string): DiagnosticView[];
   fixKvp(configPath: string, machineName: string, dryRun: boolean): KvpFixResult;
@@ -243,6 +245,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   removeProject: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
   pickProjectFile: { type: 'array', maxItems: 0 },
   reconcileNow: { type: 'array', minItems: 1, maxItems: 1, items: [{ anyOf: [path, { type: 'null' }] }] },
+  reconcileVm: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   setPaused: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'boolean' }] },
   diagnose: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
   fixKvp: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { type: 'boolean' }] },

@@ -140,9 +140,24 @@ export class Tray extends EventEmitter {
 
 export class FakeMenu {
   constructor(readonly template: Template) {}
-  /** The user picks item `index`: a `role` item performs its role and ignores `click` (docs, MenuItem). */
-  pick(index: number) {
-    const item = this.template[index]!;
+  /**
+   * The user picks an item, through submenus (`pick(1, 0, 2)`). A `role` item performs its role
+   * and ignores `click` (docs, MenuItem); a disabled item cannot be picked ("enabled: If false,
+   * the menu item will be greyed out and unclickable"); an item with a submenu only opens it.
+   */
+  pick(...path: number[]) {
+    let items = this.template;
+    let item: Record<string, unknown> | undefined;
+    for (const [depth, index] of path.entries()) {
+      item = items[index];
+      if (!item) throw new Error(`no menu item at ${path.slice(0, depth + 1).join(' > ')}`);
+      if (item.enabled === false) return;
+      if (depth < path.length - 1) {
+        if (!Array.isArray(item.submenu)) throw new Error(`menu item '${String(item.label)}' has no submenu`);
+        items = item.submenu as Template;
+      }
+    }
+    if (!item || item.submenu) return;
     if (item.role === 'quit') return app.quit();
     if (item.role) return;
     (item.click as (() => void) | undefined)?.();
@@ -177,6 +192,14 @@ export class Notification extends EventEmitter {
 }
 
 export const nativeTheme = { shouldUseDarkColors: false };
+
+/** The clipboard works in the main process at any time (docs, clipboard: "Process: Main, Renderer"). */
+export const clipboard = {
+  text: '',
+  writeText(text: string) {
+    clipboard.text = text;
+  },
+};
 export const powerMonitor = new EventEmitter();
 
 export const dialog = {
@@ -223,7 +246,8 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   dialog.errors = [];
   Menu.application = undefined;
   nativeTheme.shouldUseDarkColors = false;
+  clipboard.text = '';
   powerMonitor.removeAllListeners();
 }
 
-export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor };
+export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor, clipboard };

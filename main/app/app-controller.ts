@@ -208,6 +208,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     },
     pickProjectFile: async () => (this.host.pickProjectFile ? this.host.pickProjectFile() : null),
     reconcileNow: async (configPath) => this.reconcile({ syncHosts: true, ...(configPath ? { configPaths: [this.known(configPath)] } : {}) }),
+    reconcileVm: async (configPath, machineName) => this.reconcile({ syncHosts: true, configPaths: [this.known(configPath)], onlyMachines: { [configPath]: [machineName] } }),
     setPaused: async (paused) => {
       this.state.paused = paused;
       if (paused) this.scheduler.pause();

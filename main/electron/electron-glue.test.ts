@@ -10,11 +10,11 @@ const { TrayUi } = await import('./tray.js');
 const { registerIpc, isAppFrame } = await import('./ipc.js');
 const { Notifier } = await import('./notifications.js');
 const { WindowUi, BACKGROUND } = await import('./window.js');
-const { trayMenuTemplate } = await import('./tray-menu.js');
+const { trayMenuTemplate, trayTooltip } = await import('./tray-menu.js');
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AppState, IpChange } from '../../contract/api.js';
+import type { AppState, IpChange, VmView } from '../../contract/api.js';
 import { CHANNELS } from '../../contract/api.js';
 import type { CallHandlers } from '../app/dispatch-call.js';
 
@@ -43,7 +43,7 @@ const ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('tray', () => {
-  const actions = { reconcileNow: vi.fn(), show: vi.fn(), setPaused: vi.fn(), collectDiagnostics: vi.fn() };
+  const actions = { reconcileNow: vi.fn(), show: vi.fn(), setPaused: vi.fn(), collectDiagnostics: vi.fn(), copyIp: vi.fn(), openSsh: vi.fn(), reconcileVm: vi.fn() };
 
   it('shows the health as its icon and the summary as its tooltip, updating only what changed', () => {
     const onClick = vi.fn();
@@ -119,8 +119,51 @@ describe('tray', () => {
     expect(menu.template[7]).not.toHaveProperty('click');
   });
 
+  const vmView = (machineName: string, ipv4: string | null, status: VmView['status'], problems: string[] = []): VmView => ({ key: `/p/ragnatramp.yaml#${machineName}`, machineName, vmName: machineName, status, vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4, ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, problems, facts: [], sshOpen: null, duplicateOf: [], warnings: [], sync: null });
+  const withVms = (vms: VmView[]) => state({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'p', error: null, vms, hostsBlock: '', warnings: [] }] });
+
+  it('the menu is a glance: each VM with an address copies it; per VM Copy IP, Open SSH, Reconcile this VM', () => {
+    const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
+    ui.update(withVms([vmView('web', '172.29.16.10', 'running'), vmView('db', null, 'initializing', ['IP unknown']), vmView('old', null, 'stopped')]));
+    const menu = fake.Tray.instances[0]!.menu!;
+    expect(menu.template.slice(0, 4).map((i) => i.label ?? i.type)).toEqual(['web  172.29.16.10', 'separator', 'VMs', 'Reconcile now']);
+    menu.pick(0);
+    expect(actions.copyIp).toHaveBeenLastCalledWith('172.29.16.10');
+    const vms = menu.template[2]!.submenu as Array<{ label: string; submenu: Array<{ label: string; enabled: boolean }> }>;
+    expect(vms.map((v) => v.label)).toEqual(['web', 'db (initializing)', 'old (stopped)']);
+    expect(vms[0]!.submenu.map((i) => [i.label, i.enabled])).toEqual([['Copy IP 172.29.16.10', true], ['Open SSH', true], ['Reconcile this VM', true]]);
+    expect(vms[1]!.submenu.map((i) => i.enabled)).toEqual([false, false, false]);
+    menu.pick(2, 0, 1);
+    expect(actions.openSsh).toHaveBeenCalledWith('/p/ragnatramp.yaml', 'web');
+    menu.pick(2, 0, 2);
+    expect(actions.reconcileVm).toHaveBeenCalledWith('/p/ragnatramp.yaml', 'web');
+    actions.openSsh.mockClear();
+    menu.pick(2, 1, 1); // greyed out: nothing happens
+    expect(actions.openSsh).not.toHaveBeenCalled();
+    expect(fake.Tray.instances[0]!.tooltip).toBe('Ragnatramp Tray\n3 VMs · 3 running · hosts in sync · just now\n1 problem: db: IP unknown');
+  });
+
+  it('the menu is rebuilt only when what it shows changed; simulated VMs offer no Open SSH; "&" stays literal', () => {
+    const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
+    const tray = fake.Tray.instances[0]!;
+    ui.update(withVms([vmView('web', '172.29.16.10', 'running')]));
+    const built = tray.menuChanges;
+    ui.update({ ...withVms([vmView('web', '172.29.16.10', 'running')]), summary: 'other words' });
+    expect(tray.menuChanges).toBe(built);
+    ui.update(withVms([vmView('web', '172.29.16.11', 'running')]));
+    expect(tray.menuChanges).toBe(built + 1);
+    const sim = trayMenuTemplate({ ...withVms([vmView('web', '172.29.16.10', 'running')]), simulated: true, projects: [{ configPath: '/p', name: 'R&D', error: null, vms: [vmView('web', '1.2.3.4', 'running')], hostsBlock: '', warnings: [] }, { configPath: '/q', name: 'q', error: null, vms: [], hostsBlock: '', warnings: [] }] }, actions);
+    expect(sim[0]!.label).toBe('R&&D/web  1.2.3.4');
+    expect(((sim[2]!.submenu as Array<{ submenu: Array<{ enabled: boolean }> }>)[0]!.submenu[1]!).enabled).toBe(false);
+  });
+
+  it('the tooltip fits in the 127 characters Windows shows', () => {
+    const many = withVms(Array.from({ length: 9 }, (_, i) => vmView(`machine-number-${i}`, null, 'missing', ['VM missing'])));
+    expect(trayTooltip({ ...many, summary: 'x'.repeat(100) }).length).toBe(127);
+  });
+
   it('the menu follows pause and busy states', () => {
-    expect(trayMenuTemplate(state({ paused: true }), actions)[3]).toMatchObject({ label: 'Pause watching', checked: true });
+    expect(trayMenuTemplate(state({ paused: true }), actions)[3]).toMatchObject({ label: 'Pause watching', checked: true }); // no VMs: no glance items above
     expect(trayMenuTemplate(state({ busy: 'reconciling' }), actions)[0]).toMatchObject({ label: 'Reconciling…', enabled: false });
     expect(trayMenuTemplate(state({ projects: [] }), actions)[0]).toMatchObject({ enabled: false });
   });

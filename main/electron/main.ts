@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { app, dialog, ipcMain, Menu, powerMonitor, shell } from 'electron';
+import { app, clipboard, dialog, ipcMain, Menu, powerMonitor, shell } from 'electron';
 import Store from 'electron-store';
 import { AppController } from '../app/app-controller.js';
 import { openSettings, SETTINGS_SCHEMA } from '../app/settings.js';
@@ -79,6 +79,9 @@ function start(): void {
       show: (view) => showView(view),
       setPaused: (paused) => void controller.api.setPaused(paused),
       collectDiagnostics: () => void controller.api.collectDiagnostics().catch((err: unknown) => dialog.showErrorBox('Diagnostics could not be collected', errorMessage(err))),
+      copyIp: (ip) => clipboard.writeText(ip),
+      openSsh: (configPath, machineName) => void controller.api.openSsh(configPath, machineName).catch((err: unknown) => dialog.showErrorBox(`SSH to ${machineName} could not be opened`, errorMessage(err))),
+      reconcileVm: (configPath, machineName) => void controller.api.reconcileVm(configPath, machineName).catch(() => undefined),
     },
     (bounds) => windowUi.toggle(bounds),
   );

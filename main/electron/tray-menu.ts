@@ -9,10 +9,48 @@ export interface TrayActions {
   show(view: View): void;
   setPaused(paused: boolean): void;
   collectDiagnostics(): void;
+  copyIp(ip: string): void;
+  openSsh(configPath: string, machineName: string): void;
+  reconcileVm(configPath: string, machineName: string): void;
 }
 
-export function trayMenuTemplate(state: Pick<AppState, 'paused' | 'busy' | 'projects'>, actions: TrayActions): MenuItemConstructorOptions[] {
+type MenuState = Pick<AppState, 'paused' | 'busy' | 'projects' | 'simulated'>;
+
+interface MenuVm {
+  configPath: string;
+  machineName: string;
+  /** The machine name, with its project when several projects are watched. */
+  label: string;
+  ipv4: string | null;
+  status: string;
+}
+
+function menuVms(state: MenuState): MenuVm[] {
+  const several = state.projects.length > 1;
+  return state.projects.flatMap((p) => p.vms.map((v) => ({ configPath: p.configPath, machineName: v.machineName, label: several ? `${p.name ?? 'project'}/${v.machineName}` : v.machineName, ipv4: v.ipv4, status: v.status })));
+}
+
+// A label's "&" would become a Windows access key (Electron docs, MenuItem "label": on Windows
+// "&" marks the next letter as the accelerator; "&&" is a literal ampersand).
+const literal = (text: string) => text.replace(/&/g, '&&');
+
+export function trayMenuTemplate(state: MenuState, actions: TrayActions): MenuItemConstructorOptions[] {
+  const vms = menuVms(state);
+  const running = vms.filter((v) => v.ipv4 && v.status !== 'stopped' && v.status !== 'missing');
+  // The glance: one item per VM with an address; a click copies it.
+  const glance: MenuItemConstructorOptions[] = running.map((v) => ({ label: literal(`${v.label}  ${v.ipv4}`), toolTip: `Copy ${v.ipv4}`, click: () => actions.copyIp(v.ipv4!) }));
+  const perVm: MenuItemConstructorOptions[] = vms.map((v) => ({
+    label: literal(v.ipv4 ? v.label : `${v.label} (${v.status})`),
+    submenu: [
+      { label: v.ipv4 ? literal(`Copy IP ${v.ipv4}`) : 'Copy IP', enabled: !!v.ipv4, click: () => actions.copyIp(v.ipv4!) },
+      // Simulated VMs answer no real SSH.
+      { label: 'Open SSH', enabled: v.status === 'running' && !state.simulated, click: () => actions.openSsh(v.configPath, v.machineName) },
+      { label: 'Reconcile this VM', enabled: state.busy !== 'reconciling' && !!v.ipv4, click: () => actions.reconcileVm(v.configPath, v.machineName) },
+    ],
+  }));
   return [
+    ...(glance.length > 0 ? [...glance, { type: 'separator' as const }] : []),
+    ...(perVm.length > 0 ? [{ label: 'VMs', submenu: perVm }] : []),
     { label: state.busy === 'reconciling' ? 'Reconciling…' : 'Reconcile now', enabled: state.busy !== 'reconciling' && state.projects.length > 0, click: () => actions.reconcileNow() },
     { label: 'Open', click: () => actions.show('vms') },
     { label: 'Diagnostics', click: () => actions.show('diagnostics') },
@@ -27,8 +65,20 @@ export function trayMenuTemplate(state: Pick<AppState, 'paused' | 'busy' | 'proj
 }
 
 /** What the menu shows depends on these only: rebuild it when they change. */
-export function trayMenuKey(state: Pick<AppState, 'paused' | 'busy' | 'projects'>): string {
-  return `${state.paused}|${state.busy === 'reconciling'}|${state.projects.length > 0}`;
+export function trayMenuKey(state: MenuState): string {
+  return JSON.stringify([state.paused, state.busy === 'reconciling', state.projects.length > 0, state.simulated, menuVms(state)]);
+}
+
+// Windows cuts a tray tooltip at 127 characters (Electron docs, Tray.setToolTip; the Win32
+// NOTIFYICONDATA szTip holds 128 with the terminator).
+const TOOLTIP_MAX = 127;
+
+/** The tooltip: the summary line, then how many problems and the first of them. */
+export function trayTooltip(state: Pick<AppState, 'summary' | 'projects'>): string {
+  const problems = state.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => `${v.machineName}: ${problem}`)));
+  const lines = ['Ragnatramp Tray', state.summary, ...(problems.length > 0 ? [`${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]}${problems.length > 1 ? ', …' : ''}`] : [])];
+  const text = lines.join('\n');
+  return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;
 }
 
 const TRAY_BASE: Record<Health, string> = { good: 'tray-good', attention: 'tray-attention', error: 'tray-error', working: 'tray-working' };

@@ -1,11 +1,11 @@
-// The tray icon: its colour follows the app's health, its tooltip is the one-line summary, a
+// The tray icon: its colour follows the app's health, its tooltip is the summary and the problem count, a
 // left click toggles the window, a right click opens the menu. Icon and menu are rebuilt only
 // when what they show changed (a watch pass changes neither).
 
 import path from 'node:path';
 import { Menu, nativeImage, Tray, type NativeImage } from 'electron';
 import type { AppState } from '../../contract/api.js';
-import { trayIconFile, trayMenuKey, trayMenuTemplate, type TrayActions } from './tray-menu.js';
+import { trayIconFile, trayMenuKey, trayMenuTemplate, trayTooltip, type TrayActions } from './tray-menu.js';
 
 export class TrayUi {
   private readonly tray: Tray;
@@ -35,7 +35,7 @@ export class TrayUi {
     if (this.tray.isDestroyed()) return; // after quit began: a destroyed Tray throws
     const icon = trayIconFile(state.health, this.platform);
     if (icon !== this.last.icon) this.tray.setImage(this.image(icon));
-    const tooltip = `Ragnatramp Tray\n${state.summary}`;
+    const tooltip = trayTooltip(state);
     if (tooltip !== this.last.tooltip) this.tray.setToolTip(tooltip);
     const menuKey = trayMenuKey(state);
     if (menuKey !== this.last.menuKey) this.tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(state, this.actions)));

@@ -49,6 +49,16 @@ describe('reconcileProject', () => {
     expect(readFileSync(f.statePath)).toEqual(state);
   });
 
+  it('reconciling one VM syncs that guest only; the others are not touched', async () => {
+    const { env, project, hostsOf } = await setup();
+    const p = await project();
+    const out = await reconcileProject(env, p, { ...options, onlyMachines: { [p.configPath]: ['web'] } });
+    expect(out.sync.map((s) => s.machineName)).toEqual(['web']);
+    expect(out.result.hostsSyncResults.find((r) => r.machineName === 'db')).toEqual({ machineName: 'db', success: true, skipped: true, skipReason: 'not asked: only web was reconciled' });
+    expect(hostsOf(env, 'p-web-a1b2c3d4')).toContain(BLOCK);
+    expect(env.simulator!.guests!.files.size).toBe(1); // db's guest was never written
+  });
+
   it('an IP change records previousIpv4 and updates every guest’s block', async () => {
     const { f, env, project, hostsOf } = await setup();
     await reconcileProject(env, await project(), options);

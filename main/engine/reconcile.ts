@@ -22,6 +22,8 @@ export interface ReconcileOptions extends WaitOptions {
    * key they offer now is trusted.
    */
   acceptHostKeys?: Record<string, string[]>;
+  /** Per config path, the only machines whose hosts are synced ("Reconcile this VM"); all when absent. */
+  onlyMachines?: Record<string, string[]>;
   /** Per-VM sync progress, with the project it belongs to (machine names repeat across projects). */
   onProgress?: (configPath: string, machineName: string, phase: string) => void;
 }
@@ -85,7 +87,9 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
     }
   }
 
-  const syncing = projectPlan.vms.flatMap((r) => (r.sync.action === 'sync' && r.sshTarget ? [{ record: r, target: r.sshTarget }] : []));
+  const only = options.onlyMachines?.[project.configPath];
+  const asked = (machineName: string) => !only || only.includes(machineName);
+  const syncing = projectPlan.vms.flatMap((r) => (r.sync.action === 'sync' && r.sshTarget && asked(r.machineName) ? [{ record: r, target: r.sshTarget }] : []));
   for (const { record, target } of syncing) {
     if (options.acceptHostKeys?.[project.configPath]?.includes(record.machineName) && !options.dryRun) {
       if (await deps.hostKeys?.forget(target.hostKeyAlias)) warnings.push(`${record.machineName}: its previous SSH host key was forgotten (--accept-host-key); the key it offers now is trusted.`);
@@ -97,6 +101,7 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
   const synced = options.dryRun ? [] : await syncHostsFiles(tasks, deps.connector, sync);
   const hostsSyncResults: HostsSyncResult[] = projectPlan.vms.map((r) => {
     if (r.sync.action === 'skip') return { machineName: r.machineName, success: true, skipped: true, skipReason: r.sync.reason };
+    if (!asked(r.machineName)) return { machineName: r.machineName, success: true, skipped: true, skipReason: `not asked: only ${only!.join(', ')} was reconciled` };
     if (options.dryRun) return { machineName: r.machineName, success: true, skipped: true, skipReason: `dry run: would sync /etc/hosts at ${r.ipv4}` };
     const s = synced.find((x) => x.machineName === r.machineName)!;
     return { machineName: s.machineName, success: s.success, skipped: false, ...(s.error ? { error: s.error } : {}) };

@@ -104,11 +104,12 @@ const calls: Handlers = {
         dryRun: false,
         syncHosts: request.syncHosts,
         acceptHostKeys: request.acceptHostKeys,
+        onlyMachines: request.onlyMachines,
         sync: { concurrency: 8, timeoutMs: 20_000 },
         onProgress: (configPath, machine, phase) => send({ kind: 'progress', key: vmKey(configPath, machine), phase }),
       });
       logPass(log, outcomes, request.syncHosts);
-      const syncs = request.syncHosts ? Object.assign({}, ...outcomes.map((o, i) => syncViews(ok[i]!.configPath, o, at))) : {};
+      const syncs = request.syncHosts ? Object.assign({}, ...outcomes.map((o, i) => syncViews(ok[i]!.configPath, o, at, request.onlyMachines?.[ok[i]!.configPath]))) : {};
       const syncedBlocks = Object.fromEntries(outcomes.flatMap((o, i) => o.sync.filter((s) => s.success).map((s) => [vmKey(ok[i]!.configPath, s.machineName), o.plan.hostsBlock])));
       const projects = loaded.map((l) => {
         const i = ok.findIndex((p) => p.configPath === l.configPath);

@@ -41,9 +41,11 @@ export function buildProjectView(configPath: string, plan: ProjectPlan, projectW
   return { configPath, name: plan.project, error: null, vms: plan.vms.map((r) => vmView(configPath, r)), hostsBlock: plan.hostsBlock, warnings: projectWarnings };
 }
 
-export function syncViews(configPath: string, outcome: ReconcileOutcome, at: string): Record<string, HostsSyncView> {
+/** This pass's sync results by VM key; with `only`, just those machines' (the others keep theirs). */
+export function syncViews(configPath: string, outcome: ReconcileOutcome, at: string, only?: string[]): Record<string, HostsSyncView> {
   const views: Record<string, HostsSyncView> = {};
   for (const r of outcome.result.hostsSyncResults) {
+    if (only && !only.includes(r.machineName)) continue;
     const s = outcome.sync.find((x) => x.machineName === r.machineName);
     views[vmKey(configPath, r.machineName)] = { success: r.success, skipped: r.skipped, changed: s?.changed ?? false, message: r.error ?? r.skipReason ?? null, problem: s?.problem ?? null, at };
   }

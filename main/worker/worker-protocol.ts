@@ -17,6 +17,8 @@ export interface PassRequest {
   syncHosts: boolean;
   /** Machines (per config) whose changed SSH host key the user accepted. */
   acceptHostKeys?: Record<string, string[]>;
+  /** Per config, the only machines to sync ("Reconcile this VM"). */
+  onlyMachines?: Record<string, string[]>;
   /** Keep the OpenSSH config in <home>/ssh current and included from this user config. */
   sshConfig?: { home: string; userConfig: string };
 }

@@ -18,10 +18,15 @@ const TABS: Array<{ id: Tab; label: string }> = [
 export function App() {
   const { app, settings, tab, setTab, error } = useStore();
   if (!app || !settings) return <main className="loading">{error ?? 'Connecting…'}</main>;
+  // WAI-ARIA tabs: arrows move along the tabs (wrapping), Home and End to the ends; the focus
+  // follows the selection.
   const onKey = (e: KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === tab);
-    if (e.key === 'ArrowRight') setTab(TABS[(i + 1) % TABS.length]!.id);
-    if (e.key === 'ArrowLeft') setTab(TABS[(i + TABS.length - 1) % TABS.length]!.id);
+    const next = { ArrowRight: (i + 1) % TABS.length, ArrowLeft: (i + TABS.length - 1) % TABS.length, Home: 0, End: TABS.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    setTab(TABS[next]!.id);
+    document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
   };
   return (
     <main>

@@ -1,9 +1,10 @@
 // The diagnostics panel: for each VM, each check with pass or fail, why it matters, the exact
 // commands that fix it, and "Fix over SSH" for a missing KVP daemon (after a confirmation that
 // shows the commands).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AppState, DiagnosticView, GuestCheckView } from '../../../contract/api';
 import { useStore } from '../store';
+import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
 
 interface Check {
@@ -44,11 +45,23 @@ function guestChecks(g: GuestCheckView): Check[] {
   ];
 }
 
+const failures = (checks: Check[]) => checks.filter((c) => c.ok === false).length;
+const sortFailuresFirst = (checks: Check[]) => [...checks.filter((c) => c.ok === false), ...checks.filter((c) => c.ok !== false)];
+
+// The KVP advice repeats the commands the guest check shows with "Fix over SSH": say them once.
+const shownWarnings = (d: DiagnosticView) => ('os' in d.guest && d.guest.kvpDaemon.fix.length > 0 ? d.warnings.filter((w) => w.code !== 'hyperv/kvp-no-contact') : d.warnings);
+
 export function DiagnosticsPanel({ app }: { app: AppState }) {
   const { diagnostics, runDiagnostics } = useStore();
   const [project, setProject] = useState(app.projects[0]?.configPath ?? '');
   const result = diagnostics[project] ?? { status: 'idle' as const };
+  // Opening the panel (or choosing another project) runs its checks.
+  useEffect(() => {
+    if (project && result.status === 'idle') void runDiagnostics(project);
+  }, [project, result.status, runDiagnostics]);
   if (app.projects.length === 0) return <p className="muted">Add a project first.</p>;
+  const cards = result.status === 'done' ? result.value.map((d) => ({ d, checks: sortFailuresFirst(checksOf(d)) })).sort((a, b) => failures(b.checks) - failures(a.checks)) : [];
+  const failing = cards.filter((c) => failures(c.checks) > 0);
   return (
     <section aria-labelledby="diag-title">
       <h2 id="diag-title">Diagnostics</h2>
@@ -62,7 +75,8 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
             ))}
           </select>
         )}
-        <button type="button" className="primary" disabled={result.status === 'loading'} onClick={() => void runDiagnostics(project)}>
+        {/* aria-disabled, not disabled: a disabled button would drop the keyboard focus to the page. */}
+        <button type="button" className="primary" aria-disabled={result.status === 'loading'} onClick={() => result.status !== 'loading' && void runDiagnostics(project)}>
           {result.status === 'loading' ? 'Checking…' : 'Run checks'}
         </button>
         <CollectDiagnostics />
@@ -72,14 +86,19 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
           {result.error}
         </div>
       )}
+      {result.status === 'done' && (
+        <p className="diag-summary" data-testid="diag-summary" aria-live="polite">
+          {failing.length === 0 ? `All checks pass on ${cards.length} VM${cards.length === 1 ? '' : 's'}.` : `${failing.length} of ${cards.length} VMs need attention: ${failing.reduce((n, c) => n + failures(c.checks), 0)} failed check${failing.reduce((n, c) => n + failures(c.checks), 0) === 1 ? '' : 's'}, listed first.`}
+        </p>
+      )}
       {result.status === 'done' &&
-        result.value.map((d) => (
+        cards.map(({ d, checks }) => (
           <article key={d.key} className="diag-vm" data-testid={`diag-${d.machineName}`}>
             <h3>{d.machineName}</h3>
             {'error' in d.guest && <p className="muted">Guest checks could not run: {d.guest.error}</p>}
             {'unavailable' in d.guest && <p className="muted">Guest checks need SSH: {d.guest.unavailable}</p>}
             <ul className="checks">
-              {checksOf(d).map((c) => (
+              {checks.map((c) => (
                 <li key={c.name} className={`check check-${c.ok === null ? 'unknown' : c.ok ? 'pass' : 'fail'}`}>
                   <span className="check-mark" aria-hidden="true">
                     {c.ok === null ? '?' : c.ok ? '✓' : '✗'}
@@ -91,9 +110,9 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
                 </li>
               ))}
             </ul>
-            {d.warnings.length > 0 && (
+            {shownWarnings(d).length > 0 && (
               <ul className="warnings">
-                {d.warnings.map((w) => (
+                {shownWarnings(d).map((w) => (
                   <li key={w.code + w.text}>{w.text}</li>
                 ))}
               </ul>
@@ -140,18 +159,23 @@ function FixCommands({ configPath, machineName, commands }: { configPath: string
   return (
     <div className="fix">
       <div className="row">
-        <pre className="commands">{commands.join('\n')}</pre>
+        {/* Focusable, so that a keyboard can scroll a long command sideways. */}
+        <pre className="commands" tabIndex={0} aria-label={`Fix commands for ${machineName}`}>
+          {commands.join('\n')}
+        </pre>
         <CopyButton text={commands.join('\n')} label="the fix commands" />
       </div>
       {!confirming && (
-        <button type="button" onClick={() => setConfirming(true)} disabled={state?.status === 'loading'}>
+        <button type="button" data-opens={`Fix ${machineName} over SSH`} onClick={() => setConfirming(true)} disabled={state?.status === 'loading'}>
           Fix over SSH…
         </button>
       )}
       {confirming && (
-        <div className="confirm" role="dialog" aria-label={`Fix ${machineName} over SSH`}>
+        <Confirm label={`Fix ${machineName} over SSH`} onCancel={() => setConfirming(false)}>
           <p>These commands will run on {machineName} over SSH, in order, stopping at the first failure:</p>
-          <pre className="commands">{commands.join('\n')}</pre>
+          <pre className="commands" tabIndex={0} aria-label="The commands that will run">
+            {commands.join('\n')}
+          </pre>
           <div className="row">
             <button
               type="button"
@@ -167,7 +191,7 @@ function FixCommands({ configPath, machineName, commands }: { configPath: string
               Cancel
             </button>
           </div>
-        </div>
+        </Confirm>
       )}
       {state?.status === 'loading' && <p aria-live="polite">Running on {machineName}…</p>}
       {state?.status === 'failed' && <p className="error">{state.error}</p>}

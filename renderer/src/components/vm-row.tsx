@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { VmView } from '../../../contract/api';
 import { formatMac, STATUS_HELP, timeAgo } from '../format';
+import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
 import { useStore } from '../store';
 
@@ -131,12 +132,12 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: Vm
         </details>
       )}
       {keyChanged && !confirmingKey && (
-        <button type="button" onClick={() => setConfirmingKey(true)}>
+        <button type="button" data-opens={`Trust ${vm.machineName}'s new host key`} onClick={() => setConfirmingKey(true)}>
           Trust the new host key…
         </button>
       )}
       {keyChanged && confirmingKey && (
-        <div className="confirm" role="dialog" aria-label={`Trust ${vm.machineName}'s new host key`}>
+        <Confirm label={`Trust ${vm.machineName}'s new host key`} onCancel={() => setConfirmingKey(false)}>
           <p>Only if you rebuilt {vm.machineName}: a changed key can also mean someone is intercepting the connection. The new key will be trusted and the hosts synced.</p>
           <div className="row">
             <button type="button" className="primary" onClick={() => { setConfirmingKey(false); void run((api) => api.acceptHostKey(configPath, vm.machineName)); }}>
@@ -146,7 +147,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: Vm
               Cancel
             </button>
           </div>
-        </div>
+        </Confirm>
       )}
     </li>
   );

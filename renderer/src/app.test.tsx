@@ -92,9 +92,10 @@ describe('the window', () => {
         { key: '/p/ragnatramp.yaml#web', machineName: 'web', vmName: 'v', facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: "the guest's KVP daemon (hv_kvp_daemon) is not installed or not running" }], sshOpen: true, warnings: [{ code: 'hyperv/kvp-no-contact', text: "KVP reports 'No Contact'" }], guest: { os: 'Ubuntu', kvpDaemon: { installed: false, running: false, package: 'linux-cloud-tools-6.8.0-45-generic', fix }, sudo: true, cloudInitManagesHosts: true, hostsBlock: 'missing', warnings: [] } },
       ],
     });
-    act(() => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Run checks' })));
+    // Opening the panel runs the checks.
+    await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));
     const card = await screen.findByTestId('diag-web');
+    expect(fake.calls.filter(([m]) => m === 'diagnose')).toHaveLength(1);
     expect(card.textContent).toMatch(/✗KVPNo Contact/);
     expect(card.textContent).toMatch(/✓SSH reachableport 22 answers/);
     expect(card.textContent).toMatch(/✗Guest KVP daemonnot installed \(linux-cloud-tools-6\.8\.0-45-generic\)/);

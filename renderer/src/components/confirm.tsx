@@ -12,7 +12,7 @@ export function Confirm({ label, onCancel, children }: { label: string; onCancel
       // The opener is usually replaced by the confirmation and comes back once it has closed:
       // look for it (by what it opens) after React has put it back.
       setTimeout(() => {
-        const target = opener?.isConnected ? opener : document.querySelector<HTMLElement>(`[data-opens="${CSS.escape(label)}"]`);
+        const target = opener?.isConnected ? opener : [...document.querySelectorAll<HTMLElement>('[data-opens]')].find((e) => e.dataset.opens === label);
         target?.focus();
       }, 0);
     };

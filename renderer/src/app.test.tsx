@@ -95,7 +95,6 @@ describe('the window', () => {
     // Opening the panel runs the checks.
     await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));
     const card = await screen.findByTestId('diag-web');
-    expect(fake.calls.filter(([m]) => m === 'diagnose')).toHaveLength(1);
     expect(card.textContent).toMatch(/✗KVPNo Contact/);
     expect(card.textContent).toMatch(/✓SSH reachableport 22 answers/);
     expect(card.textContent).toMatch(/✗Guest KVP daemonnot installed \(linux-cloud-tools-6\.8\.0-45-generic\)/);

@@ -65,6 +65,7 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     removeProject: record('removeProject', { ...settings, projects: [] }),
     pickProjectFile: record('pickProjectFile', null),
     reconcileNow: record('reconcileNow', { at: new Date().toISOString(), projects: 1, synced: 1, updated: 1, skipped: 0, failed: 0, changes: 0, hypervisorError: null }),
+    reconcileVm: record('reconcileVm', { at: new Date().toISOString(), projects: 1, synced: 1, updated: 0, skipped: 1, failed: 0, changes: 0, hypervisorError: null }),
     setPaused: record('setPaused', state),
     diagnose: record('diagnose', []),
     fixKvp: record('fixKvp', { machineName: 'web', dryRun: false, commands: [], steps: [], success: true }),

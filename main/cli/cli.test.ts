@@ -137,10 +137,12 @@ describe('ragnatramp-tray reconcile', () => {
 });
 
 describe('ragnatramp-tray diagnose and hosts', () => {
-  it('diagnose --json gives DiagnosticResult[] with the No Contact fix', async () => {
-    const { common } = project();
+  it('diagnose --json gives the project and its DiagnosticResults with the No Contact fix', async () => {
+    const { f, common } = project();
     const r = await cli(['diagnose', '--json', ...common]);
-    const results = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ project: 'myproject', configPath: f.configPath });
+    const results = doc.vms;
     expect(results.map((d: { machineName: string; kvpStatus: string; sshReachable: boolean }) => [d.machineName, d.kvpStatus, d.sshReachable])).toEqual([['db', 'No Contact', true], ['web', 'OK', true]]);
     expect(results[0].warnings[0]).toContain('sudo apt-get install -y linux-cloud-tools-$(uname -r) && sudo modprobe -r hv_utils && sudo modprobe hv_utils');
     expect(Object.keys(results[0])).toEqual(['machineName', 'vmName', 'kvpStatus', 'sshReachable', 'warnings', 'guest']);
@@ -164,7 +166,7 @@ describe('ragnatramp-tray diagnose and hosts', () => {
       hostsBlock: 'missing',
       warnings: [
         "The KVP daemon (hv_kvp_daemon) is not installed: install linux-cloud-tools-6.8.0-45-generic, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.",
-        "/etc/hosts has no managed block yet: run 'Reconcile now'.",
+        "/etc/hosts has no managed block yet: reconcile to write it (Reconcile now in the window, or 'ragnatramp-tray reconcile').",
       ],
     });
     expect(results[1].guest.kvpDaemon).toMatchObject({ installed: true, running: true, fix: [] });
@@ -223,12 +225,52 @@ describe('bad input exits 2 with a message that says what to do', () => {
     [['fix', 'disk', '--config', 'a'], /fix knows one repair: 'fix kvp'/],
     [['fix', 'kvp', '--config', 'a'], /fix kvp needs --machine/],
     [['reconcile', '--config', 'a', '--wait', 'soon'], /--wait must be a number of seconds/],
-    [['status', '--config', 'a', '--bogus'], /Unknown option '--bogus'/],
+    [['status', '--config', 'a', '--bogus'], /unknown option '--bogus'/],
   ])('%j', async (args, message) => {
     const r = await cli(args as string[]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message as RegExp);
-    expect(r.stderr).toContain('Usage: ragnatramp-tray');
+    // One line and a hint, not the whole help.
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(2);
+    expect(r.stderr).toMatch(/\nRun 'ragnatramp-tray help( \w+)?' for usage\.\n$/);
+  });
+
+  it('says "did you mean" for a mistyped command, option or machine', async () => {
+    expect((await cli(['stauts', '--config', 'a'])).stderr).toBe("ragnatramp-tray: unknown command 'stauts'; did you mean 'status'?\nRun 'ragnatramp-tray help' for usage.\n");
+    expect((await cli(['reconcile', '--config', 'a', '--dryrun'])).stderr).toBe("ragnatramp-tray: unknown option '--dryrun'; did you mean '--dry-run'?\nRun 'ragnatramp-tray help reconcile' for usage.\n");
+    expect((await cli(['doctor', '--jsno'])).stderr).toContain("unknown option '--jsno'; did you mean '--json'?");
+    const { common } = project();
+    const r = await cli(['fix', 'kvp', ...common, '--machine', 'wbe', '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("has no machine named 'wbe'; did you mean 'web'?");
+  });
+
+  it('--json is one JSON object for every command, errors too', async () => {
+    const { f, common } = project();
+    const hosts = JSON.parse((await cli(['hosts', '--json', ...common])).stdout);
+    expect(hosts).toMatchObject({ project: 'myproject', configPath: f.configPath, hostsBlock: expect.stringContaining('# BEGIN RAGNATRAMP'), entries: expect.any(Array), warnings: [] });
+    const broken = await cli(['status', '--json', '--config', '/nonexistent/ragnatramp.yaml']);
+    expect(broken.code).toBe(2);
+    expect(JSON.parse(broken.stdout)).toEqual({ error: { message: expect.stringContaining('/nonexistent/ragnatramp.yaml'), exitCode: 2 } });
+  });
+
+  it('a simulated reconcile says its guests keep their files for this run only', async () => {
+    const { common } = project();
+    const r = await cli(['reconcile', ...common, '--wait', '0']);
+    expect(r.stderr).toContain("note: simulated guests keep their /etc/hosts for this run only");
+  });
+
+  it('help <command> and <command> --help show its options and examples', async () => {
+    const a = await cli(['help', 'reconcile']);
+    const b = await cli(['reconcile', '--help']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toMatch(/^Discover IPs.*\n\nUsage: ragnatramp-tray reconcile --config/);
+    expect(a.stdout).toContain('--accept-host-key <machine>');
+    expect(a.stdout).toContain('Examples:\n  ragnatramp-tray reconcile --config ragnatramp.yaml\n');
+    expect((await cli(['ssh-config', '--help'])).stdout).toContain('ssh web');
+    expect((await cli(['help'])).stdout).toContain("Run 'ragnatramp-tray help <command>'");
+    expect((await cli(['help', 'recon'])).stderr).toContain("no command 'recon'; did you mean 'reconcile'?");
   });
 
   it('a broken ragnatramp.yaml names file, line and field', async () => {

@@ -10,7 +10,8 @@ import type { WaitOptions } from '../engine/inspect.js';
 import { NO_LOG, openLog } from '../engine/log/log-file.js';
 import { failedReconcileResult } from '../engine/reconcile.js';
 import { VERSION } from '../engine/version.js';
-import { parse, USAGE, type Args } from './grammar.js';
+import { parse, UsageError, type Args, type Info } from './grammar.js';
+import { commandHelp, USAGE, usageError } from './help.js';
 import { diagnoseCommand, fixKvpCommand, hostsCommand, reconcile, status } from './project-commands.js';
 import { runSshConfigCommand } from './ssh-config-command.js';
 import { runSupportCommand, SUPPORT_COMMANDS } from './support-commands.js';
@@ -29,23 +30,29 @@ export interface CliIo {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  if ((SUPPORT_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return runSupportCommand(argv, io);
-  if (argv[0] === 'ssh-config') return runSshConfigCommand(argv, io);
-  let args: Args | 'help' | 'version';
-  try {
-    args = parse(argv);
-  } catch (err) {
-    io.stderr(`ragnatramp-tray: ${errorMessage(err)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    io.stdout(`${USAGE}\n`);
+  const wantsHelp = argv.includes('--help') || argv.includes('-h');
+  if ((SUPPORT_COMMANDS as readonly string[]).includes(argv[0] ?? '') && !wantsHelp) return runSupportCommand(argv, io);
+  if (argv[0] === 'ssh-config' && !wantsHelp) return runSshConfigCommand(argv, io);
+  if (wantsHelp && argv[0] && commandHelp(argv[0])) {
+    io.stdout(`${commandHelp(argv[0])}\n`);
     return 0;
   }
-  if (args === 'version') {
+  let parsed: Args | Info;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    io.stderr(usageError(errorMessage(err), err instanceof UsageError ? err.command : undefined));
+    return 2;
+  }
+  if ('version' in parsed) {
     io.stdout(`ragnatramp-tray ${VERSION}\n`);
     return 0;
   }
+  if ('help' in parsed) {
+    io.stdout(`${(parsed.help && commandHelp(parsed.help)) || USAGE}\n`);
+    return 0;
+  }
+  const args = parsed;
   let env: Environment | null = null;
   const firstUse: string[] = [];
   const log = io.logDir ? openLog({ dir: io.logDir, component: 'cli', mirror: args.verbose ? (line) => io.stderr(`${line}\n`) : undefined }) : NO_LOG;
@@ -63,6 +70,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       onFirstUse: (t, fp) => firstUse.push(`${t.machineName}: trusted its SSH host key on first use (${fp}).`),
     });
     const a = args;
+    // The simulator's guests live in this process only: say so, rather than let a second run
+    // seem to have lost what the first wrote.
+    if (env.simulator?.guests && (a.command === 'reconcile' || a.command === 'diagnose') && !a.json) io.stderr("note: simulated guests keep their /etc/hosts for this run only; each run starts from the scenario's files.\n");
     const wait: WaitOptions = { ...a.wait, onPass: a.json ? undefined : (pass, pending) => pass > 0 && io.stderr(`waiting for an IPv4 from ${pending.join(', ')} (pass ${pass + 1})…\n`) };
     switch (a.command) {
       case 'status':
@@ -78,16 +88,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   } catch (err) {
     log.error('command failed', { command: args.command, error: errorMessage(err) });
-    if (err instanceof InputError) {
-      io.stderr(`${safeText(err.message)}\n`);
-      return 2;
-    }
-    if (err instanceof HypervisorError) {
-      if (args.json && args.command === 'reconcile') io.stdout(`${JSON.stringify(failedReconcileResult(err), null, 2)}\n`);
-      io.stderr(`${safeText(err.message)}\n`);
-      return 1;
-    }
-    throw err;
+    if (!(err instanceof InputError) && !(err instanceof HypervisorError)) throw err;
+    const exitCode = err instanceof InputError ? 2 : 1;
+    // With --json, stdout still carries one JSON object: reconcile's seed-shaped result, or
+    // { error } for the others.
+    if (args.json) io.stdout(`${JSON.stringify(args.command === 'reconcile' && exitCode === 1 ? failedReconcileResult(err) : { error: { message: err.message, exitCode } }, null, 2)}\n`);
+    io.stderr(`${safeText(err.message)}\n`);
+    return exitCode;
   } finally {
     await env?.dispose();
     await log.close();

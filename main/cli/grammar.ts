@@ -1,52 +1,44 @@
-// The command line's grammar: the usage text, the commands and options, and parsing argv into
-// checked arguments. A mistake is a UsageError whose message names the option and the fix.
+// The command line's grammar: the commands and options, and parsing argv into checked
+// arguments. A mistake is a UsageError whose message names the option (with the closest known
+// one when it looks mistyped) and the command whose help to read.
 
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../engine/did-you-mean.js';
 import type { WaitOptions } from '../engine/inspect.js';
 import { errorMessage } from '../engine/errors.js';
 import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
-
-export const USAGE = `Usage: ragnatramp-tray <command> --config <ragnatramp.yaml> [options]
-
-Commands:
-  status     discovery and diagnostics for one or more projects; writes nothing
-  reconcile  discover IPs, record them in state.json, sync every guest's /etc/hosts
-  diagnose   KVP, SSH and configuration checks with the commands that fix them
-  hosts      print the managed hosts block (or merge it into a file with --apply-to)
-  fix kvp    install and start a guest's Hyper-V KVP daemon over SSH (--machine; --dry-run
-             prints the exact commands)
-  doctor     check every step of a pass on this PC, one by one, with the fix for each
-             (--config optional: the app's projects by default)
-  support-bundle  write one zip for a bug report: log, versions, settings, projects (--out)
-  ssh-config print the OpenSSH config for the project's VMs; --write installs it so that
-             'ssh <machine>' works from this host (an Include line in ~/.ssh/config)
-
-Options:
-  --config <yaml>          a project's ragnatramp.yaml (status takes several)
-  --json                   print one JSON document on stdout and nothing else
-  --simulate <scenario>    answer from a Hyper-V simulation scenario instead of PowerShell
-  --provider <name>        hyperv (default on Windows) or linux (default elsewhere)
-  --manifest <file>        Linux provider: the VMs, MACs and lease files to use
-  --verbose                print each PowerShell invocation to stderr
-  --wait <s>               poll running VMs without an IPv4 for up to s seconds
-                           (reconcile: 60, others: 0)
-  --poll <s>               seconds between those polls (3)
-  --dry-run                reconcile: plan and show, write nothing
-  --no-hosts               reconcile: record IPs but do not touch any /etc/hosts
-  --concurrency <n>        reconcile: guests synced at once (8)
-  --timeout <s>            reconcile: deadline per guest (20)
-  --accept-host-key <m>    reconcile: trust machine m's new SSH host key (after a rebuild)
-  --known-hosts <file>     where pinned SSH host keys live
-  --apply-to <file>        hosts: merge the block into this file, keeping a .ragnatramp.bak
-  --machine <name>         fix kvp: the machine to fix
-  --help, --version
-
-Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed, 2 bad input.`;
+import { COMMAND_NAMES } from './help.js';
 
 const COMMANDS = ['status', 'reconcile', 'diagnose', 'hosts', 'fix'] as const;
 type Command = (typeof COMMANDS)[number];
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command whose help the hint points at. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util's parseArgs, with its errors as one-line usage errors and "did you mean". */
+export function parseOptions<O extends Options>(args: string[], options: O, command: string, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const unknown = /^Unknown option '([^']+)'/.exec(errorMessage(err))?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) throw new UsageError(`unknown option '${unknown}'${didYouMean(unknown, Object.keys(options).map((o) => `--${o}`))}`, command);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument: ${errorMessage(err).split('.')[0]!.replace(/^Unexpected argument /, '')}`, command);
+    throw new UsageError(errorMessage(err).split('. ')[0]!, command);
+  }
+}
+
+/** What to print instead of running: the overview, a command's help, or the version. */
+export type Info = { help: string | null } | { version: true };
 
 export interface Args {
   command: Command;
@@ -74,13 +66,16 @@ function seconds(name: string, raw: string | undefined, fallback: number, min: n
   return n;
 }
 
-export function parse(argv: string[]): Args | 'help' | 'version' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+export function parse(argv: string[]): Args | Info {
+  if (argv[0] === 'help') {
+    if (argv[1] && !COMMAND_NAMES.includes(argv[1])) throw new UsageError(`no command '${argv[1]}'${didYouMean(argv[1], COMMAND_NAMES)}`);
+    return { help: argv[1] ?? null };
+  }
+  const first = argv[0] && !argv[0].startsWith('-') ? argv[0] : undefined;
+  if (first && !(COMMANDS as readonly string[]).includes(first)) throw new UsageError(`unknown command '${first}'${didYouMean(first, COMMAND_NAMES)}`);
+  const parsed = parseOptions(
+      argv,
+      {
         config: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         ...PROVIDER_ARGS,
@@ -98,16 +93,24 @@ export function parse(argv: string[]): Args | 'help' | 'version' {
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
-    });
-  } catch (err) {
-    throw new UsageError(errorMessage(err));
-  }
+      first ?? 'help',
+      true,
+  );
   const { values: v, positionals } = parsed;
-  if (v.help) return 'help';
-  if (v.version) return 'version';
+  if (v.help) return { help: first ?? null };
+  if (v.version) return { version: true };
   const command = positionals[0] as Command | undefined;
   if (!command) throw new UsageError('no command given');
-  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command '${command}'`);
+  try {
+    return checkedArgs(command, v, positionals);
+  } catch (err) {
+    if (err instanceof UsageError && !err.command) throw new UsageError(err.message, command);
+    throw err;
+  }
+}
+
+function checkedArgs(command: Command, values: Record<string, unknown>, positionals: string[]): Args {
+  const v = values as { config?: string[]; json: boolean; verbose: boolean; wait?: string; poll?: string; 'dry-run': boolean; 'no-hosts': boolean; concurrency?: string; timeout?: string; 'accept-host-key'?: string[]; 'known-hosts'?: string; 'apply-to'?: string; machine?: string; simulate?: string; provider?: string; manifest?: string };
   const extra = command === 'fix' ? 2 : 1;
   if (command === 'fix' && positionals[1] !== 'kvp') throw new UsageError(`fix knows one repair: 'fix kvp' (got ${positionals[1] ? `'${positionals[1]}'` : 'nothing'})`);
   if (command === 'fix' && !v.machine) throw new UsageError('fix kvp needs --machine <name>');

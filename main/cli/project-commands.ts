@@ -46,7 +46,7 @@ export async function diagnoseCommand(env: Environment, project: Project, a: Arg
   const guests = await inspectGuests(env, plan, { concurrency: a.concurrency, timeoutMs: a.timeoutMs });
   const results = plan.vms.map((r) => ({ ...toDiagnosticResult(r), guest: guests.get(r.machineName) ?? ({ unavailable: 'not inspected' } as GuestReport) }));
   if (a.json) {
-    io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, vms: results }, null, 2)}\n`);
     return 0;
   }
   io.stdout(`${project.name}  (${project.configPath})\n`);
@@ -97,6 +97,12 @@ export async function fixKvpCommand(env: Environment, project: Project, a: Args,
 export async function hostsCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
   const inspection = await inspectProjects(env, [project], wait);
   const projectPlan = projectPlanOf(inspection, project.configPath);
+  const warnings = projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname').map((w) => `${nameLabel(r.machineName)}: ${w.text}`));
+  if (a.json) {
+    const applied = a.applyTo ? await applyHostsBlockToFile(a.applyTo, projectPlan.hostsBlock) : null;
+    io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, hostsBlock: projectPlan.hostsBlock, entries: projectPlan.hostsEntries, ...(applied ? { applied: { file: a.applyTo, ...applied } } : {}), warnings }, null, 2)}\n`);
+    return 0;
+  }
   if (!a.applyTo) {
     io.stdout(projectPlan.hostsBlock);
   } else {
@@ -104,7 +110,7 @@ export async function hostsCommand(env: Environment, project: Project, a: Args, 
     io.stderr(outcome.changed ? `updated ${a.applyTo} (previous version kept as ${outcome.backup})\n` : `${a.applyTo} already holds the current block; nothing written\n`);
   }
   // stdout carries only the block, so that `hosts > file` gives a clean file.
-  printWarnings(io.stderr, projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname').map((w) => `${nameLabel(r.machineName)}: ${w.text}`)));
+  printWarnings(io.stderr, warnings);
   return 0;
 }
 

@@ -3,7 +3,6 @@
 // adds the marked Include to ~/.ssh/config, so that `ssh web` works from the host.
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadProject } from '../engine/config/load-project.js';
 import { inspectProjects } from '../engine/inspect.js';
 import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
@@ -14,19 +13,19 @@ import { renderSshClientConfig } from '../engine/ssh/ssh-client-config.js';
 import { sshEntries, userSshConfigPath, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import type { CliIo } from './cli.js';
 import { safeText } from './sanitize.js';
-
-const USAGE = 'Usage: ragnatramp-tray ssh-config --config <ragnatramp.yaml> [--write] [--user-config <file>] [--simulate <scenario>] [--known-hosts <file>]';
+import { parseOptions } from './grammar.js';
+import { usageError } from './help.js';
 
 export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<number> {
-  let values: { config?: string[]; write?: boolean; 'user-config'?: string; 'known-hosts'?: string; simulate?: string; provider?: string; manifest?: string };
+  let values: { config?: string[]; write?: boolean; json?: boolean; 'user-config'?: string; 'known-hosts'?: string; simulate?: string; provider?: string; manifest?: string };
   let chosen: ReturnType<typeof providerArgs>;
   try {
-    ({ values } = parseArgs({ args: argv.slice(1), strict: true, options: { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, 'user-config': { type: 'string' }, ...PROVIDER_ARGS, 'known-hosts': { type: 'string' } } }));
+    ({ values } = parseOptions(argv.slice(1), { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, json: { type: 'boolean' }, 'user-config': { type: 'string' }, ...PROVIDER_ARGS, 'known-hosts': { type: 'string' } }, 'ssh-config'));
     if (!values.config?.length) throw new Error('ssh-config needs --config <ragnatramp.yaml>');
     if (values['user-config'] && !values.write) throw new Error('--user-config applies with --write only');
     chosen = providerArgs(values);
   } catch (err) {
-    io.stderr(`ragnatramp-tray: ${errorMessage(err)}\n${USAGE}\n`);
+    io.stderr(usageError(errorMessage(err), 'ssh-config'));
     return 2;
   }
   const home = io.logDir ?? defaultTrayHome(io.env);
@@ -36,11 +35,13 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     for (const c of values.config) projects.push(await loadProject(c, io.env));
     const inspection = await inspectProjects(env, projects, { waitMs: 0, pollMs: 1000 });
     const entries = sshEntries(inspection.plan.projects);
+    const config = renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts'));
     if (!values.write) {
-      io.stdout(renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts')));
+      io.stdout(values.json ? `${JSON.stringify({ entries, config }, null, 2)}\n` : config);
       return 0;
     }
     const files = await writeSshConfig({ home, entries, hostKeys: env.hostKeys, userConfig: path.resolve(values['user-config'] ?? userSshConfigPath()) });
+    if (values.json) io.stdout(`${JSON.stringify({ entries, files }, null, 2)}\n`);
     io.stderr(files.changed.length > 0 ? `updated ${files.changed.join(', ')}\n` : 'already current; nothing written\n');
     io.stderr(`${entries.length} VM${entries.length === 1 ? '' : 's'}: ${entries.map((e) => e.machine).join(', ') || '(none reachable yet)'}. Try: ssh ${entries[0]?.machine ?? '<machine>'}\n`);
     // OpenSSH refuses a host whose key the tray has not pinned: the tray pins at its first login.

@@ -4,7 +4,6 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment } from '../engine/environment.js';
 import { errorMessage, InputError } from '../engine/errors.js';
@@ -15,6 +14,8 @@ import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.j
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
 import type { CliIo } from './cli.js';
 import { safeText } from './sanitize.js';
+import { parseOptions } from './grammar.js';
+import { usageError } from './help.js';
 import { VERSION } from '../engine/version.js';
 
 export const SUPPORT_COMMANDS = ['doctor', 'support-bundle'] as const;
@@ -34,12 +35,12 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
   let values: { config?: string[]; out?: string; simulate?: string; provider?: string; manifest?: string; json?: boolean; verbose?: boolean };
   let chosen: ReturnType<typeof providerArgs>;
   try {
-    ({ values } = parseArgs({ args: rest, strict: true, options: { config: { type: 'string', multiple: true }, out: { type: 'string' }, ...PROVIDER_ARGS, json: { type: 'boolean' }, verbose: { type: 'boolean' } } }));
-    if (command === 'support-bundle' && (values.simulate || values.provider || values.manifest)) throw new Error('support-bundle takes --config and --out only');
+    ({ values } = parseOptions(rest, { config: { type: 'string', multiple: true }, out: { type: 'string' }, ...PROVIDER_ARGS, json: { type: 'boolean' }, verbose: { type: 'boolean' } }, command!));
+    if (command === 'support-bundle' && (values.simulate || values.provider || values.manifest)) throw new Error('support-bundle takes --config, --out and --json only');
     if (command === 'doctor' && values.out) throw new Error('--out applies to support-bundle only');
     chosen = providerArgs(values);
   } catch (err) {
-    io.stderr(`ragnatramp-tray: ${errorMessage(err)}\nUsage: ragnatramp-tray ${command} [--config <ragnatramp.yaml>]… ${command === 'doctor' ? '[--simulate <scenario>] [--json]' : '[--out <file.zip>]'}\n`);
+    io.stderr(usageError(errorMessage(err), command));
     return 2;
   }
   const home = io.logDir ?? defaultTrayHome(io.env);
@@ -48,7 +49,7 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
 
   if (command === 'support-bundle') {
     const out = await writeSupportBundle({ home, configPaths, out: values.out, appVersion: VERSION });
-    io.stdout(`${out}\n`);
+    io.stdout(values.json ? `${JSON.stringify({ file: out }, null, 2)}\n` : `${out}\n`);
     io.stderr('Attach this file to your bug report. It holds the log, versions, settings and each project\'s ragnatramp.yaml and state.json; key paths but no keys.\n');
     return 0;
   }

@@ -3,6 +3,7 @@
 
 import pLimit from 'p-limit';
 import { fixKvp, inspectGuest, type GuestDiagnostic, type KvpFixOutcome } from './diagnostics/guest-checks.js';
+import { didYouMean } from './did-you-mean.js';
 import { InputError } from './errors.js';
 import type { EngineDeps } from './inspect.js';
 import type { ProjectPlan } from './plan/plan.js';
@@ -23,7 +24,7 @@ export async function inspectGuests(deps: EngineDeps, projectPlan: ProjectPlan, 
 /** `fix kvp` for one machine of an inspected project. */
 export async function fixGuestKvp(deps: EngineDeps, projectPlan: ProjectPlan, machineName: string, options: { dryRun: boolean; timeoutMs: number; onStep?: (command: string) => void }): Promise<KvpFixOutcome | { error: string }> {
   const record = projectPlan.vms.find((r) => r.machineName === machineName);
-  if (!record) throw new InputError(projectPlan.configPath, [{ field: null, problem: `has no machine named '${machineName}'` }], 'Check the name given to --machine.');
+  if (!record) throw new InputError(projectPlan.configPath, [{ field: null, problem: `has no machine named '${machineName}'${didYouMean(machineName, projectPlan.vms.map((r) => r.machineName))}` }], 'Check the name given to --machine.');
   if (!record.sshTarget) return { error: `cannot reach '${machineName}' over SSH: ${record.sync.action === 'skip' ? record.sync.reason : 'no SSH target'}` };
   return fixKvp(deps.connector, record.sshTarget, options);
 }

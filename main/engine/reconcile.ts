@@ -4,6 +4,7 @@
 
 import type { Project } from './config/load-project.js';
 import { errorMessage, InputError } from './errors.js';
+import { didYouMean } from './did-you-mean.js';
 import { nameLabel } from './excerpt.js';
 import { inspectProjects, projectPlanOf, type EngineDeps, type WaitOptions } from './inspect.js';
 import type { DuplicateGroup, ProjectFacts, ProjectPlan } from './plan/plan.js';
@@ -57,7 +58,8 @@ export async function reconcileProjects(deps: EngineDeps, projects: Project[], o
   for (const project of projects) {
     const unknown = (options.acceptHostKeys?.[project.configPath] ?? []).filter((m) => !project.vms.some((v) => v.machineName === m));
     if (unknown.length > 0) {
-      throw new InputError(project.configPath, [{ field: null, problem: `has no machine named ${unknown.map((m) => `'${m}'`).join(', ')}` }], 'Check the names given to --accept-host-key.');
+      const names = project.vms.map((v) => v.machineName);
+      throw new InputError(project.configPath, [{ field: null, problem: `has no machine named ${unknown.map((m) => `'${m}'${didYouMean(m, names)}`).join(', ')}` }], 'Check the names given to --accept-host-key.');
     }
   }
   const inspection = await inspectProjects(deps, projects, options, options.syncHosts);

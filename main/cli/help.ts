@@ -1,0 +1,132 @@
+// The command line's help: an overview of the commands, and per command its usage, options and
+// examples (`help <command>`, `<command> --help`). A usage error is one line and a hint.
+
+import { PROVIDER_NAMES } from '../engine/providers/registry.js';
+
+interface CommandHelp {
+  name: string;
+  summary: string;
+  usage: string;
+  options: Array<[string, string]>;
+  examples: string[];
+}
+
+const PROVIDER_OPTIONS: Array<[string, string]> = [
+  ['--simulate <scenario>', 'answer from a Hyper-V simulation scenario instead of PowerShell'],
+  ['--provider <name>', `${PROVIDER_NAMES.join(' or ')} (by default Hyper-V on Windows, Linux elsewhere)`],
+  ['--manifest <file>', 'Linux provider: the VMs, MACs and lease files to use'],
+];
+const COMMON: Array<[string, string]> = [
+  ['--json', 'print one JSON object on stdout and nothing else'],
+  ...PROVIDER_OPTIONS,
+  ['--verbose', 'print each PowerShell invocation and the log to stderr'],
+  ['--known-hosts <file>', 'where pinned SSH host keys live'],
+];
+const WAIT: Array<[string, string]> = [
+  ['--wait <s>', 'poll running VMs without an IPv4 for up to s seconds'],
+  ['--poll <s>', 'seconds between those polls (3)'],
+];
+
+export const COMMANDS: CommandHelp[] = [
+  {
+    name: 'status',
+    summary: 'each VM with its IP, source, KVP and SSH; writes nothing',
+    usage: 'ragnatramp-tray status --config <ragnatramp.yaml>... [options]',
+    options: [['--config <yaml>', 'a project (give several to see them together)'], ...WAIT, ...COMMON],
+    examples: ['ragnatramp-tray status --config ragnatramp.yaml', 'ragnatramp-tray status --config a/ragnatramp.yaml --config b/ragnatramp.yaml --json'],
+  },
+  {
+    name: 'reconcile',
+    summary: "discover IPs, record them in state.json, sync every guest's /etc/hosts",
+    usage: 'ragnatramp-tray reconcile --config <ragnatramp.yaml> [options]',
+    options: [
+      ['--config <yaml>', 'the project'],
+      ['--dry-run', 'plan and show, write nothing'],
+      ['--no-hosts', 'record IPs but touch no /etc/hosts'],
+      ['--concurrency <n>', 'guests synced at once (8)'],
+      ['--timeout <s>', 'deadline per guest (20)'],
+      ['--accept-host-key <machine>', "trust the machine's new SSH host key (after a rebuild)"],
+      ['--wait <s>', 'poll running VMs without an IPv4 for up to s seconds (60)'],
+      ['--poll <s>', 'seconds between those polls (3)'],
+      ...COMMON,
+    ],
+    examples: ['ragnatramp-tray reconcile --config ragnatramp.yaml', 'ragnatramp-tray reconcile --config ragnatramp.yaml --dry-run', 'ragnatramp-tray reconcile --config ragnatramp.yaml --accept-host-key web'],
+  },
+  {
+    name: 'diagnose',
+    summary: 'KVP, SSH and guest checks, with the commands that fix them',
+    usage: 'ragnatramp-tray diagnose --config <ragnatramp.yaml> [options]',
+    options: [['--config <yaml>', 'the project'], ['--timeout <s>', 'deadline per guest (20)'], ...WAIT, ...COMMON],
+    examples: ['ragnatramp-tray diagnose --config ragnatramp.yaml'],
+  },
+  {
+    name: 'hosts',
+    summary: 'print the managed hosts block, or merge it into a file',
+    usage: 'ragnatramp-tray hosts --config <ragnatramp.yaml> [--apply-to <file>] [options]',
+    options: [['--config <yaml>', 'the project'], ['--apply-to <file>', 'merge the block into this file, keeping a .ragnatramp.bak'], ...WAIT, ...COMMON],
+    examples: ['ragnatramp-tray hosts --config ragnatramp.yaml', 'sudo ragnatramp-tray hosts --config ragnatramp.yaml --apply-to /etc/hosts'],
+  },
+  {
+    name: 'fix',
+    summary: "fix kvp: install and start a guest's Hyper-V KVP daemon over SSH",
+    usage: 'ragnatramp-tray fix kvp --config <ragnatramp.yaml> --machine <name> [--dry-run] [options]',
+    options: [['--config <yaml>', 'the project'], ['--machine <name>', 'the machine to fix'], ['--dry-run', 'print the exact commands, run nothing'], ['--timeout <s>', 'deadline per step, times 15 (20)'], ...COMMON],
+    examples: ['ragnatramp-tray fix kvp --config ragnatramp.yaml --machine db --dry-run', 'ragnatramp-tray fix kvp --config ragnatramp.yaml --machine db'],
+  },
+  {
+    name: 'doctor',
+    summary: 'check every step of a pass on this PC, with the fix for each',
+    usage: 'ragnatramp-tray doctor [--config <ragnatramp.yaml>]... [options]',
+    options: [['--config <yaml>', "a project (by default the app's projects)"], ['--json', 'print one JSON object'], ...PROVIDER_OPTIONS, ['--verbose', 'print each PowerShell invocation to stderr']],
+    examples: ['ragnatramp-tray doctor', 'ragnatramp-tray doctor --config ragnatramp.yaml --json'],
+  },
+  {
+    name: 'support-bundle',
+    summary: 'write one zip for a bug report: log, versions, settings, projects',
+    usage: 'ragnatramp-tray support-bundle [--config <ragnatramp.yaml>]... [--out <file.zip>] [--json]',
+    options: [['--config <yaml>', "a project (by default the app's projects)"], ['--out <file.zip>', 'where to write it'], ['--json', 'print { "file": … }']],
+    examples: ['ragnatramp-tray support-bundle', 'ragnatramp-tray support-bundle --out bug.zip'],
+  },
+  {
+    name: 'ssh-config',
+    summary: "the OpenSSH config for the VMs; --write makes 'ssh <machine>' work",
+    usage: 'ragnatramp-tray ssh-config --config <ragnatramp.yaml>... [--write] [--user-config <file>] [options]',
+    options: [['--config <yaml>', 'a project'], ['--write', 'write it and the Include line in ~/.ssh/config'], ['--user-config <file>', 'with --write: instead of ~/.ssh/config'], ['--json', 'print the entries as JSON'], ...PROVIDER_OPTIONS, ['--known-hosts <file>', 'where pinned SSH host keys live']],
+    examples: ['ragnatramp-tray ssh-config --config ragnatramp.yaml', 'ragnatramp-tray ssh-config --config ragnatramp.yaml --write && ssh web'],
+  },
+];
+
+export const COMMAND_NAMES = [...COMMANDS.map((c) => c.name), 'help'];
+
+const columns = (rows: Array<[string, string]>) => {
+  const width = Math.max(...rows.map(([a]) => a.length));
+  return rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`).join('\n');
+};
+
+export const USAGE = `Usage: ragnatramp-tray <command> [options]
+
+Commands:
+${columns(COMMANDS.map((c) => [c.name === 'fix' ? 'fix kvp' : c.name, c.summary]))}
+
+Run 'ragnatramp-tray help <command>' for its options and examples.
+Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed, 2 bad input.`;
+
+export function commandHelp(name: string): string | null {
+  const c = COMMANDS.find((x) => x.name === name);
+  if (!c) return null;
+  return `${c.summary.charAt(0).toUpperCase()}${c.summary.slice(1)}.
+
+Usage: ${c.usage}
+
+Options:
+${columns(c.options)}
+
+Examples:
+${c.examples.map((e) => `  ${e}`).join('\n')}`;
+}
+
+/** One line saying what is wrong, and one saying where the usage is. */
+export function usageError(message: string, command?: string): string {
+  const known = command && COMMANDS.some((c) => c.name === command);
+  return `ragnatramp-tray: ${message}\nRun 'ragnatramp-tray help${known ? ` ${command}` : ''}' for usage.\n`;
+}

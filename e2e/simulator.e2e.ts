@@ -201,3 +201,27 @@ test('a newer notice for the same VM replaces the older, and notices never cover
   const lastRow = (await page.getByTestId('vm-worker').boundingBox())!;
   expect(toastBox.y + toastBox.height <= lastRow.y || lastRow.y + lastRow.height <= toastBox.y).toBe(true);
 });
+
+test('settings: the poll interval is checked as typed and saved on Enter; Remove offers Undo; a bad path is explained under the field', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  const poll = page.getByLabel('Look for changes every');
+  await poll.fill('1');
+  await expect(page.getByRole('alert').filter({ hasText: 'Enter between 2 and 3600 seconds.' })).toBeVisible();
+  await expect(poll).toHaveAttribute('aria-invalid', 'true');
+  await poll.fill('15');
+  await poll.press('Enter');
+  await expect(page.locator('#poll-help')).toHaveText('Saved: a pass every 15 seconds.');
+  await page.getByRole('button', { name: `Stop watching ${demo.config}` }).click();
+  await expect(page.getByTestId('undo-remove')).toContainText('Stopped watching');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByRole('button', { name: `Stop watching ${demo.config}` })).toBeVisible();
+  const field = page.getByLabel('Path to a ragnatramp.yaml');
+  await expect(field).toHaveAttribute('placeholder', 'C:\\Users\\you\\project\\ragnatramp.yaml');
+  await field.fill('/nonexistent/ragnatramp.yaml');
+  await page.getByRole('button', { name: 'Add project' }).click();
+  await expect(page.locator('#add-project-error')).toHaveText('/nonexistent/ragnatramp.yaml: does not exist\nCheck the path of the ragnatramp.yaml.');
+  await expect(page.locator('#add-project-error')).not.toContainText('--config');
+});

@@ -131,7 +131,7 @@ describe('loadProject', () => {
     expect((err as InputError).problems.map((p) => p.field)).toEqual(['version', 'vms.web.network.ipv4']);
   });
   it('an unreadable config says to check --config', async () => {
-    await expect(loadProject(path.join(os.tmpdir(), 'nope', 'ragnatramp.yaml'))).rejects.toThrow(/cannot be read \(ENOENT\)\nCheck the path given to --config/);
+    await expect(loadProject(path.join(os.tmpdir(), 'nope', 'ragnatramp.yaml'))).rejects.toThrow(/does not exist\nCheck the path of the ragnatramp.yaml\./);
   });
   it('computes Ragnatramp VM names from the lower-cased, slash-normalized config path', () => {
     expect(expectedVmName('demo', 'web', 'C:\\Work\\Demo\\ragnatramp.yaml')).toBe(expectedVmName('demo', 'web', 'c:/work/demo/ragnatramp.yaml'));

@@ -47,7 +47,9 @@ export async function loadProject(configPath: string, env: NodeJS.ProcessEnv = p
     text = await readFile(file, 'utf8');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(file, [{ field: null, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` }], 'Check the path given to --config.');
+    // Said in words the window and the command line share (no "--config").
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(file, [{ field: null, problem: code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(err)})` }], 'Check the path of the ragnatramp.yaml.');
   }
   const config = parseConfig(file, text, env);
   const statePath = statePathFor(file);

@@ -4,29 +4,41 @@ import { useState } from 'react';
 import { useStore } from '../store';
 
 export function AddProject({ filePicker }: { filePicker: boolean }) {
-  const run = useStore((s) => s.run);
+  const api = useStore((s) => s.api);
   const [path, setPath] = useState('');
+  // Shown under the field, not as a page-wide banner: the file's own problem (file, line, field).
+  const [error, setError] = useState<string | null>(null);
   const add = async (p: string) => {
-    const settings = await run((api) => api.addProject(p));
-    if (settings) {
-      useStore.setState({ settings });
+    try {
+      useStore.setState({ settings: await api!.addProject(p) });
       setPath('');
+      setError(null);
+    } catch (err) {
+      setError((err as Error).message);
     }
   };
   if (filePicker) {
     return (
-      <button
-        type="button"
-        className="primary"
-        onClick={() =>
-          void run(async (api) => {
-            const picked = await api.pickProjectFile();
-            if (picked) await add(picked);
-          })
-        }
-      >
-        Add a project…
-      </button>
+      <>
+        <button
+          type="button"
+          className="primary"
+          aria-describedby={error ? 'add-project-error' : undefined}
+          onClick={() =>
+            void api!.pickProjectFile().then(
+              (picked) => (picked ? add(picked) : undefined),
+              (err: Error) => setError(err.message),
+            )
+          }
+        >
+          Add a project…
+        </button>
+        {error && (
+          <pre className="field-error" role="alert" id="add-project-error">
+            {error}
+          </pre>
+        )}
+      </>
     );
   }
   return (
@@ -39,11 +51,17 @@ export function AddProject({ filePicker }: { filePicker: boolean }) {
     >
       <label htmlFor="project-path">Path to a ragnatramp.yaml</label>
       <div className="row">
-        <input id="project-path" type="text" value={path} placeholder="C:\\Users\\you\\project\\ragnatramp.yaml" onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+        {/* A JSX attribute string keeps backslashes as typed: the expression gives single ones. */}
+        <input id="project-path" type="text" value={path} placeholder={'C:\\Users\\you\\project\\ragnatramp.yaml'} aria-invalid={error !== null} aria-describedby={error ? 'add-project-error' : undefined} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
         <button type="submit" className="primary" disabled={!path.trim()}>
           Add project
         </button>
       </div>
+      {error && (
+        <pre className="field-error" role="alert" id="add-project-error">
+          {error}
+        </pre>
+      )}
     </form>
   );
 }

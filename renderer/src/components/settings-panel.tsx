@@ -1,14 +1,65 @@
-// Settings: the watched projects, the poll interval, notifications, auto-sync, launch at login.
+// Settings: the watched projects (Remove with Undo), the poll interval (checked as typed, saved
+// on Enter or leaving the field), notifications, auto-sync, ssh <machine>, launch at login. An
+// error shows next to the field that caused it.
+import { useState } from 'react';
 import { POLL_SECONDS, type AppState, type Settings } from '../../../contract/api';
 import { useStore } from '../store';
 import { AddProject } from './add-project';
 
+function pollProblem(text: string): string | null {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n)) return 'Enter a whole number of seconds.';
+  if (n < POLL_SECONDS.min || n > POLL_SECONDS.max) return `Enter between ${POLL_SECONDS.min} and ${POLL_SECONDS.max} seconds.`;
+  return null;
+}
+
 export function SettingsPanel({ app, settings }: { app: AppState; settings: Settings }) {
-  const run = useStore((s) => s.run);
-  const update = async (patch: Partial<Omit<Settings, 'projects'>>) => {
-    const next = await run((api) => api.updateSettings(patch));
-    if (next) useStore.setState({ settings: next });
+  const api = useStore((s) => s.api);
+  const [poll, setPoll] = useState(String(settings.pollSeconds));
+  const [pollState, setPollState] = useState<{ saved: boolean; error: string | null }>({ saved: false, error: null });
+  const [removed, setRemoved] = useState<string | null>(null);
+  const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null);
+  const problem = pollProblem(poll);
+
+  const update = async (field: string, patch: Partial<Omit<Settings, 'projects'>>): Promise<boolean> => {
+    try {
+      useStore.setState({ settings: await api!.updateSettings(patch) });
+      setFieldError(null);
+      return true;
+    } catch (err) {
+      setFieldError({ field, message: (err as Error).message });
+      return false;
+    }
   };
+  const savePoll = async () => {
+    if (problem || Number(poll) === settings.pollSeconds) return;
+    const ok = await update('poll', { pollSeconds: Number(poll) });
+    setPollState({ saved: ok, error: null });
+  };
+  const remove = async (p: string) => {
+    try {
+      useStore.setState({ settings: await api!.removeProject(p) });
+      setRemoved(p);
+    } catch (err) {
+      setFieldError({ field: `project:${p}`, message: (err as Error).message });
+    }
+  };
+  const undo = async () => {
+    if (!removed) return;
+    try {
+      useStore.setState({ settings: await api!.addProject(removed) });
+      setRemoved(null);
+    } catch (err) {
+      setFieldError({ field: 'undo', message: (err as Error).message });
+    }
+  };
+  const errorFor = (field: string) =>
+    fieldError?.field === field ? (
+      <p className="field-error" role="alert" id={`error-${field}`}>
+        {fieldError.message}
+      </p>
+    ) : null;
+
   return (
     <section aria-labelledby="settings-title" className="settings">
       <h2 id="settings-title">Settings</h2>
@@ -17,47 +68,81 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
         {settings.projects.map((p) => (
           <li key={p}>
             <span className="path">{p}</span>
-            <button
-              type="button"
-              aria-label={`Stop watching ${p}`}
-              onClick={() =>
-                void run(async (api) => {
-                  useStore.setState({ settings: await api.removeProject(p) });
-                })
-              }
-            >
+            <button type="button" aria-label={`Stop watching ${p}`} onClick={() => void remove(p)}>
               Remove
             </button>
+            {errorFor(`project:${p}`)}
           </li>
         ))}
       </ul>
+      {removed && (
+        <p className="undo" role="status" data-testid="undo-remove">
+          Stopped watching <span className="path">{removed}</span>.{' '}
+          <button type="button" onClick={() => void undo()}>
+            Undo
+          </button>
+        </p>
+      )}
+      {errorFor('undo')}
       <AddProject filePicker={app.host.filePicker} />
       <h3>Watching</h3>
-      <label className="field">
-        Look for changes every
-        <input type="number" min={POLL_SECONDS.min} max={POLL_SECONDS.max} defaultValue={settings.pollSeconds} onBlur={(e) => { const n = Number(e.target.value); if (Number.isInteger(n) && n >= POLL_SECONDS.min && n <= POLL_SECONDS.max && n !== settings.pollSeconds) void update({ pollSeconds: n }); }} aria-describedby="poll-help" />
+      <form
+        className="field"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void savePoll();
+        }}
+      >
+        <label htmlFor="poll-seconds">Look for changes every</label>
+        <input
+          id="poll-seconds"
+          type="number"
+          min={POLL_SECONDS.min}
+          max={POLL_SECONDS.max}
+          value={poll}
+          aria-invalid={problem !== null}
+          aria-describedby={problem ? 'poll-problem' : 'poll-help'}
+          onChange={(e) => {
+            setPoll(e.target.value);
+            setPollState({ saved: false, error: null });
+          }}
+          onBlur={() => void savePoll()}
+        />
         seconds
-      </label>
-      <p id="poll-help" className="muted">Between {POLL_SECONDS.min} and {POLL_SECONDS.max}. A pass never starts while another runs.</p>
+      </form>
+      {problem ? (
+        <p id="poll-problem" className="field-error" role="alert">
+          {problem}
+        </p>
+      ) : (
+        <p id="poll-help" className="muted" aria-live="polite">
+          {pollState.saved ? `Saved: a pass every ${settings.pollSeconds} seconds.` : `Between ${POLL_SECONDS.min} and ${POLL_SECONDS.max}. A pass never starts while another runs.`}
+        </p>
+      )}
+      {errorFor('poll')}
       <label className="field">
-        <input type="checkbox" checked={settings.notifications} onChange={(e) => void update({ notifications: e.target.checked })} />
+        <input type="checkbox" checked={settings.notifications} onChange={(e) => void update('notifications', { notifications: e.target.checked })} />
         Notify me when a VM's IP address changes or a duplicate appears
       </label>
+      {errorFor('notifications')}
       <label className="field">
-        <input type="checkbox" checked={settings.autoSync} onChange={(e) => void update({ autoSync: e.target.checked })} />
+        <input type="checkbox" checked={settings.autoSync} onChange={(e) => void update('autoSync', { autoSync: e.target.checked })} />
         Sync every guest's /etc/hosts automatically after a change
       </label>
+      {errorFor('autoSync')}
       <label className="field">
-        <input type="checkbox" checked={settings.sshConfig} onChange={(e) => void update({ sshConfig: e.target.checked })} aria-describedby="ssh-help" />
+        <input type="checkbox" checked={settings.sshConfig} onChange={(e) => void update('sshConfig', { sshConfig: e.target.checked })} aria-describedby="ssh-help" />
         Let me run ssh &lt;machine&gt; from this computer
       </label>
       <p id="ssh-help" className="muted">Keeps an OpenSSH config of your VMs current (their addresses, users, keys and pinned host keys) and adds one marked Include line at the top of ~/.ssh/config.</p>
+      {errorFor('sshConfig')}
       {app.host.launchAtLogin && (
         <label className="field">
-          <input type="checkbox" checked={settings.launchAtLogin} onChange={(e) => void update({ launchAtLogin: e.target.checked })} />
+          <input type="checkbox" checked={settings.launchAtLogin} onChange={(e) => void update('launchAtLogin', { launchAtLogin: e.target.checked })} />
           Start Ragnatramp Tray when I sign in
         </label>
       )}
+      {errorFor('launchAtLogin')}
     </section>
   );
 }

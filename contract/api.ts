@@ -22,6 +22,12 @@ export interface FactView {
   why: string | null;
 }
 
+/** A problem of a VM: the check it comes from (what a mute names) and its few words. */
+export interface ProblemView {
+  check: string;
+  text: string;
+}
+
 /** A warning with a stable code (e.g. 'ssh-closed', 'hyperv/kvp-no-contact') and its text. */
 export interface WarningView {
   code: string;
@@ -39,9 +45,11 @@ export interface Settings {
   launchAtLogin: boolean;
   /** Keep an OpenSSH config of the VMs current and included from ~/.ssh/config (`ssh web`). */
   sshConfig: boolean;
+  /** Checks the user muted, each `muteKey(vmKey, check)`: shown greyed, never turning the tray orange. */
+  muted: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false };
+export const DEFAULT_SETTINGS: Settings = { projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export interface HostsSyncView {
   success: boolean;
@@ -76,7 +84,9 @@ export interface VmView {
   /** The guest's hosts block was synced before the latest change of the project's block. */
   hostsStale: boolean;
   /** What needs the user's attention about this VM, short: "KVP No Contact", "hosts out of date". */
-  problems: string[];
+  problems: ProblemView[];
+  /** Problems the user muted (Diagnostics): shown, but they need no attention. */
+  muted: ProblemView[];
   facts: FactView[];
   /** Whether SSH port 22 answered at ipv4; null when there was none to try. */
   sshOpen: boolean | null;
@@ -206,6 +216,17 @@ export type ApiMethod = keyof ApiCalls;
 /** A VM's key in views and events: stable across passes. */
 export const vmKey = (configPath: string, machineName: string): string => `${configPath}#${machineName}`;
 
+/** The check behind a provider fact (Hyper-V's KVP), as Diagnostics and the problems name it. */
+export const factCheck = (label: string): string => `fact:${label}`;
+
+/** The settings entry that mutes one check of one VM. */
+export const muteKey = (key: string, check: string): string => `${key}|${check}`;
+
+/** Every unmuted VM problem as "machine: problem", for the header and the tray tooltip. */
+export function problemList(state: Pick<AppState, 'projects'>): Array<{ key: string; text: string }> {
+  return state.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem.text}` }))));
+}
+
 /** The poll interval's bounds, for the settings file, the API's check and the window's field. */
 export const POLL_SECONDS = { min: 2, max: 3600 } as const;
 
@@ -237,6 +258,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
           autoSync: { type: 'boolean' },
           launchAtLogin: { type: 'boolean' },
           sshConfig: { type: 'boolean' },
+          muted: { type: 'array', maxItems: 1000, uniqueItems: true, items: { type: 'string', minLength: 3, maxLength: 4300 } },
         },
       },
     ],

@@ -225,3 +225,22 @@ test('settings: the poll interval is checked as typed and saved on Enter; Remove
   await expect(page.locator('#add-project-error')).toHaveText('/nonexistent/ragnatramp.yaml: does not exist\nCheck the path of the ragnatramp.yaml.');
   await expect(page.locator('#add-project-error')).not.toContainText('--config');
 });
+
+test('a diagnostic can be muted per check and VM: kept in settings, shown greyed, and no longer a problem', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('problems')).toContainText('db: KVP No Contact');
+  await page.getByRole('tab', { name: 'Diagnostics' }).click();
+  await expect(page.getByTestId('diag-summary')).toBeVisible({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Mute KVP for db' }).click();
+  await expect(page.getByTestId('diag-summary')).toContainText('1 muted.');
+  await expect(page.getByTestId('diag-db').locator('li.check-muted')).toContainText('No Contact (muted)');
+  await page.getByRole('tab', { name: 'VMs' }).click();
+  await expect(page.getByTestId('problems')).not.toContainText('db: KVP No Contact');
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await expect(page.getByTestId('muted-count')).toContainText('1 muted');
+  await page.getByRole('button', { name: 'Unmute all' }).click();
+  await page.getByRole('tab', { name: 'VMs' }).click();
+  await expect(page.getByTestId('problems')).toContainText('db: KVP No Contact');
+});

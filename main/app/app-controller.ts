@@ -15,7 +15,7 @@ import { launchTerminal, onPath, terminalCommand, type TerminalCommand } from '.
 import { detectChanges, NOTHING_REPORTED, type Reported } from './change-detector.js';
 import { computeHealth, summarize } from './health.js';
 import { WatchScheduler } from './watch-scheduler.js';
-import { mergePass, reconcileSummary, unloadedProject, type SyncMemory } from './pass-state.js';
+import { mergePass, reconcileSummary, remute, unloadedProject, type SyncMemory } from './pass-state.js';
 import type { SettingsStore } from './settings.js';
 
 export interface HostHooks {
@@ -33,7 +33,7 @@ type Handlers = { [M in keyof ApiCalls]: (...args: Parameters<ApiCalls[M]>) => P
 
 export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   private state: Omit<AppState, 'health' | 'summary'>;
-  private memory: SyncMemory = { syncs: {}, blocks: {} };
+  private memory: Omit<SyncMemory, 'muted'> = { syncs: {}, blocks: {} };
   private reported: Reported = NOTHING_REPORTED;
   /** Projects seen by a pass already: their first pass is a baseline, not news. */
   private seen = new Set<string>();
@@ -159,7 +159,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
 
   private merge(result: PassResult, configPaths: string[]): void {
     const watched = this.settings.get().projects;
-    this.state = { ...this.state, ...mergePass(this.state, result, { watched, memory: this.memory, all: configPaths.length === watched.length }) };
+    this.state = { ...this.state, ...mergePass(this.state, result, { watched, memory: { ...this.memory, muted: this.settings.get().muted }, all: configPaths.length === watched.length }) };
   }
 
   private async reconcile(request: Omit<PassRequest, 'configPaths'> & { configPaths?: string[] }): Promise<ReconcileSummary> {
@@ -174,6 +174,10 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     this.settings.set(next);
     if (next.launchAtLogin !== before.launchAtLogin) this.host.setLaunchAtLogin?.(next.launchAtLogin);
     if (next.pollSeconds !== before.pollSeconds) this.scheduler.schedule();
+    if (next.muted.join('\n') !== before.muted.join('\n')) {
+      this.state.projects = remute(this.state.projects, next.muted);
+      this.publish();
+    }
     return this.settings.get();
   }
 

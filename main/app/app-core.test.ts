@@ -6,8 +6,8 @@ import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
 import type { ProjectView, VmView } from '../../contract/api.js';
 import { describeChange, detectChanges, NOTHING_REPORTED } from './change-detector.js';
-import { mergePass } from './pass-state.js';
-import { vmProblems } from './vm-problems.js';
+import { mergePass, remute } from './pass-state.js';
+import { vmProblems, withMutes } from './vm-problems.js';
 import type { PassResult } from '../worker/worker-protocol.js';
 import { computeHealth, summarize } from './health.js';
 import { openSettings, SETTINGS_SCHEMA } from './settings.js';
@@ -44,8 +44,17 @@ describe('detectChanges', () => {
 });
 
 describe('vmProblems', () => {
+  it('a muted check needs no attention: it moves to muted, and the health stays good', () => {
+    const kvp = vm({ facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: null }] });
+    expect(withMutes(kvp, [])).toEqual({ problems: [{ check: 'fact:KVP', text: 'KVP No Contact' }], muted: [] });
+    const muted = withMutes(kvp, ['/p#web|fact:KVP']);
+    expect(muted).toEqual({ problems: [], muted: [{ check: 'fact:KVP', text: 'KVP No Contact' }] });
+    expect(computeHealth({ busy: 'idle', hypervisorError: null, duplicates: [], projects: [project([{ ...kvp, ...muted }])] })).toBe('good');
+    expect(remute([project([{ ...kvp, ...muted }])], [])[0]!.vms[0]!.problems).toHaveLength(1);
+  });
+
   it('says what needs attention in a few words, from fields and codes only', () => {
-    const p = (over: Partial<VmView>) => vmProblems(vm(over));
+    const p = (over: Partial<VmView>) => vmProblems(vm(over)).map((x) => x.text);
     expect(p({})).toEqual([]);
     expect(p({ status: 'missing', ipv4: null })).toEqual(['VM missing']);
     expect(p({ status: 'missing', ipv4: null, warnings: [{ code: 'not-created', text: '…' }] })).toEqual(['not created yet']);
@@ -63,14 +72,14 @@ describe('mergePass', () => {
   const result = (over: Partial<PassResult>): PassResult => ({ at: '2026-11-22T10:00:00.000Z', hypervisorError: null, projects: [], duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [], ...over });
   const withBlock = (block: string, vms: VmView[]) => ({ ...project(vms), hostsBlock: block });
   it('a hosts block that changed since a VM was synced makes it out of date, with its problem', () => {
-    const memory = { syncs: { '/p#web': { success: true, skipped: false, changed: true, message: null, problem: null, at: '' } }, blocks: { '/p#web': 'old block' } };
+    const memory = { muted: [], syncs: { '/p#web': { success: true, skipped: false, changed: true, message: null, problem: null, at: '' } }, blocks: { '/p#web': 'old block' } };
     const stale = mergePass({ projects: [], duplicates: [] }, result({ projects: [withBlock('new block', [vm({ sync: null })])] }), { watched: ['/p'], memory, all: true });
-    expect(stale.projects[0]!.vms[0]).toMatchObject({ hostsStale: true, problems: ['hosts out of date'] });
+    expect(stale.projects[0]!.vms[0]).toMatchObject({ hostsStale: true, problems: [{ check: 'hosts-stale', text: 'hosts out of date' }] });
     const current = mergePass({ projects: [], duplicates: [] }, result({ projects: [withBlock('old block', [vm({ sync: null })])] }), { watched: ['/p'], memory, all: true });
     expect(current.projects[0]!.vms[0]).toMatchObject({ hostsStale: false, problems: [] });
   });
   it('when the hypervisor cannot be asked, a project keeps its name and last known VMs, marked stale', () => {
-    const memory = { syncs: {}, blocks: {} };
+    const memory = { muted: [], syncs: {}, blocks: {} };
     const before = mergePass({ projects: [], duplicates: [] }, result({ projects: [project([vm({})])] }), { watched: ['/p'], memory, all: true });
     const after = mergePass(before, result({ hypervisorError: 'Hyper-V could not be queried: access denied\nmore', projects: [{ ...project([]), name: 'p' }] }), { watched: ['/p'], memory, all: true });
     expect(after.projects[0]).toMatchObject({ name: 'p', vms: [{ machineName: 'web' }], stale: 'Showing what was last seen: the hypervisor could not be asked (Hyper-V could not be queried: access denied).' });
@@ -79,7 +88,7 @@ describe('mergePass', () => {
 });
 
 function vm(over: Partial<VmView>): VmView {
-  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, problems: [], facts: [], sshOpen: true, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
+  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, problems: [], muted: [], facts: [], sshOpen: true, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
 }
 const project = (vms: VmView[], over: Partial<ProjectView> = {}): ProjectView => ({ configPath: '/p', name: 'p', error: null, vms, hostsBlock: '', warnings: [], ...over });
 const base = { busy: 'idle' as const, hypervisorError: null, duplicates: [], paused: false, lastPassAt: '2026-11-22T09:58:00.000Z' };
@@ -88,8 +97,8 @@ describe('health and summary', () => {
   it('good / attention / error / working', () => {
     expect(computeHealth({ ...base, projects: [project([vm({})])] })).toBe('good');
     // Every VM problem (vmProblems, tested above) needs attention; a stopped VM does not.
-    expect(computeHealth({ ...base, projects: [project([vm({ status: 'initializing', ipv4: null, problems: ['IP unknown'] })])] })).toBe('attention');
-    expect(computeHealth({ ...base, projects: [project([vm({ status: 'missing', ipv4: null, problems: ['VM missing'] })])] })).toBe('attention');
+    expect(computeHealth({ ...base, projects: [project([vm({ status: 'initializing', ipv4: null, problems: [{ check: 'ip-unknown', text: 'IP unknown' }] })])] })).toBe('attention');
+    expect(computeHealth({ ...base, projects: [project([vm({ status: 'missing', ipv4: null, problems: [{ check: 'vm-missing', text: 'VM missing' }] })])] })).toBe('attention');
     expect(computeHealth({ ...base, projects: [project([vm({ status: 'stopped', ipv4: null })])] })).toBe('good');
     expect(computeHealth({ ...base, duplicates: [{ ip: '1.2.3.4', vms: [] }], projects: [project([vm({})])] })).toBe('attention');
     expect(computeHealth({ ...base, projects: [project([], { error: 'broken yaml' })] })).toBe('attention');
@@ -111,7 +120,7 @@ describe('openSettings', () => {
   it('defaults first, then what was saved', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-set-'));
     const s = openSettings(path.join(dir, 'settings.json'), open(dir));
-    expect(s.get()).toEqual({ projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false });
+    expect(s.get()).toEqual({ projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] });
     s.set({ ...s.get(), pollSeconds: 30, projects: ['/a/ragnatramp.yaml'] });
     expect(openSettings(path.join(dir, 'settings.json'), open(dir)).get()).toMatchObject({ pollSeconds: 30, projects: ['/a/ragnatramp.yaml'] });
   });

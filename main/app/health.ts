@@ -11,11 +11,6 @@ export function computeHealth(s: Pick<AppState, 'busy' | 'hypervisorError' | 'pr
   return attention ? 'attention' : 'good';
 }
 
-/** Every VM problem, "machine: problem", for the header and the tray tooltip. */
-export function problemList(s: Pick<AppState, 'projects'>): Array<{ key: string; text: string }> {
-  return s.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem}` }))));
-}
-
 export function summarize(s: Pick<AppState, 'projects' | 'lastPassAt' | 'hypervisorError' | 'paused'>, now: Date): string {
   if (s.hypervisorError) return `Hypervisor unreachable · ${s.hypervisorError.split('\n')[0]}`;
   const vms = s.projects.flatMap((p) => p.vms);

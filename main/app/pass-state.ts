@@ -3,12 +3,14 @@
 
 import type { AppState, HostsSyncView, ProjectView, ReconcileSummary } from '../../contract/api.js';
 import type { PassResult } from '../worker/worker-protocol.js';
-import { vmProblems } from './vm-problems.js';
+import { withMutes } from './vm-problems.js';
 
 /** A watched project no pass has loaded yet. */
 export const unloadedProject = (configPath: string): ProjectView => ({ configPath, name: null, error: null, vms: [], hostsBlock: '', warnings: [] });
 
 export interface SyncMemory {
+  /** The user's muted checks (settings). */
+  muted: readonly string[];
   /** Each VM's last hosts sync result. */
   syncs: Record<string, HostsSyncView>;
   /** The block each VM's guest was last synced with. */
@@ -24,7 +26,7 @@ function withSyncs(p: ProjectView, memory: SyncMemory): ProjectView {
       const block = memory.blocks[v.key];
       const hostsStale = !!sync && sync.success && !sync.skipped && block !== undefined && block !== p.hostsBlock;
       const vm = { ...v, sync, hostsStale };
-      return { ...vm, problems: vmProblems(vm) };
+      return { ...vm, ...withMutes(vm, memory.muted) };
     }),
   };
 }
@@ -53,6 +55,11 @@ export function mergePass(state: Pick<AppState, 'projects' | 'duplicates'>, resu
     hypervisorError: result.hypervisorError,
     lastPassAt: result.at,
   };
+}
+
+/** The projects again with another set of muted checks (the user muted or unmuted one). */
+export function remute(projects: ProjectView[], muted: readonly string[]): ProjectView[] {
+  return projects.map((p) => ({ ...p, vms: p.vms.map((v) => ({ ...v, ...withMutes(v, muted) })) }));
 }
 
 export function reconcileSummary(result: PassResult | null, now: Date): ReconcileSummary {

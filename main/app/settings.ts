@@ -12,6 +12,7 @@ export const SETTINGS_SCHEMA = {
   autoSync: { type: 'boolean', default: DEFAULT_SETTINGS.autoSync },
   launchAtLogin: { type: 'boolean', default: DEFAULT_SETTINGS.launchAtLogin },
   sshConfig: { type: 'boolean', default: DEFAULT_SETTINGS.sshConfig },
+  muted: { type: 'array', items: { type: 'string' }, default: DEFAULT_SETTINGS.muted },
 } as const;
 
 export interface SettingsStore {

@@ -1,8 +1,9 @@
 // What needs the user's attention about one VM, in the few words the header, the tray tooltip
-// and the row's badges use ("KVP No Contact", "hosts out of date"). Pure: read from the view's
+// and the row's badges use ("KVP No Contact", "hosts out of date"), each with the check it comes
+// from, so that the user can mute it; muted ones need no attention. Pure: read from the view's
 // typed fields and warning codes, never from text.
 
-import type { VmView } from '../../contract/api.js';
+import { factCheck, muteKey, type ProblemView, type VmView } from '../../contract/api.js';
 
 // Warnings a running VM can carry that the fields below do not already say.
 const WARNING_LABELS: Record<string, string> = {
@@ -15,20 +16,28 @@ const WARNING_LABELS: Record<string, string> = {
   'hyperv/ambiguous-name': 'two VMs share its name',
 };
 
-export function vmProblems(vm: Omit<VmView, 'problems'>): string[] {
-  if (vm.status === 'missing') return [vm.warnings.some((w) => w.code === 'not-created') ? 'not created yet' : 'VM missing'];
+export function vmProblems(vm: Omit<VmView, 'problems' | 'muted'>): ProblemView[] {
+  const p = (check: string, text: string): ProblemView => ({ check, text });
+  if (vm.status === 'missing') return [vm.warnings.some((w) => w.code === 'not-created') ? p('not-created', 'not created yet') : p('vm-missing', 'VM missing')];
   if (vm.status === 'stopped') return [];
-  const out: string[] = [];
-  const failing = vm.facts.filter((f) => f.ok === false).map((f) => `${f.label} ${f.value}`);
-  if (!vm.ipv4) out.push(failing.length > 0 ? `IP unknown: ${failing[0]}` : 'IP unknown');
+  const out: ProblemView[] = [];
+  const failing = vm.facts.filter((f) => f.ok === false).map((f) => p(factCheck(f.label), `${f.label} ${f.value}`));
+  if (!vm.ipv4) out.push(p('ip-unknown', failing.length > 0 ? `IP unknown: ${failing[0]!.text}` : 'IP unknown'));
   else out.push(...failing);
-  if (vm.duplicateOf.length > 0) out.push('duplicate IP');
-  if (vm.ipv4 && vm.sshOpen === false) out.push('SSH closed');
-  if (vm.sync && !vm.sync.success) out.push(vm.sync.problem === 'host-key-changed' ? 'host key changed' : 'hosts sync failed');
-  else if (vm.hostsStale) out.push('hosts out of date');
+  if (vm.duplicateOf.length > 0) out.push(p('duplicate-ip', 'duplicate IP'));
+  if (vm.ipv4 && vm.sshOpen === false) out.push(p('ssh-closed', 'SSH closed'));
+  if (vm.sync && !vm.sync.success) out.push(vm.sync.problem === 'host-key-changed' ? p('host-key', 'host key changed') : p('hosts-sync', 'hosts sync failed'));
+  else if (vm.hostsStale) out.push(p('hosts-stale', 'hosts out of date'));
   for (const w of vm.warnings) {
     const label = WARNING_LABELS[w.code];
-    if (label && !out.includes(label)) out.push(label);
+    if (label && !out.some((x) => x.check === w.code)) out.push(p(w.code, label));
   }
   return out;
+}
+
+/** A VM's problems split into those that need attention and those the user muted. */
+export function withMutes(vm: Omit<VmView, 'problems' | 'muted'>, muted: readonly string[]): Pick<VmView, 'problems' | 'muted'> {
+  const all = vmProblems(vm);
+  const isMuted = (x: ProblemView) => muted.includes(muteKey(vm.key, x.check));
+  return { problems: all.filter((x) => !isMuted(x)), muted: all.filter(isMuted) };
 }

@@ -2,7 +2,7 @@
 // so the menu is tested without Electron.
 
 import type { MenuItemConstructorOptions } from 'electron';
-import type { AppState, Health, View } from '../../contract/api.js';
+import { problemList, type AppState, type Health, type View } from '../../contract/api.js';
 
 export interface TrayActions {
   reconcileNow(): void;
@@ -75,7 +75,7 @@ const TOOLTIP_MAX = 127;
 
 /** The tooltip: the summary line, then how many problems and the first of them. */
 export function trayTooltip(state: Pick<AppState, 'summary' | 'projects'>): string {
-  const problems = state.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => `${v.machineName}: ${problem}`)));
+  const problems = problemList(state).map((p) => p.text);
   const lines = ['Ragnatramp Tray', state.summary, ...(problems.length > 0 ? [`${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]}${problems.length > 1 ? ', …' : ''}`] : [])];
   const text = lines.join('\n');
   return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;

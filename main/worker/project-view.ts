@@ -29,6 +29,7 @@ export function vmView(configPath: string, r: VmRecord): VmView {
     lastKnownIpv4: r.ipv4 ? null : (r.recorded?.ipv4 ?? r.recorded?.previousIpv4 ?? null),
     hostsStale: false,
     problems: [],
+    muted: [],
     facts: provider?.facts(r.detail) ?? [],
     sshOpen: r.sshOpen,
     duplicateOf: r.duplicateOf.map((v) => peerName(configPath, v)),

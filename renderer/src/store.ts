@@ -43,6 +43,8 @@ export interface UiState {
   run<T>(work: (api: RagnatrampApi) => Promise<T>): Promise<T | undefined>;
   runDiagnostics(configPath: string): Promise<void>;
   fixKvp(configPath: string, machineName: string, dryRun: boolean): Promise<KvpFixResult | undefined>;
+  /** Mutes or unmutes one check of one VM (kept in the settings). */
+  setMuted(key: string, muted: boolean): Promise<void>;
 }
 
 let toastId = 1;
@@ -97,6 +99,13 @@ export const useStore = create<UiState>((set, get) => ({
     } catch (err) {
       set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'failed', error: (err as Error).message } } }));
     }
+  },
+
+  async setMuted(key, muted) {
+    const current = get().settings?.muted ?? [];
+    const next = muted ? [...new Set([...current, key])] : current.filter((k) => k !== key);
+    const settings = await get().run((api) => api.updateSettings({ muted: next }));
+    if (settings) set({ settings });
   },
 
   async fixKvp(configPath, machineName, dryRun) {

@@ -20,6 +20,7 @@ export function vmView(over: Partial<VmView> = {}): VmView {
     lastKnownIpv4: null,
     hostsStale: false,
     problems: [],
+    muted: [],
     facts: [{ label: 'KVP', value: 'OK', ok: true, why: null }],
     sshOpen: true,
     duplicateOf: [],
@@ -48,7 +49,7 @@ export function appState(over: Partial<AppState> = {}): AppState {
   };
 }
 
-export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false };
+export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {}) {
   const calls: Array<[string, unknown[]]> = [];

@@ -2,12 +2,14 @@
 // commands that fix it, and "Fix over SSH" for a missing KVP daemon (after a confirmation that
 // shows the commands).
 import { useEffect, useState } from 'react';
-import type { AppState, DiagnosticView, GuestCheckView } from '../../../contract/api';
+import { factCheck, muteKey, type AppState, type DiagnosticView, type GuestCheckView } from '../../../contract/api';
 import { useStore } from '../store';
 import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
 
 interface Check {
+  /** What a mute names (shared with the VM's problems where they overlap). */
+  id: string;
   name: string;
   ok: boolean | null;
   detail: string;
@@ -18,8 +20,9 @@ interface Check {
 function checksOf(d: DiagnosticView): Check[] {
   const checks: Check[] = [
     // The provider's own facts (Hyper-V: KVP), each with why it is not fine.
-    ...d.facts.map((f) => ({ name: f.label, ok: f.ok, detail: f.value, why: f.why ?? '' })),
+    ...d.facts.map((f) => ({ id: factCheck(f.label), name: f.label, ok: f.ok, detail: f.value, why: f.why ?? '' })),
     {
+      id: 'ssh-closed',
       name: 'SSH reachable',
       ok: d.sshOpen,
       detail: d.sshOpen === null ? 'no IP to try' : d.sshOpen ? 'port 22 answers' : 'port 22 does not answer',
@@ -33,26 +36,31 @@ function checksOf(d: DiagnosticView): Check[] {
 function guestChecks(g: GuestCheckView): Check[] {
   return [
     {
+      id: 'guest-kvp-daemon',
       name: 'Guest KVP daemon',
       ok: g.kvpDaemon.running,
       detail: g.kvpDaemon.running ? 'running' : g.kvpDaemon.installed ? 'installed, not running' : `not installed${g.kvpDaemon.package ? ` (${g.kvpDaemon.package})` : ''}`,
       why: 'hv_kvp_daemon is what tells Hyper-V the guest IP; stock Linux images lack it.',
       fix: g.kvpDaemon.fix,
     },
-    { name: 'Passwordless sudo', ok: g.sudo, detail: g.sudo ? 'sudo -n works' : 'sudo asks for a password', why: 'Writing /etc/hosts needs root, and the tray never types a password.' },
-    { name: 'cloud-init', ok: !g.cloudInitManagesHosts, detail: g.cloudInitManagesHosts ? 'rewrites /etc/hosts at boot' : 'leaves /etc/hosts alone', why: 'With manage_etc_hosts on, every boot drops the managed block.' },
-    { name: 'Hosts block', ok: g.hostsBlock === 'current', detail: g.hostsBlock, why: 'The block is what lets the guests resolve each other by name.' },
+    { id: 'sudo', name: 'Passwordless sudo', ok: g.sudo, detail: g.sudo ? 'sudo -n works' : 'sudo asks for a password', why: 'Writing /etc/hosts needs root, and the tray never types a password.' },
+    { id: 'cloud-init', name: 'cloud-init', ok: !g.cloudInitManagesHosts, detail: g.cloudInitManagesHosts ? 'rewrites /etc/hosts at boot' : 'leaves /etc/hosts alone', why: 'With manage_etc_hosts on, every boot drops the managed block.' },
+    { id: 'hosts-block', name: 'Hosts block', ok: g.hostsBlock === 'current', detail: g.hostsBlock, why: 'The block is what lets the guests resolve each other by name.' },
   ];
 }
 
-const failures = (checks: Check[]) => checks.filter((c) => c.ok === false).length;
-const sortFailuresFirst = (checks: Check[]) => [...checks.filter((c) => c.ok === false), ...checks.filter((c) => c.ok !== false)];
+type ShownCheck = Check & { muted: boolean };
+const failing = (c: ShownCheck) => c.ok === false && !c.muted;
+const failures = (checks: ShownCheck[]) => checks.filter(failing).length;
+// Failures first, then muted ones, then the rest.
+const sortFailuresFirst = (checks: ShownCheck[]) => [...checks.filter(failing), ...checks.filter((c) => c.ok === false && c.muted), ...checks.filter((c) => c.ok !== false)];
 
 // The KVP advice repeats the commands the guest check shows with "Fix over SSH": say them once.
 const shownWarnings = (d: DiagnosticView) => ('os' in d.guest && d.guest.kvpDaemon.fix.length > 0 ? d.warnings.filter((w) => w.code !== 'hyperv/kvp-no-contact') : d.warnings);
 
 export function DiagnosticsPanel({ app }: { app: AppState }) {
-  const { diagnostics, runDiagnostics } = useStore();
+  const { diagnostics, runDiagnostics, settings, setMuted } = useStore();
+  const muted = settings?.muted ?? [];
   const [project, setProject] = useState(app.projects[0]?.configPath ?? '');
   const result = diagnostics[project] ?? { status: 'idle' as const };
   // Opening the panel (or choosing another project) runs its checks.
@@ -60,8 +68,9 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
     if (project && result.status === 'idle') void runDiagnostics(project);
   }, [project, result.status, runDiagnostics]);
   if (app.projects.length === 0) return <p className="muted">Add a project first.</p>;
-  const cards = result.status === 'done' ? result.value.map((d) => ({ d, checks: sortFailuresFirst(checksOf(d)) })).sort((a, b) => failures(b.checks) - failures(a.checks)) : [];
-  const failing = cards.filter((c) => failures(c.checks) > 0);
+  const cards = result.status === 'done' ? result.value.map((d) => ({ d, checks: sortFailuresFirst(checksOf(d).map((c) => ({ ...c, muted: muted.includes(muteKey(d.key, c.id)) }))) })).sort((a, b) => failures(b.checks) - failures(a.checks)) : [];
+  const failingCards = cards.filter((c) => failures(c.checks) > 0);
+  const mutedCount = cards.reduce((n, c) => n + c.checks.filter((x) => x.ok === false && x.muted).length, 0);
   return (
     <section aria-labelledby="diag-title">
       <h2 id="diag-title">Diagnostics</h2>
@@ -88,7 +97,8 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
       )}
       {result.status === 'done' && (
         <p className="diag-summary" data-testid="diag-summary" aria-live="polite">
-          {failing.length === 0 ? `All checks pass on ${cards.length} VM${cards.length === 1 ? '' : 's'}.` : `${failing.length} of ${cards.length} VMs need attention: ${failing.reduce((n, c) => n + failures(c.checks), 0)} failed check${failing.reduce((n, c) => n + failures(c.checks), 0) === 1 ? '' : 's'}, listed first.`}
+          {failingCards.length === 0 ? `All checks pass on ${cards.length} VM${cards.length === 1 ? '' : 's'}.` : `${failingCards.length} of ${cards.length} VMs need attention: ${failingCards.reduce((n, c) => n + failures(c.checks), 0)} failed check${failingCards.reduce((n, c) => n + failures(c.checks), 0) === 1 ? '' : 's'}, listed first.`}
+          {mutedCount > 0 && ` ${mutedCount} muted.`}
         </p>
       )}
       {result.status === 'done' &&
@@ -99,14 +109,22 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
             {'unavailable' in d.guest && <p className="muted">Guest checks need SSH: {d.guest.unavailable}</p>}
             <ul className="checks">
               {checks.map((c) => (
-                <li key={c.name} className={`check check-${c.ok === null ? 'unknown' : c.ok ? 'pass' : 'fail'}`}>
+                <li key={c.id} className={`check check-${c.ok === null ? 'unknown' : c.ok ? 'pass' : c.muted ? 'muted' : 'fail'}`}>
                   <span className="check-mark" aria-hidden="true">
-                    {c.ok === null ? '?' : c.ok ? '✓' : '✗'}
+                    {c.ok === null ? '?' : c.ok ? '✓' : c.muted ? '–' : '✗'}
                   </span>
                   <span className="check-name">{c.name}</span>
-                  <span className="check-detail">{c.detail}</span>
-                  {c.ok === false && <p className="why">{c.why}</p>}
-                  {c.ok === false && c.fix && c.fix.length > 0 && <FixCommands configPath={project} machineName={d.machineName} commands={c.fix} />}
+                  <span className="check-detail">
+                    {c.detail}
+                    {c.muted && ' (muted)'}
+                  </span>
+                  {c.ok === false && (
+                    <button type="button" className="link mute" aria-label={`${c.muted ? 'Unmute' : 'Mute'} ${c.name} for ${d.machineName}`} onClick={() => void setMuted(muteKey(d.key, c.id), !c.muted)}>
+                      {c.muted ? 'Unmute' : 'Mute'}
+                    </button>
+                  )}
+                  {failing(c) && <p className="why">{c.why}</p>}
+                  {failing(c) && c.fix && c.fix.length > 0 && <FixCommands configPath={project} machineName={d.machineName} commands={c.fix} />}
                 </li>
               ))}
             </ul>

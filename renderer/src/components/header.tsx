@@ -1,5 +1,5 @@
 // The top of the window: health, the one-line summary, Reconcile now and Pause.
-import type { AppState } from '../../../contract/api';
+import { problemList, type AppState } from '../../../contract/api';
 import { useStore } from '../store';
 
 const HEALTH_LABEL: Record<AppState['health'], string> = { good: 'All good', attention: 'Needs attention', error: 'Hypervisor unreachable', working: 'Working…' };
@@ -7,7 +7,7 @@ const HEALTH_LABEL: Record<AppState['health'], string> = { good: 'All good', att
 export function Header({ app }: { app: AppState }) {
   const run = useStore((s) => s.run);
   const focus = useStore((s) => s.focus);
-  const problems = app.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem}` }))));
+  const problems = problemList(app);
   const reconciling = app.busy === 'reconciling';
   return (
     <header className="header">

@@ -136,6 +136,16 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
       </label>
       <p id="ssh-help" className="muted">Keeps an OpenSSH config of your VMs current (their addresses, users, keys and pinned host keys) and adds one marked Include line at the top of ~/.ssh/config.</p>
       {errorFor('sshConfig')}
+      <h3>Diagnostics</h3>
+      <p className="muted" data-testid="muted-count">
+        {settings.muted.length === 0 ? 'No check is muted. Mute one in Diagnostics when it does not matter to you.' : `${settings.muted.length} muted: shown greyed in Diagnostics, never turning the tray orange.`}{' '}
+        {settings.muted.length > 0 && (
+          <button type="button" onClick={() => void update('muted', { muted: [] })}>
+            Unmute all
+          </button>
+        )}
+      </p>
+      {errorFor('muted')}
       {app.host.launchAtLogin && (
         <label className="field">
           <input type="checkbox" checked={settings.launchAtLogin} onChange={(e) => void update('launchAtLogin', { launchAtLogin: e.target.checked })} />

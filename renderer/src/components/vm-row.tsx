@@ -23,7 +23,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: Vm
   }, [focused]);
   const reconcile = () => void run((api) => api.reconcileNow(configPath));
   return (
-    <li ref={ref} id={`vm-${vm.key}`} className={`vm-row${focused ? ' focused' : ''}`} data-testid={`vm-${vm.machineName}`} tabIndex={focused ? -1 : undefined} aria-label={`${vm.machineName}: ${vm.status}${vm.ipv4 ? `, ${vm.ipv4}` : ''}${vm.problems.length > 0 ? `, ${vm.problems.join(', ')}` : ''}`}>
+    <li ref={ref} id={`vm-${vm.key}`} className={`vm-row${focused ? ' focused' : ''}`} data-testid={`vm-${vm.machineName}`} tabIndex={focused ? -1 : undefined} aria-label={`${vm.machineName}: ${vm.status}${vm.ipv4 ? `, ${vm.ipv4}` : ''}${vm.problems.length > 0 ? `, ${vm.problems.map((x) => x.text).join(', ')}` : ''}`}>
       <div className="vm-head">
         <span className="vm-name">{vm.machineName}</span>
         <span className={`status status-${vm.status}`} title={STATUS_HELP[vm.status]}>

@@ -152,6 +152,10 @@ export interface GuestCheckView {
   sudo: boolean;
   cloudInitManagesHosts: boolean;
   hostsBlock: 'current' | 'stale' | 'missing' | 'broken';
+  /** /etc/machine-id; clones of one image share it (and so their DHCP address). */
+  machineId: string | null;
+  /** The project's other VMs with the same machine-id. */
+  clonedWith?: string[];
   warnings: string[];
 }
 

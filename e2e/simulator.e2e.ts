@@ -74,6 +74,8 @@ test('a duplicate IP shows the banner and the skipped sync', async ({ page }) =>
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
   await page.goto(host.url);
   await expect(page.getByTestId('duplicate-banner')).toContainText('Duplicate IP 172.18.185.164: db and web');
+  await expect(page.getByTestId('duplicate-banner')).toContainText('clones of one image sharing /etc/machine-id');
+  await expect(page.getByTestId('duplicate-banner').locator('pre')).toHaveText('sudo rm /etc/machine-id && sudo systemd-machine-id-setup');
   await page.getByRole('button', { name: 'Reconcile now' }).click();
   await expect(page.getByTestId('vm-web').getByTestId('sync')).toHaveText('skipped: duplicate IPv4 172.18.185.164 (shared with db)');
   await expect(page.getByTestId('vm-db').getByTestId('sync')).toHaveText('skipped: duplicate IPv4 172.18.185.164 (shared with web)');
@@ -243,4 +245,17 @@ test('a diagnostic can be muted per check and VM: kept in settings, shown greyed
   await page.getByRole('button', { name: 'Unmute all' }).click();
   await page.getByRole('tab', { name: 'VMs' }).click();
   await expect(page.getByTestId('problems')).toContainText('db: KVP No Contact');
+});
+
+test('guests that share /etc/machine-id are called clones in Diagnostics, with the fix', async ({ page }) => {
+  const demo = demoCopy();
+  editScenario(demo.scenario, (s) => {
+    for (const vm of s.vms.slice(0, 2)) vm.guest = { machineId: '0123456789abcdef0123456789abcdef' };
+  });
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await page.getByRole('tab', { name: 'Diagnostics' }).click();
+  await expect(page.getByTestId('diag-web')).toContainText('Machine idsame as db: a cloned image', { timeout: 20_000 });
+  await expect(page.getByTestId('diag-db')).toContainText('Machine idsame as web: a cloned image');
+  await expect(page.getByTestId('diag-db').getByLabel('The fix for Machine id on db')).toHaveText('sudo rm /etc/machine-id && sudo systemd-machine-id-setup');
 });

@@ -53,6 +53,15 @@ export class LabControl {
     return Number((await readFile(path.join(this.guest(machine).dir, 'sshd.pid'), 'utf8')).trim());
   }
 
+  /** Gives the guest another /etc/machine-id (a clone: the one of another guest), in place. */
+  async setMachineId(machine: string, id: string): Promise<void> {
+    await writeFile(`/etc/netns/${this.guest(machine).netns}/machine-id`, `${id}\n`);
+  }
+
+  async machineId(machine: string): Promise<string> {
+    return (await readFile(`/etc/netns/${this.guest(machine).netns}/machine-id`, 'utf8')).trim();
+  }
+
   async stopSshd(machine: string): Promise<void> {
     const pid = await this.sshdPid(machine);
     await runQuietly('kill', ['-TERM', String(pid)]);

@@ -173,6 +173,9 @@ async function buildGuest(record: LabRecord, g: LabGuest): Promise<void> {
   await mkdir(path.join(etc, 'sudoers.d'), { recursive: true });
   await writeFile(path.join(etc, 'hosts'), ubuntuHostsFile(os.hostname()), { mode: 0o644 });
   await writeFile(path.join(etc, 'hosts.ragnatramp.bak'), '', { mode: 0o644 });
+  // Each guest its own /etc/machine-id, as a freshly installed VM has (a clone test overwrites
+  // it in place: the bind mount follows the file, not its name).
+  await writeFile(path.join(etc, 'machine-id'), `${randomBytes(16).toString('hex')}\n`, { mode: 0o444 });
   await setSudoRule(record, g, 'nopasswd');
   await run('ip', ['netns', 'add', g.netns]);
   await run('ip', ['link', 'add', g.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', g.netns, 'address', g.mac]);

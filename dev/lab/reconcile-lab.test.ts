@@ -32,7 +32,24 @@ describe.skipIf(!isRoot)('reconcile against a lab of real guests', () => {
       .join('\n')}\n# END RAGNATRAMP\n`;
 
   for (const via of ['linux', 'hyperv-simulator'] as const) {
-    it(`via ${via}: writes the block into every guest, keeps the rest, then changes no byte`, async () => {
+    it('guests that share /etc/machine-id (clones of one image) are called clones, with the fix', async () => {
+    const p = lab().paths;
+    const env = await createEnvironment({ manifest: p.manifest, knownHostsFile: path.join(lab().record.dir, 'kh-clones.json') });
+    const original = await lab().machineId('guest3');
+    try {
+      await lab().setMachineId('guest3', await lab().machineId('guest1'));
+      const inspection = await inspectProjects(env, [await loadProject(p.config)], { waitMs: 0, pollMs: 1000 });
+      const guests = await inspectGuests(env, inspection.plan.projects[0]!, { concurrency: 4, timeoutMs: 10_000 });
+      expect((guests.get('guest1') as GuestDiagnostic).warnings).toContain('Cloned image: guest1 shares /etc/machine-id with guest3, so DHCP gives them one address (now or at the next lease). In the clone, run: sudo rm /etc/machine-id && sudo systemd-machine-id-setup, then renew its lease (reboot it, or sudo networkctl renew <interface>).');
+      expect((guests.get('guest3') as GuestDiagnostic).warnings.some((w) => w.startsWith('Cloned image: guest3 shares /etc/machine-id with guest1'))).toBe(true);
+      expect((guests.get('guest2') as GuestDiagnostic).warnings.join('\n')).not.toContain('Cloned image');
+    } finally {
+      await lab().setMachineId('guest3', original);
+      await env.dispose();
+    }
+  });
+
+  it(`via ${via}: writes the block into every guest, keeps the rest, then changes no byte`, async () => {
       const p = lab().paths;
       const env = await createEnvironment(via === 'linux' ? { manifest: p.manifest, knownHostsFile: path.join(lab().record.dir, `kh-${via}.json`) } : { simulate: p.scenario, knownHostsFile: path.join(lab().record.dir, `kh-${via}.json`) });
       try {
@@ -125,6 +142,10 @@ describe.skipIf(!isRoot)('guest-side diagnostics against real guests', () => {
       expect((guests.get('guest2') as GuestDiagnostic).sudo).toBe(false);
       const dry = await fixGuestKvp(env, inspection.plan.projects[0]!, 'guest1', { dryRun: true, timeoutMs: 10_000 });
       expect(dry).toMatchObject({ dryRun: true, steps: [], success: true, commands: ['sudo -n env DEBIAN_FRONTEND=noninteractive apt-get update', 'sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y hyperv-daemons', 'sudo -n modprobe -r hv_utils', 'sudo -n modprobe hv_utils', 'sudo -n systemctl restart hyperv-daemons.hv-kvp-daemon.service'] });
+
+      // Every lab guest has its own machine-id, read over SSH; none is called a clone.
+      expect(g1.machineId).toBe(await lab().machineId('guest1'));
+      expect([...guests.values()].flatMap((g) => ('warnings' in g ? g.warnings : [])).join('\n')).not.toContain('Cloned image');
 
       await reconcileProject(env, project, options);
       const after = await inspectGuests(env, (await inspectProjects(env, [await loadProject(p.config)], { waitMs: 0, pollMs: 1000 })).plan.projects[0]!, { concurrency: 4, timeoutMs: 10_000 });

@@ -53,6 +53,6 @@ export function describeChange(c: IpChange): { title: string; body: string } {
         ? { title: `${c.machineName}: IP unknown (${c.why})`, body: `last known ${c.from} (${c.project})` }
         : { title: `${c.machineName} lost its IP address`, body: `was ${c.from} (${c.project})` };
     case 'duplicate':
-      return { title: `Duplicate IP ${c.ip}`, body: `${c.machines.join(' and ')} report the same address; their hosts sync is paused until it clears.` };
+      return { title: `Duplicate IP ${c.ip}`, body: `${c.machines.join(' and ')} report the same address, likely clones sharing /etc/machine-id; their hosts sync is paused until it clears.` };
   }
 }

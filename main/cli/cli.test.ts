@@ -164,6 +164,8 @@ describe('ragnatramp-tray diagnose and hosts', () => {
       sudo: true,
       cloudInitManagesHosts: false,
       hostsBlock: 'missing',
+      machineId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      clonedWith: [],
       warnings: [
         "The KVP daemon (hv_kvp_daemon) is not installed: install linux-cloud-tools-6.8.0-45-generic, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.",
         "/etc/hosts has no managed block yet: reconcile to write it (Reconcile now in the window, or 'ragnatramp-tray reconcile').",

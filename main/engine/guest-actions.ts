@@ -2,6 +2,7 @@
 // and `fix kvp`. Only VMs the plan could log in to are touched; the others say why not.
 
 import pLimit from 'p-limit';
+import { cloneWarnings } from './diagnostics/clone-check.js';
 import { fixKvp, inspectGuest, type GuestDiagnostic, type KvpFixOutcome } from './diagnostics/guest-checks.js';
 import { didYouMean } from './did-you-mean.js';
 import { InputError } from './errors.js';
@@ -18,7 +19,23 @@ export async function inspectGuests(deps: EngineDeps, projectPlan: ProjectPlan, 
       limit(async (): Promise<[string, GuestReport]> => [r.machineName, r.sshTarget ? await inspectGuest(deps.connector, r.sshTarget, projectPlan.hostsBlock, options.timeoutMs) : { unavailable: r.sync.action === 'skip' ? r.sync.reason : 'not reachable' }]),
     ),
   );
-  return new Map(entries);
+  return withCloneCheck(new Map(entries));
+}
+
+/**
+ * The guest reports with the clone check applied: a guest that shares /etc/machine-id with
+ * another gets the cloned-image warning in its report.
+ */
+export function withCloneCheck(reports: Map<string, GuestReport>): Map<string, GuestReport> {
+  const ids = new Map([...reports].map(([m, r]) => [m, 'machineId' in r ? r.machineId : null] as const));
+  const clones = cloneWarnings(ids);
+  return new Map(
+    [...reports].map(([m, r]): [string, GuestReport] => {
+      if (!('warnings' in r)) return [m, r];
+      const sharedWith = [...ids].filter(([other, id]) => other !== m && id !== null && id === r.machineId).map(([other]) => other);
+      return [m, { ...r, clonedWith: sharedWith, warnings: clones.has(m) ? [...r.warnings, clones.get(m)!.text] : r.warnings }];
+    }),
+  );
 }
 
 /** `fix kvp` for one machine of an inspected project. */

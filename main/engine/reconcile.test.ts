@@ -109,7 +109,7 @@ describe('reconcileProject', () => {
     const { f, env, project } = await setup(dup);
     const out = await reconcileProject(env, await project(), options);
     expect(out.result.hostsSyncResults.map((r) => r.skipReason)).toEqual(['duplicate IPv4 172.18.0.2 (shared with web)', 'duplicate IPv4 172.18.0.2 (shared with db)']);
-    expect(out.result.warnings).toContain(`db: Duplicate IPv4 172.18.0.2: web reports it too. It is still recorded in state.json, but these VMs are left out of the hosts block and their hosts sync is skipped until the conflict clears (restart one of them to get a new lease).`);
+    expect(out.result.warnings).toContain(`db: Duplicate IPv4 172.18.0.2: web reports it too. It is still recorded in state.json, but these VMs are left out of the hosts block and their hosts sync is skipped until the conflict clears. Two VMs with one IPv4 are nearly always clones of one image sharing /etc/machine-id, which systemd uses as the DHCP client id. In the clone, run: sudo rm /etc/machine-id && sudo systemd-machine-id-setup, then renew its lease (reboot it, or sudo networkctl renew <interface>).`);
     expect(out.result.warnings.some((w) => w.startsWith('web: Duplicate IPv4 172.18.0.2: db reports it too'))).toBe(true);
     const vms = JSON.parse(readFileSync(f.statePath, 'utf8')).vms;
     expect([vms.web.network.ipv4, vms.db.network.ipv4]).toEqual(['172.18.0.2', '172.18.0.2']);

@@ -26,6 +26,8 @@ export type CoreWarningCode =
   | 'not-in-config'
   | 'no-ssh-settings'
   | 'duplicate-ip'
+  /** Guests that share /etc/machine-id (clones of one image), found over SSH. */
+  | 'cloned-image'
   | 'bad-hostname';
 
 export const warning = (code: WarningCode, text: string): Warning => ({ code, text });

@@ -19,6 +19,8 @@ const PROBE_SCRIPT = [
   'if pgrep -x hv_kvp_daemon >/dev/null 2>&1 || pgrep -x hypervkvpd >/dev/null 2>&1; then echo kvp_running=yes; else echo kvp_running=no; fi',
   'if sudo -n true >/dev/null 2>&1; then echo sudo=yes; else echo sudo=no; fi',
   'if [ -d /etc/cloud ]; then echo cloud_init=yes; else echo cloud_init=no; fi',
+  // systemd's DHCP client id derives from it: clones of one image that share it share an address.
+  'echo "machine_id=$(head -c 64 /etc/machine-id 2>/dev/null | tr -cd 0-9a-f)"',
   "echo \"manage_etc_hosts=$(grep -rhsE '^[[:space:]]*manage_etc_hosts[[:space:]]*:' /etc/cloud/cloud.cfg /etc/cloud/cloud.cfg.d /var/lib/cloud/instance/user-data.txt 2>/dev/null | tail -n 1 | sed -e 's/.*manage_etc_hosts[[:space:]]*:[[:space:]]*//' -e 's/[[:space:]]*#.*//')\"",
 ].join('\n');
 
@@ -35,6 +37,8 @@ export interface GuestFacts {
   cloudInit: boolean;
   /** cloud-init's manage_etc_hosts value, '' when not set. */
   manageEtcHosts: string;
+  /** /etc/machine-id (hex only); null when the guest has none. */
+  machineId: string | null;
 }
 
 export function parseGuestProbe(stdout: string): GuestFacts {
@@ -50,6 +54,7 @@ export function parseGuestProbe(stdout: string): GuestFacts {
     sudo: yes('sudo'),
     cloudInit: yes('cloud_init'),
     manageEtcHosts: (kv.get('manage_etc_hosts') ?? '').replace(/^["']|["']$/g, ''),
+    machineId: /^[0-9a-f]{32}$/.test(kv.get('machine_id') ?? '') ? kv.get('machine_id')! : null,
   };
 }
 
@@ -90,6 +95,9 @@ export interface GuestDiagnostic {
   sudo: boolean;
   cloudInitManagesHosts: boolean;
   hostsBlock: HostsBlockState;
+  machineId: string | null;
+  /** The other inspected VMs with the same machine-id (clones of one image); set by the clone check. */
+  clonedWith?: string[];
   warnings: string[];
 }
 
@@ -109,6 +117,7 @@ export function diagnoseGuest(facts: GuestFacts, hostsText: string, block: strin
   return {
     os: facts.osName || facts.osId,
     kernel: facts.kernel,
+    machineId: facts.machineId,
     kvpDaemon: { installed: facts.kvpInstalled, running: facts.kvpRunning, package: pkg?.package ?? null, fix },
     sudo: facts.sudo,
     cloudInitManagesHosts: managesHosts,

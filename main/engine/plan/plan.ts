@@ -6,6 +6,7 @@
 // state.json says. Each VM comes out as one finished VmRecord.
 
 import { compareText } from '../compare-text.js';
+import { DUPLICATE_WHY } from '../diagnostics/clone-check.js';
 import type { ResolvedMachine } from '../config/load-project.js';
 import { isActive, type VmObservation } from '../discovery/observation.js';
 import { renderHostsBlockChecked, type HostsEntry } from '../hosts/hosts-block.js';
@@ -161,7 +162,7 @@ function vmWarnings(p: ProjectFacts, o: VmObservation, ipv4: string | null, dupl
     out.push(warning('several-addresses', `${capitalize(choice.table)} has several IPv4 addresses for MAC ${o.network?.mac ?? '(none)'}: using ${chosen}${choice.by === 'port-22' ? ', the only one answering on port 22' : ''}, passing over ${others.join(', ')}.`));
   }
   if (ipv4 && duplicateOf.length > 0) {
-    out.push(warning('duplicate-ip', `Duplicate IPv4 ${ipv4}: ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')} report${duplicateOf.length === 1 ? 's' : ''} it too. It is still recorded in state.json, but these VMs are left out of the hosts block and their hosts sync is skipped until the conflict clears (restart one of them to get a new lease).`));
+    out.push(warning('duplicate-ip', `Duplicate IPv4 ${ipv4}: ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')} report${duplicateOf.length === 1 ? 's' : ''} it too. It is still recorded in state.json, but these VMs are left out of the hosts block and their hosts sync is skipped until the conflict clears. ${DUPLICATE_WHY}`));
   }
   if (ipv4 && sshOpen === false) out.push(warning('ssh-closed', `SSH port 22 at ${ipv4} does not answer: start sshd in the guest (${SSHD_FIX}) or open port 22 in its firewall.`));
   if (!machine) out.push(warning('not-in-config', `Machine '${o.ref.machineName}' is in state.json but no longer in ${p.configPath}; it is left out of hosts sync.`));

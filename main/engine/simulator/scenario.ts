@@ -32,6 +32,8 @@ export interface ScenarioGuest {
   os?: 'ubuntu' | 'debian' | 'rhel';
   /** cloud-init's manage_etc_hosts setting in the guest, if any. */
   manageEtcHosts?: string;
+  /** /etc/machine-id, for a clone that kept its image's (32 hex digits). */
+  machineId?: string;
 }
 
 export interface ScenarioVm {
@@ -111,6 +113,7 @@ const scenarioSchema = {
               hostKey: { type: 'string' },
               os: { enum: ['ubuntu', 'debian', 'rhel'] },
               manageEtcHosts: { type: 'string' },
+              machineId: { type: 'string', pattern: '^[0-9a-f]{32}$' },
             },
           },
           adapters: {

@@ -126,6 +126,8 @@ function probeOutput(vm: ScenarioVm, kvpFixed: boolean): string {
     `sudo=${yes(vm.guest?.sudo !== 'password')}`,
     `cloud_init=${yes(vm.guest?.manageEtcHosts !== undefined)}`,
     `manage_etc_hosts=${vm.guest?.manageEtcHosts ?? ''}`,
+    // A clone keeps its image's machine-id: the scenario may say so; otherwise each VM has its own.
+    `machine_id=${vm.guest?.machineId ?? createHash('md5').update(vm.id ?? vm.name).digest('hex')}`,
     '',
   ].join('\n');
 }

@@ -1,8 +1,10 @@
 // Things that need the user's eye before the VM list: an unreachable hypervisor, notices about
 // the app itself, and duplicate IPs.
 import type { AppState } from '../../../contract/api';
+import { useStore } from '../store';
 
 export function Banners({ app }: { app: AppState }) {
+  const setTab = useStore((s) => s.setTab);
   return (
     <>
       {app.hypervisorError && (
@@ -18,7 +20,14 @@ export function Banners({ app }: { app: AppState }) {
       ))}
       {app.duplicates.map((d) => (
         <div key={d.ip} className="banner banner-warning" role="alert" data-testid="duplicate-banner">
-          <strong>Duplicate IP {d.ip}:</strong> {d.vms.map((v) => v.machineName).join(' and ')} report the same address. Their hosts sync is skipped until one of them gets a new lease (restart it).
+          <strong>Duplicate IP {d.ip}:</strong> {d.vms.map((v) => v.machineName).join(' and ')} report the same address; their hosts sync is skipped until it clears. Two VMs with one address are nearly always clones of one image sharing <code>/etc/machine-id</code> (the DHCP client id). In the clone, run:
+          <pre className="commands" tabIndex={0} aria-label="The fix for a cloned machine-id">
+            sudo rm /etc/machine-id && sudo systemd-machine-id-setup
+          </pre>
+          then renew its lease (reboot it).{' '}
+          <button type="button" className="link" onClick={() => setTab('diagnostics')}>
+            Check the machine-ids in Diagnostics
+          </button>
         </div>
       ))}
     </>

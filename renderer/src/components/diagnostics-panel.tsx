@@ -14,7 +14,10 @@ interface Check {
   ok: boolean | null;
   detail: string;
   why: string;
+  /** `fix kvp`'s commands, which the tray can run over SSH. */
   fix?: string[];
+  /** Commands for the user to run in the guest. */
+  commands?: string[];
 }
 
 function checksOf(d: DiagnosticView): Check[] {
@@ -45,6 +48,14 @@ function guestChecks(g: GuestCheckView): Check[] {
     },
     { id: 'sudo', name: 'Passwordless sudo', ok: g.sudo, detail: g.sudo ? 'sudo -n works' : 'sudo asks for a password', why: 'Writing /etc/hosts needs root, and the tray never types a password.' },
     { id: 'cloud-init', name: 'cloud-init', ok: !g.cloudInitManagesHosts, detail: g.cloudInitManagesHosts ? 'rewrites /etc/hosts at boot' : 'leaves /etc/hosts alone', why: 'With manage_etc_hosts on, every boot drops the managed block.' },
+    {
+      id: 'machine-id',
+      name: 'Machine id',
+      ok: (g.clonedWith ?? []).length === 0,
+      detail: (g.clonedWith ?? []).length === 0 ? 'its own' : `same as ${(g.clonedWith ?? []).join(', ')}: a cloned image`,
+      why: 'Clones of one image share /etc/machine-id, the DHCP client id, and so get one address. In the clone, run this, then reboot it:',
+      commands: ['sudo rm /etc/machine-id && sudo systemd-machine-id-setup'],
+    },
     { id: 'hosts-block', name: 'Hosts block', ok: g.hostsBlock === 'current', detail: g.hostsBlock, why: 'The block is what lets the guests resolve each other by name.' },
   ];
 }
@@ -125,6 +136,14 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
                   )}
                   {failing(c) && <p className="why">{c.why}</p>}
                   {failing(c) && c.fix && c.fix.length > 0 && <FixCommands configPath={project} machineName={d.machineName} commands={c.fix} />}
+                  {failing(c) && c.commands && (
+                    <div className="fix row">
+                      <pre className="commands" tabIndex={0} aria-label={`The fix for ${c.name} on ${d.machineName}`}>
+                        {c.commands.join('\n')}
+                      </pre>
+                      <CopyButton text={c.commands.join('\n')} label={`the fix for ${c.name}`} />
+                    </div>
+                  )}
                 </li>
               ))}
             </ul>

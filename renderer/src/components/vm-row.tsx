@@ -154,7 +154,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: Vm
 }
 
 function ipUnknownText(vm: VmView): string {
-  if (vm.status === 'stopped') return `off (${vm.vmState})`;
+  if (vm.status === 'stopped') return vm.vmState.toLowerCase() === 'off' ? 'off' : `off (${vm.vmState})`;
   if (vm.status === 'missing') return `not found in ${vm.lookedIn}`;
   const failing = vm.facts.find((f) => f.ok === false);
   return failing ? `IP unknown: ${failing.label} ${failing.value}` : 'IP unknown: no address found yet';

@@ -1,20 +1,9 @@
 // Keyboard and screen-reader use of the window (issue 11, point 9): axe-core finds no violation
 // on any view, light and dark, at 100 % and 150 %; the tabs move with the arrow keys, Home and
 // End; a confirmation takes the focus, gives it back and closes on Escape; Run checks keeps it.
-import { cpSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { startHost, type RunningHost } from './web-host-fixture.ts';
-
-const DEMO = path.resolve(import.meta.dirname, '..', 'examples', 'demo');
-
-function demoCopy(): { config: string; scenario: string } {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-a11y-')), 'demo');
-  cpSync(DEMO, dir, { recursive: true });
-  return { config: path.join(dir, 'ragnatramp.yaml'), scenario: path.join(dir, 'scenario.yaml') };
-}
+import { demoCopy, startHost, type RunningHost } from './web-host-fixture.ts';
 
 let host: RunningHost | null = null;
 test.afterEach(async () => {

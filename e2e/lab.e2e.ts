@@ -47,10 +47,14 @@ test.describe('against a lab of real guests', () => {
     await expect(page.getByTestId('toast')).toContainText(`guest2: ${old} → ${fresh}`, { timeout: 20_000 });
     await expect(page.getByTestId('vm-guest2').getByTestId('ipv4')).toHaveText(fresh);
     await expect(page.getByTestId('vm-guest2').getByTestId('previous-ip')).toHaveText(old);
-    await page.getByRole('button', { name: 'Reconcile now' }).click();
+    // The rows whose hosts are now out of date offer Reconcile now too: use the header's.
+    await expect(page.getByTestId('vm-guest1').getByTestId('sync')).toContainText('out of date');
+    const reconcile = page.locator('header').getByRole('button', { name: 'Reconcile now' });
+    await reconcile.click();
     await expect.poll(() => lab.readHosts('guest1'), { timeout: 20_000 }).toContain(`${fresh} guest2\n`);
     expect((await lab.exec('guest1', ['getent', 'hosts', 'guest2'])).trim().split(/\s+/)).toEqual([fresh, 'guest2']);
-    await expect(page.getByRole('button', { name: 'Reconcile now' })).toBeEnabled();
+    await expect(reconcile).toBeEnabled();
+    await expect(page.getByTestId('vm-guest1').getByTestId('sync')).toContainText('updated');
     await screenshot(page, 'lab-renumbered');
   });
 

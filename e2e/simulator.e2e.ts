@@ -1,18 +1,8 @@
 // The window in real Chromium, against the browser host and the Hyper-V simulator.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { parse, stringify } from 'yaml';
-import { screenshot, startHost, watchEvery, type RunningHost } from './web-host-fixture.ts';
-
-const DEMO = path.resolve(import.meta.dirname, '..', 'examples', 'demo');
-
-function demoCopy(): { config: string; scenario: string } {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-e2e-')), 'demo');
-  cpSync(DEMO, dir, { recursive: true });
-  return { config: path.join(dir, 'ragnatramp.yaml'), scenario: path.join(dir, 'scenario.yaml') };
-}
+import { demoCopy, screenshot, startHost, watchEvery, type RunningHost } from './web-host-fixture.ts';
 
 let host: RunningHost | null = null;
 test.afterEach(async () => {

@@ -1,7 +1,7 @@
 // Starts the browser host as a user would (`tsx dev/web/web-host.ts …`), reads the URL from
 // its first line of output, and stops it after the test. Each host gets its own settings folder.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -52,4 +52,13 @@ export async function watchEvery(page: Page, seconds: number): Promise<void> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screenshots', `${name}.png`), fullPage: true });
+}
+
+const DEMO = path.join(ROOT, 'examples', 'demo');
+
+/** A fresh copy of the demo project and its scenario, for a test to change at will. */
+export function demoCopy(): { config: string; scenario: string } {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-e2e-')), 'demo');
+  cpSync(DEMO, dir, { recursive: true });
+  return { config: path.join(dir, 'ragnatramp.yaml'), scenario: path.join(dir, 'scenario.yaml') };
 }

@@ -90,7 +90,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: Vm
             {!progress && vm.hostsStale && (
               <>
                 {' '}
-                <button type="button" className="link" onClick={reconcile}>
+                <button type="button" className="link" onClick={reconcile} aria-label={`Reconcile now, to update ${vm.machineName}'s hosts`}>
                   Reconcile now
                 </button>
               </>

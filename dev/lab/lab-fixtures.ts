@@ -34,8 +34,9 @@ export async function writeProjectFiles(record: LabRecord): Promise<void> {
   await writeScenario(record, labScenario(record));
   const manifest: LinuxManifest = {
     version: 1,
-    vms: record.guests.map((g) => ({ name: g.vmName, id: g.vmId, mac: g.mac, bridge: record.bridge, netns: g.netns })),
+    vms: record.guests.map((g) => ({ name: g.vmName, id: g.vmId, mac: g.mac, bridge: record.bridge, netns: g.netns, hostname: g.machine })),
     leaseFiles: [{ path: p.leases, format: 'dnsmasq' }],
+    ...(record.dnsPort ? { dnsServer: `${record.gateway}:${record.dnsPort}` } : {}),
   };
   await writeFile(p.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
 }

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import dgram from 'node:dgram';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -139,9 +140,15 @@ async function buildLab(record: LabRecord): Promise<void> {
   await run('ip', ['addr', 'add', `${record.gateway}/24`, 'dev', record.bridge]);
   await run('ip', ['link', 'set', record.bridge, 'up']);
   const prefix = record.gateway.slice(0, -2);
+  record.dnsPort = await freeUdpPort(record.gateway);
+  await saveRecord(record);
   await run('dnsmasq', [
     '--conf-file=/dev/null',
-    '--port=0',
+    // DNS only for the guests' DHCP names (seed 003's DNS tier), on the lab's bridge: no upstream
+    // servers and no host files, so no query ever leaves the lab.
+    `--port=${record.dnsPort}`,
+    '--no-resolv',
+    '--no-hosts',
     `--interface=${record.bridge}`,
     '--bind-interfaces',
     '--except-interface=lo',
@@ -166,6 +173,18 @@ async function buildLab(record: LabRecord): Promise<void> {
   await saveRecord(record);
   await Promise.all(record.guests.map((g) => waitForPort(g.ip, 22)));
   await writeProjectFiles(record);
+}
+
+/** A UDP port free on the gateway's address now (dnsmasq takes it right after). */
+function freeUdpPort(address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, address, () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
 }
 
 async function buildGuest(record: LabRecord, g: LabGuest): Promise<void> {

@@ -26,6 +26,8 @@ export interface LabRecord {
   project: string;
   bridge: string;
   gateway: string;
+  /** dnsmasq's DNS port on the gateway: it answers the names guests register by DHCP, nothing else. */
+  dnsPort?: number;
   user: string;
   /** Whether `up` created the empty /etc/hosts.ragnatramp.bak that guests' backups mount over. */
   createdBackupMountpoint: boolean;

@@ -40,7 +40,8 @@ describe.skipIf(!isRoot)('lab', () => {
     expect(scenario.network).toBe('real');
     expect(scenario.vms[0].adapters[0]).toEqual({ mac: record.guests[0]!.mac.replace(/:/g, '').toUpperCase(), ipAddresses: [record.guests[0]!.ip] });
     const manifest = JSON.parse(readFileSync(p.manifest, 'utf8'));
-    expect(manifest.vms[1]).toEqual({ name: record.guests[1]!.vmName, id: record.guests[1]!.vmId, mac: record.guests[1]!.mac, bridge: record.bridge, netns: record.guests[1]!.netns });
+    expect(manifest.vms[1]).toEqual({ name: record.guests[1]!.vmName, id: record.guests[1]!.vmId, mac: record.guests[1]!.mac, bridge: record.bridge, netns: record.guests[1]!.netns, hostname: 'guest2' });
+    expect(manifest.dnsServer).toBe(`${record.gateway}:${record.dnsPort}`);
   });
 
   it('logs a non-root user into a plain shell over real SSH, with passwordless sudo', async () => {

@@ -11,6 +11,8 @@ import { createEnvironment } from '../../main/engine/environment.js';
 import { fixGuestKvp, inspectGuests } from '../../main/engine/guest-actions.js';
 import { inspectProjects } from '../../main/engine/inspect.js';
 import { reconcileProject, type ReconcileOptions } from '../../main/engine/reconcile.js';
+import { resolveRegisteredName } from '../../main/engine/discovery/dns-name.js';
+import { LinuxProvider } from '../../main/engine/providers/linux/linux-provider.js';
 import type { GuestDiagnostic } from '../../main/engine/diagnostics/guest-checks.js';
 import { ubuntuHostsFile } from '../../main/engine/hosts/ubuntu-hosts.js';
 import os from 'node:os';
@@ -32,7 +34,19 @@ describe.skipIf(!isRoot)('reconcile against a lab of real guests', () => {
       .join('\n')}\n# END RAGNATRAMP\n`;
 
   for (const via of ['linux', 'hyperv-simulator'] as const) {
-    it('guests that share /etc/machine-id (clones of one image) are called clones, with the fix', async () => {
+    it("seed 003's DNS tier: the DHCP server's DNS answers the name each guest registered", async () => {
+    const r = lab().record;
+    const server = `${r.gateway}:${r.dnsPort}`;
+    expect(await resolveRegisteredName('guest1', server)).toBe(lab().guest('guest1').ip);
+    expect(await resolveRegisteredName('nobody', server)).toBeNull();
+    // A VM with no lease file and a MAC no neighbour entry knows: only its DNS name can tell.
+    const g = lab().guest('guest2');
+    const provider = new LinuxProvider({ version: 1, vms: [{ name: 'p-dns-1', mac: '02:00:00:00:00:99', netns: g.netns, hostname: 'guest2' }], dnsServer: server });
+    const [o] = await provider.observe([{ project: 'p', machineName: 'dns', vmName: 'p-dns-1', vmId: null }], new Date().toISOString());
+    expect(o).toMatchObject({ tier: 'dns', network: { ipv4: g.ip, source: 'dns' } });
+  });
+
+  it('guests that share /etc/machine-id (clones of one image) are called clones, with the fix', async () => {
     const p = lab().paths;
     const env = await createEnvironment({ manifest: p.manifest, knownHostsFile: path.join(lab().record.dir, 'kh-clones.json') });
     const original = await lab().machineId('guest3');

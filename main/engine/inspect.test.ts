@@ -92,3 +92,25 @@ describe('ARP disambiguation', () => {
     expect(record.warnings.find((w) => w.code === 'several-addresses')?.text).toBe("The host's ARP table has several IPv4 addresses for MAC 00155D000001: using 172.18.0.9, the only one answering on port 22, passing over 172.18.0.5.");
   });
 });
+
+describe("seed 003's cached tier", () => {
+  // A provider that knows the VM runs but found no address.
+  const provider: EngineDeps['provider'] = {
+    name: 'fake',
+    observe: async (refs) => refs.map((ref) => ({ ref, found: true, hypervisorId: 'x', power: 'running', vmState: 'running', network: { ipv4: null, mac: '525400000001', adapterName: null, discoveredAt: 'now', source: 'lease' }, tier: null, warnings: [{ code: 'no-ipv4', text: 'no IPv4 yet' }], lookedIn: 'fake', detail: { provider: 'linux', listedBy: 'manifest' } })),
+    dispose: async () => undefined,
+  };
+  const project = (lastKnown?: { ipv4: string; source: 'lease' }) => ({ name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: [{ name: 'web', ssh: { user: 'u', privateKeyPath: '/k' } }], state: null, warnings: [], vms: [{ project: 'p', machineName: 'web', vmName: 'p-web', vmId: 'x', ...(lastKnown ? { lastKnown } : {}) }] });
+
+  it("uses state.json's last address only once port 22 answers there", async () => {
+    const answering = new Set(['172.18.0.9']);
+    const deps: EngineDeps = { provider, probe: async (ip) => answering.has(ip), connector: { connect: async () => { throw new Error('no SSH here'); } } };
+    const hit = await inspectProjects(deps, [project({ ipv4: '172.18.0.9', source: 'lease' })], { waitMs: 0, pollMs: 1000 });
+    expect(hit.plan.projects[0]!.vms[0]).toMatchObject({ ipv4: '172.18.0.9', tier: 'cache', status: 'running', warnings: [] });
+    answering.clear();
+    const miss = await inspectProjects(deps, [project({ ipv4: '172.18.0.9', source: 'lease' })], { waitMs: 0, pollMs: 1000 });
+    expect(miss.plan.projects[0]!.vms[0]).toMatchObject({ ipv4: null, tier: null, status: 'initializing' });
+    const none = await inspectProjects(deps, [project()], { waitMs: 0, pollMs: 1000 });
+    expect(none.plan.projects[0]!.vms[0]!.ipv4).toBeNull();
+  });
+});

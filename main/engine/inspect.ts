@@ -77,6 +77,21 @@ async function disambiguateArp(deps: EngineDeps, observations: VmObservation[]):
   );
 }
 
+/**
+ * Seed 003's cached tier, for any provider: a running VM no tier found an address for is given
+ * state.json's last one, but only when SSH port 22 answers there.
+ */
+async function confirmCached(deps: EngineDeps, observations: VmObservation[]): Promise<VmObservation[]> {
+  return Promise.all(
+    observations.map(async (o) => {
+      const last = o.ref.lastKnown;
+      if (!last || !o.found || o.power !== 'running' || o.network?.ipv4 || !(await deps.probe(last.ipv4, 22))) return o;
+      const network = { ipv4: last.ipv4, mac: o.network?.mac ?? null, adapterName: o.network?.adapterName ?? null, discoveredAt: o.network?.discoveredAt ?? null, source: last.source, ...(o.network?.ipv6 ? { ipv6: o.network.ipv6 } : {}) };
+      return { ...o, network, tier: 'cache', warnings: o.warnings.filter((w) => w.code !== 'no-ipv4') };
+    }),
+  );
+}
+
 async function probeSsh(deps: EngineDeps, observations: VmObservation[]): Promise<Map<VmRef, boolean | null>> {
   const limit = pLimit(32);
   const entries = await Promise.all(
@@ -98,7 +113,7 @@ export interface Inspection {
 /** Discovery, SSH probes and the plan for several projects; writes nothing. */
 export async function inspectProjects(deps: EngineDeps, projects: Project[], wait: WaitOptions, syncHosts = true): Promise<Inspection> {
   const refs = projects.flatMap((p) => p.vms);
-  const observations = await disambiguateArp(deps, await observeWithWait(deps, refs, wait));
+  const observations = await confirmCached(deps, await disambiguateArp(deps, await observeWithWait(deps, refs, wait)));
   const open = await probeSsh(deps, observations);
   const facts: ProjectFacts[] = projects.map((p) => {
     const mine = observations.filter((o) => p.vms.includes(o.ref));

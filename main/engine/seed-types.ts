@@ -10,8 +10,8 @@ export interface NetworkState {
   mac: string | null;
   adapterName?: string | null;
   discoveredAt: string | null;
-  /** 'lease' is reserved for the Linux provider (DHCP lease files). */
-  source: 'hyperv' | 'arp' | 'guest-file' | 'guest-cmd' | 'lease';
+  /** Seed 000's four; 'lease' (DHCP lease files) and 'dns' (the DHCP server's DNS) are the Linux provider's. */
+  source: 'hyperv' | 'arp' | 'guest-file' | 'guest-cmd' | 'lease' | 'dns';
   previousIpv4?: string | null;
 }
 

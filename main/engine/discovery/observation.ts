@@ -14,6 +14,8 @@ export interface VmRef {
   vmName: string;
   /** The hypervisor's id from state.json; null when unknown. */
   vmId: string | null;
+  /** The IPv4 state.json last recorded, and where it came from (seed 003's cached tier). */
+  lastKnown?: { ipv4: string; source: NetworkState['source'] };
 }
 
 /**

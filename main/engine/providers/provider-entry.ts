@@ -67,3 +67,6 @@ export interface ProviderEntry {
 
 /** The neighbour-table tier, which every provider can fall back to. */
 export const ARP_TIER: TierInfo = { label: 'ARP', help: "Found in the host's ARP (neighbour) table by the VM's MAC address" };
+
+/** Seed 003's cached tier: state.json's last address, used only once port 22 answers there. */
+export const CACHE_TIER: TierInfo = { label: 'cache', help: 'The address state.json last recorded; no other tier knew one, but SSH port 22 answers there' };

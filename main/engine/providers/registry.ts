@@ -5,7 +5,7 @@
 import { errorMessage } from '../errors.js';
 import { HYPERV } from './hyperv/hyperv-entry.js';
 import { LINUX } from './linux/linux-entry.js';
-import type { ProviderEntry, TierInfo } from './provider-entry.js';
+import { CACHE_TIER, type ProviderEntry, type TierInfo } from './provider-entry.js';
 
 export const PROVIDERS: readonly ProviderEntry[] = [HYPERV, LINUX];
 
@@ -20,6 +20,7 @@ export function providerEntry(name: string): ProviderEntry {
 /** A tier's label and help; tiers shared by several providers (ARP) read the same everywhere. */
 export function tierInfo(tier: string): TierInfo {
   for (const p of PROVIDERS) if (p.tiers[tier]) return p.tiers[tier]!;
+  if (tier === 'cache') return CACHE_TIER;
   return { label: tier, help: '' };
 }
 

@@ -13,7 +13,7 @@ const networkSchema = {
     mac: { type: ['string', 'null'], pattern: MAC_PATTERN },
     adapterName: { type: ['string', 'null'] },
     discoveredAt: { type: ['string', 'null'] },
-    source: { enum: ['hyperv', 'arp', 'guest-file', 'guest-cmd', 'lease'] },
+    source: { enum: ['hyperv', 'arp', 'guest-file', 'guest-cmd', 'lease', 'dns'] },
     previousIpv4: { type: ['string', 'null'], pattern: IPV4_PATTERN },
   },
 } as const;

@@ -10,7 +10,9 @@ export const LINUX: ProviderEntry = {
   options: { manifest: 'the VMs, MACs and lease files to use (libvirt is asked as well)' },
   tiers: {
     lease: { label: 'lease', help: "Found in the DHCP server's lease file" },
+    console: { label: 'console', help: "Read from cloud-init's network table in the guest's console log" },
     arp: ARP_TIER,
+    dns: { label: 'DNS', help: "The name the guest registered with the DHCP server's DNS" },
   },
   facts(detail) {
     if (detail.provider !== 'linux' || !detail.listedBy) return [];

@@ -77,9 +77,23 @@ describe('observeLinux', () => {
       ['dark', true, 'running', null, null, 'lease'],
       ['gone', false, 'missing', null, null, null],
     ]);
-    expect(out[3]!.warnings.map((w) => w.text)[0]).toMatch(/no DHCP lease and no neighbour entry for MAC 525400AA0004/);
+    expect(out[3]!.warnings.map((w) => w.text)[0]).toMatch(/no DHCP lease, console log entry, neighbour entry or DNS name for MAC 525400AA0004/);
     expect(out[4]!.warnings.map((w) => w.text)[0]).toMatch(/neither the manifest nor libvirt lists it/);
     expect(out.map((o) => [o.power, o.detail])).toEqual([['running', { provider: 'linux', listedBy: 'manifest' }], ['running', { provider: 'linux', listedBy: 'libvirt' }], ['off', { provider: 'linux', listedBy: 'libvirt' }], ['running', { provider: 'linux', listedBy: 'manifest' }], ['missing', { provider: 'linux', listedBy: null }]]);
+  });
+});
+
+describe("seed 003's tiers on Linux", () => {
+  const vm: InventoryVm = { name: 'p-web-1', id: null, mac: '52:54:00:15:7a:e3', power: 'running', state: 'running', from: 'manifest' };
+  const ciInfo = 'ci-info: | Device |  Up  |  Address  |  Mask  | Scope  |  Hw-Address  |\nci-info: |  ens3  | True | 192.168.1.123 | 255.255.255.0 | global | 52:54:00:15:7a:e3 |\n';
+  const obs = (extra: Partial<Parameters<typeof observeLinux>[1]>) => observeLinux([ref('web', 'p-web-1')], { inventory: [vm], leases: [], neighbors: [], ...extra }, NOW)[0]!;
+
+  it('lease, then console log, then ARP, then DNS: each tier only when the ones before found nothing', () => {
+    expect(obs({ consoleLogs: new Map([['p-web-1', ciInfo]]), registered: new Map([['p-web-1', '192.168.1.9']]) })).toMatchObject({ tier: 'console', network: { ipv4: '192.168.1.123', source: 'guest-file' } });
+    expect(obs({ leases: [{ mac: '525400157AE3', ip: '192.168.1.5', expiresAt: null }], consoleLogs: new Map([['p-web-1', ciInfo]]) })).toMatchObject({ tier: 'lease' });
+    expect(obs({ neighbors: [{ ip: '192.168.1.7', mac: '52:54:0:15:7a:e3', state: 'REACHABLE' }], registered: new Map([['p-web-1', '192.168.1.9']]) })).toMatchObject({ tier: 'arp', network: { ipv4: '192.168.1.7' } });
+    expect(obs({ registered: new Map([['p-web-1', '192.168.1.9']]) })).toMatchObject({ tier: 'dns', network: { ipv4: '192.168.1.9', source: 'dns' } });
+    expect(obs({ registered: new Map([['p-web-1', null]]) })).toMatchObject({ tier: null, warnings: [{ code: 'no-ipv4' }] });
   });
 });
 

@@ -5,11 +5,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, watch as watchPath, type FSWatcher } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HypervisorError } from '../../errors.js';
 import type { DiscoveryProvider } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
+import { resolveRegisteredName } from '../../discovery/dns-name.js';
 import { normalizeMac } from '../../discovery/net-address.js';
 import { libvirtPower, parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseMonitorLine, parseVirshDomiflist, parseVirshList, type Lease } from './linux-facts.js';
 import type { LinuxManifest } from './manifest.js';
@@ -40,7 +41,7 @@ export class LinuxProvider implements DiscoveryProvider {
 
   async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
     if (refs.length === 0) return [];
-    const [manifestVms, libvirtVms, leases, neighborsJson] = await Promise.all([this.manifestInventory(), this.libvirtInventory(), this.leases(), this.neighbors()]);
+    const [manifestVms, libvirtVms, leases, neighborsJson, consoleLogs, registered] = await Promise.all([this.manifestInventory(), this.libvirtInventory(), this.leases(), this.neighbors(), this.consoleLogs(), this.registeredNames()]);
     const inventory = [...manifestVms, ...libvirtVms];
     this.knownMacs = new Set(inventory.map((v) => normalizeMac(v.mac)).filter((m): m is string => !!m));
     const neighbors = parseIpNeigh(neighborsJson);
@@ -48,7 +49,21 @@ export class LinuxProvider implements DiscoveryProvider {
       const mac = normalizeMac(n.mac);
       if (mac && this.knownMacs.has(mac)) this.pairs.set(n.ip, mac);
     }
-    return observeLinux(refs, { inventory, leases, neighbors }, now);
+    return observeLinux(refs, { inventory, leases, neighbors, consoleLogs, registered }, now);
+  }
+
+  /** The tail of each manifest VM's console log: the latest boot's table is near its end. */
+  private async consoleLogs(): Promise<Map<string, string>> {
+    const vms = (this.manifest?.vms ?? []).filter((v) => v.consoleLog);
+    const texts = await Promise.all(vms.map(async (v) => [v.name, await readTail(v.consoleLog!, CONSOLE_TAIL_BYTES)] as const));
+    return new Map(texts.filter(([, text]) => text !== null) as Array<[string, string]>);
+  }
+
+  private async registeredNames(): Promise<Map<string, string | null>> {
+    const server = this.manifest?.dnsServer;
+    const vms = (this.manifest?.vms ?? []).filter((v) => v.hostname);
+    if (!server || vms.length === 0) return new Map();
+    return new Map(await Promise.all(vms.map(async (v) => [v.name, await resolveRegisteredName(v.hostname!, server)] as const)));
   }
 
   /**
@@ -134,6 +149,25 @@ export class LinuxProvider implements DiscoveryProvider {
   }
 
   async dispose(): Promise<void> {}
+}
+
+const CONSOLE_TAIL_BYTES = 256 * 1024;
+
+/** The last `bytes` of a file (a console log grows for ever); null when it cannot be read. */
+async function readTail(file: string, bytes: number): Promise<string | null> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const { size } = await handle.stat();
+    const length = Math.min(size, bytes);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    await handle?.close();
+  }
 }
 
 async function isRunning(netns: string | undefined, pidFile: string | undefined): Promise<boolean> {

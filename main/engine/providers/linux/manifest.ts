@@ -1,5 +1,6 @@
 // The Linux provider's inventory file: which VMs exist, their MACs and bridges, how to tell
-// whether each runs (a network namespace or a pid file), and which DHCP lease files to read.
+// whether each runs (a network namespace or a pid file), which DHCP lease files to read, and for
+// seed 003's tiers each VM's console log and registered hostname and the DNS server to ask.
 
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../errors.js';
@@ -15,6 +16,10 @@ export interface ManifestVm {
   netns?: string;
   /** Running while the process in this pid file lives. */
   pidFile?: string;
+  /** The guest's console log (cloud-init's network table): seed 003's first tier. */
+  consoleLog?: string;
+  /** The name the guest registers with the DHCP server's DNS (dnsServer): seed 003's DNS tier. */
+  hostname?: string;
 }
 
 export interface LeaseFile {
@@ -26,6 +31,8 @@ export interface LinuxManifest {
   version: 1;
   vms: ManifestVm[];
   leaseFiles?: LeaseFile[];
+  /** The DHCP server's DNS, `address` or `address:port`, asked for each VM's hostname. */
+  dnsServer?: string;
 }
 
 const manifestSchema = {
@@ -47,9 +54,12 @@ const manifestSchema = {
           bridge: { type: 'string' },
           netns: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
           pidFile: { type: 'string' },
+          consoleLog: { type: 'string' },
+          hostname: { type: 'string', pattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$' },
         },
       },
     },
+    dnsServer: { type: 'string', pattern: '^(\\d{1,3}\\.){3}\\d{1,3}(:\\d{1,5})?$' },
     leaseFiles: {
       type: 'array',
       items: {

@@ -1,12 +1,14 @@
 // Tiered discovery on a Linux host, as a pure function of one pass's facts: find each VM in the
-// inventory (by id, else by name), then take its IPv4 from a DHCP lease, else from the kernel's
-// neighbour table by MAC, else report none. Same results as Hyper-V's; only the facts differ.
+// inventory (by id, else by name), then take its IPv4 from a DHCP lease, else from its console
+// log (cloud-init's table), else from the kernel's neighbour table by MAC, else from the DHCP
+// server's DNS, else report none (seed 003's tiers; the cached one is inspect.ts's, for all).
 
 import { normalizeMac } from '../../discovery/net-address.js';
 import { pickNeighbor, type NeighborEntry } from '../../discovery/pick-neighbor.js';
 import type { Power, VmObservation, VmRef } from '../../discovery/observation.js';
 import type { NetworkState } from '../../seed-types.js';
 import { warning } from '../../warning.js';
+import { consoleLogAddress } from '../../discovery/console-log.js';
 import { pickLease, type Lease } from './linux-facts.js';
 
 export interface InventoryVm {
@@ -24,6 +26,10 @@ export interface LinuxFacts {
   inventory: InventoryVm[];
   leases: Lease[];
   neighbors: NeighborEntry[];
+  /** Per VM name, its console log's text (seed 003's first tier), where the manifest names one. */
+  consoleLogs?: ReadonlyMap<string, string>;
+  /** Per VM name, the IPv4 its hostname resolves to at the DHCP server's DNS (null: none). */
+  registered?: ReadonlyMap<string, string | null>;
 }
 
 const LOOKED_IN = 'the manifest and libvirt';
@@ -45,12 +51,19 @@ export function observeLinux(refs: VmRef[], facts: LinuxFacts, now: string): VmO
     const network: NetworkState = { ipv4: null, mac, adapterName: null, discoveredAt: now, source: 'lease' };
     const leased = mac ? pickLease(mac, facts.leases, nowMs) : null;
     if (leased) return { ...observation, network: { ...network, ipv4: leased }, tier: 'lease' };
-    const pick = mac ? pickNeighbor(mac, facts.neighbors) : { ip: null, others: [] };
+    const log = facts.consoleLogs?.get(vm.name);
+    const logged = log ? consoleLogAddress(log, mac) : null;
+    if (logged?.ipv4) return { ...observation, network: { ...network, ipv4: logged.ipv4, source: 'guest-file' }, tier: 'console' };
+    // A first boot may log only IPv6: the MAC the log shows still serves the ARP tier.
+    const arpMac = mac ?? logged?.mac ?? null;
+    const pick = arpMac ? pickNeighbor(arpMac, facts.neighbors) : { ip: null, others: [] };
     if (pick.ip) {
       const found: VmObservation = { ...observation, network: { ...network, ipv4: pick.ip, source: 'arp' }, tier: 'arp' };
       return pick.others.length === 0 ? found : { ...found, addressChoice: { candidates: [pick.ip, ...pick.others], by: 'freshest', table: NEIGHBOUR_TABLE } };
     }
-    const w = warning('no-ipv4', `VM is running but has no IPv4 yet: no DHCP lease and no neighbour entry for MAC ${mac ?? vm.mac}. If this lasts, check that the guest got a lease ('ip -4 addr' inside it) and that the manifest lists its lease file.`);
+    const registered = facts.registered?.get(vm.name);
+    if (registered) return { ...observation, network: { ...network, ipv4: registered, source: 'dns' }, tier: 'dns' };
+    const w = warning('no-ipv4', `VM is running but has no IPv4 yet: no DHCP lease, console log entry, neighbour entry or DNS name for MAC ${mac ?? vm.mac}. If this lasts, check that the guest got a lease ('ip -4 addr' inside it) and that the manifest lists its lease file.`);
     return { ...observation, network, warnings: [w] };
   });
 }

@@ -32,6 +32,8 @@ export interface ProblemView {
 export interface WarningView {
   code: string;
   text: string;
+  /** Its few words in the VM's problem list, when it is a problem of its own. */
+  brief?: string;
 }
 
 export interface Settings {

@@ -64,7 +64,7 @@ describe('vmProblems', () => {
     expect(p({ status: 'booting', sshOpen: false })).toEqual(['SSH closed']);
     expect(p({ hostsStale: true })).toEqual(['hosts out of date']);
     expect(p({ sync: { success: false, skipped: false, changed: false, message: 'x', problem: 'host-key-changed', at: '' } })).toEqual(['host key changed']);
-    expect(p({ duplicateOf: ['db'], warnings: [{ code: 'duplicate-ip', text: '…' }, { code: 'no-ssh-settings', text: '…' }] })).toEqual(['duplicate IP', 'no ssh settings']);
+    expect(p({ duplicateOf: ['db'], warnings: [{ code: 'duplicate-ip', text: '…' }, { code: 'no-ssh-settings', text: '…', brief: 'no ssh settings' }] })).toEqual(['duplicate IP', 'no ssh settings']);
   });
 });
 

@@ -5,17 +5,6 @@
 
 import { factCheck, muteKey, type ProblemView, type VmView } from '../../contract/api.js';
 
-// Warnings a running VM can carry that the fields below do not already say.
-const WARNING_LABELS: Record<string, string> = {
-  'no-ssh-settings': 'no ssh settings',
-  'not-in-config': 'not in ragnatramp.yaml',
-  'bad-hostname': 'name unusable in hosts',
-  'several-addresses': 'several addresses',
-  'vm-unreadable': 'unreadable',
-  'hyperv/no-default-switch': 'no Default Switch adapter',
-  'hyperv/ambiguous-name': 'two VMs share its name',
-};
-
 export function vmProblems(vm: Omit<VmView, 'problems' | 'muted'>): ProblemView[] {
   const p = (check: string, text: string): ProblemView => ({ check, text });
   if (vm.status === 'missing') return [vm.warnings.some((w) => w.code === 'not-created') ? p('not-created', 'not created yet') : p('vm-missing', 'VM missing')];
@@ -28,10 +17,8 @@ export function vmProblems(vm: Omit<VmView, 'problems' | 'muted'>): ProblemView[
   if (vm.ipv4 && vm.sshOpen === false) out.push(p('ssh-closed', 'SSH closed'));
   if (vm.sync && !vm.sync.success) out.push(vm.sync.problem === 'host-key-changed' ? p('host-key', 'host key changed') : p('hosts-sync', 'hosts sync failed'));
   else if (vm.hostsStale) out.push(p('hosts-stale', 'hosts out of date'));
-  for (const w of vm.warnings) {
-    const label = WARNING_LABELS[w.code];
-    if (label && !out.some((x) => x.check === w.code)) out.push(p(w.code, label));
-  }
+  // Warnings that are problems of their own carry their few words (the raising module's).
+  for (const w of vm.warnings) if (w.brief && !out.some((x) => x.check === w.code)) out.push(p(w.code, w.brief));
   return out;
 }
 

@@ -5,6 +5,11 @@
 export interface Warning {
   code: WarningCode;
   text: string;
+  /**
+   * A few words for the VM's problem list ("no ssh settings") when the warning needs attention
+   * and no typed field says it already; the module that raises it knows its words.
+   */
+  brief?: string;
 }
 
 export type WarningCode = CoreWarningCode | `${string}/${string}`;
@@ -30,6 +35,6 @@ export type CoreWarningCode =
   | 'cloned-image'
   | 'bad-hostname';
 
-export const warning = (code: WarningCode, text: string): Warning => ({ code, text });
+export const warning = (code: WarningCode, text: string, brief?: string): Warning => ({ code, text, ...(brief ? { brief } : {}) });
 
 export const texts = (warnings: readonly Warning[]): string[] => warnings.map((w) => w.text);

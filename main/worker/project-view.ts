@@ -33,7 +33,7 @@ export function vmView(configPath: string, r: VmRecord): VmView {
     facts: provider?.facts(r.detail) ?? [],
     sshOpen: r.sshOpen,
     duplicateOf: r.duplicateOf.map((v) => peerName(configPath, v)),
-    warnings: r.warnings.map((w) => ({ code: w.code, text: w.text })),
+    warnings: r.warnings.map((w) => ({ code: w.code, text: w.text, ...(w.brief ? { brief: w.brief } : {}) })),
     sync: null,
   };
 }

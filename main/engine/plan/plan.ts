@@ -146,7 +146,7 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
   const rendered = renderHostsBlockChecked(candidates);
   for (const s of rendered.skipped) {
     const r = records.find((x) => x.machineName === s.name);
-    r?.warnings.push(warning('bad-hostname', `${s.reason}. Rename that machine (letters, digits and inner hyphens) in ragnatramp.yaml and state.json.`));
+    r?.warnings.push(warning('bad-hostname', `${s.reason}. Rename that machine (letters, digits and inner hyphens) in ragnatramp.yaml and state.json.`, 'name unusable in hosts'));
   }
   return { project: p.name, configPath: p.configPath, vms: records, diffs, networkUpdates, hostsEntries: candidates, hostsBlock: rendered.block };
 }
@@ -159,14 +159,14 @@ function vmWarnings(p: ProjectFacts, o: VmObservation, ipv4: string | null, dupl
   const choice = o.addressChoice;
   if (choice && choice.candidates.length > 1) {
     const [chosen, ...others] = choice.candidates;
-    out.push(warning('several-addresses', `${capitalize(choice.table)} has several IPv4 addresses for MAC ${o.network?.mac ?? '(none)'}: using ${chosen}${choice.by === 'port-22' ? ', the only one answering on port 22' : ''}, passing over ${others.join(', ')}.`));
+    out.push(warning('several-addresses', `${capitalize(choice.table)} has several IPv4 addresses for MAC ${o.network?.mac ?? '(none)'}: using ${chosen}${choice.by === 'port-22' ? ', the only one answering on port 22' : ''}, passing over ${others.join(', ')}.`, 'several addresses'));
   }
   if (ipv4 && duplicateOf.length > 0) {
     out.push(warning('duplicate-ip', `Duplicate IPv4 ${ipv4}: ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')} report${duplicateOf.length === 1 ? 's' : ''} it too. It is still recorded in state.json, but these VMs are left out of the hosts block and their hosts sync is skipped until the conflict clears. ${DUPLICATE_WHY}`));
   }
   if (ipv4 && sshOpen === false) out.push(warning('ssh-closed', `SSH port 22 at ${ipv4} does not answer: start sshd in the guest (${SSHD_FIX}) or open port 22 in its firewall.`));
-  if (!machine) out.push(warning('not-in-config', `Machine '${o.ref.machineName}' is in state.json but no longer in ${p.configPath}; it is left out of hosts sync.`));
-  else if (!machine.ssh) out.push(warning('no-ssh-settings', `No ssh settings for '${o.ref.machineName}': hosts sync needs ssh: { user, private_key } under defaults or the machine in ${p.configPath}.`));
+  if (!machine) out.push(warning('not-in-config', `Machine '${o.ref.machineName}' is in state.json but no longer in ${p.configPath}; it is left out of hosts sync.`, 'not in ragnatramp.yaml'));
+  else if (!machine.ssh) out.push(warning('no-ssh-settings', `No ssh settings for '${o.ref.machineName}': hosts sync needs ssh: { user, private_key } under defaults or the machine in ${p.configPath}.`, 'no ssh settings'));
   return out;
 }
 

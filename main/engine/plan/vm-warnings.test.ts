@@ -51,7 +51,7 @@ describe("the plan's own VM warnings", () => {
     expect(toDiagnosticResult(r).kvpStatus).toBe('Unknown');
   });
   it('no ssh settings, or a machine gone from the config', () => {
-    expect(record(o(), true, { name: 'web' }).warnings[0]!.text).toMatch(/No ssh settings for 'web'.*\/c\.yaml/);
+    expect(record(o(), true, { name: 'web' }).warnings[0]).toMatchObject({ code: 'no-ssh-settings', text: expect.stringMatching(/No ssh settings for 'web'.*\/c\.yaml/), brief: 'no ssh settings' });
     expect(record(o(), true, null).warnings[0]!.text).toMatch(/no longer in \/c\.yaml/);
   });
 });

@@ -60,10 +60,10 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
   const base = { ref, found: true, hypervisorId: vm.id, power: POWER[vm.state] ?? 'unknown', vmState: vm.state, lookedIn: 'Hyper-V' };
   if (vm.error) {
     // This VM alone could not be read; the pass goes on for the others.
-    const w = warning('vm-unreadable', `Hyper-V could not read this VM's details (${vm.error.message || vm.error.errorId}); it may be being created, changed or deleted. The next pass looks again.`);
+    const w = warning('vm-unreadable', `Hyper-V could not read this VM's details (${vm.error.message || vm.error.errorId}); it may be being created, changed or deleted. The next pass looks again.`, 'unreadable');
     return { ...base, network: null, tier: null, warnings: [w], detail: { provider: 'hyperv', kvp: { status: 'Unknown', detail: 'the VM could not be read' } } };
   }
-  const warnings = ambiguous ? [warning(HYPERV_WARNING.ambiguousName, `Hyper-V has ${ambiguous} VMs named '${ref.vmName}'; using ${vm.id}. Record the right VM id in state.json to choose.`)] : [];
+  const warnings = ambiguous ? [warning(HYPERV_WARNING.ambiguousName, `Hyper-V has ${ambiguous} VMs named '${ref.vmName}'; using ${vm.id}. Record the right VM id in state.json to choose.`, 'two VMs share its name')] : [];
   const kvp = kvpStatus(vm.kvp);
   const detail: HypervDetail = { provider: 'hyperv', kvp };
   const off = { ...base, network: null, tier: null, warnings, detail };
@@ -72,7 +72,7 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
   const adapter = defaultSwitchAdapter(vm.adapters);
   if (!adapter) {
     const seen = vm.adapters.map((a) => `${a.name ?? 'adapter'} on ${a.switchName ? `'${a.switchName}'` : 'no switch'}`).join(', ');
-    warnings.push(warning(HYPERV_WARNING.noDefaultSwitch, `VM has no network adapter on the Default Switch${seen ? ` (it has: ${seen})` : ''}. Add one (its other adapters stay as they are), in PowerShell: ${connectDefaultSwitchCommand(vm.name, vm.id)}`));
+    warnings.push(warning(HYPERV_WARNING.noDefaultSwitch, `VM has no network adapter on the Default Switch${seen ? ` (it has: ${seen})` : ''}. Add one (its other adapters stay as they are), in PowerShell: ${connectDefaultSwitchCommand(vm.name, vm.id)}`, 'no Default Switch adapter'));
     return { ...off, warnings: [...warnings, ...kvpAdvice(kvp, vm, false)] };
   }
   const mac = normalizeMac(adapter.mac);

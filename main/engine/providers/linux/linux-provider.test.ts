@@ -1,5 +1,6 @@
 // The Linux provider on fixtures: parsers for every source, the lease → ARP tiers, and libvirt
 // through the command-runner seam (no libvirt daemon can run on the test machines).
+import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,6 +102,28 @@ describe('LinuxProvider', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-linux-'));
   const leaseFile = path.join(dir, 'leases');
   writeFileSync(leaseFile, `${nowS + 3600} 52:54:00:aa:00:01 10.0.0.11 web *\n`);
+
+  it('asks DNS (and reads console logs) only for a running VM the lease tier left without an address', async () => {
+    // A DNS server on loopback that counts the questions and answers none.
+    const server = dgram.createSocket('udp4');
+    let questions = 0;
+    server.on('message', () => questions++);
+    await new Promise<void>((r) => server.bind(0, '127.0.0.1', () => r()));
+    const pidFile = path.join(dir, 'self.pid');
+    writeFileSync(pidFile, String(process.pid));
+    const dnsServer = `127.0.0.1:${server.address().port}`;
+    const vm = (mac: string) => ({ name: 'p-web-1', mac, pidFile, hostname: 'web', consoleLog: path.join(dir, 'no-such.log') });
+    try {
+      const leased = new LinuxProvider({ version: 1, vms: [vm('52:54:00:aa:00:01')], leaseFiles: [{ path: leaseFile, format: 'dnsmasq' }], dnsServer }, async () => '[]');
+      expect((await leased.observe([ref('web', 'p-web-1')], NOW))[0]).toMatchObject({ tier: 'lease' });
+      expect(questions).toBe(0);
+      const unleased = new LinuxProvider({ version: 1, vms: [vm('52:54:00:aa:00:09')], leaseFiles: [{ path: leaseFile, format: 'dnsmasq' }], dnsServer }, async () => '[]');
+      expect((await unleased.observe([ref('web', 'p-web-1')], NOW))[0]).toMatchObject({ tier: null });
+      expect(questions).toBeGreaterThan(0);
+    } finally {
+      server.close();
+    }
+  });
 
   it('combines the manifest, libvirt (through the runner seam), lease files and the neighbour table in one pass', async () => {
     const calls: string[] = [];

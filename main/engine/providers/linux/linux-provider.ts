@@ -14,7 +14,7 @@ import { resolveRegisteredName } from '../../discovery/dns-name.js';
 import { normalizeMac } from '../../discovery/net-address.js';
 import { libvirtPower, parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseMonitorLine, parseVirshDomiflist, parseVirshList, type Lease } from './linux-facts.js';
 import type { LinuxManifest } from './manifest.js';
-import { observeLinux, type InventoryVm } from './observe-linux.js';
+import { observeLinux, type InventoryVm, type LinuxFacts } from './observe-linux.js';
 
 /** Runs a program with arguments (no shell); rejects with the error's `code` ('ENOENT' when absent). */
 export type CommandRunner = (command: string, args: string[]) => Promise<string>;
@@ -41,7 +41,7 @@ export class LinuxProvider implements DiscoveryProvider {
 
   async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
     if (refs.length === 0) return [];
-    const [manifestVms, libvirtVms, leases, neighborsJson, consoleLogs, registered] = await Promise.all([this.manifestInventory(), this.libvirtInventory(), this.leases(), this.neighbors(), this.consoleLogs(), this.registeredNames()]);
+    const [manifestVms, libvirtVms, leases, neighborsJson] = await Promise.all([this.manifestInventory(), this.libvirtInventory(), this.leases(), this.neighbors()]);
     const inventory = [...manifestVms, ...libvirtVms];
     this.knownMacs = new Set(inventory.map((v) => normalizeMac(v.mac)).filter((m): m is string => !!m));
     const neighbors = parseIpNeigh(neighborsJson);
@@ -49,19 +49,26 @@ export class LinuxProvider implements DiscoveryProvider {
       const mac = normalizeMac(n.mac);
       if (mac && this.knownMacs.has(mac)) this.pairs.set(n.ip, mac);
     }
-    return observeLinux(refs, { inventory, leases, neighbors, consoleLogs, registered }, now);
+    const facts: LinuxFacts = { inventory, leases, neighbors };
+    // The slower tiers (a console log read, a DNS query) only for VMs the lease tier left
+    // without an address: a pass over VMs that all hold leases reads and asks nothing more.
+    const first = observeLinux(refs, facts, now);
+    const pending = new Set(first.filter((o) => o.power === 'running' && !o.network?.ipv4).map((o) => o.ref.vmName));
+    if (pending.size === 0) return first;
+    const [consoleLogs, registered] = await Promise.all([this.consoleLogs(pending), this.registeredNames(pending)]);
+    return observeLinux(refs, { ...facts, consoleLogs, registered }, now);
   }
 
-  /** The tail of each manifest VM's console log: the latest boot's table is near its end. */
-  private async consoleLogs(): Promise<Map<string, string>> {
-    const vms = (this.manifest?.vms ?? []).filter((v) => v.consoleLog);
+  /** The tail of each console log asked for: the latest boot's table is near its end. */
+  private async consoleLogs(names: ReadonlySet<string>): Promise<Map<string, string>> {
+    const vms = (this.manifest?.vms ?? []).filter((v) => v.consoleLog && names.has(v.name));
     const texts = await Promise.all(vms.map(async (v) => [v.name, await readTail(v.consoleLog!, CONSOLE_TAIL_BYTES)] as const));
     return new Map(texts.filter(([, text]) => text !== null) as Array<[string, string]>);
   }
 
-  private async registeredNames(): Promise<Map<string, string | null>> {
+  private async registeredNames(names: ReadonlySet<string>): Promise<Map<string, string | null>> {
     const server = this.manifest?.dnsServer;
-    const vms = (this.manifest?.vms ?? []).filter((v) => v.hostname);
+    const vms = (this.manifest?.vms ?? []).filter((v) => v.hostname && names.has(v.name));
     if (!server || vms.length === 0) return new Map();
     return new Map(await Promise.all(vms.map(async (v) => [v.name, await resolveRegisteredName(v.hostname!, server)] as const)));
   }

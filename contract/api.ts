@@ -90,8 +90,10 @@ export interface VmView {
   /** Problems the user muted (Diagnostics): shown, but they need no attention. */
   muted: ProblemView[];
   facts: FactView[];
-  /** Whether SSH port 22 answered at ipv4; null when there was none to try. */
+  /** Whether SSH answered (port 22 at ipv4, or at sshAt); null when there was nothing to try. */
   sshOpen: boolean | null;
+  /** Set when SSH reaches the VM through a port forward on this host ("127.0.0.1:22220"). */
+  sshAt: string | null;
   duplicateOf: string[];
   warnings: WarningView[];
   sync: HostsSyncView | null;
@@ -150,10 +152,12 @@ export interface AppState {
 
 export interface GuestCheckView {
   os: string;
-  kvpDaemon: { installed: boolean; running: boolean; package: string | null; fix: string[] };
+  /** null where the VM's provider does not depend on Hyper-V's KVP daemon. */
+  kvpDaemon: { installed: boolean; running: boolean; package: string | null; fix: string[] } | null;
   sudo: boolean;
   cloudInitManagesHosts: boolean;
-  hostsBlock: 'current' | 'stale' | 'missing' | 'broken';
+  /** 'unmanaged': the VM gets no block (it cannot reach its peers). */
+  hostsBlock: 'current' | 'stale' | 'missing' | 'broken' | 'unmanaged';
   /** /etc/machine-id; clones of one image share it (and so their DHCP address). */
   machineId: string | null;
   /** The project's other VMs with the same machine-id. */

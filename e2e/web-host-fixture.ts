@@ -14,9 +14,11 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-export async function startHost(args: string[]): Promise<RunningHost> {
+/** `netns`: run the host inside that network namespace (a libvirt lab's, where its guests are). */
+export async function startHost(args: string[], netns?: string): Promise<RunningHost> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'rt-e2e-home-'));
-  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'dev', 'web', 'web-host.ts'), ...args], {
+  const command = [path.join(ROOT, 'node_modules', '.bin', 'tsx'), path.join(ROOT, 'dev', 'web', 'web-host.ts'), ...args];
+  const child: ChildProcess = spawn(netns ? 'ip' : command[0]!, netns ? ['netns', 'exec', netns, ...command] : command.slice(1), {
     cwd: ROOT,
     env: { ...process.env, RAGNATRAMP_TRAY_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
-// `npm run --silent bench -- [--quick]`: every benchmark on a fresh lab (root), the lab removed
-// afterwards; a readable table on stderr and one JSON document on stdout.
+// `npm run --silent bench -- [--quick]`: every benchmark on fresh labs (root): one of network
+// namespaces, then one of QEMU VMs in quickemu's layout; each removed afterwards. A readable
+// table on stderr and one JSON document on stdout.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LabControl, labDown, labUp } from '../lab/lab.js';
 import { benchDiscovery } from './discovery-bench.js';
+import { benchProviderDiscovery, type ProviderDiscoveryRow } from './provider-discovery-bench.js';
 import { benchHostsSync, type HostsSyncRow } from './hosts-sync-bench.js';
 import { benchChangeDetection } from './watch-bench.js';
 
@@ -38,22 +40,39 @@ const lab = await LabControl.open(labDir);
 try {
   const hostsSync = await benchHostsSync(lab, sizes, 5, path.join(work, 'sync'), log);
   log('bench: discovery on the simulator…');
-  const discovery = await benchDiscovery([1, 10, 200, 1000]);
+  const discovery = await benchDiscovery([...sizes, 200, 1000]);
+  log('bench: discovery through the Linux provider (manifest, leases, neighbour table)…');
+  const providers = await benchProviderDiscovery('linux', { manifest: lab.paths.manifest }, lab.paths.config, sizes, path.join(work, 'bench_known_hosts.json'));
+  providers.push(...(await benchQuickemu()));
   log('bench: change detection (DHCP renumbering → change event)…');
   const changeDetectionMs = await benchChangeDetection(lab, 5, work);
   const idleSeconds = quick ? 10 : 60;
   log(`bench: idle cost while watching ${lab.record.guests.length} guests for ${idleSeconds} s…`);
   execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', ROOT], { stdio: 'inherit' });
   const idle = JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'dist', 'main', 'bench', 'idle-child.js'), lab.paths.config, lab.paths.manifest, path.join(work, 'idle_known_hosts.json'), String(idleSeconds)], { encoding: 'utf8' })) as { seconds: number; cpuPercent: number; rssMB: number };
-  const result = { hostsSync, discovery, changeDetectionMs: { median: changeDetectionMs.median, max: changeDetectionMs.max }, idle: { seconds: idle.seconds, cpuPercent: idle.cpuPercent, rssMB: idle.rssMB, guests: lab.record.guests.length } };
-  log(`\n${table(result.hostsSync, result.discovery, changeDetectionMs, idle)}`);
+  const result = { hostsSync, discovery, providerDiscovery: providers, changeDetectionMs: { median: changeDetectionMs.median, max: changeDetectionMs.max }, idle: { seconds: idle.seconds, cpuPercent: idle.cpuPercent, rssMB: idle.rssMB, guests: lab.record.guests.length } };
+  log(`\n${table(result.hostsSync, result.discovery, providers, changeDetectionMs, idle)}`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
   await labDown(labDir).catch((err: Error) => log(`bench: removing the lab failed: ${err.message}`));
   rmSync(work, { recursive: true, force: true });
 }
 
-function table(sync: HostsSyncRow[], discovery: Awaited<ReturnType<typeof benchDiscovery>>, change: { median: number; max: number }, idle: { seconds: number; cpuPercent: number; rssMB: number }): string {
+/** The quickemu provider over real QEMU VMs: a lab of its own, as many VMs as the largest size. */
+async function benchQuickemu(): Promise<ProviderDiscoveryRow[]> {
+  const dir = path.join(work, 'qemu-lab');
+  log(`bench: bringing up ${Math.max(...sizes)} QEMU VMs (software emulation)…`);
+  await labUp({ guests: Math.max(...sizes), dir, kind: 'qemu' });
+  try {
+    const qemu = await LabControl.open(dir);
+    log('bench: discovery through the quickemu provider (conf files, pid files, console logs)…');
+    return await benchProviderDiscovery('quickemu', { quickemu: qemu.paths.quickemu }, qemu.paths.config, sizes, path.join(work, 'qemu_known_hosts.json'));
+  } finally {
+    await labDown(dir).catch((err: Error) => log(`bench: removing the QEMU lab failed: ${err.message}`));
+  }
+}
+
+function table(sync: HostsSyncRow[], discovery: Awaited<ReturnType<typeof benchDiscovery>>, providers: ProviderDiscoveryRow[], change: { median: number; max: number }, idle: { seconds: number; cpuPercent: number; rssMB: number }): string {
   const lines = ['Hosts sync (median of 5 runs, seconds; every guest block changed each run)', '  guests  ragnatramp-tray cold  warm    openssh loop  ansible blockinfile  all correct'];
   for (const n of [...new Set(sync.map((r) => r.guests))]) {
     const t = (tool: HostsSyncRow['tool']) => sync.find((r) => r.guests === n && r.tool === tool)!;
@@ -61,6 +80,8 @@ function table(sync: HostsSyncRow[], discovery: Awaited<ReturnType<typeof benchD
   }
   lines.push('', 'Discovery (simulated Hyper-V)', '  VMs    PowerShell invocations/pass  pass ms  plan ms');
   for (const d of discovery) lines.push(`  ${String(d.vms).padEnd(5)}  ${String(d.powershellInvocations).padEnd(27)}  ${String(d.passMs).padEnd(7)}  ${d.planMs}`);
+  lines.push('', 'Discovery per provider on real guests (median pass: observe, SSH probes, plan)', '  provider  VMs    pass ms  found by');
+  for (const d of providers) lines.push(`  ${d.provider.padEnd(8)}  ${String(d.vms).padEnd(5)}  ${String(d.passMs).padEnd(7)}  ${Object.entries(d.tiers).map(([t, n]) => `${t} ${n}`).join(', ')}`);
   lines.push('', `Change detection (Linux, DHCP renumbering → change event): median ${change.median} ms, max ${change.max} ms`);
   lines.push(`Idle while watching: ${idle.cpuPercent}% of a core, ${idle.rssMB} MB resident (${idle.seconds} s)`);
   return lines.join('\n');

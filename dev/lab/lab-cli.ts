@@ -3,17 +3,23 @@
 import { parseArgs } from 'node:util';
 import { LabError, labDown, labDownAll, labUp } from './lab.js';
 
-const USAGE = `Usage: npm run --silent lab -- up --guests <N> --dir <D> [--project <name>]
+const USAGE = `Usage: npm run --silent lab -- up --guests <N> --dir <D> [--project <name>] [--kind netns|qemu|libvirt] [--user-net <N>] [--static <N>]
        npm run --silent lab -- down --dir <D>
        npm run --silent lab -- down --all      (every lab still registered on this machine)
 
-up prints one JSON document: { config, scenario, manifest, guests: [{ machine, netns, mac, ip }] }.
-Root only: the lab makes network namespaces, a bridge, a user and sshd processes.`;
+up prints one JSON document: { config, scenario, manifest, quickemu?, libvirt?, guests: [{ machine, netns, mac, ip, sshPort? }] }.
+--kind netns (the default): each guest a network namespace with a real sshd.
+--kind qemu: each guest a real QEMU VM (software emulation) in quickemu's layout under <D>/vms;
+  --user-net N puts the last N on QEMU's user-mode network (SSH through a forward on 127.0.0.1).
+--kind libvirt: each guest a real VM of a real libvirtd, which runs inside the lab's namespace
+  (run the tray there: ip netns exec <libvirt.netns> …); --static N gives the last N fixed
+  addresses (no DHCP lease: the guest agent reports them).
+Root only: the lab makes network namespaces, a bridge, taps, a user and sshd or QEMU processes.`;
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { guests: { type: 'string' }, dir: { type: 'string' }, project: { type: 'string' }, all: { type: 'boolean', default: false } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { guests: { type: 'string' }, dir: { type: 'string' }, project: { type: 'string' }, kind: { type: 'string' }, 'user-net': { type: 'string' }, static: { type: 'string' }, all: { type: 'boolean', default: false } } });
   } catch (err) {
     process.stderr.write(`lab: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
@@ -21,7 +27,8 @@ async function main(argv: string[]): Promise<number> {
   const { values: v, positionals: [command] } = parsed;
   try {
     if (command === 'up' && v.dir && v.guests) {
-      const summary = await labUp({ guests: Number(v.guests), dir: v.dir, project: v.project });
+      if (v.kind !== undefined && v.kind !== 'netns' && v.kind !== 'qemu' && v.kind !== 'libvirt') throw new LabError(`--kind must be netns, qemu or libvirt (got '${v.kind}').`);
+      const summary = await labUp({ guests: Number(v.guests), dir: v.dir, project: v.project, kind: v.kind, ...(v['user-net'] !== undefined ? { userNet: Number(v['user-net']) } : {}), ...(v.static !== undefined ? { staticIp: Number(v.static) } : {}) });
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       return 0;
     }

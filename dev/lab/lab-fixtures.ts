@@ -16,7 +16,7 @@ export async function writeProjectFiles(record: LabRecord): Promise<void> {
     p.config,
     stringify({
       project: { name: record.project },
-      defaults: { base_image: 'C:/Hyper-V/images/lab.vhdx', ssh: { user: record.user, private_key: './id_ed25519' } },
+      defaults: { base_image: 'C:/Hyper-V/images/lab.vhdx', ssh: { user: record.kind === 'qemu' || record.kind === 'libvirt' ? 'root' : record.user, private_key: './id_ed25519' } },
       machines: record.guests.map((g) => ({ name: g.machine })),
     }),
   );

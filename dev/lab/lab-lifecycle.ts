@@ -1,6 +1,7 @@
 // Bringing a lab up and down. `up` builds the bridge, dnsmasq, and per guest a namespace, veth,
-// DHCP lease, sshd and its own /etc/hosts; `down` removes every process, link, namespace, user
-// and file `up` made, and works on a half-built lab too.
+// DHCP lease, sshd and its own /etc/hosts (or, for `--kind qemu`, a real QEMU VM: lab-qemu.ts);
+// `down` removes every process, link, namespace, user and file `up` made, and works on a
+// half-built lab too.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -14,6 +15,9 @@ import { ubuntuHostsFile } from '../../main/engine/hosts/ubuntu-hosts.js';
 import { run, runQuietly } from './run-command.js';
 import { LabError, type LabGuest, type LabRecord, type LabSummary, REGISTRY, paths, readRecord, saveRecord, summary } from './lab-record.js';
 import { writeProjectFiles } from './lab-fixtures.js';
+import { buildQemuGuests, removeQemuGuests } from './lab-qemu.js';
+import { buildLibvirtGuests, libvirtLeases, removeLibvirtLab, waitForPortInNetns } from './lab-libvirt.js';
+import { GUEST_PACKAGES } from './guest-image.js';
 
 const BACKUP_MOUNTPOINT = '/etc/hosts.ragnatramp.bak';
 
@@ -43,9 +47,18 @@ function assertRoot(): void {
   }
 }
 
-async function assertTools(): Promise<void> {
+const LIBVIRT_PACKAGES: Array<[string, string]> = [
+  ['libvirtd', 'libvirt-daemon-driver-qemu'],
+  ['virtlogd', 'libvirt-daemon'],
+  ['virsh', 'libvirt-clients'],
+  ['bash', 'bash'],
+];
+
+async function assertTools(kind: 'netns' | 'qemu' | 'libvirt'): Promise<void> {
   const missing: string[] = [];
-  for (const [tool, pkg] of REQUIRED_TOOLS) {
+  const vmTools: Array<[string, string]> = [...REQUIRED_TOOLS.filter(([t]) => ['ip', 'ssh-keygen', 'dnsmasq'].includes(t)), ...GUEST_PACKAGES];
+  const tools = kind === 'qemu' ? vmTools : kind === 'libvirt' ? [...vmTools, ...LIBVIRT_PACKAGES] : REQUIRED_TOOLS;
+  for (const [tool, pkg] of tools) {
     const found = await run('sh', ['-c', `command -v ${tool} || test -x /usr/sbin/${tool}`]).then(() => true, () => false);
     if (!found) missing.push(pkg);
   }
@@ -72,11 +85,34 @@ async function pickSubnet(seed: Buffer): Promise<string> {
   throw new LabError('No free 10.200-249.x.0/24 subnet for the lab.');
 }
 
+export interface LabOptions {
+  guests: number;
+  dir: string;
+  project?: string;
+  owner?: string;
+  /** 'netns' (the default): namespaces with sshd; 'qemu': real VMs in quickemu's layout; 'libvirt': real VMs under a real libvirtd. */
+  kind?: 'netns' | 'qemu' | 'libvirt';
+  /** QEMU only: how many of the guests (the last ones) use QEMU's user-mode network. */
+  userNet?: number;
+  /** libvirt only: how many of the guests (the last ones) get a fixed address instead of a DHCP lease. */
+  staticIp?: number;
+}
+
 /** Brings up a lab of `guests` guests in `dir` (which must be new or empty). */
-export async function labUp(options: { guests: number; dir: string; project?: string; owner?: string }): Promise<LabSummary> {
+export async function labUp(options: LabOptions): Promise<LabSummary> {
   assertRoot();
-  if (!Number.isInteger(options.guests) || options.guests < 1 || options.guests > 64) throw new LabError('--guests must be a whole number from 1 to 64.');
-  await assertTools();
+  const kind = options.kind ?? 'netns';
+  const vms = kind !== 'netns';
+  const max = vms ? 16 : 64;
+  if (!Number.isInteger(options.guests) || options.guests < 1 || options.guests > max) throw new LabError(`--guests must be a whole number from 1 to ${max}${vms ? ' for VMs' : ''}.`);
+  const userNet = options.userNet ?? 0;
+  const staticIp = options.staticIp ?? 0;
+  if (kind !== 'qemu' && userNet > 0) throw new LabError('--user-net applies to --kind qemu only.');
+  if (kind !== 'libvirt' && staticIp > 0) throw new LabError('--static applies to --kind libvirt only.');
+  for (const [flag, n] of [['--user-net', userNet], ['--static', staticIp]] as const) {
+    if (!Number.isInteger(n) || n < 0 || n > options.guests) throw new LabError(`${flag} must be a whole number from 0 to --guests (${options.guests}).`);
+  }
+  await assertTools(kind);
   const dir = path.resolve(options.dir);
   if (existsSync(dir) && (await readdir(dir)).length > 0) throw new LabError(`${dir} is not empty${existsSync(paths(dir).record) ? ': a lab is up there; run `lab down` first' : ''}.`);
   await assertTraversable(dir);
@@ -89,9 +125,11 @@ export async function labUp(options: { guests: number; dir: string; project?: st
   await chmod(dir, 0o755);
   const record: LabRecord = {
     version: 1,
+    kind,
     id,
     dir,
     project,
+    ...(kind === 'libvirt' ? { hostNetns: `rtl${id}lv` } : {}),
     bridge: `rtl${id}br`,
     gateway: `${prefix}.1`,
     user: `rtl${id}`,
@@ -100,11 +138,12 @@ export async function labUp(options: { guests: number; dir: string; project?: st
     guests: Array.from({ length: options.guests }, (_, i) => {
       const n = i + 1;
       const machine = `guest${n}`;
+      const network = n > options.guests - userNet ? ('user' as const) : ('bridge' as const);
       return {
         n,
         machine,
-        netns: `rtl${id}g${n}`,
-        veth: `rtl${id}g${n}`,
+        ...(kind === 'qemu' ? { netns: '', veth: network === 'bridge' ? `rtl${id}t${n}` : '', network } : kind === 'libvirt' ? { netns: '', veth: '' } : { netns: `rtl${id}g${n}`, veth: `rtl${id}g${n}` }),
+        ...(kind === 'libvirt' && n > options.guests - staticIp ? { staticIp: `${prefix}.${200 + n}` } : {}),
         mac: `52:54:00:${id.slice(0, 2)}:${id.slice(2, 4)}:${n.toString(16).padStart(2, '0')}`,
         ip: '',
         vmName: expectedVmName(project, machine, p.config),
@@ -126,6 +165,34 @@ export async function labUp(options: { guests: number; dir: string; project?: st
 
 async function buildLab(record: LabRecord): Promise<void> {
   const p = paths(record.dir);
+  if (record.kind === 'libvirt') {
+    // libvirt's own dnsmasq serves the lab's network, inside the lab's namespace.
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `ragnatramp-lab-${record.id}`, '-f', p.key]);
+    await buildLibvirtGuests(record);
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const leases = await libvirtLeases(record);
+      for (const g of record.guests) g.ip = g.staticIp ?? leases.get(g.mac) ?? '';
+      if (record.guests.every((g) => g.ip)) break;
+      if (Date.now() > deadline) throw new LabError(`No DHCP lease from libvirt within 180 s for ${record.guests.filter((g) => !g.ip).map((g) => g.machine).join(', ')}.`);
+      await sleep(300);
+    }
+    await saveRecord(record);
+    await Promise.all(record.guests.map((g) => waitForPortInNetns(record, g.ip, 180_000)));
+    await writeProjectFiles(record);
+    return;
+  }
+  if (record.kind === 'qemu') {
+    // A QEMU guest's login is root, with the lab's key: no user on this machine.
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `ragnatramp-lab-${record.id}`, '-f', p.key]);
+    await startNetwork(record);
+    await buildQemuGuests(record);
+    await waitForLeases(record, 120_000);
+    await saveRecord(record);
+    await Promise.all(record.guests.map((g) => (g.network === 'user' ? waitForPort('127.0.0.1', g.sshPort!, 120_000) : waitForPort(g.ip, 22, 120_000))));
+    await writeProjectFiles(record);
+    return;
+  }
   await run('useradd', ['--no-create-home', '--home-dir', p.home, '--shell', '/bin/sh', '--comment', 'ragnatramp lab guest user', record.user]);
   await run('usermod', ['--password', '*', record.user]); // no password, but not locked: key login works
   await mkdir(p.home, { recursive: true });
@@ -134,8 +201,25 @@ async function buildLab(record: LabRecord): Promise<void> {
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `ragnatramp-lab-${record.id}`, '-f', p.key]);
   await writeFile(p.authorizedKeys, await readFile(`${p.key}.pub`));
   await writeFile(p.dhcpScript, DHCP_SCRIPT, { mode: 0o755 });
-  await writeFile(p.dhcpHosts, '');
+  await startNetwork(record);
 
+  await mkdir('/run/sshd', { recursive: true });
+  if (!existsSync(BACKUP_MOUNTPOINT)) {
+    await writeFile(BACKUP_MOUNTPOINT, '', { mode: 0o644 });
+    record.createdBackupMountpoint = true;
+    await saveRecord(record);
+  }
+  await Promise.all(record.guests.map((g) => buildGuest(record, g)));
+  await waitForLeases(record);
+  await saveRecord(record);
+  await Promise.all(record.guests.map((g) => waitForPort(g.ip, 22)));
+  await writeProjectFiles(record);
+}
+
+/** The lab's bridge and its dnsmasq (DHCP, and DNS for the names guests register). */
+async function startNetwork(record: LabRecord): Promise<void> {
+  const p = paths(record.dir);
+  await writeFile(p.dhcpHosts, '');
   await run('ip', ['link', 'add', record.bridge, 'type', 'bridge']);
   await run('ip', ['addr', 'add', `${record.gateway}/24`, 'dev', record.bridge]);
   await run('ip', ['link', 'set', record.bridge, 'up']);
@@ -161,18 +245,6 @@ async function buildLab(record: LabRecord): Promise<void> {
     `--log-facility=${path.join(record.dir, 'dnsmasq.log')}`,
     '--log-dhcp',
   ]);
-
-  await mkdir('/run/sshd', { recursive: true });
-  if (!existsSync(BACKUP_MOUNTPOINT)) {
-    await writeFile(BACKUP_MOUNTPOINT, '', { mode: 0o644 });
-    record.createdBackupMountpoint = true;
-    await saveRecord(record);
-  }
-  await Promise.all(record.guests.map((g) => buildGuest(record, g)));
-  await waitForLeases(record);
-  await saveRecord(record);
-  await Promise.all(record.guests.map((g) => waitForPort(g.ip, 22)));
-  await writeProjectFiles(record);
 }
 
 /** A UDP port free on the gateway's address now (dnsmasq takes it right after). */
@@ -239,9 +311,10 @@ async function waitForLeases(record: LabRecord, timeoutMs = 30_000): Promise<voi
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const leases = await readLeases(record);
-    for (const g of record.guests) g.ip = leases.get(g.mac) ?? '';
-    if (record.guests.every((g) => g.ip)) return;
-    if (Date.now() > deadline) throw new LabError(`No DHCP lease within ${timeoutMs / 1000} s for ${record.guests.filter((g) => !g.ip).map((g) => g.machine).join(', ')}; see ${path.join(record.dir, 'dnsmasq.log')}.`);
+    const leasing = record.guests.filter((g) => g.network !== 'user');
+    for (const g of leasing) g.ip = leases.get(g.mac) ?? '';
+    if (leasing.every((g) => g.ip)) return;
+    if (Date.now() > deadline) throw new LabError(`No DHCP lease within ${timeoutMs / 1000} s for ${leasing.filter((g) => !g.ip).map((g) => g.machine).join(', ')}; see ${path.join(record.dir, 'dnsmasq.log')}.`);
     await sleep(100);
   }
 }
@@ -276,7 +349,9 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function labDown(dir: string): Promise<void> {
   assertRoot();
   const record = await readRecord(dir);
-  for (const g of record.guests) {
+  if (record.kind === 'qemu') await removeQemuGuests(record);
+  if (record.kind === 'libvirt') await removeLibvirtLab(record);
+  for (const g of record.guests.filter((x) => x.netns)) {
     if (existsSync(`/run/netns/${g.netns}`)) {
       const pids = (await run('ip', ['netns', 'pids', g.netns]).catch(() => '')).split('\n').filter(Boolean);
       for (const pid of pids) await runQuietly('kill', ['-CONT', pid]); // a frozen sshd cannot die stopped

@@ -9,8 +9,16 @@ export class LabError extends Error {}
 export interface LabGuest {
   n: number;
   machine: string;
+  /** The guest's namespace ('' for a QEMU guest, whose network is its VM's own). */
   netns: string;
+  /** The host end of its link: a veth, or a QEMU guest's tap ('' on the user-mode network). */
   veth: string;
+  /** A QEMU guest's network: on the lab's bridge, or QEMU's user-mode network behind a forward. */
+  network?: 'bridge' | 'user';
+  /** A QEMU guest's SSH port forward on 127.0.0.1 (quickemu writes one for every VM). */
+  sshPort?: number;
+  /** A libvirt guest's fixed address (no DHCP lease: the agent tier finds it). */
+  staticIp?: string;
   /** Colon-separated, lower case, as `ip link` prints it. */
   mac: string;
   ip: string;
@@ -21,6 +29,14 @@ export interface LabGuest {
 
 export interface LabRecord {
   version: 1;
+  /** 'netns' (namespaces with sshd; the default), 'qemu' (real VMs in quickemu's layout) or 'libvirt'. */
+  kind?: 'netns' | 'qemu' | 'libvirt';
+  /** A libvirt lab's namespace, where libvirtd, its bridge and the guests' network live. */
+  hostNetns?: string;
+  /** Groups and users `up` created (libvirt's), as `group:<name>` / `user:<name>`, for `down`. */
+  createdAccounts?: string[];
+  /** Whether `up` created /run/libvirt (libvirtd's runtime folder). */
+  createdRunLibvirt?: boolean;
   id: string;
   dir: string;
   project: string;
@@ -42,7 +58,11 @@ export interface LabSummary {
   config: string;
   scenario: string;
   manifest: string;
-  guests: Array<{ machine: string; netns: string; mac: string; ip: string }>;
+  /** A QEMU lab's quickemu folder (--quickemu). */
+  quickemu?: string;
+  /** A libvirt lab's URI (--libvirt) and the namespace to run the tray in (ip netns exec). */
+  libvirt?: { uri: string; netns: string };
+  guests: Array<{ machine: string; netns: string; mac: string; ip: string; sshPort?: number }>;
 }
 
 export const REGISTRY = '/run/ragnatramp-lab';
@@ -55,6 +75,7 @@ export const paths = (dir: string) => ({
   state: path.join(dir, '.ragnatramp', 'state.json'),
   scenario: path.join(dir, 'scenario.yaml'),
   manifest: path.join(dir, 'manifest.json'),
+  quickemu: path.join(dir, 'vms'),
   leases: path.join(dir, 'dnsmasq.leases'),
   dhcpHosts: path.join(dir, 'dhcp-hosts'),
   dnsmasqPid: path.join(dir, 'dnsmasq.pid'),
@@ -70,7 +91,14 @@ export async function saveRecord(record: LabRecord): Promise<void> {
 
 export function summary(record: LabRecord): LabSummary {
   const p = paths(record.dir);
-  return { config: p.config, scenario: p.scenario, manifest: p.manifest, guests: record.guests.map((g) => ({ machine: g.machine, netns: g.netns, mac: g.mac, ip: g.ip })) };
+  return {
+    config: p.config,
+    scenario: p.scenario,
+    manifest: p.manifest,
+    ...(record.kind === 'qemu' ? { quickemu: p.quickemu } : {}),
+    ...(record.kind === 'libvirt' ? { libvirt: { uri: 'qemu:///system', netns: record.hostNetns! } } : {}),
+    guests: record.guests.map((g) => ({ machine: g.machine, netns: g.netns, mac: g.mac, ip: g.ip, ...(g.sshPort ? { sshPort: g.sshPort } : {}) })),
+  };
 }
 
 export async function readRecord(dir: string): Promise<LabRecord> {

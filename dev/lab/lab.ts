@@ -9,6 +9,7 @@
 // lab-fixtures.ts (the project files), lab-faults.ts (breaking guests) and lab-record.ts.
 
 export { LabError, paths, readRecord, type LabGuest, type LabRecord, type LabSummary } from './lab-record.js';
-export { labDown, labDownAll, labUp } from './lab-lifecycle.js';
+export { labDown, labDownAll, labUp, type LabOptions } from './lab-lifecycle.js';
+export { killQemu, quickemuPaths, startQemu } from './lab-qemu.js';
 export { labScenario, writeScenario } from './lab-fixtures.js';
 export { LabControl } from './lab-faults.js';

@@ -137,7 +137,8 @@ describe.skipIf(!isRoot)('guest-side diagnostics against real guests', () => {
 
   it('reports the KVP daemon, its package, sudo, cloud-init and the block; fix kvp --dry-run prints the commands', async () => {
     const p = lab().paths;
-    const env = await createEnvironment({ manifest: p.manifest, knownHostsFile: path.join(lab().record.dir, 'kh-diag.json') });
+    // The KVP daemon matters to Hyper-V only: the Hyper-V code path, on the lab's real guests.
+    const env = await createEnvironment({ simulate: p.scenario, knownHostsFile: path.join(lab().record.dir, 'kh-diag.json') });
     try {
       await lab().setSudo('guest2', 'password');
       const project = await loadProject(p.config);

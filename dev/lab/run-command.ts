@@ -13,9 +13,9 @@ export class CommandError extends Error {
   }
 }
 
-export function run(command: string, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+export function run(command: string, args: string[], options: { input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(command, args, { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, cwd: options.cwd }, (err, stdout, stderr) => {
       if (err) reject(new CommandError([command, ...args], (err as NodeJS.ErrnoException).code ?? err.signal ?? null, `${stderr}`));
       else resolve(stdout);
     });

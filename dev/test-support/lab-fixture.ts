@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { LabControl, labDown, labUp } from '../lab/lab.js';
+import { LabControl, labDown, labUp, type LabOptions } from '../lab/lab.js';
 
 export const isRoot = process.getuid?.() === 0;
 
@@ -18,15 +18,18 @@ export function traversableTempDir(): string {
   return dir;
 }
 
-export function useLab(guests: number): () => LabControl {
+/** QEMU guests boot under software emulation: allow for a slow, busy machine. */
+const QEMU_BOOT_MS = 240_000;
+
+export function useLab(guests: number, options: Pick<LabOptions, 'kind' | 'userNet' | 'staticIp'> = {}): () => LabControl {
   let lab: LabControl | null = null;
   let dir = '';
   beforeAll(async () => {
     if (!isRoot) return;
     dir = path.join(traversableTempDir(), 'lab');
-    await labUp({ guests, dir, owner: process.env.RAGNATRAMP_LAB_OWNER });
+    await labUp({ guests, dir, owner: process.env.RAGNATRAMP_LAB_OWNER, ...options });
     lab = await LabControl.open(dir);
-  }, 60_000);
+  }, options.kind === 'qemu' || options.kind === 'libvirt' ? QEMU_BOOT_MS : 60_000);
   afterAll(async () => {
     if (!dir) return;
     await labDown(dir).catch(() => undefined);

@@ -34,6 +34,10 @@ export interface WebHostOptions {
   simulate?: string;
   provider?: string;
   manifest?: string;
+  quickemu?: string;
+  libvirt?: string;
+  proxmox?: string;
+  proxmoxToken?: string;
   port: number;
   home: string;
   rendererDir?: string;
@@ -55,7 +59,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const extra = options.configs.map((c) => path.resolve(c)).filter((c) => !settings.get().projects.includes(c));
   if (extra.length > 0) settings.set({ ...settings.get(), projects: [...settings.get().projects, ...extra] });
 
-  const worker = new WorkerClient({ simulate: options.simulate && path.resolve(options.simulate), provider: options.provider, manifest: options.manifest && path.resolve(options.manifest), knownHostsFile: path.join(options.home, options.simulate ? 'known_hosts.simulated.json' : 'known_hosts.json'), logDir: options.home });
+  const worker = new WorkerClient({ simulate: options.simulate && path.resolve(options.simulate), provider: options.provider, manifest: options.manifest && path.resolve(options.manifest), quickemu: options.quickemu && path.resolve(options.quickemu), libvirt: options.libvirt, proxmox: options.proxmox, proxmoxToken: options.proxmoxToken && path.resolve(options.proxmoxToken), knownHostsFile: path.join(options.home, options.simulate ? 'known_hosts.simulated.json' : 'known_hosts.json'), logDir: options.home });
   const controller = new AppController(settings, worker, { kind: 'browser' }, { simulated: !!options.simulate, home: options.home, version: VERSION });
   const token = randomBytes(24).toString('hex');
   const rendererDir = options.rendererDir ?? RENDERER_DIR;

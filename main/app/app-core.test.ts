@@ -62,6 +62,9 @@ describe('vmProblems', () => {
     expect(p({ status: 'initializing', ipv4: null, facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: null }] })).toEqual(['IP unknown: KVP No Contact']);
     expect(p({ facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: null }] })).toEqual(['KVP No Contact']);
     expect(p({ status: 'booting', sshOpen: false })).toEqual(['SSH closed']);
+    // Reached through a port forward (QEMU's user-mode network): no address of its own is no problem.
+    expect(p({ ipv4: null, sshAt: '127.0.0.1:22221' })).toEqual([]);
+    expect(p({ status: 'booting', ipv4: null, sshAt: '127.0.0.1:22221', sshOpen: false })).toEqual(['SSH closed']);
     expect(p({ hostsStale: true })).toEqual(['hosts out of date']);
     expect(p({ sync: { success: false, skipped: false, changed: false, message: 'x', problem: 'host-key-changed', at: '' } })).toEqual(['host key changed']);
     expect(p({ duplicateOf: ['db'], warnings: [{ code: 'duplicate-ip', text: '…' }, { code: 'no-ssh-settings', text: '…', brief: 'no ssh settings' }] })).toEqual(['duplicate IP', 'no ssh settings']);
@@ -88,7 +91,7 @@ describe('mergePass', () => {
 });
 
 function vm(over: Partial<VmView>): VmView {
-  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, problems: [], muted: [], facts: [], sshOpen: true, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
+  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
 }
 const project = (vms: VmView[], over: Partial<ProjectView> = {}): ProjectView => ({ configPath: '/p', name: 'p', error: null, vms, hostsBlock: '', warnings: [], ...over });
 const base = { busy: 'idle' as const, hypervisorError: null, duplicates: [], paused: false, lastPassAt: '2026-11-22T09:58:00.000Z' };

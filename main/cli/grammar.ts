@@ -47,6 +47,10 @@ export interface Args {
   simulate?: string;
   provider?: string;
   manifest?: string;
+  quickemu?: string;
+  libvirt?: string;
+  proxmox?: string;
+  proxmoxToken?: string;
   verbose: boolean;
   wait: WaitOptions;
   dryRun: boolean;
@@ -110,7 +114,7 @@ export function parse(argv: string[]): Args | Info {
 }
 
 function checkedArgs(command: Command, values: Record<string, unknown>, positionals: string[]): Args {
-  const v = values as { config?: string[]; json: boolean; verbose: boolean; wait?: string; poll?: string; 'dry-run': boolean; 'no-hosts': boolean; concurrency?: string; timeout?: string; 'accept-host-key'?: string[]; 'known-hosts'?: string; 'apply-to'?: string; machine?: string; simulate?: string; provider?: string; manifest?: string };
+  const v = values as { config?: string[]; json: boolean; verbose: boolean; wait?: string; poll?: string; 'dry-run': boolean; 'no-hosts': boolean; concurrency?: string; timeout?: string; 'accept-host-key'?: string[]; 'known-hosts'?: string; 'apply-to'?: string; machine?: string; simulate?: string; provider?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string; 'proxmox-token'?: string };
   const extra = command === 'fix' ? 2 : 1;
   if (command === 'fix' && positionals[1] !== 'kvp') throw new UsageError(`fix knows one repair: 'fix kvp' (got ${positionals[1] ? `'${positionals[1]}'` : 'nothing'})`);
   if (command === 'fix' && !v.machine) throw new UsageError('fix kvp needs --machine <name>');

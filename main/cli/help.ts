@@ -13,8 +13,11 @@ interface CommandHelp {
 
 const PROVIDER_OPTIONS: Array<[string, string]> = [
   ['--simulate <scenario>', 'answer from a Hyper-V simulation scenario instead of PowerShell'],
-  ['--provider <name>', `${PROVIDER_NAMES.join(' or ')} (by default Hyper-V on Windows, Linux elsewhere)`],
+  ['--provider <name>', `${PROVIDER_NAMES.join(' or ')} (by default Hyper-V on Windows, libvirt elsewhere)`],
   ['--manifest <file>', 'Linux provider: the VMs, MACs and lease files to use'],
+  ['--quickemu <folder>', 'quickemu provider: the folder that holds your <vm>.conf files'],
+  ['--proxmox <url>', 'Proxmox VE provider: the cluster, https://host:8006 (API token in <tray folder>/proxmox/<host>_<port>.token, or --proxmox-token <file>)'],
+  ['--libvirt <uri>', 'libvirt provider: qemu:///system (the default), qemu:///session or qemu+ssh://host/system'],
 ];
 const COMMON: Array<[string, string]> = [
   ['--json', 'print one JSON object on stdout and nothing else'],

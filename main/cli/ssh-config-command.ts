@@ -17,7 +17,7 @@ import { parseOptions } from './grammar.js';
 import { usageError } from './help.js';
 
 export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<number> {
-  let values: { config?: string[]; write?: boolean; json?: boolean; 'user-config'?: string; 'known-hosts'?: string; simulate?: string; provider?: string; manifest?: string };
+  let values: { config?: string[]; write?: boolean; json?: boolean; 'user-config'?: string; 'known-hosts'?: string; simulate?: string; provider?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string; 'proxmox-token'?: string };
   let chosen: ReturnType<typeof providerArgs>;
   try {
     ({ values } = parseOptions(argv.slice(1), { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, json: { type: 'boolean' }, 'user-config': { type: 'string' }, ...PROVIDER_ARGS, 'known-hosts': { type: 'string' } }, 'ssh-config'));
@@ -45,7 +45,10 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     io.stderr(files.changed.length > 0 ? `updated ${files.changed.join(', ')}\n` : 'already current; nothing written\n');
     io.stderr(`${entries.length} VM${entries.length === 1 ? '' : 's'}: ${entries.map((e) => e.machine).join(', ') || '(none reachable yet)'}. Try: ssh ${entries[0]?.machine ?? '<machine>'}\n`);
     // OpenSSH refuses a host whose key the tray has not pinned: the tray pins at its first login.
-    if (files.unpinned.length > 0) io.stderr(`Not pinned yet, so ssh refuses them: ${files.unpinned.join(', ')}. Run 'ragnatramp-tray reconcile --config ${values.config[0]}' first, then ssh-config --write again.\n`);
+    // Reconcile logs in to the VMs it syncs; diagnose to every VM it can reach (a user-mode one too).
+    const syncing = new Set(inspection.plan.projects.flatMap((pp) => pp.vms.filter((r) => r.sync.action === 'sync').map((r) => r.machineName)));
+    const pinBy = files.unpinned.every((m) => syncing.has(m)) ? 'reconcile' : 'diagnose';
+    if (files.unpinned.length > 0) io.stderr(`Not pinned yet, so ssh refuses them: ${files.unpinned.join(', ')}. Run 'ragnatramp-tray ${pinBy} --config ${values.config[0]}' first (it logs in and pins each key), then ssh-config --write again.\n`);
     return 0;
   } catch (err) {
     if (err instanceof InputError || err instanceof HypervisorError) {

@@ -32,11 +32,11 @@ async function watchedProjects(home: string): Promise<string[]> {
 
 export async function runSupportCommand(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  let values: { config?: string[]; out?: string; simulate?: string; provider?: string; manifest?: string; json?: boolean; verbose?: boolean };
+  let values: { config?: string[]; out?: string; simulate?: string; provider?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string; 'proxmox-token'?: string; json?: boolean; verbose?: boolean };
   let chosen: ReturnType<typeof providerArgs>;
   try {
     ({ values } = parseOptions(rest, { config: { type: 'string', multiple: true }, out: { type: 'string' }, ...PROVIDER_ARGS, json: { type: 'boolean' }, verbose: { type: 'boolean' } }, command!));
-    if (command === 'support-bundle' && (values.simulate || values.provider || values.manifest)) throw new Error('support-bundle takes --config, --out and --json only');
+    if (command === 'support-bundle' && (values.simulate || values.provider || values.manifest || values.quickemu || values.libvirt || values.proxmox)) throw new Error('support-bundle takes --config, --out and --json only');
     if (command === 'doctor' && values.out) throw new Error('--out applies to support-bundle only');
     chosen = providerArgs(values);
   } catch (err) {

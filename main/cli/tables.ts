@@ -12,10 +12,12 @@ import { safeText } from './sanitize.js';
 
 const tier = (r: VmRecord) => (r.tier ? tierInfo(r.tier).label : '-');
 const kvp = (r: VmRecord) => (r.detail.provider === 'hyperv' ? r.detail.kvp.status : '-');
+/** A VM reached through a port forward shows where: it has no address of its own to list. */
+const address = (r: VmRecord) => r.ipv4 ?? (r.forward ? `${r.forward.host}:${r.forward.port} (forward)` : '-');
 const ssh = (r: VmRecord) => (r.sshOpen === null ? '-' : r.sshOpen ? 'open' : 'closed');
 
 export function statusTable(records: VmRecord[]): string {
-  return formatTable(['MACHINE', 'STATUS', 'IPv4', 'SOURCE', 'MAC', 'KVP', 'SSH'], records.map((r) => [r.machineName, r.status, r.ipv4 ?? '-', tier(r), displayMac(r.mac) || '-', kvp(r), ssh(r)]));
+  return formatTable(['MACHINE', 'STATUS', 'IPv4', 'SOURCE', 'MAC', 'KVP', 'SSH'], records.map((r) => [r.machineName, r.status, address(r), tier(r), displayMac(r.mac) || '-', kvp(r), ssh(r)]));
 }
 
 export function reconcileTable(records: VmRecord[], results: HostsSyncResult[], synced: SyncOutcome[]): string {
@@ -23,7 +25,7 @@ export function reconcileTable(records: VmRecord[], results: HostsSyncResult[], 
     const result = results.find((x) => x.machineName === r.machineName)!;
     const s = synced.find((x) => x.machineName === r.machineName);
     const hosts = result.skipped ? `skipped: ${result.skipReason}` : result.success ? (s?.changed ? 'updated' : 'already current') : `FAILED: ${result.error}`;
-    return [r.machineName, r.status, r.ipv4 ?? '-', tier(r), hosts];
+    return [r.machineName, r.status, address(r), tier(r), hosts];
   }));
 }
 

@@ -43,7 +43,7 @@ export interface Environment extends EngineDeps {
   dispose(): Promise<void>;
 }
 
-const OPTION_FLAGS: Record<keyof ProviderOptions, string> = { simulate: '--simulate', manifest: '--manifest' };
+const OPTION_FLAGS: Record<keyof ProviderOptions, string> = { simulate: '--simulate', manifest: '--manifest', quickemu: '--quickemu', libvirt: '--libvirt', proxmox: '--proxmox', proxmoxToken: '--proxmox-token' };
 
 export async function createEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
   const entry = providerEntry(options.provider ?? defaultProvider(options));

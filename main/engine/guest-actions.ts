@@ -8,6 +8,7 @@ import { didYouMean } from './did-you-mean.js';
 import { InputError } from './errors.js';
 import type { EngineDeps } from './inspect.js';
 import type { ProjectPlan } from './plan/plan.js';
+import { providerEntry } from './providers/registry.js';
 
 export type GuestReport = GuestDiagnostic | { error: string } | { unavailable: string };
 
@@ -16,7 +17,12 @@ export async function inspectGuests(deps: EngineDeps, projectPlan: ProjectPlan, 
   const limit = pLimit(Math.max(1, options.concurrency));
   const entries = await Promise.all(
     projectPlan.vms.map((r) =>
-      limit(async (): Promise<[string, GuestReport]> => [r.machineName, r.sshTarget ? await inspectGuest(deps.connector, r.sshTarget, projectPlan.hostsBlock, options.timeoutMs) : { unavailable: r.sync.action === 'skip' ? r.sync.reason : 'not reachable' }]),
+      limit(async (): Promise<[string, GuestReport]> => {
+        if (!r.sshTarget) return [r.machineName, { unavailable: r.sync.action === 'skip' ? r.sync.reason : 'not reachable' }];
+        // A VM that cannot reach its peers (reached through a forward) gets no block to check for.
+        const expect = { block: r.forward ? null : projectPlan.hostsBlock, kvpDaemon: providerEntry(r.detail.provider).guestNeedsKvpDaemon === true };
+        return [r.machineName, await inspectGuest(deps.connector, r.sshTarget, expect, options.timeoutMs)];
+      }),
     ),
   );
   return withCloneCheck(new Map(entries));

@@ -85,7 +85,7 @@ async function confirmCached(deps: EngineDeps, observations: VmObservation[]): P
   return Promise.all(
     observations.map(async (o) => {
       const last = o.ref.lastKnown;
-      if (!last || !o.found || o.power !== 'running' || o.network?.ipv4 || !(await deps.probe(last.ipv4, 22))) return o;
+      if (!last || !o.found || o.power !== 'running' || o.network?.ipv4 || o.forward || !(await deps.probe(last.ipv4, 22))) return o;
       const network = { ipv4: last.ipv4, mac: o.network?.mac ?? null, adapterName: o.network?.adapterName ?? null, discoveredAt: o.network?.discoveredAt ?? null, source: last.source, ...(o.network?.ipv6 ? { ipv6: o.network.ipv6 } : {}) };
       return { ...o, network, tier: 'cache', warnings: o.warnings.filter((w) => w.code !== 'no-ipv4') };
     }),
@@ -97,7 +97,9 @@ async function probeSsh(deps: EngineDeps, observations: VmObservation[]): Promis
   const entries = await Promise.all(
     observations.map((o) =>
       limit(async (): Promise<[VmRef, boolean | null]> => {
-        const ip = o.found && isActive(o.power) ? o.network?.ipv4 : null;
+        if (!o.found || !isActive(o.power)) return [o.ref, null];
+        if (o.forward) return [o.ref, await deps.probe(o.forward.host, o.forward.port)];
+        const ip = o.network?.ipv4;
         return [o.ref, ip ? await deps.probe(ip, 22) : null];
       }),
     ),

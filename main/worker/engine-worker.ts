@@ -143,7 +143,9 @@ const calls: Handlers = {
     if (!host) throw new Error(`Cannot open SSH to ${machineName}: its name is not a valid host name.`);
     const files = await writeSshConfig({ home, entries, hostKeys: env.hostKeys, configName: 'open-ssh.config' });
     // The terminal's ssh would stop at "Host key verification failed" with no word of why.
-    if (files.unpinned.includes(machineName)) throw new Error(`${machineName}'s SSH host key is not pinned yet, so ssh would refuse it. Run Reconcile now once (it logs in and pins the key), then Open SSH again.`);
+    // A VM whose hosts sync is skipped (QEMU's user-mode network) is logged in to by the checks only.
+    const pinBy = record.sync.action === 'sync' ? 'Run Reconcile now once' : 'Run the checks in Diagnostics once';
+    if (files.unpinned.includes(machineName)) throw new Error(`${machineName}'s SSH host key is not pinned yet, so ssh would refuse it. ${pinBy} (it logs in and pins the key), then Open SSH again.`);
     return { configFile: files.configFile, host };
   },
 

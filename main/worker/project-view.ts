@@ -32,6 +32,7 @@ export function vmView(configPath: string, r: VmRecord): VmView {
     muted: [],
     facts: provider?.facts(r.detail) ?? [],
     sshOpen: r.sshOpen,
+    sshAt: r.forward ? `${r.forward.host}:${r.forward.port}` : null,
     duplicateOf: r.duplicateOf.map((v) => peerName(configPath, v)),
     warnings: r.warnings.map((w) => ({ code: w.code, text: w.text, ...(w.brief ? { brief: w.brief } : {}) })),
     sync: null,

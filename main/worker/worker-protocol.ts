@@ -7,6 +7,10 @@ export interface WorkerInit {
   /** A provider registry name. */
   provider?: string;
   manifest?: string;
+  quickemu?: string;
+  libvirt?: string;
+  proxmox?: string;
+  proxmoxToken?: string;
   knownHostsFile?: string;
   /** The tray's folder, where the log is written; none: no log file (tests). */
   logDir?: string;

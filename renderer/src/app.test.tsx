@@ -106,6 +106,27 @@ describe('the window', () => {
     await waitFor(() => expect(fake.calls).toContainEqual(['fixKvp', ['/p/ragnatramp.yaml', 'web', false]]));
   });
 
+  it("diagnostics for a VM that is not Hyper-V's and cannot reach its peers: no KVP check, no block expected", async () => {
+    await mount(appState(), {
+      diagnose: async () => [
+        { key: '/p/ragnatramp.yaml#web', machineName: 'web', vmName: 'v', facts: [{ label: 'Network', value: 'user-mode, SSH forward 22221', ok: null, why: null }], sshOpen: true, warnings: [], guest: { os: 'unknown', kvpDaemon: null, sudo: true, cloudInitManagesHosts: false, hostsBlock: 'unmanaged', machineId: null, warnings: [] } },
+      ],
+    });
+    await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));
+    const card = await screen.findByTestId('diag-web');
+    expect(card.textContent).not.toMatch(/KVP/);
+    expect(card.textContent).toMatch(/Hosts blocknone: this VM cannot reach the others/);
+    expect(card.textContent).not.toMatch(/✗/);
+  });
+
+  it('a VM reached through a port forward shows where SSH goes instead of "IP unknown"', async () => {
+    await mount(appState({ projects: [{ configPath: '/p', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ ipv4: null, tier: null, sshAt: '127.0.0.1:22221', facts: [] })] }] }));
+    const row = screen.getByTestId('vm-web');
+    expect(row.querySelector('[data-testid="ssh-at"]')!.textContent).toBe('SSH via 127.0.0.1:22221');
+    expect(row.querySelector('[data-testid="ip-unknown"]')).toBeNull();
+    expect(row.textContent).toMatch(/port forward 127\.0\.0\.1:22221 answers/);
+  });
+
   it('Open SSH on a running VM calls openSsh; simulated VMs show no such button', async () => {
     const fake = await mount(appState({ simulated: false }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Open SSH to web' })));

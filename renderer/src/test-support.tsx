@@ -23,6 +23,7 @@ export function vmView(over: Partial<VmView> = {}): VmView {
     muted: [],
     facts: [{ label: 'KVP', value: 'OK', ok: true, why: null }],
     sshOpen: true,
+    sshAt: null,
     duplicateOf: [],
     warnings: [],
     sync: null,

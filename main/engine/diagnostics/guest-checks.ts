@@ -10,14 +10,16 @@ import type { SshConnector, SshTarget } from '../ssh/ssh-session.js';
 import { withSession } from '../ssh/with-session.js';
 
 const PROBE_SCRIPT = [
-  '. /etc/os-release 2>/dev/null',
+  // `.` of a missing file ends a POSIX shell (dash, busybox) whatever its redirection: test first.
+  '[ -r /etc/os-release ] && . /etc/os-release',
   'echo "os_id=${ID:-unknown}"',
   'echo "os_like=${ID_LIKE:-}"',
   'echo "os_name=${PRETTY_NAME:-}"',
   'echo "kernel=$(uname -r)"',
   'if command -v hv_kvp_daemon >/dev/null 2>&1 || [ -x /usr/sbin/hv_kvp_daemon ] || [ -x "/usr/lib/linux-tools/$(uname -r)/hv_kvp_daemon" ] || [ -x /usr/sbin/hypervkvpd ]; then echo kvp_installed=yes; else echo kvp_installed=no; fi',
   'if pgrep -x hv_kvp_daemon >/dev/null 2>&1 || pgrep -x hypervkvpd >/dev/null 2>&1; then echo kvp_running=yes; else echo kvp_running=no; fi',
-  'if sudo -n true >/dev/null 2>&1; then echo sudo=yes; else echo sudo=no; fi',
+  // root needs no sudo (and a minimal guest has none): what the hosts write runs as, see remote-hosts-write.ts.
+  'if [ "$(id -u)" = 0 ] || sudo -n true >/dev/null 2>&1; then echo sudo=yes; else echo sudo=no; fi',
   'if [ -d /etc/cloud ]; then echo cloud_init=yes; else echo cloud_init=no; fi',
   // systemd's DHCP client id derives from it: clones of one image that share it share an address.
   'echo "machine_id=$(head -c 64 /etc/machine-id 2>/dev/null | tr -cd 0-9a-f)"',
@@ -86,12 +88,14 @@ export function kvpFixCommands(pkg: KvpPackage): string[] {
   return [...install, 'sudo -n modprobe -r hv_utils', 'sudo -n modprobe hv_utils', pkg.family === 'rhel' ? `sudo -n systemctl enable --now ${pkg.unit}` : `sudo -n systemctl restart ${pkg.unit}`];
 }
 
-export type HostsBlockState = 'current' | 'stale' | 'missing' | 'broken';
+/** 'unmanaged': the VM gets no block (it cannot reach its peers), so none is expected. */
+export type HostsBlockState = 'current' | 'stale' | 'missing' | 'broken' | 'unmanaged';
 
 export interface GuestDiagnostic {
   os: string;
   kernel: string;
-  kvpDaemon: { installed: boolean; running: boolean; package: string | null; fix: string[] };
+  /** Hyper-V's KVP daemon in the guest; null where the provider does not depend on it. */
+  kvpDaemon: { installed: boolean; running: boolean; package: string | null; fix: string[] } | null;
   sudo: boolean;
   cloudInitManagesHosts: boolean;
   hostsBlock: HostsBlockState;
@@ -101,16 +105,24 @@ export interface GuestDiagnostic {
   warnings: string[];
 }
 
-export function diagnoseGuest(facts: GuestFacts, hostsText: string, block: string, user: string): GuestDiagnostic {
+/** What the guest checks look at: the block the guest should hold (null: none), and whether its provider needs the KVP daemon. */
+export interface GuestExpectations {
+  block: string | null;
+  kvpDaemon: boolean;
+}
+
+export function diagnoseGuest(facts: GuestFacts, hostsText: string, expect: GuestExpectations, user: string): GuestDiagnostic {
   const pkg = kvpPackageFor(facts);
   const fix = pkg && !(facts.kvpInstalled && facts.kvpRunning) ? kvpFixCommands(pkg) : [];
   const warnings: string[] = [];
-  if (!facts.kvpInstalled) warnings.push(`The KVP daemon (hv_kvp_daemon) is not installed${pkg ? `: install ${pkg.package}` : ''}, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.`);
+  if (!expect.kvpDaemon) {
+    // Not Hyper-V: the KVP daemon means nothing to this VM's provider.
+  } else if (!facts.kvpInstalled) warnings.push(`The KVP daemon (hv_kvp_daemon) is not installed${pkg ? `: install ${pkg.package}` : ''}, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.`);
   else if (!facts.kvpRunning) warnings.push(`The KVP daemon is installed but not running${pkg ? `: restart ${pkg.unit} after reloading hv_utils` : ''}. 'ragnatramp-tray fix kvp' does it over SSH.`);
   if (!facts.sudo) warnings.push(`sudo asks user '${user}' for a password: hosts sync needs passwordless sudo ('${user} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/${user}).`);
   const managesHosts = ['true', 'template'].includes(facts.manageEtcHosts.toLowerCase());
   if (managesHosts) warnings.push(`cloud-init has manage_etc_hosts: ${facts.manageEtcHosts}, so it rewrites /etc/hosts at every boot and drops the managed block until the next sync. Set manage_etc_hosts: false (or localhost) in /etc/cloud/cloud.cfg.d/.`);
-  const state = hostsBlockState(hostsText, block);
+  const state = expect.block === null ? 'unmanaged' : hostsBlockState(hostsText, expect.block);
   if (state === 'missing') warnings.push("/etc/hosts has no managed block yet: reconcile to write it (Reconcile now in the window, or 'ragnatramp-tray reconcile').");
   if (state === 'stale') warnings.push("/etc/hosts holds an out-of-date managed block: reconcile to update it (Reconcile now in the window, or 'ragnatramp-tray reconcile').");
   if (state === 'broken') warnings.push('/etc/hosts has a BEGIN RAGNATRAMP marker without its END (or the reverse): fix it by hand; the tray will not guess.');
@@ -118,7 +130,7 @@ export function diagnoseGuest(facts: GuestFacts, hostsText: string, block: strin
     os: facts.osName || facts.osId,
     kernel: facts.kernel,
     machineId: facts.machineId,
-    kvpDaemon: { installed: facts.kvpInstalled, running: facts.kvpRunning, package: pkg?.package ?? null, fix },
+    kvpDaemon: expect.kvpDaemon ? { installed: facts.kvpInstalled, running: facts.kvpRunning, package: pkg?.package ?? null, fix } : null,
     sudo: facts.sudo,
     cloudInitManagesHosts: managesHosts,
     hostsBlock: state,
@@ -137,11 +149,11 @@ function hostsBlockState(hostsText: string, block: string): HostsBlockState {
 }
 
 /** Connects, probes and reads /etc/hosts; a failure is reported, never thrown. */
-export async function inspectGuest(connector: SshConnector, target: SshTarget, block: string, timeoutMs: number): Promise<GuestDiagnostic | { error: string }> {
+export async function inspectGuest(connector: SshConnector, target: SshTarget, expect: GuestExpectations, timeoutMs: number): Promise<GuestDiagnostic | { error: string }> {
   return reportErrors(withSession(connector, target, timeoutMs, async (session) => {
     const probe = await session.exec(GUEST_PROBE_COMMAND);
     const hosts = await session.exec(READ_HOSTS_COMMAND);
-    return diagnoseGuest(parseGuestProbe(probe.stdout.toString('utf8')), hosts.stdout.toString('latin1'), block, target.user);
+    return diagnoseGuest(parseGuestProbe(probe.stdout.toString('utf8')), hosts.stdout.toString('latin1'), expect, target.user);
   }));
 }
 

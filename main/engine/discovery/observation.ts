@@ -50,8 +50,13 @@ export interface VmObservation {
   /** The tier that found the IPv4 ('kvp', 'arp', 'lease'); null when none did. */
   tier: string | null;
   addressChoice?: AddressChoice;
+  /**
+   * Set when SSH reaches the guest through a port forward on this host rather than at an address
+   * of its own (QEMU's user-mode network): where, and why its peers cannot reach it.
+   */
+  forward?: { host: string; port: number; isolated: string };
   warnings: Warning[];
-  /** Where the provider looked, in words, for "found nothing": "Hyper-V", "the manifest and libvirt". */
+  /** Where the provider looked, in words, for "found nothing": "Hyper-V", "libvirt at qemu:///system". */
   lookedIn: string;
   detail: ProviderDetail;
 }

@@ -193,4 +193,19 @@ describe('plan', () => {
     expect(p.projects[0]!.networkUpdates).toEqual([]);
     expect(p.projects[0]!.hostsEntries).toEqual([{ ip: '172.18.0.9', name: 'web' }]);
   });
+
+  it('a VM reached through a port forward: running when SSH answers there, its target is the forward, no hosts block, sync skipped with the reason', () => {
+    const f = facts('p', [{ machine: 'web', ipv4: '10.9.0.5' }, { machine: 'nat', noAdapter: true }]);
+    const isolated = "'nat' is on QEMU's user-mode network, where VMs cannot reach each other";
+    f.observations[1] = { ...f.observations[1]!, forward: { host: '127.0.0.1', port: 22221, isolated } };
+    f.sshOpen = { web: true, nat: true };
+    const nat = run([f]).projects[0]!.vms.find((v) => v.machineName === 'nat')!;
+    expect([nat.status, nat.ipv4, nat.sshOpen, nat.forward]).toEqual(['running', null, true, { host: '127.0.0.1', port: 22221 }]);
+    expect(nat.sshTarget).toMatchObject({ host: '127.0.0.1', port: 22221 });
+    expect(nat.sync).toEqual({ action: 'skip', reason: isolated });
+    expect(run([f]).projects[0]!.hostsEntries).toEqual([{ ip: '10.9.0.5', name: 'web' }]);
+    f.sshOpen = { web: true, nat: false };
+    const booting = run([f]).projects[0]!.vms.find((v) => v.machineName === 'nat')!;
+    expect([booting.status, booting.sshTarget, booting.warnings.map((w) => w.code)]).toEqual(['booting', null, ['ssh-closed']]);
+  });
 });

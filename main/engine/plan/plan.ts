@@ -113,7 +113,8 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
       diffs.push(...networkDiffs(machineName, old, next));
     }
     const ipv4 = currentIpv4(o);
-    const sshOpen = ipv4 ? (p.sshOpen[machineName] ?? null) : null;
+    const forward = o.found && isActive(o.power) ? (o.forward ?? null) : null;
+    const sshOpen = ipv4 || forward ? (p.sshOpen[machineName] ?? null) : null;
     const group = conflicting.get(key(p.configPath, machineName));
     const duplicateOf = group ? group.vms.filter((v) => v.machineName !== machineName || v.configPath !== p.configPath) : [];
     if (ipv4 && !group) candidates.push({ ip: ipv4, name: machineName });
@@ -123,7 +124,7 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
     records.push({
       machineName,
       vmName: o.ref.vmName,
-      status: vmStatus(o.found, o.power, ipv4, sshOpen),
+      status: vmStatus(o.found, o.power, !!(ipv4 || forward), sshOpen),
       found: o.found,
       power: o.power,
       vmState: o.vmState,
@@ -133,9 +134,10 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
       mac: o.network?.mac ?? next?.mac ?? old?.mac ?? null,
       tier: ipv4 ? o.tier : null,
       sshOpen,
+      forward: forward && { host: forward.host, port: forward.port },
       duplicateOf,
       sshTarget: 'target' in reach ? reach.target : null,
-      sync: !input.syncHosts ? { action: 'skip', reason: 'hosts sync not requested (--no-hosts)' } : 'target' in reach ? { action: 'sync' } : reach,
+      sync: !input.syncHosts ? { action: 'skip', reason: 'hosts sync not requested (--no-hosts)' } : !('target' in reach) ? reach : forward ? { action: 'skip', reason: forward.isolated } : { action: 'sync' },
       observed: o.network,
       recorded: next ?? old ?? null,
       ipChange,
@@ -165,6 +167,8 @@ function vmWarnings(p: ProjectFacts, o: VmObservation, ipv4: string | null, dupl
     out.push(warning('duplicate-ip', `Duplicate IPv4 ${ipv4}: ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')} report${duplicateOf.length === 1 ? 's' : ''} it too. It is still recorded in state.json, but these VMs are left out of the hosts block and their hosts sync is skipped until the conflict clears. ${DUPLICATE_WHY}`));
   }
   if (ipv4 && sshOpen === false) out.push(warning('ssh-closed', `SSH port 22 at ${ipv4} does not answer: start sshd in the guest (${SSHD_FIX}) or open port 22 in its firewall.`));
+  const forward = o.forward;
+  if (forward && sshOpen === false) out.push(warning('ssh-closed', `SSH through the port forward ${forward.host}:${forward.port} does not answer: the guest is still booting, or sshd is not running in it (${SSHD_FIX}).`));
   if (!machine) out.push(warning('not-in-config', `Machine '${o.ref.machineName}' is in state.json but no longer in ${p.configPath}; it is left out of hosts sync.`, 'not in ragnatramp.yaml'));
   else if (!machine.ssh) out.push(warning('no-ssh-settings', `No ssh settings for '${o.ref.machineName}': hosts sync needs ssh: { user, private_key } under defaults or the machine in ${p.configPath}.`, 'no ssh settings'));
   return out;
@@ -178,16 +182,17 @@ function reachability(p: ProjectFacts, o: VmObservation, ip: string | null, dupl
   const skip = (reason: string) => ({ action: 'skip' as const, reason });
   if (!o.found) return skip(o.ref.vmId ? `VM not found in ${o.lookedIn}` : 'machine not created yet');
   if (!isActive(o.power)) return skip(`VM is ${o.vmState}`);
-  if (!ip) return skip('no IPv4 address discovered yet');
-  if (duplicateOf.length > 0) return skip(`duplicate IPv4 ${ip} (shared with ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')})`);
+  const at = o.forward ? { host: o.forward.host, port: o.forward.port } : ip ? { host: ip, port: 22 } : null;
+  if (!at) return skip('no IPv4 address discovered yet');
+  if (ip && duplicateOf.length > 0) return skip(`duplicate IPv4 ${ip} (shared with ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')})`);
   if (!machine) return skip('machine is no longer in ragnatramp.yaml');
   if (!machine.ssh) return skip(`no ssh settings: add ssh: { user, private_key } under defaults or under machine '${machineName}' in ${p.configPath}`);
-  if (sshOpen === false) return skip(`SSH port 22 at ${ip} is not open yet (the guest is booting, or sshd is not running)`);
+  if (sshOpen === false) return skip(`SSH ${o.forward ? `through the port forward ${at.host}:${at.port}` : `port 22 at ${at.host}`} is not open yet (the guest is booting, or sshd is not running)`);
   return {
     target: {
       machineName,
-      host: ip,
-      port: 22,
+      host: at.host,
+      port: at.port,
       user: machine.ssh.user,
       privateKeyPath: machine.ssh.privateKeyPath,
       hostKeyAlias: o.hypervisorId ? `vm:${o.hypervisorId}` : `project:${p.name}/${machineName}`,

@@ -35,6 +35,8 @@ export interface VmRecord {
   tier: string | null;
   /** Whether port 22 answered at ipv4; null when there was no ipv4 to try. */
   sshOpen: boolean | null;
+  /** Where SSH reaches the VM when it has no address of its own (a port forward on this host). */
+  forward: { host: string; port: number } | null;
   /** The other VMs (in any project) that report the same IPv4. */
   duplicateOf: DuplicatePeer[];
   /** How the tray logs in to this VM now, whether or not this pass syncs; null when it cannot. */

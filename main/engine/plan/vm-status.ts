@@ -3,9 +3,10 @@
 import { isActive, type Power } from '../discovery/observation.js';
 import type { VmStatus } from '../seed-types.js';
 
-export function vmStatus(found: boolean, power: Power, ipv4: string | null, sshOpen: boolean | null): VmStatus {
+/** `reachable`: the VM has an address to try SSH at (its IPv4, or a port forward on this host). */
+export function vmStatus(found: boolean, power: Power, reachable: boolean, sshOpen: boolean | null): VmStatus {
   if (!found) return 'missing';
   if (!isActive(power)) return 'stopped';
-  if (!ipv4) return 'initializing';
+  if (!reachable) return 'initializing';
   return sshOpen ? 'running' : 'booting';
 }

@@ -18,7 +18,7 @@ function o(opts: { power?: Power; ipv4?: string | null; found?: boolean; linux?:
     tier: 'arp',
     warnings: found ? [] : [warning('vm-missing', 'VM missing')],
     lookedIn: 'Hyper-V',
-    detail: opts.linux ? { provider: 'linux', listedBy: 'libvirt' } : { provider: 'hyperv', kvp: { status: 'OK', detail: null } },
+    detail: opts.linux ? { provider: 'linux', listedBy: 'manifest' } : { provider: 'hyperv', kvp: { status: 'OK', detail: null } },
   };
 }
 const ssh: ResolvedMachine = { name: 'web', ssh: { user: 'u', privateKeyPath: '/k' } };

@@ -1,4 +1,5 @@
-// The start-up options that choose and feed a provider (--simulate, --provider, --manifest), as
+// The start-up options that choose and feed a provider (--simulate, --provider, --manifest,
+// --quickemu, --libvirt, --proxmox, --proxmox-token), as
 // the CLI, Electron's main process and the browser host all parse them: one definition for
 // node:util's parseArgs and one check.
 
@@ -10,17 +11,37 @@ export const PROVIDER_ARGS = {
   simulate: { type: 'string' },
   provider: { type: 'string' },
   manifest: { type: 'string' },
+  quickemu: { type: 'string' },
+  libvirt: { type: 'string' },
+  proxmox: { type: 'string' },
+  'proxmox-token': { type: 'string' },
 } as const;
 
 /** Checked and with absolute paths; throws an Error whose message is a usage error. */
-export function providerArgs(values: { simulate?: unknown; provider?: unknown; manifest?: unknown }): ProviderOptions & { provider?: string } {
-  const file = (flag: string, v: unknown) => {
+export function providerArgs(values: { simulate?: unknown; provider?: unknown; manifest?: unknown; quickemu?: unknown; libvirt?: unknown; proxmox?: unknown; 'proxmox-token'?: unknown }): ProviderOptions & { provider?: string } {
+  const file = (flag: string, v: unknown, what = 'a file name') => {
     if (v === undefined) return undefined;
-    if (typeof v !== 'string' || v === '') throw new Error(`--${flag} needs a file name`);
+    if (typeof v !== 'string' || v === '') throw new Error(`--${flag} needs ${what}`);
     return path.resolve(v);
   };
   const provider = checkProviderName(values.provider);
   const simulate = file('simulate', values.simulate);
   const manifest = file('manifest', values.manifest);
-  return { ...(simulate ? { simulate } : {}), ...(provider ? { provider } : {}), ...(manifest ? { manifest } : {}) };
+  const quickemu = file('quickemu', values.quickemu, 'a folder');
+  const libvirt = libvirtUri(values.libvirt);
+  const proxmox = values.proxmox === undefined ? undefined : clusterUrl(values.proxmox);
+  const proxmoxToken = file('proxmox-token', values['proxmox-token']);
+  return { ...(simulate ? { simulate } : {}), ...(provider ? { provider } : {}), ...(manifest ? { manifest } : {}), ...(quickemu ? { quickemu } : {}), ...(libvirt ? { libvirt } : {}), ...(proxmox ? { proxmox } : {}), ...(proxmoxToken ? { proxmoxToken } : {}) };
+}
+
+function clusterUrl(v: unknown): string {
+  if (typeof v !== 'string' || !/^https:\/\/[^\s/]+\/?$/.test(v)) throw new Error(`--proxmox needs the cluster's address, https://host:8006 (got ${JSON.stringify(v)})`);
+  return v;
+}
+
+/** A libvirt URI as virsh takes it (`driver[+transport]://[user@][host][:port]/path[?params]`). */
+function libvirtUri(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^[a-z][a-z0-9]*(\+[a-z0-9]+)?:\/\/[^\s]*$/i.test(v)) throw new Error(`--libvirt needs a libvirt URI such as qemu:///system or qemu+ssh://user@host/system (got ${JSON.stringify(v)})`);
+  return v;
 }

@@ -3,6 +3,9 @@
 // its member here.
 
 import type { HypervDetail } from './hyperv/hyperv-detail.js';
+import type { LibvirtDetail } from './libvirt/libvirt-detail.js';
 import type { LinuxDetail } from './linux/linux-detail.js';
+import type { ProxmoxDetail } from './proxmox/proxmox-detail.js';
+import type { QuickemuDetail } from './quickemu/quickemu-detail.js';
 
-export type ProviderDetail = HypervDetail | LinuxDetail;
+export type ProviderDetail = HypervDetail | LibvirtDetail | LinuxDetail | ProxmoxDetail | QuickemuDetail;

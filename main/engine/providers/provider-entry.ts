@@ -33,6 +33,13 @@ export interface ProviderOptions {
   simulate?: string;
   /** The Linux provider's inventory (VMs, MACs, lease files). */
   manifest?: string;
+  /** The quickemu provider's folder of <vm>.conf files. */
+  quickemu?: string;
+  /** The libvirt provider's connection URI. */
+  libvirt?: string;
+  /** The Proxmox VE provider's cluster URL, and the file holding its API token. */
+  proxmox?: string;
+  proxmoxToken?: string;
 }
 
 /** What the factory gets: the edges shared by every provider. */
@@ -61,6 +68,8 @@ export interface ProviderEntry {
   /** The ProviderOptions keys it accepts, with what each is for (CLI help). */
   options: Partial<Record<keyof ProviderOptions, string>>;
   tiers: Record<string, TierInfo>;
+  /** Whether discovery depends on Hyper-V's KVP daemon in the guest (the guest checks look for it). */
+  guestNeedsKvpDaemon?: boolean;
   facts(detail: ProviderDetail): ProviderFact[];
   create(options: ProviderOptions, shared: SharedEdges): Promise<ProviderParts>;
 }

@@ -4,10 +4,13 @@
 
 import { errorMessage } from '../errors.js';
 import { HYPERV } from './hyperv/hyperv-entry.js';
+import { LIBVIRT } from './libvirt/libvirt-entry.js';
 import { LINUX } from './linux/linux-entry.js';
+import { PROXMOX } from './proxmox/proxmox-entry.js';
+import { QUICKEMU } from './quickemu/quickemu-entry.js';
 import { CACHE_TIER, type ProviderEntry, type TierInfo } from './provider-entry.js';
 
-export const PROVIDERS: readonly ProviderEntry[] = [HYPERV, LINUX];
+export const PROVIDERS: readonly ProviderEntry[] = [HYPERV, LIBVIRT, LINUX, PROXMOX, QUICKEMU];
 
 export const PROVIDER_NAMES: readonly string[] = PROVIDERS.map((p) => p.name);
 
@@ -24,10 +27,14 @@ export function tierInfo(tier: string): TierInfo {
   return { label: tier, help: '' };
 }
 
-/** The provider for this host when none is named: Hyper-V on Windows (and for a simulation), else Linux. */
-export function defaultProvider(options: { simulate?: string; manifest?: string }, platform: NodeJS.Platform = process.platform): string {
+/** The provider for this host when none is named: the one whose option was given, else Hyper-V on Windows, else libvirt. */
+export function defaultProvider(options: { simulate?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string }, platform: NodeJS.Platform = process.platform): string {
   if (options.simulate) return HYPERV.name;
-  return options.manifest || platform !== 'win32' ? LINUX.name : HYPERV.name;
+  if (options.quickemu) return QUICKEMU.name;
+  if (options.libvirt) return LIBVIRT.name;
+  if (options.proxmox) return PROXMOX.name;
+  if (options.manifest) return LINUX.name;
+  return platform === 'win32' ? HYPERV.name : LIBVIRT.name;
 }
 
 /** Checks a --provider value; the message is the CLI's usage error. */

@@ -44,6 +44,27 @@ describe('the guest-side write script', () => {
     expect(readdirSync(dir)).toEqual(['hosts']);
   });
 
+  // The command as the tray sends it, run by a real sh with a `sudo` on PATH that only records
+  // that it was asked. A root login (busybox guests, seed 002's installer) has no sudo to ask.
+  function runAsSent(file: string, asUser: 'root' | 'nobody') {
+    const { dir } = setup('');
+    const bin = path.join(dir, 'bin');
+    execFileSync('mkdir', [bin]);
+    writeFileSync(path.join(bin, 'sudo'), '#!/bin/sh\nexit 42\n', { mode: 0o755 });
+    chmodSync(dir, 0o755); // the unprivileged run must reach the fake sudo
+    const cmd = buildWriteCommand(Buffer.from('old\n'), Buffer.from('new\n'), file);
+    const drop = asUser === 'nobody' ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const r = spawnSync(drop[0] ?? 'sh', [...drop.slice(1), ...(drop.length ? ['sh'] : []), '-c', cmd], { input: 'new\n', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    return { code: r.status, sudoCalled: r.status === 42 };
+  }
+
+  it.skipIf(process.getuid?.() !== 0)('runs the write as root without sudo, and asks sudo -n for anyone else', () => {
+    const { file } = setup('old\n');
+    expect(runAsSent(file, 'root')).toEqual({ code: 0, sudoCalled: false });
+    expect(readFileSync(file, 'utf8')).toBe('new\n');
+    expect(runAsSent(file, 'nobody')).toEqual({ code: 42, sudoCalled: true });
+  });
+
   // A bind-mounted /etc/hosts (containers, `ip netns exec`) cannot be renamed over: EBUSY.
   // Reproduced in a private mount namespace, so nothing outlives the test.
   it.skipIf(process.getuid?.() !== 0)('writes in place, verified, where rename fails on a bind mount', () => {
@@ -60,7 +81,7 @@ describe('the guest-side write script', () => {
 
   it('the command quotes every argument and parses back exactly', () => {
     const cmd = buildWriteCommand(Buffer.from('a'), Buffer.from('bb'));
-    expect(cmd.startsWith("exec sudo -n sh -c '")).toBe(true);
+    expect(cmd.startsWith(`s='sudo -n'; [ "$(id -u)" = 0 ] && s=; exec $s sh -c '`)).toBe(true);
     expect(parseWriteCommand(cmd)).toMatchObject({ newSha: sha256Hex(Buffer.from('bb')), target: '/etc/hosts' });
     expect(parseWriteCommand(`${cmd}; rm -rf /`)).toBeNull();
     // The script text survives the quoting: sh sees it verbatim.

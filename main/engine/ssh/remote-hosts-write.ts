@@ -86,11 +86,15 @@ export function sha256Hex(content: Buffer | string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-/** `sudo -n` never prompts: a guest that wants a password fails at once instead of hanging. */
+// `sudo -n` never prompts: a guest that wants a password fails at once instead of hanging. A
+// login that is root already needs no sudo, and minimal guests (busybox, an installer ISO,
+// seed 002's root login) have none: the unquoted $s expands to `sudo -n` or to nothing.
+const RUN_PREFIX = `s='sudo -n'; [ "$(id -u)" = 0 ] && s=; exec $s sh -c ${QUOTED_SCRIPT} ragnatramp-hosts `;
+
 export function buildWriteCommand(oldContent: Buffer, newContent: Buffer, target: string = HOSTS_PATH): string {
   const args = [sha256Hex(oldContent), sha256Hex(newContent)];
   if (target !== HOSTS_PATH) args.push(target);
-  return `exec sudo -n sh -c ${QUOTED_SCRIPT} ragnatramp-hosts ${args.map(shQuote).join(' ')}`;
+  return `${RUN_PREFIX}${args.map(shQuote).join(' ')}`;
 }
 
 /** The same script run without sudo, for tests and for hosts files the user already owns. */
@@ -106,9 +110,8 @@ export interface ParsedWriteCommand {
 
 /** Recognizes exactly a command built by buildWriteCommand (the simulator answers only these). */
 export function parseWriteCommand(command: string): ParsedWriteCommand | null {
-  const prefix = `exec sudo -n sh -c ${QUOTED_SCRIPT} ragnatramp-hosts `;
-  if (!command.startsWith(prefix)) return null;
-  const m = /^'([0-9a-f]{64})' '([0-9a-f]{64})'(?: '([^']+)')?$/.exec(command.slice(prefix.length));
+  if (!command.startsWith(RUN_PREFIX)) return null;
+  const m = /^'([0-9a-f]{64})' '([0-9a-f]{64})'(?: '([^']+)')?$/.exec(command.slice(RUN_PREFIX.length));
   if (!m) return null;
   return { oldSha: m[1]!, newSha: m[2]!, target: m[3] ?? HOSTS_PATH };
 }

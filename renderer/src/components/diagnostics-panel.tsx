@@ -37,15 +37,16 @@ function checksOf(d: DiagnosticView): Check[] {
 }
 
 function guestChecks(g: GuestCheckView): Check[] {
+  const kvp = g.kvpDaemon;
   return [
-    {
+    ...(kvp ? [{
       id: 'guest-kvp-daemon',
       name: 'Guest KVP daemon',
-      ok: g.kvpDaemon.running,
-      detail: g.kvpDaemon.running ? 'running' : g.kvpDaemon.installed ? 'installed, not running' : `not installed${g.kvpDaemon.package ? ` (${g.kvpDaemon.package})` : ''}`,
+      ok: kvp.running,
+      detail: kvp.running ? 'running' : kvp.installed ? 'installed, not running' : `not installed${kvp.package ? ` (${kvp.package})` : ''}`,
       why: 'hv_kvp_daemon is what tells Hyper-V the guest IP; stock Linux images lack it.',
-      fix: g.kvpDaemon.fix,
-    },
+      fix: kvp.fix,
+    }] : []),
     { id: 'sudo', name: 'Passwordless sudo', ok: g.sudo, detail: g.sudo ? 'sudo -n works' : 'sudo asks for a password', why: 'Writing /etc/hosts needs root, and the tray never types a password.' },
     { id: 'cloud-init', name: 'cloud-init', ok: !g.cloudInitManagesHosts, detail: g.cloudInitManagesHosts ? 'rewrites /etc/hosts at boot' : 'leaves /etc/hosts alone', why: 'With manage_etc_hosts on, every boot drops the managed block.' },
     {
@@ -56,7 +57,9 @@ function guestChecks(g: GuestCheckView): Check[] {
       why: 'Clones of one image share /etc/machine-id, the DHCP client id, and so get one address. In the clone, run this, then reboot it:',
       commands: ['sudo rm /etc/machine-id && sudo systemd-machine-id-setup'],
     },
-    { id: 'hosts-block', name: 'Hosts block', ok: g.hostsBlock === 'current', detail: g.hostsBlock, why: 'The block is what lets the guests resolve each other by name.' },
+    g.hostsBlock === 'unmanaged'
+      ? { id: 'hosts-block', name: 'Hosts block', ok: null, detail: 'none: this VM cannot reach the others', why: '' }
+      : { id: 'hosts-block', name: 'Hosts block', ok: g.hostsBlock === 'current', detail: g.hostsBlock, why: 'The block is what lets the guests resolve each other by name.' },
   ];
 }
 
@@ -67,7 +70,7 @@ const failures = (checks: ShownCheck[]) => checks.filter(failing).length;
 const sortFailuresFirst = (checks: ShownCheck[]) => [...checks.filter(failing), ...checks.filter((c) => c.ok === false && c.muted), ...checks.filter((c) => c.ok !== false)];
 
 // The KVP advice repeats the commands the guest check shows with "Fix over SSH": say them once.
-const shownWarnings = (d: DiagnosticView) => ('os' in d.guest && d.guest.kvpDaemon.fix.length > 0 ? d.warnings.filter((w) => w.code !== 'hyperv/kvp-no-contact') : d.warnings);
+const shownWarnings = (d: DiagnosticView) => ('os' in d.guest && (d.guest.kvpDaemon?.fix.length ?? 0) > 0 ? d.warnings.filter((w) => w.code !== 'hyperv/kvp-no-contact') : d.warnings);
 
 export function DiagnosticsPanel({ app }: { app: AppState }) {
   const { diagnostics, runDiagnostics, settings, setMuted } = useStore();

@@ -49,6 +49,17 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: Vm
               </button>
             )}
           </>
+        ) : vm.sshAt ? (
+          <>
+            <span className="ip" data-testid="ssh-at" title="No address of its own that other VMs can reach: SSH goes through a port forward on this computer">
+              SSH via {vm.sshAt}
+            </span>
+            {vm.status === 'running' && canSsh && (
+              <button type="button" onClick={() => void run((api) => api.openSsh(configPath, vm.machineName))} aria-label={`Open SSH to ${vm.machineName}`}>
+                Open SSH
+              </button>
+            )}
+          </>
         ) : (
           <span data-testid="ip-unknown">
             <span className="muted">{ipUnknownText(vm)}</span>
@@ -161,7 +172,8 @@ function ipUnknownText(vm: VmView): string {
 }
 
 function sshText(vm: VmView): string {
-  const port = vm.sshOpen === null ? 'not tried (no IP)' : vm.sshOpen ? 'port 22 answers' : 'port 22 does not answer';
+  const where = vm.sshAt ? `port forward ${vm.sshAt}` : 'port 22';
+  const port = vm.sshOpen === null ? 'not tried (no IP)' : vm.sshOpen ? `${where} answers` : `${where} does not answer`;
   const s = vm.sync;
   if (!s || s.skipped) return port;
   return `${port}; last session ${s.success ? `worked ${timeAgo(s.at)}` : `failed ${timeAgo(s.at)}`}`;

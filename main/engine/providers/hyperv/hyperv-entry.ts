@@ -7,6 +7,7 @@ export const HYPERV: ProviderEntry = {
   name: 'hyperv',
   label: 'Hyper-V',
   options: { simulate: 'answer from a Hyper-V simulation scenario instead of PowerShell' },
+  guestNeedsKvpDaemon: true,
   tiers: {
     kvp: { label: 'KVP', help: 'Reported by Hyper-V itself (the guest runs the KVP daemon)' },
     arp: ARP_TIER,

@@ -1,7 +1,7 @@
-// The Linux provider's own facts about a VM: which inventory listed it.
+// The Linux (manifest) provider's own facts about a VM: whether the manifest lists it.
 
 export interface LinuxDetail {
   provider: 'linux';
-  /** 'manifest' or 'libvirt'; null when no inventory lists the VM. */
-  listedBy: 'manifest' | 'libvirt' | null;
+  /** 'manifest'; null when the manifest does not list the VM. */
+  listedBy: 'manifest' | null;
 }

@@ -1,13 +1,13 @@
-// The Linux provider's registration: DHCP leases then the kernel's neighbour table, over a
-// manifest and libvirt.
+// The Linux (manifest) provider's registration: VMs a manifest lists, found by DHCP lease,
+// console log, the kernel's neighbour table or DNS. libvirt has a provider of its own.
 
 import path from 'node:path';
 import { ARP_TIER, type ProviderEntry } from '../provider-entry.js';
 
 export const LINUX: ProviderEntry = {
   name: 'linux',
-  label: 'Linux (manifest and libvirt)',
-  options: { manifest: 'the VMs, MACs and lease files to use (libvirt is asked as well)' },
+  label: 'Linux (manifest)',
+  options: { manifest: 'the VMs, MACs and lease files to use' },
   tiers: {
     lease: { label: 'lease', help: "Found in the DHCP server's lease file" },
     console: { label: 'console', help: "Read from cloud-init's network table in the guest's console log" },

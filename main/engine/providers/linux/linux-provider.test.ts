@@ -6,8 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VmRef } from '../../discovery/observation.js';
-import { libvirtPower, parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseVirshDomiflist, parseVirshList, pickLease } from './linux-facts.js';
-import { LinuxProvider, type CommandRunner } from './linux-provider.js';
+import { pickLease } from '../../discovery/address-tiers.js';
+import { parseIpNeigh } from '../../discovery/host-neighbors.js';
+import { parseDnsmasqLeases, parseLibvirtStatus } from './linux-facts.js';
+import type { CommandRunner } from '../../discovery/host-neighbors.js';
+import { LinuxProvider } from './linux-provider.js';
 import { loadManifest } from './manifest.js';
 import { observeLinux, type InventoryVm } from './observe-linux.js';
 
@@ -36,15 +39,6 @@ describe('Linux facts parsers', () => {
     ]);
     expect(parseIpNeigh(json)).toEqual([{ ip: '10.0.0.11', mac: '52:54:00:aa:00:01', state: 'REACHABLE' }]);
   });
-  it('virsh tables', () => {
-    expect(parseVirshList(' 1    web      running\n -    db       shut off\n 3    cache    paused\n')).toEqual([
-      { name: 'web', state: 'running' },
-      { name: 'db', state: 'shut off' },
-      { name: 'cache', state: 'paused' },
-    ]);
-    expect(['running', 'idle', 'paused', 'pmsuspended', 'in shutdown', 'shut off', 'crashed', 'blocked', 'nostate'].map(libvirtPower)).toEqual(['running', 'running', 'paused', 'paused', 'stopping', 'off', 'off', 'running', 'unknown']);
-    expect(parseVirshDomiflist(' vnet0      network   default   virtio   52:54:00:6c:3c:01\n')).toEqual([{ source: 'default', mac: '5254006C3C01' }]);
-  });
   it('pickLease: unexpired only, the longest-lasting wins', () => {
     const leases = [
       { mac: '525400AA0001', ip: '10.0.0.5', expiresAt: (nowS - 1) * 1000 },
@@ -59,8 +53,8 @@ describe('Linux facts parsers', () => {
 describe('observeLinux', () => {
   const inventory: InventoryVm[] = [
     { name: 'p-web-1', id: 'ID-1', mac: '52:54:00:aa:00:01', power: 'running', state: 'running', from: 'manifest' },
-    { name: 'p-db-1', id: null, mac: '52:54:0:aa:0:2', power: 'running', state: 'running', from: 'libvirt' },
-    { name: 'p-off-1', id: null, mac: '52:54:00:aa:00:03', power: 'off', state: 'shut off', from: 'libvirt' },
+    { name: 'p-db-1', id: null, mac: '52:54:0:aa:0:2', power: 'running', state: 'running', from: 'manifest' },
+    { name: 'p-off-1', id: null, mac: '52:54:00:aa:00:03', power: 'off', state: 'off', from: 'manifest' },
     { name: 'p-dark-1', id: null, mac: '52:54:00:aa:00:04', power: 'running', state: 'running', from: 'manifest' },
   ];
   const facts = {
@@ -74,13 +68,13 @@ describe('observeLinux', () => {
     expect(out.map((o) => [o.ref.machineName, o.found, o.vmState, o.tier, o.network?.ipv4 ?? null, o.network?.source ?? null])).toEqual([
       ['web', true, 'running', 'lease', '10.0.0.11', 'lease'],
       ['db', true, 'running', 'arp', '10.0.0.12', 'arp'],
-      ['off', true, 'shut off', null, null, null],
+      ['off', true, 'off', null, null, null],
       ['dark', true, 'running', null, null, 'lease'],
       ['gone', false, 'missing', null, null, null],
     ]);
     expect(out[3]!.warnings.map((w) => w.text)[0]).toMatch(/no DHCP lease, console log entry, neighbour entry or DNS name for MAC 525400AA0004/);
-    expect(out[4]!.warnings.map((w) => w.text)[0]).toMatch(/neither the manifest nor libvirt lists it/);
-    expect(out.map((o) => [o.power, o.detail])).toEqual([['running', { provider: 'linux', listedBy: 'manifest' }], ['running', { provider: 'linux', listedBy: 'libvirt' }], ['off', { provider: 'linux', listedBy: 'libvirt' }], ['running', { provider: 'linux', listedBy: 'manifest' }], ['missing', { provider: 'linux', listedBy: null }]]);
+    expect(out[4]!.warnings.map((w) => w.text)[0]).toMatch(/the manifest does not list it: add it to the manifest/);
+    expect(out.map((o) => [o.power, o.detail])).toEqual([['running', { provider: 'linux', listedBy: 'manifest' }], ['running', { provider: 'linux', listedBy: 'manifest' }], ['off', { provider: 'linux', listedBy: 'manifest' }], ['running', { provider: 'linux', listedBy: 'manifest' }], ['missing', { provider: 'linux', listedBy: null }]]);
   });
 });
 
@@ -125,35 +119,23 @@ describe('LinuxProvider', () => {
     }
   });
 
-  it('combines the manifest, libvirt (through the runner seam), lease files and the neighbour table in one pass', async () => {
+  it('combines the manifest, lease files and the neighbour table in one pass, through the runner seam', async () => {
     const calls: string[] = [];
     const runner: CommandRunner = async (cmd, args) => {
       calls.push([cmd, ...args].join(' '));
-      if (cmd === 'virsh' && args[1] === 'list') return ' 5    p-db-1   running\n';
-      if (cmd === 'virsh' && args[1] === 'domiflist') return ' vnet3  network  default  virtio  52:54:00:aa:00:02\n';
       if (cmd === 'ip') return JSON.stringify([{ dst: '10.0.0.12', lladdr: '52:54:00:aa:00:02', state: ['REACHABLE'] }]);
       throw new Error(`unexpected ${cmd}`);
     };
-    const provider = new LinuxProvider({ version: 1, vms: [{ name: 'p-web-1', mac: '52:54:00:aa:00:01' }], leaseFiles: [{ path: leaseFile, format: 'dnsmasq' }] }, runner);
+    const provider = new LinuxProvider({ version: 1, vms: [{ name: 'p-web-1', mac: '52:54:00:aa:00:01' }, { name: 'p-db-1', mac: '52:54:00:aa:00:02' }], leaseFiles: [{ path: leaseFile, format: 'dnsmasq' }] }, runner);
     const out = await provider.observe([ref('web', 'p-web-1'), ref('db', 'p-db-1')], NOW);
     expect(out.map((o) => [o.tier, o.network?.ipv4])).toEqual([['lease', '10.0.0.11'], ['arp', '10.0.0.12']]);
-    expect(calls.sort()).toEqual(['ip -j -4 neigh show', 'virsh -q domiflist --domain p-db-1', 'virsh -q list --all']);
+    expect(calls).toEqual(['ip -j -4 neigh show']);
   });
 
-  it('without libvirt, asks virsh once and never again', async () => {
-    let virshCalls = 0;
-    const runner: CommandRunner = async (cmd) => {
-      if (cmd === 'virsh') {
-        virshCalls++;
-        throw Object.assign(new Error('spawn virsh ENOENT'), { code: 'ENOENT' });
-      }
-      return '[]';
-    };
-    const provider = new LinuxProvider({ version: 1, vms: [{ name: 'p-web-1', mac: '52:54:00:aa:00:01', netns: 'rt-no-such-netns' }] }, runner);
+  it('a VM whose namespace does not exist is off', async () => {
+    const provider = new LinuxProvider({ version: 1, vms: [{ name: 'p-web-1', mac: '52:54:00:aa:00:01', netns: 'rt-no-such-netns' }] }, async () => '[]');
     const [o] = await provider.observe([ref('web', 'p-web-1')], NOW);
-    await provider.observe([ref('web', 'p-web-1')], NOW);
-    expect(virshCalls).toBe(1);
-    expect(o!.power).toBe('off'); // its namespace does not exist
+    expect(o!.power).toBe('off');
   });
 
   it('a pid file decides whether a manifest VM runs', async () => {

@@ -1,34 +1,26 @@
-// The Linux provider: gathers one pass's facts (the manifest's VMs and their namespaces or pid
-// files, libvirt's domains where virsh exists, DHCP lease files, `ip -j neigh`) and hands them
-// to the pure tier logic. Commands go through a runner seam and never through a shell.
+// The Linux (manifest) provider: gathers one pass's facts (the manifest's VMs and their
+// namespaces or pid files, its DHCP lease files, `ip -j neigh`) and hands them to the pure tier
+// logic. Commands go through a runner seam and never through a shell. libvirt's domains are the
+// libvirt provider's (providers/libvirt).
 
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, watch as watchPath, type FSWatcher } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HypervisorError } from '../../errors.js';
 import type { DiscoveryProvider } from '../../discovery/provider.js';
+import { readTail } from '../../discovery/read-tail.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { resolveRegisteredName } from '../../discovery/dns-name.js';
 import { normalizeMac } from '../../discovery/net-address.js';
-import { libvirtPower, parseDnsmasqLeases, parseIpNeigh, parseLibvirtStatus, parseMonitorLine, parseVirshDomiflist, parseVirshList, type Lease } from './linux-facts.js';
+import type { Lease } from '../../discovery/address-tiers.js';
+import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
+import { parseDnsmasqLeases, parseLibvirtStatus, parseMonitorLine } from './linux-facts.js';
 import type { LinuxManifest } from './manifest.js';
 import { observeLinux, type InventoryVm, type LinuxFacts } from './observe-linux.js';
 
-/** Runs a program with arguments (no shell); rejects with the error's `code` ('ENOENT' when absent). */
-export type CommandRunner = (command: string, args: string[]) => Promise<string>;
-
-export const execRunner: CommandRunner = (command, args) =>
-  new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 15_000, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(Object.assign(err, { stderr })) : resolve(stdout)));
-  });
-
-const LIBVIRT_STATUS_DIR = '/var/lib/libvirt/dnsmasq';
-
 export class LinuxProvider implements DiscoveryProvider {
   readonly name = 'linux';
-  private virshMissing = false;
   /** MACs of the VMs last observed: only their neighbour events are worth a pass. */
   private knownMacs = new Set<string>();
   /** Address → MAC of those VMs' neighbour entries, as last seen. */
@@ -41,10 +33,8 @@ export class LinuxProvider implements DiscoveryProvider {
 
   async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
     if (refs.length === 0) return [];
-    const [manifestVms, libvirtVms, leases, neighborsJson] = await Promise.all([this.manifestInventory(), this.libvirtInventory(), this.leases(), this.neighbors()]);
-    const inventory = [...manifestVms, ...libvirtVms];
+    const [inventory, leases, neighbors] = await Promise.all([this.manifestInventory(), this.leases(), readHostNeighbors(this.runCommand, 'linux')]);
     this.knownMacs = new Set(inventory.map((v) => normalizeMac(v.mac)).filter((m): m is string => !!m));
-    const neighbors = parseIpNeigh(neighborsJson);
     for (const n of neighbors) {
       const mac = normalizeMac(n.mac);
       if (mac && this.knownMacs.has(mac)) this.pairs.set(n.ip, mac);
@@ -62,7 +52,7 @@ export class LinuxProvider implements DiscoveryProvider {
   /** The tail of each console log asked for: the latest boot's table is near its end. */
   private async consoleLogs(names: ReadonlySet<string>): Promise<Map<string, string>> {
     const vms = (this.manifest?.vms ?? []).filter((v) => v.consoleLog && names.has(v.name));
-    const texts = await Promise.all(vms.map(async (v) => [v.name, await readTail(v.consoleLog!, CONSOLE_TAIL_BYTES)] as const));
+    const texts = await Promise.all(vms.map(async (v) => [v.name, await readTail(v.consoleLog!)] as const));
     return new Map(texts.filter(([, text]) => text !== null) as Array<[string, string]>);
   }
 
@@ -81,11 +71,10 @@ export class LinuxProvider implements DiscoveryProvider {
   watch(onHint: () => void): () => void {
     const watchers: FSWatcher[] = [];
     const files = (this.manifest?.leaseFiles ?? []).map((f) => f.path);
-    if (!this.virshMissing && existsSync(LIBVIRT_STATUS_DIR)) files.push(path.join(LIBVIRT_STATUS_DIR, 'x.status'));
     for (const dir of new Set(files.map((f) => path.dirname(f)))) {
       const names = new Set(files.filter((f) => path.dirname(f) === dir).map((f) => path.basename(f)));
       try {
-        watchers.push(watchPath(dir, (_event, name) => (name && (names.has(name) || name.endsWith('.status')) ? onHint() : undefined)));
+        watchers.push(watchPath(dir, (_event, name) => (name && names.has(name) ? onHint() : undefined)));
       } catch {
         // A folder that does not exist yet: polling still covers it.
       }
@@ -113,31 +102,8 @@ export class LinuxProvider implements DiscoveryProvider {
     );
   }
 
-  private async libvirtInventory(): Promise<InventoryVm[]> {
-    if (this.virshMissing) return [];
-    let list: string;
-    try {
-      list = await this.runCommand('virsh', ['-q', 'list', '--all']);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.virshMissing = true;
-      return [];
-    }
-    const domains = parseVirshList(list);
-    const withMacs = await Promise.all(
-      domains.map(async (d) => {
-        const ifaces = parseVirshDomiflist(await this.runCommand('virsh', ['-q', 'domiflist', '--domain', d.name]).catch(() => ''));
-        return ifaces[0] ? [{ name: d.name, id: null, mac: ifaces[0].mac, power: libvirtPower(d.state), state: d.state, from: 'libvirt' as const }] : [];
-      }),
-    );
-    return withMacs.flat();
-  }
-
   private async leases(): Promise<Lease[]> {
-    const files = [...(this.manifest?.leaseFiles ?? [])];
-    if (!this.virshMissing) {
-      const statusFiles = await readdir(LIBVIRT_STATUS_DIR).catch(() => [] as string[]);
-      for (const f of statusFiles) if (f.endsWith('.status')) files.push({ path: path.join(LIBVIRT_STATUS_DIR, f), format: 'libvirt-status' });
-    }
+    const files = this.manifest?.leaseFiles ?? [];
     const all = await Promise.all(
       files.map(async (f) => {
         const text = await readFile(f.path, 'utf8').catch(() => '');
@@ -147,35 +113,9 @@ export class LinuxProvider implements DiscoveryProvider {
     return all.flat();
   }
 
-  private async neighbors(): Promise<string> {
-    try {
-      return await this.runCommand('ip', ['-j', '-4', 'neigh', 'show']);
-    } catch (err) {
-      throw new HypervisorError(`The kernel's neighbour table could not be read (${(err as Error).message.split('\n')[0]}).`, "Install iproute2 (the 'ip' command).");
-    }
-  }
-
   async dispose(): Promise<void> {}
 }
 
-const CONSOLE_TAIL_BYTES = 256 * 1024;
-
-/** The last `bytes` of a file (a console log grows for ever); null when it cannot be read. */
-async function readTail(file: string, bytes: number): Promise<string | null> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-    const { size } = await handle.stat();
-    const length = Math.min(size, bytes);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    return buffer.toString('utf8');
-  } catch {
-    return null;
-  } finally {
-    await handle?.close();
-  }
-}
 
 async function isRunning(netns: string | undefined, pidFile: string | undefined): Promise<boolean> {
   if (netns && !existsSync(path.join('/run/netns', netns))) return false;

@@ -3,23 +3,21 @@
 // log (cloud-init's table), else from the kernel's neighbour table by MAC, else from the DHCP
 // server's DNS, else report none (seed 003's tiers; the cached one is inspect.ts's, for all).
 
-import { normalizeMac } from '../../discovery/net-address.js';
-import { pickNeighbor, type NeighborEntry } from '../../discovery/pick-neighbor.js';
+import { addressFromTiers, type Lease } from '../../discovery/address-tiers.js';
+import type { NeighborEntry } from '../../discovery/pick-neighbor.js';
 import type { Power, VmObservation, VmRef } from '../../discovery/observation.js';
 import type { NetworkState } from '../../seed-types.js';
 import { warning } from '../../warning.js';
-import { consoleLogAddress } from '../../discovery/console-log.js';
-import { pickLease, type Lease } from './linux-facts.js';
 
 export interface InventoryVm {
   name: string;
   id: string | null;
   mac: string;
   power: Power;
-  /** The inventory's own word for the state (libvirt's 'shut off'; 'running' or 'off' for the manifest). */
+  /** The state in words: 'running' or 'off'. */
   state: string;
   /** Where the VM was listed. */
-  from: 'manifest' | 'libvirt';
+  from: 'manifest';
 }
 
 export interface LinuxFacts {
@@ -32,7 +30,7 @@ export interface LinuxFacts {
   registered?: ReadonlyMap<string, string | null>;
 }
 
-const LOOKED_IN = 'the manifest and libvirt';
+const LOOKED_IN = 'the manifest';
 const NEIGHBOUR_TABLE = "the kernel's neighbour table";
 
 export function observeLinux(refs: VmRef[], facts: LinuxFacts, now: string): VmObservation[] {
@@ -41,28 +39,16 @@ export function observeLinux(refs: VmRef[], facts: LinuxFacts, now: string): VmO
     const vm = (ref.vmId && facts.inventory.find((v) => v.id?.toLowerCase() === ref.vmId!.toLowerCase())) || facts.inventory.find((v) => v.name === ref.vmName);
     if (!vm) {
       const w = ref.vmId
-        ? warning('vm-missing', `VM '${ref.vmName}' is recorded in state.json but neither the manifest nor libvirt lists it: add it to the manifest, or run 'ragnatramp up' to recreate it.`)
+        ? warning('vm-missing', `VM '${ref.vmName}' is recorded in state.json but the manifest does not list it: add it to the manifest, or run 'ragnatramp up' to recreate it.`)
         : warning('not-created', `Machine '${ref.machineName}' has not been created yet: run 'ragnatramp up'.`);
       return { ref, found: false, hypervisorId: null, power: 'missing', vmState: 'missing', network: null, tier: null, warnings: [w], lookedIn: LOOKED_IN, detail: { provider: 'linux', listedBy: null } };
     }
     const observation: VmObservation = { ref, found: true, hypervisorId: vm.id ?? `${vm.from}:${vm.name}`, power: vm.power, vmState: vm.state, network: null, tier: null, warnings: [], lookedIn: LOOKED_IN, detail: { provider: 'linux', listedBy: vm.from } };
     if (vm.power !== 'running') return observation;
-    const mac = normalizeMac(vm.mac);
+    const found = addressFromTiers(vm.mac, { leases: facts.leases, consoleLog: facts.consoleLogs?.get(vm.name), neighbors: facts.neighbors, registered: facts.registered?.get(vm.name), neighbourTable: NEIGHBOUR_TABLE }, nowMs);
+    const mac = found.mac;
     const network: NetworkState = { ipv4: null, mac, adapterName: null, discoveredAt: now, source: 'lease' };
-    const leased = mac ? pickLease(mac, facts.leases, nowMs) : null;
-    if (leased) return { ...observation, network: { ...network, ipv4: leased }, tier: 'lease' };
-    const log = facts.consoleLogs?.get(vm.name);
-    const logged = log ? consoleLogAddress(log, mac) : null;
-    if (logged?.ipv4) return { ...observation, network: { ...network, ipv4: logged.ipv4, source: 'guest-file' }, tier: 'console' };
-    // A first boot may log only IPv6: the MAC the log shows still serves the ARP tier.
-    const arpMac = mac ?? logged?.mac ?? null;
-    const pick = arpMac ? pickNeighbor(arpMac, facts.neighbors) : { ip: null, others: [] };
-    if (pick.ip) {
-      const found: VmObservation = { ...observation, network: { ...network, ipv4: pick.ip, source: 'arp' }, tier: 'arp' };
-      return pick.others.length === 0 ? found : { ...found, addressChoice: { candidates: [pick.ip, ...pick.others], by: 'freshest', table: NEIGHBOUR_TABLE } };
-    }
-    const registered = facts.registered?.get(vm.name);
-    if (registered) return { ...observation, network: { ...network, ipv4: registered, source: 'dns' }, tier: 'dns' };
+    if (found.ipv4) return { ...observation, network: { ...network, ipv4: found.ipv4, source: found.source }, tier: found.tier, ...(found.addressChoice ? { addressChoice: found.addressChoice } : {}) };
     const w = warning('no-ipv4', `VM is running but has no IPv4 yet: no DHCP lease, console log entry, neighbour entry or DNS name for MAC ${mac ?? vm.mac}. If this lasts, check that the guest got a lease ('ip -4 addr' inside it) and that the manifest lists its lease file.`);
     return { ...observation, network, warnings: [w] };
   });

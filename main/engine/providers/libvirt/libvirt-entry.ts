@@ -1,0 +1,30 @@
+// libvirt's registration: domains over virsh on a URI (this host's qemu:///system by default),
+// addresses from libvirt's DHCP leases, the guest agent, then this host's neighbour table.
+
+import { ARP_TIER, type ProviderEntry } from '../provider-entry.js';
+
+export const DEFAULT_LIBVIRT_URI = 'qemu:///system';
+
+export const LIBVIRT: ProviderEntry = {
+  name: 'libvirt',
+  label: 'libvirt',
+  options: { libvirt: 'the libvirt URI: qemu:///system (the default), qemu:///session, qemu+ssh://host/system' },
+  tiers: {
+    lease: { label: 'lease', help: "Found in libvirt's DHCP leases for the VM's network" },
+    agent: { label: 'agent', help: 'Reported by the QEMU guest agent inside the VM' },
+    arp: ARP_TIER,
+  },
+  facts(detail) {
+    if (detail.provider !== 'libvirt' || !detail.network) return [];
+    const agent = detail.agent.state === 'answered' ? 'answers' : detail.agent.state === 'no answer' ? 'no answer' : 'not needed';
+    return [
+      { label: 'Network', value: detail.network, ok: null, why: null },
+      // Only a failing agent that was needed (no lease) is worth attention.
+      { label: 'Agent', value: agent, ok: detail.agent.state === 'no answer' ? false : null, why: detail.agent.why },
+    ];
+  },
+  async create(options) {
+    const { LibvirtProvider } = await import('./libvirt-provider.js');
+    return { provider: new LibvirtProvider(options.libvirt ?? DEFAULT_LIBVIRT_URI) };
+  },
+};

@@ -1,0 +1,123 @@
+// The libvirt provider's edges: virsh, through the command runner (never a shell), on the URI
+// the user gave (qemu:///system, qemu:///session, qemu+ssh://host/system). One virsh call lists
+// the domains, one more reads state, interfaces and leases of the domains asked about (a batch
+// of commands whose only words are fixed ones and UUIDs), and the guest agent is asked only for
+// running domains the leases left without an address. The neighbour table is read only when
+// libvirt runs on this host. Watching: virsh's event stream, and on this host the lease files.
+
+import { spawn } from 'node:child_process';
+import { watch as watchPath, type FSWatcher } from 'node:fs';
+import { createInterface } from 'node:readline';
+import pLimit from 'p-limit';
+import { HypervisorError } from '../../errors.js';
+import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
+import type { DiscoveryProvider } from '../../discovery/provider.js';
+import type { VmObservation, VmRef } from '../../discovery/observation.js';
+import { isUsableIpv4 } from '../../discovery/net-address.js';
+import { matchDomain, observeLibvirt, type DomainFacts } from './observe-libvirt.js';
+import { parseBatch, parseDomainList, parseDomiflist, parseDomifaddr, UUID, type Domain } from './virsh-output.js';
+
+const LEASE_DIR = '/var/lib/libvirt/dnsmasq';
+
+/** Whether the URI names this host (no host part): then its lease files and neighbour table are ours to read. */
+export function isLocalUri(uri: string): boolean {
+  try {
+    return new URL(uri).host === '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * virsh's reason for a failure: it says what failed first ("failed to connect to the
+ * hypervisor", "Failed to query for interfaces addresses"), then why, on its last line.
+ */
+function lastVirshError(err: Error & { stderr?: string }): string {
+  const line = (err.stderr || err.message).split('\n').filter((l) => l.trim()).at(-1) ?? err.message;
+  return line.replace(/^error:\s*/, '').trim();
+}
+
+export class LibvirtProvider implements DiscoveryProvider {
+  readonly name = 'libvirt';
+
+  constructor(
+    readonly uri: string,
+    private readonly runCommand: CommandRunner = execRunner,
+  ) {}
+
+  private virsh(args: string[]): Promise<string> {
+    return this.runCommand('virsh', ['-c', this.uri, '-q', ...args]);
+  }
+
+  async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
+    if (refs.length === 0) return [];
+    const domains = await this.listDomains();
+    const matched = [...new Set(refs.map((r) => matchDomain(r, domains)).filter((d): d is Domain => !!d))];
+    const details = await this.readDomains(matched);
+    const neighbors = isLocalUri(this.uri) ? await readHostNeighbors(this.runCommand) : null;
+    return observeLibvirt(refs, { uri: this.uri, domains, details, neighbors }, now);
+  }
+
+  private async listDomains(): Promise<Domain[]> {
+    try {
+      return parseDomainList(await this.virsh(['list', '--all', '--uuid', '--name']));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException & { stderr?: string };
+      if (e.code === 'ENOENT') throw new HypervisorError('virsh is not installed, so libvirt cannot be asked.', 'Install libvirt-clients (Debian, Ubuntu) or libvirt-client (Fedora).');
+      throw new HypervisorError(`libvirt at ${this.uri} could not be asked (${lastVirshError(e)}).`, `Check that libvirtd runs there and that you may use it (the libvirt group, or the URI's user).`);
+    }
+  }
+
+  /** State, interfaces and leases in one virsh process; then the agent where no lease knew. */
+  private async readDomains(domains: Domain[]): Promise<Map<string, DomainFacts>> {
+    const details = new Map<string, DomainFacts>();
+    if (domains.length === 0) return details;
+    const commands = domains.flatMap((d) => {
+      if (!UUID.test(d.uuid)) return [];
+      return [`echo @@${d.uuid}:state@@`, `domstate --domain ${d.uuid}`, `echo @@${d.uuid}:iflist@@`, `domiflist --domain ${d.uuid}`, `echo @@${d.uuid}:lease@@`, `domifaddr --domain ${d.uuid} --source lease`];
+    });
+    // A domain that vanished between the two calls fails its own commands; the rest still print.
+    const out = parseBatch(await this.virsh([commands.join(' ; ')]).catch((err: { stdout?: string }) => err.stdout ?? ''));
+    for (const d of domains) {
+      const interfaces = parseDomiflist(out.get(`${d.uuid}:iflist`) ?? '');
+      details.set(d.uuid, { state: (out.get(`${d.uuid}:state`) ?? '').trim() || 'unknown', interfaces, leases: parseDomifaddr(out.get(`${d.uuid}:lease`) ?? '') });
+    }
+    const limit = pLimit(4);
+    await Promise.all(
+      [...details].map(([uuid, f]) =>
+        limit(async () => {
+          const mac = f.interfaces[0]?.mac;
+          if (f.state !== 'running' || !mac || f.leases.some((l) => l.mac === mac && l.ipv4.some(isUsableIpv4))) return;
+          try {
+            f.agent = { interfaces: parseDomifaddr(await this.virsh(['domifaddr', '--domain', uuid, '--source', 'agent'])) };
+          } catch (err) {
+            const e = err as Error & { stderr?: string };
+            f.agent = { error: lastVirshError(e) };
+          }
+        }),
+      ),
+    );
+    return details;
+  }
+
+  /** virsh's event stream (domains started, stopped) and, on this host, libvirt's lease files. */
+  watch(onHint: () => void): () => void {
+    const events = spawn('virsh', ['-c', this.uri, 'event', '--all', '--loop'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    events.on('error', () => undefined); // no virsh: polling only
+    createInterface({ input: events.stdout }).on('line', (line) => (/^event /.test(line) ? onHint() : undefined));
+    let leases: FSWatcher | null = null;
+    if (isLocalUri(this.uri)) {
+      try {
+        leases = watchPath(LEASE_DIR, (_event, name) => (name?.endsWith('.status') ? onHint() : undefined));
+      } catch {
+        // No libvirt network on this host yet: polling covers it.
+      }
+    }
+    return () => {
+      events.kill();
+      leases?.close();
+    };
+  }
+
+  async dispose(): Promise<void> {}
+}

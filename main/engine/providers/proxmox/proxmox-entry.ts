@@ -1,0 +1,37 @@
+// Proxmox VE's registration (seed 004's world): a cluster's guests over its HTTPS API, with an
+// API token kept in a file only its owner reads and the certificate pinned on first use.
+
+import path from 'node:path';
+import type { ProviderEntry } from '../provider-entry.js';
+
+export const PROXMOX: ProviderEntry = {
+  name: 'proxmox',
+  label: 'Proxmox VE',
+  options: {
+    proxmox: 'the cluster, https://host:8006',
+    proxmoxToken: 'the file holding its API token (by default <tray folder>/proxmox/<host>_<port>.token, mode 600)',
+  },
+  tiers: {
+    agent: { label: 'agent', help: 'Reported by the QEMU guest agent inside the VM, through the Proxmox VE API' },
+    container: { label: 'container', help: "The container's interfaces, as Proxmox VE reports them" },
+  },
+  facts(detail) {
+    if (detail.provider !== 'proxmox' || !detail.where) return [];
+    const source = detail.kind === 'qemu' ? 'Agent' : 'Interfaces';
+    return [
+      { label: 'Node/ID', value: detail.where, ok: null, why: null },
+      { label: source, value: detail.agent.state === 'answered' ? 'answers' : detail.agent.state === 'no answer' ? 'no answer' : '—', ok: detail.agent.state === 'no answer' ? false : null, why: detail.agent.why },
+    ];
+  },
+  async create(options, shared) {
+    const [{ ProxmoxProvider }, { ProxmoxClient, parseClusterUrl }, { defaultTokenFile, readTokenFile }, { FileHostKeyStore }] = await Promise.all([import('./proxmox-provider.js'), import('./proxmox-client.js'), import('./proxmox-token.js'), import('../../ssh/known-hosts.js')]);
+    if (!options.proxmox) throw new Error('The Proxmox VE provider needs --proxmox https://host:8006.');
+    const endpoint = parseClusterUrl(options.proxmox);
+    const home = path.dirname(shared.hostKeys.file);
+    const token = await readTokenFile(path.resolve(options.proxmoxToken ?? defaultTokenFile(home, endpoint)));
+    // TLS pins sit beside the SSH ones, in a file of their own (OpenSSH reads the SSH pins).
+    const pins = new FileHostKeyStore(path.join(home, 'tls_pins.json'));
+    const client = new ProxmoxClient({ endpoint, token, pins, onFirstUse: (fp) => shared.logger?.info('tls-first-use', { cluster: endpoint.url, fingerprint: fp }) });
+    return { provider: new ProxmoxProvider(client, endpoint.url) };
+  },
+};

@@ -1,0 +1,32 @@
+// Which provider a run uses, and how its start-up options are checked.
+import { describe, expect, it } from 'vitest';
+import { providerArgs } from './provider-args.js';
+import { defaultProvider, PROVIDER_NAMES } from './registry.js';
+
+describe('the provider registry', () => {
+  it('names every provider', () => {
+    expect(PROVIDER_NAMES).toEqual(['hyperv', 'libvirt', 'linux', 'proxmox', 'quickemu']);
+  });
+
+  it("picks the provider whose option was given, else the host's: Hyper-V on Windows, libvirt elsewhere", () => {
+    expect(defaultProvider({}, 'win32')).toBe('hyperv');
+    expect(defaultProvider({}, 'linux')).toBe('libvirt');
+    expect(defaultProvider({}, 'darwin')).toBe('libvirt');
+    expect(defaultProvider({ simulate: 's.yaml' }, 'linux')).toBe('hyperv');
+    expect(defaultProvider({ manifest: 'm.json' }, 'win32')).toBe('linux');
+    expect(defaultProvider({ quickemu: '/vms' }, 'win32')).toBe('quickemu');
+    expect(defaultProvider({ libvirt: 'qemu+ssh://h/system' }, 'win32')).toBe('libvirt');
+    expect(defaultProvider({ proxmox: 'https://pve:8006' }, 'linux')).toBe('proxmox');
+  });
+
+  it('checks --libvirt as a libvirt URI and --quickemu as a folder', () => {
+    expect(providerArgs({ libvirt: 'qemu+ssh://dev@vmhost:2222/system?keyfile=/k' })).toEqual({ libvirt: 'qemu+ssh://dev@vmhost:2222/system?keyfile=/k' });
+    expect(providerArgs({ libvirt: 'qemu:///session' })).toEqual({ libvirt: 'qemu:///session' });
+    expect(() => providerArgs({ libvirt: 'vmhost' })).toThrow('--libvirt needs a libvirt URI such as qemu:///system or qemu+ssh://user@host/system (got "vmhost")');
+    expect(() => providerArgs({ libvirt: 'qemu:///system; rm -rf /' })).toThrow(/--libvirt needs a libvirt URI/);
+    expect(() => providerArgs({ quickemu: '' })).toThrow('--quickemu needs a folder');
+    expect(providerArgs({ proxmox: 'https://pve.example:8006' })).toEqual({ proxmox: 'https://pve.example:8006' });
+    expect(() => providerArgs({ proxmox: 'https://pve.example:8006/api2/json' })).toThrow("--proxmox needs the cluster's address, https://host:8006");
+    expect(() => providerArgs({ provider: 'vmware' })).toThrow(/--provider: unknown provider 'vmware': use hyperv or libvirt or linux or proxmox or quickemu/);
+  });
+});

@@ -36,9 +36,32 @@ export interface WarningView {
   brief?: string;
 }
 
+/** The providers a project can name: 'auto' is the app's own choice (Hyper-V on Windows, libvirt elsewhere, or what it was started with). */
+export const PROVIDER_CHOICES = [
+  { id: 'auto', label: 'Automatic', option: null },
+  { id: 'hyperv', label: 'Hyper-V', option: null },
+  { id: 'libvirt', label: 'libvirt', option: { label: 'URI', placeholder: 'qemu:///system', required: false } },
+  { id: 'quickemu', label: 'quickemu', option: { label: 'Folder of .conf files', placeholder: '/home/me/vms', required: true } },
+  { id: 'proxmox', label: 'Proxmox VE', option: { label: 'Cluster', placeholder: 'https://pve.example.com:8006', required: true } },
+  { id: 'linux', label: 'Linux manifest', option: { label: 'Manifest file', placeholder: '/home/me/vms/manifest.json', required: true } },
+] as const;
+
+export type ProviderChoiceId = (typeof PROVIDER_CHOICES)[number]['id'];
+
+/** Which provider finds a project's VMs, and its one option (a URI, a folder, a cluster, a file). */
+export interface ProjectProvider {
+  provider: ProviderChoiceId;
+  option?: string;
+}
+
 export interface Settings {
   /** Absolute paths of the ragnatramp.yaml files to watch. */
   projects: string[];
+  /**
+   * Per project (by config path), the provider that finds its VMs; a project not listed is
+   * 'auto'. Kept here, not in ragnatramp.yaml, whose schema Ragnatramp closes to extra keys.
+   */
+  providers: Record<string, ProjectProvider>;
   /** Seconds between background discovery passes. */
   pollSeconds: number;
   notifications: boolean;
@@ -51,7 +74,7 @@ export interface Settings {
   muted: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const DEFAULT_SETTINGS: Settings = { projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export interface HostsSyncView {
   success: boolean;
@@ -202,7 +225,9 @@ export type AppEvent = { type: 'state'; state: AppState } | { type: 'change'; ch
 export interface ApiCalls {
   getState(): AppState;
   getSettings(): Settings;
-  updateSettings(patch: Partial<Omit<Settings, 'projects'>>): Settings;
+  updateSettings(patch: Partial<Omit<Settings, 'projects' | 'providers'>>): Settings;
+  /** Names the provider of one of the user's projects; its option is checked before it is kept. */
+  setProjectProvider(configPath: string, choice: ProjectProvider): Settings;
   addProject(configPath: string): Settings;
   removeProject(configPath: string): Settings;
   /** The native file picker; null when cancelled or on a host without one. */
@@ -248,6 +273,14 @@ export type RagnatrampApi = {
 };
 
 const path = { type: 'string', minLength: 1, maxLength: 4096 } as const;
+
+/** One project's provider choice, for the API's check and the settings file. */
+export const PROJECT_PROVIDER_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['provider'],
+  properties: { provider: { enum: PROVIDER_CHOICES.map((c) => c.id) }, option: { type: 'string', minLength: 1, maxLength: 4096 } },
+} as const;
 const machine = { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9-]{0,15}$' } as const;
 
 /** JSON schema of each call's argument list (an array). */
@@ -273,6 +306,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
       },
     ],
   },
+  setProjectProvider: { type: 'array', minItems: 2, maxItems: 2, items: [path, PROJECT_PROVIDER_SCHEMA] },
   addProject: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
   removeProject: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
   pickProjectFile: { type: 'array', maxItems: 0 },

@@ -1,6 +1,6 @@
 // `npm run --silent bench -- [--quick]`: every benchmark on fresh labs (root): one of network
-// namespaces, then one of QEMU VMs in quickemu's layout; each removed afterwards. A readable
-// table on stderr and one JSON document on stdout.
+// namespaces, then one of QEMU VMs in quickemu's layout, then one under a real libvirtd; each
+// removed afterwards. A readable table on stderr and one JSON document on stdout.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -43,7 +43,7 @@ try {
   const discovery = await benchDiscovery([...sizes, 200, 1000]);
   log('bench: discovery through the Linux provider (manifest, leases, neighbour table)…');
   const providers = await benchProviderDiscovery('linux', { manifest: lab.paths.manifest }, lab.paths.config, sizes, path.join(work, 'bench_known_hosts.json'));
-  providers.push(...(await benchQuickemu()));
+  providers.push(...(await benchQuickemu()), ...(await benchLibvirt()));
   log('bench: change detection (DHCP renumbering → change event)…');
   const changeDetectionMs = await benchChangeDetection(lab, 5, work);
   const idleSeconds = quick ? 10 : 60;
@@ -69,6 +69,21 @@ async function benchQuickemu(): Promise<ProviderDiscoveryRow[]> {
     return await benchProviderDiscovery('quickemu', { quickemu: qemu.paths.quickemu }, qemu.paths.config, sizes, path.join(work, 'qemu_known_hosts.json'));
   } finally {
     await labDown(dir).catch((err: Error) => log(`bench: removing the QEMU lab failed: ${err.message}`));
+  }
+}
+
+/** The libvirt provider over a real libvirtd's VMs, run inside the lab's namespace where they are. */
+async function benchLibvirt(): Promise<ProviderDiscoveryRow[]> {
+  const dir = path.join(work, 'libvirt-lab');
+  log(`bench: bringing up ${Math.max(...sizes)} VMs under a real libvirtd…`);
+  await labUp({ guests: Math.max(...sizes), dir, kind: 'libvirt' });
+  try {
+    const lv = await LabControl.open(dir);
+    log('bench: discovery through the libvirt provider (virsh, leases)…');
+    const child = [path.join(ROOT, 'node_modules', '.bin', 'tsx'), path.join(ROOT, 'dev', 'bench', 'provider-discovery-child.ts'), 'libvirt', JSON.stringify({ libvirt: 'qemu:///system' }), lv.paths.config, sizes.join(','), path.join(work, 'libvirt_known_hosts.json')];
+    return JSON.parse(execFileSync('ip', ['netns', 'exec', lv.record.hostNetns!, ...child], { encoding: 'utf8' })) as ProviderDiscoveryRow[];
+  } finally {
+    await labDown(dir).catch((err: Error) => log(`bench: removing the libvirt lab failed: ${err.message}`));
   }
 }
 

@@ -4,12 +4,15 @@
 // where the guests' network is, inside the namespace, as a separate process; virsh reaches the
 // daemon's socket from anywhere. The VMs boot once for the whole file.
 import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LibvirtProvider } from '../../main/engine/providers/libvirt/libvirt-provider.js';
 import { isRoot, traversableTempDir, useLab } from '../test-support/lab-fixture.js';
 import { inLabNetns, virsh, waitForPortInNetns } from './lab-libvirt.js';
+import { run } from './run-command.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -27,13 +30,14 @@ describe.skipIf(!isRoot)('the libvirt provider on a real libvirtd', () => {
   const lab = useLab(3, { kind: 'libvirt', staticIp: 1 });
   const home = traversableTempDir();
 
-  function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const p = lab().paths;
-    const argv = ['netns', 'exec', lab().record.hostNetns!, TSX, CLI, ...args, '--config', p.config, '--libvirt', 'qemu:///system', '--known-hosts', path.join(home, 'known_hosts.json')];
+  /** The CLI inside the lab's namespace; `args` name the provider (the tray's settings name none). */
+  function cliWith(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+    const argv = ['netns', 'exec', lab().record.hostNetns!, TSX, CLI, ...args, '--config', lab().paths.config, '--known-hosts', path.join(home, 'known_hosts.json')];
     return new Promise((resolve) => {
-      execFile('ip', argv, { timeout: 120_000, env: { ...process.env, RAGNATRAMP_TRAY_HOME: home } }, (err, out, errText) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: errText }));
+      execFile('ip', argv, { timeout: 120_000, env: { ...process.env, RAGNATRAMP_TRAY_HOME: home, ...env } }, (err, out, errText) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: errText }));
     });
   }
+  const cli = (args: string[]) => cliWith([...args, '--libvirt', 'qemu:///system']);
   const status = async () => (JSON.parse((await cli(['status', '--json'])).out) as { projects: Array<{ vms: JsonVm[] }> }).projects[0]!.vms;
   const guestSsh = (machine: string, command: string) =>
     inLabNetns(lab().record, 'ssh', ['-i', lab().paths.key, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${lab().guest(machine).ip}`, command]);
@@ -45,6 +49,33 @@ describe.skipIf(!isRoot)('the libvirt provider on a real libvirtd', () => {
       ['guest2', 'running', g2!.ip, 'lease'],
       ['guest3', 'running', g3!.ip, 'agent'],
     ]);
+  }, 120_000);
+
+  // One libvirt host serving several developers: the tray reaches libvirtd over qemu+ssh, whose
+  // OpenSSH checks the host's key against the known_hosts given it (never switched off).
+  it('a remote URI (qemu+ssh): leases and the agent through the API, no neighbour table of its host', async () => {
+    const r = lab().record;
+    const dir = path.join(home, 'remote');
+    mkdirSync(path.join(dir, '.ssh'), { recursive: true, mode: 0o700 });
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
+    writeFileSync(path.join(dir, 'sshd_config'), [`ListenAddress ${r.gateway}:22`, `HostKey ${path.join(dir, 'host_key')}`, `PidFile ${path.join(dir, 'sshd.pid')}`, `AuthorizedKeysFile ${lab().paths.key}.pub`, 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no', ''].join('\n'));
+    await mkdir('/run/sshd', { recursive: true });
+    await inLabNetns(r, '/usr/sbin/sshd', ['-f', path.join(dir, 'sshd_config')]);
+    try {
+      // OpenSSH reads ~/.ssh from the passwd entry, not $HOME: the host's pinned key is given to
+      // it the way a user's ssh config would, through libvirt's `command` (the ssh to run).
+      const knownHosts = path.join(dir, '.ssh', 'known_hosts');
+      writeFileSync(knownHosts, `${r.gateway} ${readFileSync(path.join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
+      const ssh = path.join(dir, 'ssh');
+      writeFileSync(ssh, `#!/bin/sh\nexec ssh -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes "$@"\n`, { mode: 0o755 });
+      const uri = `qemu+ssh://root@${r.gateway}/system?keyfile=${lab().paths.key}&command=${ssh}`;
+      const out = await cliWith(['status', '--json', '--libvirt', uri]);
+      expect(out.err).toBe('');
+      const vms = (JSON.parse(out.out) as { projects: Array<{ vms: JsonVm[] }> }).projects[0]!.vms;
+      expect(vms.map((v) => [v.machineName, v.ipv4, v.tier])).toEqual(r.guests.map((g) => [g.machine, g.ip, g.staticIp ? 'agent' : 'lease']));
+    } finally {
+      await run('kill', [readFileSync(path.join(dir, 'sshd.pid'), 'utf8').trim()]).catch(() => undefined);
+    }
   }, 120_000);
 
   it("reconcile writes every guest's real /etc/hosts, and they resolve each other by name", async () => {

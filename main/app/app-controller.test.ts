@@ -1,6 +1,6 @@
 // The controller over a real engine worker thread and the simulator: the watch loop, change
 // events, auto-sync, the API calls, and a crashed worker restarted.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -173,5 +173,42 @@ describe('AppController over the engine worker', () => {
     expect((await controller.api.setPaused(true)).paused).toBe(true);
     expect((await controller.api.updateSettings({ pollSeconds: 60, notifications: false })).pollSeconds).toBe(60);
     expect(controller.snapshot().summary).toMatch(/paused$/);
+  });
+
+  it("a project's provider, chosen in Settings: checked before it is kept, and its VMs asked of it while the others keep theirs", async () => {
+    const { f, controller, store } = setup();
+    // A second project, whose VMs are quickemu's: one stopped VM in a folder of .conf files.
+    const other = makeFixture({ project: 'qemuproj', machines: ['box'] });
+    const vms = mkdtempSync(path.join(os.tmpdir(), 'rt-qemu-vms-'));
+    writeFileSync(path.join(vms, 'box.conf'), 'guest_os="linux"\ndisk_img="box/disk.qcow2"\n');
+    mkdirSync(path.join(vms, 'box'));
+    writeFileSync(path.join(vms, 'box', 'box.log'), '');
+    store.set({ ...store.get(), projects: [f.configPath, other.configPath] });
+
+    await expect(controller.api.setProjectProvider(other.configPath, { provider: 'libvirt', option: 'not a uri' })).rejects.toThrow(/--libvirt needs a libvirt URI/);
+    await expect(controller.api.setProjectProvider(other.configPath, { provider: 'quickemu' })).rejects.toThrow('quickemu needs the folder of your <vm>.conf files');
+    await expect(controller.api.setProjectProvider('/elsewhere/ragnatramp.yaml', { provider: 'hyperv' })).rejects.toThrow(/is not one of your projects/);
+    expect(store.get().providers).toEqual({});
+
+    const relative = path.relative(process.cwd(), vms);
+    const saved = await controller.api.setProjectProvider(other.configPath, { provider: 'quickemu', option: relative });
+    expect(saved.providers).toEqual({ [other.configPath]: { provider: 'quickemu', option: vms } }); // made absolute
+    await controller.api.reconcileNow(null);
+    const snap = controller.snapshot();
+    expect(snap.projects.find((p) => p.configPath === other.configPath)!.vms.map((v) => [v.machineName, v.provider, v.status, v.vmState])).toEqual([['box', 'quickemu', 'stopped', 'stopped']]);
+    expect(snap.projects.find((p) => p.configPath === f.configPath)!.vms.map((v) => [v.machineName, v.provider, v.ipv4])).toEqual([['db', 'Hyper-V', '172.18.185.164'], ['web', 'Hyper-V', '172.18.185.163']]);
+
+    // Its provider failing (the folder gone) makes only that project stale; the other is current.
+    rmSync(vms, { recursive: true, force: true });
+    await controller.api.reconcileNow(null);
+    const after = controller.snapshot();
+    expect(after.projects.find((p) => p.configPath === other.configPath)!.stale).toMatch(/^Showing what was last seen: the hypervisor could not be asked \(quickemu: quickemu's folder .* cannot be read \(ENOENT\)/);
+    expect(after.projects.find((p) => p.configPath === f.configPath)!.stale ?? null).toBeNull();
+    expect(after.hypervisorError).toMatch(/^quickemu: /);
+
+    // Back to automatic; removing the project forgets its choice too.
+    expect((await controller.api.setProjectProvider(other.configPath, { provider: 'auto' })).providers).toEqual({});
+    await controller.api.setProjectProvider(other.configPath, { provider: 'hyperv' });
+    expect((await controller.api.removeProject(other.configPath)).providers).toEqual({});
   });
 });

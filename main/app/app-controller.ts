@@ -5,10 +5,12 @@
 
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
+import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ProjectProvider, ReconcileSummary, Settings, View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
+import { projectProviderOptions } from '../engine/providers/provider-args.js';
+import { providerEntry } from '../engine/providers/registry.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
 import { userSshConfigPath } from '../engine/ssh/write-ssh-config.js';
 import { launchTerminal, onPath, terminalCommand, type TerminalCommand } from '../engine/ssh/open-terminal.js';
@@ -128,7 +130,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       const s = this.settings.get();
       // Simulated VMs are reachable by nobody: they never go into the user's OpenSSH config.
       const sshConfig = s.sshConfig && this.options.home && !this.options.simulated ? { home: this.options.home, userConfig: this.options.userSshConfig ?? userSshConfigPath() } : undefined;
-      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, acceptHostKeys: request.acceptHostKeys, ...(sshConfig ? { sshConfig } : {}) });
+      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, providers: s.providers, acceptHostKeys: request.acceptHostKeys, ...(sshConfig ? { sshConfig } : {}) });
     } catch (err) {
       this.state.busy = 'idle';
       this.state.progress = {};
@@ -190,6 +192,10 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     throw new Error(`${excerpt(configPath, 120)} is not one of your projects; add it in Settings first.`);
   }
 
+  private providerOf(configPath: string): ProjectProvider | undefined {
+    return this.settings.get().providers[configPath];
+  }
+
   /** The API contract's calls; arguments are already validated by the host. */
   readonly api: Handlers = {
     getState: async () => this.snapshot(),
@@ -203,9 +209,22 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       void this.enqueue({ syncHosts: false }).catch(() => undefined);
       return next;
     },
+    setProjectProvider: async (configPath, choice) => {
+      const current = this.settings.get();
+      // Checked (and a folder or file made absolute) before it is kept: a bad URI never reaches the worker.
+      const checked = projectProviderOptions(choice);
+      const key = checked && providerEntry(checked.provider).projectOption?.key;
+      const option = checked && key ? checked[key] : undefined;
+      const { [this.known(configPath)]: _old, ...others } = current.providers;
+      const providers = checked ? { ...others, [configPath]: { provider: choice.provider, ...(option ? { option } : {}) } } : others;
+      const next = this.updateSettings({ ...current, providers });
+      void this.enqueue({ syncHosts: false }).catch(() => undefined);
+      return next;
+    },
     removeProject: async (configPath) => {
       const current = this.settings.get();
-      const next = this.updateSettings({ ...current, projects: current.projects.filter((p) => p !== configPath) });
+      const { [configPath]: _gone, ...providers } = current.providers;
+      const next = this.updateSettings({ ...current, projects: current.projects.filter((p) => p !== configPath), providers });
       this.state.projects = this.state.projects.filter((p) => p.configPath !== configPath);
       this.publish();
       return next;
@@ -220,9 +239,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.publish();
       return this.snapshot();
     },
-    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath)),
+    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), this.providerOf(configPath)),
     fixKvp: async (configPath, machineName, dryRun): Promise<KvpFixResult> => {
-      const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun);
+      const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, this.providerOf(configPath));
       if (!dryRun && result.success) this.rediscover();
       return result;
     },
@@ -234,7 +253,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     openSsh: async (configPath, machineName) => {
       if (this.options.simulated) throw new Error('Simulated VMs cannot be reached over SSH.');
       if (!this.options.home) throw new Error('This host cannot open a terminal.');
-      const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home);
+      const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home, this.providerOf(configPath));
       const cmd = terminalCommand(configFile, host, process.platform, (exe) => onPath(exe), process.env);
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);

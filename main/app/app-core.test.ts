@@ -123,9 +123,18 @@ describe('openSettings', () => {
   it('defaults first, then what was saved', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-set-'));
     const s = openSettings(path.join(dir, 'settings.json'), open(dir));
-    expect(s.get()).toEqual({ projects: [], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] });
-    s.set({ ...s.get(), pollSeconds: 30, projects: ['/a/ragnatramp.yaml'] });
-    expect(openSettings(path.join(dir, 'settings.json'), open(dir)).get()).toMatchObject({ pollSeconds: 30, projects: ['/a/ragnatramp.yaml'] });
+    expect(s.get()).toEqual({ projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] });
+    s.set({ ...s.get(), pollSeconds: 30, projects: ['/a/ragnatramp.yaml'], providers: { '/a/ragnatramp.yaml': { provider: 'libvirt', option: 'qemu+ssh://dev@vmhost/system' } } });
+    expect(openSettings(path.join(dir, 'settings.json'), open(dir)).get()).toMatchObject({ pollSeconds: 30, projects: ['/a/ragnatramp.yaml'], providers: { '/a/ragnatramp.yaml': { provider: 'libvirt', option: 'qemu+ssh://dev@vmhost/system' } } });
+  });
+
+  it('a provider choice the schema does not know makes the file fall back to defaults, kept aside', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-set-'));
+    const file = path.join(dir, 'settings.json');
+    writeFileSync(file, JSON.stringify({ providers: { '/a/ragnatramp.yaml': { provider: 'vmware' } } }));
+    const s = openSettings(file, open(dir));
+    expect(s.get().providers).toEqual({});
+    expect(s.warning).toMatch(/could not be read/);
   });
 
   it.each([['not JSON', '{ nope'], ['against the schema', JSON.stringify({ pollSeconds: 'often' })]])('a file %s falls back to defaults, says so, and keeps the old file', (_what, content) => {

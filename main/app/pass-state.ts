@@ -43,10 +43,10 @@ export function mergePass(state: Pick<AppState, 'projects' | 'duplicates'>, resu
     const previous = state.projects.find((p) => p.configPath === c);
     const now = fresh.get(c);
     if (!now) return previous ?? unloadedProject(c);
-    if (result.hypervisorError && !now.error) {
-      const stale = `Showing what was last seen: the hypervisor could not be asked (${result.hypervisorError.split('\n')[0]}).`;
-      return previous && previous.vms.length > 0 ? { ...previous, name: now.name ?? previous.name, stale } : { ...now, stale };
-    }
+    // The worker marks the projects whose provider could not be asked; with several providers
+    // in use, the others were asked and are current.
+    const stale = now.error ? null : (now.stale ?? (result.hypervisorError && now.vms.length === 0 ? `Showing what was last seen: the hypervisor could not be asked (${result.hypervisorError.split('\n')[0]}).` : null));
+    if (stale) return previous && previous.vms.length > 0 ? { ...previous, name: now.name ?? previous.name, stale } : { ...now, stale };
     return withSyncs(now, options.memory);
   };
   return {

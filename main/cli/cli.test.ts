@@ -1,5 +1,6 @@
 // The command line in-process: output shape, exit codes and messages.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -289,5 +290,40 @@ describe('bad input exits 2 with a message that says what to do', () => {
     const r = await cli(['status', ...common]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/scenario\.yaml:\d+:\d+: vms\[0\]\.kvp: must be one of "OK", "No Contact", "Lost Communication", "Disabled", "none" \(got "Maybe"\)/);
+  });
+});
+
+describe("the provider the app's settings give a project", () => {
+  function trayHome(providers: Record<string, { provider: string; option?: string }>) {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-cli-home-'));
+    writeFileSync(path.join(home, 'settings.json'), JSON.stringify({ projects: Object.keys(providers), providers }));
+    return home;
+  }
+  async function cliIn(home: string, args: string[]) {
+    const io = { out: '', err: '' };
+    const code = await runCli(args, { stdout: (t) => (io.out += t), stderr: (t) => (io.err += t), env: process.env, logDir: home });
+    return { code, ...io };
+  }
+
+  it('is used when the command names none; a provider on the command line wins', async () => {
+    const f = makeFixture({ project: 'qp', machines: ['box'] });
+    const vms = mkdtempSync(path.join(os.tmpdir(), 'rt-cli-vms-'));
+    writeFileSync(path.join(vms, 'box.conf'), 'guest_os="linux"\n');
+    const home = trayHome({ [f.configPath]: { provider: 'quickemu', option: vms } });
+    const r = await cliIn(home, ['status', '--json', '--config', f.configPath, '--known-hosts', path.join(home, 'kh.json')]);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out).projects[0].vms[0]).toMatchObject({ machineName: 'box', status: 'missing', warnings: [expect.stringContaining(`'box' has a .conf but nothing in ${vms}/box yet`)] });
+    const s = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db' }], scenario });
+    const named = await cliIn(trayHome({ [s.configPath]: { provider: 'quickemu', option: vms } }), ['status', '--json', '--config', s.configPath, '--simulate', s.scenarioPath, '--known-hosts', path.join(home, 'kh.json')]);
+    expect(JSON.parse(named.out).projects[0].vms.map((v: { tier: string }) => v.tier)).toEqual(['arp', 'kvp']);
+  });
+
+  it('projects given different providers cannot share one run: a usage error says so', async () => {
+    const a = makeFixture({ project: 'pa', machines: ['a'] });
+    const b = makeFixture({ project: 'pb', machines: ['b'] });
+    const home = trayHome({ [a.configPath]: { provider: 'libvirt' }, [b.configPath]: { provider: 'hyperv' } });
+    const r = await cliIn(home, ['status', '--config', a.configPath, '--config', b.configPath]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/these projects use different providers in the app's settings \(.*: libvirt, .*: hyperv\): run the command once per project, or name one with --provider/);
   });
 });

@@ -2,7 +2,6 @@
 // pass, one by one, with the fix for each) and `support-bundle` (one zip to attach). Both take
 // projects from --config, or else from the app's settings.
 
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment } from '../engine/environment.js';
@@ -17,18 +16,9 @@ import { safeText } from './sanitize.js';
 import { parseOptions } from './grammar.js';
 import { usageError } from './help.js';
 import { VERSION } from '../engine/version.js';
+import { readTraySettings } from './tray-settings.js';
 
 export const SUPPORT_COMMANDS = ['doctor', 'support-bundle'] as const;
-
-async function watchedProjects(home: string): Promise<string[]> {
-  const text = await readFile(path.join(home, 'settings.json'), 'utf8').catch(() => '');
-  try {
-    const projects = (JSON.parse(text) as { projects?: unknown }).projects;
-    return Array.isArray(projects) ? projects.filter((p): p is string => typeof p === 'string') : [];
-  } catch {
-    return [];
-  }
-}
 
 export async function runSupportCommand(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -45,7 +35,7 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
   }
   const home = io.logDir ?? defaultTrayHome(io.env);
   const configs = (values.config ?? []).map((c) => path.resolve(c));
-  const configPaths = configs.length > 0 ? configs : await watchedProjects(home);
+  const configPaths = configs.length > 0 ? configs : (await readTraySettings(home)).projects;
 
   if (command === 'support-bundle') {
     const out = await writeSupportBundle({ home, configPaths, out: values.out, appVersion: VERSION });

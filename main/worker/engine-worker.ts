@@ -1,16 +1,20 @@
 // The engine in a worker thread: discovery, diagnostics and hosts sync run here so that the
-// main thread (tray, window, IPC) never blocks on them. One long-lived environment keeps the
-// PowerShell session and SSH connections warm between passes.
+// main thread (tray, window, IPC) never blocks on them. One long-lived environment per provider
+// in use (the app's own, and each one a project names in Settings) keeps the PowerShell session
+// and SSH connections warm between passes.
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { vmKey, type DiagnosticView, type KvpFixResult, type ProjectView } from '../../contract/api.js';
+import { vmKey, type DiagnosticView, type KvpFixResult, type ProjectProvider, type ProjectView } from '../../contract/api.js';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests } from '../engine/guest-actions.js';
 import { inspectProjects } from '../engine/inspect.js';
-import { reconcileProjects } from '../engine/reconcile.js';
+import { reconcileProjects, type ReconcileOutcome } from '../engine/reconcile.js';
+import { projectProviderOptions } from '../engine/providers/provider-args.js';
+import { providerEntry } from '../engine/providers/registry.js';
+import type { DuplicateGroup } from '../engine/plan/plan.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { statePathFor } from '../engine/state/state-file.js';
 import { NO_LOG, openLog, type Log } from '../engine/log/log-file.js';
@@ -24,21 +28,84 @@ import type { PassRequest, PassResult, WorkerCalls, WorkerInit, WorkerMessage, W
 const init = (workerData ?? {}) as WorkerInit;
 const port = parentPort!;
 const log: Log = init.logDir ? openLog({ dir: init.logDir, component: 'app' }) : NO_LOG;
-let envPromise: Promise<Environment> | null = null;
+const envs = new Map<string, Promise<Environment>>();
 
-// Lazily, so that a bad scenario or manifest is reported on the first call, not as a crash.
-function environment(): Promise<Environment> {
-  envPromise ??= createEnvironment({ ...init, keepConnections: true, logger: log }).then(
-    (env) => {
-      env.provider.watch?.(() => send({ kind: 'hint' }));
-      return env;
-    },
-    (err) => {
-      envPromise = null;
-      throw err;
-    },
-  );
-  return envPromise;
+/** A project's choice as the key its environment is kept under; throws for a choice that does not check out. */
+function choiceKey(choice: ProjectProvider | undefined): string {
+  return JSON.stringify(projectProviderOptions(choice) ?? 'auto');
+}
+
+// Lazily, so that a bad scenario, manifest or provider option is reported on the first call, not
+// as a crash. A project's own choice keeps the app's pin file and nothing else of its start-up
+// options ('auto' is the app's own provider, a simulation included).
+function environment(choice?: ProjectProvider): Promise<Environment> {
+  const chosen = projectProviderOptions(choice);
+  const key = JSON.stringify(chosen ?? 'auto');
+  let env = envs.get(key);
+  if (!env) {
+    const options = chosen ? { ...chosen, knownHostsFile: init.knownHostsFile } : init;
+    env = createEnvironment({ ...options, keepConnections: true, logger: log }).then(
+      (e) => {
+        e.provider.watch?.(() => send({ kind: 'hint' }));
+        return e;
+      },
+      (err) => {
+        envs.delete(key);
+        throw err;
+      },
+    );
+    envs.set(key, env);
+  }
+  return env;
+}
+
+/**
+ * One reconcile per provider in use, each over its projects: a project's VMs are asked of its
+ * own provider, and duplicate addresses are looked for among the projects that share one (one
+ * network). A provider that cannot be asked fails only its projects. Outcomes come back in the
+ * order of `projects`, null where the provider failed.
+ */
+async function reconcileByProvider(projects: Project[], request: PassRequest, onProgress: (configPath: string, machine: string, phase: string) => void) {
+  const groups = new Map<string, Project[]>();
+  for (const p of projects) {
+    const key = choiceKey(request.providers?.[p.configPath]);
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const outcomes = new Map<Project, ReconcileOutcome>();
+  const duplicates: DuplicateGroup[] = [];
+  const failed = new Map<Project, string>();
+  let firstEnv: Environment | null = null;
+  for (const members of groups.values()) {
+    const choice = request.providers?.[members[0]!.configPath];
+    try {
+      const env = await environment(choice);
+      firstEnv ??= env;
+      const pass = await reconcileProjects(env, members, {
+        waitMs: 0,
+        pollMs: 3000,
+        dryRun: false,
+        syncHosts: request.syncHosts,
+        acceptHostKeys: request.acceptHostKeys,
+        onlyMachines: request.onlyMachines,
+        sync: { concurrency: 8, timeoutMs: 20_000 },
+        onProgress,
+      });
+      members.forEach((p, i) => outcomes.set(p, pass.outcomes[i]!));
+      duplicates.push(...pass.duplicates);
+    } catch (err) {
+      if (!(err instanceof HypervisorError || err instanceof InputError)) throw err;
+      const message = groups.size > 1 ? `${providerLabel(choice)}: ${errorMessage(err)}` : errorMessage(err);
+      log.error('pass failed', { provider: providerLabel(choice), error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });
+      for (const p of members) failed.set(p, message);
+    }
+  }
+  return { outcomes: projects.map((p) => outcomes.get(p) ?? null), failed, duplicates, env: firstEnv };
+}
+
+/** The provider a choice names, in words (for a failure when several are in use). */
+function providerLabel(choice: ProjectProvider | undefined): string {
+  const chosen = projectProviderOptions(choice);
+  return providerEntry(chosen?.provider ?? init.provider ?? 'hyperv').label;
 }
 
 const send = (m: WorkerMessage) => port.postMessage(m);
@@ -90,47 +157,46 @@ async function keepSshConfig(env: Environment, where: { home: string; userConfig
 const calls: Handlers = {
   async pass(request: PassRequest): Promise<PassResult> {
     const at = new Date().toISOString();
-    const env = await environment();
     const loaded = await loadAll(request.configPaths);
+    // A saved provider choice that no longer checks out (a bad URI) is that project's error.
+    for (const l of loaded) {
+      if (!l.project) continue;
+      try {
+        choiceKey(request.providers?.[l.configPath]);
+      } catch (err) {
+        Object.assign(l, { project: null, error: `Its provider in Settings: ${errorMessage(err)}. Choose it again in Settings.` });
+      }
+    }
     const ok = loaded.filter((l) => l.project).map((l) => l.project!);
     // A project that loaded keeps its name when the hypervisor cannot be asked; the app keeps its
     // last known VMs (marked stale) rather than showing none.
-    const empty: PassResult = { at, hypervisorError: null, projects: loaded.map((l) => (l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null } : brokenProject(l.configPath, l.error ?? ''))), duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [] };
+    const unasked = (l: (typeof loaded)[number], stale?: string): ProjectView => (l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null, ...(stale ? { stale } : {}) } : brokenProject(l.configPath, l.error ?? ''));
+    const empty: PassResult = { at, hypervisorError: null, projects: loaded.map((l) => unasked(l)), duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [] };
     if (ok.length === 0) return empty;
-    try {
-      const { outcomes, duplicates } = await reconcileProjects(env, ok, {
-        waitMs: 0,
-        pollMs: 3000,
-        dryRun: false,
-        syncHosts: request.syncHosts,
-        acceptHostKeys: request.acceptHostKeys,
-        onlyMachines: request.onlyMachines,
-        sync: { concurrency: 8, timeoutMs: 20_000 },
-        onProgress: (configPath, machine, phase) => send({ kind: 'progress', key: vmKey(configPath, machine), phase }),
-      });
-      logPass(log, outcomes, request.syncHosts);
-      const syncs = request.syncHosts ? Object.assign({}, ...outcomes.map((o, i) => syncViews(ok[i]!.configPath, o, at, request.onlyMachines?.[ok[i]!.configPath]))) : {};
-      const syncedBlocks = Object.fromEntries(outcomes.flatMap((o, i) => o.sync.filter((s) => s.success).map((s) => [vmKey(ok[i]!.configPath, s.machineName), o.plan.hostsBlock])));
-      const projects = loaded.map((l) => {
-        const i = ok.findIndex((p) => p.configPath === l.configPath);
-        return i === -1 ? brokenProject(l.configPath, l.error ?? '') : buildProjectView(l.configPath, outcomes[i]!.plan, ok[i]!.warnings);
-      });
-      const ipDiffs = outcomes.flatMap((o, i) =>
-        o.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(ok[i]!.configPath, r.machineName), configPath: ok[i]!.configPath, project: ok[i]!.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
-      );
-      const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, outcomes.map((o) => o.plan)) : null;
-      return { at, hypervisorError: null, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: outcomes.reduce((n, o) => n + o.result.diffs.length, 0), ipDiffs, sshConfigError };
-    } catch (err) {
-      if (err instanceof HypervisorError || err instanceof InputError) {
-        log.error('pass failed', { error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });
-        return { ...empty, hypervisorError: errorMessage(err) };
-      }
-      throw err;
-    }
+    const { outcomes, failed, duplicates, env } = await reconcileByProvider(ok, request, (configPath, machine, phase) => send({ kind: 'progress', key: vmKey(configPath, machine), phase }));
+    const hypervisorError = failed.size > 0 ? [...new Set(failed.values())].join('\n') : null;
+    const staleWhy = (l: (typeof loaded)[number]) => {
+      const why = l.project && failed.get(l.project);
+      return why ? `Showing what was last seen: the hypervisor could not be asked (${why.split('\n')[0]}).` : undefined;
+    };
+    if (!env) return { ...empty, projects: loaded.map((l) => unasked(l, staleWhy(l))), hypervisorError };
+    const done = ok.flatMap((p, i) => (outcomes[i] ? [{ project: p, outcome: outcomes[i]! }] : []));
+    logPass(log, done.map((d) => d.outcome), request.syncHosts);
+    const syncs = request.syncHosts ? Object.assign({}, ...done.map((d) => syncViews(d.project.configPath, d.outcome, at, request.onlyMachines?.[d.project.configPath]))) : {};
+    const syncedBlocks = Object.fromEntries(done.flatMap((d) => d.outcome.sync.filter((s) => s.success).map((s) => [vmKey(d.project.configPath, s.machineName), d.outcome.plan.hostsBlock])));
+    const projects = loaded.map((l) => {
+      const d = done.find((x) => x.project.configPath === l.configPath);
+      return d ? buildProjectView(l.configPath, d.outcome.plan, d.project.warnings) : unasked(l, staleWhy(l));
+    });
+    const ipDiffs = done.flatMap(({ project, outcome }) =>
+      outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
+    );
+    const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, done.map((d) => d.outcome.plan)) : null;
+    return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError };
   },
 
-  async prepareSsh(configPath: string, machineName: string, home: string) {
-    const env = await environment();
+  async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProjectProvider) {
+    const env = await environment(provider);
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
@@ -154,8 +220,8 @@ const calls: Handlers = {
     return { name: project.name, configPath: project.configPath };
   },
 
-  async diagnose(configPath: string): Promise<DiagnosticView[]> {
-    const env = await environment();
+  async diagnose(configPath: string, provider?: ProjectProvider): Promise<DiagnosticView[]> {
+    const env = await environment(provider);
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
@@ -166,8 +232,8 @@ const calls: Handlers = {
     });
   },
 
-  async fixKvp(configPath: string, machineName: string, dryRun: boolean): Promise<KvpFixResult> {
-    const env = await environment();
+  async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProjectProvider): Promise<KvpFixResult> {
+    const env = await environment(provider);
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const outcome = await fixGuestKvp(env, inspection.plan.projects[0]!, machineName, { dryRun, timeoutMs: 300_000 });

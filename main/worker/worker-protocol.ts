@@ -1,6 +1,6 @@
 // The typed messages between the main thread and the engine worker.
 
-import type { DiagnosticView, DuplicateView, HostsSyncView, KvpFixResult, ProjectView } from '../../contract/api.js';
+import type { DiagnosticView, DuplicateView, HostsSyncView, KvpFixResult, ProjectView, ProjectProvider } from '../../contract/api.js';
 
 export interface WorkerInit {
   simulate?: string;
@@ -19,6 +19,8 @@ export interface WorkerInit {
 export interface PassRequest {
   configPaths: string[];
   syncHosts: boolean;
+  /** Per config, the provider the user chose for it (Settings); a config not listed is 'auto'. */
+  providers?: Record<string, ProjectProvider>;
   /** Machines (per config) whose changed SSH host key the user accepted. */
   acceptHostKeys?: Record<string, string[]>;
   /** Per config, the only machines to sync ("Reconcile this VM"). */
@@ -57,10 +59,10 @@ export interface WorkerCalls {
   pass(request: PassRequest): PassResult;
   /** Loads a ragnatramp.yaml (and its state.json) to check it before it is watched. */
   checkProject(configPath: string): { name: string; configPath: string };
-  diagnose(configPath: string): DiagnosticView[];
-  fixKvp(configPath: string, machineName: string, dryRun: boolean): KvpFixResult;
+  diagnose(configPath: string, provider?: ProjectProvider): DiagnosticView[];
+  fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProjectProvider): KvpFixResult;
   /** Writes an OpenSSH config for the project into <home>/ssh and names the VM's Host in it. */
-  prepareSsh(configPath: string, machineName: string, home: string): { configFile: string; host: string };
+  prepareSsh(configPath: string, machineName: string, home: string, provider?: ProjectProvider): { configFile: string; host: string };
 }
 
 export type WorkerRequest = { [M in keyof WorkerCalls]: { id: number; method: M; args: Parameters<WorkerCalls[M]> } }[keyof WorkerCalls];

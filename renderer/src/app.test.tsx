@@ -4,8 +4,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from './app';
 import { addToast, useStore } from './store';
-import type { IpChange } from '../../contract/api';
-import { appState, fakeApi, vmView } from './test-support';
+import type { IpChange, ProjectProvider } from '../../contract/api';
+import { appState, fakeApi, settings, vmView } from './test-support';
 
 const initial = useStore.getState();
 // jsdom has no layout, so no scrolling: the row's focus is what the test checks.
@@ -125,6 +125,32 @@ describe('the window', () => {
     expect(row.querySelector('[data-testid="ssh-at"]')!.textContent).toBe('SSH via 127.0.0.1:22221');
     expect(row.querySelector('[data-testid="ip-unknown"]')).toBeNull();
     expect(row.textContent).toMatch(/port forward 127\.0\.0\.1:22221 answers/);
+  });
+
+  it("settings: a project's provider is chosen, its option entered and saved; the app's refusal shows under the field", async () => {
+    let refuse = true;
+    const asked: unknown[] = [];
+    await mount(appState(), {
+      setProjectProvider: async (configPath: string, choice: ProjectProvider) => {
+        asked.push([configPath, choice]);
+        if (refuse) throw new Error('--libvirt needs a libvirt URI such as qemu:///system or qemu+ssh://user@host/system (got "vmhost")');
+        return { ...settings, providers: { [configPath]: { provider: choice.provider, option: choice.option! } } };
+      },
+    });
+    act(() => fireEvent.click(screen.getByRole('tab', { name: 'Settings' })));
+    fireEvent.change(screen.getByLabelText('Provider'), { target: { value: 'libvirt' } });
+    const uri = screen.getByLabelText('URI');
+    expect(uri.getAttribute('placeholder')).toBe('qemu:///system');
+    fireEvent.change(uri, { target: { value: 'vmhost' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save' })));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/--libvirt needs a libvirt URI/);
+    expect(uri.getAttribute('aria-invalid')).toBe('true');
+    refuse = false;
+    fireEvent.change(uri, { target: { value: 'qemu+ssh://dev@vmhost/system' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save' })));
+    expect(asked.at(-1)).toEqual(['/p/ragnatramp.yaml', { provider: 'libvirt', option: 'qemu+ssh://dev@vmhost/system' }]);
+    expect(await screen.findByText('Saved')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('Open SSH on a running VM calls openSsh; simulated VMs show no such button', async () => {

@@ -50,7 +50,7 @@ export function appState(over: Partial<AppState> = {}): AppState {
   };
 }
 
-export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {}) {
   const calls: Array<[string, unknown[]]> = [];
@@ -63,6 +63,7 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     getState: record('getState', state),
     getSettings: record('getSettings', settings),
     updateSettings: record('updateSettings', settings),
+    setProjectProvider: record('setProjectProvider', settings),
     addProject: record('addProject', settings),
     removeProject: record('removeProject', { ...settings, projects: [] }),
     pickProjectFile: record('pickProjectFile', null),

@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import type { ProviderOptions } from './provider-entry.js';
-import { checkProviderName } from './registry.js';
+import { checkProviderName, providerEntry } from './registry.js';
 
 export const PROVIDER_ARGS = {
   simulate: { type: 'string' },
@@ -44,4 +44,24 @@ function libvirtUri(v: unknown): string | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || !/^[a-z][a-z0-9]*(\+[a-z0-9]+)?:\/\/[^\s]*$/i.test(v)) throw new Error(`--libvirt needs a libvirt URI such as qemu:///system or qemu+ssh://user@host/system (got ${JSON.stringify(v)})`);
   return v;
+}
+
+/**
+ * A project's provider choice (the tray's settings) as the options of an environment; null for
+ * 'auto' (the app's own). Throws an Error whose message suits the settings field.
+ */
+export function projectProviderOptions(choice: { provider: string; option?: string } | undefined): (ProviderOptions & { provider: string }) | null {
+  if (!choice || choice.provider === 'auto') return null;
+  const entry = providerEntry(choice.provider);
+  const wanted = entry.projectOption;
+  if (!wanted) {
+    if (choice.option) throw new Error(`${entry.label} takes no option`);
+    return { provider: entry.name };
+  }
+  if (!choice.option) {
+    if (wanted.required) throw new Error(`${entry.label} needs ${wanted.words}`);
+    return { provider: entry.name };
+  }
+  const checked = providerArgs({ [wanted.key]: choice.option });
+  return { ...checked, provider: entry.name };
 }

@@ -68,6 +68,8 @@ export interface ProviderEntry {
   /** The ProviderOptions keys it accepts, with what each is for (CLI help). */
   options: Partial<Record<keyof ProviderOptions, string>>;
   tiers: Record<string, TierInfo>;
+  /** The option a project's provider choice sets (Settings: a URI, a folder, a cluster, a file), in words, and whether it must be given. */
+  projectOption?: { key: keyof ProviderOptions; words: string; required: boolean };
   /** Whether discovery depends on Hyper-V's KVP daemon in the guest (the guest checks look for it). */
   guestNeedsKvpDaemon?: boolean;
   facts(detail: ProviderDetail): ProviderFact[];

@@ -1,7 +1,8 @@
 // Which provider a run uses, and how its start-up options are checked.
 import { describe, expect, it } from 'vitest';
 import { providerArgs } from './provider-args.js';
-import { defaultProvider, PROVIDER_NAMES } from './registry.js';
+import { PROVIDER_CHOICES } from '../../../contract/api.js';
+import { defaultProvider, PROVIDER_NAMES, providerEntry } from './registry.js';
 
 describe('the provider registry', () => {
   it('names every provider', () => {
@@ -28,5 +29,13 @@ describe('the provider registry', () => {
     expect(providerArgs({ proxmox: 'https://pve.example:8006' })).toEqual({ proxmox: 'https://pve.example:8006' });
     expect(() => providerArgs({ proxmox: 'https://pve.example:8006/api2/json' })).toThrow("--proxmox needs the cluster's address, https://host:8006");
     expect(() => providerArgs({ provider: 'vmware' })).toThrow(/--provider: unknown provider 'vmware': use hyperv or libvirt or linux or proxmox or quickemu/);
+  });
+
+  it("the window's provider choices are the registry's, each with the option its entry takes", () => {
+    expect(PROVIDER_CHOICES.map((c) => c.id).sort()).toEqual(['auto', ...PROVIDER_NAMES].sort());
+    for (const c of PROVIDER_CHOICES.filter((x) => x.id !== 'auto')) {
+      const wanted = providerEntry(c.id).projectOption;
+      expect([c.id, c.option?.required ?? null]).toEqual([c.id, wanted ? wanted.required : null]);
+    }
   });
 });

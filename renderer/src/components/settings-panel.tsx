@@ -1,10 +1,11 @@
-// Settings: the watched projects (Remove with Undo), the poll interval (checked as typed, saved
+// Settings: the watched projects (each with its provider; Remove with Undo), the poll interval (checked as typed, saved
 // on Enter or leaving the field), notifications, auto-sync, ssh <machine>, launch at login. An
 // error shows next to the field that caused it.
 import { useState } from 'react';
 import { POLL_SECONDS, type AppState, type Settings } from '../../../contract/api';
 import { useStore } from '../store';
 import { AddProject } from './add-project';
+import { ProjectProviderField } from './project-provider';
 
 function pollProblem(text: string): string | null {
   const n = Number(text);
@@ -21,7 +22,7 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
   const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null);
   const problem = pollProblem(poll);
 
-  const update = async (field: string, patch: Partial<Omit<Settings, 'projects'>>): Promise<boolean> => {
+  const update = async (field: string, patch: Partial<Omit<Settings, 'projects' | 'providers'>>): Promise<boolean> => {
     try {
       useStore.setState({ settings: await api!.updateSettings(patch) });
       setFieldError(null);
@@ -72,6 +73,7 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
               Remove
             </button>
             {errorFor(`project:${p}`)}
+            <ProjectProviderField configPath={p} current={settings.providers[p]} />
           </li>
         ))}
       </ul>

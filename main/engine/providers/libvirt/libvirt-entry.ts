@@ -8,6 +8,7 @@ export const DEFAULT_LIBVIRT_URI = 'qemu:///system';
 export const LIBVIRT: ProviderEntry = {
   name: 'libvirt',
   label: 'libvirt',
+  projectOption: { key: 'libvirt', words: 'a libvirt URI', required: false },
   options: { libvirt: 'the libvirt URI: qemu:///system (the default), qemu:///session, qemu+ssh://host/system' },
   tiers: {
     lease: { label: 'lease', help: "Found in libvirt's DHCP leases for the VM's network" },

@@ -7,6 +7,7 @@ import { ARP_TIER, type ProviderEntry } from '../provider-entry.js';
 export const LINUX: ProviderEntry = {
   name: 'linux',
   label: 'Linux (manifest)',
+  projectOption: { key: 'manifest', words: 'the manifest file', required: true },
   options: { manifest: 'the VMs, MACs and lease files to use' },
   tiers: {
     lease: { label: 'lease', help: "Found in the DHCP server's lease file" },

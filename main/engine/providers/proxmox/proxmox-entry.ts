@@ -7,6 +7,7 @@ import type { ProviderEntry } from '../provider-entry.js';
 export const PROXMOX: ProviderEntry = {
   name: 'proxmox',
   label: 'Proxmox VE',
+  projectOption: { key: 'proxmox', words: "the cluster's address, https://host:8006", required: true },
   options: {
     proxmox: 'the cluster, https://host:8006',
     proxmoxToken: 'the file holding its API token (by default <tray folder>/proxmox/<host>_<port>.token, mode 600)',

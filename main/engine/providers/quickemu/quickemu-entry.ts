@@ -9,6 +9,7 @@ const NETWORK_WORDS = { user: 'user-mode', bridge: 'bridged', none: 'none' } as 
 export const QUICKEMU: ProviderEntry = {
   name: 'quickemu',
   label: 'quickemu',
+  projectOption: { key: 'quickemu', words: 'the folder of your <vm>.conf files', required: true },
   options: { quickemu: 'the folder that holds your quickemu <vm>.conf files' },
   tiers: {
     console: { label: 'console', help: "Read from cloud-init's network table in the VM's console log (<vm>.log)" },

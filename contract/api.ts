@@ -228,6 +228,8 @@ export interface ApiCalls {
   updateSettings(patch: Partial<Omit<Settings, 'projects' | 'providers'>>): Settings;
   /** Names the provider of one of the user's projects; its option is checked before it is kept. */
   setProjectProvider(configPath: string, choice: ProjectProvider): Settings;
+  /** Keeps the API token for a project whose provider is Proxmox VE; returns where it was kept. */
+  setProxmoxToken(configPath: string, token: string): string;
   addProject(configPath: string): Settings;
   removeProject(configPath: string): Settings;
   /** The native file picker; null when cancelled or on a host without one. */
@@ -307,6 +309,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
     ],
   },
   setProjectProvider: { type: 'array', minItems: 2, maxItems: 2, items: [path, PROJECT_PROVIDER_SCHEMA] },
+  setProxmoxToken: { type: 'array', minItems: 2, maxItems: 2, items: [path, { type: 'string', minLength: 1, maxLength: 512 }] },
   addProject: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
   removeProject: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
   pickProjectFile: { type: 'array', maxItems: 0 },

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LabControl, labDown, labUp } from '../lab/lab.js';
 import { benchDiscovery } from './discovery-bench.js';
+import { IDLE_CHILD } from './idle-child-path.js';
 import { benchProviderDiscovery, type ProviderDiscoveryRow } from './provider-discovery-bench.js';
 import { benchHostsSync, type HostsSyncRow } from './hosts-sync-bench.js';
 import { benchChangeDetection } from './watch-bench.js';
@@ -49,7 +50,7 @@ try {
   const idleSeconds = quick ? 10 : 60;
   log(`bench: idle cost while watching ${lab.record.guests.length} guests for ${idleSeconds} s…`);
   execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', ROOT], { stdio: 'inherit' });
-  const idle = JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'dist', 'main', 'bench', 'idle-child.js'), lab.paths.config, lab.paths.manifest, path.join(work, 'idle_known_hosts.json'), String(idleSeconds)], { encoding: 'utf8' })) as { seconds: number; cpuPercent: number; rssMB: number };
+  const idle = JSON.parse(execFileSync(process.execPath, [IDLE_CHILD, lab.paths.config, lab.paths.manifest, path.join(work, 'idle_known_hosts.json'), String(idleSeconds)], { encoding: 'utf8' })) as { seconds: number; cpuPercent: number; rssMB: number };
   const result = { hostsSync, discovery, providerDiscovery: providers, changeDetectionMs: { median: changeDetectionMs.median, max: changeDetectionMs.max }, idle: { seconds: idle.seconds, cpuPercent: idle.cpuPercent, rssMB: idle.rssMB, guests: lab.record.guests.length } };
   log(`\n${table(result.hostsSync, result.discovery, providers, changeDetectionMs, idle)}`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -10,6 +10,9 @@ import { assertReady, electronEvent, isReady, markReady, resetReady, whenReady }
 import { BrowserWindow, resetWindows, screen } from './fake-electron-window.js';
 
 export { BrowserWindow, screen, WebContents } from './fake-electron-window.js';
+import { safeStorage, safeStorageControl } from './fake-electron-safe-storage.js';
+
+export { safeStorage, safeStorageControl };
 
 type Template = Array<Record<string, unknown>>;
 
@@ -232,6 +235,7 @@ export const shell = {
 
 export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   resetReady(options.ready ?? true);
+  Object.assign(safeStorageControl, { available: true, backend: 'gnome_libsecret' });
   app.removeAllListeners();
   Object.assign(app, { isPackaged: false, name: 'Electron', lockGranted: true, quitCalls: 0, exitCode: null, appUserModelId: null, loginItem: { openAtLogin: false, path: '', args: [] } });
   app.paths = new Map([['userData', '/fake/userData']]);
@@ -250,4 +254,4 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   powerMonitor.removeAllListeners();
 }
 
-export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor, clipboard };
+export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor, clipboard, safeStorage };

@@ -4,6 +4,7 @@
 // connection must present the random token printed in the URL (and the right Host and Origin,
 // so that no other web page can reach it through DNS rebinding).
 
+import { FileCredentialStore } from '../../main/app/credential-store.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -60,7 +61,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   if (extra.length > 0) settings.set({ ...settings.get(), projects: [...settings.get().projects, ...extra] });
 
   const worker = new WorkerClient({ simulate: options.simulate && path.resolve(options.simulate), provider: options.provider, manifest: options.manifest && path.resolve(options.manifest), quickemu: options.quickemu && path.resolve(options.quickemu), libvirt: options.libvirt, proxmox: options.proxmox, proxmoxToken: options.proxmoxToken && path.resolve(options.proxmoxToken), knownHostsFile: path.join(options.home, options.simulate ? 'known_hosts.simulated.json' : 'known_hosts.json'), logDir: options.home });
-  const controller = new AppController(settings, worker, { kind: 'browser' }, { simulated: !!options.simulate, home: options.home, version: VERSION });
+  const controller = new AppController(settings, worker, { kind: 'browser', credentials: new FileCredentialStore(options.home) }, { simulated: !!options.simulate, home: options.home, version: VERSION });
   const token = randomBytes(24).toString('hex');
   const rendererDir = options.rendererDir ?? RENDERER_DIR;
 

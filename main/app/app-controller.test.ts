@@ -9,7 +9,9 @@ import { DEFAULT_SETTINGS, type AppEvent, type Settings } from '../../contract/a
 import type { Scenario } from '../engine/simulator/scenario.js';
 import { makeFixture } from '../../dev/test-support/project-fixture.js';
 import { WorkerClient } from '../worker/worker-client.js';
-import { AppController } from './app-controller.js';
+import { AppController, type HostHooks } from './app-controller.js';
+import { FileCredentialStore } from './credential-store.js';
+import { startFakeProxmox } from '../../dev/test-support/fake-proxmox.js';
 import type { SettingsStore } from './settings.js';
 
 const scenario: Scenario = {
@@ -31,11 +33,11 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function setup(settings: Partial<Settings> = {}) {
+function setup(settings: Partial<Settings> = {}, host: Partial<HostHooks> = {}) {
   const f = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db' }], scenario });
   const worker = new WorkerClient({ simulate: f.scenarioPath, knownHostsFile: f.knownHostsPath });
   const store = memorySettings({ projects: [f.configPath], ...settings });
-  const controller = new AppController(store, worker, { kind: 'browser' }, { simulated: true });
+  const controller = new AppController(store, worker, { kind: 'browser', ...host }, { simulated: true });
   const events: AppEvent[] = [];
   controller.on('event', (e) => events.push(e));
   cleanups.push(async () => {
@@ -210,5 +212,28 @@ describe('AppController over the engine worker', () => {
     expect((await controller.api.setProjectProvider(other.configPath, { provider: 'auto' })).providers).toEqual({});
     await controller.api.setProjectProvider(other.configPath, { provider: 'hyperv' });
     expect((await controller.api.removeProject(other.configPath)).providers).toEqual({});
+  });
+
+  it("a Proxmox VE project: the app keeps its API token (never shown) and asks the cluster with it", async () => {
+    const TOKEN = 'tray@pve!ragnatramp=0b3c7a4e-1f2d-4c5b-9a8e-7d6c5b4a3f21';
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-pve-app-'));
+    const { f, controller, store } = setup({}, { credentials: new FileCredentialStore(home) });
+    const pve = await startFakeProxmox({ token: TOKEN, guests: [{ type: 'qemu', vmid: 101, name: 'web', node: 'pve1', status: 'stopped' }] });
+    cleanups.push(() => pve.close());
+    const other = makeFixture({ project: 'pveproj', machines: ['web'] });
+    store.set({ ...store.get(), projects: [f.configPath, other.configPath] });
+
+    await expect(controller.api.setProxmoxToken(other.configPath, TOKEN)).rejects.toThrow(/Choose Proxmox VE .* as this project's provider first/);
+    await controller.api.setProjectProvider(other.configPath, { provider: 'proxmox', option: pve.url });
+    await expect(controller.api.setProxmoxToken(other.configPath, 'root@pam:hunter2')).rejects.toThrow(/That is not an API token/);
+    expect(await controller.api.setProxmoxToken(other.configPath, TOKEN)).toBe(path.join(home, 'proxmox', `127.0.0.1_${pve.port}.token`));
+
+    await controller.api.reconcileNow(null);
+    const vms = controller.snapshot().projects.find((p) => p.configPath === other.configPath)!.vms;
+    expect(vms.map((v) => [v.machineName, v.provider, v.status, v.facts.map((x) => x.value)])).toEqual([['web', 'Proxmox VE', 'stopped', ['pve1/101', '—']]]);
+    expect(pve.requests.length).toBeGreaterThan(0);
+    expect(pve.requests.every((r) => r.authorized)).toBe(true);
+    expect(JSON.stringify(controller.snapshot())).not.toContain('0b3c7a4e');
+    expect(JSON.stringify(store.get())).not.toContain('0b3c7a4e');
   });
 });

@@ -5,7 +5,7 @@
 
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ProjectProvider, ReconcileSummary, Settings, View } from '../../contract/api.js';
+import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
@@ -19,6 +19,9 @@ import { computeHealth, summarize } from './health.js';
 import { WatchScheduler } from './watch-scheduler.js';
 import { mergePass, reconcileSummary, remute, unloadedProject, type SyncMemory } from './pass-state.js';
 import type { SettingsStore } from './settings.js';
+import type { CredentialStore } from './credential-store.js';
+import { checkToken } from '../engine/providers/proxmox/proxmox-token.js';
+import type { ProviderRequest } from '../worker/worker-protocol.js';
 
 export interface HostHooks {
   kind: AppState['host']['kind'];
@@ -29,6 +32,8 @@ export interface HostHooks {
   revealFile?: (file: string) => void;
   /** Starts a terminal; the default spawns it (tests record it instead). */
   launchTerminal?: (cmd: TerminalCommand) => Promise<void>;
+  /** Where Proxmox VE API tokens typed into the window are kept; none: the window cannot keep one. */
+  credentials?: CredentialStore;
 }
 
 type Handlers = { [M in keyof ApiCalls]: (...args: Parameters<ApiCalls[M]>) => Promise<ReturnType<ApiCalls[M]>> };
@@ -130,7 +135,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       const s = this.settings.get();
       // Simulated VMs are reachable by nobody: they never go into the user's OpenSSH config.
       const sshConfig = s.sshConfig && this.options.home && !this.options.simulated ? { home: this.options.home, userConfig: this.options.userSshConfig ?? userSshConfigPath() } : undefined;
-      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, providers: s.providers, acceptHostKeys: request.acceptHostKeys, ...(sshConfig ? { sshConfig } : {}) });
+      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, providers: await this.providerRequests(configPaths), acceptHostKeys: request.acceptHostKeys, ...(sshConfig ? { sshConfig } : {}) });
     } catch (err) {
       this.state.busy = 'idle';
       this.state.progress = {};
@@ -192,8 +197,23 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     throw new Error(`${excerpt(configPath, 120)} is not one of your projects; add it in Settings first.`);
   }
 
-  private providerOf(configPath: string): ProjectProvider | undefined {
-    return this.settings.get().providers[configPath];
+  /** A project's provider, with the API token the app keeps for it (Proxmox VE). */
+  private async providerOf(configPath: string): Promise<ProviderRequest | undefined> {
+    const choice = this.settings.get().providers[configPath];
+    if (choice?.provider !== 'proxmox' || !choice.option || !this.host.credentials) return choice;
+    try {
+      const secret = await this.host.credentials.load(choice.option);
+      return secret ? { ...choice, secret } : choice;
+    } catch (err) {
+      // An unreadable stored token: the worker then reads the token file, and says what is wrong there.
+      this.notice(`The API token for ${choice.option} could not be read: ${(err as Error).message}`);
+      return choice;
+    }
+  }
+
+  private async providerRequests(configPaths: string[]): Promise<Record<string, ProviderRequest>> {
+    const entries = await Promise.all(configPaths.map(async (c) => [c, await this.providerOf(c)] as const));
+    return Object.fromEntries(entries.filter((e): e is readonly [string, ProviderRequest] => !!e[1]));
   }
 
   /** The API contract's calls; arguments are already validated by the host. */
@@ -221,6 +241,14 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       void this.enqueue({ syncHosts: false }).catch(() => undefined);
       return next;
     },
+    setProxmoxToken: async (configPath, token) => {
+      const choice = this.settings.get().providers[this.known(configPath)];
+      if (choice?.provider !== 'proxmox' || !choice.option) throw new Error("Choose Proxmox VE (with the cluster's address) as this project's provider first.");
+      if (!this.host.credentials) throw new Error(`This window cannot keep a token; put it in the token file instead (see the README, "Proxmox VE").`);
+      await this.host.credentials.save(choice.option, checkToken(token));
+      void this.enqueue({ syncHosts: false }).catch(() => undefined);
+      return this.host.credentials.where(choice.option);
+    },
     removeProject: async (configPath) => {
       const current = this.settings.get();
       const { [configPath]: _gone, ...providers } = current.providers;
@@ -239,9 +267,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.publish();
       return this.snapshot();
     },
-    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), this.providerOf(configPath)),
+    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), await this.providerOf(configPath)),
     fixKvp: async (configPath, machineName, dryRun): Promise<KvpFixResult> => {
-      const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, this.providerOf(configPath));
+      const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, await this.providerOf(configPath));
       if (!dryRun && result.success) this.rediscover();
       return result;
     },
@@ -253,7 +281,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     openSsh: async (configPath, machineName) => {
       if (this.options.simulated) throw new Error('Simulated VMs cannot be reached over SSH.');
       if (!this.options.home) throw new Error('This host cannot open a terminal.');
-      const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home, this.providerOf(configPath));
+      const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home, await this.providerOf(configPath));
       const cmd = terminalCommand(configFile, host, process.platform, (exe) => onPath(exe), process.env);
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);

@@ -19,6 +19,7 @@ import type { WorkerInit } from '../worker/worker-protocol.js';
 import { isAppFrame, registerIpc } from './ipc.js';
 import { canLaunchAtLogin, loginItemTarget } from './login-item.js';
 import { Notifier } from './notifications.js';
+import { credentialStore } from './os-credential-store.js';
 import { TrayUi } from './tray.js';
 import { WindowUi } from './window.js';
 
@@ -59,7 +60,7 @@ function startupOptions(argv: string[]): WorkerInit & { hidden: boolean } {
   return { ...providerArgs(values), hidden: values.hidden === true };
 }
 
-function start(): void {
+async function start(): Promise<void> {
   // No application menu: the default one gives release builds DevTools on Ctrl+Shift+I.
   Menu.setApplicationMenu(null);
   const assets = app.isPackaged ? process.resourcesPath : path.join(ROOT, 'assets');
@@ -86,6 +87,8 @@ function start(): void {
     (bounds) => windowUi.toggle(bounds),
   );
   const { hidden: _hidden, ...workerInit } = options;
+  // Proxmox VE tokens typed into the window: the OS's credential store where it protects them.
+  const credentials = await credentialStore(home);
   const worker = new WorkerClient({ ...workerInit, logDir: home });
   const windowUi = new WindowUi(RENDERER_INDEX, PRELOAD);
   const controller = new AppController(
@@ -99,6 +102,7 @@ function start(): void {
       },
       openExternal: (url) => shell.openExternal(url),
       revealFile: (file) => shell.showItemInFolder(file),
+      credentials,
       ...(login ? { setLaunchAtLogin: (enabled: boolean) => app.setLoginItemSettings({ ...login, openAtLogin: enabled }) } : {}),
     },
     { simulated: !!options.simulate, home, version: app.getVersion() },

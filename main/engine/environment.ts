@@ -43,13 +43,14 @@ export interface Environment extends EngineDeps {
   dispose(): Promise<void>;
 }
 
-const OPTION_FLAGS: Record<keyof ProviderOptions, string> = { simulate: '--simulate', manifest: '--manifest', quickemu: '--quickemu', libvirt: '--libvirt', proxmox: '--proxmox', proxmoxToken: '--proxmox-token' };
+const OPTION_FLAGS: Record<keyof ProviderOptions, string> = { simulate: '--simulate', manifest: '--manifest', quickemu: '--quickemu', libvirt: '--libvirt', proxmox: '--proxmox', proxmoxToken: '--proxmox-token', proxmoxTokenValue: 'the stored API token' };
 
 export async function createEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
   const entry = providerEntry(options.provider ?? defaultProvider(options));
   for (const key of Object.keys(OPTION_FLAGS) as Array<keyof ProviderOptions>) {
     if (options[key] !== undefined && !entry.options[key]) {
-      throw new InputError(options[key], [{ field: null, problem: `is for another provider: ${OPTION_FLAGS[key]} does not apply to --provider ${entry.name}` }], `Drop ${OPTION_FLAGS[key]} or --provider ${entry.name}.`);
+      // Named by its flag, never by its value: a value may be a secret (a stored API token).
+      throw new InputError(OPTION_FLAGS[key], [{ field: null, problem: `is for another provider: it does not apply to --provider ${entry.name}` }], `Drop ${OPTION_FLAGS[key]} or --provider ${entry.name}.`);
     }
   }
   // Simulated guests' keys never go into the file that pins real guests' keys.

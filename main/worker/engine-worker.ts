@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { vmKey, type DiagnosticView, type KvpFixResult, type ProjectProvider, type ProjectView } from '../../contract/api.js';
+import { vmKey, type DiagnosticView, type KvpFixResult, type ProjectView } from '../../contract/api.js';
+import { createHash } from 'node:crypto';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests } from '../engine/guest-actions.js';
@@ -23,24 +24,29 @@ import type { ProjectPlan } from '../engine/plan/plan.js';
 import { sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import { hostNames } from '../engine/ssh/ssh-client-config.js';
 import { buildProjectView, duplicateViews, syncViews, vmView } from './project-view.js';
-import type { PassRequest, PassResult, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
+import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
 const init = (workerData ?? {}) as WorkerInit;
 const port = parentPort!;
 const log: Log = init.logDir ? openLog({ dir: init.logDir, component: 'app' }) : NO_LOG;
 const envs = new Map<string, Promise<Environment>>();
 
-/** A project's choice as the key its environment is kept under; throws for a choice that does not check out. */
-function choiceKey(choice: ProjectProvider | undefined): string {
-  return JSON.stringify(projectProviderOptions(choice) ?? 'auto');
+/** A project's choice as the environment options and the key they are kept under; throws for a choice that does not check out. */
+function chosenOptions(choice: ProviderRequest | undefined) {
+  const chosen = projectProviderOptions(choice);
+  // A stored token is part of the key (hashed: keys are logged nowhere, but need not hold it).
+  const secret = chosen && choice?.secret ? { proxmoxTokenValue: choice.secret } : {};
+  const key = JSON.stringify([chosen ?? 'auto', choice?.secret ? createHash('sha256').update(choice.secret).digest('hex') : null]);
+  return { chosen: chosen && { ...chosen, ...secret }, key };
 }
+
+const choiceKey = (choice: ProviderRequest | undefined): string => chosenOptions(choice).key;
 
 // Lazily, so that a bad scenario, manifest or provider option is reported on the first call, not
 // as a crash. A project's own choice keeps the app's pin file and nothing else of its start-up
 // options ('auto' is the app's own provider, a simulation included).
-function environment(choice?: ProjectProvider): Promise<Environment> {
-  const chosen = projectProviderOptions(choice);
-  const key = JSON.stringify(chosen ?? 'auto');
+function environment(choice?: ProviderRequest): Promise<Environment> {
+  const { chosen, key } = chosenOptions(choice);
   let env = envs.get(key);
   if (!env) {
     const options = chosen ? { ...chosen, knownHostsFile: init.knownHostsFile } : init;
@@ -103,7 +109,7 @@ async function reconcileByProvider(projects: Project[], request: PassRequest, on
 }
 
 /** The provider a choice names, in words (for a failure when several are in use). */
-function providerLabel(choice: ProjectProvider | undefined): string {
+function providerLabel(choice: ProviderRequest | undefined): string {
   const chosen = projectProviderOptions(choice);
   return providerEntry(chosen?.provider ?? init.provider ?? 'hyperv').label;
 }
@@ -195,7 +201,7 @@ const calls: Handlers = {
     return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError };
   },
 
-  async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProjectProvider) {
+  async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest) {
     const env = await environment(provider);
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
@@ -220,7 +226,7 @@ const calls: Handlers = {
     return { name: project.name, configPath: project.configPath };
   },
 
-  async diagnose(configPath: string, provider?: ProjectProvider): Promise<DiagnosticView[]> {
+  async diagnose(configPath: string, provider?: ProviderRequest): Promise<DiagnosticView[]> {
     const env = await environment(provider);
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
@@ -232,7 +238,7 @@ const calls: Handlers = {
     });
   },
 
-  async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProjectProvider): Promise<KvpFixResult> {
+  async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): Promise<KvpFixResult> {
     const env = await environment(provider);
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });

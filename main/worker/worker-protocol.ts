@@ -16,11 +16,14 @@ export interface WorkerInit {
   logDir?: string;
 }
 
+/** A project's provider as the worker is asked to use it: with the API token the app keeps for it, if any. */
+export type ProviderRequest = ProjectProvider & { secret?: string };
+
 export interface PassRequest {
   configPaths: string[];
   syncHosts: boolean;
   /** Per config, the provider the user chose for it (Settings); a config not listed is 'auto'. */
-  providers?: Record<string, ProjectProvider>;
+  providers?: Record<string, ProviderRequest>;
   /** Machines (per config) whose changed SSH host key the user accepted. */
   acceptHostKeys?: Record<string, string[]>;
   /** Per config, the only machines to sync ("Reconcile this VM"). */
@@ -59,10 +62,10 @@ export interface WorkerCalls {
   pass(request: PassRequest): PassResult;
   /** Loads a ragnatramp.yaml (and its state.json) to check it before it is watched. */
   checkProject(configPath: string): { name: string; configPath: string };
-  diagnose(configPath: string, provider?: ProjectProvider): DiagnosticView[];
-  fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProjectProvider): KvpFixResult;
+  diagnose(configPath: string, provider?: ProviderRequest): DiagnosticView[];
+  fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): KvpFixResult;
   /** Writes an OpenSSH config for the project into <home>/ssh and names the VM's Host in it. */
-  prepareSsh(configPath: string, machineName: string, home: string, provider?: ProjectProvider): { configFile: string; host: string };
+  prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest): { configFile: string; host: string };
 }
 
 export type WorkerRequest = { [M in keyof WorkerCalls]: { id: number; method: M; args: Parameters<WorkerCalls[M]> } }[keyof WorkerCalls];

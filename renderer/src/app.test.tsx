@@ -153,6 +153,26 @@ describe('the window', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('settings: a Proxmox VE project takes its API token, which is sent once and never shown again', async () => {
+    const pveSettings = { ...settings, providers: { '/p/ragnatramp.yaml': { provider: 'proxmox' as const, option: 'https://pve.example.com:8006' } } };
+    const kept: unknown[] = [];
+    await mount(appState(), {
+      getSettings: async () => pveSettings,
+      setProxmoxToken: async (...args: unknown[]) => {
+        kept.push(args);
+        return "the desktop's secret store";
+      },
+    });
+    act(() => fireEvent.click(screen.getByRole('tab', { name: 'Settings' })));
+    const token = (await screen.findByLabelText('API token')) as HTMLInputElement;
+    expect(token.type).toBe('password');
+    fireEvent.change(token, { target: { value: 'tray@pve!ragnatramp=0b3c7a4e-1f2d-4c5b-9a8e-7d6c5b4a3f21' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Keep token' })));
+    expect(kept).toEqual([['/p/ragnatramp.yaml', 'tray@pve!ragnatramp=0b3c7a4e-1f2d-4c5b-9a8e-7d6c5b4a3f21']]);
+    expect(token.value).toBe('');
+    expect((await screen.findByText("Kept in the desktop's secret store")).getAttribute('role')).toBe('status');
+  });
+
   it('Open SSH on a running VM calls openSsh; simulated VMs show no such button', async () => {
     const fake = await mount(appState({ simulated: false }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Open SSH to web' })));

@@ -64,6 +64,7 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     getSettings: record('getSettings', settings),
     updateSettings: record('updateSettings', settings),
     setProjectProvider: record('setProjectProvider', settings),
+    setProxmoxToken: record('setProxmoxToken', '/home/u/.config/ragnatramp-tray/proxmox/pve_8006.token'),
     addProject: record('addProject', settings),
     removeProject: record('removeProject', { ...settings, projects: [] }),
     pickProjectFile: record('pickProjectFile', null),

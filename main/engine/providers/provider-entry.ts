@@ -40,6 +40,8 @@ export interface ProviderOptions {
   /** The Proxmox VE provider's cluster URL, and the file holding its API token. */
   proxmox?: string;
   proxmoxToken?: string;
+  /** The token itself, from the app's credential store (then no token file is read). */
+  proxmoxTokenValue?: string;
 }
 
 /** What the factory gets: the edges shared by every provider. */

@@ -11,6 +11,7 @@ export const PROXMOX: ProviderEntry = {
   options: {
     proxmox: 'the cluster, https://host:8006',
     proxmoxToken: 'the file holding its API token (by default <tray folder>/proxmox/<host>_<port>.token, mode 600)',
+    proxmoxTokenValue: "the API token the app keeps in the OS's credential store",
   },
   tiers: {
     agent: { label: 'agent', help: 'Reported by the QEMU guest agent inside the VM, through the Proxmox VE API' },
@@ -25,11 +26,11 @@ export const PROXMOX: ProviderEntry = {
     ];
   },
   async create(options, shared) {
-    const [{ ProxmoxProvider }, { ProxmoxClient, parseClusterUrl }, { defaultTokenFile, readTokenFile }, { FileHostKeyStore }] = await Promise.all([import('./proxmox-provider.js'), import('./proxmox-client.js'), import('./proxmox-token.js'), import('../../ssh/known-hosts.js')]);
+    const [{ ProxmoxProvider }, { ProxmoxClient, parseClusterUrl }, { checkToken, defaultTokenFile, readTokenFile }, { FileHostKeyStore }] = await Promise.all([import('./proxmox-provider.js'), import('./proxmox-client.js'), import('./proxmox-token.js'), import('../../ssh/known-hosts.js')]);
     if (!options.proxmox) throw new Error('The Proxmox VE provider needs --proxmox https://host:8006.');
     const endpoint = parseClusterUrl(options.proxmox);
     const home = path.dirname(shared.hostKeys.file);
-    const token = await readTokenFile(path.resolve(options.proxmoxToken ?? defaultTokenFile(home, endpoint)));
+    const token = options.proxmoxTokenValue ? checkToken(options.proxmoxTokenValue) : await readTokenFile(path.resolve(options.proxmoxToken ?? defaultTokenFile(home, endpoint)));
     // TLS pins sit beside the SSH ones, in a file of their own (OpenSSH reads the SSH pins).
     const pins = new FileHostKeyStore(path.join(home, 'tls_pins.json'));
     const client = new ProxmoxClient({ endpoint, token, pins, onFirstUse: (fp) => shared.logger?.info('tls-first-use', { cluster: endpoint.url, fingerprint: fp }) });

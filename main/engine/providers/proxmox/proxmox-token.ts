@@ -32,3 +32,10 @@ export async function readTokenFile(file: string, platform: NodeJS.Platform = pr
   }
   return token;
 }
+
+/** The same check for a token typed into the window: the message says what a token looks like. */
+export function checkToken(token: string): string {
+  const t = token.trim();
+  if (!TOKEN_PATTERN.test(t)) throw new Error('That is not an API token: it looks like USER@REALM!TOKENID=SECRET, the secret a UUID (a password is never accepted). Create one under Datacenter → Permissions → API Tokens.');
+  return t;
+}

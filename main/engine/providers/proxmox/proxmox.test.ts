@@ -13,6 +13,7 @@ import { parseAgentInterfaces, parseLxcInterfaces, parseResources } from './prox
 import { parseClusterUrl, ProxmoxClient } from './proxmox-client.js';
 import { ProxmoxProvider } from './proxmox-provider.js';
 import { readTokenFile } from './proxmox-token.js';
+import { createEnvironment } from '../../environment.js';
 
 const NOW = '2026-11-23T10:00:00.000Z';
 const TOKEN = 'tray@pve!ragnatramp=0b3c7a4e-1f2d-4c5b-9a8e-7d6c5b4a3f21';
@@ -130,5 +131,15 @@ describe('ProxmoxProvider over HTTPS', () => {
     const denied = await setup();
     denied.server.mode = 'deny';
     await expect(denied.provider.observe([ref('db', 'db')], NOW)).rejects.toThrow(/denied the API token \(403 Permission check failed \(\/vms, VM\.Audit\)\)\.\nGive the token .* VM\.Audit and VM\.Monitor/);
+  });
+});
+
+describe('a stored token given to the wrong provider', () => {
+  // Seen in the app: the option check named the value, so the error the window showed held the token.
+  it('is refused by its flag, never by its value', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-pve-env-'));
+    const err = await createEnvironment({ provider: 'libvirt', proxmoxTokenValue: TOKEN, knownHostsFile: path.join(home, 'kh.json') }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/is for another provider: it does not apply to --provider libvirt/);
+    expect((err as Error).message).not.toContain('0b3c7a4e');
   });
 });

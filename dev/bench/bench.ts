@@ -3,12 +3,13 @@
 // removed afterwards. A readable table on stderr and one JSON document on stdout.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { LabControl, labDown, labUp } from '../lab/lab.js';
+import { LabControl, labDown, labUp, quickemuPaths } from '../lab/lab.js';
+import { startFakeProxmox } from '../test-support/fake-proxmox.js';
 import { benchDiscovery } from './discovery-bench.js';
 import { IDLE_CHILD } from './idle-child-path.js';
 import { benchProviderDiscovery, type ProviderDiscoveryRow } from './provider-discovery-bench.js';
@@ -16,6 +17,7 @@ import { benchHostsSync, type HostsSyncRow } from './hosts-sync-bench.js';
 import { benchChangeDetection } from './watch-bench.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BENCH_TOKEN = 'bench@pve!ragnatramp=00000000-0000-4000-8000-00000000beef';
 const { values } = parseArgs({ args: process.argv.slice(2), options: { quick: { type: 'boolean', default: false } } });
 const quick = values.quick;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -67,7 +69,20 @@ async function benchQuickemu(): Promise<ProviderDiscoveryRow[]> {
   try {
     const qemu = await LabControl.open(dir);
     log('bench: discovery through the quickemu provider (conf files, pid files, console logs)…');
-    return await benchProviderDiscovery('quickemu', { quickemu: qemu.paths.quickemu }, qemu.paths.config, sizes, path.join(work, 'qemu_known_hosts.json'));
+    const rows = await benchProviderDiscovery('quickemu', { quickemu: qemu.paths.quickemu }, qemu.paths.config, sizes, path.join(work, 'qemu_known_hosts.json'));
+    // The same VMs as a Proxmox VE cluster's guests: a local HTTPS server answering as the API
+    // does, each agent call answered by the VM's real guest agent (TLS, the pin and the agent are
+    // measured; a real cluster adds its own network and pveproxy time).
+    log('bench: discovery through the Proxmox VE provider (HTTPS API, pinned certificate, guest agents)…');
+    const pve = await startFakeProxmox({ token: BENCH_TOKEN, guests: qemu.record.guests.map((g, i) => ({ type: 'qemu', vmid: 101 + i, name: g.vmName, node: `pve${(i % 3) + 1}`, status: 'running', agentSocket: quickemuPaths(qemu.record, g).agent })) });
+    try {
+      const tokenFile = path.join(work, 'pve.token');
+      writeFileSync(tokenFile, `${BENCH_TOKEN}\n`, { mode: 0o600 });
+      rows.push(...(await benchProviderDiscovery('proxmox', { proxmox: pve.url, proxmoxToken: tokenFile }, qemu.paths.config, sizes, path.join(work, 'pve_known_hosts.json'))));
+    } finally {
+      await pve.close();
+    }
+    return rows;
   } finally {
     await labDown(dir).catch((err: Error) => log(`bench: removing the QEMU lab failed: ${err.message}`));
   }

@@ -4,11 +4,14 @@
 // firewall rules) and one persistent domain per guest (type 'qemu': software emulation), booted
 // from the lab's guest image with the QEMU guest agent's channel. `--static N` gives the last N
 // guests fixed addresses instead of DHCP leases, so only the agent (or ARP) can find them.
+// `--session` defines the guests in qemu:///session of an unprivileged account the lab makes (a
+// developer's own libvirtd, started by virsh on first use), each on a tap that account owns on
+// the network's bridge; the system libvirtd then only serves the network.
 // Whatever talks to the guests runs inside the namespace too (`ip netns exec`).
 
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ubuntuHostsFile } from '../../main/engine/hosts/ubuntu-hosts.js';
 import { guestImage, guestOverlay } from './guest-image.js';
@@ -16,6 +19,7 @@ import { LabError, paths, saveRecord, type LabGuest, type LabRecord } from './la
 import { run, runQuietly } from './run-command.js';
 
 export const LIBVIRT_URI = 'qemu:///system';
+export const SESSION_URI = 'qemu:///session';
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
 
@@ -23,7 +27,28 @@ const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export const virsh = (args: string[]) => run('virsh', ['-c', LIBVIRT_URI, '-q', ...args], { timeoutMs: 60_000 });
 
 /** Runs a command inside the lab's namespace, where the guests' network is. */
-export const inLabNetns = (record: LabRecord, command: string, args: string[], timeoutMs = 30_000) => run('ip', ['netns', 'exec', record.hostNetns!, command, ...args], { timeoutMs });
+export const inLabNetns = (record: LabRecord, command: string, args: string[], timeoutMs = 30_000, cwd?: string) => run('ip', ['netns', 'exec', record.hostNetns!, command, ...args], { timeoutMs, cwd });
+
+/**
+ * A session lab account's home. Short, outside the lab's folder: libvirt puts the guest agent's
+ * socket under it (~/.config/libvirt/qemu/channel/target/domain-N-<name>/…), and a UNIX socket's
+ * path may not exceed 107 bytes.
+ */
+export const sessionHome = (record: LabRecord) => `/tmp/rtl${record.id}-home`;
+
+/**
+ * Runs a command as a session lab's account inside the lab's namespace, with only the variables
+ * given, in its home (a working folder the account cannot enter fails every process it spawns).
+ */
+export function asSessionUser(record: LabRecord, command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<string> {
+  const vars = { HOME: sessionHome(record), PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...env };
+  return inLabNetns(record, 'runuser', ['-u', record.user, '--', 'env', '-i', ...Object.entries(vars).map(([k, v]) => `${k}=${v}`), command, ...args], timeoutMs, vars.HOME);
+}
+
+/** virsh on the daemon the lab's guests belong to. */
+const guestVirsh = (record: LabRecord, args: string[]) => (record.session ? asSessionUser(record, 'virsh', ['-c', SESSION_URI, '-q', ...args]) : virsh(args));
+
+const accountId = async (record: LabRecord) => Number((await run('id', ['-u', record.user])).trim());
 
 // libvirtd (without its Debian packaging's postinst, which needs systemd) runs QEMU as
 // libvirt-qemu:libvirt-qemu and wants the kvm group (the issue's recipe).
@@ -45,8 +70,18 @@ async function ensureAccounts(record: LabRecord): Promise<void> {
   }
 }
 
+/**
+ * Whether a live libvirtd runs here. A daemon a lab's `down` killed stays a zombie until this
+ * machine's init reaps it, which can be after the next `up` (pgrep lists zombies too).
+ */
+async function libvirtdRuns(): Promise<boolean> {
+  const pids = (await run('pgrep', ['-x', 'libvirtd']).catch(() => '')).split('\n').filter(Boolean);
+  const states = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').then((s) => s.slice(s.lastIndexOf(')') + 2, s.lastIndexOf(')') + 3), () => 'gone')));
+  return states.some((state) => state !== 'Z' && state !== 'gone');
+}
+
 async function startDaemons(record: LabRecord): Promise<void> {
-  if ((await run('pgrep', ['-x', 'libvirtd']).catch(() => '')).trim()) throw new LabError('libvirtd already runs on this machine: the libvirt lab starts its own, inside a namespace. Stop it (or the other libvirt lab: lab down) first.');
+  if (await libvirtdRuns()) throw new LabError('libvirtd already runs on this machine: the libvirt lab starts its own, inside a namespace. Stop it (or the other libvirt lab: lab down) first.');
   record.createdRunLibvirt = !existsSync('/run/libvirt');
   await saveRecord(record);
   for (const dir of ['/var/log/libvirt/qemu', '/var/lib/libvirt/qemu', '/var/lib/libvirt/dnsmasq']) await mkdir(dir, { recursive: true });
@@ -57,6 +92,31 @@ async function startDaemons(record: LabRecord): Promise<void> {
     if (Date.now() > deadline) throw new LabError('libvirtd did not answer within 30 s; see /var/log/libvirt/ and run `libvirtd --verbose` by hand.');
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+// Debian's udev rules give /dev/net/tun mode 0666, so that an unprivileged QEMU can open the tap
+// made for it; a container may keep it 0600. A session lab opens it as Debian does, and `down`
+// puts the old mode back.
+async function makeSessionAccount(record: LabRecord): Promise<number> {
+  const home = sessionHome(record);
+  await run('useradd', ['--no-create-home', '--home-dir', home, '--shell', '/bin/sh', '--comment', 'ragnatramp lab libvirt session user', record.user]);
+  await mkdir(home, { recursive: true, mode: 0o755 });
+  const uid = await accountId(record);
+  await chown(home, uid, uid);
+  const mode = (await stat('/dev/net/tun')).mode & 0o777;
+  if ((mode & 0o666) !== 0o666) {
+    record.tunMode = mode;
+    await saveRecord(record);
+    await chmod('/dev/net/tun', mode | 0o666);
+  }
+  return uid;
+}
+
+/** A session lab's project belongs to its account, as a developer's own project would: the key and state.json. */
+export async function handOverToSessionUser(record: LabRecord): Promise<void> {
+  const uid = await accountId(record);
+  const p = paths(record.dir);
+  for (const file of [p.key, `${p.key}.pub`, path.dirname(p.state), p.state]) await chown(file, uid, uid);
 }
 
 function networkXml(record: LabRecord): string {
@@ -86,8 +146,7 @@ function domainXml(record: LabRecord, g: LabGuest, kernel: string): string {
     <cmdline>${xml(cmdline)}</cmdline>
   </os>
   <devices>
-    <interface type='network'>
-      <source network='${xml(record.bridge)}'/>
+    ${record.session ? `<interface type='ethernet'>\n      <target dev='${xml(g.veth)}' managed='no'/>` : `<interface type='network'>\n      <source network='${xml(record.bridge)}'/>`}
       <mac address='${g.mac}'/>
       <model type='virtio'/>
     </interface>
@@ -100,6 +159,7 @@ function domainXml(record: LabRecord, g: LabGuest, kernel: string): string {
 
 export async function buildLibvirtGuests(record: LabRecord): Promise<void> {
   await ensureAccounts(record);
+  const uid = record.session ? await makeSessionAccount(record) : null;
   await run('ip', ['netns', 'add', record.hostNetns!]);
   await run('ip', ['-n', record.hostNetns!, 'link', 'set', 'lo', 'up']);
   await startDaemons(record);
@@ -112,10 +172,15 @@ export async function buildLibvirtGuests(record: LabRecord): Promise<void> {
   for (const g of record.guests) {
     await mkdir(g.dir, { recursive: true, mode: 0o755 });
     await writeFile(path.join(g.dir, 'initrd.img'), Buffer.concat([base, guestOverlay({ authorizedKey: key, machineId: randomBytes(16).toString('hex'), hosts: ubuntuHostsFile(g.machine) })]), { mode: 0o644 });
+    if (uid !== null) {
+      await chown(g.dir, uid, uid); // the session's QEMU writes the console log there
+      await inLabNetns(record, 'ip', ['tuntap', 'add', 'dev', g.veth, 'mode', 'tap', 'user', record.user]);
+      await inLabNetns(record, 'ip', ['link', 'set', g.veth, 'master', record.bridge, 'up']);
+    }
     const file = path.join(g.dir, 'domain.xml');
     await writeFile(file, domainXml(record, g, image.kernel));
-    await virsh(['define', file]);
-    await virsh(['start', '--domain', g.vmId]);
+    await guestVirsh(record, ['define', file]);
+    await guestVirsh(record, ['start', '--domain', g.vmId]);
   }
 }
 
@@ -140,8 +205,8 @@ export async function waitForPortInNetns(record: LabRecord, ip: string, timeoutM
 export async function removeLibvirtLab(record: LabRecord): Promise<void> {
   if (existsSync(`/run/netns/${record.hostNetns}`)) {
     for (const g of record.guests) {
-      await virsh(['destroy', '--domain', g.vmId]).catch(() => undefined);
-      await virsh(['undefine', '--domain', g.vmId]).catch(() => undefined);
+      await guestVirsh(record, ['destroy', '--domain', g.vmId]).catch(() => undefined);
+      await guestVirsh(record, ['undefine', '--domain', g.vmId]).catch(() => undefined);
     }
     await virsh(['net-destroy', record.bridge]).catch(() => undefined);
     // libvirtd, virtlogd, dnsmasq and any QEMU left: everything in the namespace.
@@ -152,6 +217,8 @@ export async function removeLibvirtLab(record: LabRecord): Promise<void> {
     await runQuietly('ip', ['netns', 'del', record.hostNetns!]);
   }
   if (record.createdRunLibvirt) await rm('/run/libvirt', { recursive: true, force: true });
+  if (record.tunMode !== undefined) await chmod('/dev/net/tun', record.tunMode);
+  if (record.session) await rm(sessionHome(record), { recursive: true, force: true });
   for (const account of [...(record.createdAccounts ?? [])].reverse()) {
     const [kind, name] = account.split(':') as ['group' | 'user', string];
     await runQuietly(kind === 'user' ? 'userdel' : 'groupdel', [name]);

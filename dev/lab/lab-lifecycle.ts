@@ -16,7 +16,7 @@ import { run, runQuietly } from './run-command.js';
 import { LabError, type LabGuest, type LabRecord, type LabSummary, REGISTRY, paths, readRecord, saveRecord, summary } from './lab-record.js';
 import { writeProjectFiles } from './lab-fixtures.js';
 import { buildQemuGuests, removeQemuGuests } from './lab-qemu.js';
-import { buildLibvirtGuests, libvirtLeases, removeLibvirtLab, waitForPortInNetns } from './lab-libvirt.js';
+import { buildLibvirtGuests, handOverToSessionUser, libvirtLeases, removeLibvirtLab, waitForPortInNetns } from './lab-libvirt.js';
 import { GUEST_PACKAGES } from './guest-image.js';
 
 const BACKUP_MOUNTPOINT = '/etc/hosts.ragnatramp.bak';
@@ -96,6 +96,8 @@ export interface LabOptions {
   userNet?: number;
   /** libvirt only: how many of the guests (the last ones) get a fixed address instead of a DHCP lease. */
   staticIp?: number;
+  /** libvirt only: the guests belong to qemu:///session of an unprivileged account the lab makes. */
+  session?: boolean;
 }
 
 /** Brings up a lab of `guests` guests in `dir` (which must be new or empty). */
@@ -109,6 +111,7 @@ export async function labUp(options: LabOptions): Promise<LabSummary> {
   const staticIp = options.staticIp ?? 0;
   if (kind !== 'qemu' && userNet > 0) throw new LabError('--user-net applies to --kind qemu only.');
   if (kind !== 'libvirt' && staticIp > 0) throw new LabError('--static applies to --kind libvirt only.');
+  if (kind !== 'libvirt' && options.session) throw new LabError('--session applies to --kind libvirt only.');
   for (const [flag, n] of [['--user-net', userNet], ['--static', staticIp]] as const) {
     if (!Number.isInteger(n) || n < 0 || n > options.guests) throw new LabError(`${flag} must be a whole number from 0 to --guests (${options.guests}).`);
   }
@@ -129,7 +132,7 @@ export async function labUp(options: LabOptions): Promise<LabSummary> {
     id,
     dir,
     project,
-    ...(kind === 'libvirt' ? { hostNetns: `rtl${id}lv` } : {}),
+    ...(kind === 'libvirt' ? { hostNetns: `rtl${id}lv`, ...(options.session ? { session: true } : {}) } : {}),
     bridge: `rtl${id}br`,
     gateway: `${prefix}.1`,
     user: `rtl${id}`,
@@ -142,7 +145,7 @@ export async function labUp(options: LabOptions): Promise<LabSummary> {
       return {
         n,
         machine,
-        ...(kind === 'qemu' ? { netns: '', veth: network === 'bridge' ? `rtl${id}t${n}` : '', network } : kind === 'libvirt' ? { netns: '', veth: '' } : { netns: `rtl${id}g${n}`, veth: `rtl${id}g${n}` }),
+        ...(kind === 'qemu' ? { netns: '', veth: network === 'bridge' ? `rtl${id}t${n}` : '', network } : kind === 'libvirt' ? { netns: '', veth: options.session ? `rtl${id}t${n}` : '' } : { netns: `rtl${id}g${n}`, veth: `rtl${id}g${n}` }),
         ...(kind === 'libvirt' && n > options.guests - staticIp ? { staticIp: `${prefix}.${200 + n}` } : {}),
         mac: `52:54:00:${id.slice(0, 2)}:${id.slice(2, 4)}:${n.toString(16).padStart(2, '0')}`,
         ip: '',
@@ -180,6 +183,7 @@ async function buildLab(record: LabRecord): Promise<void> {
     await saveRecord(record);
     await Promise.all(record.guests.map((g) => waitForPortInNetns(record, g.ip, 180_000)));
     await writeProjectFiles(record);
+    if (record.session) await handOverToSessionUser(record);
     return;
   }
   if (record.kind === 'qemu') {

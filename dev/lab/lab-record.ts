@@ -33,6 +33,10 @@ export interface LabRecord {
   kind?: 'netns' | 'qemu' | 'libvirt';
   /** A libvirt lab's namespace, where libvirtd, its bridge and the guests' network live. */
   hostNetns?: string;
+  /** A libvirt lab whose guests belong to qemu:///session of the unprivileged account `user`. */
+  session?: boolean;
+  /** /dev/net/tun's mode before a session lab opened it to everyone (restored by `down`). */
+  tunMode?: number;
   /** Groups and users `up` created (libvirt's), as `group:<name>` / `user:<name>`, for `down`. */
   createdAccounts?: string[];
   /** Whether `up` created /run/libvirt (libvirtd's runtime folder). */
@@ -60,8 +64,8 @@ export interface LabSummary {
   manifest: string;
   /** A QEMU lab's quickemu folder (--quickemu). */
   quickemu?: string;
-  /** A libvirt lab's URI (--libvirt) and the namespace to run the tray in (ip netns exec). */
-  libvirt?: { uri: string; netns: string };
+  /** A libvirt lab's URI (--libvirt), the namespace to run the tray in (ip netns exec) and, for qemu:///session, the account to run it as. */
+  libvirt?: { uri: string; netns: string; user?: string };
   guests: Array<{ machine: string; netns: string; mac: string; ip: string; sshPort?: number }>;
 }
 
@@ -96,7 +100,7 @@ export function summary(record: LabRecord): LabSummary {
     scenario: p.scenario,
     manifest: p.manifest,
     ...(record.kind === 'qemu' ? { quickemu: p.quickemu } : {}),
-    ...(record.kind === 'libvirt' ? { libvirt: { uri: 'qemu:///system', netns: record.hostNetns! } } : {}),
+    ...(record.kind === 'libvirt' ? { libvirt: record.session ? { uri: 'qemu:///session', netns: record.hostNetns!, user: record.user } : { uri: 'qemu:///system', netns: record.hostNetns! } } : {}),
     guests: record.guests.map((g) => ({ machine: g.machine, netns: g.netns, mac: g.mac, ip: g.ip, ...(g.sshPort ? { sshPort: g.sshPort } : {}) })),
   };
 }

@@ -2,16 +2,17 @@
 // namespace) and real QEMU VMs of type 'qemu': two guests with DHCP leases from libvirt's
 // dnsmasq, one with a fixed address that only its real qemu-guest-agent reports. The tray runs
 // where the guests' network is, inside the namespace, as a separate process; virsh reaches the
-// daemon's socket from anywhere. The VMs boot once for the whole file.
+// daemon's socket from anywhere. Then a developer's own qemu:///session. The VMs boot once per
+// block (one libvirtd at a time: the blocks run one after the other).
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtProvider } from '../../main/engine/providers/libvirt/libvirt-provider.js';
 import { isRoot, traversableTempDir, useLab } from '../test-support/lab-fixture.js';
-import { inLabNetns, virsh, waitForPortInNetns } from './lab-libvirt.js';
+import { asSessionUser, inLabNetns, sessionHome, virsh, waitForPortInNetns } from './lab-libvirt.js';
 import { run } from './run-command.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -108,4 +109,54 @@ describe.skipIf(!isRoot)('the libvirt provider on a real libvirtd', () => {
     await virsh(['start', '--domain', lab().guest('guest2').vmId]);
     await waitForPortInNetns(lab().record, lab().guest('guest2').ip, 180_000);
   }, 240_000);
+});
+
+// A developer's own libvirtd: qemu:///session of an unprivileged account, started by virsh on
+// first use, its guests on taps the account owns on a bridge the host's admin set up. A session
+// has no libvirt network, so no lease tier: the guest agent reports the addresses. The tray runs
+// as that account, as it would on the developer's machine.
+describe.skipIf(!isRoot)('the libvirt provider on qemu:///session, run by an unprivileged user', () => {
+  const lab = useLab(2, { kind: 'libvirt', session: true });
+  const home = traversableTempDir();
+  // The account runs the CLI from this checkout. One under a folder others cannot walk (/root,
+  // say) is bind-mounted where they can, for this block only.
+  let repo = ROOT;
+  let mountpoint: string | null = null;
+  beforeAll(async () => {
+    if (!isRoot || (await asSessionUser(lab().record, 'test', ['-r', CLI]).then(() => true, () => false))) return;
+    mountpoint = `/tmp/rtl${lab().record.id}-repo`;
+    await mkdir(mountpoint);
+    await run('mount', ['--bind', ROOT, mountpoint]);
+    repo = mountpoint;
+  });
+  afterAll(async () => {
+    if (!mountpoint) return;
+    await run('umount', [mountpoint]);
+    await rmdir(mountpoint); // never rm -r: while mounted, that would empty the checkout
+  });
+  const asDeveloper = (args: string[]) => {
+    const home = sessionHome(lab().record);
+    const [tsx, cli] = [TSX, CLI].map((f) => path.join(repo, path.relative(ROOT, f)));
+    return asSessionUser(lab().record, tsx!, [cli!, ...args, '--config', lab().paths.config, '--known-hosts', path.join(home, 'known_hosts.json'), '--libvirt', 'qemu:///session'], { RAGNATRAMP_TRAY_HOME: path.join(home, 'tray') }, 120_000);
+  };
+
+  it("finds the session's VMs through their guest agents; qemu:///system has none of them", async () => {
+    const vms = (JSON.parse(await asDeveloper(['status', '--json'])) as { projects: Array<{ vms: JsonVm[] }> }).projects[0]!.vms;
+    expect(vms.map((v) => [v.machineName, v.status, v.ipv4, v.tier])).toEqual(lab().record.guests.map((g) => [g.machine, 'running', g.ip, 'agent']));
+    // The same project through the system daemon (as root, with a tray home of its own).
+    const asRoot = await new Promise<string>((resolve) => {
+      const argv = ['netns', 'exec', lab().record.hostNetns!, TSX, CLI, 'status', '--json', '--config', lab().paths.config, '--known-hosts', path.join(home, 'known_hosts.json'), '--libvirt', 'qemu:///system'];
+      execFile('ip', argv, { timeout: 120_000, env: { ...process.env, RAGNATRAMP_TRAY_HOME: home } }, (_err, out) => resolve(out));
+    });
+    expect((JSON.parse(asRoot) as { projects: Array<{ vms: JsonVm[] }> }).projects[0]!.vms.map((v) => v.status)).toEqual(['missing', 'missing']);
+  }, 120_000);
+
+  it("reconcile, run by that user, writes both guests' real /etc/hosts", async () => {
+    await asDeveloper(['reconcile', '--wait', '0']);
+    const block = lab().record.guests.map((g) => `${g.ip} ${g.machine}`).join('\n');
+    for (const g of lab().record.guests) {
+      const hosts = await inLabNetns(lab().record, 'ssh', ['-i', lab().paths.key, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${g.ip}`, 'cat /etc/hosts']);
+      expect(hosts).toContain(`# Managed by ragnatramp - do not edit this block\n${block}\n# END RAGNATRAMP\n`);
+    }
+  }, 120_000);
 });

@@ -21,7 +21,7 @@ export function traversableTempDir(): string {
 /** QEMU guests boot under software emulation: allow for a slow, busy machine. */
 const QEMU_BOOT_MS = 240_000;
 
-export function useLab(guests: number, options: Pick<LabOptions, 'kind' | 'userNet' | 'staticIp'> = {}): () => LabControl {
+export function useLab(guests: number, options: Pick<LabOptions, 'kind' | 'userNet' | 'staticIp' | 'session'> = {}): () => LabControl {
   let lab: LabControl | null = null;
   let dir = '';
   beforeAll(async () => {

@@ -24,6 +24,7 @@ describe("virsh's output", () => {
   });
   it('domiflist and domifaddr (a lease; the agent with continuation rows)', () => {
     expect(parseDomiflist(' vnet0   network   rtltest   virtio   52:54:00:77:00:01\n')).toEqual([{ type: 'network', source: 'rtltest', mac: '525400770001' }]);
+    expect(parseDomiflist(' rtl9f1at1   ethernet   -   virtio   52:54:00:9f:1a:01\n')).toEqual([{ type: 'ethernet', source: 'ethernet rtl9f1at1', mac: '5254009F1A01' }]);
     expect(parseDomifaddr(' vnet0      52:54:00:77:00:01    ipv4         10.231.7.72/24\n')).toEqual([{ mac: '525400770001', ipv4: ['10.231.7.72'] }]);
     expect(parseDomifaddr(AGENT)).toEqual([
       { mac: '000000000000', ipv4: ['127.0.0.1'] },

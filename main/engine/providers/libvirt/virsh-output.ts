@@ -25,7 +25,8 @@ export function parseDomiflist(text: string): Array<{ type: string; source: stri
   return text.split('\n').flatMap((line) => {
     const f = line.trim().split(/\s+/);
     const mac = normalizeMac(f[4]);
-    return f.length >= 5 && mac ? [{ type: f[1]!, source: f[2]!, mac }] : [];
+    // A tap the user made (type 'ethernet', as a qemu:///session VM on a bridge has) has no source: its device names it.
+    return f.length >= 5 && mac ? [{ type: f[1]!, source: f[2] === '-' ? `${f[1]} ${f[0]}` : f[2]!, mac }] : [];
   });
 }
 

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { run, runQuietly } from './run-command.js';
 import { LabError, paths, readRecord, saveRecord, type LabGuest, type LabRecord } from './lab-record.js';
 import { labScenario, writeScenario } from './lab-fixtures.js';
-import { readLeases, setSudoRule, sleep, startSshd, waitForPort } from './lab-lifecycle.js';
+import { readLeases, sleep, waitForPort } from './lab-bridge.js';
+import { setSudoRule, startSshd } from './lab-netns.js';
 
 /** What tests do to a running lab: break a guest in a real way, or change its address by DHCP. */
 export class LabControl {

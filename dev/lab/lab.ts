@@ -5,7 +5,8 @@
 // do). Lab addresses live on the lab's bridge and in its namespaces only. `down` removes every
 // process, link, namespace, user and file `up` made, and works on a half-built lab too.
 
-// This module is the lab's public face; the work is in lab-lifecycle.ts (up and down),
+// This module is the lab's public face; the work is in lab-lifecycle.ts (up and down), one
+// module per kind (lab-netns.ts, lab-qemu.ts, lab-libvirt.ts) and their network (lab-bridge.ts),
 // lab-fixtures.ts (the project files), lab-faults.ts (breaking guests) and lab-record.ts.
 
 export { LabError, paths, readRecord, type LabGuest, type LabRecord, type LabSummary } from './lab-record.js';

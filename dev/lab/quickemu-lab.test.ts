@@ -10,7 +10,7 @@ import { runCli } from '../../main/cli/cli.js';
 import { tcpProbe } from '../../main/engine/discovery/port-probe.js';
 import { isRoot, traversableTempDir, useLab } from '../test-support/lab-fixture.js';
 import { killQemu, quickemuPaths, startQemu } from './lab.js';
-import { waitForPort } from './lab-lifecycle.js';
+import { waitForPort } from './lab-bridge.js';
 
 function ssh(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -1,3 +1,4 @@
+// Where the window opens beside the tray icon, on every edge and display the taskbar can be on.
 import { describe, expect, it } from 'vitest';
 import { placeNearTray, taskbarEdge } from './window-placement.js';
 

@@ -1,3 +1,4 @@
+// The nearest known word offered for a mistyped one.
 import { describe, expect, it } from 'vitest';
 import { closest, didYouMean } from './did-you-mean.js';
 

@@ -1,3 +1,4 @@
+// One inspection pass: the DHCP wait, ARP disambiguation and seed 003's cached tier.
 import { describe, expect, it } from 'vitest';
 import { loadProject } from './config/load-project.js';
 import { makeFixture } from '../../dev/test-support/project-fixture.js';

@@ -1,3 +1,4 @@
+// The window in jsdom against a fake API: first run, rows, host keys, Reconcile now, notices.
 /** @vitest-environment jsdom */
 // The window's components and store against a fake API.
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';

@@ -36,7 +36,7 @@ public sealed class ConvertToJsonCommand : PSCmdlet
     {
         if (value is PSObject pso)
         {
-            if (pso.BaseObject is PSCustomObject) return ObjectToken(pso.Properties.Select(p => (p.Name, p.Value)), depth);
+            if (pso.BaseObject is PSCustomObject) return ObjectToken(pso.Properties.Select(p => (p.Name, (object?)p.Value)), depth);
             value = pso.BaseObject;
         }
         switch (value)

@@ -1,3 +1,4 @@
+// ragnatramp.yaml as Ragnatramp reads it: validation with the field named, SSH settings, paths.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// Cloned guests: each is told which others share its machine-id.
 import { describe, expect, it } from 'vitest';
 import { cloneWarnings } from './clone-check.js';
 

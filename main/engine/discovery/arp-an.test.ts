@@ -1,3 +1,4 @@
+// macOS's `arp -an` (leading zeros stripped from each MAC byte), read as fixtures.
 import { describe, expect, it } from 'vitest';
 import { parseArpAn } from './arp-an.js';
 import { pickNeighbor } from './pick-neighbor.js';

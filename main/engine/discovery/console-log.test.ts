@@ -1,3 +1,4 @@
+// Seed 003's console-log tier: cloud-init's ci-info table, IPv4 and MAC, the IPv6-only first boot.
 import { describe, expect, it } from 'vitest';
 import { consoleLogAddress } from './console-log.js';
 

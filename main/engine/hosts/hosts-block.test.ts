@@ -1,3 +1,4 @@
+// The managed /etc/hosts block: rendered, and merged into a file without touching the rest.
 import { describe, expect, it } from 'vitest';
 import { HostsFileError, mergeHostsBlock, renderHostsBlock } from './hosts-block.js';
 

@@ -1,3 +1,4 @@
+// The pure plan: what state.json will hold per VM, and the actions from config, state and discoveries.
 import { describe, expect, it } from 'vitest';
 import type { StateFile } from '../state/state-file.js';
 import type { Power, VmObservation } from '../discovery/observation.js';

@@ -1,3 +1,4 @@
+// The warnings the plan raises itself for a VM (SSH closed, stopped or missing, no SSH settings).
 import { describe, expect, it } from 'vitest';
 import type { ResolvedMachine } from '../config/load-project.js';
 import type { Power, VmObservation } from '../discovery/observation.js';

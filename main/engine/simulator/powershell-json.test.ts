@@ -1,3 +1,4 @@
+// The simulator's ConvertTo-Json output as Windows PowerShell 5.1 and 7 write it.
 import { describe, expect, it } from 'vitest';
 import { convertToJsonCompressed } from './powershell-json.js';
 

@@ -1,3 +1,4 @@
+// SSH host keys pinned on first use and checked ever after; a corrupt pin file stops SSH work.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

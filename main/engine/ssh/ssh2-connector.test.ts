@@ -1,3 +1,4 @@
+// SSH through ssh2 against a real sshd: keys, host key checks, pooled connections.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';

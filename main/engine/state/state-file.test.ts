@@ -1,3 +1,4 @@
+// state.json's network fields written without losing anything else, even under a concurrent write.
 import { readFileSync, writeFileSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

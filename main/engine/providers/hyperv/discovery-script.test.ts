@@ -1,3 +1,4 @@
+// The Hyper-V discovery script: built from quoted values only, whatever a VM is named.
 import { describe, expect, it } from 'vitest';
 import { buildDiscoveryScript, parseDiscoveryScript } from './discovery-script.js';
 import { psQuote } from './ps-quote.js';

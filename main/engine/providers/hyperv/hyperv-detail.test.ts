@@ -1,3 +1,4 @@
+// What a KVP state means for the user, and the fix that is offered for it.
 import { describe, expect, it } from 'vitest';
 import { kvpAdvice, KVP_WARNING } from './hyperv-detail.js';
 

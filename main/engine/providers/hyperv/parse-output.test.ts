@@ -1,3 +1,4 @@
+// The discovery script's JSON, in every shape ConvertTo-Json gives it (none, one, wrapped, enums).
 import { describe, expect, it } from 'vitest';
 import { HypervisorError } from '../../errors.js';
 import { asList, parseDiscoveryOutput } from './parse-output.js';

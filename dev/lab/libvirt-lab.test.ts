@@ -5,7 +5,7 @@
 // daemon's socket from anywhere. Then a developer's own qemu:///session. The VMs boot once per
 // block (one libvirtd at a time: the blocks run one after the other).
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtProvider } from '../../main/engine/providers/libvirt/libvirt-provider.js';
 import { isRoot, traversableTempDir, useLab } from '../test-support/lab-fixture.js';
 import { asSessionUser, inLabNetns, sessionHome, virsh, waitForPortInNetns } from './lab-libvirt.js';
+import { labDown } from './lab.js';
 import { run } from './run-command.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -159,4 +160,17 @@ describe.skipIf(!isRoot)('the libvirt provider on qemu:///session, run by an unp
       expect(hosts).toContain(`# Managed by ragnatramp - do not edit this block\n${block}\n# END RAGNATRAMP\n`);
     }
   }, 120_000);
+
+  // Last: the fixture's own down then finds nothing left to do.
+  it('down leaves nothing: the account, its home, its daemons and VMs, the taps, and /dev/net/tun as it was', async () => {
+    const r = lab().record;
+    await labDown(r.dir);
+    await expect(run('id', [r.user])).rejects.toThrow();
+    expect(existsSync(sessionHome(r))).toBe(false);
+    expect(await run('ip', ['netns', 'list'])).not.toContain(r.hostNetns!);
+    expect(await run('ip', ['-br', 'link'])).not.toContain(`rtl${r.id}`);
+    const procs = await run('ps', ['-eo', 'stat,args']);
+    expect(procs.split('\n').filter((l) => !l.startsWith('Z') && (l.includes(r.dir) || l.includes(sessionHome(r))))).toEqual([]);
+    if (r.tunMode !== undefined) expect(statSync('/dev/net/tun').mode & 0o777).toBe(r.tunMode);
+  }, 60_000);
 });

@@ -1,49 +1,29 @@
 // The window in real Chromium against a lab of real guests: real DHCP, real SSH, real
 // /etc/hosts, through the Linux provider (and the Hyper-V code path for a duplicate IP).
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parse, stringify } from 'yaml';
-import { LabControl, labDown, labUp } from '../dev/lab/lab.ts';
-import { screenshot, startHost, watchEvery, type RunningHost } from './web-host-fixture.ts';
-
-const isRoot = process.getuid?.() === 0;
-if (!isRoot && process.env.CI) throw new Error('The lab e2e tests need root, and CI runs them for real.');
+import { useE2eLab } from './e2e-lab.ts';
+import { screenshot, watchEvery } from './web-host-fixture.ts';
 
 test.describe('against a lab of real guests', () => {
-  test.skip(!isRoot, 'the lab needs root');
-  let lab: LabControl;
-  let host: RunningHost | null = null;
-
-  test.beforeAll(async () => {
-    const parent = mkdtempSync(path.join(os.tmpdir(), 'rt-e2e-lab-'));
-    chmodSync(parent, 0o755);
-    await labUp({ guests: 3, dir: path.join(parent, 'lab') });
-    lab = await LabControl.open(path.join(parent, 'lab'));
-  });
-  test.afterAll(async () => {
-    await labDown(lab.record.dir);
-  });
-  test.afterEach(async () => {
-    await host?.stop();
-    host = null;
-  });
+  const { lab, startHost } = useE2eLab({ guests: 3 });
 
   test('Reconcile now writes every guest, and a DHCP renumbering shows up as a change', async ({ page }) => {
-    host = await startHost(['--config', lab.paths.config, '--manifest', lab.paths.manifest]);
+    const host = await startHost(['--config', lab().paths.config, '--manifest', lab().paths.manifest]);
     await page.goto(host.url);
-    await expect(page.getByTestId('vm-guest1').getByTestId('ipv4')).toHaveText(lab.guest('guest1').ip);
+    await expect(page.getByTestId('vm-guest1').getByTestId('ipv4')).toHaveText(lab().guest('guest1').ip);
     await page.getByRole('button', { name: 'Reconcile now' }).click();
-    for (const g of lab.record.guests) {
+    for (const g of lab().record.guests) {
       const row = page.getByTestId(`vm-${g.machine}`);
       await expect(row.getByTestId('tier')).toHaveText('lease');
       await expect(row.getByTestId('sync')).toContainText('updated');
-      expect(await lab.readHosts(g.machine)).toContain(`${g.ip} ${g.machine}\n`);
+      expect(await lab().readHosts(g.machine)).toContain(`${g.ip} ${g.machine}\n`);
     }
     await watchEvery(page, 2);
-    const old = lab.guest('guest2').ip;
-    const fresh = await lab.changeIp('guest2');
+    const old = lab().guest('guest2').ip;
+    const fresh = await lab().changeIp('guest2');
     await expect(page.getByTestId('toast')).toContainText(`guest2: ${old} → ${fresh}`, { timeout: 20_000 });
     await expect(page.getByTestId('vm-guest2').getByTestId('ipv4')).toHaveText(fresh);
     await expect(page.getByTestId('vm-guest2').getByTestId('previous-ip')).toHaveText(old);
@@ -51,21 +31,21 @@ test.describe('against a lab of real guests', () => {
     await expect(page.getByTestId('vm-guest1').getByTestId('sync')).toContainText('out of date');
     const reconcile = page.locator('header').getByRole('button', { name: 'Reconcile now' });
     await reconcile.click();
-    await expect.poll(() => lab.readHosts('guest1'), { timeout: 20_000 }).toContain(`${fresh} guest2\n`);
-    expect((await lab.exec('guest1', ['getent', 'hosts', 'guest2'])).trim().split(/\s+/)).toEqual([fresh, 'guest2']);
+    await expect.poll(() => lab().readHosts('guest1'), { timeout: 20_000 }).toContain(`${fresh} guest2\n`);
+    expect((await lab().exec('guest1', ['getent', 'hosts', 'guest2'])).trim().split(/\s+/)).toEqual([fresh, 'guest2']);
     await expect(reconcile).toBeEnabled();
     await expect(page.getByTestId('vm-guest1').getByTestId('sync')).toContainText('updated');
     await screenshot(page, 'lab-renumbered');
   });
 
   test('a duplicate IP (Hyper-V view of the lab) shows the banner and skips both syncs', async ({ page }) => {
-    const scenario = parse(readFileSync(lab.paths.scenario, 'utf8'));
-    scenario.vms[1].adapters[0].ipAddresses = [lab.guest('guest1').ip];
-    const dupScenario = path.join(lab.record.dir, 'scenario-duplicate.yaml');
+    const scenario = parse(readFileSync(lab().paths.scenario, 'utf8'));
+    scenario.vms[1].adapters[0].ipAddresses = [lab().guest('guest1').ip];
+    const dupScenario = path.join(lab().record.dir, 'scenario-duplicate.yaml');
     writeFileSync(dupScenario, stringify(scenario));
-    host = await startHost(['--config', lab.paths.config, '--simulate', dupScenario]);
+    const host = await startHost(['--config', lab().paths.config, '--simulate', dupScenario]);
     await page.goto(host.url);
-    await expect(page.getByTestId('duplicate-banner')).toContainText(`Duplicate IP ${lab.guest('guest1').ip}: guest1 and guest2`);
+    await expect(page.getByTestId('duplicate-banner')).toContainText(`Duplicate IP ${lab().guest('guest1').ip}: guest1 and guest2`);
     await page.getByRole('button', { name: 'Reconcile now' }).click();
     await expect(page.getByTestId('vm-guest1').getByTestId('sync')).toContainText('skipped: duplicate IPv4');
     await expect(page.getByTestId('vm-guest2').getByTestId('sync')).toContainText('skipped: duplicate IPv4');
@@ -74,10 +54,10 @@ test.describe('against a lab of real guests', () => {
   });
 
   test("diagnostics look inside the real guests", async ({ page }) => {
-    await lab.setSudo('guest3', 'password');
+    await lab().setSudo('guest3', 'password');
     try {
       // The guest's KVP daemon matters to Hyper-V: its code path, against the real guests.
-      host = await startHost(['--config', lab.paths.config, '--simulate', lab.paths.scenario]);
+      const host = await startHost(['--config', lab().paths.config, '--simulate', lab().paths.scenario]);
       await page.goto(host.url);
       await page.getByRole('tab', { name: 'Diagnostics' }).click();
       await page.getByRole('button', { name: 'Run checks' }).click();
@@ -86,7 +66,7 @@ test.describe('against a lab of real guests', () => {
       await expect(page.getByTestId('diag-guest3')).toContainText('Passwordless sudosudo asks for a password');
       await screenshot(page, 'lab-diagnostics');
     } finally {
-      await lab.setSudo('guest3', 'nopasswd');
+      await lab().setSudo('guest3', 'nopasswd');
     }
   });
 });

@@ -2,16 +2,13 @@
 // one found only by its guest agent, each row with its tier and libvirt's facts, and Reconcile
 // now writing every guest's /etc/hosts. The lab's guests live in its network namespace, so the
 // browser host and Chromium run there too (Chromium through a wrapper that enters it).
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { LabControl, labDown, labUp } from '../dev/lab/lab.ts';
 import { inLabNetns } from '../dev/lab/lab-libvirt.ts';
-import { screenshot, startHost, type RunningHost } from './web-host-fixture.ts';
-
-const isRoot = process.getuid?.() === 0;
-if (!isRoot && process.env.CI) throw new Error('The lab e2e tests need root, and CI runs them for real.');
+import { useE2eLab } from './e2e-lab.ts';
+import { screenshot } from './web-host-fixture.ts';
 
 // Fixed paths: this file is loaded both to list its tests and to run them, and the launch
 // options must read the same both times.
@@ -21,37 +18,23 @@ writeFileSync(chromium, `#!/bin/sh\nexec ip netns exec "$(cat '${netnsFile}')" $
 test.use({ launchOptions: { executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] } });
 
 test.describe('against a real libvirtd', () => {
-  test.skip(!isRoot, 'the lab needs root');
-  let lab: LabControl;
-  let host: RunningHost | null = null;
-
-  test.beforeAll(async () => {
-    test.setTimeout(240_000); // three VMs boot under software emulation
-    const work = mkdtempSync(path.join(os.tmpdir(), 'rt-e2e-libvirt-'));
-    chmodSync(work, 0o755);
-    await labUp({ guests: 3, dir: path.join(work, 'lab'), kind: 'libvirt', staticIp: 1 });
-    lab = await LabControl.open(path.join(work, 'lab'));
-    writeFileSync(netnsFile, lab.record.hostNetns!);
-  });
-  test.afterAll(async () => {
-    await host?.stop();
-    await labDown(lab.record.dir);
-  });
+  const { lab, startHost } = useE2eLab({ guests: 3, kind: 'libvirt', staticIp: 1 });
+  test.beforeAll(() => writeFileSync(netnsFile, lab().record.hostNetns!));
 
   test("each row shows its tier and libvirt's facts, and Reconcile now writes every guest", async ({ page }) => {
-    host = await startHost(['--config', lab.paths.config, '--libvirt', 'qemu:///system'], lab.record.hostNetns);
+    const host = await startHost(['--config', lab().paths.config, '--libvirt', 'qemu:///system'], lab().record.hostNetns);
     await page.goto(host.url);
     for (const [machine, tier] of [['guest1', 'lease'], ['guest2', 'lease'], ['guest3', 'agent']] as const) {
       const row = page.getByTestId(`vm-${machine}`);
-      await expect(row.getByTestId('ipv4')).toHaveText(lab.guest(machine).ip);
+      await expect(row.getByTestId('ipv4')).toHaveText(lab().guest(machine).ip);
       await expect(row.getByTestId('tier')).toHaveText(tier);
-      await expect(row.getByTestId('fact-Network')).toContainText(lab.record.bridge);
+      await expect(row.getByTestId('fact-Network')).toContainText(lab().record.bridge);
     }
     await expect(page.getByTestId('vm-guest3').getByTestId('fact-Agent')).toContainText('answers');
     await page.locator('header').getByRole('button', { name: 'Reconcile now' }).click();
-    for (const g of lab.record.guests) await expect(page.getByTestId(`vm-${g.machine}`).getByTestId('sync')).toContainText('updated', { timeout: 30_000 });
-    const hosts = await inLabNetns(lab.record, 'ssh', ['-i', lab.paths.key, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${lab.guest('guest1').ip}`, 'cat /etc/hosts']);
-    expect(hosts).toContain(`${lab.guest('guest3').ip} guest3\n`);
+    for (const g of lab().record.guests) await expect(page.getByTestId(`vm-${g.machine}`).getByTestId('sync')).toContainText('updated', { timeout: 30_000 });
+    const hosts = await inLabNetns(lab().record, 'ssh', ['-i', lab().paths.key, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${lab().guest('guest1').ip}`, 'cat /etc/hosts']);
+    expect(hosts).toContain(`${lab().guest('guest3').ip} guest3\n`);
     await screenshot(page, 'libvirt-lab');
   });
 });

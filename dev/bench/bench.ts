@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { LabControl, labDown, labUp, quickemuPaths } from '../lab/lab.js';
-import { startFakeProxmox } from '../test-support/fake-proxmox.js';
+import { LabControl, labDown, labUp } from '../lab/lab.js';
+import { qemuLabGuests, startFakeProxmox } from '../test-support/fake-proxmox.js';
 import { benchDiscovery } from './discovery-bench.js';
 import { IDLE_CHILD } from './idle-child-path.js';
 import { benchProviderDiscovery, type ProviderDiscoveryRow } from './provider-discovery-bench.js';
@@ -74,7 +74,7 @@ async function benchQuickemu(): Promise<ProviderDiscoveryRow[]> {
     // does, each agent call answered by the VM's real guest agent (TLS, the pin and the agent are
     // measured; a real cluster adds its own network and pveproxy time).
     log('bench: discovery through the Proxmox VE provider (HTTPS API, pinned certificate, guest agents)…');
-    const pve = await startFakeProxmox({ token: BENCH_TOKEN, guests: qemu.record.guests.map((g, i) => ({ type: 'qemu', vmid: 101 + i, name: g.vmName, node: `pve${(i % 3) + 1}`, status: 'running', agentSocket: quickemuPaths(qemu.record, g).agent })) });
+    const pve = await startFakeProxmox({ token: BENCH_TOKEN, guests: qemuLabGuests(qemu.record) });
     try {
       const tokenFile = path.join(work, 'pve.token');
       writeFileSync(tokenFile, `${BENCH_TOKEN}\n`, { mode: 0o600 });

@@ -6,9 +6,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/cli.js';
-import { startFakeProxmox, type FakeProxmox } from '../test-support/fake-proxmox.js';
+import { qemuLabGuests, startFakeProxmox, type FakeProxmox } from '../test-support/fake-proxmox.js';
 import { isRoot, traversableTempDir, useLab } from '../test-support/lab-fixture.js';
-import { quickemuPaths } from './lab.js';
 import { run } from './run-command.js';
 
 const TOKEN = 'tray@pve!ragnatramp=0b3c7a4e-1f2d-4c5b-9a8e-7d6c5b4a3f21';
@@ -20,12 +19,8 @@ describe.skipIf(!isRoot)('the Proxmox VE provider, its agent answers from real Q
 
   beforeAll(async () => {
     if (!isRoot) return;
-    const record = lab().record;
-    pve = await startFakeProxmox({
-      token: TOKEN,
-      // One guest per node: the cluster's inventory spans nodes.
-      guests: record.guests.map((g, i) => ({ type: 'qemu', vmid: 101 + i, name: g.vmName, node: `pve${i + 1}`, status: 'running', agentSocket: quickemuPaths(record, g).agent })),
-    });
+    // One guest per node: the cluster's inventory spans nodes.
+    pve = await startFakeProxmox({ token: TOKEN, guests: qemuLabGuests(lab().record) });
     mkdirSync(path.join(home, 'proxmox'), { recursive: true });
     const tokenFile = path.join(home, 'proxmox', `127.0.0.1_${pve.port}.token`);
     writeFileSync(tokenFile, `${TOKEN}\n`);

@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { quickemuPaths, type LabGuest, type LabRecord } from '../lab/lab.js';
 
 export interface FakeGuest {
   type: 'qemu' | 'lxc';
@@ -30,9 +31,16 @@ export interface FakeProxmox {
   port: number;
   /** Every request: method, path and whether it carried the token. */
   requests: Array<{ path: string; authorized: boolean; authorization: string | null }>;
+  /** TLS connections accepted so far. */
+  readonly connections: number;
   /** 'deny': every call answers 403, as for a token without VM.Audit. */
   mode: 'ok' | 'deny';
   close(): Promise<void>;
+}
+
+/** A QEMU lab's running VMs as a cluster's guests: vmid 101 on, spread over nodes pve1 to pve3, each answered by its real guest agent. */
+export function qemuLabGuests(record: LabRecord, guests: LabGuest[] = record.guests): FakeGuest[] {
+  return guests.map((g, i) => ({ type: 'qemu', vmid: 101 + i, name: g.vmName, node: `pve${(i % 3) + 1}`, status: 'running', agentSocket: quickemuPaths(record, g).agent }));
 }
 
 /** A self-signed certificate, as a fresh Proxmox VE node has one of its own CA's. */
@@ -107,12 +115,17 @@ export async function startFakeProxmox(options: { guests: FakeGuest[]; token: st
       () => fail(500, 'QEMU guest agent is not running'),
     );
   });
+  let connections = 0;
+  server.on('secureConnection', () => connections++);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
     url: `https://127.0.0.1:${port}`,
     port,
     requests,
+    get connections() {
+      return connections;
+    },
     get mode() {
       return state.mode;
     },

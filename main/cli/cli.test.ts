@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { makeFixture } from '../../dev/test-support/project-fixture.js';
 import type { Scenario } from '../engine/simulator/scenario.js';
+import { settingsProvider } from './tray-settings.js';
 import { runCli } from './cli.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 
@@ -325,5 +326,12 @@ describe("the provider the app's settings give a project", () => {
     const r = await cliIn(home, ['status', '--config', a.configPath, '--config', b.configPath]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/these projects use different providers in the app's settings \(.*: libvirt, .*: hyperv\): run the command once per project, or name one with --provider/);
+  });
+
+  it('Automatic and no choice at all are one choice: such projects share a run', async () => {
+    const a = makeFixture({ project: 'pa', machines: ['a'] });
+    const b = makeFixture({ project: 'pb', machines: ['b'] });
+    const home = trayHome({ [a.configPath]: { provider: 'auto' } });
+    await expect(settingsProvider(home, [a.configPath, b.configPath])).resolves.toBeNull();
   });
 });

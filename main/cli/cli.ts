@@ -15,7 +15,7 @@ import { commandHelp, USAGE, usageError } from './help.js';
 import { diagnoseCommand, fixKvpCommand, hostsCommand, reconcile, status } from './project-commands.js';
 import { runSshConfigCommand } from './ssh-config-command.js';
 import { runSupportCommand, SUPPORT_COMMANDS } from './support-commands.js';
-import { settingsProvider } from './tray-settings.js';
+import { commandProvider } from './tray-settings.js';
 import { safeText } from './sanitize.js';
 
 export { USAGE, VERSION };
@@ -62,24 +62,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const projects: Project[] = [];
     for (const c of args.configs) projects.push(await loadProject(c, io.env));
     // Without a provider on the command line, the one the app's settings give these projects.
-    const named = args.simulate ?? args.provider ?? args.manifest ?? args.quickemu ?? args.libvirt ?? args.proxmox;
-    let fromSettings;
+    let chosen: Args;
     try {
-      fromSettings = !named && io.logDir ? await settingsProvider(io.logDir, args.configs) : null;
+      chosen = io.logDir ? await commandProvider(args, io.logDir, args.configs) : args;
     } catch (err) {
       io.stderr(usageError(errorMessage(err), args.command));
       return 2;
     }
     env = await (io.createEnvironment ?? createEnvironment)({
-      ...(fromSettings ?? {
-        simulate: args.simulate,
-        provider: args.provider,
-        manifest: args.manifest,
-        quickemu: args.quickemu,
-        libvirt: args.libvirt,
-        proxmox: args.proxmox,
-      }),
-      proxmoxToken: args.proxmoxToken,
+      simulate: chosen.simulate,
+      provider: chosen.provider,
+      manifest: chosen.manifest,
+      quickemu: chosen.quickemu,
+      libvirt: chosen.libvirt,
+      proxmox: chosen.proxmox,
+      proxmoxToken: chosen.proxmoxToken,
       log: args.verbose ? (line) => io.stderr(`${line}\n`) : undefined,
       logger: log,
       knownHostsFile: args.knownHosts,

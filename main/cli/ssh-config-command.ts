@@ -15,7 +15,7 @@ import type { CliIo } from './cli.js';
 import { safeText } from './sanitize.js';
 import { parseOptions } from './grammar.js';
 import { usageError } from './help.js';
-import { settingsProvider } from './tray-settings.js';
+import { commandProvider } from './tray-settings.js';
 
 export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<number> {
   let values: { config?: string[]; write?: boolean; json?: boolean; 'user-config'?: string; 'known-hosts'?: string; simulate?: string; provider?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string; 'proxmox-token'?: string };
@@ -24,10 +24,7 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     ({ values } = parseOptions(argv.slice(1), { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, json: { type: 'boolean' }, 'user-config': { type: 'string' }, ...PROVIDER_ARGS, 'known-hosts': { type: 'string' } }, 'ssh-config'));
     if (!values.config?.length) throw new Error('ssh-config needs --config <ragnatramp.yaml>');
     if (values['user-config'] && !values.write) throw new Error('--user-config applies with --write only');
-    chosen = providerArgs(values);
-    // Without a provider on the command line, the one the app's settings give these projects.
-    const named = chosen.simulate ?? chosen.provider ?? chosen.manifest ?? chosen.quickemu ?? chosen.libvirt ?? chosen.proxmox;
-    if (!named) chosen = { ...chosen, ...(await settingsProvider(io.logDir ?? defaultTrayHome(io.env), values.config)) };
+    chosen = await commandProvider(providerArgs(values), io.logDir ?? defaultTrayHome(io.env), values.config);
   } catch (err) {
     io.stderr(usageError(errorMessage(err), 'ssh-config'));
     return 2;

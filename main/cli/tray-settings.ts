@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { projectProviderOptions } from '../engine/providers/provider-args.js';
+import { namesProvider, projectProviderOptions } from '../engine/providers/provider-args.js';
 import type { ProviderOptions } from '../engine/providers/provider-entry.js';
 
 interface TraySettings {
@@ -31,8 +31,9 @@ export async function readTraySettings(home: string): Promise<TraySettings> {
 export async function settingsProvider(home: string, configs: string[]): Promise<(ProviderOptions & { provider: string }) | null> {
   const { providers } = await readTraySettings(home);
   const chosen = configs.map((c) => ({ config: c, choice: providers[path.resolve(c)] }));
-  const distinct = [...new Set(chosen.map((c) => JSON.stringify(c.choice?.provider === 'auto' ? undefined : c.choice ?? null)))];
-  if (distinct.length > 1) {
+  // Automatic and no choice at all are the same choice.
+  const distinct = new Set(chosen.map((c) => (c.choice && c.choice.provider !== 'auto' ? JSON.stringify(c.choice) : 'auto')));
+  if (distinct.size > 1) {
     throw new Error(`these projects use different providers in the app's settings (${chosen.map((c) => `${c.config}: ${c.choice?.provider ?? 'auto'}`).join(', ')}): run the command once per project, or name one with --provider`);
   }
   const choice = chosen[0]?.choice;
@@ -41,4 +42,9 @@ export async function settingsProvider(home: string, configs: string[]): Promise
   } catch (err) {
     throw new Error(`the provider the app's settings give ${chosen[0]!.config} does not check out (${(err as Error).message}): choose it again in Settings, or name one with --provider`);
   }
+}
+
+/** A command's provider options; when they name none, the ones the app's settings give its projects (a token file given still applies). */
+export async function commandProvider<T extends ProviderOptions & { provider?: string }>(given: T, home: string, configs: string[]): Promise<T> {
+  return namesProvider(given) ? given : { ...given, ...(await settingsProvider(home, configs)) };
 }

@@ -3,17 +3,18 @@
 // in use (the app's own, and each one a project names in Settings) keeps the PowerShell session
 // and SSH connections warm between passes.
 
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { vmKey, type DiagnosticView, type KvpFixResult, type ProjectView } from '../../contract/api.js';
-import { createHash } from 'node:crypto';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests } from '../engine/guest-actions.js';
 import { inspectProjects } from '../engine/inspect.js';
 import { reconcileProjects, type ReconcileOutcome } from '../engine/reconcile.js';
 import { projectProviderOptions } from '../engine/providers/provider-args.js';
+import type { ProviderOptions } from '../engine/providers/provider-entry.js';
 import { providerEntry } from '../engine/providers/registry.js';
 import type { DuplicateGroup } from '../engine/plan/plan.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
@@ -31,26 +32,32 @@ const port = parentPort!;
 const log: Log = init.logDir ? openLog({ dir: init.logDir, component: 'app' }) : NO_LOG;
 const envs = new Map<string, Promise<Environment>>();
 
-/** A project's choice as the environment options and the key they are kept under; throws for a choice that does not check out. */
-function chosenOptions(choice: ProviderRequest | undefined) {
-  const chosen = projectProviderOptions(choice);
-  // A stored token is part of the key (hashed: keys are logged nowhere, but need not hold it).
-  const secret = chosen && choice?.secret ? { proxmoxTokenValue: choice.secret } : {};
-  const key = JSON.stringify([chosen ?? 'auto', choice?.secret ? createHash('sha256').update(choice.secret).digest('hex') : null]);
-  return { chosen: chosen && { ...chosen, ...secret }, key };
+/** A project's provider choice, checked once: the options of its environment (null: the app's own), the key that environment is kept under, and the provider's label. */
+interface Resolved {
+  key: string;
+  options: (ProviderOptions & { provider: string }) | null;
+  label: string;
 }
 
-const choiceKey = (choice: ProviderRequest | undefined): string => chosenOptions(choice).key;
+/** Throws for a choice that does not check out (a saved URI that is no longer valid, say). */
+function resolveChoice(choice: ProviderRequest | undefined): Resolved {
+  const chosen = projectProviderOptions(choice);
+  const secret = chosen ? choice?.secret : undefined;
+  return {
+    // A stored token is part of the key, hashed: keys are logged nowhere, but need not hold it.
+    key: JSON.stringify([chosen ?? 'auto', secret ? createHash('sha256').update(secret).digest('hex') : null]),
+    options: chosen && { ...chosen, ...(secret ? { proxmoxTokenValue: secret } : {}) },
+    label: providerEntry(chosen?.provider ?? init.provider ?? 'hyperv').label,
+  };
+}
 
 // Lazily, so that a bad scenario, manifest or provider option is reported on the first call, not
 // as a crash. A project's own choice keeps the app's pin file and nothing else of its start-up
 // options ('auto' is the app's own provider, a simulation included).
-function environment(choice?: ProviderRequest): Promise<Environment> {
-  const { chosen, key } = chosenOptions(choice);
+function environment({ key, options }: Resolved): Promise<Environment> {
   let env = envs.get(key);
   if (!env) {
-    const options = chosen ? { ...chosen, knownHostsFile: init.knownHostsFile } : init;
-    env = createEnvironment({ ...options, keepConnections: true, logger: log }).then(
+    env = createEnvironment({ ...(options ? { ...options, knownHostsFile: init.knownHostsFile } : init), keepConnections: true, logger: log }).then(
       (e) => {
         e.provider.watch?.(() => send({ kind: 'hint' }));
         return e;
@@ -71,20 +78,20 @@ function environment(choice?: ProviderRequest): Promise<Environment> {
  * network). A provider that cannot be asked fails only its projects. Outcomes come back in the
  * order of `projects`, null where the provider failed.
  */
-async function reconcileByProvider(projects: Project[], request: PassRequest, onProgress: (configPath: string, machine: string, phase: string) => void) {
-  const groups = new Map<string, Project[]>();
-  for (const p of projects) {
-    const key = choiceKey(request.providers?.[p.configPath]);
-    groups.set(key, [...(groups.get(key) ?? []), p]);
+async function reconcileByProvider(projects: Array<{ project: Project; resolved: Resolved }>, request: PassRequest, onProgress: (configPath: string, machine: string, phase: string) => void) {
+  const groups = new Map<string, { resolved: Resolved; members: Project[] }>();
+  for (const { project, resolved } of projects) {
+    const group = groups.get(resolved.key) ?? { resolved, members: [] };
+    group.members.push(project);
+    groups.set(resolved.key, group);
   }
   const outcomes = new Map<Project, ReconcileOutcome>();
   const duplicates: DuplicateGroup[] = [];
   const failed = new Map<Project, string>();
   let firstEnv: Environment | null = null;
-  for (const members of groups.values()) {
-    const choice = request.providers?.[members[0]!.configPath];
+  for (const { resolved, members } of groups.values()) {
     try {
-      const env = await environment(choice);
+      const env = await environment(resolved);
       firstEnv ??= env;
       const pass = await reconcileProjects(env, members, {
         waitMs: 0,
@@ -100,18 +107,12 @@ async function reconcileByProvider(projects: Project[], request: PassRequest, on
       duplicates.push(...pass.duplicates);
     } catch (err) {
       if (!(err instanceof HypervisorError || err instanceof InputError)) throw err;
-      const message = groups.size > 1 ? `${providerLabel(choice)}: ${errorMessage(err)}` : errorMessage(err);
-      log.error('pass failed', { provider: providerLabel(choice), error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });
+      const message = groups.size > 1 ? `${resolved.label}: ${errorMessage(err)}` : errorMessage(err);
+      log.error('pass failed', { provider: resolved.label, error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });
       for (const p of members) failed.set(p, message);
     }
   }
-  return { outcomes: projects.map((p) => outcomes.get(p) ?? null), failed, duplicates, env: firstEnv };
-}
-
-/** The provider a choice names, in words (for a failure when several are in use). */
-function providerLabel(choice: ProviderRequest | undefined): string {
-  const chosen = projectProviderOptions(choice);
-  return providerEntry(chosen?.provider ?? init.provider ?? 'hyperv').label;
+  return { outcomes: projects.map(({ project }) => outcomes.get(project) ?? null), failed, duplicates, env: firstEnv };
 }
 
 const send = (m: WorkerMessage) => port.postMessage(m);
@@ -165,15 +166,15 @@ const calls: Handlers = {
     const at = new Date().toISOString();
     const loaded = await loadAll(request.configPaths);
     // A saved provider choice that no longer checks out (a bad URI) is that project's error.
+    const ok: Array<{ project: Project; resolved: Resolved }> = [];
     for (const l of loaded) {
       if (!l.project) continue;
       try {
-        choiceKey(request.providers?.[l.configPath]);
+        ok.push({ project: l.project, resolved: resolveChoice(request.providers?.[l.configPath]) });
       } catch (err) {
         Object.assign(l, { project: null, error: `Its provider in Settings: ${errorMessage(err)}. Choose it again in Settings.` });
       }
     }
-    const ok = loaded.filter((l) => l.project).map((l) => l.project!);
     // A project that loaded keeps its name when the hypervisor cannot be asked; the app keeps its
     // last known VMs (marked stale) rather than showing none.
     const unasked = (l: (typeof loaded)[number], stale?: string): ProjectView => (l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null, ...(stale ? { stale } : {}) } : brokenProject(l.configPath, l.error ?? ''));
@@ -186,7 +187,7 @@ const calls: Handlers = {
       return why ? `Showing what was last seen: the hypervisor could not be asked (${why.split('\n')[0]}).` : undefined;
     };
     if (!env) return { ...empty, projects: loaded.map((l) => unasked(l, staleWhy(l))), hypervisorError };
-    const done = ok.flatMap((p, i) => (outcomes[i] ? [{ project: p, outcome: outcomes[i]! }] : []));
+    const done = ok.flatMap(({ project }, i) => (outcomes[i] ? [{ project, outcome: outcomes[i]! }] : []));
     logPass(log, done.map((d) => d.outcome), request.syncHosts);
     const syncs = request.syncHosts ? Object.assign({}, ...done.map((d) => syncViews(d.project.configPath, d.outcome, at, request.onlyMachines?.[d.project.configPath]))) : {};
     const syncedBlocks = Object.fromEntries(done.flatMap((d) => d.outcome.sync.filter((s) => s.success).map((s) => [vmKey(d.project.configPath, s.machineName), d.outcome.plan.hostsBlock])));
@@ -202,7 +203,7 @@ const calls: Handlers = {
   },
 
   async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest) {
-    const env = await environment(provider);
+    const env = await environment(resolveChoice(provider));
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
@@ -227,7 +228,7 @@ const calls: Handlers = {
   },
 
   async diagnose(configPath: string, provider?: ProviderRequest): Promise<DiagnosticView[]> {
-    const env = await environment(provider);
+    const env = await environment(resolveChoice(provider));
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
@@ -239,7 +240,7 @@ const calls: Handlers = {
   },
 
   async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): Promise<KvpFixResult> {
-    const env = await environment(provider);
+    const env = await environment(resolveChoice(provider));
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const outcome = await fixGuestKvp(env, inspection.plan.projects[0]!, machineName, { dryRun, timeoutMs: 300_000 });

@@ -33,6 +33,9 @@ describe('guest checks', () => {
   it('a VM that gets no block (it cannot reach its peers) is not told to reconcile for one', () => {
     const d = diagnoseGuest(facts(), '127.0.0.1 localhost\n', { block: null, kvpDaemon: false }, 'root');
     expect([d.hostsBlock, d.warnings]).toEqual(['unmanaged', []]);
+    // Nor told that hosts sync needs sudo: it has no hosts sync.
+    expect(diagnoseGuest(facts({ sudo: false }), '127.0.0.1 localhost\n', { block: null, kvpDaemon: false }, 'me').warnings).toEqual([]);
+    expect(diagnoseGuest(facts({ sudo: false }), BLOCK, { block: BLOCK, kvpDaemon: false }, 'me').warnings.join('\n')).toMatch(/passwordless sudo/);
     expect(diagnoseGuest(facts(), '127.0.0.1 localhost\n', { block: BLOCK, kvpDaemon: false }, 'root').hostsBlock).toBe('missing');
   });
 });

@@ -115,11 +115,11 @@ export function diagnoseGuest(facts: GuestFacts, hostsText: string, expect: Gues
   const pkg = kvpPackageFor(facts);
   const fix = pkg && !(facts.kvpInstalled && facts.kvpRunning) ? kvpFixCommands(pkg) : [];
   const warnings: string[] = [];
-  if (!expect.kvpDaemon) {
-    // Not Hyper-V: the KVP daemon means nothing to this VM's provider.
-  } else if (!facts.kvpInstalled) warnings.push(`The KVP daemon (hv_kvp_daemon) is not installed${pkg ? `: install ${pkg.package}` : ''}, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.`);
-  else if (!facts.kvpRunning) warnings.push(`The KVP daemon is installed but not running${pkg ? `: restart ${pkg.unit} after reloading hv_utils` : ''}. 'ragnatramp-tray fix kvp' does it over SSH.`);
-  if (!facts.sudo) warnings.push(`sudo asks user '${user}' for a password: hosts sync needs passwordless sudo ('${user} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/${user}).`);
+  // Outside Hyper-V the KVP daemon means nothing to the VM's provider.
+  if (expect.kvpDaemon && !facts.kvpInstalled) warnings.push(`The KVP daemon (hv_kvp_daemon) is not installed${pkg ? `: install ${pkg.package}` : ''}, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.`);
+  else if (expect.kvpDaemon && !facts.kvpRunning) warnings.push(`The KVP daemon is installed but not running${pkg ? `: restart ${pkg.unit} after reloading hv_utils` : ''}. 'ragnatramp-tray fix kvp' does it over SSH.`);
+  // sudo is for the hosts write, which a VM that gets no block never has.
+  if (!facts.sudo && expect.block !== null) warnings.push(`sudo asks user '${user}' for a password: hosts sync needs passwordless sudo ('${user} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/${user}).`);
   const managesHosts = ['true', 'template'].includes(facts.manageEtcHosts.toLowerCase());
   if (managesHosts) warnings.push(`cloud-init has manage_etc_hosts: ${facts.manageEtcHosts}, so it rewrites /etc/hosts at every boot and drops the managed block until the next sync. Set manage_etc_hosts: false (or localhost) in /etc/cloud/cloud.cfg.d/.`);
   const state = expect.block === null ? 'unmanaged' : hostsBlockState(hostsText, expect.block);

@@ -34,6 +34,7 @@ export async function readHostNeighbors(run: CommandRunner, platform: NodeJS.Pla
   try {
     return parse(await run(command, [...args]));
   } catch (err) {
-    throw new HypervisorError(`The host's neighbour table could not be read (${(err as Error).message.split('\n')[0]}).`, `Install ${pkg}.`);
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new HypervisorError(`The host's neighbour table could not be read (${(err as Error).message.split('\n')[0]}).`, missing ? `Install ${pkg}.` : `Run '${command} ${args.join(' ')}' yourself to see why, then try again.`);
   }
 }

@@ -46,6 +46,11 @@ function libvirtUri(v: unknown): string | undefined {
   return v;
 }
 
+/** Whether options name a provider (a token file alone does not: it feeds the provider chosen elsewhere). */
+export function namesProvider(o: ProviderOptions & { provider?: string }): boolean {
+  return !!(o.simulate ?? o.provider ?? o.manifest ?? o.quickemu ?? o.libvirt ?? o.proxmox);
+}
+
 /**
  * A project's provider choice (the tray's settings) as the options of an environment; null for
  * 'auto' (the app's own). Throws an Error whose message suits the settings field.

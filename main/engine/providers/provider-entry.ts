@@ -78,6 +78,18 @@ export interface ProviderEntry {
   create(options: ProviderOptions, shared: SharedEdges): Promise<ProviderParts>;
 }
 
+/** Whether a guest agent (or the API standing in for it) answered: 'not asked' when no tier needed it. */
+export interface AgentAnswer {
+  state: 'answered' | 'no answer' | 'not asked';
+  why: string | null;
+}
+
+/** An agent's answer as a row's fact; only a silent agent that was asked needs attention. */
+export function agentFact(label: string, agent: AgentAnswer, notAsked: string): ProviderFact {
+  const value = agent.state === 'answered' ? 'answers' : agent.state === 'no answer' ? 'no answer' : notAsked;
+  return { label, value, ok: agent.state === 'no answer' ? false : null, why: agent.why };
+}
+
 /** The neighbour-table tier, which every provider can fall back to. */
 export const ARP_TIER: TierInfo = { label: 'ARP', help: "Found in the host's ARP (neighbour) table by the VM's MAC address" };
 

@@ -1,7 +1,7 @@
 // libvirt's registration: domains over virsh on a URI (this host's qemu:///system by default),
 // addresses from libvirt's DHCP leases, the guest agent, then this host's neighbour table.
 
-import { ARP_TIER, type ProviderEntry } from '../provider-entry.js';
+import { agentFact, ARP_TIER, type ProviderEntry } from '../provider-entry.js';
 
 export const DEFAULT_LIBVIRT_URI = 'qemu:///system';
 
@@ -17,12 +17,8 @@ export const LIBVIRT: ProviderEntry = {
   },
   facts(detail) {
     if (detail.provider !== 'libvirt' || !detail.network) return [];
-    const agent = detail.agent.state === 'answered' ? 'answers' : detail.agent.state === 'no answer' ? 'no answer' : 'not needed';
-    return [
-      { label: 'Network', value: detail.network, ok: null, why: null },
-      // Only a failing agent that was needed (no lease) is worth attention.
-      { label: 'Agent', value: agent, ok: detail.agent.state === 'no answer' ? false : null, why: detail.agent.why },
-    ];
+    // The agent is asked only when no lease knew the address.
+    return [{ label: 'Network', value: detail.network, ok: null, why: null }, agentFact('Agent', detail.agent, 'not needed')];
   },
   async create(options) {
     const { LibvirtProvider } = await import('./libvirt-provider.js');

@@ -2,7 +2,7 @@
 // API token kept in a file only its owner reads and the certificate pinned on first use.
 
 import path from 'node:path';
-import type { ProviderEntry } from '../provider-entry.js';
+import { agentFact, type ProviderEntry } from '../provider-entry.js';
 
 export const PROXMOX: ProviderEntry = {
   name: 'proxmox',
@@ -19,11 +19,7 @@ export const PROXMOX: ProviderEntry = {
   },
   facts(detail) {
     if (detail.provider !== 'proxmox' || !detail.where) return [];
-    const source = detail.kind === 'qemu' ? 'Agent' : 'Interfaces';
-    return [
-      { label: 'Node/ID', value: detail.where, ok: null, why: null },
-      { label: source, value: detail.agent.state === 'answered' ? 'answers' : detail.agent.state === 'no answer' ? 'no answer' : '—', ok: detail.agent.state === 'no answer' ? false : null, why: detail.agent.why },
-    ];
+    return [{ label: 'Node/ID', value: detail.where, ok: null, why: null }, agentFact(detail.kind === 'qemu' ? 'Agent' : 'Interfaces', detail.agent, '—')];
   },
   async create(options, shared) {
     const [{ ProxmoxProvider }, { ProxmoxClient, parseClusterUrl }, { checkToken, defaultTokenFile, readTokenFile }, { FileHostKeyStore }] = await Promise.all([import('./proxmox-provider.js'), import('./proxmox-client.js'), import('./proxmox-token.js'), import('../../ssh/known-hosts.js')]);

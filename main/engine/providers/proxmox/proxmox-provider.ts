@@ -25,7 +25,7 @@ export class ProxmoxProvider implements DiscoveryProvider {
   readonly name = 'proxmox';
 
   constructor(
-    private readonly client: Pick<ProxmoxClient, 'get'>,
+    private readonly client: Pick<ProxmoxClient, 'get' | 'close'>,
     private readonly url: string,
   ) {}
 
@@ -51,5 +51,7 @@ export class ProxmoxProvider implements DiscoveryProvider {
     }
   }
 
-  async dispose(): Promise<void> {}
+  async dispose(): Promise<void> {
+    this.client.close();
+  }
 }

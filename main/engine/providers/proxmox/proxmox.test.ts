@@ -107,6 +107,23 @@ describe('ProxmoxProvider over HTTPS', () => {
     ]);
   });
 
+  it('keeps its checked connections for the next requests: a pass over three guests is not four handshakes', async () => {
+    const many: FakeGuest[] = [1, 2, 3].map((n) => ({ type: 'lxc', vmid: 200 + n, name: `ct${n}`, node: 'pve1', status: 'running', lxc: [{ name: 'eth0', hwaddr: `bc:24:11:aa:00:0${n}`, inet: `10.0.0.${n}/24` }] }));
+    const server = await startFakeProxmox({ guests: many, token: TOKEN });
+    servers.push(server);
+    const pins = new FileHostKeyStore(path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-pve-home-')), 'tls_pins.json'));
+    const provider = new ProxmoxProvider(new ProxmoxClient({ endpoint: parseClusterUrl(server.url), token: TOKEN, pins }), server.url);
+    try {
+      const refs = many.map((g) => ref(g.name, g.name));
+      expect((await provider.observe(refs, NOW)).map((o) => o.network?.ipv4)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+      expect((await provider.observe(refs, NOW)).map((o) => o.network?.ipv4)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+      expect(server.requests).toHaveLength(8);
+      expect(server.connections).toBeLessThanOrEqual(4);
+    } finally {
+      await provider.dispose();
+    }
+  });
+
   it('pins the certificate on first use, and refuses a changed one before sending the token', async () => {
     const { provider, server, firstUse, pins } = await setup();
     await provider.observe([ref('db', 'db')], NOW);

@@ -12,7 +12,7 @@ function vm(name: string, conf: string, over: Partial<QuickemuVm> = {}): Quickem
   return { confFile: `/vms/${name}.conf`, conf: c, paths: vmPaths(`/vms/${name}.conf`, c), created: true, running: true, sshPort: 22220, ...over };
 }
 
-const observe = (refs: VmRef[], vms: QuickemuVm[], neighbors = [] as Array<{ ip: string; mac: string; state: string }>) => observeQuickemu(refs, { folder: '/vms', vms, neighbors, leases: [] }, NOW);
+const observe = (refs: VmRef[], vms: QuickemuVm[], neighbors = [] as Array<{ ip: string; mac: string; state: string }>) => observeQuickemu(refs, { folder: '/vms', vms, neighbors }, NOW);
 
 describe('observeQuickemu', () => {
   it("maps seed 002's states: not_created → missing, stopped → off, running → running", () => {

@@ -4,7 +4,7 @@
 // address by how the VM is networked: user-mode VMs are reached through their SSH port forward
 // and cannot reach each other; bridged ones go through seed 003's tiers by MAC.
 
-import { addressFromTiers, type Lease } from '../../discovery/address-tiers.js';
+import { addressFromTiers } from '../../discovery/address-tiers.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import type { NeighborEntry } from '../../discovery/pick-neighbor.js';
 import { warning, type Warning } from '../../warning.js';
@@ -29,7 +29,6 @@ export interface QuickemuFacts {
   folder: string;
   vms: QuickemuVm[];
   neighbors: NeighborEntry[];
-  leases: Lease[];
 }
 
 /** Where the port forwards of QEMU's user-mode network listen: this host. */
@@ -67,7 +66,8 @@ export function observeQuickemu(refs: VmRef[], facts: QuickemuFacts, now: string
       const isolated = `'${vm.paths.name}' is on QEMU's user-mode network, where VMs cannot reach each other, so it gets no hosts block; set network="<bridge>" in ${vm.confFile} to put it beside the others`;
       return { ...running, forward: { host: FORWARD_HOST, port: vm.sshPort, isolated }, warnings: confWarnings };
     }
-    const answer = addressFromTiers(vm.conf.values['macaddr'] || null, { leases: facts.leases, consoleLog: vm.consoleLog, neighbors: facts.neighbors, neighbourTable: "the host's neighbour table" }, nowMs);
+    // A bridged VM's DHCP server is the bridge's, not quickemu's: no lease file to read.
+    const answer = addressFromTiers(vm.conf.values['macaddr'] || null, { leases: [], consoleLog: vm.consoleLog, neighbors: facts.neighbors, neighbourTable: "the host's neighbour table" }, nowMs);
     const network = { ipv4: answer.ipv4, mac: answer.mac, adapterName: net.bridge, discoveredAt: now, source: answer.ipv4 ? answer.source : ('arp' as const) };
     if (answer.ipv4) return { ...running, network, tier: answer.tier, ...(answer.addressChoice ? { addressChoice: answer.addressChoice } : {}), warnings: confWarnings };
     const why = answer.mac

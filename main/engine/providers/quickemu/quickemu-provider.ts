@@ -28,7 +28,7 @@ export class QuickemuProvider implements DiscoveryProvider {
     const vms = await this.readVms();
     const bridged = vms.some((v) => v.running && networkOf(v.conf).kind === 'bridge');
     const neighbors = bridged ? await readHostNeighbors(this.runCommand) : [];
-    return observeQuickemu(refs, { folder: this.folder, vms, neighbors, leases: [] }, now);
+    return observeQuickemu(refs, { folder: this.folder, vms, neighbors }, now);
   }
 
   private async readVms(): Promise<QuickemuVm[]> {

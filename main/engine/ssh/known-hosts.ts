@@ -77,6 +77,20 @@ export class FileHostKeyStore implements HostKeyStore {
     });
   }
 
+  /** The pin kept under an alias, if any. */
+  pinned(alias: string): Promise<PinnedKey | undefined> {
+    return this.serialized(async () => (await this.load())[alias]);
+  }
+
+  /** Replaces a pin with a key the caller has vouched for otherwise (a TLS leaf the pinned CA signs). */
+  repin(alias: string, host: string, keyBlob: Buffer): Promise<void> {
+    return this.serialized(async () => {
+      const pins = await this.load();
+      pins[alias] = { keyType: keyTypeOf(keyBlob), fingerprint: fingerprintOf(keyBlob), key: keyBlob.toString('base64'), firstSeen: this.now(), host };
+      await this.save(pins);
+    });
+  }
+
   /** The pins as OpenSSH known_hosts lines, named by their alias (for HostKeyAlias). */
   knownHostsLines(): Promise<string[]> {
     return this.serialized(async () => Object.entries(await this.load()).flatMap(([alias, p]) => (p.key ? [`${alias} ${p.keyType} ${p.key}`] : [])));

@@ -51,7 +51,9 @@ export function defaultTrayHome(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Pins kept in one JSON file; writes are atomic and serialized within the process. */
 export class FileHostKeyStore implements HostKeyStore {
-  private chain: Promise<unknown> = Promise.resolve();
+  // Per file, not per store: the worker's provider groups run side by side, each with its own
+  // store of the same file, and two read-modify-writes at once would lose a pin.
+  private static readonly chains = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly file: string,
@@ -107,8 +109,11 @@ export class FileHostKeyStore implements HostKeyStore {
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(work);
-    this.chain = next.catch(() => undefined);
+    const key = path.resolve(this.file);
+    const next = (FileHostKeyStore.chains.get(key) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => undefined);
+    FileHostKeyStore.chains.set(key, settled);
+    void settled.then(() => FileHostKeyStore.chains.get(key) === settled && FileHostKeyStore.chains.delete(key));
     return next;
   }
 

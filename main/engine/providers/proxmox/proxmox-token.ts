@@ -49,6 +49,6 @@ export async function readTokenFile(file: string, platform: NodeJS.Platform = pr
 /** The same check for a token typed into the window: the message says what a token looks like. */
 export function checkToken(token: string): string {
   const t = token.trim();
-  if (!TOKEN_PATTERN.test(t)) throw new Error('That is not an API token: it looks like USER@REALM!TOKENID=SECRET, the secret a UUID (a password is never accepted). Create one under Datacenter → Permissions → API Tokens.');
+  if (!TOKEN_PATTERN.test(t)) throw new Error(`That is not an API token: it looks like USER@REALM!TOKENID=SECRET, the secret a UUID (a password is never accepted). Create one under Datacenter → Permissions → API Tokens and give it ${PRIVILEGES_HELP}.`);
   return t;
 }

@@ -153,7 +153,7 @@ function discoveryRecords(scenario: Scenario, request: DiscoveryRequest, pass: n
     const id = scenarioVmId(vm);
     const state = vm.state ?? 'Running';
     if (vm.adapterError) {
-      records.push({ Kind: 'error', Scope: 'vm', VMId: id, VMName: vm.name, ErrorId: 'InvalidOperation,Microsoft.HyperV.PowerShell.Commands.GetVMNetworkAdapter', Category: 'InvalidOperation', Reason: 'VirtualizationException', Message: vm.adapterError });
+      records.push({ Kind: 'error', Scope: 'vm', VMId: id, VMName: vm.name, ErrorId: 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVMNetworkAdapter', Category: 'ObjectNotFound', Reason: 'VirtualizationException', Message: vm.adapterError });
       continue;
     }
     records.push({ Kind: 'vm', VMId: id, VMName: vm.name, State: state });
@@ -170,7 +170,7 @@ function discoveryRecords(scenario: Scenario, request: DiscoveryRequest, pass: n
         SwitchName: switchName,
         SwitchId: switchId,
         // PowerShell swallows an exception thrown by a property getter on member access: the
-        // property reads as $null (seen in the real engine, tools/pwsh-host).
+        // property reads as $null (seen in the real pwsh 7.6.10 with a compiled getter, dev/test-support/hyperv-cmdlets.cs).
         IPAddresses: !a.ipAddressesError && kvpReportsAddresses(vm, a.ipAfterPolls, pass) ? (a.ipAddresses ?? []) : [],
       });
     }

@@ -1,15 +1,11 @@
-// The discovery and doctor scripts run in the real PowerShell engine, through node-powershell,
-// against the tests' Hyper-V host (tools/pwsh-host/hyperv-host.ps1: Get-VM & co. as functions
-// answering from a scenario, with Hyper-V's enum types and error records), in FullLanguage and
-// in ConstrainedLanguage; every answer must be what the JavaScript simulator answers for the
-// same scenario. The engine is `pwsh` where it is on PATH, else the host .ci/run builds on
-// System.Management.Automation (the package registry here holds no PowerShell distribution).
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+// The discovery and doctor scripts run in the real PowerShell (pwsh 7.6.10, installed by .ci/run),
+// through node-powershell, against the tests' Windows host (dev/test-support/hyperv-cmdlets.cs:
+// Get-VM & co. as compiled cmdlets answering from a scenario, with Hyper-V's types and error
+// records), in FullLanguage and in ConstrainedLanguage; every answer must be what the JavaScript
+// simulator answers for the same scenario.
+import { rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HyperVHost, pwsh, type LanguageMode } from '../../../../dev/test-support/real-powershell.js';
 import { fixedScenario } from '../../simulator/scenario-source.js';
 import { SimulatedPowerShell } from '../../simulator/simulated-powershell.js';
 import type { Scenario } from '../../simulator/scenario.js';
@@ -18,37 +14,17 @@ import { DOCTOR_SCRIPT } from './discovery-script.js';
 import { HyperVProvider } from './hyperv-provider.js';
 import { NodePowerShellRunner, type PowerShellRunner } from './powershell-runner.js';
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const prelude = path.join(root, 'tools', 'pwsh-host', 'hyperv-host.ps1');
-const builtHost = process.env.RAGNATRAMP_PWSH_HOST ?? path.join(root, 'tools', 'pwsh-host', 'bin', 'pwsh-host');
+let host: HyperVHost;
+beforeAll(() => {
+  if (pwsh) host = HyperVHost.build();
+}, 120_000);
+afterAll(() => {
+  if (host) rmSync(host.dir, { recursive: true, force: true });
+});
 
-function realPwsh(): string | null {
-  try {
-    return execFileSync('sh', ['-c', 'command -v pwsh'], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-}
-const pwsh = realPwsh();
-const engine = pwsh ?? (existsSync(builtHost) ? builtHost : null);
-if (!engine && process.env.CI) throw new Error(`No PowerShell engine: .ci/run builds ${builtHost} (dotnet build tools/pwsh-host).`);
-
-const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-real-pwsh-'));
-let n = 0;
-
-/** An executable that starts the engine with the Hyper-V host for `scenario`, in `mode`. */
-function powershellFor(scenario: Scenario, mode: 'FullLanguage' | 'ConstrainedLanguage'): string {
-  const id = ++n;
-  const scenarioFile = path.join(dir, `scenario-${id}.json`);
-  writeFileSync(scenarioFile, JSON.stringify(scenario));
-  const exe = path.join(dir, `powershell-${id}`);
-  const body = pwsh
-    ? // Real pwsh: the host's functions first, then the language mode is lowered, as policy would.
-      `{ printf '%s\\n' ". '${prelude}'" "\\$ExecutionContext.SessionState.LanguageMode = '${mode}'"; cat; } | '${pwsh}' "$@"`
-    : `exec '${engine}' "$@"`;
-  writeFileSync(exe, `#!/bin/sh\nexport RAGNATRAMP_PWSH_PRELUDE='${prelude}' RAGNATRAMP_PWSH_SCENARIO='${scenarioFile}' RAGNATRAMP_PWSH_LANGUAGE_MODE='${mode}'\n${body}\n`);
-  chmodSync(exe, 0o755);
-  return exe;
+/** An executable that starts the real pwsh with the host for `scenario`, in `mode`. */
+function powershellFor(scenario: Scenario, mode: LanguageMode): string {
+  return host.powershellFor(scenario, mode).exe;
 }
 
 const runners: PowerShellRunner[] = [];
@@ -99,7 +75,7 @@ const busyRefs = [
   ref('nocfg', 'p-nocfg-a1b2c3d4', ID(9)),
 ];
 
-describe.skipIf(!engine)(`the real scripts in the PowerShell engine (${pwsh ? 'pwsh' : 'System.Management.Automation host'})`, () => {
+describe.skipIf(!pwsh)('the real scripts in the real PowerShell', () => {
   for (const mode of ['FullLanguage', 'ConstrainedLanguage'] as const) {
     it(`${mode}: every tier, state, MAC and name case is discovered exactly as the simulator says`, async () => {
       const { real, simulated, runner } = await both(busy, busyRefs, mode);

@@ -11,6 +11,7 @@ import type { Environment } from '../environment.js';
 import { errorMessage } from '../errors.js';
 import { DOCTOR_SCRIPT } from '../providers/hyperv/discovery-script.js';
 import { powershellExecutable } from '../providers/hyperv/powershell-runner.js';
+import { withoutTerminalNoise } from '../providers/hyperv/terminal-noise.js';
 
 export interface DoctorStep {
   step: string;
@@ -86,7 +87,7 @@ export async function runDoctor(env: Environment, projects: Project[], options: 
 async function askHost(env: Environment): Promise<DoctorAnswer | { error: string }> {
   try {
     const raw = await env.powershell!.run(DOCTOR_SCRIPT);
-    const parsed = JSON.parse(raw.replace(/^\uFEFF/, '').trim()) as unknown;
+    const parsed = JSON.parse(withoutTerminalNoise(raw)) as unknown;
     return typeof parsed === 'object' && parsed !== null ? (parsed as DoctorAnswer) : { error: 'PowerShell answered, but not with the expected JSON' };
   } catch (err) {
     return { error: errorMessage(err) };

@@ -82,8 +82,11 @@ export class HyperVHost {
     ];
   }
 
-  /** An executable that starts pwsh on this host for `scenario` (read at every call), in `mode`. */
-  powershellFor(scenario: Scenario, mode: LanguageMode, env: Record<string, string> = PWSH_ENV): { exe: string; scenarioFile: string } {
+  /**
+   * An executable that starts pwsh on this host for `scenario` (read at every call), in `mode`.
+   * The terminal variables are the caller's: the tray's runner must ask for quiet itself.
+   */
+  powershellFor(scenario: Scenario, mode: LanguageMode, env: Record<string, string> = {}): { exe: string; scenarioFile: string } {
     const id = ++this.n;
     const scenarioFile = path.join(this.dir, `scenario-${id}.json`);
     writeFileSync(scenarioFile, JSON.stringify(scenario));

@@ -24,7 +24,8 @@ export interface HvKvp {
 
 /** An error record: what failed, in PowerShell's language-neutral terms, and its text. */
 export interface HvError {
-  scope: 'host' | 'vm' | 'neighbors';
+  /** host: Get-VM failed; list: Get-VM listed VMs but could not read one; vm: one VM's details. */
+  scope: 'host' | 'list' | 'vm' | 'neighbors';
   vmId: string | null;
   vmName: string | null;
   errorId: string;
@@ -62,7 +63,7 @@ export interface HyperVSnapshot {
   vms: HvVm[];
   neighbors: HvNeighbor[];
   host: HvHost;
-  /** Failures of the whole query (Get-VM itself) or of the neighbour table. */
+  /** Failures of the whole query (Get-VM itself), of VMs Get-VM could not list, or of the neighbour table. */
   errors: HvError[];
 }
 
@@ -94,7 +95,7 @@ export function parseDiscoveryOutput(raw: string): HyperVSnapshot {
         vms.set(id, { id, name: text(r.VMName) ?? '', state: enumName(r.State, VM_STATE_NAMES) ?? 'Other', adapters: [], kvp: null, error: vms.get(id)?.error ?? null });
         break;
       case 'error': {
-        const scope = r.Scope === 'vm' || r.Scope === 'neighbors' ? r.Scope : 'host';
+        const scope = r.Scope === 'vm' || r.Scope === 'list' || r.Scope === 'neighbors' ? r.Scope : 'host';
         const e: HvError = { scope, vmId: id || null, vmName: text(r.VMName), errorId: text(r.ErrorId) ?? '', category: text(r.Category) ?? '', reason: text(r.Reason) ?? '', message: text(r.Message) ?? '' };
         if (scope === 'vm' && id) {
           const vm = vms.get(id) ?? { id, name: e.vmName ?? '', state: 'Other', adapters: [], kvp: null, error: null };

@@ -1,6 +1,7 @@
 // The libvirt provider on virsh's real output (captured from virsh 9.0 against a real libvirtd in
 // the lab), through the command runner seam: what it asks, in how many calls, and what it makes
 // of the answers. The real daemon is dev/lab/libvirt-lab.test.ts's.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { CommandRunner } from '../../discovery/host-neighbors.js';
 import type { VmRef } from '../../discovery/observation.js';
@@ -115,5 +116,33 @@ describe('LibvirtProvider through the runner seam', () => {
       throw Object.assign(new Error('Command failed'), { code: 1, stderr: "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n" });
     };
     await expect(new LibvirtProvider('qemu:///system', down).observe([ref('web', 'w')], NOW)).rejects.toMatchObject({ message: "libvirt at qemu:///system could not be asked (Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory).\nCheck that libvirtd runs there and that you may use it (the libvirt group, or the URI's user)." });
+  });
+});
+
+// The real virsh (its built-in test driver, test:///default: one running domain 'test' on network
+// 'default') under a German locale with libvirt-l10n: virsh translates its state words
+// (virshDomainStateToString returns _(str), libvirt 9.0.0 tools/virsh-domain-monitor.c:137-141),
+// so 'running' reads 'laufend' unless the tray runs it with LC_ALL=C.
+const GERMAN = { LANG: 'de_DE.UTF-8', LANGUAGE: 'de', LC_MESSAGES: 'de_DE.UTF-8' };
+const hasGermanVirsh = (() => {
+  try {
+    return execFileSync('virsh', ['-c', 'test:///default', 'domstate', 'test'], { env: { ...process.env, ...GERMAN, LC_ALL: '' }, encoding: 'utf8' }).trim() === 'laufend';
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasGermanVirsh && !process.env.CI)('the real virsh under a German locale', () => {
+  it('a running domain reads running, with its lease, whatever the user\'s language', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, GERMAN);
+    delete process.env.LC_ALL;
+    try {
+      const [o] = await new LibvirtProvider('test:///default').observe([ref('test', 'test')], NOW);
+      expect([o!.vmState, o!.power, o!.network?.ipv4, o!.tier]).toEqual(['running', 'running', '192.168.122.3', 'lease']);
+    } finally {
+      for (const k of Object.keys(GERMAN)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
   });
 });

@@ -10,6 +10,7 @@ import { watch as watchPath, type FSWatcher } from 'node:fs';
 import { createInterface } from 'node:readline';
 import pLimit from 'p-limit';
 import { HypervisorError } from '../../errors.js';
+import { cLocaleEnv } from '../../discovery/c-locale.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
 import type { DiscoveryProvider } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
@@ -102,7 +103,7 @@ export class LibvirtProvider implements DiscoveryProvider {
 
   /** virsh's event stream (domains started, stopped) and, on this host, libvirt's lease files. */
   watch(onHint: () => void): () => void {
-    const events = spawn('virsh', ['-c', this.uri, 'event', '--all', '--loop'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const events = spawn('virsh', ['-c', this.uri, 'event', '--all', '--loop'], { stdio: ['ignore', 'pipe', 'ignore'], env: cLocaleEnv() });
     events.on('error', () => undefined); // no virsh: polling only
     createInterface({ input: events.stdout }).on('line', (line) => (/^event /.test(line) ? onHint() : undefined));
     let leases: FSWatcher | null = null;

@@ -15,6 +15,7 @@ import { execRunner, readHostNeighbors, type CommandRunner } from '../../discove
 import type { DiscoveryProvider } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { isUsableIpv4 } from '../../discovery/net-address.js';
+import { checkLibvirtUri } from './libvirt-uri.js';
 import { matchDomain, observeLibvirt, type DomainFacts } from './observe-libvirt.js';
 import { parseBatch, parseDomainList, parseDomiflist, parseDomifaddr, UUID, type Domain } from './virsh-output.js';
 
@@ -41,10 +42,15 @@ function lastVirshError(err: Error & { stderr?: string }): string {
 export class LibvirtProvider implements DiscoveryProvider {
   readonly name = 'libvirt';
 
+  readonly uri: string;
+
+  /** Checked here too, the last step before virsh: a URI can name programs libvirt runs (libvirt-uri.ts). */
   constructor(
-    readonly uri: string,
+    uri: string,
     private readonly runCommand: CommandRunner = execRunner,
-  ) {}
+  ) {
+    this.uri = checkLibvirtUri(uri, 'the libvirt URI');
+  }
 
   private virsh(args: string[]): Promise<string> {
     return this.runCommand('virsh', ['-c', this.uri, '-q', ...args]);

@@ -93,7 +93,7 @@ describe.skipIf(!isRoot)('the libvirt provider on a real libvirtd', () => {
       const knownHosts = path.join(dir, '.ssh', 'known_hosts');
       writeFileSync(knownHosts, `${r.gateway} ${readFileSync(path.join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
       const uri = `qemu+ssh://root@${r.gateway}/system?keyfile=${lab().paths.key}&no_tty=1`;
-      const asHome = ['unshare', '--mount', 'sh', '-c', 'mount --bind "$0" "$1" && shift 2 && exec "$@"', dir, userInfo().homedir];
+      const asHome = ['unshare', '--mount', 'sh', '-c', 'mount --bind "$0" "$1" && shift && exec "$@"', dir, userInfo().homedir];
       const out = await cliWith(['status', '--json', '--libvirt', uri], asHome);
       expect(out.err).toBe('');
       const vms = (JSON.parse(out.out) as { projects: Array<{ vms: JsonVm[] }> }).projects[0]!.vms;

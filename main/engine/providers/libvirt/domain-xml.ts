@@ -13,6 +13,8 @@ export interface DomainInterface {
   /** What domiflist shows as its source; for a tap with none, `ethernet <dev>`; `user-mode (passt)` for a user one. */
   source: string;
   mac: string;
+  /** A passt interface's forward to the guest's port 22: the host port, and the host address it is bound to (null: all). */
+  sshForward?: { address: string | null; port: number };
 }
 
 /**
@@ -38,6 +40,29 @@ export function parseDomainInterfaces(xml: string): DomainInterface[] {
     const named = src && ['bridge', 'dev', 'network', 'name', 'path'].map((a) => src.getAttribute(a)).find((v) => v);
     const target = children(el, 'target')[0]?.getAttribute('dev');
     const source = type === 'user' ? `user-mode (${children(el, 'backend')[0]?.getAttribute('type') === 'passt' ? 'passt' : 'SLIRP'})` : named || `${type} ${target ?? '-'}`;
-    return [{ type, source, mac }];
+    const forward = type === 'user' ? sshForward(children(el, 'portForward'), (e) => children(e, 'range')) : null;
+    return [{ type, source, mac, ...(forward ? { sshForward: forward } : {}) }];
   });
+}
+
+/**
+ * The host port passt forwards to the guest's port 22, from `<portForward proto='tcp'
+ * [address=…]>` and its `<range start end to exclude>` (docs/formatdomain.rst:4828-4850,
+ * src/conf/schemas/domaincommon.rng:3872-3912): no range forwards every port as is; a range maps
+ * start..end onto to..to+(end-start) (passt's `--tcp-ports start-end:to-…`, qemu_passt.c:228-250);
+ * an `exclude='yes'` range is not forwarded.
+ */
+function sshForward(forwards: Element[], ranges: (e: Element) => Element[]): DomainInterface['sshForward'] | null {
+  const port = (v: string | null) => (v && /^\d{1,5}$/.test(v) ? Number(v) : null);
+  for (const pf of forwards) {
+    if (pf.getAttribute('proto') !== 'tcp') continue;
+    const address = pf.getAttribute('address');
+    const all = ranges(pf).map((r) => ({ start: port(r.getAttribute('start')), end: port(r.getAttribute('end')), to: port(r.getAttribute('to')), exclude: r.getAttribute('exclude') === 'yes' }));
+    const inRange = (h: number, r: (typeof all)[number]) => r.start !== null && h >= r.start && h <= (r.end ?? r.start);
+    const forwarded = all.filter((r) => !r.exclude && r.start !== null);
+    const candidates = all.length === 0 ? [22] : forwarded.flatMap((r) => [22 - ((r.to ?? r.start!) - r.start!)].filter((h) => inRange(h, r)));
+    const host = candidates.find((h) => !all.some((r) => r.exclude && inRange(h, r)));
+    if (host !== undefined) return { address: address && /^\d+\.\d+\.\d+\.\d+$/.test(address) ? address : null, port: host };
+  }
+  return null;
 }

@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { CommandRunner } from '../../discovery/host-neighbors.js';
 import type { VmRef } from '../../discovery/observation.js';
-import { isLocalUri, LibvirtProvider } from './libvirt-provider.js';
+import { LibvirtProvider } from './libvirt-provider.js';
+import { isLocalUri } from './libvirt-uri.js';
 import { observeLibvirt, type DomainFacts } from './observe-libvirt.js';
 import { parseDomainInterfaces } from './domain-xml.js';
 import { libvirtPower, parseBatch, parseDomainList, parseDomifaddr } from './virsh-output.js';
@@ -32,6 +33,15 @@ describe("virsh's output", () => {
     ]);
     expect(ifaces(`<interface type='ethernet'><mac address='52:54:00:9f:1a:01'/><target dev='rtl9f1at1' managed='no'/></interface>`)).toEqual([{ type: 'ethernet', source: 'ethernet rtl9f1at1', mac: '5254009F1A01' }]);
     expect(ifaces(`<interface type='user'><mac address='52:54:00:9f:1a:02'/><backend type='passt'/></interface><interface type='user'><mac address='52:54:00:9f:1a:03'/></interface>`).map((i) => i.source)).toEqual(['user-mode (passt)', 'user-mode (SLIRP)']);
+    // passt's forwards to the guest's port 22 (the rest of the interface elided).
+    const forward = (pf: string) => ifaces(`<interface type='user'><mac address='52:54:00:9f:1a:02'/><backend type='passt'/>${pf}</interface>`)[0]!.sshForward ?? null;
+    expect([
+      forward(`<portForward proto='tcp'/>`),
+      forward(`<portForward proto='tcp' address='192.0.2.7'><range start='2222' to='22'/></portForward>`),
+      forward(`<portForward proto='tcp'><range start='2200' end='2299' to='20'/></portForward>`),
+      forward(`<portForward proto='tcp'><range start='1' end='1000'/><range start='22' exclude='yes'/></portForward>`),
+      forward(`<portForward proto='udp'><range start='2222' to='22'/></portForward><portForward proto='tcp'><range start='80'/></portForward>`),
+    ]).toEqual([{ address: null, port: 22 }, { address: '192.0.2.7', port: 2222 }, { address: null, port: 2202 }, null, null]);
     expect([parseDomainInterfaces(''), parseDomainInterfaces('<domain><devices><interface'), parseDomainInterfaces('error: failed to get domain')]).toEqual([[], [], []]);
     expect(parseDomifaddr(' vnet0      52:54:00:77:00:01    ipv4         10.231.7.72/24\n')).toEqual([{ mac: '525400770001', ipv4: ['10.231.7.72'] }]);
     expect(parseDomifaddr(AGENT)).toEqual([{ mac: '525400980203', ipv4: ['10.202.2.203'] }]);
@@ -161,6 +171,8 @@ interface FakeIface {
   bridge?: string;
   target?: string;
   backend?: string;
+  /** passt's <portForward> elements, as written */
+  portForward?: string;
 }
 interface FakeAddrs {
   name: string;
@@ -181,7 +193,7 @@ function fakeVirsh(dom: { uuid: string; name: string; ifaces: FakeIface[]; lease
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/'/g, '&apos;').replace(/</g, '&lt;');
   const xml = () =>
     `<domain type='qemu' id='1'>\n  <name>${esc(dom.name)}</name>\n  <uuid>${dom.uuid}</uuid>\n  <description>@@${dom.uuid}:state@@ shut off</description>\n  <devices>\n${dom.ifaces
-      .map((i) => `    <interface type='${i.type}'>\n      <mac address='${i.mac}'/>\n${i.network ? `      <source network='${esc(i.network)}'/>\n` : ''}${i.bridge ? `      <source bridge='${esc(i.bridge)}'/>\n` : ''}${i.backend ? `      <backend type='${i.backend}'/>\n` : ''}${i.target ? `      <target dev='${i.target}'/>\n` : ''}      <model type='virtio'/>\n    </interface>\n`)
+      .map((i) => `    <interface type='${i.type}'>\n      <mac address='${i.mac}'/>\n${i.network ? `      <source network='${esc(i.network)}'/>\n` : ''}${i.bridge ? `      <source bridge='${esc(i.bridge)}'/>\n` : ''}${i.backend ? `      <backend type='${i.backend}'/>\n` : ''}${i.target ? `      <target dev='${i.target}'/>\n` : ''}${i.portForward ?? ''}      <model type='virtio'/>\n    </interface>\n`)
       .join('')}  </devices>\n</domain>\n`;
   const iflist = () => {
     const rows = dom.ifaces.map((i) => [i.target ?? '-', i.type, i.network ?? i.bridge ?? '-', 'virtio', i.mac]);
@@ -257,6 +269,10 @@ describe('libvirt as it really is (virsh 9.0.0 modelled on its source)', () => {
       expect(o.warnings[0]!.text).toContain(`user-mode network (<interface type='user'>, ${backend ? 'passt' : 'SLIRP'})`);
       expect(o.detail).toMatchObject({ network: `user-mode (${backend ? 'passt' : 'SLIRP'})` });
     }
+    // passt forwarding a host port to its SSH: reached there, as a quickemu user-mode VM is.
+    const forwarded = await observeOne({ ifaces: [{ type: 'user', mac: MAC, backend: 'passt', portForward: "<portForward proto='tcp'><range start='2222' to='22'/></portForward>" }] });
+    expect([forwarded.network, forwarded.warnings, forwarded.forward?.host, forwarded.forward?.port]).toEqual([null, [], '127.0.0.1', 2222]);
+    expect(forwarded.forward?.isolated).toMatch(/user-mode network \(<interface type='user'>, passt\), where VMs cannot reach each other, so it gets no hosts block/);
     // Beside a NIC on a libvirt network, the user-mode one is passed over.
     const both = await observeOne({ ifaces: [{ type: 'user', mac: '52:54:00:4a:00:09' }, { type: 'network', network: 'default', target: 'vnet1', mac: MAC }], lease: [{ name: 'vnet1', mac: MAC, addrs: [['ipv4', '10.231.7.73/24']] }] });
     expect([both.network?.ipv4, both.network?.mac, both.tier]).toEqual(['10.231.7.73', '5254004A0001', 'lease']);

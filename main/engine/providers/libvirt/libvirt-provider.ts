@@ -16,21 +16,12 @@ import { execRunner, readHostNeighbors, type CommandRunner } from '../../discove
 import type { DiscoveryProvider } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { isUsableIpv4 } from '../../discovery/net-address.js';
-import { checkLibvirtUri } from './libvirt-uri.js';
+import { checkLibvirtUri, isLocalUri } from './libvirt-uri.js';
 import { matchDomain, observeLibvirt, primaryInterface, type DomainFacts } from './observe-libvirt.js';
 import { parseDomainInterfaces } from './domain-xml.js';
 import { parseBatch, parseDomainList, parseDomifaddr, UUID, type Domain } from './virsh-output.js';
 
 const LEASE_DIR = '/var/lib/libvirt/dnsmasq';
-
-/** Whether the URI names this host (no host part): then its lease files and neighbour table are ours to read. */
-export function isLocalUri(uri: string): boolean {
-  try {
-    return new URL(uri).host === '';
-  } catch {
-    return false;
-  }
-}
 
 /**
  * virsh's reason for a failure: it says what failed first ("failed to connect to the

@@ -3,7 +3,8 @@
 // into the remote shell). The tray takes only what it supports, checked where every URI enters
 // (the CLI, the settings file, setProjectProvider): transports qemu, qemu+ssh, qemu+unix,
 // qemu+tls and the test driver, a plain authority and path, and parameters that name no program.
-// Facts from libvirt 9.0.0's source (Debian bookworm's, the one the lab runs).
+// Also: whether a URI names this host, and which host it names. Facts from libvirt 9.0.0's source
+// (Debian bookworm's, the one the lab runs).
 
 /** driver[+transport] the tray supports; libvirt lowercases the transport (remote_sockets.c:88-95). */
 const SCHEMES = new Set(['qemu', 'qemu+ssh', 'qemu+unix', 'qemu+tls', 'test']);
@@ -75,3 +76,15 @@ export function checkLibvirtUri(v: unknown, where = '--libvirt'): string {
   }
   return v;
 }
+
+/** Whether the URI names this host (no host part): then its lease files and neighbour table are ours to read. */
+export function isLocalUri(uri: string): boolean {
+  try {
+    return new URL(uri).host === '';
+  } catch {
+    return false;
+  }
+}
+
+/** The host a remote URI names, without an IPv6 address's brackets. */
+export const uriHost = (uri: string): string => new URL(uri).hostname.replace(/^\[(.*)\]$/, '$1');

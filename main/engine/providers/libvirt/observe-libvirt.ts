@@ -12,6 +12,7 @@ import type { NetworkState } from '../../seed-types.js';
 import { warning } from '../../warning.js';
 import type { DomainInterface } from './domain-xml.js';
 import type { LibvirtDetail } from './libvirt-detail.js';
+import { isLocalUri, uriHost } from './libvirt-uri.js';
 import { libvirtPower, type Domain } from './virsh-output.js';
 
 export interface DomainFacts {
@@ -59,8 +60,15 @@ export function observeLibvirt(refs: VmRef[], facts: LibvirtFacts, now: string):
     const base = { ref, found: true, hypervisorId: domain.uuid, power: libvirtPower(d.state), vmState: d.state, network: null, tier: null, warnings: [], lookedIn, detail: { ...detail, network: (first ?? userMode)?.source ?? null, agent } } satisfies VmObservation;
     if (base.power !== 'running') return base;
     if (userMode) {
-      // As quickemu's user-mode VMs (observe-quickemu.ts): no address of its own that peers reach.
-      const why = `'${domain.name}' is on libvirt's user-mode network (<interface type='user'>, ${userMode.source.replace(/^user-mode \((.*)\)$/, '$1')}), where the guest's address is its own private view (SLIRP gives every guest 10.0.2.15, passt a copy of this host's address): its peers cannot reach it there, so it gets no hosts block and is never written into theirs. Attach it to a libvirt network or a bridge (virsh edit ${domain.name}) to put it beside the others.`;
+      // As quickemu's user-mode VMs (observe-quickemu.ts): reached through a forward to port 22
+      // where passt has one, never at an address of its own, and no hosts block either way.
+      const on = `'${domain.name}' is on libvirt's user-mode network (<interface type='user'>, ${userMode.source.replace(/^user-mode \((.*)\)$/, '$1')})`;
+      const instead = `Attach it to a libvirt network or a bridge (virsh edit ${domain.name}) to put it beside the others`;
+      if (userMode.sshForward) {
+        const host = userMode.sshForward.address ?? (isLocalUri(facts.uri) ? '127.0.0.1' : uriHost(facts.uri));
+        return { ...base, forward: { host, port: userMode.sshForward.port, isolated: `${on}, where VMs cannot reach each other, so it gets no hosts block; ${instead.charAt(0).toLowerCase()}${instead.slice(1)}` } };
+      }
+      const why = `${on}, where the guest's address is its own private view (SLIRP gives every guest 10.0.2.15, passt a copy of this host's address) and no port forward reaches its SSH: its peers cannot reach it there, so it gets no hosts block and is never written into theirs. ${instead}.`;
       return { ...base, warnings: [warning('libvirt/user-mode', why, 'user-mode network')] };
     }
     if (!first) return { ...base, warnings: [warning('libvirt/no-interface', `Domain '${domain.name}' has no network interface: add one (virsh edit) so that it can have an address.`, 'no network interface')] };

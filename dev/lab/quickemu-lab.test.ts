@@ -7,7 +7,7 @@ import { truncateSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/cli.js';
-import { tcpProbe } from '../../main/engine/discovery/port-probe.js';
+import { sshProbe } from '../../main/engine/discovery/port-probe.js';
 import { isRoot, traversableTempDir, useLab } from '../test-support/lab-fixture.js';
 import { killQemu, quickemuPaths, startQemu } from './lab.js';
 import { waitForPort } from './lab-bridge.js';
@@ -93,7 +93,7 @@ describe.skipIf(!isRoot)('the quickemu provider on real QEMU VMs', () => {
   it('with the console log gone (rotated), the ARP tier finds the bridged VM by its MAC', async () => {
     const g1 = lab().guest('guest1');
     truncateSync(quickemuPaths(lab().record, g1).log, 0);
-    await tcpProbe()(g1.ip, 22); // traffic keeps its neighbour entry fresh
+    await sshProbe()(g1.ip, 22); // traffic keeps its neighbour entry fresh
     const vm = (await statusOf()).find((v) => v.machineName === 'guest1')!;
     expect([vm.ipv4, vm.tier]).toEqual([g1.ip, 'arp']);
   }, 60_000);

@@ -20,7 +20,7 @@ export interface QuickemuVm {
   confFile: string;
   conf: QuickemuConf;
   paths: VmPaths;
-  /** quickemu has started it once: its disk, pid or ports file exists (seed 002: not_created otherwise). */
+  /** quickemu has started it once: its disk, pid, ports or log file exists (seed 002: not_created otherwise). */
   created: boolean;
   /** The pid file names this VM's live QEMU. */
   running: boolean;

@@ -51,8 +51,8 @@ export class QuickemuProvider implements DiscoveryProvider {
         const [pidFile, portsFile, created, agentSocket] = await Promise.all([
           readSmallFile(paths.pid),
           readSmallFile(paths.ports),
-          // Never started: quickemu has made no disk, pid or ports file yet (VMDIR may be the .conf's own folder).
-          Promise.all([paths.disk, paths.pid, paths.ports].map((f) => lstat(f).then(() => true, () => false))).then((e) => e.includes(true)),
+          // Never started: quickemu has made no disk, pid, ports or log file yet (VMDIR may be the .conf's own folder).
+          Promise.all([paths.disk, paths.pid, paths.ports, paths.log].map((f) => lstat(f).then(() => true, () => false))).then((e) => e.includes(true)),
           lstat(paths.agent).then((s) => s.isSocket(), () => false),
         ]);
         const pid = pidFile ? parsePid(pidFile.text) : null;

@@ -12,9 +12,10 @@ export const CONSOLE_TAIL_BYTES = 256 * 1024;
 export const SMALL_FILE_BYTES = 64 * 1024;
 
 // O_NONBLOCK: open(2) of a FIFO returns at once instead of waiting for a writer (fifo(7)); a
-// regular file ignores it. O_NOFOLLOW: a symlink in the file's place is refused (ELOOP), so a
-// link to a device is never opened. Neither exists on Windows, where no such file is read.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+// regular file ignores it. What was opened is then checked with fstat, so a symlink is followed
+// (a console log may well be one) but a link to a FIFO or to /dev/zero is refused like either.
+// Windows has no O_NONBLOCK and no FIFOs in a folder.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** The file opened for reading with its size, or null when it is missing or not a regular file. */
 async function openRegular(file: string): Promise<{ handle: FileHandle; size: number; modifiedMs: number } | null> {

@@ -16,7 +16,8 @@ export interface AgentInterface {
   ipv4: string[];
 }
 
-export type AgentReply = { interfaces: AgentInterface[] } | { error: string };
+/** `silent`: nothing came back before the deadline (no qemu-ga running in the guest, or not yet). */
+export type AgentReply = { interfaces: AgentInterface[] } | { error: string; silent?: true };
 
 export const AGENT_TIMEOUT_MS = 2_000;
 
@@ -46,7 +47,7 @@ function exchange(socketPath: string, timeoutMs: number): Promise<AgentReply> {
       socket.destroy();
       resolve(answer);
     };
-    const timer = setTimeout(() => finish({ error: `the guest agent did not answer within ${timeoutMs / 1000} s (is qemu-guest-agent running in the guest?)` }), timeoutMs);
+    const timer = setTimeout(() => finish({ error: `the guest agent did not answer within ${timeoutMs / 1000} s (is qemu-guest-agent running in the guest?)`, silent: true }), timeoutMs);
     socket.once('connect', () => {
       socket.write(Buffer.concat([Buffer.from([0xff]), Buffer.from(`${JSON.stringify({ execute: 'guest-sync', arguments: { id: syncId } })}\n`)]));
     });

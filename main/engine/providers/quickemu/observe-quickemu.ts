@@ -47,7 +47,7 @@ function agentFacts(vm: QuickemuVm): { answer: AgentAnswer; ipv4: string | null 
   if ('error' in reply) return { answer: { state: 'no answer', why: reply.error }, ipv4: null };
   const mac = nicMac(vm.conf);
   const nic = agentAddress(reply.interfaces, mac);
-  const why = nic.name ? null : `the guest agent reports no interface with MAC ${mac.match(/../g)!.join(':')}`;
+  const why = nic.name ? null : `the guest agent reports no interface with MAC ${displayMac(mac)}`;
   return { answer: { state: 'answered', why }, ipv4: nic.ipv4 };
 }
 

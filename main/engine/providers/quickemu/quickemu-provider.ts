@@ -18,8 +18,13 @@ import { observeQuickemu, type QuickemuVm } from './observe-quickemu.js';
 import { askGuestAgent, type AgentReply } from './guest-agent-socket.js';
 import { isVmQemu, systemLookup, type ProcessLookup } from './quickemu-process.js';
 
+// A silent agent costs every pass its whole deadline: one that stayed silent is asked again
+// only after a while (or once its VM has a new QEMU), its last answer standing meanwhile.
+const SILENT_AGENT_RETRY_MS = 30_000;
+
 export class QuickemuProvider implements DiscoveryProvider {
   readonly name = 'quickemu';
+  private readonly silentAgents = new Map<string, { pid: number; until: number; reply: AgentReply }>();
 
   constructor(
     private readonly folder: string,
@@ -60,10 +65,19 @@ export class QuickemuProvider implements DiscoveryProvider {
         const running = !!proc && isVmQemu(proc, paths, pidFile!.modifiedMs);
         const confPort = Number(conf.values['ssh_port']);
         const sshPort = parsePorts(portsFile?.text ?? '').ssh ?? (Number.isInteger(confPort) && confPort > 0 && confPort < 65536 ? confPort : null);
-        const agent = running && agentSocket && networkOf(conf).kind !== 'none' ? await this.askAgent(paths.agent) : undefined;
+        const agent = running && agentSocket && networkOf(conf).kind !== 'none' ? await this.agentOf(paths.agent, pid!) : undefined;
         return { confFile, conf, paths, created, running, sshPort, ...(agent ? { agent } : {}) };
       }),
     );
+  }
+
+  private async agentOf(socket: string, pid: number): Promise<AgentReply> {
+    const silent = this.silentAgents.get(socket);
+    if (silent && silent.pid === pid && Date.now() < silent.until) return silent.reply;
+    const reply = await this.askAgent(socket);
+    if ('silent' in reply) this.silentAgents.set(socket, { pid, until: Date.now() + SILENT_AGENT_RETRY_MS, reply });
+    else this.silentAgents.delete(socket);
+    return reply;
   }
 
   /** quickemu writes the pid file when QEMU starts and removes it when it is stopped. */

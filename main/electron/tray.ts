@@ -1,6 +1,6 @@
 // The tray icon: its colour follows the app's health, its tooltip is the summary and the problem count, a
-// left click toggles the window, a right click opens the menu. Icon and menu are rebuilt only
-// when what they show changed (a watch pass changes neither).
+// left click toggles the window, a double-click opens it, a right click opens the menu. Icon and
+// menu are rebuilt only when what they show changed (a watch pass changes neither).
 
 import path from 'node:path';
 import { Menu, nativeImage, Tray, type NativeImage } from 'electron';
@@ -20,6 +20,9 @@ export class TrayUi {
     this.last.icon = trayIconFile('good', platform);
     this.tray = new Tray(this.image(this.last.icon));
     this.tray.on('click', (_event, bounds) => onClick(bounds));
+    // On Windows a double-click's first press emits 'click' (and toggles) and its second only
+    // 'double-click', after that press took the focus from the window (which hid): open it.
+    this.tray.on('double-click', () => actions.show('vms'));
   }
 
   // A missing file gives an empty image and an invisible tray icon, without an error

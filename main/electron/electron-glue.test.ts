@@ -61,7 +61,9 @@ describe('tray', () => {
     ui.update(state({ health: 'working' }));
     expect(tray.imageChanges).toBe(changes);
     tray.emit('click', {}, { x: 1, y: 2, width: 3, height: 4 });
-    expect(onClick).toHaveBeenCalledWith({ x: 1, y: 2, width: 3, height: 4 });
+    expect(onClick).toHaveBeenCalledWith({ x: 1, y: 2, width: 3, height: 4 }, 'click');
+    tray.emit('double-click', {}, { x: 1, y: 2, width: 3, height: 4 });
+    expect(onClick).toHaveBeenLastCalledWith({ x: 1, y: 2, width: 3, height: 4 }, 'double-click');
   });
 
   it('a background watch pass rebuilds neither the menu nor the icon', () => {

@@ -167,10 +167,14 @@ describe('main.ts', () => {
     expect(fake.dialog.errors).toEqual([]);
   });
 
-  it('a tray click, its menu, a second launch and a wake-up while safeStorage starts throw nothing and are not lost', async () => {
+  it('a tray click, its menu, a second launch and a wake-up while safeStorage starts throw nothing, and the second launch is not lost', async () => {
+    // Started at login with a project: the window would stay in the tray, but the user launched it again.
+    mkdirSync(path.join(home, 'electron-dev'), { recursive: true });
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path.join(home, 'electron-dev', 'settings.json'), JSON.stringify({ projects: ['/p/ragnatramp.yaml'] }));
     let started: () => void = () => undefined;
     fake.safeStorageControl.started = new Promise<void>((r) => (started = r));
-    process.argv = [process.execPath, '/app'];
+    process.argv = [process.execPath, '/app', '--hidden'];
     await import('./main.js');
     await fake.becomeReady();
     await new Promise((r) => setTimeout(r, 20)); // start() waits for the encryptor

@@ -83,6 +83,10 @@ async function start(): Promise<void> {
     if (actual !== settings.get().launchAtLogin) settings.set({ ...settings.get(), launchAtLogin: actual });
   }
   const { hidden: _hidden, ...workerInit } = options;
+  // A second launch while this one starts asks for the window: remembered until it can be shown.
+  let launchedAgain = false;
+  const early = () => (launchedAgain = true);
+  app.on('second-instance', early);
   // Proxmox VE tokens typed into the window: the OS's credential store where it protects them.
   // Awaited before the tray exists: no click can reach a handler before what it uses exists.
   const credentials = await credentialStore(home);
@@ -116,7 +120,7 @@ async function start(): Promise<void> {
       openSsh: (configPath, machineName) => void controller.api.openSsh(configPath, machineName).catch((err: unknown) => tell(`SSH to ${machineName} could not be opened`, errorMessage(err))),
       reconcileVm: (configPath, machineName) => void controller.api.reconcileVm(configPath, machineName).catch(() => undefined),
     },
-    (bounds) => windowUi.toggle(bounds),
+    (bounds, kind) => (kind === 'click' ? windowUi.toggle(bounds) : windowUi.showAt(bounds)),
   );
   const showView = (view: Parameters<AppController['show']>[0], vmKey: string | null = null) => {
     windowUi.showAt(tray.bounds());
@@ -134,6 +138,7 @@ async function start(): Promise<void> {
   const tooltipTimer = setInterval(() => tray.update(controller.snapshot()), 30_000);
   tooltipTimer.unref();
   powerMonitor.on('resume', () => controller.rediscover());
+  app.off('second-instance', early);
   app.on('second-instance', () => showView('vms'));
   app.on('window-all-closed', () => undefined); // the tray keeps running
   app.on('before-quit', () => {
@@ -146,7 +151,7 @@ async function start(): Promise<void> {
   tray.update(controller.snapshot());
   controller.start();
   // Windows 11 puts a new tray icon in the overflow, where nobody sees it: show the window,
-  // unless started at login (--hidden) with projects to watch.
-  if (!(options.hidden && settings.get().projects.length > 0)) showView('vms');
+  // unless started at login (--hidden) with projects to watch and not launched again since.
+  if (launchedAgain || !(options.hidden && settings.get().projects.length > 0)) showView('vms');
 }
 

@@ -14,15 +14,16 @@ export class TrayUi {
   constructor(
     private readonly assetsDir: string,
     private readonly actions: TrayActions,
-    onClick: (bounds: Electron.Rectangle) => void,
+    /** A left click toggles, a double-click shows. */
+    onClick: (bounds: Electron.Rectangle, kind: 'click' | 'double-click') => void,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.last.icon = trayIconFile('good', platform);
     this.tray = new Tray(this.image(this.last.icon));
-    this.tray.on('click', (_event, bounds) => onClick(bounds));
+    this.tray.on('click', (_event, bounds) => onClick(bounds, 'click'));
     // On Windows a double-click's first press emits 'click' (and toggles) and its second only
-    // 'double-click', after that press took the focus from the window (which hid): open it.
-    this.tray.on('double-click', () => actions.show('vms'));
+    // 'double-click', after that press took the focus from the window (which hid): show it.
+    this.tray.on('double-click', (_event, bounds) => onClick(bounds, 'double-click'));
   }
 
   // A missing file gives an empty image and an invisible tray icon, without an error

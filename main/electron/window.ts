@@ -71,10 +71,12 @@ export class WindowUi {
       this.hiddenByBlurAt = this.now();
       win.hide();
     });
-    // Electron emits 'resize' for showAt's setBounds too: only another size is the user's.
+    // Electron emits 'resize' for showAt's setBounds too: only another size is the user's
+    // (within a pixel: Windows converts between DIPs and pixels with rounding).
     win.on('resize', () => {
-      const [width, height] = win.getSize();
-      if (!width || !height || (width === this.applied?.width && height === this.applied.height)) return;
+      const [width = 0, height = 0] = win.getSize();
+      const ours = this.applied && Math.abs(width - this.applied.width) <= 1 && Math.abs(height - this.applied.height) <= 1;
+      if (!width || !height || ours) return;
       this.size = { width, height };
     });
     win.once('ready-to-show', () => {

@@ -355,9 +355,16 @@ export const dialog = {
   },
 };
 
+// Listeners already there when the fake loaded are the test runner's, not the app's.
+const runnerListeners = new Set(process.listeners('uncaughtException'));
+const appListeners = () => process.listeners('uncaughtException').filter((l) => !runnerListeners.has(l));
+
 // An exception thrown by a listener native code called: Electron's handler shows it in an error box
-// (lib/browser/init.ts:23-36), which blocks like any other.
+// (lib/browser/init.ts:23-36), which blocks like any other, unless the app has a handler of its
+// own (then Electron's does nothing, :24-27).
 onUncaughtException((error) => {
+  const own = appListeners();
+  if (own.length > 0) return own.forEach((l) => l(error as Error, 'uncaughtException'));
   const e = error as Error;
   dialog.showErrorBox('A JavaScript error occurred in the main process', `Uncaught Exception:\n${e.stack ?? `${e.name}: ${e.message}`}`);
 });
@@ -411,6 +418,7 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   nativeTheme.shouldUseDarkColors = false;
   clipboard.text = '';
   powerMonitor.removeAllListeners();
+  for (const l of appListeners()) process.off('uncaughtException', l);
 }
 
 export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor, clipboard, safeStorage };

@@ -211,6 +211,18 @@ describe('main.ts', () => {
     expect(w.visible).toBe(true);
   });
 
+  it('a bug in a handler is told in a message box that does not block the app', async () => {
+    await launch();
+    const tray = fake.Tray.instances[0]!;
+    tray.on('click', () => {
+      throw new Error('a handler that fails');
+    });
+    tray.press();
+    expect(fake.dialog.errors).toEqual([]);
+    expect(fake.mainThreadBlocked()).toBe(false);
+    expect(fake.dialog.messageBoxes).toEqual([expect.objectContaining({ type: 'error', message: 'Ragnatramp Tray met an unexpected error', detail: expect.stringContaining('a handler that fails') })]);
+  });
+
   it('quit destroys the tray and stops the tooltip timer first', async () => {
     const handles: unknown[] = [];
     const real = globalThis.setInterval;

@@ -45,6 +45,13 @@ if (process.platform === 'win32') app.setAppUserModelId(app.isPackaged ? APP_ID 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // Electron's own handler shows an uncaught exception with showErrorBox, which blocks the app
+  // until it is closed: told without blocking instead (before ready no other box exists).
+  process.on('uncaughtException', (err) => {
+    const detail = `${err.stack ?? errorMessage(err)}\n\nRagnatramp Tray carries on; if something stops working, restart it.`;
+    if (app.isReady()) tell('Ragnatramp Tray met an unexpected error', detail);
+    else dialog.showErrorBox('Ragnatramp Tray met an unexpected error', detail);
+  });
   app.dock?.hide();
   app.whenReady().then(start).catch(failToStart);
 }

@@ -385,10 +385,13 @@ describe('window', () => {
     expect(contents.reloads).toBe(3);
     expect(contents.crashed).toBe(true);
     expect(told).toEqual([expect.stringMatching(/^The window stopped working \(oom\) 4 times/)]);
+    // While it stays blank, what is sent waits, the latest 50 of it.
+    for (let n = 0; n < 60; n++) ui.send('ch', { late: n });
     ui.showAt(tray); // Open from the tray tries again
     await sleep(20);
     expect(contents.reloads).toBe(4);
     expect(contents.crashed).toBe(false);
+    expect(contents.sent.filter(([, p]) => 'late' in (p as object)).map(([, p]) => (p as { late: number }).late)).toEqual(Array.from({ length: 50 }, (_, i) => i + 10));
   });
 
   it('a page that cannot load, and a link the OS refuses to open, are told, not silent', async () => {

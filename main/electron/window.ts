@@ -18,6 +18,7 @@ export const BACKGROUND = { dark: '#1e1f22', light: '#ffffff' } as const;
 /** A page that crashes this often within RELOAD_WINDOW_MS is not reloaded again until the user opens the window. */
 const MAX_RELOADS = 3;
 const RELOAD_WINDOW_MS = 60_000;
+const MAX_QUEUED = 50;
 
 export class WindowUi {
   private win: BrowserWindow | null = null;
@@ -108,7 +109,7 @@ export class WindowUi {
     this.crashes = [...this.crashes.filter((t) => now - t < RELOAD_WINDOW_MS), now];
     if (this.crashes.length <= MAX_RELOADS) return win.webContents.reload();
     this.gaveUp = true;
-    this.report(`The window stopped working (${reason}) ${this.crashes.length} times within a minute and was left closed; open it from the tray icon to try again, or restart Ragnatramp Tray.`);
+    this.report(`The window stopped working (${reason}) ${this.crashes.length} times within a minute and is left blank; open it from the tray icon to try again, or restart Ragnatramp Tray.`);
   }
 
   get window(): BrowserWindow {
@@ -120,8 +121,9 @@ export class WindowUi {
     const win = this.window;
     if (win.isDestroyed()) return;
     // A crashed page is known at once; 'render-process-gone' comes later.
-    if (this.loaded && !win.webContents.isCrashed()) win.webContents.send(channel, payload);
-    else this.queued.push([channel, payload]);
+    if (this.loaded && !win.webContents.isCrashed()) return win.webContents.send(channel, payload);
+    // A page left blank may wait long: the oldest go (a page that loads asks for the state anyway).
+    this.queued = [...this.queued.slice(1 - MAX_QUEUED), [channel, payload]];
   }
 
   toggle(trayBounds: Rect): void {

@@ -1,6 +1,7 @@
-// The fake Electron's windows: BrowserWindow with its WebContents (which loads asynchronously
-// and drops messages sent before the page loaded, as Chromium does) and the screen module. Part
-// of fake-electron.ts, which cites the documented behaviour each fake follows.
+// The fake Electron's windows: BrowserWindow with its WebContents (which loads asynchronously,
+// drops messages sent before the page loaded or after its renderer crashed, as Chromium does)
+// and the screen module; the focus moves as on Windows (a modal dialog takes it from its
+// parent). Part of fake-electron.ts; each behaviour cites the document or source line it follows.
 
 import { EventEmitter } from 'node:events';
 import { assertReady, electronEvent, fromNative } from './fake-electron-ready.js';
@@ -8,7 +9,10 @@ import { assertReady, electronEvent, fromNative } from './fake-electron-ready.js
 let nextId = 1;
 const later = (run: () => void) => setImmediate(() => fromNative(run));
 
-/** Files a test makes unloadable (the build's page missing): file → [errorCode, errorDescription]. */
+/**
+ * Files that fail to load, as Chromium reports them: file → [errorCode, errorDescription]. Other
+ * files load whether they exist or not (tests run before the renderer is built).
+ */
 export const loadFailures = new Map<string, [number, string]>();
 
 export class WebContents extends EventEmitter {
@@ -57,7 +61,8 @@ export class WebContents extends EventEmitter {
     p.catch(() => undefined);
     return p;
   }
-  // True from the moment the process died, before 'render-process-gone' arrives (electron_api_web_contents.cc:3233-3234).
+  // True from the moment the process died, before 'render-process-gone' arrives
+  // (electron_api_web_contents.cc:3233-3234, Chromium's WebContents::IsCrashed).
   isCrashed() {
     return this.crashed;
   }
@@ -91,9 +96,6 @@ export class BrowserWindow extends EventEmitter {
   static focused: BrowserWindow | null = null;
   static getAllWindows() {
     return BrowserWindow.instances;
-  }
-  static getFocusedWindow() {
-    return BrowserWindow.focused;
   }
   webContents = new WebContents();
   visible = false;
@@ -146,9 +148,6 @@ export class BrowserWindow extends EventEmitter {
   isEnabled() {
     return this.enabled;
   }
-  setEnabled(enabled: boolean) {
-    this.enabled = enabled;
-  }
   /**
    * A dialog with this window as parent is modal to it: file_dialog_win.cc:91-100 passes the
    * window's HWND as the owner to IFileDialog::Show, and Windows disables the owner and activates
@@ -176,7 +175,10 @@ export class BrowserWindow extends EventEmitter {
   get position(): [number, number] {
     return [this.bounds.x, this.bounds.y];
   }
-  /** The user drags the window's edge: will-resize (WM_SIZING, native_window_views_win.cc:366-372), resize, then resized (WM_EXITSIZEMOVE, :386-388). */
+  /**
+   * The user drags the window's edge: will-resize (WM_SIZING, native_window_views_win.cc:366-372),
+   * resize, then resized (WM_EXITSIZEMOVE, :386-388).
+   */
   userResize(width: number, height: number) {
     if (this.fire('will-resize', { ...this.bounds, width, height }, { edge: 'bottom-right' }).defaultPrevented) return;
     this.bounds = { ...this.bounds, width, height };

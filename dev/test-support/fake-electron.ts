@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
-import { assertReady, blockMainThread, electronEvent, fromNative, isReady, mainThreadBlocked, markReady, onUncaughtException, resetReady, unblockMainThread, whenReady } from './fake-electron-ready.js';
+import { assertReady, blockMainThread, electronEvent, fromNative, isReady, mainThreadBlocked, markReady, onUncaughtException, resetReady, whenReady } from './fake-electron-ready.js';
 import { BrowserWindow, resetWindows, screen } from './fake-electron-window.js';
 
 export { BrowserWindow, loadFailures, screen, WebContents } from './fake-electron-window.js';
@@ -305,15 +305,11 @@ export const dialog = {
   openDialogs: [] as Array<{ options: Record<string, unknown>; answer(result: OpenResult): void }>,
   /**
    * Blocks the main thread until the user closes the box (message_box_win.cc:349-353: the task
-   * dialog runs on the calling thread): native events wait (see fromNative) until dismissErrorBox().
+   * dialog runs on the calling thread): no native event reaches JavaScript meanwhile (fromNative).
    */
   showErrorBox(title: string, content: string) {
     dialog.errors.push([title, content]);
     blockMainThread();
-  },
-  /** The user clicks OK on the oldest error box still open. */
-  dismissErrorBox() {
-    unblockMainThread();
   },
   /**
    * Runs on a dialog thread and resolves when closed (message_box_win.cc:298-328); the main thread
@@ -383,7 +379,8 @@ export const shell = {
   revealed: [] as string[],
   /** Why Windows refuses to open the next URL (no handler, blocked by policy), or null. */
   openFailure: null as string | null,
-  // A refusal rejects the promise; an unhandled rejection in the main process is only a warning
+  // A refusal rejects the promise with "Failed to open: <Windows' words>" (platform_util_win.cc:261,
+  // electron_api_shell.cc:49-54); an unhandled rejection in the main process is only a warning
   // that sets the exit code (electron_browser_main_parts.cc:287-288): the user sees nothing.
   openExternal: async (url: string) => {
     if (shell.openFailure) throw new Error(`Failed to open: ${shell.openFailure}`);

@@ -186,7 +186,7 @@ describe('main.ts', () => {
     fake.app.emit('second-instance', fake.electronEvent(), [], '/');
     fake.powerMonitor.emit('resume');
     started();
-    await new Promise((r) => setTimeout(r, 30));
+    for (let i = 0; i < 100 && !fake.BrowserWindow.instances[0]?.visible; i++) await new Promise((r) => setTimeout(r, 20));
     expect(fake.dialog.errors).toEqual([]);
     expect(fake.Tray.instances).toHaveLength(1);
     expect(fake.BrowserWindow.instances[0]!.visible).toBe(true);

@@ -216,6 +216,23 @@ function launchArgs(toastXml: string | undefined): string {
 
 type ActivationDetails = { type: string; arguments: string };
 
+const ENTITIES = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)/;
+
+/** Whether Windows' XmlDocument would load this: nested tags, quoted attributes, every `&` an entity. */
+function wellFormedXml(xml: string): boolean {
+  const open: string[] = [];
+  for (const m of xml.matchAll(/<(\/?)([A-Za-z][\w.:-]*)((?:\s+[\w.:-]+="[^"<]*")*)\s*(\/?)>|([^<]+)|</g)) {
+    const [, close, name, attrs, selfClosing, text] = m;
+    if (text !== undefined) {
+      if (ENTITIES.test(text)) return false;
+    } else if (!name || ENTITIES.test(attrs ?? '')) return false;
+    else if (close) {
+      if (open.pop() !== name) return false;
+    } else if (!selfClosing) open.push(name);
+  }
+  return open.length === 0 && /^\s*</.test(xml);
+}
+
 /**
  * Windows toasts, modelled on Electron 45's Windows code. The id is the toast's tag, a random UUID
  * when not given (electron_api_notification.cc:97-98). Showing is done on a background thread
@@ -252,7 +269,9 @@ export class Notification extends EventEmitter {
   }
   show() {
     Notification.shown.push(this);
-    const failure = Notification.failure;
+    // A custom toastXml Windows cannot parse fails the toast (windows_toast_notification.cc:313-325).
+    const badXml = this.options.toastXml !== undefined && !wellFormedXml(this.options.toastXml) ? "XML: Invalid XML, ERROR (the XML parser's HRESULT)" : null;
+    const failure = badXml ?? Notification.failure;
     setImmediate(() => fromNative(() => (failure === null ? this.emit('show', electronEvent()) : this.emit('failed', electronEvent(), failure))));
   }
   /**

@@ -271,6 +271,16 @@ describe('notifications', () => {
     expect(show.mock.calls).toEqual([['vms', '/p#web'], ['vms', '/p#db']]);
   });
 
+  it('on Windows a toast says what any project name says ("R&D <lab>"): its XML is escaped, so Windows shows it', async () => {
+    const n = new Notifier(() => true, vi.fn(), 'win32');
+    const failed: string[] = [];
+    n.notify({ ...change, project: 'R&D <lab> "x"' });
+    fake.Notification.shown[0]!.on('failed', (_e: unknown, why: string) => failed.push(why));
+    await sleep(5);
+    expect(failed).toEqual([]);
+    expect(fake.Notification.shown[0]!.options.toastXml).toContain('<text>172.18.0.2 → 172.18.0.9 (R&amp;D &lt;lab&gt; &quot;x&quot;)</text>');
+  });
+
   it('a toast that failed is not kept as shown: the same change can be told again', async () => {
     const n = new Notifier(() => true, vi.fn(), 'win32');
     fake.Notification.failure = 'Notification failed - Settings prevent the notification from being delivered. (HRESULT: -2143420143)';

@@ -3,10 +3,12 @@
 // - readconf.c:1196 splits each line's arguments with misc.c:2130 argv_split: blanks separate
 //   words; "…" or '…' quote; \\ \" \' (and, outside quotes, "\ ") are escapes, any other
 //   backslash is kept as it is; an unquoted word starting with # ends the line.
-// - misc.c:1387-1450 (vdollar_percent_expand): in the fields ssh.c expands (IdentityFile and
-//   UserKnownHostsFile ssh.c:1479-1539, Include readconf.c:2076, User ssh.c:1428 on new
-//   versions), "%%" is a literal %, any other %x is a token or a fatal "unknown key", and "${"
-//   starts an environment variable with no way to escape it.
+// - misc.c:1387-1450 (vdollar_percent_expand): in the fields ssh.c expands (IdentityFile, and
+//   UserKnownHostsFile since 8.4, commit c4f23994, ssh.c:1479-1539), "%%" is a literal %, any
+//   other %x is a token or a fatal "unknown key", and "${" starts an environment variable with no
+//   way to escape it. Include (readconf.c:2076, since 9.9, commit 8c4d6a62) and User (ssh.c:1428,
+//   newer versions) are expanded by some versions and not by others: no spelling of % or ${
+//   reads the same in both, so there they are refused.
 // - ssh.c:1339 lowercases HostKeyAlias; hostfile.c:843-850 ends a known_hosts host field at the
 //   first blank and hostfile.c:186 reads a leading @ as a marker; match.c:161 reads , ! * ? as
 //   pattern syntax.
@@ -47,11 +49,11 @@ export function argvSplit(s: string, terminateOnComment = true): string[] | null
   return argv;
 }
 
-export type Expansion = 'none' | 'percent-dollar';
+export type Expansion = 'none' | 'percent-dollar' | 'varies';
 
 /** What OpenSSH makes of a word after expansion, for the tokens-free words the tray writes. */
 function expanded(word: string, expansion: Expansion): string {
-  return expansion === 'none' ? word : word.replace(/%%/g, '%');
+  return expansion === 'percent-dollar' ? word.replace(/%%/g, '%') : word;
 }
 
 /**
@@ -63,6 +65,7 @@ export function opensshWord(value: string, expansion: Expansion, what: string): 
   // A line ends at a newline; NUL ends a C string; other controls would reach a terminal.
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new OpensshValueError(`${what} holds a control character, which an OpenSSH config cannot carry`);
   if (expansion === 'percent-dollar' && value.includes('${')) throw new OpensshValueError(`${what} holds "\${", which OpenSSH always reads as an environment variable`);
+  if (expansion === 'varies' && /%|\$\{/.test(value)) throw new OpensshValueError(`${what} holds "%" or "\${", which OpenSSH versions read differently`);
   const escaped = expansion === 'percent-dollar' ? value.replace(/%/g, '%%') : value;
   const word = `"${escaped.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
   // Read back the way OpenSSH reads it: a spelling that does not round-trip is never written.
@@ -74,7 +77,7 @@ export function opensshWord(value: string, expansion: Expansion, what: string): 
 /** A user name: ssh.c:1428 expands it on new versions and not on old ones, so %, $ and blanks are refused. */
 export function opensshUser(user: string): string {
   if (/[%$\s"'\\#]/.test(user)) throw new OpensshValueError(`the SSH user ${JSON.stringify(user)} holds a character OpenSSH versions read differently (% $ quotes, backslash, # or a blank)`);
-  return opensshWord(user, 'none', 'the SSH user');
+  return opensshWord(user, 'varies', 'the SSH user');
 }
 
 /**

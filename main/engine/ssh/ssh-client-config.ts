@@ -113,8 +113,8 @@ export function leftToUserNotice(leftToUser: LeftToUser[], userConfig: string): 
 
 /** The marked Include for ~/.ssh/config; at the top, so that it applies to every host. */
 export function includeBlock(configFile: string): string {
-  // Include is percent- and dollar-expanded (readconf.c:2076).
-  return `${INCLUDE_MARKERS.begin}\nInclude ${opensshWord(configFile, 'percent-dollar', `the tray's config path ${JSON.stringify(configFile)}`)}\n${INCLUDE_MARKERS.end}\n`;
+  // Include is percent- and dollar-expanded since OpenSSH 9.9 only (readconf.c:2076).
+  return `${INCLUDE_MARKERS.begin}\nInclude ${opensshWord(configFile, 'varies', `the tray's config path ${JSON.stringify(configFile)}`)}\n${INCLUDE_MARKERS.end}\n`;
 }
 
 export function mergeInclude(userConfig: string, configFile: string): string {

@@ -31,7 +31,8 @@ export function userHasName(patternLines: string[][], name: string): boolean {
 
 /** Every `Host` line's patterns in the user's config and its Includes (the tray's own left out). */
 export async function readUserHostPatterns(userConfig: string, trayConfigDir: string, env: NodeJS.ProcessEnv = process.env): Promise<string[][]> {
-  const sshDir = path.dirname(userConfig);
+  // readconf.c:2097: a relative Include is in ~/.ssh, whichever file names it.
+  const sshDir = path.join(os.homedir(), '.ssh');
   const found: string[][] = [];
   const seen = new Set<string>();
   const visit = async (file: string, depth: number): Promise<void> => {

@@ -30,7 +30,12 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     return 2;
   }
   const home = io.logDir ?? defaultTrayHome(io.env);
-  const env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, knownHostsFile: values['known-hosts'] });
+  let env: Awaited<ReturnType<typeof createEnvironment>>;
+  try {
+    env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, knownHostsFile: values['known-hosts'] });
+  } catch (err) {
+    return failure(err, io);
+  }
   try {
     const projects = [];
     for (const c of values.config) projects.push(await loadProject(c, io.env));
@@ -63,17 +68,22 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     for (const r of refused) io.stderr(`${safeInline(r)}\n`);
     return refused.length > 0 ? 2 : 0;
   } catch (err) {
-    if (err instanceof InputError || err instanceof HypervisorError) {
-      io.stderr(`${safeText(err.message)}\n`);
-      return err instanceof InputError ? 2 : 1;
-    }
-    // A file the tray may not replace (another user's) or cannot write: one line, not a stack trace.
-    if ((err as NodeJS.ErrnoException).code || /belongs to another user/.test(errorMessage(err))) {
-      io.stderr(`${safeInline(errorMessage(err))}\n`);
-      return 1;
-    }
-    throw err;
+    return failure(err, io);
   } finally {
     await env.dispose();
   }
+}
+
+/** Bad input exits 2 and an unreachable hypervisor 1, each in its own words; never a stack trace. */
+function failure(err: unknown, io: CliIo): number {
+  if (err instanceof InputError || err instanceof HypervisorError) {
+    io.stderr(`${safeText(err.message)}\n`);
+    return err instanceof InputError ? 2 : 1;
+  }
+  // A file the tray may not replace (another user's) or cannot write: one line.
+  if ((err as NodeJS.ErrnoException).code || /belongs to another user/.test(errorMessage(err))) {
+    io.stderr(`${safeInline(errorMessage(err))}\n`);
+    return 1;
+  }
+  throw err;
 }

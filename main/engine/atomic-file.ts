@@ -82,6 +82,13 @@ export function mkdirKeepingOwner(dir: string, mode: number): void {
   if (parent.uid !== 0) for (const d of made) chownSync(d, parent.uid, parent.gid);
 }
 
+/** A file root just made in someone else's folder (the log under sudo) goes to that folder's owner. */
+export function giveToFolderOwner(file: string): void {
+  if (process.platform === 'win32' || process.geteuid?.() !== 0) return;
+  const folder = statSync(path.dirname(file));
+  if (folder.uid !== 0 && statSync(file).uid === 0) chownSync(file, folder.uid, folder.gid);
+}
+
 // On Windows, antivirus and indexers briefly hold files open; rename then fails with EPERM/EBUSY.
 export async function renameWithRetry(from: string, to: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {

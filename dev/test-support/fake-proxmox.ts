@@ -50,8 +50,6 @@ export interface FakeProxmoxOptions {
   unreachableNodes?: string[];
   /** pve-http-server before 9a2112e (Jan 2025): error bodies carry no `message`. */
   noMessageField?: boolean;
-  /** pveproxy delays every 401 by 3 s; a test may only shorten it where the delay is not its subject. */
-  authDelayMs?: number;
   /** The cluster's CA (one is made if not given). */
   ca?: ClusterCa;
   /** The node whose certificate the server shows (default the first guest's node, else 'pve1'). */
@@ -75,13 +73,11 @@ export interface FakeProxmox {
   renew(node: string): void;
   /** Shows a certificate of another CA altogether (an impostor, or a cluster rebuilt). */
   serveForeign(): void;
-  /** 'deny': the token's user is refused everything (a role removed): 403 on every guest path. */
-  mode: 'ok' | 'deny';
   close(): Promise<void>;
 }
 
 /** What a token is given when `privileges` does not list the guest: all the tray ever needs. */
-export const allPrivileges = (release = '9.0') => (Number.parseFloat(release) >= 9 ? ['VM.Audit', 'VM.GuestAgent.Audit'] : ['VM.Audit', 'VM.Monitor']);
+const allPrivileges = (release = '9.0') => (Number.parseFloat(release) >= 9 ? ['VM.Audit', 'VM.GuestAgent.Audit'] : ['VM.Audit', 'VM.Monitor']);
 
 /** A QEMU lab's running VMs as a cluster's guests: vmid 101 on, spread over nodes pve1 to pve3, each answered by its real guest agent. */
 export function qemuLabGuests(record: LabRecord, guests: LabGuest[] = record.guests): FakeGuest[] {
@@ -192,7 +188,6 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
   const certOf = (node: string) => certs.get(node) ?? certs.set(node, nodeCert(ca, node)).get(node)!;
   let shown = certOf(options.serveAs ?? options.guests[0]?.node ?? 'pve1');
   const requests: FakeProxmox['requests'] = [];
-  const state = { mode: 'ok' as FakeProxmox['mode'] };
   const offline = new Set(options.offlineNodes ?? []);
   const unreachable = new Set(options.unreachableNodes ?? []);
   const privilegesOf = (vmid: number) => options.privileges?.[vmid] ?? allPrivileges(release);
@@ -200,7 +195,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
   // RPCEnvironment::check / check_any (pve-access-control src/PVE/RPCEnvironment.pm:291-326),
   // raised as "Permission check failed (<path>, <privs>)" with 403 (pve-common src/PVE/Exception.pm:58).
   const need = (vmid: number, any: string[]) => {
-    if (state.mode === 'deny' || !any.some((p) => privilegesOf(vmid).includes(p))) throw new ApiError(403, `Permission check failed (/vms/${vmid}, ${any.join('|')})`);
+    if (!any.some((p) => privilegesOf(vmid).includes(p))) throw new ApiError(403, `Permission check failed (/vms/${vmid}, ${any.join('|')})`);
   };
 
   async function answer(pathname: string, query: URLSearchParams): Promise<unknown> {
@@ -210,7 +205,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
       if (query.get('type') !== 'vm') throw new ApiError(400, 'Parameter verification failed.');
       // Guests the token may not audit are left out, never refused (Cluster.pm:588).
       return options.guests
-        .filter((g) => state.mode === 'ok' && privilegesOf(g.vmid).includes('VM.Audit'))
+        .filter((g) => privilegesOf(g.vmid).includes('VM.Audit'))
         .map((g) =>
           offline.has(g.node)
             ? // No RRD entry for a node offline over 5 minutes: no name, no template (API2Tools.pm:81-91).
@@ -275,7 +270,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
       // A failed authentication: no body, the reason in the status line, after 3 s (AnyEvent.pm:1615-1647;
       // "No ticket" without a token, "Authentication failed!" for a wrong one, pve-manager PVE/HTTPServer.pm:85-92).
       const reason = authorization?.startsWith('PVEAPIToken=') ? 'Authentication failed!' : 'No ticket';
-      setTimeout(() => close(401, reason), options.authDelayMs ?? 3_000);
+      setTimeout(() => close(401, reason), 3_000);
       return;
     }
     const url = new URL(req.url ?? '/', 'https://pve');
@@ -324,12 +319,6 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
       show(certOf(node));
     },
     serveForeign: () => show(nodeCert(clusterCa(), 'pve1')),
-    get mode() {
-      return state.mode;
-    },
-    set mode(m) {
-      state.mode = m;
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

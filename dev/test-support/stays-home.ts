@@ -6,6 +6,7 @@
 
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 
 const verdicts = new Map<string, boolean>();
 let uplinks: Set<string> | null = null;
@@ -41,6 +42,10 @@ export function leavesMachine(ip: string): boolean {
 /** Every refused attempt of this run, for the test that made it to fail on. */
 export const refused: string[] = [];
 
+// An engine worker thread's refusals reach the test's thread over this channel.
+const CHANNEL = 'ragnatramp-stays-home';
+let channel: BroadcastChannel | null = null;
+
 type Connect = (this: net.Socket, ...args: unknown[]) => net.Socket;
 
 /** Patches net.Socket's connect (which tls and ssh2 use too) to refuse addresses that would leave the machine. */
@@ -48,6 +53,9 @@ export function guardConnections(): void {
   const proto = net.Socket.prototype as unknown as { connect: Connect; __staysHome?: boolean };
   if (proto.__staysHome) return;
   proto.__staysHome = true;
+  channel = new BroadcastChannel(CHANNEL);
+  channel.unref();
+  if (isMainThread) channel.onmessage = (m) => refused.push(String((m as { data: unknown }).data));
   const original = proto.connect;
   proto.connect = function (this: net.Socket, ...args: unknown[]) {
     const first = args[0];
@@ -56,7 +64,8 @@ export function guardConnections(): void {
     const port = typeof options === 'object' && options !== null ? options.port : options;
     if (host && leavesMachine(host)) {
       const what = `${host}:${String(port)}`;
-      refused.push(what);
+      if (isMainThread) refused.push(what);
+      else channel?.postMessage(what);
       process.nextTick(() => this.destroy(Object.assign(new Error(`test traffic to ${what} was refused: it would leave this machine (use an address inside a namespace the test created, or loopback)`), { code: 'ESTAYSHOME' })));
       return this;
     }

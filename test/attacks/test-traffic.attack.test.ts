@@ -12,6 +12,7 @@ import { startFakeProxmox, type FakeProxmox } from '../../dev/test-support/fake-
 import { makeFixture } from '../../dev/test-support/project-fixture.js';
 import { leavesMachine, refused } from '../../dev/test-support/stays-home.js';
 import { runCli } from '../../main/cli/cli.js';
+import { WorkerClient } from '../../main/worker/worker-client.js';
 
 const TOKEN = 'tray@pve!ragnatramp=0b3c7a4e-1f2d-4c5b-9a8e-7d6c5b4a3f21';
 // An address a fake made up; on this machine it is routed out through the default gateway.
@@ -37,6 +38,23 @@ describe.skipIf(!leavesMachine(FAR))('test traffic stays home', () => {
     expect(JSON.parse(io.out).projects[0].vms[0].ipv4).toBe(FAR);
     // Taken here, so that this test (which made the attempt on purpose) does not fail for it.
     expect(refused.splice(0)).toContain(`${FAR}:22`);
+  });
+
+  it("the engine's worker thread (the app's passes) is kept home too", async () => {
+    pve = await startFakeProxmox({
+      token: TOKEN,
+      guests: [{ type: 'qemu', vmid: 101, name: 'web', node: 'pve1', status: 'running', mac: 'bc:24:11:5e:0a:01', agentResult: [{ name: 'ens18', 'hardware-address': 'bc:24:11:5e:0a:01', 'ip-addresses': [{ 'ip-address': FAR, 'ip-address-type': 'ipv4', prefix: 24 }] }] }],
+    });
+    const f = makeFixture({ machines: ['web'] });
+    const worker = new WorkerClient({ knownHostsFile: path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-home-')), 'kh.json') });
+    try {
+      const result = await worker.call('pass', { configPaths: [f.configPath], syncHosts: false, providers: { [f.configPath]: { provider: 'proxmox', option: pve.url, secret: TOKEN } } });
+      expect(result.projects[0]!.vms[0]!.ipv4).toBe(FAR);
+      await new Promise((r) => setTimeout(r, 200)); // the worker's word crosses threads
+      expect(refused.splice(0)).toContain(`${FAR}:22`);
+    } finally {
+      await worker.dispose();
+    }
   });
 
   it('loopback and the namespaces and bridges tests create stay reachable; a gateway-routed address does not', async () => {

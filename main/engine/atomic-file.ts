@@ -76,7 +76,14 @@ export function mkdirKeepingOwner(dir: string, mode: number): void {
       existing = path.dirname(existing);
     }
   }
-  mkdirSync(dir, { recursive: true, mode });
+  // One level at a time: Node's recursive mkdir never returns where mkdir keeps failing with ENOENT (/proc).
+  for (const d of made) {
+    try {
+      mkdirSync(d, { mode });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
   if (made.length === 0 || process.platform === 'win32' || process.geteuid?.() !== 0) return;
   const parent = statSync(existing);
   if (parent.uid !== 0) for (const d of made) chownSync(d, parent.uid, parent.gid);

@@ -9,13 +9,11 @@ import { EventEmitter } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
 import { assertReady, blockMainThread, electronEvent, fromNative, isReady, mainThreadBlocked, markReady, onUncaughtException, resetReady, whenReady } from './fake-electron-ready.js';
 import { BrowserWindow, resetWindows, screen } from './fake-electron-window.js';
-
-export { BrowserWindow, loadFailures, screen, WebContents } from './fake-electron-window.js';
-export { electronEvent, mainThreadBlocked };
-import { safeStorage, safeStorageControl } from './fake-electron-safe-storage.js';
 import { Notification, resetNotifications } from './fake-electron-notification.js';
 
-export { Notification };
+export { BrowserWindow, loadFailures, screen, WebContents } from './fake-electron-window.js';
+export { electronEvent, mainThreadBlocked, Notification };
+import { safeStorage, safeStorageControl } from './fake-electron-safe-storage.js';
 
 export { safeStorage, safeStorageControl };
 

@@ -221,6 +221,8 @@ describe('main.ts', () => {
     expect(fake.dialog.errors).toEqual([]);
     expect(fake.mainThreadBlocked()).toBe(false);
     expect(fake.dialog.messageBoxes).toEqual([expect.objectContaining({ type: 'error', message: 'Ragnatramp Tray met an unexpected error', detail: expect.stringContaining('a handler that fails') })]);
+    tray.press(); // the same failure again is not told again
+    expect(fake.dialog.messageBoxes).toHaveLength(1);
   });
 
   it('quit destroys the tray and stops the tooltip timer first', async () => {

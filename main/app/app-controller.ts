@@ -288,7 +288,8 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     },
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');
-      const file = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, appVersion: this.options.version ?? 'unknown' });
+      const { file, leftOut } = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, appVersion: this.options.version ?? 'unknown' });
+      if (leftOut.length > 0) this.notice(`The support bundle left out: ${leftOut.map((l) => `${l.file} (${l.why})`).join('; ')}.`);
       this.host.revealFile?.(file);
       return file;
     },

@@ -39,6 +39,14 @@ describe('doctor', () => {
     expect(JSON.parse(m.stdout).steps).toContainEqual({ step: "Member of 'Hyper-V Administrators'", ok: false, detail: 'no', fix: expect.stringMatching(/S-1-5-32-578.*sign out and back in/) });
   });
 
+  it('a Get-VMSwitch refused for lack of permission says so, never "this PC has no Default Switch"', async () => {
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }], scenario: { ...scenario, member: false } });
+    const r = await cli(['doctor', '--config', f.configPath, '--simulate', f.scenarioPath, '--json']);
+    const step = (JSON.parse(r.stdout) as { steps: Array<{ step: string; ok: boolean | null; detail: string; fix: string | null }> }).steps.find((s) => s.step === 'Default Switch present')!;
+    expect(step).toMatchObject({ ok: false, detail: expect.stringMatching(/^could not be checked: Hyper-V refused the switch query \(You do not have the required permission.*\[Unspecified,Microsoft\.HyperV\.PowerShell\.Commands\.GetVMSwitch\]\)$/), fix: expect.stringMatching(/Hyper-V Administrators.*sign out and back in/) });
+    expect(r.stdout).not.toMatch(/has no Default Switch/);
+  });
+
   it('a usage error is one line and where to read the usage', async () => {
     const r = await cli(['doctor', '--bogus']);
     expect(r.code).toBe(2);

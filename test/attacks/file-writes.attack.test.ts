@@ -3,6 +3,7 @@
 // sudo with HOME kept, the tray handed the user's ~/.ssh/config, its own folder and the files in
 // it to root. Now each write has a temp name of its own, removed on failure, and a file or folder
 // root writes keeps (or, new, takes from its folder) the user's owner; the mode is kept.
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ const isRoot = process.getuid?.() === 0;
 const KEY = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 7)]);
 const entry = (host: string): SshHostEntry => ({ project: 'shop', machine: 'web', host, port: 22, user: 'ubuntu', identityFile: '/keys/id', hostKeyAlias: 'vm:web' });
 const noCheck = async () => null;
+const ROOT_DIR = path.resolve(import.meta.dirname, '../..');
 
 describe('break 7: temp files', () => {
   it('two writes at once in one process both succeed', async () => {
@@ -65,4 +67,23 @@ describe.skipIf(!isRoot)('break 8: run as root (sudo, HOME kept), the user keeps
       expect([f, owner(f)]).toEqual([f, user]);
     }
   });
+
+  it("a process that is not root refuses to replace another user's ~/.ssh/config, and says why", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-other-'));
+    chmodSync(dir, 0o777);
+    const userConfig = path.join(dir, 'config');
+    writeFileSync(userConfig, 'Host *\n');
+    chmodSync(userConfig, 0o666);
+    const script = path.join(dir, 'write.mts');
+    writeFileSync(script, [
+      `import { FileHostKeyStore } from ${JSON.stringify(path.join(ROOT_DIR, 'main/engine/ssh/known-hosts.ts'))};`,
+      `import { writeSshConfig } from ${JSON.stringify(path.join(ROOT_DIR, 'main/engine/ssh/write-ssh-config.ts'))};`,
+      `const home = ${JSON.stringify(path.join(dir, 'tray'))};`,
+      `await writeSshConfig({ home, entries: [], hostKeys: new FileHostKeyStore(home + '/pins.json'), userConfig: ${JSON.stringify(userConfig)}, check: async () => null }).then(() => console.log('written'), (e) => console.log(e.message));`,
+    ].join('\n'));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { uid: 4242, gid: 4243, cwd: ROOT_DIR, encoding: 'utf8' });
+    expect(r.stdout).toMatch(/config belongs to another user \(uid 0\); replacing it would make it this user's \(uid 4242\)\. Run as its owner\./);
+    expect(statSync(userConfig).uid).toBe(0);
+    expect(readFileSync(userConfig, 'utf8')).toBe('Host *\n');
+  }, 30_000);
 });

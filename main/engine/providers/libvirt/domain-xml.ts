@@ -21,7 +21,7 @@ export interface DomainInterface {
 
 /**
  * The domain's `<devices><interface>` elements, in its order. The source is the one domiflist
- * prints (`source/@bridge|@dev|@network|@name|@path`, tools/virsh-domain-monitor.c:717-721). A
+ * prints (`source/@bridge|@dev|@network|@name|@path`, tools/virsh-domain-monitor.c:722-726). A
  * user-mode interface has no source: its backend is SLIRP unless `<backend type='passt'/>`
  * (docs/formatdomain.rst:4787-4790, 4812-4815). XML that does not parse reads as no interfaces.
  */

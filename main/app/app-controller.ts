@@ -142,6 +142,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.notice((err as Error).message);
       throw err;
     }
+    for (const text of result.notices ?? []) this.notice(text);
     if (result.sshConfigError && result.sshConfigError !== this.lastSshConfigError) this.notice(result.sshConfigError);
     this.lastSshConfigError = result.sshConfigError ?? null;
     Object.assign(this.memory.syncs, result.syncs);

@@ -31,6 +31,8 @@ const init = (workerData ?? {}) as WorkerInit;
 const port = parentPort!;
 const log: Log = init.logDir ? openLog({ dir: init.logDir, component: 'app' }) : NO_LOG;
 const envs = new Map<string, Promise<Environment>>();
+// Told by the providers (a certificate pinned on first use); handed to the window with the next pass's result.
+const notices: string[] = [];
 
 /** A project's provider choice, checked once: the options of its environment (null: the app's own), the key that environment is kept under, and the provider's label. */
 interface Resolved {
@@ -57,7 +59,7 @@ function resolveChoice(choice: ProviderRequest | undefined): Resolved {
 function environment({ key, options }: Resolved): Promise<Environment> {
   let env = envs.get(key);
   if (!env) {
-    env = createEnvironment({ ...(options ? { ...options, knownHostsFile: init.knownHostsFile } : init), keepConnections: true, logger: log }).then(
+    env = createEnvironment({ ...(options ? { ...options, knownHostsFile: init.knownHostsFile } : init), keepConnections: true, logger: log, onNotice: (text) => notices.push(text) }).then(
       (e) => {
         e.provider.watch?.(() => send({ kind: 'hint' }));
         return e;
@@ -75,7 +77,9 @@ function environment({ key, options }: Resolved): Promise<Environment> {
 /**
  * One reconcile per provider in use, each over its projects: a project's VMs are asked of its
  * own provider, and duplicate addresses are looked for among the projects that share one (one
- * network). A provider that cannot be asked fails only its projects. Outcomes come back in the
+ * network). The groups run side by side, each against its own deadline: a provider that hangs
+ * (a cluster that trickles its answer, a hypervisor that never answers) fails only its projects,
+ * and the others' results come back with this pass, not after it. Outcomes come back in the
  * order of `projects`, null where the provider failed.
  */
 async function reconcileByProvider(projects: Array<{ project: Project; resolved: Resolved }>, request: PassRequest, onProgress: (configPath: string, machine: string, phase: string) => void) {
@@ -88,31 +92,55 @@ async function reconcileByProvider(projects: Array<{ project: Project; resolved:
   const outcomes = new Map<Project, ReconcileOutcome>();
   const duplicates: DuplicateGroup[] = [];
   const failed = new Map<Project, string>();
-  let firstEnv: Environment | null = null;
-  for (const { resolved, members } of groups.values()) {
-    try {
-      const env = await environment(resolved);
-      firstEnv ??= env;
-      const pass = await reconcileProjects(env, members, {
-        waitMs: 0,
-        pollMs: 3000,
-        dryRun: false,
-        syncHosts: request.syncHosts,
-        acceptHostKeys: request.acceptHostKeys,
-        onlyMachines: request.onlyMachines,
-        sync: { concurrency: 8, timeoutMs: 20_000 },
-        onProgress,
-      });
-      members.forEach((p, i) => outcomes.set(p, pass.outcomes[i]!));
-      duplicates.push(...pass.duplicates);
-    } catch (err) {
-      if (!(err instanceof HypervisorError || err instanceof InputError)) throw err;
-      const message = groups.size > 1 ? `${resolved.label}: ${errorMessage(err)}` : errorMessage(err);
-      log.error('pass failed', { provider: resolved.label, error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });
-      for (const p of members) failed.set(p, message);
-    }
-  }
-  return { outcomes: projects.map(({ project }) => outcomes.get(project) ?? null), failed, duplicates, env: firstEnv };
+  const envsUsed: Environment[] = [];
+  const deadlineMs = init.groupDeadlineMs ?? 60_000;
+  await Promise.all(
+    [...groups.values()].map(async ({ resolved, members }) => {
+      try {
+        const pass = await withDeadline(resolved.key, deadlineMs, `${resolved.label} did not finish its pass within ${deadlineMs / 1000} s; its projects show what was last seen, and the other providers' passes went on.`, async () => {
+          const env = await environment(resolved);
+          envsUsed.push(env);
+          return reconcileProjects(env, members, {
+            waitMs: 0,
+            pollMs: 3000,
+            dryRun: false,
+            syncHosts: request.syncHosts,
+            acceptHostKeys: request.acceptHostKeys,
+            onlyMachines: request.onlyMachines,
+            sync: { concurrency: 8, timeoutMs: 20_000 },
+            onProgress,
+          });
+        });
+        members.forEach((p, i) => outcomes.set(p, pass.outcomes[i]!));
+        duplicates.push(...pass.duplicates);
+      } catch (err) {
+        if (!(err instanceof HypervisorError || err instanceof InputError)) throw err;
+        const message = groups.size > 1 ? `${resolved.label}: ${errorMessage(err)}` : errorMessage(err);
+        log.error('pass failed', { provider: resolved.label, error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });
+        for (const p of members) failed.set(p, message);
+      }
+    }),
+  );
+  return { outcomes: projects.map(({ project }) => outcomes.get(project) ?? null), failed, duplicates, env: envsUsed[0] ?? null };
+}
+
+// A group's pass that outlived its deadline, still running: the next pass leaves that group
+// alone until it ends, so two passes never reconcile (and write state.json for) the same projects.
+const overdue = new Map<string, Promise<unknown>>();
+
+/** The work's result, or a HypervisorError saying `why` once `ms` have passed (the work is left to its own deadlines). */
+function withDeadline<T>(key: string, ms: number, why: string, work: () => Promise<T>): Promise<T> {
+  if (overdue.has(key)) return Promise.reject(new HypervisorError(why, 'Its last pass has not ended yet; this pass left it alone.'));
+  let timer: NodeJS.Timeout | undefined;
+  const run = work();
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      overdue.set(key, run);
+      void run.catch(() => undefined).finally(() => overdue.delete(key));
+      reject(new HypervisorError(why, 'Check that the provider answers (its address, its network); the next pass tries again.'));
+    }, ms);
+  });
+  return Promise.race([run, late]).finally(() => clearTimeout(timer));
 }
 
 const send = (m: WorkerMessage) => port.postMessage(m);
@@ -192,7 +220,7 @@ const calls: Handlers = {
       const why = l.project && failed.get(l.project);
       return why ? `Showing what was last seen: the hypervisor could not be asked (${why.split('\n')[0]}).` : undefined;
     };
-    if (!env) return { ...empty, projects: loaded.map((l) => unasked(l, staleWhy(l))), hypervisorError };
+    if (!env) return { ...empty, projects: loaded.map((l) => unasked(l, staleWhy(l))), hypervisorError, notices: notices.splice(0) };
     const done = ok.flatMap(({ project }, i) => (outcomes[i] ? [{ project, outcome: outcomes[i]! }] : []));
     logPass(log, done.map((d) => d.outcome), request.syncHosts);
     const syncs = request.syncHosts ? Object.assign({}, ...done.map((d) => syncViews(d.project.configPath, d.outcome, at, request.onlyMachines?.[d.project.configPath]))) : {};
@@ -205,7 +233,7 @@ const calls: Handlers = {
       outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
     );
     const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, done.map((d) => d.outcome.plan)) : null;
-    return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError };
+    return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError, notices: notices.splice(0) };
   },
 
   async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest) {

@@ -32,7 +32,12 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  if (fake.Tray.instances.length > 0 && !fake.Tray.instances[0]!.isDestroyed()) fake.app.quit(); // stops the worker
+  if (fake.Tray.instances.length > 0 && !fake.Tray.instances[0]!.isDestroyed()) {
+    // Quit completes once the worker has disposed of its environments (will-quit).
+    const done = new Promise((r) => fake.app.once('will-quit', r));
+    fake.app.quit();
+    await done;
+  }
   process.argv = saved.argv;
   process.env = { ...saved.env };
   Object.defineProperty(process, 'platform', { value: saved.platform });
@@ -177,8 +182,10 @@ describe('main.ts', () => {
   it('--quit: a running app quits as Quit does (the installer asks so), and with none running nothing starts', async () => {
     await launch();
     const tray = fake.Tray.instances[0]!;
+    const done = new Promise((r) => fake.app.once('will-quit', r));
     fake.app.emit('second-instance', { preventDefault() {} }, [process.execPath, '--quit'], process.cwd());
     expect(tray.isDestroyed()).toBe(true);
+    await done; // after the worker disposed of its environments
     fake.resetFakeElectron({ ready: false });
     vi.resetModules();
     await launch(['--quit']);

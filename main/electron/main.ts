@@ -138,12 +138,23 @@ async function start(): Promise<void> {
   // behind by a killed process); any other second start shows the window.
   app.on('second-instance', (_event, argv) => (argv.includes(QUIT_FLAG) ? app.quit() : showView('vms')));
   app.on('window-all-closed', () => undefined); // the tray keeps running
-  app.on('before-quit', () => {
+  // Quit waits (a few seconds at most, CALL_DEADLINES_MS.dispose) for the worker to dispose of
+  // its providers' PowerShell sessions, SSH connections and watcher children, which would
+  // otherwise outlive the app.
+  let quitting: 'no' | 'stopping' | 'stopped' = 'no';
+  app.on('before-quit', (event) => {
+    if (quitting === 'stopped') return;
+    event.preventDefault();
+    if (quitting === 'stopping') return;
+    quitting = 'stopping';
     clearInterval(tooltipTimer);
     windowUi.prepareToQuit();
     controller.stop();
-    void worker.dispose();
     tray.destroy();
+    void worker.dispose().finally(() => {
+      quitting = 'stopped';
+      app.quit();
+    });
   });
   tray.update(controller.snapshot());
   controller.start();

@@ -46,8 +46,11 @@ Var pid
       Sleep 250
       IntOp $R1 $R1 + 1
       !insertmacro FIND_PROCESS "${APP_EXECUTABLE_FILENAME}" $R0
-    ${loopUntil} $R0 != 0
-    ${orUntil} $R1 >= 40
+      ${if} $R0 != 0
+      ${orIf} $R1 >= 40
+        ${break}
+      ${endIf}
+    ${loop}
   ${endIf}
   !insertmacro _CHECK_APP_RUNNING
 !macroend

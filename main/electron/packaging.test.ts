@@ -40,6 +40,56 @@ function workerGraph(): { files: string[]; packages: string[] } {
   return { files: [...files], packages: [...packages] };
 }
 
+/** Debian's makensis (package nsis): electron-builder brings its own NSIS 3 with the same language. */
+const makensis = ['/usr/bin/makensis', '/usr/local/bin/makensis'].find((p) => existsSync(p));
+if (!makensis && process.env.CI) throw new Error('makensis is missing: .ci/run installs the nsis package.');
+
+/**
+ * A script that includes, as electron-builder does, our include script ahead of electron-builder's
+ * own allowOnlyOneInstallerInstance.nsh and inserts the macros where its templates do; the flag
+ * macro isUpdated is written as NsisScriptGenerator.flags writes it, without the StdUtils plugin.
+ */
+function harness(dir: string): string {
+  const file = path.join(dir, 'harness.nsi');
+  writeFileSync(
+    file,
+    [
+      'Unicode true',
+      'Name "harness"',
+      `OutFile "${path.join(dir, 'harness.exe')}"`,
+      'RequestExecutionLevel user',
+      `!define APP_ID "${builder.appId}"`,
+      `!define APP_EXECUTABLE_FILENAME "${builder.productName}.exe"`,
+      `!define PRODUCT_NAME "${builder.productName}"`,
+      `!addincludedir "${path.join(templates, 'include')}"`,
+      '!include "LogicLib.nsh"',
+      '!macro _isUpdated _a _b _t _f',
+      '  StrCmp "0" "1" `${_t}` `${_f}`',
+      '!macroend',
+      '!define isUpdated `"" isUpdated ""`',
+      `!include "${path.join(rootDir, builder.nsis.include)}"`,
+      '!include "allowOnlyOneInstallerInstance.nsh"',
+      '!ifdef BUILD_UNINSTALLER',
+      'Function un.checkAppRunning',
+      '  !insertmacro CHECK_APP_RUNNING',
+      'FunctionEnd',
+      'Section "un.Uninstall"',
+      '  !insertmacro customUnInstall',
+      'SectionEnd',
+      'Section',
+      `  WriteUninstaller "${path.join(dir, 'uninstall.exe')}"`,
+      'SectionEnd',
+      '!else',
+      'Section',
+      '  !insertmacro CHECK_APP_RUNNING',
+      '  !insertmacro customInstall',
+      'SectionEnd',
+      '!endif',
+    ].join('\n'),
+  );
+  return file;
+}
+
 describe('packaging', () => {
   it("asks for the Node that Electron's own package asks for", () => {
     expect(pkg.engines.node).toBe(electronPkg.engines.node.replace(/\s+/g, ''));
@@ -167,6 +217,16 @@ describe('packaging', () => {
       expect(t('include/allowOnlyOneInstallerInstance.nsh')).toMatch(/!ifmacrondef customCheckAppRunning\s*!include "getProcessInfo.nsh"\s*Var pid/);
       expect(include).toMatch(/^!include "getProcessInfo.nsh"\nVar pid$/m);
     });
+
+    it.skipIf(!makensis)('compiles with NSIS in the installer and in the uninstaller', () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-nsis-'));
+      const script = harness(dir);
+      for (const build of [[], ['-DBUILD_UNINSTALLER']]) {
+        const run = () => execFileSync(makensis!, ['-V2', '-NOCD', ...build, script], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+        expect(run).not.toThrow();
+      }
+      expect(existsSync(path.join(dir, 'harness.exe'))).toBe(true);
+    }, 60_000);
 
     it('asks the running app to quit as its Quit does before electron-builder would stop the process', () => {
       const macro = /!macro customCheckAppRunning([\s\S]*?)!macroend/.exec(include)![1]!;

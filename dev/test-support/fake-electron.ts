@@ -1,15 +1,18 @@
 // A stand-in for the `electron` module, for testing the main-process glue (main.ts included)
-// in plain Node. It records what the glue asks of Electron, lets a test fire Electron's events,
-// and fails where real Electron fails, each modelled on Electron 45's documented behaviour
-// (https://www.electronjs.org/docs/latest/api/…, cited per item): a fake kinder than the real
-// thing once hid defects that met the first real user.
+// in plain Node. It records what the glue asks of Electron, lets a test fire Electron's events
+// as Windows delivers them, and fails where real Electron fails, each modelled on Electron 45's
+// documented behaviour (https://www.electronjs.org/docs/latest/api/…) or its source (paths and
+// lines at electron/electron 96f3996d, the v45 nightlies' main), cited per item: a fake kinder
+// than the real thing once hid defects that met the first real user.
 
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
-import { assertReady, electronEvent, isReady, markReady, resetReady, whenReady } from './fake-electron-ready.js';
+import { assertReady, blockMainThread, electronEvent, fromNative, isReady, mainThreadBlocked, markReady, onUncaughtException, resetReady, whenReady } from './fake-electron-ready.js';
 import { BrowserWindow, resetWindows, screen } from './fake-electron-window.js';
 
-export { BrowserWindow, screen, WebContents } from './fake-electron-window.js';
+export { BrowserWindow, loadFailures, screen, WebContents } from './fake-electron-window.js';
+export { electronEvent, mainThreadBlocked };
 import { safeStorage, safeStorageControl } from './fake-electron-safe-storage.js';
 import { LoginItemRegistry } from './fake-electron-login-items.js';
 import { resetSession, session } from './fake-electron-session.js';
@@ -155,6 +158,26 @@ export class Tray extends EventEmitter {
   destroy() {
     this.destroyed = true;
   }
+  /**
+   * A left press on the icon, as Windows delivers it. The press makes the taskbar the active
+   * window, so a focused window of the app gets 'blur' before the tray's event (seen in Electron
+   * tray apps: max-mapper/menubar#274, "the browserWindow's blur event is fired first"). Electron
+   * emits 'click' on WM_LBUTTONDOWN, not on release (notify_icon_host.cc:295-311 →
+   * notify_icon.cc:71-83); the second press of a double-click arrives as WM_LBUTTONDBLCLK and
+   * emits only 'double-click' (notify_icon.cc:77-78).
+   */
+  press(kind: 'click' | 'double-click' = 'click') {
+    fromNative(() => {
+      BrowserWindow.focused?.loseFocus();
+      if (this.destroyed) return;
+      this.emit(kind, electronEvent(), this.bounds, { x: this.bounds.x + 8, y: this.bounds.y + 8 });
+    });
+  }
+  /** The user double-clicks the icon: 'click' on the first press, then only 'double-click'. */
+  doubleClick() {
+    this.press('click');
+    this.press('double-click');
+  }
 }
 
 export class FakeMenu {
@@ -183,6 +206,16 @@ export class FakeMenu {
   }
 }
 
+/**
+ * The words a user sees for a menu item on a platform: the label; a sublabel and a toolTip only on
+ * macOS (docs/api/menu-item.md:35-36; only the Cocoa menu controller reads them,
+ * electron_menu_controller.mm:353 and :390).
+ */
+export function shownText(item: { label?: unknown; sublabel?: unknown; toolTip?: unknown }, platform: NodeJS.Platform): string {
+  const parts = [item.label, ...(platform === 'darwin' ? [item.sublabel, item.toolTip] : [])];
+  return parts.filter((p): p is string => typeof p === 'string' && p !== '').join('\n');
+}
+
 export const Menu = {
   application: undefined as FakeMenu | null | undefined,
   buildFromTemplate: (template: Template) => new FakeMenu(template),
@@ -191,22 +224,95 @@ export const Menu = {
   },
 };
 
+/** The raw launch arguments of a toast: its toastXml's `<toast launch>`; Electron's own XML has none. */
+function launchArgs(toastXml: string | undefined): string {
+  const m = toastXml && /<toast\b[^>]*\slaunch="([^"]*)"/.exec(toastXml);
+  return m ? m[1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : '';
+}
+
+type ActivationDetails = { type: string; arguments: string };
+
+const ENTITIES = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)/;
+
+/** Whether Windows' XmlDocument would load this: nested tags, quoted attributes, every `&` an entity. */
+function wellFormedXml(xml: string): boolean {
+  const open: string[] = [];
+  for (const m of xml.matchAll(/<(\/?)([A-Za-z][\w.:-]*)((?:\s+[\w.:-]+="[^"<]*")*)\s*(\/?)>|([^<]+)|</g)) {
+    const [, close, name, attrs, selfClosing, text] = m;
+    if (text !== undefined) {
+      if (ENTITIES.test(text)) return false;
+    } else if (!name || ENTITIES.test(attrs ?? '')) return false;
+    else if (close) {
+      if (open.pop() !== name) return false;
+    } else if (!selfClosing) open.push(name);
+  }
+  return open.length === 0 && /^\s*</.test(xml);
+}
+
+/**
+ * Windows toasts, modelled on Electron 45's Windows code. The id is the toast's tag, a random UUID
+ * when not given (electron_api_notification.cc:97-98). Showing is done on a background thread
+ * and reported back as a task: 'show', or 'failed' with Windows' reason
+ * (windows_toast_notification.cc:237-263, :503-537). Electron's generated toast XML sets no
+ * `launch` attribute (GetToastXml, :575-745), so an activation carries empty arguments unless a
+ * toastXml sets them.
+ */
 export class Notification extends EventEmitter {
   static supported = true;
   static shown: Notification[] = [];
-  static activationHandler: ((details: { type: string; arguments: string }) => void) | null = null;
+  /** What Windows answers the next show() with: null shows it, a string fails it with that reason. */
+  static failure: string | null = null;
+  static activationHandler: ((details: ActivationDetails) => void) | null = null;
+  /** An activation that came before any callback was registered (windows_toast_activator.cc:499-504). */
+  static storedActivation: ActivationDetails | null = null;
   static isSupported() {
     return Notification.supported;
   }
-  static handleActivation(callback: (details: { type: string; arguments: string }) => void) {
+  // A stored activation is handed to the callback at once (docs, Notification.handleActivation).
+  static handleActivation(callback: (details: ActivationDetails) => void) {
     Notification.activationHandler = callback;
+    const stored = Notification.storedActivation;
+    Notification.storedActivation = null;
+    if (stored) callback(stored);
   }
-  constructor(readonly options: { title: string; body: string; silent?: boolean }) {
+  readonly id: string;
+  /** The object was garbage-collected (or the app restarted): only the global callback hears a click. */
+  gone = false;
+  constructor(readonly options: { title: string; body: string; silent?: boolean; id?: string; toastXml?: string }) {
     super();
     assertReady('Notification');
+    this.id = options.id || randomUUID();
   }
   show() {
     Notification.shown.push(this);
+    // A custom toastXml Windows cannot parse fails the toast (windows_toast_notification.cc:313-325).
+    const badXml = this.options.toastXml !== undefined && !wellFormedXml(this.options.toastXml) ? "XML: Invalid XML, ERROR (the XML parser's HRESULT)" : null;
+    const failure = badXml ?? Notification.failure;
+    setImmediate(() => fromNative(() => (failure === null ? this.emit('show', electronEvent()) : this.emit('failed', electronEvent(), failure))));
+  }
+  /**
+   * A click on a toast whose object is alive, delivered in-process (ToastEventHandler::Invoke):
+   * a plain click emits only the toast's 'click' (windows_toast_notification.cc:888-902).
+   */
+  click() {
+    if (this.gone) throw new Error('the Notification object is gone: use Notification.activate');
+    fromNative(() => this.emit('click', electronEvent()));
+  }
+  /**
+   * A click that reaches the COM activator (from the Action Center, after a restart, or while the
+   * object lives): the global callback first (windows_toast_activator.cc:527-529), then the
+   * living Notification whose tag the arguments name, if any, gets 'click' (:531-565).
+   */
+  static activate(toast: Notification | string) {
+    const args = typeof toast === 'string' ? toast : launchArgs(toast.options.toastXml);
+    const params = new URLSearchParams(args);
+    fromNative(() => {
+      const details = { type: params.get('type') === 'action' ? 'action' : 'click', arguments: args };
+      if (Notification.activationHandler) Notification.activationHandler(details);
+      else Notification.storedActivation = details;
+      const target = Notification.shown.find((n) => !n.gone && n.id === (params.get('tag') ?? ''));
+      target?.emit('click', electronEvent());
+    });
   }
 }
 
@@ -221,13 +327,78 @@ export const clipboard = {
 };
 export const powerMonitor = new EventEmitter();
 
+type OpenResult = { canceled: boolean; filePaths: string[] };
+
+// Every dialog but showErrorBox throws before ready (lib/browser/api/dialog.ts:62-66).
+function dialogNeedsReady(): void {
+  if (!isReady()) throw new Error('dialog module can only be used after app is ready');
+}
+
 export const dialog = {
   errors: [] as Array<[string, string]>,
+  messageBoxes: [] as Array<Record<string, unknown>>,
+  openDialogs: [] as Array<{ options: Record<string, unknown>; answer(result: OpenResult): void }>,
+  /**
+   * Blocks the main thread until the user closes the box (message_box_win.cc:349-353: the task
+   * dialog runs on the calling thread): no native event reaches JavaScript meanwhile (fromNative).
+   */
   showErrorBox(title: string, content: string) {
     dialog.errors.push([title, content]);
+    blockMainThread();
   },
-  showOpenDialog: async () => ({ canceled: true, filePaths: [] as string[] }),
+  /**
+   * Runs on a dialog thread and resolves when closed (message_box_win.cc:298-328); the main thread
+   * goes on. With a parent window it is modal to it (the task dialog's hwndParent, :162-165).
+   */
+  showMessageBox(...args: unknown[]): Promise<{ response: number; checkboxChecked: boolean }> {
+    dialogNeedsReady();
+    const parent = args[0] instanceof BrowserWindow ? args[0] : null;
+    const options = (parent ? args[1] : args[0]) as Record<string, unknown>;
+    dialog.messageBoxes.push(options);
+    const close = parent?.openModal();
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        close?.();
+        resolve({ response: 0, checkboxChecked: false });
+      }),
+    );
+  },
+  /**
+   * Runs on a dialog thread (file_dialog_win.cc:212-224) and resolves when the user answers (the
+   * test calls answer()); with a parent window it is modal to it (BrowserWindow.openModal).
+   */
+  showOpenDialog(...args: unknown[]): Promise<OpenResult> {
+    dialogNeedsReady();
+    const parent = args[0] instanceof BrowserWindow ? args[0] : null;
+    const options = (parent ? args[1] : args[0]) as Record<string, unknown>;
+    const close = parent?.openModal();
+    return new Promise((resolve) => {
+      const entry = {
+        options,
+        answer: (result: OpenResult) => {
+          dialog.openDialogs.splice(dialog.openDialogs.indexOf(entry), 1);
+          close?.();
+          resolve(result);
+        },
+      };
+      dialog.openDialogs.push(entry);
+    });
+  },
 };
+
+// Listeners already there when the fake loaded are the test runner's, not the app's.
+const runnerListeners = new Set(process.listeners('uncaughtException'));
+const appListeners = () => process.listeners('uncaughtException').filter((l) => !runnerListeners.has(l));
+
+// An exception thrown by a listener native code called: Electron's handler shows it in an error box
+// (lib/browser/init.ts:23-36), which blocks like any other, unless the app has a handler of its
+// own (then Electron's does nothing, :24-27).
+onUncaughtException((error) => {
+  const own = appListeners();
+  if (own.length > 0) return own.forEach((l) => l(error as Error, 'uncaughtException'));
+  const e = error as Error;
+  dialog.showErrorBox('A JavaScript error occurred in the main process', `Uncaught Exception:\n${e.stack ?? `${e.name}: ${e.message}`}`);
+});
 
 
 export const ipcMain = {
@@ -241,7 +412,13 @@ export const ipcMain = {
 export const shell = {
   opened: [] as string[],
   revealed: [] as string[],
+  /** Why Windows refuses to open the next URL (no handler, blocked by policy), or null. */
+  openFailure: null as string | null,
+  // A refusal rejects the promise with "Failed to open: <Windows' words>" (platform_util_win.cc:261,
+  // electron_api_shell.cc:49-54); an unhandled rejection in the main process is only a warning
+  // that sets the exit code (electron_browser_main_parts.cc:287-288): the user sees nothing.
   openExternal: async (url: string) => {
+    if (shell.openFailure) throw new Error(`Failed to open: ${shell.openFailure}`);
     shell.opened.push(url);
   },
   showItemInFolder: (file: string) => {
@@ -251,7 +428,7 @@ export const shell = {
 
 export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   resetReady(options.ready ?? true);
-  Object.assign(safeStorageControl, { available: true, backend: 'gnome_libsecret' });
+  Object.assign(safeStorageControl, { available: true, backend: 'gnome_libsecret', started: Promise.resolve() });
   app.removeAllListeners();
   Object.assign(app, { isPackaged: false, name: 'Electron', lockGranted: true, quitCalls: 0, exitCode: null, appUserModelId: null, toastActivatorCLSID: null });
   app.loginItems = new LoginItemRegistry(() => app.appUserModelId ?? `electron.app.${app.name}`, () => process.execPath);
@@ -260,16 +437,22 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   Tray.instances = [];
   Notification.shown = [];
   Notification.supported = true;
+  Notification.failure = null;
   Notification.activationHandler = null;
+  Notification.storedActivation = null;
   resetWindows();
   ipcMain.handlers.clear();
   shell.opened = [];
   shell.revealed = [];
+  shell.openFailure = null;
   dialog.errors = [];
+  dialog.messageBoxes = [];
+  dialog.openDialogs = [];
   Menu.application = undefined;
   nativeTheme.shouldUseDarkColors = false;
   clipboard.text = '';
   powerMonitor.removeAllListeners();
+  for (const l of appListeners()) process.off('uncaughtException', l);
 }
 
 export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor, clipboard, safeStorage, session };

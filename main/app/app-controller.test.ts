@@ -79,6 +79,17 @@ describe('AppController over the engine worker', () => {
     expect(controller.snapshot().summary).toMatch(/^2 VMs · 2 running · hosts in sync · just now$/);
   });
 
+  it('Reconcile this VM syncs that guest only, through the worker', async () => {
+    const { f, controller, events } = setup();
+    const summary = await controller.api.reconcileVm(f.configPath, 'web');
+    expect(summary).toMatchObject({ projects: 1, synced: 1, updated: 1, failed: 0, hypervisorError: null });
+    const touched = new Set(events.flatMap((e) => (e.type === 'state' ? Object.keys(e.state.progress) : [])));
+    expect([...touched]).toEqual([`${f.configPath}#web`]);
+    const vms = controller.snapshot().projects[0]!.vms;
+    expect(vms.find((v) => v.machineName === 'web')!.sync).toMatchObject({ success: true, changed: true });
+    expect(vms.find((v) => v.machineName === 'db')!.sync).toBeNull();
+  });
+
   it('an IP change raises one change event, and auto-sync updates the guests', async () => {
     const { f, controller, events } = setup({ autoSync: true, pollSeconds: 2 });
     await controller.api.reconcileNow(null);

@@ -12,7 +12,7 @@ import { formatDoctor, runDoctor } from '../engine/support/doctor.js';
 import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
 import type { CliIo } from './cli.js';
-import { safeText } from './sanitize.js';
+import { safeInline, safeText } from './sanitize.js';
 import { parseOptions } from './grammar.js';
 import { usageError } from './help.js';
 import { VERSION } from '../engine/version.js';
@@ -38,9 +38,16 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
   const configPaths = configs.length > 0 ? configs : (await readTraySettings(home)).projects;
 
   if (command === 'support-bundle') {
-    const out = await writeSupportBundle({ home, configPaths, out: values.out, appVersion: VERSION });
-    io.stdout(values.json ? `${JSON.stringify({ file: out }, null, 2)}\n` : `${out}\n`);
-    io.stderr('Attach this file to your bug report. It holds the log, versions, settings and each project\'s ragnatramp.yaml and state.json; key paths but no keys.\n');
+    let bundle;
+    try {
+      bundle = await writeSupportBundle({ home, configPaths, out: values.out, appVersion: VERSION });
+    } catch (err) {
+      io.stderr(`${safeInline(`The support bundle could not be written: ${errorMessage(err)}`)}\n`);
+      return 1;
+    }
+    io.stdout(values.json ? `${JSON.stringify(bundle, null, 2)}\n` : `${safeInline(bundle.file)}\n`);
+    io.stderr('Attach this file to your bug report. It holds the log, versions, settings and each project\'s ragnatramp.yaml and state.json (contents.json lists them); key paths but no keys.\n');
+    for (const l of bundle.leftOut) io.stderr(`${safeInline(`Left out: ${l.file} ${l.why}.`)}\n`);
     return 0;
   }
 

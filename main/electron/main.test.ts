@@ -171,12 +171,13 @@ describe('main.ts', () => {
       if (typeof cb === 'function') cb();
       return true;
     }) as typeof process.stdout.write);
-    process.argv = [process.execPath, '--cli', 'help', 'doctor'];
+    // README's "First run on Windows", step 2, against the demo's simulated Hyper-V host.
+    process.argv = [process.execPath, '--cli', 'doctor', '--config', path.resolve('examples/demo/ragnatramp.yaml'), '--simulate', path.resolve('examples/demo/scenario.yaml')];
     await import('./main.js');
-    for (let i = 0; i < 100 && fake.app.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && fake.app.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
     write.mockRestore();
     expect(fake.app.exitCode).toBe(0);
-    expect(out.join('')).toMatch(/doctor/);
+    expect(out.join('')).toMatch(/PASS {2}Get-VM answers: 4 VMs visible to you/);
     expect(fake.app.quitCalls).toBe(0);
     expect(fake.Tray.instances).toEqual([]);
   });

@@ -3,7 +3,9 @@
 // installer ships ragnatramp-tray.cmd beside the .exe and puts that folder on the user's PATH).
 // The app's own Node is the only one there: ELECTRON_RUN_AS_NODE is switched off by a fuse
 // (electron-builder.yml), so the CLI runs in the main process before any window exists. Electron
-// attaches its stdio to the parent console on Windows (shell/app/electron_main_win.cc:156-158).
+// attaches its stdio to the parent console on Windows (shell/app/electron_main_win.cc:156-158),
+// and app.exit(code) ends the process with the CLI's code whether or not the app is ready
+// (shell/browser/browser.cc:140-147).
 
 export const CLI_FLAG = '--cli';
 /** Asks a running app to quit as its Quit does (the installer's ask, assets/installer.nsh). */

@@ -16,15 +16,15 @@ class FakeSession {
     this.checkHandler = handler;
   }
   /** A page's request (getUserMedia, Notification.requestPermission…): with no handler every permission is GRANTED (shell/browser/electron_permission_manager.cc:226-249). */
-  requestPermission(permission: string, contents: unknown = null): Promise<boolean> {
+  requestPermission(permission: string, requestingUrl = 'file:///app/dist/renderer/index.html', contents: unknown = null): Promise<boolean> {
     if (!this.requestHandler) return Promise.resolve(true);
     const handler = this.requestHandler;
-    return new Promise((resolve) => handler(contents, permission, resolve, {}));
+    return new Promise((resolve) => handler(contents, permission, resolve, { requestingUrl, isMainFrame: true }));
   }
   /** A page's check (navigator.permissions.query): with no handler true, the synchronous clipboard read aside (:356-362). */
-  checkPermission(permission: string, contents: unknown = null): boolean {
+  checkPermission(permission: string, requestingOrigin = 'file:///', contents: unknown = null): boolean {
     if (!this.checkHandler) return permission !== 'deprecated-sync-clipboard-read';
-    return this.checkHandler(contents, permission, 'file://', {});
+    return this.checkHandler(contents, permission, requestingOrigin, {});
   }
 }
 

@@ -196,11 +196,18 @@ describe('main.ts', () => {
     expect(fake.Tray.instances).toEqual([]);
   });
 
-  it('refuses every permission the page asks for (Electron grants them all without a handler)', async () => {
+  it('refuses every permission the page asks for (Electron grants them all without a handler), but writing the clipboard from its own page', async () => {
     await launch();
-    expect(await fake.session.defaultSession.requestPermission('media')).toBe(false);
-    expect(await fake.session.defaultSession.requestPermission('notifications')).toBe(false);
-    expect(fake.session.defaultSession.checkPermission('geolocation')).toBe(false);
+    const ses = fake.session.defaultSession;
+    expect(await ses.requestPermission('media')).toBe(false);
+    expect(await ses.requestPermission('notifications')).toBe(false);
+    expect(await ses.requestPermission('clipboard-read')).toBe(false);
+    expect(ses.checkPermission('geolocation')).toBe(false);
+    // The Copy buttons (navigator.clipboard.writeText): the app's file: page only.
+    expect(await ses.requestPermission('clipboard-sanitized-write')).toBe(true);
+    expect(ses.checkPermission('clipboard-sanitized-write')).toBe(true);
+    expect(await ses.requestPermission('clipboard-sanitized-write', 'https://example.com/')).toBe(false);
+    expect(ses.checkPermission('clipboard-sanitized-write', 'https://example.com')).toBe(false);
   });
 
   it('a failure while starting is shown in a dialog and ends the process with exit code 1', async () => {

@@ -259,7 +259,7 @@ describe('main.ts', () => {
   it('a double-click on the tray icon opens the window (Windows: click on the first press, then only double-click)', async () => {
     await launch();
     const w = fake.BrowserWindow.instances[0]!;
-    w.loseFocus(); // the user works elsewhere: the popover hides
+    fake.Tray.instances[0]!.press(); // a click on the icon of an open window closes it
     expect(w.visible).toBe(false);
     await new Promise((r) => setTimeout(r, 300)); // a later gesture, not the click that caused the blur
     fake.Tray.instances[0]!.doubleClick();
@@ -321,6 +321,8 @@ describe('main.ts', () => {
     expect(fake.dialog.errors).toEqual([]);
     expect(fake.mainThreadBlocked()).toBe(false);
     expect(fake.dialog.messageBoxes).toEqual([expect.objectContaining({ type: 'error', message: 'Ragnatramp Tray met an unexpected error', detail: expect.stringContaining('a handler that fails') })]);
+    tray.press(); // the same failure again is not told again
+    expect(fake.dialog.messageBoxes).toHaveLength(1);
   });
 
   it('quit destroys the tray and stops the tooltip timer first', async () => {

@@ -55,9 +55,14 @@ if (cli) {
   app.quit();
 } else {
   // Electron's own handler shows an uncaught exception with showErrorBox, which blocks the app
-  // until it is closed: told without blocking instead (before ready no other box exists).
+  // until it is closed: told without blocking instead (before ready no other box exists), and
+  // once (a failing timer would otherwise pile up boxes).
+  const told = new Set<string>();
   process.on('uncaughtException', (err) => {
     const detail = `${err.stack ?? errorMessage(err)}\n\nRagnatramp Tray carries on; if something stops working, restart it.`;
+    const where = (err.stack ?? err.message).split('\n').slice(0, 2).join('\n'); // the message and where it was thrown
+    if (told.has(where)) return;
+    told.add(where);
     if (app.isReady()) tell('Ragnatramp Tray met an unexpected error', detail);
     else dialog.showErrorBox('Ragnatramp Tray met an unexpected error', detail);
   });

@@ -201,8 +201,8 @@ async function keepSshConfig(env: Environment, where: { home: string; userConfig
   try {
     const files = await writeSshConfig({ home: where.home, entries: sshEntries(plans), machines: planMachines(plans), hostKeys: env.hostKeys, userConfig: where.userConfig });
     if (files.changed.length > 0) log.info('ssh config written', { files: files.changed });
-    const said = [...files.refused, ...(files.leftToUser.length > 0 ? [leftToUserNotice(files.leftToUser, where.userConfig)] : [])];
-    if (files.refused.length > 0) log.warn('ssh config left VMs out', { refused: files.refused });
+    const said = [...files.refused.map((r) => r.message), ...(files.leftToUser.length > 0 ? [leftToUserNotice(files.leftToUser, where.userConfig)] : [])];
+    if (files.refused.length > 0) log.warn('ssh config left VMs out', { refused: files.refused.map((r) => r.message) });
     return said.length > 0 ? said.join('\n') : null;
   } catch (err) {
     log.error('ssh config failed', { error: errorMessage(err) });
@@ -264,7 +264,7 @@ const calls: Handlers = {
     const entry = entries.find((e) => e.machine === machineName)!;
     const files = await writeSshConfig({ home, entries, hostKeys: env.hostKeys, configName: 'open-ssh.config' });
     const host = files.names.get(entry)?.at(-1);
-    if (!host) throw new Error(files.refused.find((r) => r.startsWith(`${machineName} `)) ?? `Cannot open SSH to ${machineName}: its name is not a valid host name.`);
+    if (!host) throw new Error(files.refused.find((r) => r.machine === machineName)?.message ?? `Cannot open SSH to ${machineName}: its name is not a valid host name.`);
     // The terminal's ssh would stop at "Host key verification failed" with no word of why.
     // A VM whose hosts sync is skipped (QEMU's user-mode network) is logged in to by the checks only.
     const pinBy = record.sync.action === 'sync' ? 'Run Reconcile now once' : 'Run the checks in Diagnostics once';

@@ -5,17 +5,24 @@
 // lines at electron/electron 96f3996d, the v45 nightlies' main), cited per item: a fake kinder
 // than the real thing once hid defects that met the first real user.
 
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
 import { assertReady, blockMainThread, electronEvent, fromNative, isReady, mainThreadBlocked, markReady, onUncaughtException, resetReady, whenReady } from './fake-electron-ready.js';
 import { BrowserWindow, resetWindows, screen } from './fake-electron-window.js';
+import { Notification, resetNotifications } from './fake-electron-notification.js';
 
 export { BrowserWindow, loadFailures, screen, WebContents } from './fake-electron-window.js';
-export { electronEvent, mainThreadBlocked };
+export { electronEvent, mainThreadBlocked, Notification };
 import { safeStorage, safeStorageControl } from './fake-electron-safe-storage.js';
+import { LoginItemRegistry } from './fake-electron-login-items.js';
+import { resetSession, session } from './fake-electron-session.js';
 
-export { safeStorage, safeStorageControl };
+export { safeStorage, safeStorageControl, session };
+
+/** Electron's Windows-only app methods are not defined elsewhere (electron_api_app.cc:1932-1939, inside BUILDFLAG(IS_WIN)). */
+function windowsOnly(name: string): void {
+  if (process.platform !== 'win32') throw new TypeError(`app.${name} is not a function`);
+}
 
 type Template = Array<Record<string, unknown>>;
 
@@ -28,7 +35,10 @@ export const app = Object.assign(new EventEmitter(), {
   quitCalls: 0,
   exitCode: null as number | null,
   appUserModelId: null as string | null,
-  loginItem: { openAtLogin: false, path: '', args: [] as string[] },
+  toastActivatorCLSID: null as string | null,
+  /** HKCU's Run and StartupApproved\Run values (Windows), as browser_win.cc reads and writes them. */
+  // Without setAppUserModelId the id is "electron.app.<name>" (shell/common/application_info_win.cc:54-68).
+  loginItems: new LoginItemRegistry((): string => app.appUserModelId ?? `electron.app.${app.name}`, () => process.execPath),
   dock: undefined as { hide(): void } | undefined,
   requestSingleInstanceLock() {
     return app.lockGranted;
@@ -59,15 +69,21 @@ export const app = Object.assign(new EventEmitter(), {
     return p;
   },
   setAppUserModelId(id: string) {
+    windowsOnly('setAppUserModelId');
     app.appUserModelId = id;
   },
-  setLoginItemSettings(s: { openAtLogin: boolean; path?: string; args?: string[] }) {
-    app.loginItem = { openAtLogin: s.openAtLogin, path: s.path ?? process.execPath, args: s.args ?? [] };
+  // A CLSID in braces, or one without (braces added); anything else throws "Invalid CLSID format" (electron_api_app.cc:2063-2081).
+  setToastActivatorCLSID(id: string) {
+    windowsOnly('setToastActivatorCLSID');
+    const m = /^\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?$/.exec(id);
+    if (!m || id.startsWith('{') !== id.endsWith('}')) throw new Error('Invalid CLSID format');
+    app.toastActivatorCLSID = `{${m[1]!.toUpperCase()}}`;
   },
-  // Windows compares path and args with the registered entry (docs, app.getLoginItemSettings).
+  setLoginItemSettings(s: { openAtLogin?: boolean; path?: string; args?: string[]; enabled?: boolean; name?: string }) {
+    app.loginItems.set(s);
+  },
   getLoginItemSettings(o: { path?: string; args?: string[] } = {}) {
-    const same = (o.path ?? process.execPath) === app.loginItem.path && JSON.stringify(o.args ?? []) === JSON.stringify(app.loginItem.args);
-    return { openAtLogin: same && app.loginItem.openAtLogin };
+    return app.loginItems.get(o);
   },
   quit() {
     app.quitCalls++;
@@ -208,98 +224,6 @@ export const Menu = {
   },
 };
 
-/** The raw launch arguments of a toast: its toastXml's `<toast launch>`; Electron's own XML has none. */
-function launchArgs(toastXml: string | undefined): string {
-  const m = toastXml && /<toast\b[^>]*\slaunch="([^"]*)"/.exec(toastXml);
-  return m ? m[1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : '';
-}
-
-type ActivationDetails = { type: string; arguments: string };
-
-const ENTITIES = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)/;
-
-/** Whether Windows' XmlDocument would load this: nested tags, quoted attributes, every `&` an entity. */
-function wellFormedXml(xml: string): boolean {
-  const open: string[] = [];
-  for (const m of xml.matchAll(/<(\/?)([A-Za-z][\w.:-]*)((?:\s+[\w.:-]+="[^"<]*")*)\s*(\/?)>|([^<]+)|</g)) {
-    const [, close, name, attrs, selfClosing, text] = m;
-    if (text !== undefined) {
-      if (ENTITIES.test(text)) return false;
-    } else if (!name || ENTITIES.test(attrs ?? '')) return false;
-    else if (close) {
-      if (open.pop() !== name) return false;
-    } else if (!selfClosing) open.push(name);
-  }
-  return open.length === 0 && /^\s*</.test(xml);
-}
-
-/**
- * Windows toasts, modelled on Electron 45's Windows code. The id is the toast's tag, a random UUID
- * when not given (electron_api_notification.cc:97-98). Showing is done on a background thread
- * and reported back as a task: 'show', or 'failed' with Windows' reason
- * (windows_toast_notification.cc:237-263, :503-537). Electron's generated toast XML sets no
- * `launch` attribute (GetToastXml, :575-745), so an activation carries empty arguments unless a
- * toastXml sets them.
- */
-export class Notification extends EventEmitter {
-  static supported = true;
-  static shown: Notification[] = [];
-  /** What Windows answers the next show() with: null shows it, a string fails it with that reason. */
-  static failure: string | null = null;
-  static activationHandler: ((details: ActivationDetails) => void) | null = null;
-  /** An activation that came before any callback was registered (windows_toast_activator.cc:499-504). */
-  static storedActivation: ActivationDetails | null = null;
-  static isSupported() {
-    return Notification.supported;
-  }
-  // A stored activation is handed to the callback at once (docs, Notification.handleActivation).
-  static handleActivation(callback: (details: ActivationDetails) => void) {
-    Notification.activationHandler = callback;
-    const stored = Notification.storedActivation;
-    Notification.storedActivation = null;
-    if (stored) callback(stored);
-  }
-  readonly id: string;
-  /** The object was garbage-collected (or the app restarted): only the global callback hears a click. */
-  gone = false;
-  constructor(readonly options: { title: string; body: string; silent?: boolean; id?: string; toastXml?: string }) {
-    super();
-    assertReady('Notification');
-    this.id = options.id || randomUUID();
-  }
-  show() {
-    Notification.shown.push(this);
-    // A custom toastXml Windows cannot parse fails the toast (windows_toast_notification.cc:313-325).
-    const badXml = this.options.toastXml !== undefined && !wellFormedXml(this.options.toastXml) ? "XML: Invalid XML, ERROR (the XML parser's HRESULT)" : null;
-    const failure = badXml ?? Notification.failure;
-    setImmediate(() => fromNative(() => (failure === null ? this.emit('show', electronEvent()) : this.emit('failed', electronEvent(), failure))));
-  }
-  /**
-   * A click on a toast whose object is alive, delivered in-process (ToastEventHandler::Invoke):
-   * a plain click emits only the toast's 'click' (windows_toast_notification.cc:888-902).
-   */
-  click() {
-    if (this.gone) throw new Error('the Notification object is gone: use Notification.activate');
-    fromNative(() => this.emit('click', electronEvent()));
-  }
-  /**
-   * A click that reaches the COM activator (from the Action Center, after a restart, or while the
-   * object lives): the global callback first (windows_toast_activator.cc:527-529), then the
-   * living Notification whose tag the arguments name, if any, gets 'click' (:531-565).
-   */
-  static activate(toast: Notification | string) {
-    const args = typeof toast === 'string' ? toast : launchArgs(toast.options.toastXml);
-    const params = new URLSearchParams(args);
-    fromNative(() => {
-      const details = { type: params.get('type') === 'action' ? 'action' : 'click', arguments: args };
-      if (Notification.activationHandler) Notification.activationHandler(details);
-      else Notification.storedActivation = details;
-      const target = Notification.shown.find((n) => !n.gone && n.id === (params.get('tag') ?? ''));
-      target?.emit('click', electronEvent());
-    });
-  }
-}
-
 export const nativeTheme = { shouldUseDarkColors: false };
 
 /** The clipboard works in the main process at any time (docs, clipboard: "Process: Main, Renderer"). */
@@ -414,14 +338,12 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   resetReady(options.ready ?? true);
   Object.assign(safeStorageControl, { available: true, backend: 'gnome_libsecret', started: Promise.resolve() });
   app.removeAllListeners();
-  Object.assign(app, { isPackaged: false, name: 'Electron', lockGranted: true, quitCalls: 0, exitCode: null, appUserModelId: null, loginItem: { openAtLogin: false, path: '', args: [] } });
+  Object.assign(app, { isPackaged: false, name: 'Electron', lockGranted: true, quitCalls: 0, exitCode: null, appUserModelId: null, toastActivatorCLSID: null });
+  app.loginItems = new LoginItemRegistry(() => app.appUserModelId ?? `electron.app.${app.name}`, () => process.execPath);
+  resetSession();
   app.paths = new Map([['userData', '/fake/userData']]);
   Tray.instances = [];
-  Notification.shown = [];
-  Notification.supported = true;
-  Notification.failure = null;
-  Notification.activationHandler = null;
-  Notification.storedActivation = null;
+  resetNotifications();
   resetWindows();
   ipcMain.handlers.clear();
   shell.opened = [];
@@ -437,4 +359,4 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   for (const l of appListeners()) process.off('uncaughtException', l);
 }
 
-export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor, clipboard, safeStorage };
+export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor, clipboard, safeStorage, session };

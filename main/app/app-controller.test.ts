@@ -1,5 +1,5 @@
 // The controller over a real engine worker thread and the simulator: the watch loop, change
-// events, auto-sync, the API calls, and a crashed worker restarted.
+// events, auto-sync, the API calls (Reconcile this VM syncs one guest), and a crashed worker restarted.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -179,8 +179,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
 
   private updateSettings(next: Settings): Settings {
     const before = this.settings.get();
-    this.settings.set(next);
+    // The OS first: a switch it refuses (Task Manager's choice on Windows) is not saved as on.
     if (next.launchAtLogin !== before.launchAtLogin) this.host.setLaunchAtLogin?.(next.launchAtLogin);
+    this.settings.set(next);
     if (next.pollSeconds !== before.pollSeconds) this.scheduler.schedule();
     if (next.muted.join('\n') !== before.muted.join('\n')) {
       this.state.projects = remute(this.state.projects, next.muted);

@@ -9,7 +9,8 @@ import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.j
 import { createEnvironment } from '../engine/environment.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
-import { leftToUserNotice, renderSshClientConfig, type LeftToUser } from '../engine/ssh/ssh-client-config.js';
+import { leftToUserNotice, renderSshClientConfig, type LeftToUser, type RefusedEntry } from '../engine/ssh/ssh-client-config.js';
+import { OwnershipError } from '../engine/atomic-file.js';
 import { planMachines, sshEntries, userNames, userSshConfigPath, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import type { CliIo } from './cli.js';
 import { safeInline, safeText } from './sanitize.js';
@@ -43,7 +44,7 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     const plans = inspection.plan.projects;
     const entries = sshEntries(plans);
     const userConfig = path.resolve(values['user-config'] ?? userSshConfigPath());
-    let refused: string[];
+    let refused: RefusedEntry[];
     let leftToUser: LeftToUser[];
     if (!values.write) {
       const rendered = renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts'), { machines: planMachines(plans), userHas: await userNames(userConfig, home) });
@@ -65,7 +66,7 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     }
     if (leftToUser.length > 0) io.stderr(`${safeText(leftToUserNotice(leftToUser, userConfig))}\n`);
     // A value OpenSSH cannot be given is the user's to fix (exit 2); the other VMs were written.
-    for (const r of refused) io.stderr(`${safeInline(r)}\n`);
+    for (const r of refused) io.stderr(`${safeInline(r.message)}\n`);
     return refused.length > 0 ? 2 : 0;
   } catch (err) {
     return failure(err, io);
@@ -81,7 +82,7 @@ function failure(err: unknown, io: CliIo): number {
     return err instanceof InputError ? 2 : 1;
   }
   // A file the tray may not replace (another user's) or cannot write: one line.
-  if ((err as NodeJS.ErrnoException).code || /belongs to another user/.test(errorMessage(err))) {
+  if ((err as NodeJS.ErrnoException).code || err instanceof OwnershipError) {
     io.stderr(`${safeInline(errorMessage(err))}\n`);
     return 1;
   }

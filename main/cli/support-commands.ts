@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment } from '../engine/environment.js';
-import { errorMessage, InputError } from '../engine/errors.js';
+import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { openLog, NO_LOG } from '../engine/log/log-file.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import { formatDoctor, runDoctor } from '../engine/support/doctor.js';
@@ -60,7 +60,16 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
       io.stderr(`${safeText(err instanceof InputError ? err.message : errorMessage(err))}\n`);
     }
   }
-  const env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, logger: log, log: values.verbose ? (l) => io.stderr(`${l}\n`) : undefined });
+  let env: Awaited<ReturnType<typeof createEnvironment>>;
+  try {
+    env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, logger: log, log: values.verbose ? (l) => io.stderr(`${l}\n`) : undefined });
+  } catch (err) {
+    await log.close();
+    // A --simulate or --manifest file that is not one: the user's input, said in one place.
+    if (!(err instanceof InputError || err instanceof HypervisorError)) throw err;
+    io.stderr(`${safeText(err.message)}\n`);
+    return err instanceof InputError ? 2 : 1;
+  }
   try {
     const steps = await runDoctor(env, projects, { simulated: !!values.simulate });
     log.info('doctor', { steps });

@@ -26,6 +26,9 @@ export function tempNameFor(file: string): string {
   return `${file}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
+/** A file another user owns, which this process could replace only by taking it over. */
+export class OwnershipError extends Error {}
+
 export interface Owner {
   uid: number;
   gid: number;
@@ -43,7 +46,7 @@ export async function ownerToKeep(file: string): Promise<Owner | null> {
   const info = existing ?? (await stat(path.dirname(file)).catch(() => null));
   if (!info || info.uid === me) return null;
   if (me === 0) return { uid: info.uid, gid: info.gid };
-  if (existing) throw new Error(`${file} belongs to another user (uid ${info.uid}); replacing it would make it this user's (uid ${me}). Run as its owner.`);
+  if (existing) throw new OwnershipError(`${file} belongs to another user (uid ${info.uid}); replacing it would make it this user's (uid ${me}). Run as its owner.`);
   return null;
 }
 
@@ -76,7 +79,14 @@ export function mkdirKeepingOwner(dir: string, mode: number): void {
       existing = path.dirname(existing);
     }
   }
-  mkdirSync(dir, { recursive: true, mode });
+  // One level at a time: Node's recursive mkdir never returns where mkdir keeps failing with ENOENT (/proc).
+  for (const d of made) {
+    try {
+      mkdirSync(d, { mode });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
   if (made.length === 0 || process.platform === 'win32' || process.geteuid?.() !== 0) return;
   const parent = statSync(existing);
   if (parent.uid !== 0) for (const d of made) chownSync(d, parent.uid, parent.gid);

@@ -1,7 +1,9 @@
 // The engine in a worker thread: discovery, diagnostics and hosts sync run here so that the
 // main thread (tray, window, IPC) never blocks on them. One long-lived environment per provider
 // in use (the app's own, and each one a project names in Settings) keeps the PowerShell session
-// and SSH connections warm between passes.
+// and SSH connections warm between passes; one no project uses any more (its provider or token
+// changed in Settings, or it was removed) is disposed of at the next pass, and all of them on
+// `dispose` (quit, or a worker being replaced), each with its watcher's children.
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -30,7 +32,8 @@ import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit,
 const init = (workerData ?? {}) as WorkerInit;
 const port = parentPort!;
 const log: Log = init.logDir ? openLog({ dir: init.logDir, component: 'app' }) : NO_LOG;
-const envs = new Map<string, Promise<Environment>>();
+/** Per provider choice: its environment, and how to stop its watcher (virsh event, ip monitor, file watchers). */
+const envs = new Map<string, Promise<Environment & { unwatch?: () => void }>>();
 // Told by the providers (a certificate pinned on first use); handed to the window with the next pass's result.
 const notices: string[] = [];
 
@@ -41,13 +44,16 @@ interface Resolved {
   label: string;
 }
 
+/** The app's own provider (its start-up options): kept for the worker's life. */
+const AUTO_KEY = JSON.stringify(['auto', null]);
+
 /** Throws for a choice that does not check out (a saved URI that is no longer valid, say). */
 function resolveChoice(choice: ProviderRequest | undefined): Resolved {
   const chosen = projectProviderOptions(choice);
   const secret = chosen ? choice?.secret : undefined;
   return {
     // A stored token is part of the key, hashed: keys are logged nowhere, but need not hold it.
-    key: JSON.stringify([chosen ?? 'auto', secret ? createHash('sha256').update(secret).digest('hex') : null]),
+    key: chosen ? JSON.stringify([chosen, secret ? createHash('sha256').update(secret).digest('hex') : null]) : AUTO_KEY,
     options: chosen && { ...chosen, ...(secret ? { proxmoxTokenValue: secret } : {}) },
     label: providerEntry(chosen?.provider ?? init.provider ?? 'hyperv').label,
   };
@@ -60,10 +66,7 @@ function environment({ key, options }: Resolved): Promise<Environment> {
   let env = envs.get(key);
   if (!env) {
     env = createEnvironment({ ...(options ? { ...options, knownHostsFile: init.knownHostsFile } : init), keepConnections: true, logger: log, onNotice: (text) => notices.push(text) }).then(
-      (e) => {
-        e.provider.watch?.(() => send({ kind: 'hint' }));
-        return e;
-      },
+      (e) => Object.assign(e, { unwatch: e.provider.watch?.(() => send({ kind: 'hint' })) }),
       (err) => {
         envs.delete(key);
         throw err;
@@ -72,6 +75,46 @@ function environment({ key, options }: Resolved): Promise<Environment> {
     envs.set(key, env);
   }
   return env;
+}
+
+/** Per project, the provider choice it was last asked with. */
+const choiceOf = new Map<string, string>();
+
+/**
+ * Records each project's choice; an environment no project chooses any more (its provider or
+ * token changed in Settings) is disposed of. The app's own stays for the worker's life.
+ */
+async function recordChoices(choices: Array<[configPath: string, resolved: Resolved]>): Promise<void> {
+  const replaced = choices.flatMap(([configPath, { key }]) => {
+    const before = choiceOf.get(configPath);
+    choiceOf.set(configPath, key);
+    return before !== undefined && before !== key ? [before] : [];
+  });
+  if (replaced.length === 0) return;
+  const inUse = new Set(choiceOf.values());
+  await disposeEnvironments((key) => key === AUTO_KEY || inUse.has(key) || !replaced.includes(key));
+}
+
+/** A project's choice for a single call (diagnose, fix, ssh), recorded like a pass's. */
+async function chosen(configPath: string, provider: ProviderRequest | undefined): Promise<Resolved> {
+  const resolved = resolveChoice(provider);
+  await recordChoices([[configPath, resolved]]);
+  return resolved;
+}
+
+/** Disposes of the environments whose key is not kept; one that failed to start has nothing to dispose of. */
+async function disposeEnvironments(keep: (key: string) => boolean): Promise<void> {
+  const gone = [...envs].filter(([key]) => !keep(key));
+  for (const [key] of gone) envs.delete(key);
+  await Promise.all(
+    gone.map(async ([key, pending]) => {
+      const env = await pending.catch(() => null);
+      if (!env) return;
+      env.unwatch?.();
+      await env.dispose().catch((err: unknown) => log.error('provider dispose failed', { error: errorMessage(err) }));
+      log.info('provider environment disposed', { provider: key === AUTO_KEY ? 'auto' : 'project choice' });
+    }),
+  );
 }
 
 /**
@@ -186,8 +229,8 @@ async function keepSshConfig(env: Environment, where: { home: string; userConfig
   try {
     const files = await writeSshConfig({ home: where.home, entries: sshEntries(plans), machines: planMachines(plans), hostKeys: env.hostKeys, userConfig: where.userConfig });
     if (files.changed.length > 0) log.info('ssh config written', { files: files.changed });
-    const said = [...files.refused, ...(files.leftToUser.length > 0 ? [leftToUserNotice(files.leftToUser, where.userConfig)] : [])];
-    if (files.refused.length > 0) log.warn('ssh config left VMs out', { refused: files.refused });
+    const said = [...files.refused.map((r) => r.message), ...(files.leftToUser.length > 0 ? [leftToUserNotice(files.leftToUser, where.userConfig)] : [])];
+    if (files.refused.length > 0) log.warn('ssh config left VMs out', { refused: files.refused.map((r) => r.message) });
     return said.length > 0 ? said.join('\n') : null;
   } catch (err) {
     log.error('ssh config failed', { error: errorMessage(err) });
@@ -213,6 +256,7 @@ const calls: Handlers = {
     // last known VMs (marked stale) rather than showing none.
     const unasked = (l: (typeof loaded)[number], stale?: string): ProjectView => (l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null, ...(stale ? { stale } : {}) } : brokenProject(l.configPath, l.error ?? ''));
     const empty: PassResult = { at, hypervisorError: null, projects: loaded.map((l) => unasked(l)), duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [] };
+    await recordChoices(ok.map((o) => [o.project.configPath, o.resolved]));
     if (ok.length === 0) return empty;
     const { outcomes, failed, duplicates, env } = await reconcileByProvider(ok, request, (configPath, machine, phase) => send({ kind: 'progress', key: vmKey(configPath, machine), phase }));
     const hypervisorError = failed.size > 0 ? [...new Set(failed.values())].join('\n') : null;
@@ -237,7 +281,7 @@ const calls: Handlers = {
   },
 
   async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest) {
-    const env = await environment(resolveChoice(provider));
+    const env = await environment(await chosen(configPath, provider));
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
@@ -248,7 +292,7 @@ const calls: Handlers = {
     const entry = entries.find((e) => e.machine === machineName)!;
     const files = await writeSshConfig({ home, entries, hostKeys: env.hostKeys, configName: 'open-ssh.config' });
     const host = files.names.get(entry)?.at(-1);
-    if (!host) throw new Error(files.refused.find((r) => r.startsWith(`${machineName} `)) ?? `Cannot open SSH to ${machineName}: its name is not a valid host name.`);
+    if (!host) throw new Error(files.refused.find((r) => r.machine === machineName)?.message ?? `Cannot open SSH to ${machineName}: its name is not a valid host name.`);
     // The terminal's ssh would stop at "Host key verification failed" with no word of why.
     // A VM whose hosts sync is skipped (QEMU's user-mode network) is logged in to by the checks only.
     const pinBy = record.sync.action === 'sync' ? 'Run Reconcile now once' : 'Run the checks in Diagnostics once';
@@ -262,7 +306,7 @@ const calls: Handlers = {
   },
 
   async diagnose(configPath: string, provider?: ProviderRequest): Promise<DiagnosticView[]> {
-    const env = await environment(resolveChoice(provider));
+    const env = await environment(await chosen(configPath, provider));
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
@@ -273,8 +317,12 @@ const calls: Handlers = {
     });
   },
 
+  async dispose() {
+    await disposeEnvironments(() => false);
+  },
+
   async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): Promise<KvpFixResult> {
-    const env = await environment(resolveChoice(provider));
+    const env = await environment(await chosen(configPath, provider));
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const outcome = await fixGuestKvp(env, inspection.plan.projects[0]!, machineName, { dryRun, timeoutMs: 300_000 });

@@ -70,6 +70,8 @@ export interface WorkerCalls {
   fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): KvpFixResult;
   /** Writes an OpenSSH config for the project into <home>/ssh and names the VM's Host in it. */
   prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest): { configFile: string; host: string };
+  /** Disposes of every provider's environment (PowerShell, SSH pool, watchers' children): before the worker is stopped. */
+  dispose(): void;
 }
 
 export type WorkerRequest = { [M in keyof WorkerCalls]: { id: number; method: M; args: Parameters<WorkerCalls[M]> } }[keyof WorkerCalls];

@@ -16,6 +16,9 @@ import { createEnvironment, type Environment } from '../../main/engine/environme
 import { FileHostKeyStore } from '../../main/engine/ssh/known-hosts.js';
 import type { SshHostEntry } from '../../main/engine/ssh/ssh-client-config.js';
 import { writeSshConfig } from '../../main/engine/ssh/write-ssh-config.js';
+import { AppController } from '../../main/app/app-controller.js';
+import { WorkerClient } from '../../main/worker/worker-client.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../contract/api.js';
 
 const hasSsh = spawnSync('ssh', ['-V']).status === 0;
 const KEY = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 7)]);
@@ -75,7 +78,7 @@ describe.skipIf(!hasSsh)('break 2: every value reaches OpenSSH as written, or is
   it('a value no spelling can carry (a newline, ${VAR}) leaves that VM out and the others written', async () => {
     const h = homes();
     const files = await writeSshConfig({ home: h.home, entries: [entry('web', { identityFile: '/k/id\nProxyCommand touch /tmp/pwned' }), entry('api', { identityFile: '/k/${HOME}/id' }), entry('db')], hostKeys: h.store, userConfig: h.userConfig });
-    expect(files.refused).toEqual([expect.stringMatching(/^api \(shop\) was left out.*"\$\{"/), expect.stringMatching(/^web \(shop\) was left out.*control character/)]);
+    expect(files.refused.map((r) => r.message)).toEqual([expect.stringMatching(/^api \(shop\) was left out.*"\$\{"/), expect.stringMatching(/^web \(shop\) was left out.*control character/)]);
     expect(sshG(h.userConfig, 'db').options.hostname).toBe('10.0.0.5');
     expect(readFileSync(files.configFile, 'utf8')).not.toMatch(/ProxyCommand|HOME/);
   });
@@ -173,4 +176,32 @@ describe('break 12: a bad value is a usage error, never a stack trace', () => {
     expect(r.code).toBe(0);
     expect(r.stderr.match(/already has Host web: the tray leaves that name to you and writes web\.myproject only/g)).toHaveLength(1);
   });
+});
+
+describe('breaks 3 and 12 in the app: one bad value leaves the rest written; a name left to the user is said once', () => {
+  it('web with a newline in its key path is left out, db is written, and each is said once over two passes', async () => {
+    const scenario = { vms: [1, 2].map((n) => ({ name: `myproject-${n === 1 ? 'web' : 'db'}-a1b2c3d4`, id: vmId(n), adapters: [{ mac: `00155DDE330${n}`, ipAddresses: [`172.18.185.16${n}`] }] })) };
+    const f = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db' }], scenario });
+    writeFileSync(f.configPath, stringify({ project: { name: 'myproject' }, defaults: { base_image: 'C:/i.vhdx', ssh: { user: 'ubuntu', private_key: './id_test' } }, machines: [{ name: 'web', ssh: { user: 'ubuntu', private_key: '/k/id\nProxyCommand touch /tmp/pwned' } }, { name: 'db' }] }));
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+    const userConfig = path.join(home, 'dot-ssh', 'config');
+    mkdirSync(path.dirname(userConfig));
+    writeFileSync(userConfig, 'Host db\n  HostName 192.0.2.7\n');
+    let settings: Settings = { ...DEFAULT_SETTINGS, projects: [f.configPath], sshConfig: true };
+    const worker = new WorkerClient({ simulate: f.scenarioPath, knownHostsFile: f.knownHostsPath });
+    const controller = new AppController({ get: () => settings, set: (v) => (settings = v), warning: null }, worker, { kind: 'browser' }, { simulated: false, home, userSshConfig: userConfig });
+    try {
+      await controller.api.reconcileNow(null);
+      await controller.api.reconcileNow(null);
+      const config = readFileSync(path.join(home, 'ssh', 'config'), 'utf8');
+      expect(config).toContain('Host db.myproject\n  HostName 172.18.185.162\n');
+      expect(config).not.toContain('ProxyCommand');
+      const notices = controller.snapshot().notices.join('\n');
+      expect(notices.match(/web \(myproject\) was left out of the OpenSSH config: the key path .* holds a control character/g)).toHaveLength(1);
+      expect(notices.match(/already has Host db: the tray leaves that name to you and writes db\.myproject only/g)).toHaveLength(1);
+    } finally {
+      controller.stop();
+      await worker.dispose();
+    }
+  }, 30_000);
 });

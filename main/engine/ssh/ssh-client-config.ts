@@ -19,6 +19,12 @@ export interface SshHostEntry {
   hostKeyAlias: string;
 }
 
+export interface RefusedEntry {
+  project: string;
+  machine: string;
+  message: string;
+}
+
 export interface LeftToUser {
   name: string;
   instead: string;
@@ -35,8 +41,8 @@ export interface NameContext {
 export interface RenderedSshConfig {
   text: string;
   names: Map<SshHostEntry, string[]>;
-  /** One line per VM left out, naming it and the value OpenSSH could not be given. */
-  refused: string[];
+  /** The VMs left out, each with a line naming it and the value OpenSSH could not be given. */
+  refused: RefusedEntry[];
   /** Short names left to the user's own config, with the name the tray's entry has instead. */
   leftToUser: LeftToUser[];
 }
@@ -89,7 +95,7 @@ function hostBlock(e: SshHostEntry, names: string[], knownHostsFile: string): st
 export function renderSshClientConfig(entries: SshHostEntry[], knownHostsFile: string, context: NameContext = {}): RenderedSshConfig {
   const { names, leftToUser } = hostNames(entries, context);
   const sorted = [...entries].sort((a, b) => (a.project + a.machine < b.project + b.machine ? -1 : 1));
-  const refused: string[] = [];
+  const refused: RefusedEntry[] = [];
   const blocks = sorted.flatMap((e) => {
     const n = names.get(e)!;
     if (n.length === 0) return [];
@@ -97,7 +103,7 @@ export function renderSshClientConfig(entries: SshHostEntry[], knownHostsFile: s
       return [hostBlock(e, n, knownHostsFile)];
     } catch (err) {
       if (!(err instanceof OpensshValueError)) throw err;
-      refused.push(`${e.machine} (${e.project}) was left out of the OpenSSH config: ${err.message}. Change it in ragnatramp.yaml.`);
+      refused.push({ project: e.project, machine: e.machine, message: `${e.machine} (${e.project}) was left out of the OpenSSH config: ${err.message}. Change it in ragnatramp.yaml.` });
       names.set(e, []);
       return [];
     }

@@ -26,8 +26,8 @@ export interface SshConfigFiles {
   changed: string[];
   /** Machines whose host key the tray has not pinned yet: OpenSSH refuses them until it has. */
   unpinned: string[];
-  /** VMs left out because a value of theirs cannot be given to OpenSSH, one line each. */
-  refused: string[];
+  /** VMs left out because a value of theirs cannot be given to OpenSSH. */
+  refused: RenderedSshConfig['refused'];
   /** Short names the user's own config already has, left to it. */
   leftToUser: RenderedSshConfig['leftToUser'];
   names: RenderedSshConfig['names'];

@@ -3,8 +3,11 @@
 // types they carry. Plain data only, so that the same file typechecks in Node and in the DOM.
 // Main validates every argument against ARGUMENT_SCHEMAS before a handler runs.
 
-/** Seed 003's status state machine. */
-export type VmStatus = 'missing' | 'stopped' | 'initializing' | 'booting' | 'running';
+/**
+ * Seed 003's status state machine, and 'unknown' while a cause of the host (the hypervisor
+ * could not be asked, the account may see no VMs) hides what the VM is: never 'missing' then.
+ */
+export type VmStatus = 'missing' | 'stopped' | 'initializing' | 'booting' | 'running' | 'unknown';
 
 /** The tier that found an IPv4, with its label and help as its provider registered them. */
 export interface TierView {

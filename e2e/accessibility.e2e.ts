@@ -1,6 +1,7 @@
 // Keyboard and screen-reader use of the window (issue 11, point 9): axe-core finds no violation
 // on any view, light and dark, at 100 % and 150 %; the tabs move with the arrow keys, Home and
 // End; a confirmation takes the focus, gives it back and closes on Escape; Run checks keeps it.
+import { readFileSync, writeFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { demoCopy, startHost, type RunningHost } from './web-host-fixture.ts';
@@ -47,6 +48,22 @@ test('axe-core finds no violation on the first-run view', async ({ page }) => {
   await page.goto(host.url);
   await expect(page.getByRole('heading', { name: 'Watch your first project' })).toBeVisible();
   expect(await violations(page, 'first run')).toEqual([]);
+});
+
+test('axe-core finds no violation on a host-level cause (not in Hyper-V Administrators), light and dark', async ({ browser }) => {
+  const demo = demoCopy();
+  writeFileSync(demo.scenario, readFileSync(demo.scenario, 'utf8').replace(/^member: true\b/m, 'member: false'));
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  const found: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const context = await browser.newContext({ viewport: { width: 440, height: 640 }, colorScheme });
+    const page = await context.newPage();
+    await page.goto(host.url);
+    await expect(page.getByTestId('vm-web').locator('.status')).toHaveText('unknown');
+    found.push(...(await violations(page, `${colorScheme} not a member`)));
+    await context.close();
+  }
+  expect(found).toEqual([]);
 });
 
 test('the tabs move with the arrow keys, Home and End, and the focus follows', async ({ page }) => {

@@ -163,6 +163,25 @@ test('a project whose VMs are all missing needs attention and says which provide
   await expect(page.getByTestId('problems')).toContainText('web: VM missing');
 });
 
+// Issue 23, "never false, never stale".
+test('outside Hyper-V Administrators: one red message with the cause and its fix; the VMs read unknown, never missing', async ({ page }) => {
+  const demo = demoCopy();
+  editScenario(demo.scenario, (s) => Object.assign(s, { member: false }));
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  const alert = page.getByRole('alert').filter({ hasText: 'Hyper-V Administrators' });
+  await expect(alert).toContainText("you are not in the 'Hyper-V Administrators' group");
+  await expect(alert).toContainText('Ask an administrator to add you, then sign out and back in');
+  await expect(alert).toHaveCount(1);
+  for (const machine of ['web', 'db', 'worker', 'cache']) await expect(page.getByTestId(`vm-${machine}`).locator('.status')).toHaveText('unknown');
+  await expect(page.getByRole('img', { name: 'Hypervisor unreachable' })).toBeVisible();
+  await expect(page.getByTestId('all-missing')).toHaveCount(0);
+  await expect(page.getByTestId('stale-banner')).toHaveCount(0);
+  const body = page.locator('body');
+  for (const wrong of ['missing', 'ragnatramp up', 'doctor']) await expect(body).not.toContainText(wrong);
+  await screenshot(page, 'not-member');
+});
+
 test('a hypervisor error keeps the project name and its last known VMs, marked stale', async ({ page }) => {
   const demo = demoCopy();
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);

@@ -8,7 +8,8 @@ import { factCheck, muteKey, type ProblemView, type VmView } from '../../contrac
 export function vmProblems(vm: Omit<VmView, 'problems' | 'muted'>): ProblemView[] {
   const p = (check: string, text: string): ProblemView => ({ check, text });
   if (vm.status === 'missing') return [vm.warnings.some((w) => w.code === 'not-created') ? p('not-created', 'not created yet') : p('vm-missing', 'VM missing')];
-  if (vm.status === 'stopped') return [];
+  // Stopped needs nothing; unknown's cause is the host's, said once in the header, not per VM.
+  if (vm.status === 'stopped' || vm.status === 'unknown') return [];
   const out: ProblemView[] = [];
   const failing = vm.facts.filter((f) => f.ok === false).map((f) => p(factCheck(f.label), `${f.label} ${f.value}`));
   if (!vm.ipv4 && !vm.sshAt) out.push(p('ip-unknown', failing.length > 0 ? `IP unknown: ${failing[0]!.text}` : 'IP unknown'));

@@ -26,7 +26,7 @@ import { logPass } from '../engine/log/log-pass.js';
 import type { ProjectPlan } from '../engine/plan/plan.js';
 import { planMachines, sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import { leftToUserNotice } from '../engine/ssh/ssh-client-config.js';
-import { buildProjectView, duplicateViews, syncViews, vmView } from './project-view.js';
+import { buildProjectView, unknownVmView, duplicateViews, syncViews, vmView } from './project-view.js';
 import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
 const init = (workerData ?? {}) as WorkerInit;
@@ -254,7 +254,10 @@ const calls: Handlers = {
     }
     // A project that loaded keeps its name when the hypervisor cannot be asked; the app keeps its
     // last known VMs (marked stale) rather than showing none.
-    const unasked = (l: (typeof loaded)[number], stale?: string): ProjectView => (l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null, ...(stale ? { stale } : {}) } : brokenProject(l.configPath, l.error ?? ''));
+    // Its VMs read "unknown" (never "missing"): the app shows them when it has seen none before.
+    const labels = new Map(ok.map((o) => [o.project, o.resolved.label]));
+    const unasked = (l: (typeof loaded)[number], stale?: string): ProjectView =>
+      l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null, ...(stale ? { stale, vms: l.project.vms.map((r) => unknownVmView(l.configPath, r, labels.get(l.project!) ?? '')) } : {}) } : brokenProject(l.configPath, l.error ?? '');
     const empty: PassResult = { at, hypervisorError: null, projects: loaded.map((l) => unasked(l)), duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [] };
     await recordChoices(ok.map((o) => [o.project.configPath, o.resolved]));
     if (ok.length === 0) return empty;

@@ -6,6 +6,7 @@ import { vmKey, type DuplicateView, type HostsSyncView, type ProjectView, type V
 import type { ReconcileOutcome } from '../engine/reconcile.js';
 import { peerName, type DuplicateGroup, type ProjectPlan } from '../engine/plan/plan.js';
 import type { VmRecord } from '../engine/plan/vm-record.js';
+import type { VmRef } from '../engine/discovery/observation.js';
 import { PROVIDERS, tierInfo } from '../engine/providers/registry.js';
 
 export function vmView(configPath: string, r: VmRecord): VmView {
@@ -36,6 +37,15 @@ export function vmView(configPath: string, r: VmRecord): VmView {
     duplicateOf: r.duplicateOf.map((v) => peerName(configPath, v)),
     warnings: r.warnings.map((w) => ({ code: w.code, text: w.text, ...(w.brief ? { brief: w.brief } : {}) })),
     sync: null,
+  };
+}
+
+/** A VM the hypervisor could not be asked about (a cause of the host hides it): unknown, with its last recorded IPv4. */
+export function unknownVmView(configPath: string, ref: VmRef, lookedIn: string): VmView {
+  return {
+    key: vmKey(configPath, ref.machineName), machineName: ref.machineName, vmName: ref.vmName, status: 'unknown', vmState: 'Unknown', provider: lookedIn, lookedIn,
+    ipv4: null, ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: ref.lastKnown?.ipv4 ?? null,
+    hostsStale: false, problems: [], muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null,
   };
 }
 

@@ -8,6 +8,7 @@ export const STATUS_HELP: Record<VmView['status'], string> = {
   initializing: 'Running, but no IPv4 address is known yet',
   stopped: 'Not running',
   missing: 'In state.json but not on this host (or not created yet)',
+  unknown: 'Not known: the hypervisor could not be asked (see the message above)',
 };
 
 export function timeAgo(iso: string | null, now = new Date()): string {

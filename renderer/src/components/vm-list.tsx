@@ -17,7 +17,8 @@ export function VmList({ app }: { app: AppState }) {
               <pre>{p.error}</pre>
             </div>
           )}
-          {p.stale && (
+          {/* Rows never seen before read "unknown": no "what was last seen" to speak of; the cause is the header's. */}
+          {p.stale && !(p.vms.length > 0 && p.vms.every((v) => v.status === 'unknown')) && (
             <div className="banner banner-warning" role="status" data-testid="stale-banner">
               {p.stale}
             </div>

@@ -17,7 +17,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: Vm
   const canSsh = useStore((s) => !s.app?.simulated);
   const [confirmingKey, setConfirmingKey] = useState(false);
   const keyChanged = vm.sync?.problem === 'host-key-changed';
-  const active = vm.status !== 'stopped' && vm.status !== 'missing';
+  const active = isActive(vm);
   useEffect(() => {
     if (focused) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [focused]);
@@ -164,9 +164,13 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: Vm
   );
 }
 
+/** Whether the VM is up as far as this pass knows (not stopped, missing or hidden by a cause of the host). */
+const isActive = (vm: VmView) => vm.status !== 'stopped' && vm.status !== 'missing' && vm.status !== 'unknown';
+
 function ipUnknownText(vm: VmView): string {
   if (vm.status === 'stopped') return vm.vmState.toLowerCase() === 'off' ? 'off' : `off (${vm.vmState})`;
   if (vm.status === 'missing') return `not found in ${vm.lookedIn}`;
+  if (vm.status === 'unknown') return `IP unknown: ${vm.lookedIn} did not say (see above)`;
   const failing = vm.facts.find((f) => f.ok === false);
   return failing ? `IP unknown: ${failing.label} ${failing.value}` : 'IP unknown: no address found yet';
 }
@@ -181,7 +185,7 @@ function sshText(vm: VmView): string {
 
 function hostsText(vm: VmView): string {
   const s = vm.sync;
-  if (!s) return vm.status === 'stopped' || vm.status === 'missing' ? '—' : 'not synced yet';
+  if (!s) return isActive(vm) ? 'not synced yet' : '—';
   if (!s.success) return `failed: ${s.message}`;
   if (s.skipped) return `skipped: ${s.message}`;
   if (vm.hostsStale) return 'out of date: an address changed since the last sync.';

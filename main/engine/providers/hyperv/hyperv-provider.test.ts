@@ -210,11 +210,11 @@ describe('Hyper-V discovery through the simulator', () => {
     await expect(observe({ vmms: 'StartPending', vms: [vm('web')] }, [ref('web')])).rejects.toThrow(/still starting; the next pass tries again/);
   });
 
-  it("outside Hyper-V Administrators Get-VM lists nothing: each VM says so, not 'run ragnatramp up'", async () => {
-    const { result } = await observe({ member: false, vms: [vm('web')] }, [ref('web', '6f1c2d9e-0000-4000-8000-000000000001')]);
-    expect(result[0]!.found).toBe(false);
-    expect(result[0]!.warnings.map((w) => w.text)[0]).toMatch(/^Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group \(SID S-1-5-32-578\).*sign out and back in/);
-    expect(result[0]!.warnings.map((w) => w.text)[0]).not.toMatch(/ragnatramp up/);
+  it("outside Hyper-V Administrators Get-VM lists nothing: one host-level cause with its fix, no VM called missing, not 'run ragnatramp up'", async () => {
+    const failing = observe({ member: false, vms: [vm('web')] }, [ref('web', '6f1c2d9e-0000-4000-8000-000000000001'), ref('db')]);
+    await expect(failing).rejects.toThrow(HypervisorError);
+    await expect(failing).rejects.toThrow(/^Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group \(SID S-1-5-32-578\)\.\nAsk an administrator to add you, then sign out and back in/);
+    await expect(failing).rejects.not.toThrow(/ragnatramp up|doctor/);
   });
 
   it('a VM is found by its id even after it was renamed; a VM whose id is gone is looked up by name', async () => {

@@ -28,6 +28,9 @@ export class HyperVProvider implements DiscoveryProvider {
     const snapshot = parseDiscoveryOutput(output);
     const failure = snapshot.errors.find((e) => e.scope === 'host');
     if (failure) throw explainQueryFailure(failure, snapshot.host);
+    // Outside Hyper-V Administrators Get-VM lists nothing and fails nothing: a cause of the host,
+    // not of each VM, and none of them can be called missing ("run ragnatramp up" would be wrong).
+    if (snapshot.host.member === false && snapshot.vms.length === 0) throw new HypervisorError(NOT_MEMBER, ADD_ME);
     return observeHyperV(refs, snapshot, now);
   }
 
@@ -37,7 +40,9 @@ export class HyperVProvider implements DiscoveryProvider {
 }
 
 const DOCTOR = "Run 'ragnatramp-tray doctor' to check each step on this PC.";
-const MEMBERSHIP = "Your account must be in the 'Hyper-V Administrators' group (SID S-1-5-32-578). Ask an administrator to add you, then sign out and back in: new group membership applies only after a new sign-in.";
+const NOT_MEMBER = "Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group (SID S-1-5-32-578).";
+const ADD_ME = 'Ask an administrator to add you, then sign out and back in: new group membership applies only after a new sign-in.';
+const MEMBERSHIP = `Your account must be in the 'Hyper-V Administrators' group (SID S-1-5-32-578). ${ADD_ME}`;
 
 /** Get-VM itself failed: say why from the structured record and the host facts. */
 export function explainQueryFailure(e: HvError, host: HvHost): HypervisorError {

@@ -17,7 +17,6 @@ const DEFAULT_SWITCH_NAME = 'Default Switch';
 const ARP_TABLE = "the host's ARP table";
 
 export const HYPERV_WARNING = {
-  notMember: 'hyperv/not-member',
   ambiguousName: 'hyperv/ambiguous-name',
   noDefaultSwitch: 'hyperv/no-default-switch',
 } as const;
@@ -55,12 +54,10 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
       const w = warning('vm-unreadable', `Hyper-V could not read every VM while listing them (${unlisted.message || unlisted.errorId}); '${ref.vmName}' may be one of them. The next pass looks again.`, 'unreadable');
       return { ...missing({ status: 'Unknown', detail: 'the VM could not be read' }), power: 'unknown', vmState: 'Unknown', warnings: [w] };
     }
-    // Outside Hyper-V Administrators Get-VM lists nothing: "run ragnatramp up" would be wrong.
-    const w = snapshot.host.member === false
-      ? warning(HYPERV_WARNING.notMember, `Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group (SID S-1-5-32-578). Ask an administrator to add you, then sign out and back in.`)
-      : ref.vmId
-        ? warning('vm-missing', `VM '${ref.vmName}' is recorded in state.json but Hyper-V has no such VM: it was deleted outside Ragnatramp, or you cannot see it (are you in 'Hyper-V Administrators'?). Run 'ragnatramp up' to recreate it.`)
-        : warning('not-created', `Machine '${ref.machineName}' has not been created yet: run 'ragnatramp up'.`);
+    // Outside Hyper-V Administrators nothing is listed: the provider says so before this runs.
+    const w = ref.vmId
+      ? warning('vm-missing', `VM '${ref.vmName}' is recorded in state.json but Hyper-V has no such VM: it was deleted outside Ragnatramp, or you cannot see it (are you in 'Hyper-V Administrators'?). Run 'ragnatramp up' to recreate it.`)
+      : warning('not-created', `Machine '${ref.machineName}' has not been created yet: run 'ragnatramp up'.`);
     return { ...missing({ status: 'Unknown', detail: 'VM not found' }), warnings: [w] };
   }
   const base = { ref, found: true, hypervisorId: vm.id, power: POWER[vm.state] ?? 'unknown', vmState: vm.state, lookedIn: 'Hyper-V' };

@@ -111,6 +111,8 @@ export interface VmView {
   lastKnownIpv4: string | null;
   /** The guest's hosts block was synced before the latest change of the project's block. */
   hostsStale: boolean;
+  /** Why this pass leaves the VM's hosts alone ("VM is Off", a duplicate IPv4); null when a reconcile would sync them. */
+  hostsSkip: string | null;
   /** What needs the user's attention about this VM, short: "KVP No Contact", "hosts out of date". */
   problems: ProblemView[];
   /** Problems the user muted (Diagnostics): shown, but they need no attention. */

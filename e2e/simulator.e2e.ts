@@ -182,6 +182,30 @@ test('outside Hyper-V Administrators: one red message with the cause and its fix
   await screenshot(page, 'not-member');
 });
 
+test('a row never contradicts itself: a VM running again loses "skipped: VM is Off", a cleared duplicate loses "skipped: duplicate"', async ({ page }) => {
+  const demo = demoCopy();
+  editScenario(demo.scenario, (s) => {
+    s.vms[0]!.adapters![0]!.ipAddresses = ['172.18.185.164'];
+    s.vms[2]!.adapters![0]!.ipAfterPolls = 0;
+  });
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('duplicate-banner')).toBeVisible();
+  await page.getByRole('button', { name: 'Reconcile now' }).click();
+  await expect(page.getByTestId('vm-web').getByTestId('sync')).toHaveText('skipped: duplicate IPv4 172.18.185.164 (shared with db)');
+  await expect(page.getByTestId('vm-worker').getByTestId('sync')).toHaveText('skipped: VM is Off');
+  await watchEvery(page, 2);
+  editScenario(demo.scenario, (s) => {
+    s.vms[0]!.adapters![0]!.ipAddresses = ['172.18.185.163'];
+    Object.assign(s.vms[3]!, { state: 'Running' });
+    s.vms[3]!.adapters![0]!.ipAddresses = ['172.18.185.171'];
+  });
+  await expect(page.getByTestId('vm-worker').getByTestId('ipv4')).toHaveText('172.18.185.171', { timeout: 20_000 });
+  await expect(page.getByTestId('duplicate-banner')).toHaveCount(0);
+  for (const machine of ['web', 'worker']) await expect(page.getByTestId(`vm-${machine}`).getByTestId('sync')).toHaveText('not synced yet');
+  await screenshot(page, 'skips-cleared');
+});
+
 test('a hypervisor error keeps the project name and its last known VMs, marked stale', async ({ page }) => {
   const demo = demoCopy();
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);

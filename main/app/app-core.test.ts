@@ -6,7 +6,7 @@ import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
 import type { ProjectView, VmView } from '../../contract/api.js';
 import { describeChange, detectChanges, NOTHING_REPORTED } from './change-detector.js';
-import { mergePass, remute } from './pass-state.js';
+import { mergePass, remute, type SyncMemory } from './pass-state.js';
 import { vmProblems, withMutes } from './vm-problems.js';
 import type { PassResult } from '../worker/worker-protocol.js';
 import { computeHealth, summarize } from './health.js';
@@ -81,6 +81,25 @@ describe('mergePass', () => {
     const current = mergePass({ projects: [], duplicates: [] }, result({ projects: [withBlock('old block', [vm({ sync: null })])] }), { watched: ['/p'], memory, all: true });
     expect(current.projects[0]!.vms[0]).toMatchObject({ hostsStale: false, problems: [] });
   });
+  it("a row never contradicts itself: a skip stands only while the pass still skips, for today's reason; no VM that cannot be synced is out of date", () => {
+    const skipped = (message: string) => ({ success: true, skipped: true, changed: false, message, problem: null, at: '' });
+    const pass = (syncs: SyncMemory['syncs'], v: VmView, blocks: SyncMemory['blocks'] = {}) =>
+      mergePass({ projects: [], duplicates: [] }, result({ projects: [withBlock('new block', [v])] }), { watched: ['/p'], memory: { muted: [], syncs, blocks }, all: true }).projects[0]!.vms[0]!;
+    // Running again: "skipped: VM is Off" is gone, the VM is not synced yet.
+    expect(pass({ '/p#web': skipped('VM is Off') }, vm({ sync: null, hostsSkip: null })).sync).toBeNull();
+    // A cleared duplicate no longer reads "skipped: duplicate".
+    expect(pass({ '/p#web': skipped('duplicate IPv4 172.18.0.2 (shared with db)') }, vm({ sync: null, hostsSkip: null })).sync).toBeNull();
+    // Still skipped, now for another reason: today's reason.
+    const off = pass({ '/p#web': skipped('duplicate IPv4 172.18.0.2 (shared with db)') }, vm({ status: 'stopped', ipv4: null, sync: null, hostsSkip: 'VM is Off' }));
+    expect(off.sync).toMatchObject({ skipped: true, message: 'VM is Off' });
+    // Synced once, then stopped or gone: the last sync stays, but nothing offers to update it.
+    const synced = { '/p#web': { success: true, skipped: false, changed: true, message: null, problem: null, at: '' } };
+    for (const now of [vm({ status: 'stopped', ipv4: null, sync: null, hostsSkip: 'VM is Off' }), vm({ status: 'missing', ipv4: null, sync: null, hostsSkip: 'VM not found' })]) {
+      const row = pass(synced, now, { '/p#web': 'old block' });
+      expect(row).toMatchObject({ hostsStale: false, sync: { skipped: false } });
+      expect(row.problems.map((x) => x.text)).not.toContain('hosts out of date');
+    }
+  });
   it('when the hypervisor cannot be asked, a project keeps its name and last known VMs, marked stale', () => {
     const memory = { muted: [], syncs: {}, blocks: {} };
     const before = mergePass({ projects: [], duplicates: [] }, result({ projects: [project([vm({})])] }), { watched: ['/p'], memory, all: true });
@@ -91,7 +110,7 @@ describe('mergePass', () => {
 });
 
 function vm(over: Partial<VmView>): VmView {
-  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
+  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
 }
 const project = (vms: VmView[], over: Partial<ProjectView> = {}): ProjectView => ({ configPath: '/p', name: 'p', error: null, vms, hostsBlock: '', warnings: [], ...over });
 const base = { busy: 'idle' as const, hypervisorError: null, duplicates: [], paused: false, lastPassAt: '2026-11-22T09:58:00.000Z' };

@@ -17,14 +17,25 @@ export interface SyncMemory {
   blocks: Record<string, string>;
 }
 
+/**
+ * The last sync as it reads now: a skip stands only while this pass would skip too, and then
+ * for this pass's reason (a VM running again no longer reads "skipped: VM is Off", a cleared
+ * duplicate no longer "skipped: duplicate").
+ */
+function currentSync(last: HostsSyncView | null, skipNow: string | null): HostsSyncView | null {
+  if (!last?.skipped) return last;
+  return skipNow ? { ...last, message: skipNow } : null;
+}
+
 /** A project's VMs with their last sync, whether that sync is out of date, and their problems. */
 function withSyncs(p: ProjectView, memory: SyncMemory): ProjectView {
   return {
     ...p,
     vms: p.vms.map((v) => {
-      const sync = memory.syncs[v.key] ?? null;
+      const sync = currentSync(memory.syncs[v.key] ?? null, v.hostsSkip);
       const block = memory.blocks[v.key];
-      const hostsStale = !!sync && sync.success && !sync.skipped && block !== undefined && block !== p.hostsBlock;
+      // Out of date only where a reconcile would bring it up to date (not a stopped or missing VM).
+      const hostsStale = !!sync && sync.success && !sync.skipped && !v.hostsSkip && block !== undefined && block !== p.hostsBlock;
       const vm = { ...v, sync, hostsStale };
       return { ...vm, ...withMutes(vm, memory.muted) };
     }),

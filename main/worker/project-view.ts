@@ -29,6 +29,7 @@ export function vmView(configPath: string, r: VmRecord): VmView {
     // IPv4 yet still has it in ipv4 (the plan never records an unknown).
     lastKnownIpv4: r.ipv4 ? null : (r.recorded?.ipv4 ?? r.recorded?.previousIpv4 ?? null),
     hostsStale: false,
+    hostsSkip: r.syncable.action === 'skip' ? r.syncable.reason : null,
     problems: [],
     muted: [],
     facts: provider?.facts(r.detail) ?? [],
@@ -45,7 +46,7 @@ export function unknownVmView(configPath: string, ref: VmRef, lookedIn: string):
   return {
     key: vmKey(configPath, ref.machineName), machineName: ref.machineName, vmName: ref.vmName, status: 'unknown', vmState: 'Unknown', provider: lookedIn, lookedIn,
     ipv4: null, ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: ref.lastKnown?.ipv4 ?? null,
-    hostsStale: false, problems: [], muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null,
+    hostsStale: false, hostsSkip: `${lookedIn} could not be asked`, problems: [], muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null,
   };
 }
 

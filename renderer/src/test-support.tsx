@@ -19,6 +19,7 @@ export function vmView(over: Partial<VmView> = {}): VmView {
     previousIpv4: null,
     lastKnownIpv4: null,
     hostsStale: false,
+    hostsSkip: null,
     problems: [],
     muted: [],
     facts: [{ label: 'KVP', value: 'OK', ok: true, why: null }],

@@ -120,6 +120,7 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
     if (ipv4 && !group) candidates.push({ ip: ipv4, name: machineName });
     const machine = p.machines.find((m) => m.name === machineName);
     const reach = reachability(p, o, ipv4, duplicateOf, machine, sshOpen);
+    const syncable: SyncDecision = !('target' in reach) ? reach : forward ? { action: 'skip', reason: forward.isolated } : { action: 'sync' };
     const ipChange = next && (old?.ipv4 ?? null) !== next.ipv4 ? { from: old?.ipv4 ?? null, to: next.ipv4 } : null;
     records.push({
       machineName,
@@ -137,7 +138,8 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
       forward: forward && { host: forward.host, port: forward.port },
       duplicateOf,
       sshTarget: 'target' in reach ? reach.target : null,
-      sync: !input.syncHosts ? { action: 'skip', reason: 'hosts sync not requested (--no-hosts)' } : !('target' in reach) ? reach : forward ? { action: 'skip', reason: forward.isolated } : { action: 'sync' },
+      sync: !input.syncHosts ? { action: 'skip', reason: 'hosts sync not requested (--no-hosts)' } : syncable,
+      syncable,
       observed: o.network,
       recorded: next ?? old ?? null,
       ipChange,

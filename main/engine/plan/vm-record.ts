@@ -43,6 +43,8 @@ export interface VmRecord {
   sshTarget: SshTarget | null;
   /** This pass's hosts sync decision. */
   sync: SyncDecision;
+  /** The decision a pass that syncs would make: why its hosts cannot be synced now, also in a pass that syncs none. */
+  syncable: SyncDecision;
   /** What discovery found this pass (seed 000's DiscoveryResult.network). */
   observed: NetworkState | null;
   /** The network state.json holds after this plan (the current one when unchanged). */

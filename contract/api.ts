@@ -134,6 +134,8 @@ export interface ProjectView {
   error: string | null;
   /** Set when the VMs shown are the last known ones (the hypervisor could not be asked): why. */
   stale?: string | null;
+  /** When its VMs were last seen: the last pass that could ask their hypervisor. */
+  seenAt?: string | null;
   vms: VmView[];
   hostsBlock: string;
   /** The project's own warnings (from ragnatramp.yaml and state.json). */

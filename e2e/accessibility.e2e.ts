@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { demoCopy, startHost, type RunningHost } from './web-host-fixture.ts';
+import { demoCopy, startHost, watchEvery, type RunningHost } from './web-host-fixture.ts';
 
 let host: RunningHost | null = null;
 test.afterEach(async () => {
@@ -64,6 +64,17 @@ test('axe-core finds no violation on a host-level cause (not in Hyper-V Administ
     await context.close();
   }
   expect(found).toEqual([]);
+});
+
+test('axe-core finds no violation on rows marked stale during a hypervisor outage', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+  await watchEvery(page, 2);
+  writeFileSync(demo.scenario, readFileSync(demo.scenario, 'utf8').replace(/^vmms: Running\b/m, 'vmms: Stopped'));
+  await expect(page.getByTestId('vm-web').getByTestId('last-seen')).toBeVisible({ timeout: 20_000 });
+  expect(await violations(page, 'outage')).toEqual([]);
 });
 
 test('the tabs move with the arrow keys, Home and End, and the focus follows', async ({ page }) => {

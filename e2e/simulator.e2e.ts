@@ -219,6 +219,27 @@ test('a hypervisor error keeps the project name and its last known VMs, marked s
   await expect(page.getByText('No VMs in this project yet.')).toHaveCount(0);
 });
 
+test('during a hypervisor outage the rows are marked stale with when they were last seen, and the stale banner does not repeat the Windows error text', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+  await expect(page.getByTestId('vm-web').getByTestId('last-seen')).toHaveCount(0);
+  await watchEvery(page, 2);
+  editScenario(demo.scenario, (s) => (s.vmms = 'Stopped'));
+  const web = page.getByTestId('vm-web');
+  await expect(web.getByTestId('last-seen')).toHaveText(/^last seen \d{1,2}:\d{2}/, { timeout: 20_000 });
+  await expect(web).toHaveClass(/\bstale\b/);
+  await expect(web.locator('.status')).not.toHaveClass(/status-running/);
+  await expect(web).toHaveAttribute('aria-label', /^web: running when last seen at \d{1,2}:\d{2}/);
+  await expect(page.getByTestId('stale-banner')).toHaveText('Showing what was last seen: Hyper-V could not be asked (the cause is above).');
+  // Get-VM's own words (the simulator's vmms-stopped text): the red banner and the summary, no longer a third time in the stale banner.
+  const alert = await page.getByRole('alert').filter({ hasText: 'vmms' }).innerText();
+  const windowsText = alert.split('\n').find((line) => line.startsWith('Hyper-V could not be queried: '))!.slice('Hyper-V could not be queried: '.length);
+  expect(await page.locator('main, #root').first().innerText().then((t) => t.split(windowsText).length - 1)).toBeLessThanOrEqual(2);
+  await screenshot(page, 'outage-stale-rows');
+});
+
 test('a newer notice for the same VM replaces the older, and notices never cover a row', async ({ page }) => {
   const demo = demoCopy();
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);

@@ -104,7 +104,7 @@ describe('mergePass', () => {
     const memory = { muted: [], syncs: {}, blocks: {} };
     const before = mergePass({ projects: [], duplicates: [] }, result({ projects: [project([vm({})])] }), { watched: ['/p'], memory, all: true });
     const after = mergePass(before, result({ hypervisorError: 'Hyper-V could not be queried: access denied\nmore', projects: [{ ...project([]), name: 'p' }] }), { watched: ['/p'], memory, all: true });
-    expect(after.projects[0]).toMatchObject({ name: 'p', vms: [{ machineName: 'web' }], stale: 'Showing what was last seen: the hypervisor could not be asked (Hyper-V could not be queried: access denied).' });
+    expect(after.projects[0]).toMatchObject({ name: 'p', vms: [{ machineName: 'web' }], stale: 'Showing what was last seen: the hypervisor could not be asked (the cause is above).' });
     expect(computeHealth({ busy: 'idle', hypervisorError: null, duplicates: [], projects: after.projects })).toBe('attention');
   });
 });

@@ -56,9 +56,9 @@ export function mergePass(state: Pick<AppState, 'projects' | 'duplicates'>, resu
     if (!now) return previous ?? unloadedProject(c);
     // The worker marks the projects whose provider could not be asked; with several providers
     // in use, the others were asked and are current.
-    const stale = now.error ? null : (now.stale ?? (result.hypervisorError && now.vms.length === 0 ? `Showing what was last seen: the hypervisor could not be asked (${result.hypervisorError.split('\n')[0]}).` : null));
-    if (stale) return previous && previous.vms.length > 0 ? { ...previous, name: now.name ?? previous.name, stale } : { ...now, stale };
-    return withSyncs(now, options.memory);
+    const stale = now.error ? null : (now.stale ?? (result.hypervisorError && now.vms.length === 0 ? 'Showing what was last seen: the hypervisor could not be asked (the cause is above).' : null));
+    if (stale) return previous && previous.vms.length > 0 ? { ...previous, name: now.name ?? previous.name, stale } : { ...now, stale, seenAt: null };
+    return { ...withSyncs(now, options.memory), seenAt: result.at };
   };
   return {
     projects: options.watched.map(merged),

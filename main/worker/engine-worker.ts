@@ -264,8 +264,8 @@ const calls: Handlers = {
     const { outcomes, failed, duplicates, env } = await reconcileByProvider(ok, request, (configPath, machine, phase) => send({ kind: 'progress', key: vmKey(configPath, machine), phase }));
     const hypervisorError = failed.size > 0 ? [...new Set(failed.values())].join('\n') : null;
     const staleWhy = (l: (typeof loaded)[number]) => {
-      const why = l.project && failed.get(l.project);
-      return why ? `Showing what was last seen: the hypervisor could not be asked (${why.split('\n')[0]}).` : undefined;
+      // The cause is the red banner's, said once; this says only what the rows are.
+      return l.project && failed.has(l.project) ? `Showing what was last seen: ${labels.get(l.project)} could not be asked (the cause is above).` : undefined;
     };
     if (!env) return { ...empty, projects: loaded.map((l) => unasked(l, staleWhy(l))), hypervisorError, notices: notices.splice(0) };
     const done = ok.flatMap(({ project }, i) => (outcomes[i] ? [{ project, outcome: outcomes[i]! }] : []));

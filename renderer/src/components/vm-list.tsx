@@ -31,7 +31,7 @@ export function VmList({ app }: { app: AppState }) {
           {p.vms.length === 0 && !p.error && <p className="muted">{app.lastPassAt && !p.stale ? 'No VMs in this project yet.' : 'Looking for VMs…'}</p>}
           <ul className="vm-list">
             {p.vms.map((vm) => (
-              <VmRow key={vm.key} vm={vm} progress={app.progress[vm.key]} focused={focusKey === vm.key} configPath={p.configPath} checkedAt={p.stale ? null : app.lastPassAt} />
+              <VmRow key={vm.key} vm={vm} progress={app.progress[vm.key]} focused={focusKey === vm.key} configPath={p.configPath} checkedAt={p.stale ? null : app.lastPassAt} lastSeen={p.stale ? (p.seenAt ?? null) : null} />
             ))}
           </ul>
         </section>

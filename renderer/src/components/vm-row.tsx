@@ -9,7 +9,8 @@ import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
 import { useStore } from '../store';
 
-export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: VmView; progress: string | undefined; focused: boolean; configPath: string; checkedAt: string | null }) {
+/** `lastSeen`: set while the hypervisor cannot be asked, when the row was last seen as it shows. */
+export function VmRow({ vm, progress, focused, configPath, checkedAt, lastSeen }: { vm: VmView; progress: string | undefined; focused: boolean; configPath: string; checkedAt: string | null; lastSeen: string | null }) {
   const ref = useRef<HTMLLIElement>(null);
   const run = useStore((s) => s.run);
   const setTab = useStore((s) => s.setTab);
@@ -23,12 +24,18 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: Vm
   }, [focused]);
   const reconcile = () => void run((api) => api.reconcileNow(configPath));
   return (
-    <li ref={ref} id={`vm-${vm.key}`} className={`vm-row${focused ? ' focused' : ''}`} data-testid={`vm-${vm.machineName}`} tabIndex={focused ? -1 : undefined} aria-label={`${vm.machineName}: ${vm.status}${vm.ipv4 ? `, ${vm.ipv4}` : ''}${vm.problems.length > 0 ? `, ${vm.problems.map((x) => x.text).join(', ')}` : ''}`}>
+    <li ref={ref} id={`vm-${vm.key}`} className={`vm-row${focused ? ' focused' : ''}${lastSeen ? ' stale' : ''}`} data-testid={`vm-${vm.machineName}`} tabIndex={focused ? -1 : undefined} aria-label={`${vm.machineName}: ${vm.status}${lastSeen ? ` when last seen at ${clock(lastSeen)}` : ''}${vm.ipv4 ? `, ${vm.ipv4}` : ''}${vm.problems.length > 0 ? `, ${vm.problems.map((x) => x.text).join(', ')}` : ''}`}>
       <div className="vm-head">
         <span className="vm-name">{vm.machineName}</span>
-        <span className={`status status-${vm.status}`} title={STATUS_HELP[vm.status]}>
+        {/* While the hypervisor cannot be asked, the last status is history: greyed, with its time. */}
+        <span className={lastSeen ? 'status' : `status status-${vm.status}`} title={lastSeen ? 'As last seen: the hypervisor cannot be asked now' : STATUS_HELP[vm.status]}>
           {vm.status}
         </span>
+        {lastSeen && (
+          <span className="muted last-seen" data-testid="last-seen">
+            last seen {clock(lastSeen)}
+          </span>
+        )}
         {vm.tier && (
           <span className={`badge tier-${vm.tier.id}`} title={vm.tier.help} data-testid="tier">
             {vm.tier.label}
@@ -163,6 +170,8 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt }: { vm: Vm
     </li>
   );
 }
+
+const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
 
 /** Whether the VM is up as far as this pass knows (not stopped, missing or hidden by a cause of the host). */
 const isActive = (vm: VmView) => vm.status !== 'stopped' && vm.status !== 'missing' && vm.status !== 'unknown';

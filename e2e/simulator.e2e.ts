@@ -240,6 +240,17 @@ test('during a hypervisor outage the rows are marked stale with when they were l
   await screenshot(page, 'outage-stale-rows');
 });
 
+test('relative times tick while the window is open, also while watching is paused', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.clock.install();
+  await page.goto(host.url);
+  await expect(page.getByTestId('vm-web').getByTestId('ip-since')).toContainText('just now');
+  await page.getByRole('button', { name: 'Pause watching' }).click();
+  await page.clock.fastForward('03:00');
+  await expect(page.getByTestId('vm-web').getByTestId('ip-since')).toHaveText('3 min ago · checked 3 min ago');
+});
+
 test('a newer notice for the same VM replaces the older, and notices never cover a row', async ({ page }) => {
   const demo = demoCopy();
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);

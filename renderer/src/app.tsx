@@ -1,5 +1,5 @@
 // The tray window: header, banners, and the VMs / Diagnostics / Settings tabs.
-import type { KeyboardEvent } from 'react';
+import { useEffect, useReducer, type KeyboardEvent } from 'react';
 import { Banners } from './components/banners';
 import { DiagnosticsPanel } from './components/diagnostics-panel';
 import { EmptyState } from './components/empty-state';
@@ -17,6 +17,13 @@ const TABS: Array<{ id: Tab; label: string }> = [
 
 export function App() {
   const { app, settings, tab, setTab, error } = useStore();
+  // Relative times ("2 min ago") are worked out as the window renders: render again as the
+  // clock moves, also while watching is paused and no new state arrives.
+  const [, tick] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    const timer = setInterval(tick, 15_000);
+    return () => clearInterval(timer);
+  }, []);
   if (!app || !settings) return <main className="loading">{error ?? 'Connecting…'}</main>;
   // WAI-ARIA tabs: arrows move along the tabs (wrapping), Home and End to the ends; the focus
   // follows the selection.

@@ -188,6 +188,17 @@ describe('AppController over the engine worker', () => {
     expect(controller.snapshot().summary).toMatch(/paused$/);
   });
 
+  it('Resume looks at once, not a poll interval later', async () => {
+    const { controller } = setup({ pollSeconds: 3600 });
+    controller.start();
+    await waitFor(() => controller.snapshot().lastPassAt !== null);
+    await controller.api.setPaused(true);
+    const before = controller.snapshot().lastPassAt;
+    await new Promise((r) => setTimeout(r, 5)); // a pass a moment later carries a later time
+    await controller.api.setPaused(false);
+    await waitFor(() => controller.snapshot().lastPassAt !== before, 5000);
+  });
+
   it("a project's provider, chosen in Settings: checked before it is kept, and its VMs asked of it while the others keep theirs", async () => {
     const { f, controller, store } = setup();
     // A second project, whose VMs are quickemu's: one stopped VM in a folder of .conf files.

@@ -264,8 +264,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     reconcileVm: async (configPath, machineName) => this.reconcile({ syncHosts: true, configPaths: [this.known(configPath)], onlyMachines: { [configPath]: [machineName] } }),
     setPaused: async (paused) => {
       this.state.paused = paused;
+      // Resuming looks at once: what changed while paused is shown now, not a poll interval later.
       if (paused) this.scheduler.pause();
-      else this.scheduler.schedule();
+      else this.scheduler.rediscover();
       this.publish();
       return this.snapshot();
     },

@@ -251,6 +251,16 @@ test('relative times tick while the window is open, also while watching is pause
   await expect(page.getByTestId('vm-web').getByTestId('ip-since')).toHaveText('3 min ago · checked 3 min ago');
 });
 
+test('a lost connection to the browser host says so within seconds', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+  await host.stop();
+  host = null;
+  await expect(page.getByTestId('link-lost')).toHaveText('The connection to Ragnatramp Tray was lost; reconnecting. What the window shows may be out of date.', { timeout: 5000 });
+});
+
 test('a newer notice for the same VM replaces the older, and notices never cover a row', async ({ page }) => {
   const demo = demoCopy();
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);

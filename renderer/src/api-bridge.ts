@@ -10,14 +10,17 @@ declare global {
   }
 }
 
-export function getApi(): RagnatrampApi {
+/** `onLink` hears when the browser host's connection is lost (with what to say) and back (null). */
+export function getApi(onLink: (lost: string | null) => void = () => undefined): RagnatrampApi {
   if (window.ragnatramp) return window.ragnatramp;
   const token = new URLSearchParams(window.location.search).get('token');
   if (!token) throw new Error('This page needs the address the browser host printed (with its ?token=…).');
-  return webSocketApi(`ws://${window.location.host}/api?token=${encodeURIComponent(token)}`);
+  return webSocketApi(`ws://${window.location.host}/api?token=${encodeURIComponent(token)}`, WebSocket, onLink);
 }
 
-export function webSocketApi(url: string, WebSocketImpl: typeof WebSocket = WebSocket): RagnatrampApi {
+const LOST = 'The connection to Ragnatramp Tray was lost; reconnecting.';
+
+export function webSocketApi(url: string, WebSocketImpl: typeof WebSocket = WebSocket, onLink: (lost: string | null) => void = () => undefined): RagnatrampApi {
   const listeners = new Set<(e: AppEvent) => void>();
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -30,6 +33,7 @@ export function webSocketApi(url: string, WebSocketImpl: typeof WebSocket = WebS
     ready = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
     socket.addEventListener('open', () => {
       retry = 250;
+      onLink(null);
     });
     socket.addEventListener('message', (m) => {
       const msg = JSON.parse(String(m.data)) as { id?: number; result?: unknown; error?: string; channel?: string; event?: AppEvent };
@@ -42,7 +46,9 @@ export function webSocketApi(url: string, WebSocketImpl: typeof WebSocket = WebS
       }
     });
     socket.addEventListener('close', () => {
-      for (const p of pending.values()) p.reject(new Error('The connection to Ragnatramp Tray was lost; reconnecting.'));
+      // Said at once: a window that only stops changing would look current.
+      onLink(LOST);
+      for (const p of pending.values()) p.reject(new Error(LOST));
       pending.clear();
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, 5000);

@@ -16,7 +16,7 @@ const TABS: Array<{ id: Tab; label: string }> = [
 ];
 
 export function App() {
-  const { app, settings, tab, setTab, error } = useStore();
+  const { app, settings, tab, setTab, error, linkLost } = useStore();
   // Relative times ("2 min ago") are worked out as the window renders: render again as the
   // clock moves, also while watching is paused and no new state arrives.
   const [, tick] = useReducer((n: number) => n + 1, 0);
@@ -37,6 +37,11 @@ export function App() {
   };
   return (
     <main>
+      {linkLost && (
+        <div className="banner banner-error" role="alert" data-testid="link-lost">
+          {linkLost} What the window shows may be out of date.
+        </div>
+      )}
       <Header app={app} />
       <Banners app={app} />
       <Toasts />

@@ -6,7 +6,7 @@ import { useStore } from './store';
 import './styles.css';
 
 try {
-  useStore.getState().connect(getApi());
+  useStore.getState().connect(getApi((lost) => useStore.getState().setLink(lost)));
 } catch (err) {
   useStore.setState({ error: (err as Error).message });
 }

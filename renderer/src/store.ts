@@ -34,9 +34,13 @@ export interface UiState {
   toasts: Toast[];
   focusKey: string | null;
   error: string | null;
+  /** Set while the connection to the app is lost: what to say. */
+  linkLost: string | null;
   diagnostics: Record<string, Loadable<DiagnosticView[]>>;
   fixes: Record<string, Loadable<KvpFixResult>>;
   connect(api: RagnatrampApi): () => void;
+  /** The connection was lost (what to say) or is back (null: the state is fetched again). */
+  setLink(lost: string | null): void;
   setTab(tab: Tab): void;
   dismissToast(id: number): void;
   focus(key: string | null): void;
@@ -56,6 +60,7 @@ export const useStore = create<UiState>((set, get) => ({
   tab: 'vms',
   toasts: [],
   focusKey: null,
+  linkLost: null,
   error: null,
   diagnostics: {},
   fixes: {},
@@ -73,6 +78,13 @@ export const useStore = create<UiState>((set, get) => ({
     });
     void Promise.all([api.getState(), api.getSettings()]).then(([app, settings]) => set({ app, settings }), (err: Error) => set({ error: err.message }));
     return unsubscribe;
+  },
+
+  setLink: (lost) => {
+    const wasLost = get().linkLost;
+    set({ linkLost: lost });
+    const api = get().api;
+    if (!lost && wasLost && api) void api.getState().then((app) => set({ app }), () => undefined);
   },
 
   setTab: (tab) => set({ tab }),

@@ -261,6 +261,21 @@ test('a lost connection to the browser host says so within seconds', async ({ pa
   await expect(page.getByTestId('link-lost')).toHaveText('The connection to Ragnatramp Tray was lost; reconnecting. What the window shows may be out of date.', { timeout: 5000 });
 });
 
+test('diagnostics carry the time they were taken and run again every time the panel opens', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await page.getByRole('tab', { name: 'Diagnostics' }).click();
+  const at = page.getByTestId('diag-at');
+  await expect(at).toHaveText(/^ ?Checked at \d{1,2}:\d{2}:\d{2}/, { timeout: 20_000 });
+  const first = await at.innerText();
+  await page.waitForTimeout(1100); // the next run is stamped a second later
+  await page.getByRole('tab', { name: 'VMs' }).click();
+  await page.getByRole('tab', { name: 'Diagnostics' }).click();
+  await expect(at).not.toHaveText(first, { timeout: 20_000 });
+  await expect(at).toHaveText(/^ ?Checked at \d{1,2}:\d{2}:\d{2}/);
+});
+
 test('a newer notice for the same VM replaces the older, and notices never cover a row', async ({ page }) => {
   const demo = demoCopy();
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);

@@ -36,7 +36,8 @@ export interface UiState {
   error: string | null;
   /** Set while the connection to the app is lost: what to say. */
   linkLost: string | null;
-  diagnostics: Record<string, Loadable<DiagnosticView[]>>;
+  /** Each project's last checks, with when they were taken. */
+  diagnostics: Record<string, Loadable<{ views: DiagnosticView[]; at: string }>>;
   fixes: Record<string, Loadable<KvpFixResult>>;
   connect(api: RagnatrampApi): () => void;
   /** The connection was lost (what to say) or is back (null: the state is fetched again). */
@@ -106,8 +107,8 @@ export const useStore = create<UiState>((set, get) => ({
   async runDiagnostics(configPath) {
     set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'loading' } } }));
     try {
-      const value = await get().api!.diagnose(configPath);
-      set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'done', value } } }));
+      const views = await get().api!.diagnose(configPath);
+      set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'done', value: { views, at: new Date().toISOString() } } } }));
     } catch (err) {
       set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'failed', error: (err as Error).message } } }));
     }

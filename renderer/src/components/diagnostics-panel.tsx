@@ -77,12 +77,13 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
   const muted = settings?.muted ?? [];
   const [project, setProject] = useState(app.projects[0]?.configPath ?? '');
   const result = diagnostics[project] ?? { status: 'idle' as const };
-  // Opening the panel (or choosing another project) runs its checks.
+  // Opening the panel (every time: it mounts on open) or choosing another project runs its
+  // checks again: results from an earlier visit may be long out of date.
   useEffect(() => {
-    if (project && result.status === 'idle') void runDiagnostics(project);
-  }, [project, result.status, runDiagnostics]);
+    if (project && useStore.getState().diagnostics[project]?.status !== 'loading') void runDiagnostics(project);
+  }, [project, runDiagnostics]);
   if (app.projects.length === 0) return <p className="muted">Add a project first.</p>;
-  const cards = result.status === 'done' ? result.value.map((d) => ({ d, checks: sortFailuresFirst(checksOf(d).map((c) => ({ ...c, muted: muted.includes(muteKey(d.key, c.id)) }))) })).sort((a, b) => failures(b.checks) - failures(a.checks)) : [];
+  const cards = result.status === 'done' ? result.value.views.map((d) => ({ d, checks: sortFailuresFirst(checksOf(d).map((c) => ({ ...c, muted: muted.includes(muteKey(d.key, c.id)) }))) })).sort((a, b) => failures(b.checks) - failures(a.checks)) : [];
   const failingCards = cards.filter((c) => failures(c.checks) > 0);
   const mutedCount = cards.reduce((n, c) => n + c.checks.filter((x) => x.ok === false && x.muted).length, 0);
   return (
@@ -113,6 +114,10 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
         <p className="diag-summary" data-testid="diag-summary" aria-live="polite">
           {failingCards.length === 0 ? `All checks pass on ${cards.length} VM${cards.length === 1 ? '' : 's'}.` : `${failingCards.length} of ${cards.length} VMs need attention: ${failingCards.reduce((n, c) => n + failures(c.checks), 0)} failed check${failingCards.reduce((n, c) => n + failures(c.checks), 0) === 1 ? '' : 's'}, listed first.`}
           {mutedCount > 0 && ` ${mutedCount} muted.`}
+          <span className="muted" data-testid="diag-at">
+            {' '}
+            Checked at {new Date(result.value.at).toLocaleTimeString()}.
+          </span>
         </p>
       )}
       {result.status === 'done' &&

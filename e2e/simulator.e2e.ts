@@ -276,6 +276,22 @@ test('diagnostics carry the time they were taken and run again every time the pa
   await expect(at).toHaveText(/^ ?Checked at \d{1,2}:\d{2}:\d{2}/);
 });
 
+test('diagnostics run again when the hypervisor answers after an outage', async ({ page }) => {
+  const demo = demoCopy();
+  host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
+  await page.goto(host.url);
+  await watchEvery(page, 2);
+  await page.getByRole('tab', { name: 'Diagnostics' }).click();
+  const at = page.getByTestId('diag-at');
+  await expect(at).toBeVisible({ timeout: 20_000 });
+  const first = await at.innerText();
+  editScenario(demo.scenario, (s) => (s.vmms = 'Stopped'));
+  await expect(page.getByRole('img', { name: 'Hypervisor unreachable' })).toBeVisible({ timeout: 20_000 });
+  editScenario(demo.scenario, (s) => (s.vmms = 'Running'));
+  await expect(page.getByRole('img', { name: 'Hypervisor unreachable' })).toHaveCount(0, { timeout: 20_000 });
+  await expect(at).not.toHaveText(first, { timeout: 20_000 });
+});
+
 test('a newer notice for the same VM replaces the older, and notices never cover a row', async ({ page }) => {
   const demo = demoCopy();
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);

@@ -1,7 +1,7 @@
 // The diagnostics panel: for each VM, each check with pass or fail, why it matters, the exact
 // commands that fix it, and "Fix over SSH" for a missing KVP daemon (after a confirmation that
 // shows the commands).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { factCheck, muteKey, type AppState, type DiagnosticView, type GuestCheckView } from '../../../contract/api';
 import { useStore } from '../store';
 import { Confirm } from './confirm';
@@ -82,6 +82,12 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
   useEffect(() => {
     if (project && useStore.getState().diagnostics[project]?.status !== 'loading') void runDiagnostics(project);
   }, [project, runDiagnostics]);
+  // Checks taken while the hypervisor could not be asked say little: take them again when it answers.
+  const down = useRef(app.hypervisorError);
+  useEffect(() => {
+    if (down.current && !app.hypervisorError && project) void runDiagnostics(project);
+    down.current = app.hypervisorError;
+  }, [app.hypervisorError, project, runDiagnostics]);
   if (app.projects.length === 0) return <p className="muted">Add a project first.</p>;
   const cards = result.status === 'done' ? result.value.views.map((d) => ({ d, checks: sortFailuresFirst(checksOf(d).map((c) => ({ ...c, muted: muted.includes(muteKey(d.key, c.id)) }))) })).sort((a, b) => failures(b.checks) - failures(a.checks)) : [];
   const failingCards = cards.filter((c) => failures(c.checks) > 0);

@@ -6,7 +6,7 @@
 // guest's private view: never reported, so never written into a peer's hosts block.
 
 import { pickNeighbor, type NeighborEntry } from '../../discovery/pick-neighbor.js';
-import { isUsableIpv4 } from '../../discovery/net-address.js';
+import { ownNicAddress } from '../../discovery/guest-interfaces.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import type { NetworkState } from '../../seed-types.js';
 import { warning } from '../../warning.js';
@@ -40,7 +40,7 @@ export function matchDomain(ref: VmRef, domains: Domain[]): Domain | undefined {
 /** The interface the VM's address is looked for on: its first one that is not user-mode. */
 export const primaryInterface = (interfaces: DomainInterface[]): DomainInterface | undefined => interfaces.find((i) => i.type !== 'user');
 
-const usable = (entries: Array<{ mac: string; ipv4: string[] }>, mac: string) => entries.find((e) => e.mac === mac)?.ipv4.find(isUsableIpv4) ?? null;
+const usable = (entries: Array<{ mac: string; ipv4: string[] }>, mac: string) => ownNicAddress(entries, [mac]).ipv4;
 
 export function observeLibvirt(refs: VmRef[], facts: LibvirtFacts, now: string): VmObservation[] {
   const lookedIn = `libvirt at ${facts.uri}`;

@@ -5,7 +5,7 @@
 // guest made itself (docker0's 172.17.0.1) is never taken for its address. Nothing is guessed: a
 // guest whose interfaces could not be read has no address and says why.
 
-import { isUsableIpv4 } from '../../discovery/net-address.js';
+import { ownNicAddress } from '../../discovery/guest-interfaces.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { warning } from '../../warning.js';
 import { proxmoxPower, type GuestInterface, type ProxmoxGuest } from './proxmox-api.js';
@@ -65,9 +65,8 @@ export function observeProxmox(refs: VmRef[], facts: ProxmoxFacts, now: string):
     if (base.power !== 'running') return base;
     const tier = g.type === 'qemu' ? 'agent' : 'container';
     const own = read?.macs ?? null;
-    const candidates = iface && !('error' in iface) ? iface.filter((i) => i.mac && own?.includes(i.mac)) : [];
-    const found = candidates.map((i) => ({ i, ip: i.ipv4.find(isUsableIpv4) })).find((x) => x.ip);
-    if (found) return { ...base, network: { ipv4: found.ip!, mac: found.i.mac, adapterName: found.i.name, discoveredAt: now, source: 'guest-cmd' }, tier };
+    const { nic, ipv4 } = iface && !('error' in iface) && own ? ownNicAddress(iface, own) : { nic: null, ipv4: null };
+    if (nic && ipv4) return { ...base, network: { ipv4, mac: nic.mac, adapterName: nic.name, discoveredAt: now, source: 'guest-cmd' }, tier };
     const why =
       iface && 'error' in iface
         ? iface.denied
@@ -77,9 +76,9 @@ export function observeProxmox(refs: VmRef[], facts: ProxmoxFacts, now: string):
             : `its interfaces could not be read (${iface.error})`
         : !own
           ? `its config (the MAC of its net0) could not be read, so no interface can be told to be its own`
-          : candidates.length === 0
+          : !nic
             ? `no interface it reports has its own MAC (${own.join(', ') || 'no netN in its config'})`
             : 'it reports no IPv4 on its own NIC yet';
-    return { ...base, network: { ipv4: null, mac: candidates[0]?.mac ?? own?.[0] ?? null, adapterName: candidates[0]?.name ?? null, discoveredAt: now, source: 'guest-cmd' }, warnings: [warning('no-ipv4', `Guest is running but has no IPv4 yet: ${why}.`)] };
+    return { ...base, network: { ipv4: null, mac: nic?.mac ?? own?.[0] ?? null, adapterName: nic?.name ?? null, discoveredAt: now, source: 'guest-cmd' }, warnings: [warning('no-ipv4', `Guest is running but has no IPv4 yet: ${why}.`)] };
   });
 }

@@ -6,12 +6,12 @@
 // private key, a Proxmox VE API token). contents.json lists what the zip holds and what was
 // left out, and why. The zip is written 0600 (it holds the log).
 
-import { constants } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ZipFile } from 'yazl';
 import { mkdirKeepingOwner, replaceFile } from '../atomic-file.js';
+import { openRegularFile } from '../regular-file.js';
 import { statePathFor } from '../state/state-file.js';
 import { LOG_FILE } from '../log/log-file.js';
 
@@ -54,18 +54,11 @@ export function keyMaterialIn(content: Buffer): string | null {
 
 /** A regular file's bytes, or why it was not read. Never follows a link, never blocks on a FIFO. */
 async function readRegularFile(file: string): Promise<{ content: Buffer } | { why: string } | null> {
-  const link = await lstat(file).catch(() => null);
-  if (!link) return null;
-  if (link.isSymbolicLink()) return { why: 'is a symbolic link; what it points to was not read' };
-  if (!link.isFile()) return { why: 'is not a regular file (a FIFO, device or folder); it was not read' };
-  if (link.size > MAX_BUNDLED_FILE_BYTES) return { why: `is ${link.size} bytes, over the ${MAX_BUNDLED_FILE_BYTES / 1024 / 1024} MiB cap` };
-  // O_NOFOLLOW and O_NONBLOCK close the gap between lstat and open (a file swapped for a link or a FIFO).
-  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
-  const handle = await open(file, flags).catch((err: NodeJS.ErrnoException) => ({ err }));
-  if ('err' in handle) return { why: `cannot be read (${handle.err.code})` };
+  const opened = await openRegularFile(file, { followLinks: false });
+  if (!opened || 'why' in opened) return opened;
+  const { handle, size } = opened;
   try {
-    const info = await handle.stat();
-    if (!info.isFile()) return { why: 'is not a regular file (a FIFO, device or folder); it was not read' };
+    if (size > MAX_BUNDLED_FILE_BYTES) return { why: `is ${size} bytes, over the ${MAX_BUNDLED_FILE_BYTES / 1024 / 1024} MiB cap` };
     const buffer = Buffer.alloc(MAX_BUNDLED_FILE_BYTES + 1);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     if (bytesRead > MAX_BUNDLED_FILE_BYTES) return { why: `grew over the ${MAX_BUNDLED_FILE_BYTES / 1024 / 1024} MiB cap while read` };

@@ -14,7 +14,8 @@ import { privilegesFor } from './proxmox-privileges.js';
 
 /** What was read of one running guest: its interfaces and its own MACs, or why not. */
 export interface GuestRead {
-  interfaces: GuestInterface[] | { error: string; denied: boolean };
+  /** `unreachable`: the node answering could not reach the guest's node (AnyEvent::HTTP's 595-599, passed on by pveproxy's proxy, pve-http-server src/PVE/APIServer/AnyEvent.pm:831-876). */
+  interfaces: GuestInterface[] | { error: string; denied: boolean; unreachable?: boolean };
   /** The MACs of its netN entries; null when its config could not be read. */
   macs: string[] | null;
 }
@@ -69,7 +70,9 @@ export function observeProxmox(refs: VmRef[], facts: ProxmoxFacts, now: string):
     if (nic && ipv4) return { ...base, network: { ipv4, mac: nic.mac, adapterName: nic.name, discoveredAt: now, source: 'guest-cmd' }, tier };
     const why =
       iface && 'error' in iface
-        ? iface.denied
+        ? iface.unreachable
+          ? `its node ${g.node} could not be reached from the node the tray asks (${iface.error}): check that ${g.node} is up and in the cluster (pvecm status)`
+          : iface.denied
           ? `the token lacks ${g.type === 'qemu' ? privileges.agent : 'VM.Audit'} on /vms/${g.vmid} (${iface.error}): give it to the token's role`
           : g.type === 'qemu'
             ? `its QEMU guest agent did not answer (${iface.error}): install qemu-guest-agent in the guest and enable the agent option in the VM's settings`

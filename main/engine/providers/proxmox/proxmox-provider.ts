@@ -50,7 +50,7 @@ export class ProxmoxProvider implements DiscoveryProvider {
     const macs = await this.client.get(`${base}/config`).then(parseConfigMacs, (err) => this.guestError(err, () => null));
     const interfaces = await this.client
       .get(g.type === 'qemu' ? `${base}/agent/network-get-interfaces` : `${base}/interfaces`)
-      .then(g.type === 'qemu' ? parseAgentInterfaces : parseLxcInterfaces, (err) => this.guestError(err, (e) => ({ error: e.message, denied: e.status === 403 })));
+      .then(g.type === 'qemu' ? parseAgentInterfaces : parseLxcInterfaces, (err) => this.guestError(err, (e) => ({ error: e.message, denied: e.status === 403, unreachable: e.status >= 595 && e.status <= 599 })));
     return { macs, interfaces };
   }
 

@@ -196,6 +196,8 @@ describe('ProxmoxProvider over HTTPS', () => {
       ['running', { provider: 'proxmox', where: 'pve1/101', kind: 'qemu', agent: { state: 'no answer', why: 'QEMU guest agent is not running' } }],
       ['running', { provider: 'proxmox', where: 'pve2/201', kind: 'lxc', agent: { state: 'no answer', why: 'Connection refused' } }],
     ]);
+    // The guest's agent is not to blame when its node cannot be reached: the warning names the node.
+    expect(out[1]!.warnings.map((w) => w.text)).toEqual(['Guest is running but has no IPv4 yet: its node pve2 could not be reached from the node the tray asks (Connection refused): check that pve2 is up and in the cluster (pvecm status).']);
   });
 
   it('keeps its checked connections for the next requests: a pass over three guests is not one handshake each', async () => {

@@ -45,6 +45,10 @@ describe("virsh's output", () => {
     expect([parseDomainInterfaces(''), parseDomainInterfaces('<domain><devices><interface'), parseDomainInterfaces('error: failed to get domain')]).toEqual([[], [], []]);
     expect(parseDomifaddr(' vnet0      52:54:00:77:00:01    ipv4         10.231.7.72/24\n')).toEqual([{ mac: '525400770001', ipv4: ['10.231.7.72'] }]);
     expect(parseDomifaddr(AGENT)).toEqual([{ mac: '525400980203', ipv4: ['10.202.2.203'] }]);
+    // A Windows guest's agent names interfaces by their friendly names, spaces and all (virsh
+    // prints them as given, tools/virsh-domain-monitor.c cmdDomIfAddr); a MAC-less one still lends nothing.
+    const windows = ' Ethernet 2 52:54:00:98:02:04    ipv6         fe80::1c2d:3e4f:5a6b:7c8d/64\n Ethernet 2 52:54:00:98:02:04    ipv4         10.202.2.204/24\n Loopback Pseudo-Interface 1 00:00:00:00:00:00    ipv4         127.0.0.1/8\n OpenVPN Data Channel Offload                     ipv4         10.8.0.6/24\n';
+    expect(parseDomifaddr(windows)).toEqual([{ mac: '525400980204', ipv4: ['10.202.2.204'] }]);
   });
   it('a batch splits at its markers, whatever the commands printed or failed to', () => {
     const out = parseBatch(`@@n0nce:${U1}:state@@running\n@@n0nce:${U1}:xml@@<domain><description>@@${U2}:state@@ @@other:${U2}:state@@</description></domain>\n@@n0nce:${U2}:state@@@@n0nce:${U2}:xml@@`, 'n0nce');

@@ -58,7 +58,9 @@ export function toDiscoveryResult(r: VmRecord): DiscoveryResult {
   return { machineName: r.machineName, vmName: r.vmName, vmState: r.vmState, network: r.observed, tier: r.tier, warnings: texts(r.warnings) };
 }
 
-/** Seed 000's DiagnosticResult; kvpStatus is Hyper-V's and 'Unknown' for other providers. */
-export function toDiagnosticResult(r: VmRecord): DiagnosticResult {
-  return { machineName: r.machineName, vmName: r.vmName, kvpStatus: r.detail.provider === 'hyperv' ? r.detail.kvp.status : 'Unknown', sshReachable: r.sshOpen, warnings: texts(r.warnings) };
+/** Seed 000's DiagnosticResult, whose kvpStatus is Hyper-V's: a VM of another provider has no KVP, so no such field (issue 21, point 5). */
+export type VmDiagnosticResult = Omit<DiagnosticResult, 'kvpStatus'> & Partial<Pick<DiagnosticResult, 'kvpStatus'>>;
+
+export function toDiagnosticResult(r: VmRecord): VmDiagnosticResult {
+  return { machineName: r.machineName, vmName: r.vmName, ...(r.detail.provider === 'hyperv' ? { kvpStatus: r.detail.kvp.status } : {}), sshReachable: r.sshOpen, warnings: texts(r.warnings) };
 }

@@ -61,7 +61,7 @@ export function observeProxmox(refs: VmRef[], facts: ProxmoxFacts, now: string):
     const detail: ProxmoxDetail = { provider: 'proxmox', where: `${g.node}/${g.vmid}`, kind: g.type, agent };
     const base: VmObservation = { ref, found: true, hypervisorId: `proxmox:${g.vmid}`, power: proxmoxPower(g.status), vmState: g.status, network: null, tier: null, warnings: [], lookedIn, detail };
     if (offline(g)) {
-      return { ...base, vmState: 'unknown (node offline)', warnings: [warning('vm-unreadable', `Guest ${g.vmid} is on node ${g.node}, which has been offline for over 5 minutes: its state is unknown until the node is back.`, 'node offline')] };
+      return { ...base, vmState: 'unknown (node offline)', warnings: [warning('vm-unreadable', `Guest ${g.vmid} is on node ${g.node}, which has been offline for over 5 minutes: its state is unknown until the node is back. Bring ${g.node} back, or see why it left the cluster (pvecm status on another node).`, 'node offline')] };
     }
     if (base.power !== 'running') return base;
     const tier = g.type === 'qemu' ? 'agent' : 'container';

@@ -184,7 +184,7 @@ describe('ProxmoxProvider over HTTPS', () => {
       ['db', false, 'missing', 'missing'],
       ['web', true, 'running', 'running'],
     ]);
-    expect(out[0]!.warnings[0]!.text).toMatch(/on node pve2, which has been offline for over 5 minutes/);
+    expect(out[0]!.warnings[0]!.text).toBe('Guest 201 is on node pve2, which has been offline for over 5 minutes: its state is unknown until the node is back. Bring pve2 back, or see why it left the cluster (pvecm status on another node).');
     expect(out[1]!.warnings[0]!.text).toMatch(/2 guest\(s\) on offline nodes have no name until their node is back/);
     expect(server.requests.some((r) => r.path.includes('/nodes/pve2/'))).toBe(false);
   });

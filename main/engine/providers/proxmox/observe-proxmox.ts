@@ -76,11 +76,13 @@ export function observeProxmox(refs: VmRef[], facts: ProxmoxFacts, now: string):
           ? `the token lacks ${g.type === 'qemu' ? privileges.agent : 'VM.Audit'} on /vms/${g.vmid} (${iface.error}): give it to the token's role`
           : g.type === 'qemu'
             ? `its QEMU guest agent did not answer (${iface.error}): install qemu-guest-agent in the guest and enable the agent option in the VM's settings`
-            : `its interfaces could not be read (${iface.error})`
+            : `its interfaces could not be read (${iface.error}): check the container on node ${g.node} (pct status ${g.vmid})`
         : !own
           ? `its config (the MAC of its net0) could not be read, so no interface can be told to be its own`
           : !nic
-            ? `no interface it reports has its own MAC (${own.join(', ') || 'no netN in its config'})`
+            ? own.length === 0
+              ? `its config has no network device (no netN): add one (Hardware → Add → Network Device)`
+              : `no interface it reports has its own MAC (${own.join(', ')}): check that the guest uses the NIC of its netN entries, and not a device passed through to it`
             : 'it reports no IPv4 on its own NIC yet';
     return { ...base, network: { ipv4: null, mac: nic?.mac ?? own?.[0] ?? null, adapterName: nic?.name ?? null, discoveredAt: now, source: 'guest-cmd' }, warnings: [warning('no-ipv4', `Guest is running but has no IPv4 yet: ${why}.`)] };
   });

@@ -81,6 +81,8 @@ describe('observeLibvirt', () => {
     const [web, db, gone] = observeLibvirt([ref('web', 'renamed', U1), ref('db', 'p-db-1'), ref('gone', 'p-gone-1', 'x')], { uri: 'qemu+ssh://h/system', domains, details: new Map([[U1, running({ state: 'shut off' })], [U2, running({ state: 'paused' })]]), neighbors: null }, NOW);
     expect([web!.found, web!.power, web!.vmState, db!.power, db!.hypervisorId]).toEqual([true, 'off', 'shut off', 'paused', U2]);
     expect([gone!.found, gone!.lookedIn, gone!.warnings[0]!.code]).toEqual([false, 'libvirt at qemu+ssh://h/system', 'vm-missing']);
+    const [fresh] = observeLibvirt([ref('new', 'p-new-1')], { uri: 'qemu:///system', domains, details: new Map(), neighbors: null }, NOW);
+    expect(fresh!.warnings).toEqual([{ code: 'not-created', text: "Machine 'new' has no libvirt domain at qemu:///system yet (looked for 'p-new-1' and 'new'): create a domain with one of those names (virt-install --name, or virsh define), or point the tray at the libvirt URI that has it." }]);
   });
 });
 

@@ -51,7 +51,7 @@ export function observeLibvirt(refs: VmRef[], facts: LibvirtFacts, now: string):
     if (!domain || !d) {
       const w = ref.vmId
         ? warning('vm-missing', `VM '${ref.vmName}' is recorded in state.json but libvirt at ${facts.uri} has no such domain: check the URI, or run 'ragnatramp up' to recreate it.`)
-        : warning('not-created', `Machine '${ref.machineName}' has no libvirt domain at ${facts.uri} yet (looked for '${ref.vmName}' and '${ref.machineName}').`);
+        : warning('not-created', `Machine '${ref.machineName}' has no libvirt domain at ${facts.uri} yet (looked for '${ref.vmName}' and '${ref.machineName}'): create a domain with one of those names (virt-install --name, or virsh define), or point the tray at the libvirt URI that has it.`);
       return { ref, found: false, hypervisorId: null, power: 'missing', vmState: 'missing', network: null, tier: null, warnings: [w], lookedIn, detail };
     }
     const first = primaryInterface(d.interfaces);

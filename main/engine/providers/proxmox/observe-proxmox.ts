@@ -52,7 +52,7 @@ export function observeProxmox(refs: VmRef[], facts: ProxmoxFacts, now: string):
     if (!g) {
       const w = ref.vmId
         ? warning('vm-missing', `Guest '${ref.vmName}' (id ${ref.vmId}) is recorded in state.json but ${lookedIn} has no such guest.${audit || ' (The API token may also lack VM.Audit on it.)'}`)
-        : warning('not-created', `Machine '${ref.machineName}' has no guest named '${ref.vmName}' or '${ref.machineName}' in ${lookedIn}.${audit}${unnamed}`);
+        : warning('not-created', `Machine '${ref.machineName}' has no guest named '${ref.vmName}' or '${ref.machineName}' in ${lookedIn}: create one with either name, or give the project the cluster that has it.${audit}${unnamed}`);
       return { ref, found: false, hypervisorId: null, power: 'missing', vmState: 'missing', network: null, tier: null, warnings: [w], lookedIn, detail: { provider: 'proxmox', where: null, kind: null, agent: { state: 'not asked', why: null } } };
     }
     const read = facts.reads.get(g.vmid);

@@ -37,6 +37,7 @@ describe('a running guest without an address says why, and what to do', () => {
     expect(why(101, { macs: [], interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: its config has no network device (no netN): add one (Hardware → Add → Network Device).']);
     expect(why(101, { macs: ['BC24115E0A09'], interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: no interface it reports has its own MAC (BC24115E0A09): check that the guest uses the NIC of its netN entries, and not a device passed through to it.']);
     expect(why(101, { macs: ['BC24115E0A01'], interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: it reports no IPv4 on its own NIC yet.']);
+     expect(observeProxmox([ref('web', 'web'), ref('new', 'p-new-1')], { cluster: 'https://pve:8006', guests, release: 9, reads: new Map() }, NOW)[1]!.warnings.map((w) => w.text)).toEqual(["Machine 'new' has no guest named 'p-new-1' or 'new' in the Proxmox VE cluster at https://pve:8006: create one with either name, or give the project the cluster that has it."]);
   });
 });
 

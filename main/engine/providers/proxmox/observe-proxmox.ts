@@ -18,6 +18,8 @@ export interface GuestRead {
   interfaces: GuestInterface[] | { error: string; denied: boolean; unreachable?: boolean };
   /** The MACs of its netN entries; null when its config could not be read. */
   macs: string[] | null;
+  /** Why its config could not be read (the API's answer), where it could not. */
+  configError?: { error: string; denied: boolean };
 }
 
 export interface ProxmoxFacts {
@@ -78,7 +80,7 @@ export function observeProxmox(refs: VmRef[], facts: ProxmoxFacts, now: string):
             ? `its QEMU guest agent did not answer (${iface.error}): install qemu-guest-agent in the guest and enable the agent option in the VM's settings`
             : `its interfaces could not be read (${iface.error}): check the container on node ${g.node} (pct status ${g.vmid})`
         : !own
-          ? `its config (the MAC of its net0) could not be read, so no interface can be told to be its own`
+          ? `its config (the MAC of its net0) could not be read${read?.configError ? ` (${read.configError.error})` : ''}, so no interface can be told to be its own: ${read?.configError?.denied ? `give the token VM.Audit on /vms/${g.vmid}` : `check the guest on node ${g.node} (${g.type === 'qemu' ? 'qm' : 'pct'} config ${g.vmid})`}`
           : !nic
             ? own.length === 0
               ? `its config has no network device (no netN): add one (Hardware → Add → Network Device)`

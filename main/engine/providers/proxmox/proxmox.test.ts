@@ -34,6 +34,8 @@ describe('a running guest without an address says why, and what to do', () => {
   const eth0 = { name: 'eth0', mac: 'BC24115E0A01', ipv4: [] as string[] };
   it('each reason with its fix', () => {
     expect(why(201, { macs: ['BC24115E0A02'], interfaces: { error: 'command failed', denied: false } })).toEqual(['Guest is running but has no IPv4 yet: its interfaces could not be read (command failed): check the container on node pve2 (pct status 201).']);
+    expect(why(101, { macs: null, configError: { error: 'Permission check failed (/vms/101, VM.Audit)', denied: true }, interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: its config (the MAC of its net0) could not be read (Permission check failed (/vms/101, VM.Audit)), so no interface can be told to be its own: give the token VM.Audit on /vms/101.']);
+    expect(why(101, { macs: null, configError: { error: 'got timeout', denied: false }, interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: its config (the MAC of its net0) could not be read (got timeout), so no interface can be told to be its own: check the guest on node pve1 (qm config 101).']);
     expect(why(101, { macs: [], interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: its config has no network device (no netN): add one (Hardware → Add → Network Device).']);
     expect(why(101, { macs: ['BC24115E0A09'], interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: no interface it reports has its own MAC (BC24115E0A09): check that the guest uses the NIC of its netN entries, and not a device passed through to it.']);
     expect(why(101, { macs: ['BC24115E0A01'], interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: it reports no IPv4 on its own NIC yet.']);

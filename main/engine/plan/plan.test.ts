@@ -165,7 +165,7 @@ describe('plan', () => {
       'VM not found in Hyper-V',
       'VM is Saved',
       'no IPv4 address discovered yet',
-      'SSH port 22 at 172.18.0.4 is not open yet (the guest is booting, or sshd is not running)',
+      'SSH port 22 at 172.18.0.4 has no SSH server answering yet (the guest is booting or hung, or sshd is not running)',
       'machine is no longer in ragnatramp.yaml',
       'no ssh settings: add ssh: { user, private_key } under defaults or under machine \'f\' in /p/p/ragnatramp.yaml',
       'sync 172.18.0.7 as ubuntu pinned vm:id-g',

@@ -187,7 +187,7 @@ function reachability(p: ProjectFacts, o: VmObservation, ip: string | null, dupl
   if (ip && duplicateOf.length > 0) return skip(`duplicate IPv4 ${ip} (shared with ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')})`);
   if (!machine) return skip('machine is no longer in ragnatramp.yaml');
   if (!machine.ssh) return skip(`no ssh settings: add ssh: { user, private_key } under defaults or under machine '${machineName}' in ${p.configPath}`);
-  if (sshOpen === false) return skip(`SSH ${o.forward ? `through the port forward ${at.host}:${at.port}` : `port 22 at ${at.host}`} is not open yet (the guest is booting, or sshd is not running)`);
+  if (sshOpen === false) return skip(`SSH ${o.forward ? `through the port forward ${at.host}:${at.port}` : `port 22 at ${at.host}`} has no SSH server answering yet (the guest is booting or hung, or sshd is not running)`);
   return {
     target: {
       machineName,

@@ -27,6 +27,8 @@ export type HostKeyVerdict =
 export interface HostKeyStore {
   verify(alias: string, host: string, keyBlob: Buffer): Promise<HostKeyVerdict>;
   forget(alias: string): Promise<boolean>;
+  /** The fingerprint pinned for this VM, without pinning anything; null when none is. */
+  pinnedFingerprint(alias: string): Promise<string | null>;
 }
 
 /** OpenSSH's `SHA256:…` fingerprint of a public key blob. */
@@ -75,6 +77,10 @@ export class FileHostKeyStore implements HostKeyStore {
       await this.save(pins);
       return { kind: 'first-use', fingerprint: offered.fingerprint };
     });
+  }
+
+  pinnedFingerprint(alias: string): Promise<string | null> {
+    return this.serialized(async () => (await this.load())[alias]?.fingerprint ?? null);
   }
 
   /** The pins as OpenSSH known_hosts lines, named by their alias (for HostKeyAlias). */

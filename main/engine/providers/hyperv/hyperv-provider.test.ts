@@ -110,9 +110,9 @@ describe('Hyper-V discovery through the simulator', () => {
     expect(result[0]!.network).toMatchObject({ ipv4: '172.18.185.163', mac: '00155DDE3309' });
   });
 
-  it('no Default Switch adapter: a warning with the command that connects one', async () => {
+  it("no Default Switch adapter: seed 000's mac null and ipv4 null, and a warning naming its switch with the command that connects one", async () => {
     const { result } = await observe({ vms: [vm('web', { adapters: [{ name: 'LAN', mac: '00155D000001', switch: 'External', ipAddresses: ['192.168.1.50'] }] })] }, [ref('web')]);
-    expect(result[0]!.network).toBeNull();
+    expect(result[0]!.network).toEqual({ ipv4: null, mac: null, adapterName: null, discoveredAt: NOW, source: 'hyperv' });
     expect(result[0]!.warnings.map((w) => w.text)[0]).toMatch(/no network adapter on the Default Switch \(it has: LAN on 'External'\)\. Add one \(its other adapters stay as they are\).*Hyper-V\\Add-VMNetworkAdapter/);
     expect(result[0]!.warnings.map((w) => w.text)[0]).not.toContain('Connect-VMNetworkAdapter');
   });

@@ -73,7 +73,9 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
   if (!adapter) {
     const seen = vm.adapters.map((a) => `${a.name ?? 'adapter'} on ${a.switchName ? `'${a.switchName}'` : 'no switch'}`).join(', ');
     warnings.push(warning(HYPERV_WARNING.noDefaultSwitch, `VM has no network adapter on the Default Switch${seen ? ` (it has: ${seen})` : ''}. Add one (its other adapters stay as they are), in PowerShell: ${connectDefaultSwitchCommand(vm.name, vm.id)}`, 'no Default Switch adapter'));
-    return { ...off, warnings: [...warnings, ...kvpAdvice(kvp, vm, false)] };
+    // Seed 000: `mac: null` means "no adapter"; `network: null` is for VMs that are not running.
+    const none: NetworkState = { ipv4: null, mac: null, adapterName: null, discoveredAt: now, source: 'hyperv' };
+    return { ...off, network: none, warnings: [...warnings, ...kvpAdvice(kvp, vm, false)] };
   }
   const mac = normalizeMac(adapter.mac);
   const kvpAddresses = adapter.ipAddresses.filter((ip) => !isLinkLocal(ip));

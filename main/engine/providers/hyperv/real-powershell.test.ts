@@ -4,12 +4,8 @@
 // in ConstrainedLanguage; every answer must be what the JavaScript simulator answers for the
 // same scenario. The engine is `pwsh` where it is on PATH, else the host .ci/run builds on
 // System.Management.Automation (the package registry here holds no PowerShell distribution).
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { engine, powershellFor, pwsh } from '../../../../dev/test-support/real-powershell-host.js';
 import { fixedScenario } from '../../simulator/scenario-source.js';
 import { SimulatedPowerShell } from '../../simulator/simulated-powershell.js';
 import type { Scenario } from '../../simulator/scenario.js';
@@ -17,39 +13,6 @@ import type { VmRef } from '../../discovery/observation.js';
 import { DOCTOR_SCRIPT } from './discovery-script.js';
 import { HyperVProvider } from './hyperv-provider.js';
 import { NodePowerShellRunner, type PowerShellRunner } from './powershell-runner.js';
-
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const prelude = path.join(root, 'tools', 'pwsh-host', 'hyperv-host.ps1');
-const builtHost = process.env.RAGNATRAMP_PWSH_HOST ?? path.join(root, 'tools', 'pwsh-host', 'bin', 'pwsh-host');
-
-function realPwsh(): string | null {
-  try {
-    return execFileSync('sh', ['-c', 'command -v pwsh'], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-}
-const pwsh = realPwsh();
-const engine = pwsh ?? (existsSync(builtHost) ? builtHost : null);
-if (!engine && process.env.CI) throw new Error(`No PowerShell engine: .ci/run builds ${builtHost} (dotnet build tools/pwsh-host).`);
-
-const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-real-pwsh-'));
-let n = 0;
-
-/** An executable that starts the engine with the Hyper-V host for `scenario`, in `mode`. */
-function powershellFor(scenario: Scenario, mode: 'FullLanguage' | 'ConstrainedLanguage'): string {
-  const id = ++n;
-  const scenarioFile = path.join(dir, `scenario-${id}.json`);
-  writeFileSync(scenarioFile, JSON.stringify(scenario));
-  const exe = path.join(dir, `powershell-${id}`);
-  const body = pwsh
-    ? // Real pwsh: the host's functions first, then the language mode is lowered, as policy would.
-      `{ printf '%s\\n' ". '${prelude}'" "\\$ExecutionContext.SessionState.LanguageMode = '${mode}'"; cat; } | '${pwsh}' "$@"`
-    : `exec '${engine}' "$@"`;
-  writeFileSync(exe, `#!/bin/sh\nexport RAGNATRAMP_PWSH_PRELUDE='${prelude}' RAGNATRAMP_PWSH_SCENARIO='${scenarioFile}' RAGNATRAMP_PWSH_LANGUAGE_MODE='${mode}'\n${body}\n`);
-  chmodSync(exe, 0o755);
-  return exe;
-}
 
 const runners: PowerShellRunner[] = [];
 afterEach(async () => {

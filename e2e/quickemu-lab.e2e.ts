@@ -1,6 +1,6 @@
-// The window in real Chromium against real QEMU VMs in quickemu's layout: two bridged guests
-// found through their console logs, one on QEMU's user-mode network reached through its SSH
-// forward, and Reconcile now writing the bridged guests' real /etc/hosts. Then the same VMs as
+// The window in real Chromium against real QEMU VMs started with quickemu's arguments: two
+// bridged guests found through their guest agents, one on QEMU's user-mode network reached
+// through its SSH forward (its own address shown as a fact), and Reconcile now writing the bridged guests' real /etc/hosts. Then the same VMs as
 // a Proxmox VE cluster's guests, through a local HTTPS server speaking the API whose agent
 // answers come from the VMs' real guest agents.
 import { writeFileSync } from 'node:fs';
@@ -19,13 +19,15 @@ test.describe('against real QEMU VMs (quickemu)', () => {
     for (const machine of ['guest1', 'guest2']) {
       const row = page.getByTestId(`vm-${machine}`);
       await expect(row.getByTestId('ipv4')).toHaveText(lab().guest(machine).ip);
-      await expect(row.getByTestId('tier')).toHaveText('console');
+      await expect(row.getByTestId('tier')).toHaveText('agent');
       await expect(row.getByTestId('fact-Network')).toContainText(`bridged (${lab().record.bridge})`);
+      await expect(row.getByTestId('fact-Agent')).toContainText('answers');
     }
     const nat = page.getByTestId('vm-guest3');
     await expect(nat.getByTestId('ssh-at')).toHaveText(`SSH via 127.0.0.1:${lab().guest('guest3').sshPort}`);
     await expect(nat.getByTestId('fact-Network')).toContainText(`user-mode, SSH forward ${lab().guest('guest3').sshPort}`);
     await expect(nat.getByTestId('ip-unknown')).toHaveCount(0);
+    await expect(nat.getByTestId('fact-Guest address')).toContainText('10.0.2.15');
 
     await page.locator('header').getByRole('button', { name: 'Reconcile now' }).click();
     for (const machine of ['guest1', 'guest2']) await expect(page.getByTestId(`vm-${machine}`).getByTestId('sync')).toContainText('updated', { timeout: 30_000 });

@@ -68,7 +68,7 @@ async function benchQuickemu(): Promise<ProviderDiscoveryRow[]> {
   await labUp({ guests: Math.max(...sizes), dir, kind: 'qemu' });
   try {
     const qemu = await LabControl.open(dir);
-    log('bench: discovery through the quickemu provider (conf files, pid files, console logs)…');
+    log('bench: discovery through the quickemu provider (conf files, pid files, guest agents)…');
     const rows = await benchProviderDiscovery('quickemu', { quickemu: qemu.paths.quickemu }, qemu.paths.config, sizes, path.join(work, 'qemu_known_hosts.json'));
     // The same VMs as a Proxmox VE cluster's guests: a local HTTPS server answering as the API
     // does, each agent call answered by the VM's real guest agent (TLS, the pin and the agent are

@@ -41,6 +41,7 @@ const PROGRAMS: Array<[string, string]> = [
 /** What the QEMU lab needs beyond the namespace lab's tools (checked by lab-lifecycle.ts). */
 export const GUEST_PACKAGES: Array<[string, string]> = [
   ['qemu-system-x86_64', 'qemu-system-x86'],
+  ['qemu-img', 'qemu-utils'],
   ['/bin/busybox', 'busybox-static'],
   ['/usr/sbin/dropbear', 'dropbear-bin'],
   ['/usr/sbin/qemu-ga', 'qemu-guest-agent'],

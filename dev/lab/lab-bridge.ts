@@ -4,8 +4,8 @@
 
 import dgram from 'node:dgram';
 import { readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
+import { sshProbe } from '../../main/engine/discovery/port-probe.js';
 import { LabError, paths, saveRecord, type LabRecord } from './lab-record.js';
 import { run } from './run-command.js';
 
@@ -69,23 +69,14 @@ export async function readLeases(record: LabRecord): Promise<Map<string, string>
   return new Map(text.split('\n').filter(Boolean).map((l) => l.split(' ')).map((f) => [f[1]!.toLowerCase(), f[2]!]));
 }
 
-export function waitForPort(host: string, port: number, timeoutMs = 15_000): Promise<void> {
+/** Until sshd answers with its banner: an accepted connection is not enough (QEMU's user-mode forward accepts with no guest). */
+export async function waitForPort(host: string, port: number, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const s = net.connect({ host, port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve();
-      });
-      s.once('error', () => {
-        s.destroy();
-        if (Date.now() > deadline) reject(new LabError(`sshd at ${host}:${port} did not come up.`));
-        else setTimeout(attempt, 100);
-      });
-    };
-    attempt();
-  });
+  const probe = sshProbe();
+  while (!(await probe(host, port))) {
+    if (Date.now() > deadline) throw new LabError(`sshd at ${host}:${port} did not come up.`);
+    await sleep(100);
+  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

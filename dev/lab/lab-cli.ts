@@ -10,7 +10,7 @@ const USAGE = `Usage: npm run --silent lab -- up --guests <N> --dir <D> [--proje
 up prints one JSON document: { config, scenario, manifest, quickemu?, libvirt?, guests: [{ machine, netns, mac, ip, sshPort? }] }.
 --kind netns (the default): each guest a network namespace with a real sshd.
 --kind qemu: each guest a real QEMU VM (software emulation) in quickemu's layout under <D>/vms;
-  --user-net N puts the last N on QEMU's user-mode network (SSH through a forward on 127.0.0.1).
+  --user-net N puts the last N on QEMU's user-mode network (qemu: SSH through a forward on 127.0.0.1; libvirt: <interface type='user'>).
 --kind libvirt: each guest a real VM of a real libvirtd, which runs inside the lab's namespace
   (run the tray there: ip netns exec <libvirt.netns> …); --static N gives the last N fixed
   addresses (no DHCP lease: the guest agent reports them); --session puts the guests in

@@ -3,7 +3,11 @@
 // this machine's networks), defining one network on the lab's subnet (forward mode 'open': no
 // firewall rules) and one persistent domain per guest (type 'qemu': software emulation), booted
 // from the lab's guest image with the QEMU guest agent's channel. `--static N` gives the last N
-// guests fixed addresses instead of DHCP leases, so only the agent (or ARP) can find them.
+// guests fixed addresses instead of DHCP leases, so only the agent (or ARP) can find them;
+// `--user-net N` puts the last N on `<interface type='user'>` (QEMU's SLIRP: the guest leases
+// 10.0.2.15, docs/formatdomain.rst:4787-4790, which its agent reports). The network's name holds
+// spaces, as a user's may (libvirt forbids only '/', conf/network_conf.c:1640); its bridge's
+// cannot (Linux interface names have none).
 // `--session` defines the guests in qemu:///session of an unprivileged account the lab makes (a
 // developer's own libvirtd, started by virsh on first use), each on a tap that account owns on
 // the network's bridge; the system libvirtd then only serves the network.
@@ -20,6 +24,9 @@ import { run, runQuietly } from './run-command.js';
 
 export const LIBVIRT_URI = 'qemu:///system';
 export const SESSION_URI = 'qemu:///session';
+
+/** The lab's libvirt network: its bridge's name, then words. */
+export const networkName = (record: LabRecord) => `${record.bridge} lab net`;
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
 
@@ -122,7 +129,7 @@ export async function handOverToSessionUser(record: LabRecord): Promise<void> {
 function networkXml(record: LabRecord): string {
   const prefix = record.gateway.slice(0, -2);
   return `<network>
-  <name>${xml(record.bridge)}</name>
+  <name>${xml(networkName(record))}</name>
   <forward mode='open'/>
   <bridge name='${xml(record.bridge)}'/>
   <ip address='${record.gateway}' netmask='255.255.255.0'>
@@ -146,7 +153,7 @@ function domainXml(record: LabRecord, g: LabGuest, kernel: string): string {
     <cmdline>${xml(cmdline)}</cmdline>
   </os>
   <devices>
-    ${record.session ? `<interface type='ethernet'>\n      <target dev='${xml(g.veth)}' managed='no'/>` : `<interface type='network'>\n      <source network='${xml(record.bridge)}'/>`}
+    ${g.network === 'user' ? `<interface type='user'>` : record.session ? `<interface type='ethernet'>\n      <target dev='${xml(g.veth)}' managed='no'/>` : `<interface type='network'>\n      <source network='${xml(networkName(record))}'/>`}
       <mac address='${g.mac}'/>
       <model type='virtio'/>
     </interface>
@@ -174,8 +181,10 @@ export async function buildLibvirtGuests(record: LabRecord): Promise<void> {
     await writeFile(path.join(g.dir, 'initrd.img'), Buffer.concat([base, guestOverlay({ authorizedKey: key, machineId: randomBytes(16).toString('hex'), hosts: ubuntuHostsFile(g.machine) })]), { mode: 0o644 });
     if (uid !== null) {
       await chown(g.dir, uid, uid); // the session's QEMU writes the console log there
-      await inLabNetns(record, 'ip', ['tuntap', 'add', 'dev', g.veth, 'mode', 'tap', 'user', record.user]);
-      await inLabNetns(record, 'ip', ['link', 'set', g.veth, 'master', record.bridge, 'up']);
+      if (g.network !== 'user') {
+        await inLabNetns(record, 'ip', ['tuntap', 'add', 'dev', g.veth, 'mode', 'tap', 'user', record.user]);
+        await inLabNetns(record, 'ip', ['link', 'set', g.veth, 'master', record.bridge, 'up']);
+      }
     }
     const file = path.join(g.dir, 'domain.xml');
     await writeFile(file, domainXml(record, g, image.kernel));
@@ -186,7 +195,7 @@ export async function buildLibvirtGuests(record: LabRecord): Promise<void> {
 
 /** The leased guests' addresses, from libvirt's own view of its network. */
 export async function libvirtLeases(record: LabRecord): Promise<Map<string, string>> {
-  const text = await virsh(['net-dhcp-leases', record.bridge]).catch(() => '');
+  const text = await virsh(['net-dhcp-leases', '--network', networkName(record)]).catch(() => '');
   return new Map(text.split('\n').flatMap((l) => {
     const m = /\s([0-9a-f:]{17})\s+ipv4\s+(\d+\.\d+\.\d+\.\d+)\//i.exec(l);
     return m ? [[m[1]!.toLowerCase(), m[2]!] as [string, string]] : [];
@@ -208,7 +217,7 @@ export async function removeLibvirtLab(record: LabRecord): Promise<void> {
       await guestVirsh(record, ['destroy', '--domain', g.vmId]).catch(() => undefined);
       await guestVirsh(record, ['undefine', '--domain', g.vmId]).catch(() => undefined);
     }
-    await virsh(['net-destroy', record.bridge]).catch(() => undefined);
+    await virsh(['net-destroy', '--network', networkName(record)]).catch(() => undefined);
     // libvirtd, virtlogd, dnsmasq and any QEMU left: everything in the namespace.
     const pids = (await run('ip', ['netns', 'pids', record.hostNetns!]).catch(() => '')).split('\n').filter(Boolean);
     for (const pid of pids) await runQuietly('kill', ['-TERM', pid]);

@@ -97,12 +97,13 @@ export async function labUp(options: LabOptions): Promise<LabSummary> {
   if (!Number.isInteger(options.guests) || options.guests < 1 || options.guests > max) throw new LabError(`--guests must be a whole number from 1 to ${max}${vms ? ' for VMs' : ''}.`);
   const userNet = options.userNet ?? 0;
   const staticIp = options.staticIp ?? 0;
-  if (kind !== 'qemu' && userNet > 0) throw new LabError('--user-net applies to --kind qemu only.');
+  if (kind !== 'qemu' && kind !== 'libvirt' && userNet > 0) throw new LabError('--user-net applies to --kind qemu and libvirt only.');
   if (kind !== 'libvirt' && staticIp > 0) throw new LabError('--static applies to --kind libvirt only.');
   if (kind !== 'libvirt' && options.session) throw new LabError('--session applies to --kind libvirt only.');
   for (const [flag, n] of [['--user-net', userNet], ['--static', staticIp]] as const) {
     if (!Number.isInteger(n) || n < 0 || n > options.guests) throw new LabError(`${flag} must be a whole number from 0 to --guests (${options.guests}).`);
   }
+  if (userNet + staticIp > options.guests) throw new LabError(`--user-net and --static together must not exceed --guests (${options.guests}).`);
   await assertTools(kind);
   const dir = path.resolve(options.dir);
   if (existsSync(dir) && (await readdir(dir)).length > 0) throw new LabError(`${dir} is not empty${existsSync(paths(dir).record) ? ': a lab is up there; run `lab down` first' : ''}.`);
@@ -133,8 +134,9 @@ export async function labUp(options: LabOptions): Promise<LabSummary> {
       return {
         n,
         machine,
-        ...(kind === 'qemu' ? { netns: '', veth: network === 'bridge' ? `rtl${id}t${n}` : '', network } : kind === 'libvirt' ? { netns: '', veth: options.session ? `rtl${id}t${n}` : '' } : { netns: `rtl${id}g${n}`, veth: `rtl${id}g${n}` }),
-        ...(kind === 'libvirt' && n > options.guests - staticIp ? { staticIp: `${prefix}.${200 + n}` } : {}),
+        ...(kind === 'qemu' ? { netns: '', veth: network === 'bridge' ? `rtl${id}t${n}` : '', network } : kind === 'libvirt' ? { netns: '', veth: options.session ? `rtl${id}t${n}` : '', ...(network === 'user' ? { network } : {}) } : { netns: `rtl${id}g${n}`, veth: `rtl${id}g${n}` }),
+        // libvirt: the user-mode guests last, the fixed-address ones just before them.
+        ...(kind === 'libvirt' && network === 'bridge' && n > options.guests - userNet - staticIp ? { staticIp: `${prefix}.${200 + n}` } : {}),
         mac: `52:54:00:${id.slice(0, 2)}:${id.slice(2, 4)}:${n.toString(16).padStart(2, '0')}`,
         ip: '',
         vmName: expectedVmName(project, machine, p.config),
@@ -163,13 +165,15 @@ async function buildLab(record: LabRecord): Promise<void> {
     const deadline = Date.now() + 180_000;
     for (;;) {
       const leases = await libvirtLeases(record);
-      for (const g of record.guests) g.ip = g.staticIp ?? leases.get(g.mac) ?? '';
-      if (record.guests.every((g) => g.ip)) break;
-      if (Date.now() > deadline) throw new LabError(`No DHCP lease from libvirt within 180 s for ${record.guests.filter((g) => !g.ip).map((g) => g.machine).join(', ')}.`);
+      // A user-mode guest has no address the lab's network reaches: SLIRP's own, inside its QEMU.
+      const onNetwork = record.guests.filter((g) => g.network !== 'user');
+      for (const g of onNetwork) g.ip = g.staticIp ?? leases.get(g.mac) ?? '';
+      if (onNetwork.every((g) => g.ip)) break;
+      if (Date.now() > deadline) throw new LabError(`No DHCP lease from libvirt within 180 s for ${onNetwork.filter((g) => !g.ip).map((g) => g.machine).join(', ')}.`);
       await sleep(300);
     }
     await saveRecord(record);
-    await Promise.all(record.guests.map((g) => waitForPortInNetns(record, g.ip, 180_000)));
+    await Promise.all(record.guests.filter((g) => g.network !== 'user').map((g) => waitForPortInNetns(record, g.ip, 180_000)));
     await writeProjectFiles(record);
     if (record.session) await handOverToSessionUser(record);
     return;

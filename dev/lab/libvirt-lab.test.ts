@@ -1,11 +1,14 @@
 // The libvirt provider against a real libvirtd (started without systemd inside the lab's
 // namespace) and real QEMU VMs of type 'qemu': two guests with DHCP leases from libvirt's
-// dnsmasq, one with a fixed address that only its real qemu-guest-agent reports. The tray runs
-// where the guests' network is, inside the namespace, as a separate process; virsh reaches the
-// daemon's socket from anywhere. Then a developer's own qemu:///session. The VMs boot once per
-// block (one libvirtd at a time: the blocks run one after the other).
+// dnsmasq on a network whose name holds spaces, one with a fixed address that only its real
+// qemu-guest-agent reports, and one on the user-mode network (SLIRP), whose agent reports
+// 10.0.2.15. The tray runs where the guests' network is, inside the namespace, as a separate
+// process, in German (libvirt-l10n translates virsh's words); virsh reaches the daemon's socket
+// from anywhere. Then a developer's own qemu:///session. The VMs boot once per block (one
+// libvirtd at a time: the blocks run one after the other).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { mkdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,15 +31,23 @@ interface JsonVm {
   warnings: string[];
 }
 
-describe.skipIf(!isRoot)('the libvirt provider on a real libvirtd', () => {
-  const lab = useLab(3, { kind: 'libvirt', staticIp: 1 });
-  const home = traversableTempDir();
+/** A user's German desktop session: virsh then says 'laufend' for 'running' (libvirt-l10n). */
+const GERMAN = { LANG: 'de_DE.UTF-8', LANGUAGE: 'de' };
+const { LC_ALL: _userLcAll, ...USER_ENV } = process.env;
 
-  /** The CLI inside the lab's namespace; `args` name the provider (the tray's settings name none). */
-  function cliWith(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-    const argv = ['netns', 'exec', lab().record.hostNetns!, TSX, CLI, ...args, '--config', lab().paths.config, '--known-hosts', path.join(home, 'known_hosts.json')];
+describe.skipIf(!isRoot)('the libvirt provider on a real libvirtd', () => {
+  const lab = useLab(4, { kind: 'libvirt', staticIp: 1, userNet: 1 });
+  const home = traversableTempDir();
+  const onNetwork = () => lab().record.guests.filter((g) => g.network !== 'user');
+
+  /**
+   * The CLI inside the lab's namespace, in German; `args` name the provider (the tray's settings
+   * name none). `prefix` runs before it (inside the namespace).
+   */
+  function cliWith(args: string[], prefix: string[] = []): Promise<{ code: number; out: string; err: string }> {
+    const argv = ['netns', 'exec', lab().record.hostNetns!, ...prefix, TSX, CLI, ...args, '--config', lab().paths.config, '--known-hosts', path.join(home, 'known_hosts.json')];
     return new Promise((resolve) => {
-      execFile('ip', argv, { timeout: 120_000, env: { ...process.env, RAGNATRAMP_TRAY_HOME: home, ...env } }, (err, out, errText) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: errText }));
+      execFile('ip', argv, { timeout: 120_000, env: { ...USER_ENV, ...GERMAN, RAGNATRAMP_TRAY_HOME: home } }, (err, out, errText) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: errText }));
     });
   }
   const cli = (args: string[]) => cliWith([...args, '--libvirt', 'qemu:///system']);
@@ -44,13 +55,25 @@ describe.skipIf(!isRoot)('the libvirt provider on a real libvirtd', () => {
   const guestSsh = (machine: string, command: string) =>
     inLabNetns(lab().record, 'ssh', ['-i', lab().paths.key, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${lab().guest(machine).ip}`, command]);
 
-  it("finds each VM through libvirt's leases, and the fixed-address one through its guest agent", async () => {
+  it('the lab is what it claims: virsh speaks German here, the network has spaces in its name, the user-mode guest\'s agent reports 10.0.2.15', async () => {
+    const g4 = lab().guest('guest4');
+    const german = await new Promise<string>((resolve) => execFile('virsh', ['-c', 'qemu:///system', 'domstate', '--domain', g4.vmId], { env: { ...USER_ENV, ...GERMAN } }, (_e, out) => resolve(out)));
+    expect(german.trim()).toBe('laufend');
+    expect(await virsh(['net-list', '--name'])).toContain(`${lab().record.bridge} lab net`);
+    // The guest boots, leases from SLIRP and starts its agent: wait until the agent says so.
+    await expect.poll(() => virsh(['domifaddr', '--domain', g4.vmId, '--full', '--source', 'agent']).catch(() => ''), { timeout: 150_000, interval: 2_000 }).toMatch(/ipv4\s+10\.0\.2\.15\//);
+  }, 180_000);
+
+  it("finds each VM through libvirt's leases, the fixed-address one through its guest agent, and says why the user-mode one has no address", async () => {
     const [g1, g2, g3] = lab().record.guests;
-    expect((await status()).map((v) => [v.machineName, v.status, v.ipv4, v.tier])).toEqual([
+    const vms = await status();
+    expect(vms.map((v) => [v.machineName, v.status, v.ipv4, v.tier])).toEqual([
       ['guest1', 'running', g1!.ip, 'lease'],
       ['guest2', 'running', g2!.ip, 'lease'],
       ['guest3', 'running', g3!.ip, 'agent'],
+      ['guest4', 'initializing', null, null],
     ]);
+    expect(vms[3]!.warnings.join('\n')).toContain("is on libvirt's user-mode network (<interface type='user'>, SLIRP)");
   }, 120_000);
 
   // One libvirt host serving several developers: the tray reaches libvirtd over qemu+ssh, whose
@@ -64,27 +87,31 @@ describe.skipIf(!isRoot)('the libvirt provider on a real libvirtd', () => {
     await mkdir('/run/sshd', { recursive: true });
     await inLabNetns(r, '/usr/sbin/sshd', ['-f', path.join(dir, 'sshd_config')]);
     try {
-      // OpenSSH reads ~/.ssh from the passwd entry, not $HOME: the host's pinned key is given to
-      // it the way a user's ssh config would, through libvirt's `command` (the ssh to run).
+      // OpenSSH reads ~/.ssh from the passwd entry, not $HOME, and the tray refuses libvirt's
+      // `command` (a URI must not name a program): the host's pinned key is where the user's own
+      // would be, in a known_hosts under the account's home, bind-mounted over it for this run.
       const knownHosts = path.join(dir, '.ssh', 'known_hosts');
       writeFileSync(knownHosts, `${r.gateway} ${readFileSync(path.join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
-      const ssh = path.join(dir, 'ssh');
-      writeFileSync(ssh, `#!/bin/sh\nexec ssh -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes "$@"\n`, { mode: 0o755 });
-      const uri = `qemu+ssh://root@${r.gateway}/system?keyfile=${lab().paths.key}&command=${ssh}`;
-      const out = await cliWith(['status', '--json', '--libvirt', uri]);
+      const uri = `qemu+ssh://root@${r.gateway}/system?keyfile=${lab().paths.key}&no_tty=1`;
+      const asHome = ['unshare', '--mount', 'sh', '-c', 'mount --bind "$0" "$1" && shift && exec "$@"', dir, userInfo().homedir];
+      const out = await cliWith(['status', '--json', '--libvirt', uri], asHome);
       expect(out.err).toBe('');
       const vms = (JSON.parse(out.out) as { projects: Array<{ vms: JsonVm[] }> }).projects[0]!.vms;
-      expect(vms.map((v) => [v.machineName, v.ipv4, v.tier])).toEqual(r.guests.map((g) => [g.machine, g.ip, g.staticIp ? 'agent' : 'lease']));
+      expect(vms.map((v) => [v.machineName, v.ipv4, v.tier])).toEqual(r.guests.map((g) => (g.network === 'user' ? [g.machine, null, null] : [g.machine, g.ip, g.staticIp ? 'agent' : 'lease'])));
     } finally {
       await run('kill', [readFileSync(path.join(dir, 'sshd.pid'), 'utf8').trim()]).catch(() => undefined);
     }
   }, 120_000);
 
-  it("reconcile writes every guest's real /etc/hosts, and they resolve each other by name", async () => {
+  it("reconcile writes every networked guest's real /etc/hosts, and they resolve each other by name; the user-mode guest's 10.0.2.15 is in none", async () => {
     const r = await cli(['reconcile', '--wait', '0']);
-    expect(r.code).toBe(0);
-    const block = lab().record.guests.map((g) => `${g.ip} ${g.machine}`).join('\n');
-    for (const g of lab().record.guests) expect(await guestSsh(g.machine, 'cat /etc/hosts')).toContain(`# Managed by ragnatramp - do not edit this block\n${block}\n# END RAGNATRAMP\n`);
+    const block = onNetwork().map((g) => `${g.ip} ${g.machine}`).join('\n');
+    for (const g of onNetwork()) {
+      const hosts = await guestSsh(g.machine, 'cat /etc/hosts');
+      expect(hosts).toContain(`# Managed by ragnatramp - do not edit this block\n${block}\n# END RAGNATRAMP\n`);
+      expect(hosts).not.toContain('10.0.2.15');
+    }
+    expect(r.code, r.out + r.err).toBe(0);
     await expect(guestSsh('guest1', 'ping -c 1 -W 5 guest3 >/dev/null && echo ok')).resolves.toBe('ok\n');
   }, 120_000);
 

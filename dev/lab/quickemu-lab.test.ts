@@ -1,13 +1,17 @@
-// The quickemu provider against real QEMU VMs (software emulation) laid out as quickemu lays
-// them out (seed 002): two guests bridged on the lab's network, one on QEMU's user-mode network
-// behind an SSH forward. Real DHCP, real dropbear, real busybox /etc/hosts, root logins with no
-// sudo in the guest. The VMs boot once for the whole file.
+// The quickemu provider against real QEMU VMs (software emulation) started with quickemu 4.9.9's
+// own arguments (lab-qemu.ts): `-name <vm>,process=<vm>`, `-pidfile`, the serial console and the
+// guest agent as sockets, the SSH forward on 0.0.0.0 from 22220-22229 and no ssh_port in the
+// .conf. Two guests bridged on the lab's network, one on QEMU's user-mode network. Real DHCP,
+// real dropbear, the real qemu-guest-agent, real busybox /etc/hosts, root logins with no sudo in
+// the guest. The VMs boot once for the whole file.
 import { execFile } from 'node:child_process';
-import { truncateSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/cli.js';
-import { tcpProbe } from '../../main/engine/discovery/port-probe.js';
+import { sshProbe } from '../../main/engine/discovery/port-probe.js';
+import { QuickemuProvider } from '../../main/engine/providers/quickemu/quickemu-provider.js';
 import { isRoot, traversableTempDir, useLab } from '../test-support/lab-fixture.js';
 import { killQemu, quickemuPaths, startQemu } from './lab.js';
 import { waitForPort } from './lab-bridge.js';
@@ -23,6 +27,20 @@ interface JsonVm {
   status: string;
   ipv4: string | null;
   tier: string | null;
+}
+
+/** Whether a TCP connection is accepted, trying for a few seconds while QEMU sets its forwards up. */
+async function accepts(host: string, port: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host, port });
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }
 
 describe.skipIf(!isRoot)('the quickemu provider on real QEMU VMs', () => {
@@ -43,16 +61,30 @@ describe.skipIf(!isRoot)('the quickemu provider on real QEMU VMs', () => {
     return ssh(['-i', lab().paths.key, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', ...at, command]);
   };
 
-  it("finds the bridged VMs by their console logs and reaches the user-mode one through its forward", async () => {
+  it("tells each live QEMU by its command line though its name is the VM's, and finds the bridged VMs through their guest agents", async () => {
+    const record = lab().record;
+    for (const g of record.guests) {
+      const q = quickemuPaths(record, g);
+      const pid = readFileSync(q.pid, 'utf8').trim();
+      // -name <vm>,process=<vm> (quickemu:1695): the kernel keeps the first 15 bytes of the name.
+      expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe(g.vmName.slice(0, 15));
+      expect(readFileSync(q.conf, 'utf8')).not.toContain('ssh_port');
+    }
     const vms = await statusOf();
-    const [g1, g2, g3] = lab().record.guests;
+    const [g1, g2, g3] = record.guests;
+    // No console log exists (the console is a socket, <vm>.log is QEMU's stderr): the agents answer.
     expect(vms.map((v) => [v.machineName, v.status, v.ipv4, v.tier])).toEqual([
-      ['guest1', 'running', g1!.ip, 'console'],
-      ['guest2', 'running', g2!.ip, 'console'],
+      ['guest1', 'running', g1!.ip, 'agent'],
+      ['guest2', 'running', g2!.ip, 'agent'],
       ['guest3', 'running', null, null],
     ]);
+    expect(g3!.sshPort).toBeGreaterThanOrEqual(22220);
+    expect(g3!.sshPort).toBeLessThanOrEqual(22229);
     const table = (await cli(['status'])).out;
     expect(table).toMatch(new RegExp(`guest3 +running +127\\.0\\.0\\.1:${g3!.sshPort} \\(forward\\)`));
+    // The user-mode guest's own address, as its agent reports it for QEMU's default MAC.
+    const [o3] = await new QuickemuProvider(lab().paths.quickemu).observe([{ project: record.project, machineName: 'guest3', vmName: g3!.vmName, vmId: g3!.vmId }], new Date().toISOString());
+    expect(o3!.detail).toMatchObject({ network: 'user', guestIpv4: '10.0.2.15', agent: { state: 'answered', why: null } });
   }, 60_000);
 
   it("reconcile writes each bridged guest's real /etc/hosts as root without sudo, skips the user-mode one with the reason, and the guests resolve each other", async () => {
@@ -90,23 +122,41 @@ describe.skipIf(!isRoot)('the quickemu provider on real QEMU VMs', () => {
     expect(run).toMatchObject({ code: 0, stdout: 'guest3\n' });
   }, 120_000);
 
-  it('with the console log gone (rotated), the ARP tier finds the bridged VM by its MAC', async () => {
+  it('with its guest agent stopped, the ARP tier finds the bridged VM by its MAC', async () => {
     const g1 = lab().guest('guest1');
-    truncateSync(quickemuPaths(lab().record, g1).log, 0);
-    await tcpProbe()(g1.ip, 22); // traffic keeps its neighbour entry fresh
+    expect(await guestSsh('guest1', 'killall qemu-ga')).toMatchObject({ code: 0 });
+    await sshProbe()(g1.ip, 22); // traffic keeps its neighbour entry fresh
     const vm = (await statusOf()).find((v) => v.machineName === 'guest1')!;
     expect([vm.ipv4, vm.tier]).toEqual([g1.ip, 'arp']);
   }, 60_000);
 
-  it("seed 002's states: a killed VM is stopped; started again it is booting until SSH answers, then running", async () => {
+  it("seed 002's states: a VM killed with its pid file left behind is stopped; a bridged one started again is booting until SSH answers, then running", async () => {
     const record = lab().record;
     const g2 = lab().guest('guest2');
+    const q = quickemuPaths(record, g2);
+    const pidText = readFileSync(q.pid, 'utf8');
     await killQemu(record, g2);
+    // kill -9 (an OOM kill, a crash) leaves QEMU no time to remove its pid file.
+    writeFileSync(q.pid, pidText);
     expect((await statusOf()).find((v) => v.machineName === 'guest2')!.status).toBe('stopped');
     await startQemu(record, g2);
     // Under emulation the kernel takes seconds to boot: the pid lives long before SSH answers.
     expect((await statusOf()).find((v) => v.machineName === 'guest2')!.status).toMatch(/^(initializing|booting)$/);
     await waitForPort(g2.ip, 22, 120_000);
     expect((await statusOf()).find((v) => v.machineName === 'guest2')!).toMatchObject({ status: 'running', ipv4: g2.ip });
+  }, 180_000);
+
+  it("a user-mode VM's forward accepts TCP before its guest has booted: it is booting, not running, until sshd's banner arrives", async () => {
+    const record = lab().record;
+    const g3 = lab().guest('guest3');
+    await killQemu(record, g3);
+    expect((await statusOf()).find((v) => v.machineName === 'guest3')!.status).toBe('stopped');
+    await startQemu(record, g3);
+    // QEMU's slirp accepts on the forward itself (quickemu:1435), with no sshd behind it yet.
+    expect(await accepts('127.0.0.1', g3.sshPort!)).toBe(true);
+    expect(await sshProbe()('127.0.0.1', g3.sshPort!)).toBe(false);
+    expect((await statusOf()).find((v) => v.machineName === 'guest3')!.status).toMatch(/^(initializing|booting)$/);
+    await waitForPort('127.0.0.1', g3.sshPort!, 120_000);
+    expect((await statusOf()).find((v) => v.machineName === 'guest3')!.status).toBe('running');
   }, 180_000);
 });

@@ -2,7 +2,7 @@
 // leases, kernel neighbour table) and the Hyper-V code path driven by a simulated hypervisor
 // whose VMs carry the guests' real MACs and IPs. Real SSH, real sudo, real /etc/hosts.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tcpProbe } from '../../main/engine/discovery/port-probe.js';
+import { sshProbe } from '../../main/engine/discovery/port-probe.js';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isRoot, useLab } from '../test-support/lab-fixture.js';
@@ -121,7 +121,7 @@ describe.skipIf(!isRoot)('reconcile against a lab of real guests', () => {
     const noLeases = path.join(lab().record.dir, 'manifest-no-leases.json');
     writeFileSync(noLeases, JSON.stringify(manifest));
     // Traffic is what teaches the host's neighbour table: connect to each guest as the port probe does.
-    for (const g of lab().record.guests) await tcpProbe()(g.ip, 22);
+    for (const g of lab().record.guests) await sshProbe()(g.ip, 22);
     const env = await createEnvironment({ manifest: noLeases, knownHostsFile: path.join(lab().record.dir, 'kh-arp.json') });
     try {
       const out = await reconcileProject(env, await loadProject(p.config), { ...options, syncHosts: false });
@@ -185,7 +185,7 @@ describe.skipIf(!isRoot)('watching a Linux host for changes', () => {
     const stop = provider.watch(() => hints++);
     try {
       // Routine traffic to a known guest: state changes, no new address.
-      for (let i = 0; i < 3; i++) await tcpProbe()(lab().guest('guest1').ip, 22);
+      for (let i = 0; i < 3; i++) await sshProbe()(lab().guest('guest1').ip, 22);
       await new Promise((r) => setTimeout(r, 300));
       const quiet = hints;
       let renewedAt = 0;

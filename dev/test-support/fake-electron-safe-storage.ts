@@ -16,6 +16,11 @@ export const safeStorageControl = {
   /** What isAsyncEncryptionAvailable() resolves with once ready. */
   available: true,
   backend: 'gnome_libsecret' as 'basic_text' | 'gnome_libsecret' | 'kwallet5',
+  /**
+   * When the lazily started encryptor is up: the OS decides (a locked keyring waits for the user's
+   * password), so a test may hold it open while the rest of the app goes on.
+   */
+  started: Promise.resolve() as Promise<void>,
 };
 
 function assertReadyForCrypto(): void {
@@ -25,6 +30,7 @@ function assertReadyForCrypto(): void {
 export const safeStorage = {
   async isAsyncEncryptionAvailable(): Promise<boolean> {
     assertReadyForCrypto();
+    await safeStorageControl.started;
     return safeStorageControl.available;
   },
   async encryptStringAsync(plainText: string): Promise<Buffer> {

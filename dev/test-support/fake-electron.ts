@@ -1,15 +1,18 @@
 // A stand-in for the `electron` module, for testing the main-process glue (main.ts included)
-// in plain Node. It records what the glue asks of Electron, lets a test fire Electron's events,
-// and fails where real Electron fails, each modelled on Electron 45's documented behaviour
-// (https://www.electronjs.org/docs/latest/api/…, cited per item): a fake kinder than the real
-// thing once hid defects that met the first real user.
+// in plain Node. It records what the glue asks of Electron, lets a test fire Electron's events
+// as Windows delivers them, and fails where real Electron fails, each modelled on Electron 45's
+// documented behaviour (https://www.electronjs.org/docs/latest/api/…) or its source (paths and
+// lines at electron/electron 96f3996d, the v45 nightlies' main), cited per item: a fake kinder
+// than the real thing once hid defects that met the first real user.
 
 import { EventEmitter } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
-import { assertReady, electronEvent, isReady, markReady, resetReady, whenReady } from './fake-electron-ready.js';
+import { assertReady, blockMainThread, electronEvent, fromNative, isReady, mainThreadBlocked, markReady, onUncaughtException, resetReady, whenReady } from './fake-electron-ready.js';
 import { BrowserWindow, resetWindows, screen } from './fake-electron-window.js';
+import { Notification, resetNotifications } from './fake-electron-notification.js';
 
-export { BrowserWindow, screen, WebContents } from './fake-electron-window.js';
+export { BrowserWindow, loadFailures, screen, WebContents } from './fake-electron-window.js';
+export { electronEvent, mainThreadBlocked, Notification };
 import { safeStorage, safeStorageControl } from './fake-electron-safe-storage.js';
 
 export { safeStorage, safeStorageControl };
@@ -139,6 +142,26 @@ export class Tray extends EventEmitter {
   destroy() {
     this.destroyed = true;
   }
+  /**
+   * A left press on the icon, as Windows delivers it. The press makes the taskbar the active
+   * window, so a focused window of the app gets 'blur' before the tray's event (seen in Electron
+   * tray apps: max-mapper/menubar#274, "the browserWindow's blur event is fired first"). Electron
+   * emits 'click' on WM_LBUTTONDOWN, not on release (notify_icon_host.cc:295-311 →
+   * notify_icon.cc:71-83); the second press of a double-click arrives as WM_LBUTTONDBLCLK and
+   * emits only 'double-click' (notify_icon.cc:77-78).
+   */
+  press(kind: 'click' | 'double-click' = 'click') {
+    fromNative(() => {
+      BrowserWindow.focused?.loseFocus();
+      if (this.destroyed) return;
+      this.emit(kind, electronEvent(), this.bounds, { x: this.bounds.x + 8, y: this.bounds.y + 8 });
+    });
+  }
+  /** The user double-clicks the icon: 'click' on the first press, then only 'double-click'. */
+  doubleClick() {
+    this.press('click');
+    this.press('double-click');
+  }
 }
 
 export class FakeMenu {
@@ -167,6 +190,16 @@ export class FakeMenu {
   }
 }
 
+/**
+ * The words a user sees for a menu item on a platform: the label; a sublabel and a toolTip only on
+ * macOS (docs/api/menu-item.md:35-36; only the Cocoa menu controller reads them,
+ * electron_menu_controller.mm:353 and :390).
+ */
+export function shownText(item: { label?: unknown; sublabel?: unknown; toolTip?: unknown }, platform: NodeJS.Platform): string {
+  const parts = [item.label, ...(platform === 'darwin' ? [item.sublabel, item.toolTip] : [])];
+  return parts.filter((p): p is string => typeof p === 'string' && p !== '').join('\n');
+}
+
 export const Menu = {
   application: undefined as FakeMenu | null | undefined,
   buildFromTemplate: (template: Template) => new FakeMenu(template),
@@ -174,25 +207,6 @@ export const Menu = {
     Menu.application = menu;
   },
 };
-
-export class Notification extends EventEmitter {
-  static supported = true;
-  static shown: Notification[] = [];
-  static activationHandler: ((details: { type: string; arguments: string }) => void) | null = null;
-  static isSupported() {
-    return Notification.supported;
-  }
-  static handleActivation(callback: (details: { type: string; arguments: string }) => void) {
-    Notification.activationHandler = callback;
-  }
-  constructor(readonly options: { title: string; body: string; silent?: boolean }) {
-    super();
-    assertReady('Notification');
-  }
-  show() {
-    Notification.shown.push(this);
-  }
-}
 
 export const nativeTheme = { shouldUseDarkColors: false };
 
@@ -205,13 +219,78 @@ export const clipboard = {
 };
 export const powerMonitor = new EventEmitter();
 
+type OpenResult = { canceled: boolean; filePaths: string[] };
+
+// Every dialog but showErrorBox throws before ready (lib/browser/api/dialog.ts:62-66).
+function dialogNeedsReady(): void {
+  if (!isReady()) throw new Error('dialog module can only be used after app is ready');
+}
+
 export const dialog = {
   errors: [] as Array<[string, string]>,
+  messageBoxes: [] as Array<Record<string, unknown>>,
+  openDialogs: [] as Array<{ options: Record<string, unknown>; answer(result: OpenResult): void }>,
+  /**
+   * Blocks the main thread until the user closes the box (message_box_win.cc:349-353: the task
+   * dialog runs on the calling thread): no native event reaches JavaScript meanwhile (fromNative).
+   */
   showErrorBox(title: string, content: string) {
     dialog.errors.push([title, content]);
+    blockMainThread();
   },
-  showOpenDialog: async () => ({ canceled: true, filePaths: [] as string[] }),
+  /**
+   * Runs on a dialog thread and resolves when closed (message_box_win.cc:298-328); the main thread
+   * goes on. With a parent window it is modal to it (the task dialog's hwndParent, :162-165).
+   */
+  showMessageBox(...args: unknown[]): Promise<{ response: number; checkboxChecked: boolean }> {
+    dialogNeedsReady();
+    const parent = args[0] instanceof BrowserWindow ? args[0] : null;
+    const options = (parent ? args[1] : args[0]) as Record<string, unknown>;
+    dialog.messageBoxes.push(options);
+    const close = parent?.openModal();
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        close?.();
+        resolve({ response: 0, checkboxChecked: false });
+      }),
+    );
+  },
+  /**
+   * Runs on a dialog thread (file_dialog_win.cc:212-224) and resolves when the user answers (the
+   * test calls answer()); with a parent window it is modal to it (BrowserWindow.openModal).
+   */
+  showOpenDialog(...args: unknown[]): Promise<OpenResult> {
+    dialogNeedsReady();
+    const parent = args[0] instanceof BrowserWindow ? args[0] : null;
+    const options = (parent ? args[1] : args[0]) as Record<string, unknown>;
+    const close = parent?.openModal();
+    return new Promise((resolve) => {
+      const entry = {
+        options,
+        answer: (result: OpenResult) => {
+          dialog.openDialogs.splice(dialog.openDialogs.indexOf(entry), 1);
+          close?.();
+          resolve(result);
+        },
+      };
+      dialog.openDialogs.push(entry);
+    });
+  },
 };
+
+// Listeners already there when the fake loaded are the test runner's, not the app's.
+const runnerListeners = new Set(process.listeners('uncaughtException'));
+const appListeners = () => process.listeners('uncaughtException').filter((l) => !runnerListeners.has(l));
+
+// An exception thrown by a listener native code called: Electron's handler shows it in an error box
+// (lib/browser/init.ts:23-36), which blocks like any other, unless the app has a handler of its
+// own (then Electron's does nothing, :24-27).
+onUncaughtException((error) => {
+  const own = appListeners();
+  if (own.length > 0) return own.forEach((l) => l(error as Error, 'uncaughtException'));
+  const e = error as Error;
+  dialog.showErrorBox('A JavaScript error occurred in the main process', `Uncaught Exception:\n${e.stack ?? `${e.name}: ${e.message}`}`);
+});
 
 
 export const ipcMain = {
@@ -225,7 +304,13 @@ export const ipcMain = {
 export const shell = {
   opened: [] as string[],
   revealed: [] as string[],
+  /** Why Windows refuses to open the next URL (no handler, blocked by policy), or null. */
+  openFailure: null as string | null,
+  // A refusal rejects the promise with "Failed to open: <Windows' words>" (platform_util_win.cc:261,
+  // electron_api_shell.cc:49-54); an unhandled rejection in the main process is only a warning
+  // that sets the exit code (electron_browser_main_parts.cc:287-288): the user sees nothing.
   openExternal: async (url: string) => {
+    if (shell.openFailure) throw new Error(`Failed to open: ${shell.openFailure}`);
     shell.opened.push(url);
   },
   showItemInFolder: (file: string) => {
@@ -235,23 +320,25 @@ export const shell = {
 
 export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   resetReady(options.ready ?? true);
-  Object.assign(safeStorageControl, { available: true, backend: 'gnome_libsecret' });
+  Object.assign(safeStorageControl, { available: true, backend: 'gnome_libsecret', started: Promise.resolve() });
   app.removeAllListeners();
   Object.assign(app, { isPackaged: false, name: 'Electron', lockGranted: true, quitCalls: 0, exitCode: null, appUserModelId: null, loginItem: { openAtLogin: false, path: '', args: [] } });
   app.paths = new Map([['userData', '/fake/userData']]);
   Tray.instances = [];
-  Notification.shown = [];
-  Notification.supported = true;
-  Notification.activationHandler = null;
+  resetNotifications();
   resetWindows();
   ipcMain.handlers.clear();
   shell.opened = [];
   shell.revealed = [];
+  shell.openFailure = null;
   dialog.errors = [];
+  dialog.messageBoxes = [];
+  dialog.openDialogs = [];
   Menu.application = undefined;
   nativeTheme.shouldUseDarkColors = false;
   clipboard.text = '';
   powerMonitor.removeAllListeners();
+  for (const l of appListeners()) process.off('uncaughtException', l);
 }
 
 export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor, clipboard, safeStorage };

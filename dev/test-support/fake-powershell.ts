@@ -6,7 +6,10 @@
 // FAKE_PWSH_LANGUAGE_MODE=ConstrainedLanguage makes it refuse node-powershell's [Console] marker
 // lines as that mode does (with the offending line echoed in the error, so the marker does reach
 // stderr: the session then never completes on stdout).
-// It appends its pid and argv to FAKE_PWSH_LOG so tests can check how it was started.
+// FAKE_PWSH_NOISE=1 makes it answer the language-mode probe as pwsh does on a terminal-minded
+// Unix (ESC[?1h ESC[?1l around the answer; facts file, "Added after running the scripts in the
+// real PowerShell"), after a WARNING line.
+// It appends its pid, argv and terminal variables to FAKE_PWSH_LOG so tests can check how it was started.
 
 import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -14,7 +17,7 @@ import { DISCOVERY_MARKER } from '../../main/engine/providers/hyperv/discovery-s
 import { ScenarioFile } from '../../main/engine/simulator/scenario-source.js';
 import { SimulatedPowerShell } from '../../main/engine/simulator/simulated-powershell.js';
 
-if (process.env.FAKE_PWSH_LOG) appendFileSync(process.env.FAKE_PWSH_LOG, `${JSON.stringify({ pid: process.pid, argv: process.argv.slice(2) })}\n`);
+if (process.env.FAKE_PWSH_LOG) appendFileSync(process.env.FAKE_PWSH_LOG, `${JSON.stringify({ pid: process.pid, argv: process.argv.slice(2), term: process.env.TERM ?? null, noColor: process.env.NO_COLOR ?? null })}\n`);
 const simulator = process.env.FAKE_PWSH_SCENARIO ? new SimulatedPowerShell(new ScenarioFile(process.env.FAKE_PWSH_SCENARIO), { timeoutMs: 60_000 }) : null;
 let hung = false;
 let queue = Promise.resolve();
@@ -27,7 +30,7 @@ async function handle(line: string): Promise<void> {
   if (hung) return;
   const mode = process.env.FAKE_PWSH_LANGUAGE_MODE ?? 'FullLanguage';
   if (line === '$ExecutionContext.SessionState.LanguageMode') {
-    process.stdout.write(`${mode}\n`);
+    process.stdout.write(process.env.FAKE_PWSH_NOISE ? `\u001b[?1h\u001b[?1lWARNING: The profile could not be loaded.\n${mode}\n\u001b[?1h` : `${mode}\n`);
     return;
   }
   const marker = /^\[Console\]::(Out|Error)\.WriteLine\("([^"]*)"\)$/.exec(line);

@@ -1,5 +1,5 @@
 // The controller over a real engine worker thread and the simulator: the watch loop, change
-// events, auto-sync, the API calls, and a crashed worker restarted.
+// events, auto-sync, the API calls (Reconcile this VM syncs one guest), and a crashed worker restarted.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,6 +77,17 @@ describe('AppController over the engine worker', () => {
     expect(phases).toEqual(expect.arrayContaining(['connecting', 'reading', 'writing']));
     expect(controller.snapshot().projects[0]!.vms.every((v) => v.sync?.success && v.sync.changed)).toBe(true);
     expect(controller.snapshot().summary).toMatch(/^2 VMs · 2 running · hosts in sync · just now$/);
+  });
+
+  it('Reconcile this VM syncs that guest only, through the worker', async () => {
+    const { f, controller, events } = setup();
+    const summary = await controller.api.reconcileVm(f.configPath, 'web');
+    expect(summary).toMatchObject({ projects: 1, synced: 1, updated: 1, failed: 0, hypervisorError: null });
+    const touched = new Set(events.flatMap((e) => (e.type === 'state' ? Object.keys(e.state.progress) : [])));
+    expect([...touched]).toEqual([`${f.configPath}#web`]);
+    const vms = controller.snapshot().projects[0]!.vms;
+    expect(vms.find((v) => v.machineName === 'web')!.sync).toMatchObject({ success: true, changed: true });
+    expect(vms.find((v) => v.machineName === 'db')!.sync).toBeNull();
   });
 
   it('an IP change raises one change event, and auto-sync updates the guests', async () => {

@@ -135,7 +135,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       const s = this.settings.get();
       // Simulated VMs are reachable by nobody: they never go into the user's OpenSSH config.
       const sshConfig = s.sshConfig && this.options.home && !this.options.simulated ? { home: this.options.home, userConfig: this.options.userSshConfig ?? userSshConfigPath() } : undefined;
-      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, providers: await this.providerRequests(configPaths), acceptHostKeys: request.acceptHostKeys, ...(sshConfig ? { sshConfig } : {}) });
+      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, providers: await this.providerRequests(configPaths), acceptHostKeys: request.acceptHostKeys, onlyMachines: request.onlyMachines, ...(sshConfig ? { sshConfig } : {}) });
     } catch (err) {
       this.state.busy = 'idle';
       this.state.progress = {};
@@ -288,7 +288,8 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     },
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');
-      const file = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, appVersion: this.options.version ?? 'unknown' });
+      const { file, leftOut } = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, appVersion: this.options.version ?? 'unknown' });
+      if (leftOut.length > 0) this.notice(`The support bundle left out: ${leftOut.map((l) => `${l.file} (${l.why})`).join('; ')}.`);
       this.host.revealFile?.(file);
       return file;
     },

@@ -3,9 +3,8 @@
 // read, <tray folder>/proxmox/<host>_<port>.token, which the CLI reads too.
 
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { renameWithRetry, writeDurably } from '../engine/atomic-file.js';
+import { mkdirKeepingOwner, replaceFile } from '../engine/atomic-file.js';
 import { parseClusterUrl } from '../engine/providers/proxmox/proxmox-client.js';
 import { defaultTokenFile, readTokenFile } from '../engine/providers/proxmox/proxmox-token.js';
 
@@ -30,10 +29,8 @@ export class FileCredentialStore implements CredentialStore {
 
   async save(cluster: string, token: string): Promise<void> {
     const file = this.file(cluster);
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeDurably(tmp, `${token}\n`, 0o600);
-    await renameWithRetry(tmp, file);
+    mkdirKeepingOwner(path.dirname(file), 0o700);
+    await replaceFile(file, `${token}\n`, 0o600);
   }
 
   async load(cluster: string): Promise<string | null> {

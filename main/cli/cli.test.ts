@@ -332,7 +332,7 @@ describe("the provider the app's settings give a project", () => {
     const home = trayHome({ [f.configPath]: { provider: 'quickemu', option: vms } });
     const r = await cliIn(home, ['status', '--json', '--config', f.configPath, '--known-hosts', path.join(home, 'kh.json')]);
     expect(r.err).toBe('');
-    expect(JSON.parse(r.out).projects[0].vms[0]).toMatchObject({ machineName: 'box', status: 'missing', warnings: [expect.stringContaining(`'box' has a .conf but nothing in ${vms}/box yet`)] });
+    expect(JSON.parse(r.out).projects[0].vms[0]).toMatchObject({ machineName: 'box', status: 'missing', warnings: [expect.stringContaining(`'box' has a .conf but quickemu has not started it yet (no ${path.join(vms, 'disk.qcow2')})`)] });
     const s = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db' }], scenario });
     const named = await cliIn(trayHome({ [s.configPath]: { provider: 'quickemu', option: vms } }), ['status', '--json', '--config', s.configPath, '--simulate', s.scenarioPath, '--known-hosts', path.join(home, 'kh.json')]);
     expect(JSON.parse(named.out).projects[0].vms.map((v: { tier: string }) => v.tier)).toEqual(['arp', 'kvp']);

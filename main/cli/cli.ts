@@ -16,7 +16,7 @@ import { diagnoseCommand, fixKvpCommand, hostsCommand, reconcile, status } from 
 import { runSshConfigCommand } from './ssh-config-command.js';
 import { runSupportCommand, SUPPORT_COMMANDS } from './support-commands.js';
 import { commandProvider } from './tray-settings.js';
-import { safeText } from './sanitize.js';
+import { safeText, terminalSafe } from './sanitize.js';
 
 export { USAGE, VERSION };
 
@@ -30,7 +30,10 @@ export interface CliIo {
   logDir?: string;
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
+  // Server, guest and file text reaches the terminal by many paths (--verbose above all): one
+  // guard where every one of them passes.
+  const io = terminalSafe(unsafeIo);
   const wantsHelp = argv.includes('--help') || argv.includes('-h');
   if ((SUPPORT_COMMANDS as readonly string[]).includes(argv[0] ?? '') && !wantsHelp) return runSupportCommand(argv, io);
   if (argv[0] === 'ssh-config' && !wantsHelp) return runSshConfigCommand(argv, io);

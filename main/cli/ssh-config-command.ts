@@ -9,10 +9,11 @@ import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.j
 import { createEnvironment } from '../engine/environment.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
-import { renderSshClientConfig } from '../engine/ssh/ssh-client-config.js';
-import { sshEntries, userSshConfigPath, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
+import { leftToUserNotice, renderSshClientConfig, type LeftToUser, type RefusedEntry } from '../engine/ssh/ssh-client-config.js';
+import { OwnershipError } from '../engine/atomic-file.js';
+import { planMachines, sshEntries, userNames, userSshConfigPath, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import type { CliIo } from './cli.js';
-import { safeText } from './sanitize.js';
+import { safeInline, safeText } from './sanitize.js';
 import { parseOptions } from './grammar.js';
 import { usageError } from './help.js';
 import { commandProvider } from './tray-settings.js';
@@ -30,34 +31,60 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     return 2;
   }
   const home = io.logDir ?? defaultTrayHome(io.env);
-  const env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, knownHostsFile: values['known-hosts'] });
+  let env: Awaited<ReturnType<typeof createEnvironment>>;
+  try {
+    env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, knownHostsFile: values['known-hosts'] });
+  } catch (err) {
+    return failure(err, io);
+  }
   try {
     const projects = [];
     for (const c of values.config) projects.push(await loadProject(c, io.env));
     const inspection = await inspectProjects(env, projects, { waitMs: 0, pollMs: 1000 });
-    const entries = sshEntries(inspection.plan.projects);
-    const config = renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts'));
+    const plans = inspection.plan.projects;
+    const entries = sshEntries(plans);
+    const userConfig = path.resolve(values['user-config'] ?? userSshConfigPath());
+    let refused: RefusedEntry[];
+    let leftToUser: LeftToUser[];
     if (!values.write) {
-      io.stdout(values.json ? `${JSON.stringify({ entries, config }, null, 2)}\n` : config);
-      return 0;
+      const rendered = renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts'), { machines: planMachines(plans), userHas: await userNames(userConfig, home) });
+      ({ refused, leftToUser } = rendered);
+      io.stdout(values.json ? `${JSON.stringify({ entries, config: rendered.text, refused, leftToUser }, null, 2)}\n` : safeText(rendered.text));
+    } else {
+      const files = await writeSshConfig({ home, entries, machines: planMachines(plans), hostKeys: env.hostKeys, userConfig });
+      ({ refused, leftToUser } = files);
+      const { names: _names, ...shown } = files;
+      if (values.json) io.stdout(`${JSON.stringify({ entries, files: shown }, null, 2)}\n`);
+      io.stderr(safeText(files.changed.length > 0 ? `updated ${files.changed.join(', ')}\n` : 'already current; nothing written\n'));
+      const written = entries.filter((e) => (files.names.get(e) ?? []).length > 0);
+      io.stderr(safeText(`${written.length} VM${written.length === 1 ? '' : 's'}: ${written.map((e) => e.machine).join(', ') || '(none reachable yet)'}. Try: ssh ${written[0] ? files.names.get(written[0])![0] : '<machine>'}\n`));
+      // OpenSSH refuses a host whose key the tray has not pinned: the tray pins at its first login.
+      // Reconcile logs in to the VMs it syncs; diagnose to every VM it can reach (a user-mode one too).
+      const syncing = new Set(plans.flatMap((pp) => pp.vms.filter((r) => r.sync.action === 'sync').map((r) => r.machineName)));
+      const pinBy = files.unpinned.every((m) => syncing.has(m)) ? 'reconcile' : 'diagnose';
+      if (files.unpinned.length > 0) io.stderr(safeText(`Not pinned yet, so ssh refuses them: ${files.unpinned.join(', ')}. Run 'ragnatramp-tray ${pinBy} --config ${values.config[0]}' first (it logs in and pins each key), then ssh-config --write again.\n`));
     }
-    const files = await writeSshConfig({ home, entries, hostKeys: env.hostKeys, userConfig: path.resolve(values['user-config'] ?? userSshConfigPath()) });
-    if (values.json) io.stdout(`${JSON.stringify({ entries, files }, null, 2)}\n`);
-    io.stderr(files.changed.length > 0 ? `updated ${files.changed.join(', ')}\n` : 'already current; nothing written\n');
-    io.stderr(`${entries.length} VM${entries.length === 1 ? '' : 's'}: ${entries.map((e) => e.machine).join(', ') || '(none reachable yet)'}. Try: ssh ${entries[0]?.machine ?? '<machine>'}\n`);
-    // OpenSSH refuses a host whose key the tray has not pinned: the tray pins at its first login.
-    // Reconcile logs in to the VMs it syncs; diagnose to every VM it can reach (a user-mode one too).
-    const syncing = new Set(inspection.plan.projects.flatMap((pp) => pp.vms.filter((r) => r.sync.action === 'sync').map((r) => r.machineName)));
-    const pinBy = files.unpinned.every((m) => syncing.has(m)) ? 'reconcile' : 'diagnose';
-    if (files.unpinned.length > 0) io.stderr(`Not pinned yet, so ssh refuses them: ${files.unpinned.join(', ')}. Run 'ragnatramp-tray ${pinBy} --config ${values.config[0]}' first (it logs in and pins each key), then ssh-config --write again.\n`);
-    return 0;
+    if (leftToUser.length > 0) io.stderr(`${safeText(leftToUserNotice(leftToUser, userConfig))}\n`);
+    // A value OpenSSH cannot be given is the user's to fix (exit 2); the other VMs were written.
+    for (const r of refused) io.stderr(`${safeInline(r.message)}\n`);
+    return refused.length > 0 ? 2 : 0;
   } catch (err) {
-    if (err instanceof InputError || err instanceof HypervisorError) {
-      io.stderr(`${safeText(err.message)}\n`);
-      return err instanceof InputError ? 2 : 1;
-    }
-    throw err;
+    return failure(err, io);
   } finally {
     await env.dispose();
   }
+}
+
+/** Bad input exits 2 and an unreachable hypervisor 1, each in its own words; never a stack trace. */
+function failure(err: unknown, io: CliIo): number {
+  if (err instanceof InputError || err instanceof HypervisorError) {
+    io.stderr(`${safeText(err.message)}\n`);
+    return err instanceof InputError ? 2 : 1;
+  }
+  // A file the tray may not replace (another user's) or cannot write: one line.
+  if ((err as NodeJS.ErrnoException).code || err instanceof OwnershipError) {
+    io.stderr(`${safeInline(errorMessage(err))}\n`);
+    return 1;
+  }
+  throw err;
 }

@@ -2,11 +2,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../engine/simulator/scenario.js';
 import { makeFixture, vmId } from '../../dev/test-support/project-fixture.js';
 import { runCli } from './cli.js';
+import { unzip } from '../../dev/test-support/unzip.js';
 
 const scenario: Scenario = { vms: [{ name: 'myproject-web-a1b2c3d4', id: vmId(1), adapters: [{ mac: '00155DDE3309', ipAddresses: ['172.18.185.163'] }] }] };
 
@@ -15,25 +15,6 @@ async function cli(args: string[], logDir?: string) {
   let stderr = '';
   const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env, ...(logDir ? { logDir } : {}) });
   return { code, stdout, stderr };
-}
-
-/** The entries of a zip: name → content (stored or deflated). */
-function unzip(file: string): Map<string, string> {
-  const buf = readFileSync(file);
-  const out = new Map<string, string>();
-  for (let i = 0; i + 30 <= buf.length; ) {
-    if (buf.readUInt32LE(i) !== 0x04034b50) break;
-    const method = buf.readUInt16LE(i + 8);
-    const size = buf.readUInt32LE(i + 18);
-    const nameLen = buf.readUInt16LE(i + 26);
-    const extraLen = buf.readUInt16LE(i + 28);
-    const name = buf.subarray(i + 30, i + 30 + nameLen).toString();
-    const start = i + 30 + nameLen + extraLen;
-    const data = buf.subarray(start, start + size);
-    out.set(name, (method === 8 ? inflateRawSync(data) : data).toString());
-    i = start + size;
-  }
-  return out;
 }
 
 describe('doctor', () => {
@@ -56,6 +37,14 @@ describe('doctor', () => {
     const m = await cli(['doctor', '--config', g.configPath, '--simulate', g.scenarioPath, '--json']);
     expect(m.code).toBe(1);
     expect(JSON.parse(m.stdout).steps).toContainEqual({ step: "Member of 'Hyper-V Administrators'", ok: false, detail: 'no', fix: expect.stringMatching(/S-1-5-32-578.*sign out and back in/) });
+  });
+
+  it('a Get-VMSwitch refused for lack of permission says so, never "this PC has no Default Switch"', async () => {
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }], scenario: { ...scenario, member: false } });
+    const r = await cli(['doctor', '--config', f.configPath, '--simulate', f.scenarioPath, '--json']);
+    const step = (JSON.parse(r.stdout) as { steps: Array<{ step: string; ok: boolean | null; detail: string; fix: string | null }> }).steps.find((s) => s.step === 'Default Switch present')!;
+    expect(step).toMatchObject({ ok: false, detail: expect.stringMatching(/^could not be checked: Hyper-V refused the switch query \(You do not have the required permission.*\[Unspecified,Microsoft\.HyperV\.PowerShell\.Commands\.GetVMSwitch\]\)$/), fix: expect.stringMatching(/Hyper-V Administrators.*sign out and back in/) });
+    expect(r.stdout).not.toMatch(/has no Default Switch/);
   });
 
   it('a usage error is one line and where to read the usage', async () => {
@@ -97,7 +86,7 @@ describe('the log and the support bundle', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${out}\n`);
     const entries = unzip(out);
-    expect([...entries.keys()].sort()).toEqual(['log/ragnatramp-tray.log', 'projects/1-' + path.basename(f.dir) + '/ragnatramp.yaml', 'projects/1-' + path.basename(f.dir) + '/state.json', 'settings/settings.json', 'versions.json'].sort());
+    expect([...entries.keys()].sort()).toEqual(['log/ragnatramp-tray.log', 'projects/1-' + path.basename(f.dir) + '/ragnatramp.yaml', 'projects/1-' + path.basename(f.dir) + '/state.json', 'settings/settings.json', 'versions.json', 'contents.json'].sort());
     expect(JSON.parse(entries.get('versions.json')!)).toMatchObject({ app: '0.1.0', node: process.versions.node, powershell: { version: '5.1.22621.4391', languageMode: 'FullLanguage' }, projects: [f.configPath] });
     const all = [...entries.values()].join('\n');
     expect(all).toContain('private_key: ./id_test'); // the path, as written

@@ -5,14 +5,14 @@
 import path from 'node:path';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment } from '../engine/environment.js';
-import { errorMessage, InputError } from '../engine/errors.js';
+import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { openLog, NO_LOG } from '../engine/log/log-file.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import { formatDoctor, runDoctor } from '../engine/support/doctor.js';
 import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
 import type { CliIo } from './cli.js';
-import { safeText } from './sanitize.js';
+import { safeInline, safeText } from './sanitize.js';
 import { parseOptions } from './grammar.js';
 import { usageError } from './help.js';
 import { VERSION } from '../engine/version.js';
@@ -38,9 +38,16 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
   const configPaths = configs.length > 0 ? configs : (await readTraySettings(home)).projects;
 
   if (command === 'support-bundle') {
-    const out = await writeSupportBundle({ home, configPaths, out: values.out, appVersion: VERSION });
-    io.stdout(values.json ? `${JSON.stringify({ file: out }, null, 2)}\n` : `${out}\n`);
-    io.stderr('Attach this file to your bug report. It holds the log, versions, settings and each project\'s ragnatramp.yaml and state.json; key paths but no keys.\n');
+    let bundle;
+    try {
+      bundle = await writeSupportBundle({ home, configPaths, out: values.out, appVersion: VERSION });
+    } catch (err) {
+      io.stderr(`${safeInline(`The support bundle could not be written: ${errorMessage(err)}`)}\n`);
+      return 1;
+    }
+    io.stdout(values.json ? `${JSON.stringify(bundle, null, 2)}\n` : `${safeInline(bundle.file)}\n`);
+    io.stderr('Attach this file to your bug report. It holds the log, versions, settings and each project\'s ragnatramp.yaml and state.json (contents.json lists them); key paths but no keys.\n');
+    for (const l of bundle.leftOut) io.stderr(`${safeInline(`Left out: ${l.file} ${l.why}.`)}\n`);
     return 0;
   }
 
@@ -53,7 +60,16 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
       io.stderr(`${safeText(err instanceof InputError ? err.message : errorMessage(err))}\n`);
     }
   }
-  const env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, logger: log, log: values.verbose ? (l) => io.stderr(`${l}\n`) : undefined });
+  let env: Awaited<ReturnType<typeof createEnvironment>>;
+  try {
+    env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, logger: log, log: values.verbose ? (l) => io.stderr(`${l}\n`) : undefined });
+  } catch (err) {
+    await log.close();
+    // A --simulate or --manifest file that is not one: the user's input, said in one place.
+    if (!(err instanceof InputError || err instanceof HypervisorError)) throw err;
+    io.stderr(`${safeText(err.message)}\n`);
+    return err instanceof InputError ? 2 : 1;
+  }
   try {
     const steps = await runDoctor(env, projects, { simulated: !!values.simulate });
     log.info('doctor', { steps });

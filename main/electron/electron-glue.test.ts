@@ -1,6 +1,7 @@
 // The main-process glue against a fake electron module that fails where Electron fails: tray
 // icon and menu, IPC registration, validation and sender identity, notifications (once per
-// change, a click opens the VM, from the Action Center too), the window as a tray popover.
+// change, a click opens that toast's VM once, from the Action Center too, a failed toast is not
+// kept as shown), the window as a tray popover (the user's size kept, a crashed page reloaded).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => await import('../../dev/test-support/fake-electron.js'));
@@ -60,7 +61,9 @@ describe('tray', () => {
     ui.update(state({ health: 'working' }));
     expect(tray.imageChanges).toBe(changes);
     tray.emit('click', {}, { x: 1, y: 2, width: 3, height: 4 });
-    expect(onClick).toHaveBeenCalledWith({ x: 1, y: 2, width: 3, height: 4 });
+    expect(onClick).toHaveBeenCalledWith({ x: 1, y: 2, width: 3, height: 4 }, 'click');
+    tray.emit('double-click', {}, { x: 1, y: 2, width: 3, height: 4 });
+    expect(onClick).toHaveBeenLastCalledWith({ x: 1, y: 2, width: 3, height: 4 }, 'double-click');
   });
 
   it('a background watch pass rebuilds neither the menu nor the icon', () => {
@@ -126,7 +129,7 @@ describe('tray', () => {
     const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
     ui.update(withVms([vmView('web', '172.29.16.10', 'running'), vmView('db', null, 'initializing', ['IP unknown']), vmView('old', null, 'stopped')]));
     const menu = fake.Tray.instances[0]!.menu!;
-    expect(menu.template.slice(0, 4).map((i) => i.label ?? i.type)).toEqual(['web  172.29.16.10', 'separator', 'VMs', 'Reconcile now']);
+    expect(menu.template.slice(0, 4).map((i) => i.label ?? i.type)).toEqual(['web  172.29.16.10  (click to copy)', 'separator', 'VMs', 'Reconcile now']);
     menu.pick(0);
     expect(actions.copyIp).toHaveBeenLastCalledWith('172.29.16.10');
     const vms = menu.template[2]!.submenu as Array<{ label: string; submenu: Array<{ label: string; enabled: boolean }> }>;
@@ -143,6 +146,11 @@ describe('tray', () => {
     expect(fake.Tray.instances[0]!.tooltip).toBe('Ragnatramp Tray\n3 VMs · 3 running · hosts in sync · just now\n1 problem: db: IP unknown');
   });
 
+  it('a glance item says how to copy on Windows, where a toolTip or sublabel is never shown', () => {
+    const menu = trayMenuTemplate(withVms([vmView('web', '172.29.16.10', 'running')]), actions);
+    for (const platform of ['win32', 'linux', 'darwin'] as const) expect(fake.shownText(menu[0]!, platform)).toMatch(/^web  172\.29\.16\.10\b.*\bcopy\b/i);
+  });
+
   it('the menu is rebuilt only when what it shows changed; simulated VMs offer no Open SSH; "&" stays literal', () => {
     const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
     const tray = fake.Tray.instances[0]!;
@@ -153,7 +161,7 @@ describe('tray', () => {
     ui.update(withVms([vmView('web', '172.29.16.11', 'running')]));
     expect(tray.menuChanges).toBe(built + 1);
     const sim = trayMenuTemplate({ ...withVms([vmView('web', '172.29.16.10', 'running')]), simulated: true, projects: [{ configPath: '/p', name: 'R&D', error: null, vms: [vmView('web', '1.2.3.4', 'running')], hostsBlock: '', warnings: [] }, { configPath: '/q', name: 'q', error: null, vms: [], hostsBlock: '', warnings: [] }] }, actions);
-    expect(sim[0]!.label).toBe('R&&D/web  1.2.3.4');
+    expect(sim[0]!.label).toBe('R&&D/web  1.2.3.4  (click to copy)');
     expect(((sim[2]!.submenu as Array<{ submenu: Array<{ enabled: boolean }> }>)[0]!.submenu[1]!).enabled).toBe(false);
   });
 
@@ -233,13 +241,56 @@ describe('notifications', () => {
     expect(show).toHaveBeenCalledWith('vms', null);
   });
 
-  it('on Windows a click from the Action Center, after the toast and its object are gone, still opens the VM', () => {
+  const other: IpChange = { ...change, key: '/p#db', machineName: 'db', from: '172.18.0.3', to: '172.18.0.7' };
+
+  it("on Windows a click from the Action Center, after the toasts' objects are gone, opens that toast's VM, not the newest's", () => {
     const show = vi.fn();
     const n = new Notifier(() => true, show, 'win32');
     n.notify(change);
-    fake.Notification.shown.length = 0; // the object is gone; only the activation arrives
-    fake.Notification.activationHandler!({ type: 'click', arguments: '' });
-    expect(show).toHaveBeenCalledWith('vms', '/p#web');
+    n.notify(other);
+    const [older, newer] = fake.Notification.shown;
+    older!.gone = newer!.gone = true; // only the activation arrives
+    fake.Notification.activate(older!);
+    expect(show.mock.calls).toEqual([['vms', '/p#web']]);
+    fake.Notification.activate(newer!);
+    expect(show.mock.calls).toEqual([['vms', '/p#web'], ['vms', '/p#db']]);
+    // A toast of an earlier run (unknown here) opens the list.
+    fake.Notification.activate('');
+    expect(show).toHaveBeenLastCalledWith('vms', null);
+  });
+
+  it('on Windows one click on a living toast opens its VM once, whichever path (global callback, then its own click) delivers it', () => {
+    const show = vi.fn();
+    const n = new Notifier(() => true, show, 'win32');
+    n.notify(change);
+    n.notify(other);
+    const [older] = fake.Notification.shown;
+    fake.Notification.activate(older!); // COM activation: global callback, then the toast's 'click'
+    expect(show.mock.calls).toEqual([['vms', '/p#web']]);
+    fake.Notification.shown[1]!.click(); // in-process activation: only the toast's 'click'
+    expect(show.mock.calls).toEqual([['vms', '/p#web'], ['vms', '/p#db']]);
+  });
+
+  it('on Windows a toast says what any project name says ("R&D <lab>"): its XML is escaped, so Windows shows it', async () => {
+    const n = new Notifier(() => true, vi.fn(), 'win32');
+    const failed: string[] = [];
+    n.notify({ ...change, project: 'R&D <lab> "x"' });
+    fake.Notification.shown[0]!.on('failed', (_e: unknown, why: string) => failed.push(why));
+    await sleep(5);
+    expect(failed).toEqual([]);
+    expect(fake.Notification.shown[0]!.options.toastXml).toContain('<text>172.18.0.2 → 172.18.0.9 (R&amp;D &lt;lab&gt; &quot;x&quot;)</text>');
+  });
+
+  it('a toast that failed is not kept as shown: the same change can be told again', async () => {
+    const n = new Notifier(() => true, vi.fn(), 'win32');
+    fake.Notification.failure = 'Notification failed - Settings prevent the notification from being delivered. (HRESULT: -2143420143)';
+    expect(n.notify(change)).toBe(true);
+    await sleep(5);
+    fake.Notification.failure = null;
+    expect(n.notify(change)).toBe(true);
+    await sleep(5);
+    expect(n.notify(change)).toBe(false);
+    expect(fake.Notification.shown).toHaveLength(2);
   });
 });
 
@@ -308,6 +359,62 @@ describe('window', () => {
     fake.screen.display = { bounds: { x: 0, y: 0, width: 1024, height: 600 }, workArea: { x: 0, y: 0, width: 1024, height: 560 } };
     ui.showAt({ x: 900, y: 565, width: 24, height: 30 });
     expect(w.bounds).toEqual({ x: 1024 - 600 - 8, y: 8, width: 600, height: 560 - 16 });
+  });
+
+  it('a size Electron set to fit a small screen is not kept as the user\'s', async () => {
+    const ui = new WindowUi('/i.html', '/p.cjs');
+    ui.showAt(tray);
+    await sleep(20);
+    const w = fake.BrowserWindow.instances[0]!;
+    w.userResize(600, 700);
+    fake.screen.display = { bounds: { x: 0, y: 0, width: 1024, height: 600 }, workArea: { x: 0, y: 0, width: 1024, height: 560 } };
+    ui.showAt({ x: 900, y: 565, width: 24, height: 30 });
+    expect(w.bounds).toMatchObject({ width: 600, height: 544 });
+    fake.screen.display = { bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
+    ui.showAt(tray);
+    expect(w.bounds).toMatchObject({ width: 600, height: 700 });
+  });
+
+  it('a crashed page is reloaded (a few times, then the user is told), and what is sent meanwhile waits for it', async () => {
+    const told: string[] = [];
+    const ui = new WindowUi('/i.html', '/p.cjs', undefined, (m) => told.push(m));
+    ui.showAt(tray);
+    await sleep(20);
+    const contents = fake.BrowserWindow.instances[0]!.webContents;
+    contents.crash('crashed');
+    ui.send('ch', { n: 1 });
+    await sleep(20);
+    expect(contents.reloads).toBe(1);
+    expect(contents.crashed).toBe(false);
+    expect(contents.dropped).toEqual([]);
+    expect(contents.sent).toContainEqual(['ch', { n: 1 }]);
+    for (let i = 0; i < 3; i++) {
+      contents.crash('oom');
+      await sleep(20);
+    }
+    expect(contents.reloads).toBe(3);
+    expect(contents.crashed).toBe(true);
+    expect(told).toEqual([expect.stringMatching(/^The window stopped working \(oom\) 4 times/)]);
+    // While it stays blank, what is sent waits, the latest 50 of it.
+    for (let n = 0; n < 60; n++) ui.send('ch', { late: n });
+    ui.showAt(tray); // Open from the tray tries again
+    await sleep(20);
+    expect(contents.reloads).toBe(4);
+    expect(contents.crashed).toBe(false);
+    expect(contents.sent.filter(([, p]) => 'late' in (p as object)).map(([, p]) => (p as { late: number }).late)).toEqual(Array.from({ length: 50 }, (_, i) => i + 10));
+  });
+
+  it('a page that cannot load, and a link the OS refuses to open, are told, not silent', async () => {
+    const told: string[] = [];
+    fake.loadFailures.set('/missing.html', [-6, 'ERR_FILE_NOT_FOUND']);
+    const ui = new WindowUi('/missing.html', '/p.cjs', undefined, (m) => told.push(m));
+    void ui.window;
+    await sleep(20);
+    expect(told).toEqual([expect.stringMatching(/ERR_FILE_NOT_FOUND.*reinstall Ragnatramp Tray/)]);
+    fake.shell.openFailure = 'Application not found';
+    fake.BrowserWindow.instances[0]!.webContents.openHandler!({ url: 'https://github.com/x' });
+    await sleep(5);
+    expect(told[1]).toMatch(/https:\/\/github\.com\/x could not be opened: Failed to open: Application not found/);
   });
 
   it('refuses navigation and new windows; https links go to the OS browser', () => {

@@ -1,6 +1,8 @@
 // main.ts itself, started against the fake electron module (which refuses what Electron
 // refuses): single instance, first launch, start hidden at login, the identity of a development
-// run, launch at login pointed at the real program, a failure while starting, and quit.
+// run, launch at login pointed at the real program, a failure while starting, and quit; and the
+// Windows behaviours the user meets first: the file picker is modal, a double-click on the icon,
+// a click while starting, errors that do not freeze the app.
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,6 +131,98 @@ describe('main.ts', () => {
     expect(fake.shell.revealed).toHaveLength(1);
     expect(fake.shell.revealed[0]).toMatch(new RegExp(`^${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/support/ragnatramp-tray-support-.*\\.zip$`));
     expect(fake.dialog.errors).toEqual([]);
+  });
+
+  const invoke = (method: string, args: unknown[] = []) => {
+    const contents = fake.BrowserWindow.instances[0]!.webContents;
+    return fake.ipcMain.handlers.get('ragnatramp:invoke')!({ sender: contents, senderFrame: contents.mainFrame }, method, args) as Promise<{ ok: boolean; value?: unknown; message?: string }>;
+  };
+
+  it('Add a project…: the file picker is modal to the window, which stays open behind it and gets the answer', async () => {
+    await launch();
+    const w = fake.BrowserWindow.instances[0]!;
+    expect(w.isFocused()).toBe(true);
+    const picked = invoke('pickProjectFile');
+    await new Promise((r) => setImmediate(r));
+    expect(fake.dialog.openDialogs).toHaveLength(1);
+    expect(w.isFocused()).toBe(false); // the dialog took the focus
+    expect(w.visible).toBe(true);
+    fake.dialog.openDialogs[0]!.answer({ canceled: false, filePaths: ['C:\\p\\ragnatramp.yaml'] });
+    expect(await picked).toEqual({ ok: true, value: 'C:\\p\\ragnatramp.yaml' });
+    expect(w.visible).toBe(true);
+    expect(w.isFocused()).toBe(true);
+    // The popover behaviour is back once the dialog is closed.
+    w.loseFocus();
+    expect(w.visible).toBe(false);
+  });
+
+  it('a double-click on the tray icon opens the window (Windows: click on the first press, then only double-click)', async () => {
+    await launch();
+    const w = fake.BrowserWindow.instances[0]!;
+    fake.Tray.instances[0]!.press(); // a click on the icon of an open window closes it
+    expect(w.visible).toBe(false);
+    await new Promise((r) => setTimeout(r, 300)); // a later gesture, not the click that caused the blur
+    fake.Tray.instances[0]!.doubleClick();
+    expect(w.visible).toBe(true);
+    expect(fake.dialog.errors).toEqual([]);
+  });
+
+  it('a tray click, its menu, a second launch and a wake-up while safeStorage starts throw nothing, and the second launch is not lost', async () => {
+    // Started at login with a project: the window would stay in the tray, but the user launched it again.
+    mkdirSync(path.join(home, 'electron-dev'), { recursive: true });
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path.join(home, 'electron-dev', 'settings.json'), JSON.stringify({ projects: ['/p/ragnatramp.yaml'] }));
+    let started: () => void = () => undefined;
+    fake.safeStorageControl.started = new Promise<void>((r) => (started = r));
+    process.argv = [process.execPath, '/app', '--hidden'];
+    await import('./main.js');
+    await fake.becomeReady();
+    await new Promise((r) => setTimeout(r, 20)); // start() waits for the encryptor
+    for (const tray of fake.Tray.instances) {
+      tray.press();
+      tray.doubleClick();
+      for (const [i, item] of (tray.menu?.template ?? []).entries()) if (item.role !== 'quit') tray.menu!.pick(i);
+    }
+    fake.app.emit('second-instance', fake.electronEvent(), [], '/');
+    fake.powerMonitor.emit('resume');
+    started();
+    for (let i = 0; i < 100 && !fake.BrowserWindow.instances[0]?.visible; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fake.dialog.errors).toEqual([]);
+    expect(fake.Tray.instances).toHaveLength(1);
+    expect(fake.BrowserWindow.instances[0]!.visible).toBe(true);
+  });
+
+  it('an error from a tray action is shown without blocking the main thread: the tray still answers', async () => {
+    await launch();
+    fake.shell.revealed = [];
+    // The support bundle cannot be written: its folder is a file.
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path.join(home, 'support'), 'not a folder');
+    const tray = fake.Tray.instances[0]!;
+    tray.menu!.pick(tray.menu!.template.findIndex((i) => i.label === 'Collect diagnostics…'));
+    for (let i = 0; i < 50 && fake.dialog.messageBoxes.length + fake.dialog.errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fake.dialog.errors).toEqual([]);
+    expect(fake.dialog.messageBoxes).toEqual([expect.objectContaining({ type: 'error', message: 'Diagnostics could not be collected' })]);
+    expect(fake.mainThreadBlocked()).toBe(false);
+    const w = fake.BrowserWindow.instances[0]!;
+    w.loseFocus();
+    await new Promise((r) => setTimeout(r, 300));
+    tray.press();
+    expect(w.visible).toBe(true);
+  });
+
+  it('a bug in a handler is told in a message box that does not block the app', async () => {
+    await launch();
+    const tray = fake.Tray.instances[0]!;
+    tray.on('click', () => {
+      throw new Error('a handler that fails');
+    });
+    tray.press();
+    expect(fake.dialog.errors).toEqual([]);
+    expect(fake.mainThreadBlocked()).toBe(false);
+    expect(fake.dialog.messageBoxes).toEqual([expect.objectContaining({ type: 'error', message: 'Ragnatramp Tray met an unexpected error', detail: expect.stringContaining('a handler that fails') })]);
+    tray.press(); // the same failure again is not told again
+    expect(fake.dialog.messageBoxes).toHaveLength(1);
   });
 
   it('quit destroys the tray and stops the tooltip timer first', async () => {

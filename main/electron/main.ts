@@ -1,7 +1,7 @@
 // The Electron main process: one instance, a tray icon, a compact window, native notifications
 // and the OS integration; everything else is the shared AppController and the engine worker.
 // A failure while starting is shown in a dialog and ends the process (exit 1), so no process
-// is left holding the single-instance lock with no tray.
+// is left holding the single-instance lock with no tray; later errors never block the app.
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,10 +45,31 @@ if (process.platform === 'win32') app.setAppUserModelId(app.isPackaged ? APP_ID 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // Electron's own handler shows an uncaught exception with showErrorBox, which blocks the app
+  // until it is closed: told without blocking instead (before ready no other box exists), and
+  // once (a failing timer would otherwise pile up boxes).
+  const told = new Set<string>();
+  process.on('uncaughtException', (err) => {
+    const detail = `${err.stack ?? errorMessage(err)}\n\nRagnatramp Tray carries on; if something stops working, restart it.`;
+    const where = (err.stack ?? err.message).split('\n').slice(0, 2).join('\n'); // the message and where it was thrown
+    if (told.has(where)) return;
+    told.add(where);
+    if (app.isReady()) tell('Ragnatramp Tray met an unexpected error', detail);
+    else dialog.showErrorBox('Ragnatramp Tray met an unexpected error', detail);
+  });
   app.dock?.hide();
   app.whenReady().then(start).catch(failToStart);
 }
 
+/**
+ * An error for the user, in a message box that leaves the app running: showErrorBox would block
+ * the main thread (tray, IPC, the watch) until it is closed.
+ */
+function tell(message: string, detail?: string): void {
+  void dialog.showMessageBox({ type: 'error', title: 'Ragnatramp Tray', message, ...(detail ? { detail } : {}) });
+}
+
+// The one blocking box: the app exits once it is read.
 function failToStart(err: unknown): void {
   dialog.showErrorBox('Ragnatramp Tray could not start', `${errorMessage(err)}\n\nIf this keeps happening, reinstall Ragnatramp Tray or report it with this message.`);
   app.exit(1);
@@ -73,31 +94,23 @@ async function start(): Promise<void> {
     const actual = app.getLoginItemSettings(login).openAtLogin;
     if (actual !== settings.get().launchAtLogin) settings.set({ ...settings.get(), launchAtLogin: actual });
   }
-  const tray = new TrayUi(
-    assets,
-    {
-      reconcileNow: () => void controller.api.reconcileNow(null).catch(() => undefined),
-      show: (view) => showView(view),
-      setPaused: (paused) => void controller.api.setPaused(paused),
-      collectDiagnostics: () => void controller.api.collectDiagnostics().catch((err: unknown) => dialog.showErrorBox('Diagnostics could not be collected', errorMessage(err))),
-      copyIp: (ip) => clipboard.writeText(ip),
-      openSsh: (configPath, machineName) => void controller.api.openSsh(configPath, machineName).catch((err: unknown) => dialog.showErrorBox(`SSH to ${machineName} could not be opened`, errorMessage(err))),
-      reconcileVm: (configPath, machineName) => void controller.api.reconcileVm(configPath, machineName).catch(() => undefined),
-    },
-    (bounds) => windowUi.toggle(bounds),
-  );
   const { hidden: _hidden, ...workerInit } = options;
+  // A second launch while this one starts asks for the window: remembered until it can be shown.
+  let launchedAgain = false;
+  const early = () => (launchedAgain = true);
+  app.on('second-instance', early);
   // Proxmox VE tokens typed into the window: the OS's credential store where it protects them.
+  // Awaited before the tray exists: no click can reach a handler before what it uses exists.
   const credentials = await credentialStore(home);
   const worker = new WorkerClient({ ...workerInit, logDir: home });
-  const windowUi = new WindowUi(RENDERER_INDEX, PRELOAD);
+  const windowUi = new WindowUi(RENDERER_INDEX, PRELOAD, undefined, (message) => tell(message));
   const controller = new AppController(
     settings,
     worker,
     {
       kind: 'electron',
       pickProjectFile: async () => {
-        const r = await dialog.showOpenDialog(windowUi.window, { title: 'Choose a ragnatramp.yaml', properties: ['openFile'], filters: [{ name: 'Ragnatramp project', extensions: ['yaml', 'yml'] }] });
+        const r = await windowUi.withDialog((win) => dialog.showOpenDialog(win, { title: 'Choose a ragnatramp.yaml', properties: ['openFile'], filters: [{ name: 'Ragnatramp project', extensions: ['yaml', 'yml'] }] }));
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
       openExternal: (url) => shell.openExternal(url),
@@ -108,6 +121,19 @@ async function start(): Promise<void> {
     { simulated: !!options.simulate, home, version: app.getVersion() },
   );
 
+  const tray = new TrayUi(
+    assets,
+    {
+      reconcileNow: () => void controller.api.reconcileNow(null).catch(() => undefined),
+      show: (view) => showView(view),
+      setPaused: (paused) => void controller.api.setPaused(paused),
+      collectDiagnostics: () => void controller.api.collectDiagnostics().catch((err: unknown) => tell('Diagnostics could not be collected', errorMessage(err))),
+      copyIp: (ip) => clipboard.writeText(ip),
+      openSsh: (configPath, machineName) => void controller.api.openSsh(configPath, machineName).catch((err: unknown) => tell(`SSH to ${machineName} could not be opened`, errorMessage(err))),
+      reconcileVm: (configPath, machineName) => void controller.api.reconcileVm(configPath, machineName).catch(() => undefined),
+    },
+    (bounds, kind) => (kind === 'click' ? windowUi.toggle(bounds) : windowUi.showAt(bounds)),
+  );
   const showView = (view: Parameters<AppController['show']>[0], vmKey: string | null = null) => {
     windowUi.showAt(tray.bounds());
     controller.show(view, vmKey);
@@ -124,6 +150,7 @@ async function start(): Promise<void> {
   const tooltipTimer = setInterval(() => tray.update(controller.snapshot()), 30_000);
   tooltipTimer.unref();
   powerMonitor.on('resume', () => controller.rediscover());
+  app.off('second-instance', early);
   app.on('second-instance', () => showView('vms'));
   app.on('window-all-closed', () => undefined); // the tray keeps running
   app.on('before-quit', () => {
@@ -136,7 +163,7 @@ async function start(): Promise<void> {
   tray.update(controller.snapshot());
   controller.start();
   // Windows 11 puts a new tray icon in the overflow, where nobody sees it: show the window,
-  // unless started at login (--hidden) with projects to watch.
-  if (!(options.hidden && settings.get().projects.length > 0)) showView('vms');
+  // unless started at login (--hidden) with projects to watch and not launched again since.
+  if (launchedAgain || !(options.hidden && settings.get().projects.length > 0)) showView('vms');
 }
 

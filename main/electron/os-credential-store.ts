@@ -6,11 +6,11 @@
 // instead, which at least the OS's permissions guard.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { safeStorage } from 'electron';
 import { FileCredentialStore, type CredentialStore } from '../app/credential-store.js';
-import { renameWithRetry, writeDurably } from '../engine/atomic-file.js';
+import { mkdirKeepingOwner, replaceFile } from '../engine/atomic-file.js';
 import { parseClusterUrl } from '../engine/providers/proxmox/proxmox-client.js';
 import { checkToken, defaultTokenFile } from '../engine/providers/proxmox/proxmox-token.js';
 
@@ -27,10 +27,8 @@ class SafeStorageCredentialStore implements CredentialStore {
 
   async save(cluster: string, token: string): Promise<void> {
     const file = this.file(cluster);
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeDurably(tmp, await safeStorage.encryptStringAsync(token), 0o600);
-    await renameWithRetry(tmp, file);
+    mkdirKeepingOwner(path.dirname(file), 0o700);
+    await replaceFile(file, await safeStorage.encryptStringAsync(token), 0o600);
   }
 
   async load(cluster: string): Promise<string | null> {

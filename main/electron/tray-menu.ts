@@ -37,8 +37,9 @@ const literal = (text: string) => text.replace(/&/g, '&&');
 export function trayMenuTemplate(state: MenuState, actions: TrayActions): MenuItemConstructorOptions[] {
   const vms = menuVms(state);
   const running = vms.filter((v) => v.ipv4 && v.status !== 'stopped' && v.status !== 'missing');
-  // The glance: one item per VM with an address; a click copies it.
-  const glance: MenuItemConstructorOptions[] = running.map((v) => ({ label: literal(`${v.label}  ${v.ipv4}`), toolTip: `Copy ${v.ipv4}`, click: () => actions.copyIp(v.ipv4!) }));
+  // The glance: one item per VM with an address; a click copies it. The label says so: a toolTip
+  // or sublabel shows on macOS only (Electron docs, MenuItem: "toolTip ... macOS", "sublabel ... macOS").
+  const glance: MenuItemConstructorOptions[] = running.map((v) => ({ label: literal(`${v.label}  ${v.ipv4}  (click to copy)`), click: () => actions.copyIp(v.ipv4!) }));
   const perVm: MenuItemConstructorOptions[] = vms.map((v) => ({
     label: literal(v.ipv4 ? v.label : `${v.label} (${v.status})`),
     submenu: [

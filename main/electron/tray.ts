@@ -1,6 +1,6 @@
 // The tray icon: its colour follows the app's health, its tooltip is the summary and the problem count, a
-// left click toggles the window, a right click opens the menu. Icon and menu are rebuilt only
-// when what they show changed (a watch pass changes neither).
+// left click toggles the window, a double-click opens it, a right click opens the menu. Icon and
+// menu are rebuilt only when what they show changed (a watch pass changes neither).
 
 import path from 'node:path';
 import { Menu, nativeImage, Tray, type NativeImage } from 'electron';
@@ -14,12 +14,16 @@ export class TrayUi {
   constructor(
     private readonly assetsDir: string,
     private readonly actions: TrayActions,
-    onClick: (bounds: Electron.Rectangle) => void,
+    /** A left click toggles, a double-click shows. */
+    onClick: (bounds: Electron.Rectangle, kind: 'click' | 'double-click') => void,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.last.icon = trayIconFile('good', platform);
     this.tray = new Tray(this.image(this.last.icon));
-    this.tray.on('click', (_event, bounds) => onClick(bounds));
+    this.tray.on('click', (_event, bounds) => onClick(bounds, 'click'));
+    // On Windows a double-click's first press emits 'click' (and toggles) and its second only
+    // 'double-click', after that press took the focus from the window (which hid): show it.
+    this.tray.on('double-click', (_event, bounds) => onClick(bounds, 'double-click'));
   }
 
   // A missing file gives an empty image and an invisible tray icon, without an error

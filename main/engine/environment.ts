@@ -4,7 +4,7 @@
 // build their dependencies here.
 
 import path from 'node:path';
-import { tcpProbe } from './discovery/port-probe.js';
+import { sshProbe } from './discovery/port-probe.js';
 import { InputError } from './errors.js';
 import type { EngineDeps } from './inspect.js';
 import type { Log } from './log/log-file.js';
@@ -60,7 +60,7 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   const hostKeys = new FileHostKeyStore(pinFile);
   const ssh2 = new Ssh2Connector({ hostKeys, connectTimeoutMs: options.connectTimeoutMs, onFirstUse: options.onFirstUse });
   const pool = options.keepConnections ? new PooledConnector(ssh2) : null;
-  const net: Pick<EngineDeps, 'connector' | 'probe' | 'offeredHostKey'> = { connector: pool ?? ssh2, probe: tcpProbe(), offeredHostKey: sshOfferedHostKey() };
+  const net: Pick<EngineDeps, 'connector' | 'probe' | 'offeredHostKey'> = { connector: pool ?? ssh2, probe: sshProbe(), offeredHostKey: sshOfferedHostKey() };
   const parts = await entry.create(options, { hostKeys, net, log: options.log, logger: options.logger, powershellTimeoutMs: options.powershellTimeoutMs ?? 30_000, onFirstUse: options.onFirstUse });
   return {
     provider: parts.provider,

@@ -127,3 +127,20 @@ describe("seed 003's cached tier", () => {
     expect(none.plan.projects[0]!.vms[0]!.ipv4).toBeNull();
   });
 });
+
+describe('SSH probes in a pass', () => {
+  it('each address is probed once a pass, however many steps ask about it (the cached tier, then the SSH check)', async () => {
+    const provider: EngineDeps['provider'] = {
+      name: 'fake',
+      observe: async (refs) => refs.map((ref) => ({ ref, found: true, hypervisorId: 'x', power: 'running', vmState: 'running', network: { ipv4: null, mac: '525400000001', adapterName: null, discoveredAt: 'now', source: 'lease' }, tier: null, warnings: [], lookedIn: 'fake', detail: { provider: 'linux', listedBy: 'manifest' } })),
+      dispose: async () => undefined,
+    };
+    const probed: string[] = [];
+    const deps: EngineDeps = { provider, probe: async (ip, port) => (probed.push(`${ip}:${port}`), true), connector: { connect: async () => { throw new Error('no SSH here'); } } };
+    const project = { name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: [{ name: 'web', ssh: { user: 'u', privateKeyPath: '/k' } }], state: null, warnings: [], vms: [{ project: 'p', machineName: 'web', vmName: 'p-web', vmId: 'x', lastKnown: { ipv4: '172.18.0.9', source: 'lease' as const } }] };
+    await inspectProjects(deps, [project], { waitMs: 0, pollMs: 1000 });
+    expect(probed).toEqual(['172.18.0.9:22']);
+    await inspectProjects(deps, [project], { waitMs: 0, pollMs: 1000 });
+    expect(probed).toEqual(['172.18.0.9:22', '172.18.0.9:22']); // a new pass probes again
+  });
+});

@@ -6,7 +6,7 @@ import pLimit from 'p-limit';
 import type { Project } from './config/load-project.js';
 import { isActive, type VmObservation, type VmRef } from './discovery/observation.js';
 import type { DiscoveryProvider } from './discovery/provider.js';
-import type { PortProbe } from './discovery/port-probe.js';
+import { probeOncePerPass, type PortProbe } from './discovery/port-probe.js';
 import { plan, type Plan, type ProjectFacts } from './plan/plan.js';
 import type { HostsMemory } from './ssh/sync-hosts.js';
 import type { SshConnector } from './ssh/ssh-session.js';
@@ -128,7 +128,9 @@ export interface Inspection {
 }
 
 /** Discovery, SSH probes and the plan for several projects; writes nothing. */
-export async function inspectProjects(deps: EngineDeps, projects: Project[], wait: WaitOptions, syncHosts = true): Promise<Inspection> {
+export async function inspectProjects(given: EngineDeps, projects: Project[], wait: WaitOptions, syncHosts = true): Promise<Inspection> {
+  // One SSH probe per address in a pass, however many steps ask about it.
+  const deps = { ...given, probe: probeOncePerPass(given.probe) };
   const refs = projects.flatMap((p) => p.vms);
   const observations = await confirmCached(deps, await disambiguateArp(deps, await observeWithWait(deps, refs, wait)));
   const open = await probeSsh(deps, observations);

@@ -22,8 +22,8 @@ import { statePathFor } from '../engine/state/state-file.js';
 import { NO_LOG, openLog, type Log } from '../engine/log/log-file.js';
 import { logPass } from '../engine/log/log-pass.js';
 import type { ProjectPlan } from '../engine/plan/plan.js';
-import { sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
-import { hostNames } from '../engine/ssh/ssh-client-config.js';
+import { planMachines, sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
+import { leftToUserNotice } from '../engine/ssh/ssh-client-config.js';
 import { buildProjectView, duplicateViews, syncViews, vmView } from './project-view.js';
 import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
@@ -149,12 +149,18 @@ function brokenProject(configPath: string, error: string): ProjectView {
 
 type Handlers = { [M in keyof WorkerCalls]: (...args: Parameters<WorkerCalls[M]>) => Promise<ReturnType<WorkerCalls[M]>> };
 
-/** `ssh <machine>` kept current: files are rewritten only when an address or a pin changed. */
+/**
+ * `ssh <machine>` kept current: files are rewritten only when an address or a pin changed. The
+ * answer is what the user should hear (said once by the app): why nothing was written, or which
+ * VMs were left out and which short names stayed with the user's own config.
+ */
 async function keepSshConfig(env: Environment, where: { home: string; userConfig: string }, plans: ProjectPlan[]): Promise<string | null> {
   try {
-    const files = await writeSshConfig({ home: where.home, entries: sshEntries(plans), hostKeys: env.hostKeys, userConfig: where.userConfig });
+    const files = await writeSshConfig({ home: where.home, entries: sshEntries(plans), machines: planMachines(plans), hostKeys: env.hostKeys, userConfig: where.userConfig });
     if (files.changed.length > 0) log.info('ssh config written', { files: files.changed });
-    return null;
+    const said = [...files.refused.map((r) => r.message), ...(files.leftToUser.length > 0 ? [leftToUserNotice(files.leftToUser, where.userConfig)] : [])];
+    if (files.refused.length > 0) log.warn('ssh config left VMs out', { refused: files.refused.map((r) => r.message) });
+    return said.length > 0 ? said.join('\n') : null;
   } catch (err) {
     log.error('ssh config failed', { error: errorMessage(err) });
     return `The OpenSSH config for 'ssh <machine>' could not be written: ${errorMessage(err)}`;
@@ -212,9 +218,9 @@ const calls: Handlers = {
     if (!record.sshTarget) throw new Error(`Cannot open SSH to ${machineName}: ${record.sync.action === 'skip' ? record.sync.reason : 'it cannot be reached'}.`);
     const entries = sshEntries([pp]);
     const entry = entries.find((e) => e.machine === machineName)!;
-    const host = hostNames(entries).get(entry)?.at(-1);
-    if (!host) throw new Error(`Cannot open SSH to ${machineName}: its name is not a valid host name.`);
     const files = await writeSshConfig({ home, entries, hostKeys: env.hostKeys, configName: 'open-ssh.config' });
+    const host = files.names.get(entry)?.at(-1);
+    if (!host) throw new Error(files.refused.find((r) => r.machine === machineName)?.message ?? `Cannot open SSH to ${machineName}: its name is not a valid host name.`);
     // The terminal's ssh would stop at "Host key verification failed" with no word of why.
     // A VM whose hosts sync is skipped (QEMU's user-mode network) is logged in to by the checks only.
     const pinBy = record.sync.action === 'sync' ? 'Run Reconcile now once' : 'Run the checks in Diagnostics once';

@@ -45,7 +45,7 @@ export interface PassResult {
   ipDiffs: IpDiff[];
   /** Per VM key, the hosts block each guest was synced with this pass (to tell when it goes stale). */
   syncedBlocks: Record<string, string>;
-  /** Why the OpenSSH config could not be written, with what to do; null when it was (or not asked). */
+  /** What to tell the user about the OpenSSH config: why it could not be written, a VM left out, a name left to the user's own config; null when nothing. */
   sshConfigError?: string | null;
 }
 

@@ -35,7 +35,15 @@ export function parseYaml(file: string, text: string, fix: string): ParsedYaml {
     }
     return undefined;
   };
-  return { data: doc.toJS({ maxAliasCount: 100 }), locate };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // yaml's guard against an alias bomb (a few lines that expand to billions of nodes).
+    if (err instanceof ReferenceError) throw new InputError(file, [{ field: null, problem: `uses YAML aliases (*name) too often: ${firstLine(err.message)}` }], fix);
+    throw err;
+  }
+  return { data, locate };
 }
 
 function firstLine(message: string): string {

@@ -4,15 +4,16 @@
 import { execFile } from 'node:child_process';
 import { HypervisorError } from '../errors.js';
 import { parseArpAn } from './arp-an.js';
+import { cLocaleEnv } from './c-locale.js';
 import { isIpv4 } from './net-address.js';
 import type { NeighborEntry } from './pick-neighbor.js';
 
-/** Runs a program with arguments (no shell); rejects with the error's `code` ('ENOENT' when absent). */
+/** Runs a program with arguments (no shell, LC_ALL=C); rejects with the error's `code` ('ENOENT' when absent). */
 export type CommandRunner = (command: string, args: string[]) => Promise<string>;
 
 export const execRunner: CommandRunner = (command, args) =>
   new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 15_000, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(Object.assign(err, { stdout, stderr })) : resolve(stdout)));
+    execFile(command, args, { timeout: 15_000, maxBuffer: 8 * 1024 * 1024, env: cLocaleEnv() }, (err, stdout, stderr) => (err ? reject(Object.assign(err, { stdout, stderr })) : resolve(stdout)));
   });
 
 /** `ip -j neigh`: IPv4 entries with a MAC, their first state word. A half-written answer reads as none. */

@@ -61,6 +61,8 @@ export interface VmObservation {
    * of its own (QEMU's user-mode network): where, and why its peers cannot reach it.
    */
   forward?: { host: string; port: number; isolated: string };
+  /** For a VM that is off: the command that starts it, where it is not 'ragnatramp up' (quickemu's own). */
+  startWith?: string;
   warnings: Warning[];
   /** Where the provider looked, in words, for "found nothing": "Hyper-V", "libvirt at qemu:///system". */
   lookedIn: string;

@@ -4,7 +4,7 @@
 
 import { copyFile, readFile, realpath, stat, unlink } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import { renameWithRetry, writeDurably } from '../atomic-file.js';
+import { renameWithRetry, tempNameFor, writeDurably } from '../atomic-file.js';
 import { HostsFileError, mergeHostsBlock } from './hosts-block.js';
 
 export interface ApplyOutcome {
@@ -31,10 +31,11 @@ export async function applyHostsBlockToFile(link: string, block: string): Promis
   if (merged.equals(current)) return { changed: false, backup: null };
   const backup = `${file}.ragnatramp.bak`;
   const mode = (await stat(file)).mode & 0o7777;
-  const tmp = `${file}.ragnatramp-${process.pid}.tmp`;
+  const tmp = tempNameFor(file);
+  const backupTmp = tempNameFor(backup);
   try {
-    await copyFile(file, `${backup}.tmp`);
-    await renameWithRetry(`${backup}.tmp`, backup);
+    await copyFile(file, backupTmp);
+    await renameWithRetry(backupTmp, backup);
     await writeDurably(tmp, merged, mode);
     await renameWithRetry(tmp, file);
   } catch (err) {
@@ -45,7 +46,7 @@ export async function applyHostsBlockToFile(link: string, block: string): Promis
     throw new InputError(file, [{ field: null, problem: `cannot be updated (${code ?? String(err)})` }], hint);
   } finally {
     await unlink(tmp).catch(() => undefined);
-    await unlink(`${backup}.tmp`).catch(() => undefined);
+    await unlink(backupTmp).catch(() => undefined);
   }
   return { changed: true, backup };
 }

@@ -3,11 +3,12 @@
 // with an optional human-readable mirror (`--verbose` on stderr). What goes in: each pass,
 // each PowerShell invocation with its timing and error records, each SSH failure.
 
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino, multistream, type Logger } from 'pino';
 import { createStream } from 'rotating-file-stream';
+import { giveToFolderOwner, mkdirKeepingOwner } from '../atomic-file.js';
 
 export const LOG_FILE = 'ragnatramp-tray.log';
 
@@ -29,8 +30,17 @@ export function logPath(dir: string): string {
 }
 
 export function openLog(options: { dir: string; component: string; mirror?: (line: string) => void }): Log {
-  mkdirSync(options.dir, { recursive: true });
-  const file = createStream((time, index) => (time ? `${LOG_FILE}.${index}` : LOG_FILE), { path: options.dir, size: '1M', maxFiles: 4 });
+  mkdirKeepingOwner(options.dir, 0o700);
+  try {
+    // Made here rather than by the stream, so that it is the user's and 0600 even under sudo.
+    closeSync(openSync(logPath(options.dir), 'a', 0o600));
+    chmodSync(logPath(options.dir), 0o600);
+    giveToFolderOwner(logPath(options.dir));
+  } catch {
+    // a log that cannot be written must never stop the app
+  }
+  // The log names VMs, addresses and paths: its owner's to read only.
+  const file = createStream((time, index) => (time ? `${LOG_FILE}.${index}` : LOG_FILE), { path: options.dir, size: '1M', maxFiles: 4, mode: 0o600 });
   file.on('error', () => undefined); // a log that cannot be written must never stop the app
   const streams: Array<{ stream: NodeJS.WritableStream; level: 'info' }> = [{ stream: file, level: 'info' }];
   if (options.mirror) {

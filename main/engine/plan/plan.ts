@@ -159,7 +159,7 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
 function vmWarnings(p: ProjectFacts, o: VmObservation, ipv4: string | null, duplicateOf: DuplicatePeer[], machine: ResolvedMachine | undefined, sshOpen: boolean | null): Warning[] {
   const out: Warning[] = [];
   if (!o.found) return out;
-  if (!isActive(o.power)) return [warning('vm-stopped', `VM is ${o.vmState}: start it ('ragnatramp up') to discover its IP and sync its hosts.`)];
+  if (!isActive(o.power)) return [warning('vm-stopped', `VM is ${o.vmState}: start it (${o.startWith ?? "'ragnatramp up'"}) to discover its IP and sync its hosts.`)];
   const choice = o.addressChoice;
   if (choice && choice.candidates.length > 1) {
     const [chosen, ...others] = choice.candidates;

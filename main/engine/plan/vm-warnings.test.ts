@@ -42,6 +42,8 @@ describe("the plan's own VM warnings", () => {
   });
   it('stopped and missing VMs say what to do; the provider speaks for a missing one', () => {
     expect(record(o({ power: 'off' }), null).warnings).toEqual([{ code: 'vm-stopped', text: "VM is Off: start it ('ragnatramp up') to discover its IP and sync its hosts." }]);
+    // A provider with its own start command (quickemu) is started with it, not with Ragnatramp.
+    expect(record({ ...o({ power: 'off' }), vmState: 'stopped', startWith: 'quickemu --vm /vms/web.conf' }, null).warnings[0]!.text).toBe('VM is stopped: start it (quickemu --vm /vms/web.conf) to discover its IP and sync its hosts.');
     const missing = record(o({ found: false }), null);
     expect(missing.warnings).toEqual([{ code: 'vm-missing', text: 'VM missing' }]);
     expect(missing.sync).toEqual({ action: 'skip', reason: 'VM not found in Hyper-V' });

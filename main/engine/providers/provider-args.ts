@@ -4,6 +4,7 @@
 // node:util's parseArgs and one check.
 
 import path from 'node:path';
+import { checkLibvirtUri } from './libvirt/libvirt-uri.js';
 import type { ProviderOptions } from './provider-entry.js';
 import { checkProviderName, providerEntry } from './registry.js';
 
@@ -28,7 +29,7 @@ export function providerArgs(values: { simulate?: unknown; provider?: unknown; m
   const simulate = file('simulate', values.simulate);
   const manifest = file('manifest', values.manifest);
   const quickemu = file('quickemu', values.quickemu, 'a folder');
-  const libvirt = libvirtUri(values.libvirt);
+  const libvirt = values.libvirt === undefined ? undefined : checkLibvirtUri(values.libvirt);
   const proxmox = values.proxmox === undefined ? undefined : clusterUrl(values.proxmox);
   const proxmoxToken = file('proxmox-token', values['proxmox-token']);
   return { ...(simulate ? { simulate } : {}), ...(provider ? { provider } : {}), ...(manifest ? { manifest } : {}), ...(quickemu ? { quickemu } : {}), ...(libvirt ? { libvirt } : {}), ...(proxmox ? { proxmox } : {}), ...(proxmoxToken ? { proxmoxToken } : {}) };
@@ -36,13 +37,6 @@ export function providerArgs(values: { simulate?: unknown; provider?: unknown; m
 
 function clusterUrl(v: unknown): string {
   if (typeof v !== 'string' || !/^https:\/\/[^\s/]+\/?$/.test(v)) throw new Error(`--proxmox needs the cluster's address, https://host:8006 (got ${JSON.stringify(v)})`);
-  return v;
-}
-
-/** A libvirt URI as virsh takes it (`driver[+transport]://[user@][host][:port]/path[?params]`). */
-function libvirtUri(v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^[a-z][a-z0-9]*(\+[a-z0-9]+)?:\/\/[^\s]*$/i.test(v)) throw new Error(`--libvirt needs a libvirt URI such as qemu:///system or qemu+ssh://user@host/system (got ${JSON.stringify(v)})`);
   return v;
 }
 

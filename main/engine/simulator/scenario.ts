@@ -48,6 +48,8 @@ export interface ScenarioVm {
   adapters?: ScenarioAdapter[];
   /** This VM's Get-VMNetworkAdapter throws this message (a VM being deleted or created). */
   adapterError?: string;
+  /** Get-VM cannot read this VM (half deleted): it writes this error in the VM's place. */
+  vmError?: string;
 }
 
 export interface ScenarioNeighbor {
@@ -104,6 +106,7 @@ const scenarioSchema = {
           kvpDescription: { type: 'string' },
           sshPort: { enum: ['open', 'closed'] },
           adapterError: { type: 'string', minLength: 1 },
+          vmError: { type: 'string', minLength: 1 },
           guest: {
             type: 'object',
             additionalProperties: false,

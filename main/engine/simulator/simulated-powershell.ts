@@ -92,7 +92,11 @@ function doctorAnswer(scenario: Scenario): string {
     DefaultSwitch: member,
     NeighborCount: (scenario.neighbors ?? []).length,
   };
+  // Outside Hyper-V Administrators the switch query is refused (hyperv-cmdlets.cs, Get-VMSwitch).
+  if (!member) Object.assign(answer, { DefaultSwitch: null, SwitchError: PERMISSION_DENIED, SwitchErrorId: 'Unspecified,Microsoft.HyperV.PowerShell.Commands.GetVMSwitch' });
+  const unreadable = member ? (scenario.vms ?? []).filter((vm) => vm.vmError) : [];
   if (vmms !== 'Running') Object.assign(answer, { VmError: VMMS_DOWN[scenario.language ?? 'en-US']!.message, VmErrorId: 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVM' });
+  else if (unreadable.length > 0) Object.assign(answer, { VmError: unreadable[0]!.vmError, VmErrorId: 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVM' });
   else answer.VmCount = member ? (scenario.vms ?? []).length : 0;
   return JSON.stringify(answer);
 }
@@ -109,17 +113,24 @@ function sleep(ms: number): Promise<void> {
 // Types Constrained Language Mode refuses that a discovery script might reach for.
 const CLM_FORBIDDEN = /\[(System\.)?(Console|Text\.Encoding|Text\.UTF8Encoding|Convert|IO\.\w+|Security\.Principal\.\w+)\]/i;
 
-/** What the script's lookups find: VMs by id, then VMs whose names no found VM has. */
-export function requestedVms(scenario: Scenario, request: DiscoveryRequest): ScenarioVm[] {
-  if (scenario.member === false) return []; // outside Hyper-V Administrators Get-VM lists nothing
+/**
+ * What the script's lookups find: VMs by id, then, listing all VMs, those whose names no found VM
+ * has. A VM with vmError cannot be read: by id it is not found, and listing it is an error in its
+ * place (`unreadable`); the listing is asked for only when some name is still unfound.
+ */
+export function requestedVms(scenario: Scenario, request: DiscoveryRequest): { vms: ScenarioVm[]; unreadable: ScenarioVm[] } {
+  if (scenario.member === false) return { vms: [], unreadable: [] }; // outside Hyper-V Administrators Get-VM lists nothing
   const all = scenario.vms ?? [];
   const ids = new Set(request.ids.map((i) => i.toLowerCase()));
-  const byId = all.filter((vm) => ids.has(scenarioVmId(vm)));
+  const byId = all.filter((vm) => !vm.vmError && ids.has(scenarioVmId(vm)));
   const have = new Set(byId.map((vm) => vm.name.toLowerCase()));
   const rest = new Set(request.names.map((n) => n.toLowerCase()).filter((n) => !have.has(n)));
-  const byName = all.filter((vm) => !byId.includes(vm) && rest.has(vm.name.toLowerCase()));
-  return [...byId, ...byName];
+  if (rest.size === 0) return { vms: byId, unreadable: [] };
+  const byName = all.filter((vm) => !vm.vmError && !byId.includes(vm) && rest.has(vm.name.toLowerCase()));
+  return { vms: [...byId, ...byName], unreadable: all.filter((vm) => vm.vmError) };
 }
+
+const PERMISSION_DENIED = "You do not have the required permission to complete this task. Contact the administrator of the authorization policy for the computer 'DEV-PC'.";
 
 const VMMS_DOWN: Record<string, { message: string }> = {
   'en-US': { message: "Hyper-V was unable to find a virtual machine. The operation failed because the object was not found. Verify that the Virtual Machine Management service on computer 'DEV-PC' is running." },
@@ -148,15 +159,20 @@ function discoveryRecords(scenario: Scenario, request: DiscoveryRequest, pass: n
     records.push(host(0, true));
     return records;
   }
-  const vms = requestedVms(scenario, request);
+  const { vms, unreadable } = requestedVms(scenario, request);
+  const listError = (vm: ScenarioVm, scope: 'host' | 'list') => ({ Kind: 'error', Scope: scope, VMId: '', VMName: '', ErrorId: 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVM', Category: 'ObjectNotFound', Reason: 'VirtualizationException', Message: vm.vmError });
+  // A listing that yielded only errors fails the pass (the script's $failed).
+  const listedNothing = unreadable.length > 0 && unreadable.length === (scenario.vms ?? []).length;
+  if (listedNothing) records.push(listError(unreadable[0]!, 'host'));
+  else records.push(...unreadable.map((vm) => listError(vm, 'list')));
   for (const vm of vms) {
     const id = scenarioVmId(vm);
     const state = vm.state ?? 'Running';
+    records.push({ Kind: 'vm', VMId: id, VMName: vm.name, State: state });
     if (vm.adapterError) {
-      records.push({ Kind: 'error', Scope: 'vm', VMId: id, VMName: vm.name, ErrorId: 'InvalidOperation,Microsoft.HyperV.PowerShell.Commands.GetVMNetworkAdapter', Category: 'InvalidOperation', Reason: 'VirtualizationException', Message: vm.adapterError });
+      records.push({ Kind: 'error', Scope: 'vm', VMId: id, VMName: vm.name, ErrorId: 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVMNetworkAdapter', Category: 'ObjectNotFound', Reason: 'VirtualizationException', Message: vm.adapterError });
       continue;
     }
-    records.push({ Kind: 'vm', VMId: id, VMName: vm.name, State: state });
     for (const a of vm.adapters ?? []) {
       const mac = a.mac.toUpperCase();
       if (mac !== '000000000000') macs.add(mac);
@@ -170,7 +186,7 @@ function discoveryRecords(scenario: Scenario, request: DiscoveryRequest, pass: n
         SwitchName: switchName,
         SwitchId: switchId,
         // PowerShell swallows an exception thrown by a property getter on member access: the
-        // property reads as $null (seen in the real engine, tools/pwsh-host).
+        // property reads as $null (seen in the real pwsh 7.6.10 with a compiled getter, dev/test-support/hyperv-cmdlets.cs).
         IPAddresses: !a.ipAddressesError && kvpReportsAddresses(vm, a.ipAfterPolls, pass) ? (a.ipAddresses ?? []) : [],
       });
     }
@@ -193,7 +209,7 @@ function discoveryRecords(scenario: Scenario, request: DiscoveryRequest, pass: n
       records.push({ Kind: 'neighbor', IPAddress: n.ip, LinkLayerAddress: mac.match(/../g)!.join('-'), State: n.state ?? 'Permanent', InterfaceAlias: n.interface ?? 'vEthernet (Default Switch)' });
     }
   }
-  records.push(host(vms.length, false));
+  records.push(host(vms.length, listedNothing));
   return records;
 }
 

@@ -3,11 +3,12 @@
 // user accepts the new key explicitly.
 
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { renameWithRetry, writeDurably } from '../atomic-file.js';
+import { mkdirKeepingOwner, replaceFile } from '../atomic-file.js';
+import { opensshHostKeyAlias } from './openssh-syntax.js';
 
 export interface PinnedKey {
   keyType: string;
@@ -83,9 +84,10 @@ export class FileHostKeyStore implements HostKeyStore {
     return this.serialized(async () => (await this.load())[alias]?.fingerprint ?? null);
   }
 
-  /** The pins as OpenSSH known_hosts lines, named by their alias (for HostKeyAlias). */
+  /** The pins as OpenSSH known_hosts lines, named by their alias as OpenSSH is given it (HostKeyAlias). */
   knownHostsLines(): Promise<string[]> {
-    return this.serialized(async () => Object.entries(await this.load()).flatMap(([alias, p]) => (p.key ? [`${alias} ${p.keyType} ${p.key}`] : [])));
+    // The key type comes from the guest: only a plain word and base64 may reach the line.
+    return this.serialized(async () => Object.entries(await this.load()).flatMap(([alias, p]) => (p.key && /^[A-Za-z0-9@._-]+$/.test(p.keyType) && /^[A-Za-z0-9+/]+=*$/.test(p.key) ? [`${opensshHostKeyAlias(alias)} ${p.keyType} ${p.key}`] : [])));
   }
 
   forget(alias: string): Promise<boolean> {
@@ -123,11 +125,9 @@ export class FileHostKeyStore implements HostKeyStore {
   }
 
   private async save(pins: Record<string, PinnedKey>): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
+    mkdirKeepingOwner(path.dirname(this.file), 0o700);
     const sorted = Object.fromEntries(Object.entries(pins).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    await writeDurably(tmp, `${JSON.stringify({ version: 1, keys: sorted }, null, 2)}\n`, 0o600);
-    await renameWithRetry(tmp, this.file);
+    await replaceFile(this.file, `${JSON.stringify({ version: 1, keys: sorted }, null, 2)}\n`, 0o600);
   }
 }
 

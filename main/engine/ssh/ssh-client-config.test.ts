@@ -11,7 +11,7 @@ const entry = (project: string, machine: string, host = '172.18.0.2'): SshHostEn
 
 describe('renderSshClientConfig', () => {
   it('one Host per VM: its address, user, key, pinned host key and no questions', () => {
-    expect(renderSshClientConfig([entry('shop', 'web')], '/t/ssh/known_hosts')).toBe(
+    expect(renderSshClientConfig([entry('shop', 'web')], '/t/ssh/known_hosts').text).toBe(
       [
         '# Written by Ragnatramp Tray at every pass that changes an address; edits are overwritten.',
         '',
@@ -32,14 +32,25 @@ describe('renderSshClientConfig', () => {
     const a = entry('shop', 'web');
     const b = entry('blog', 'Web');
     const c = entry('blog', 'db');
-    const names = hostNames([a, b, c]);
+    const { names } = hostNames([a, b, c]);
     expect(names.get(a)).toEqual(['web.shop']);
     expect(names.get(b)).toEqual(['web.blog']);
     expect(names.get(c)).toEqual(['db', 'db.blog']);
   });
 
-  it('refuses a value that would break out of its quotes', () => {
-    expect(() => renderSshClientConfig([{ ...entry('p', 'web'), identityFile: '/k/id"\nProxyCommand evil' }], '/t')).toThrow(/cannot be written into an OpenSSH config/);
+  it('leaves out a VM whose value would break out of its quotes, and writes the others', () => {
+    const out = renderSshClientConfig([{ ...entry('p', 'web'), identityFile: '/k/id"\nProxyCommand evil' }, entry('p', 'db')], '/t');
+    expect(out.refused.map((r) => r.message)).toEqual([expect.stringMatching(/^web \(p\) was left out of the OpenSSH config: the key path .* holds a control character/)]);
+    expect(out.text).toContain('Host db db.p');
+    expect(out.text).not.toContain('ProxyCommand');
+  });
+
+  it('a short name the user already has, or another project has among all its machines (up or not), is not written', () => {
+    const a = entry('shop', 'web');
+    const { names, leftToUser } = hostNames([a, entry('shop', 'db')], { machines: [{ project: 'blog', machine: 'db' }], userHas: (n) => n === 'web' });
+    expect(names.get(a)).toEqual(['web.shop']);
+    expect([...names.values()][1]).toEqual(['db.shop']);
+    expect(leftToUser).toEqual([{ name: 'web', instead: 'web.shop' }]);
   });
 });
 

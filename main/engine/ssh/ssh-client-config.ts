@@ -2,10 +2,12 @@
 // with its current address, the project's user and key, and the host key the tray pinned (as
 // a known_hosts file OpenSSH reads, under the same HostKeyAlias), so the first connection asks
 // nothing and a changed key is refused as the tray refuses it. ~/.ssh/config only gains a
-// marked Include at its top, every other byte kept (the same merge as /etc/hosts).
+// marked Include at its top, every other byte kept (the same merge as /etc/hosts). Every value
+// is spelled per OpenSSH's own reading (openssh-syntax.ts) or its VM is left out, with why.
 
 import { mergeManagedBlock, type BlockMarkers } from '../hosts/hosts-block.js';
 import { hostnameProblem } from '../hosts/hosts-block.js';
+import { opensshHostKeyAlias, opensshUser, opensshWord, OpensshValueError } from './openssh-syntax.js';
 
 export interface SshHostEntry {
   project: string;
@@ -17,58 +19,108 @@ export interface SshHostEntry {
   hostKeyAlias: string;
 }
 
-export const INCLUDE_MARKERS: BlockMarkers = { begin: '# BEGIN RAGNATRAMP TRAY', end: '# END RAGNATRAMP TRAY', place: 'start' };
-
-/** OpenSSH's quoting: double quotes around a value, which must not hold one itself. */
-function quote(value: string): string {
-  if (/["\r\n]/.test(value)) throw new Error(`cannot be written into an OpenSSH config: ${JSON.stringify(value)}`);
-  return `"${value}"`;
+export interface RefusedEntry {
+  project: string;
+  machine: string;
+  message: string;
 }
+
+export interface LeftToUser {
+  name: string;
+  instead: string;
+}
+
+/** What the names depend on besides the reachable VMs. */
+export interface NameContext {
+  /** Every machine of every project, up or not, so that short names do not change with what runs. */
+  machines?: Array<{ project: string; machine: string }>;
+  /** Whether the user's own ssh config already answers to a name (then it stays the user's). */
+  userHas?: (name: string) => boolean;
+}
+
+export interface RenderedSshConfig {
+  text: string;
+  names: Map<SshHostEntry, string[]>;
+  /** The VMs left out, each with a line naming it and the value OpenSSH could not be given. */
+  refused: RefusedEntry[];
+  /** Short names left to the user's own config, with the name the tray's entry has instead. */
+  leftToUser: LeftToUser[];
+}
+
+export const INCLUDE_MARKERS: BlockMarkers = { begin: '# BEGIN RAGNATRAMP TRAY', end: '# END RAGNATRAMP TRAY', place: 'start' };
 
 /**
  * The names each VM answers to: `<machine>.<project>` always, `<machine>` alone unless another
- * project has a machine of that name (then the longer names tell them apart). Names that are
- * not valid host names are left out, as in hosts files.
+ * project has a machine of that name (then the longer names tell them apart) or the user's own
+ * config already has it. Names that are not valid host names are left out, as in hosts files.
  */
-export function hostNames(entries: SshHostEntry[]): Map<SshHostEntry, string[]> {
-  const count = new Map<string, number>();
-  for (const e of entries) count.set(e.machine.toLowerCase(), (count.get(e.machine.toLowerCase()) ?? 0) + 1);
-  return new Map(
+export function hostNames(entries: SshHostEntry[], context: NameContext = {}): { names: Map<SshHostEntry, string[]>; leftToUser: LeftToUser[] } {
+  const machines = new Map<string, Set<string>>();
+  for (const m of [...(context.machines ?? []), ...entries]) {
+    const short = m.machine.toLowerCase();
+    machines.set(short, (machines.get(short) ?? new Set()).add(m.project.toLowerCase()));
+  }
+  const leftToUser: LeftToUser[] = [];
+  const names = new Map(
     entries.map((e) => {
       const short = e.machine.toLowerCase();
       const long = `${short}.${e.project.toLowerCase()}`;
-      const names = [...(count.get(short) === 1 ? [short] : []), long].filter((n) => hostnameProblem(n) === null);
+      const unique = machines.get(short)!.size === 1;
+      const users = unique && !!context.userHas?.(short);
+      if (users && hostnameProblem(short) === null) leftToUser.push({ name: short, instead: long });
+      const names = [...(unique && !users ? [short] : []), long].filter((n) => hostnameProblem(n) === null);
       return [e, names];
     }),
   );
+  return { names, leftToUser };
 }
 
-export function renderSshClientConfig(entries: SshHostEntry[], knownHostsFile: string): string {
-  const names = hostNames(entries);
+function hostBlock(e: SshHostEntry, names: string[], knownHostsFile: string): string {
+  // HostName is percent-expanded (ssh.c:1197): only an address or a plain host name goes in.
+  if (!/^[A-Za-z0-9][A-Za-z0-9.:-]*$/.test(e.host)) throw new OpensshValueError(`its address ${JSON.stringify(e.host)} is not an IP address or host name`);
+  if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535) throw new OpensshValueError(`its port ${e.port} is not a TCP port`);
+  return [
+    `Host ${names.join(' ')}`,
+    `  HostName ${e.host}`,
+    ...(e.port !== 22 ? [`  Port ${e.port}`] : []),
+    `  User ${opensshUser(e.user)}`,
+    `  IdentityFile ${opensshWord(e.identityFile, 'percent-dollar', `the key path ${JSON.stringify(e.identityFile)}`)}`,
+    '  IdentitiesOnly yes',
+    `  HostKeyAlias ${opensshHostKeyAlias(e.hostKeyAlias)}`,
+    `  UserKnownHostsFile ${opensshWord(knownHostsFile, 'percent-dollar', `the tray's known_hosts path ${JSON.stringify(knownHostsFile)}`)}`,
+    '  StrictHostKeyChecking yes',
+  ].join('\n');
+}
+
+export function renderSshClientConfig(entries: SshHostEntry[], knownHostsFile: string, context: NameContext = {}): RenderedSshConfig {
+  const { names, leftToUser } = hostNames(entries, context);
   const sorted = [...entries].sort((a, b) => (a.project + a.machine < b.project + b.machine ? -1 : 1));
+  const refused: RefusedEntry[] = [];
   const blocks = sorted.flatMap((e) => {
     const n = names.get(e)!;
     if (n.length === 0) return [];
-    return [
-      [
-        `Host ${n.join(' ')}`,
-        `  HostName ${e.host}`,
-        ...(e.port !== 22 ? [`  Port ${e.port}`] : []),
-        `  User ${quote(e.user)}`,
-        `  IdentityFile ${quote(e.identityFile)}`,
-        '  IdentitiesOnly yes',
-        `  HostKeyAlias ${e.hostKeyAlias}`,
-        `  UserKnownHostsFile ${quote(knownHostsFile)}`,
-        '  StrictHostKeyChecking yes',
-      ].join('\n'),
-    ];
+    try {
+      return [hostBlock(e, n, knownHostsFile)];
+    } catch (err) {
+      if (!(err instanceof OpensshValueError)) throw err;
+      refused.push({ project: e.project, machine: e.machine, message: `${e.machine} (${e.project}) was left out of the OpenSSH config: ${err.message}. Change it in ragnatramp.yaml.` });
+      names.set(e, []);
+      return [];
+    }
   });
-  return ['# Written by Ragnatramp Tray at every pass that changes an address; edits are overwritten.', '', ...blocks.map((b) => `${b}\n`)].join('\n');
+  const text = ['# Written by Ragnatramp Tray at every pass that changes an address; edits are overwritten.', '', ...blocks.map((b) => `${b}\n`)].join('\n');
+  return { text, names, refused, leftToUser };
+}
+
+/** Said once, in the window and the CLI alike. */
+export function leftToUserNotice(leftToUser: LeftToUser[], userConfig: string): string {
+  return `Your own ssh config (${userConfig} or a file it includes) already has Host ${leftToUser.map((l) => l.name).join(', ')}: the tray leaves ${leftToUser.length === 1 ? 'that name' : 'those names'} to you and writes ${leftToUser.map((l) => l.instead).join(', ')} only.`;
 }
 
 /** The marked Include for ~/.ssh/config; at the top, so that it applies to every host. */
 export function includeBlock(configFile: string): string {
-  return `${INCLUDE_MARKERS.begin}\nInclude ${quote(configFile)}\n${INCLUDE_MARKERS.end}\n`;
+  // Include is percent- and dollar-expanded since OpenSSH 9.9 only (readconf.c:2076).
+  return `${INCLUDE_MARKERS.begin}\nInclude ${opensshWord(configFile, 'varies', `the tray's config path ${JSON.stringify(configFile)}`)}\n${INCLUDE_MARKERS.end}\n`;
 }
 
 export function mergeInclude(userConfig: string, configFile: string): string {

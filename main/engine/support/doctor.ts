@@ -11,6 +11,7 @@ import type { Environment } from '../environment.js';
 import { errorMessage } from '../errors.js';
 import { DOCTOR_SCRIPT } from '../providers/hyperv/discovery-script.js';
 import { powershellExecutable } from '../providers/hyperv/powershell-runner.js';
+import { withoutTerminalNoise } from '../providers/hyperv/terminal-noise.js';
 
 export interface DoctorStep {
   step: string;
@@ -29,7 +30,10 @@ interface DoctorAnswer {
   VmCount?: number;
   VmError?: string;
   VmErrorId?: string;
-  DefaultSwitch?: boolean;
+  /** null when Get-VMSwitch failed other than "not found" (SwitchError says how). */
+  DefaultSwitch?: boolean | null;
+  SwitchError?: string;
+  SwitchErrorId?: string;
   NeighborCount?: number;
   NeighborError?: string;
 }
@@ -57,7 +61,10 @@ export async function runDoctor(env: Environment, projects: Project[], options: 
       add("Member of 'Hyper-V Administrators'", a.Member ?? null, a.Member === true ? 'yes' : a.Member === false ? 'no' : 'could not be checked (whoami failed)', a.Member === false ? MEMBERSHIP_FIX : null);
       if (a.VmError) add('Get-VM answers', false, `${a.VmError} [${a.VmErrorId ?? ''}]`, vmmsOk ? MEMBERSHIP_FIX : 'Fix the vmms step above first.');
       else add('Get-VM answers', true, `${a.VmCount ?? 0} VM${a.VmCount === 1 ? '' : 's'} visible to you${a.VmCount === 0 && a.Member === false ? ' (none: see the membership step)' : ''}`);
-      add('Default Switch present', !!a.DefaultSwitch, a.DefaultSwitch ? 'yes' : 'no', a.DefaultSwitch ? null : "This PC has no Default Switch (Windows Server, or it was removed): Ragnatramp's VMs need it, or connect them to a switch of your own.");
+      if (a.SwitchError) {
+        // Refused, not absent: the switch query says nothing about the Default Switch then.
+        add('Default Switch present', false, `could not be checked: Hyper-V refused the switch query (${a.SwitchError} [${a.SwitchErrorId ?? ''}])`, a.Member === true ? "Run 'ragnatramp-tray doctor' again after signing out and back in; if it persists, send the support bundle." : MEMBERSHIP_FIX);
+      } else add('Default Switch present', !!a.DefaultSwitch, a.DefaultSwitch ? 'yes' : 'no', a.DefaultSwitch ? null : "This PC has no Default Switch (Windows Server, or it was removed): Ragnatramp's VMs need it, or connect them to a switch of your own.");
       add('Neighbour (ARP) table readable', a.NeighborError === undefined, a.NeighborError ?? `${a.NeighborCount ?? 0} IPv4 entries`, a.NeighborError ? 'The ARP tier cannot work; VMs are found through KVP only. Send the support bundle.' : null);
     }
   }
@@ -86,7 +93,7 @@ export async function runDoctor(env: Environment, projects: Project[], options: 
 async function askHost(env: Environment): Promise<DoctorAnswer | { error: string }> {
   try {
     const raw = await env.powershell!.run(DOCTOR_SCRIPT);
-    const parsed = JSON.parse(raw.replace(/^\uFEFF/, '').trim()) as unknown;
+    const parsed = JSON.parse(withoutTerminalNoise(raw)) as unknown;
     return typeof parsed === 'object' && parsed !== null ? (parsed as DoctorAnswer) : { error: 'PowerShell answered, but not with the expected JSON' };
   } catch (err) {
     return { error: errorMessage(err) };

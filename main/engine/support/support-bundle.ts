@@ -1,13 +1,17 @@
 // One zip a user attaches to a bug report: the log files, versions (OS, Node, Electron,
 // PowerShell as last logged), the app's settings, the pinned host-key fingerprints, and each
-// project's ragnatramp.yaml and state.json. Private key paths stay as written; no key file is
-// ever read, so no key material can end up inside.
+// project's ragnatramp.yaml and state.json. A file is read only if it is a regular file (a
+// symlink, FIFO or device is not followed: a state.json linked to a private key or /dev/zero
+// stays out) of at most 2 MiB; a final scan leaves out any file that holds key material (a
+// private key, a Proxmox VE API token). contents.json lists what the zip holds and what was
+// left out, and why. The zip is written 0600 (it holds the log).
 
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ZipFile } from 'yazl';
+import { mkdirKeepingOwner, replaceFile } from '../atomic-file.js';
 import { statePathFor } from '../state/state-file.js';
 import { LOG_FILE } from '../log/log-file.js';
 
@@ -21,15 +25,66 @@ export interface BundleOptions {
   now?: Date;
 }
 
-const SETTINGS_FILES = ['settings.json', 'web-settings.json', path.join('electron-dev', 'settings.json'), 'known_hosts.json'];
+export interface LeftOut {
+  file: string;
+  why: string;
+}
 
-export async function writeSupportBundle(options: BundleOptions): Promise<string> {
+export interface Bundle {
+  file: string;
+  /** The names inside the zip. */
+  holds: string[];
+  leftOut: LeftOut[];
+}
+
+const SETTINGS_FILES = ['settings.json', 'web-settings.json', path.join('electron-dev', 'settings.json'), 'known_hosts.json'];
+export const MAX_BUNDLED_FILE_BYTES = 2 * 1024 * 1024;
+
+/** Key material by its shape: PEM and OpenSSH private keys, and a Proxmox VE token (USER@REALM!TOKENID=UUID). */
+const KEY_MATERIAL: Array<[RegExp, string]> = [
+  [/PRIVATE KEY/, 'a private key (a PEM or OpenSSH key block)'],
+  [/b3BlbnNzaC1rZXktdjE/, 'an OpenSSH private key (openssh-key-v1)'],
+  [/[^\s@!="']+@[^\s@!="']+![A-Za-z][A-Za-z0-9._-]*[=:\s]+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i, 'a Proxmox VE API token'],
+];
+
+export function keyMaterialIn(content: Buffer): string | null {
+  const text = content.toString('latin1');
+  return KEY_MATERIAL.find(([re]) => re.test(text))?.[1] ?? null;
+}
+
+/** A regular file's bytes, or why it was not read. Never follows a link, never blocks on a FIFO. */
+async function readRegularFile(file: string): Promise<{ content: Buffer } | { why: string } | null> {
+  const link = await lstat(file).catch(() => null);
+  if (!link) return null;
+  if (link.isSymbolicLink()) return { why: 'is a symbolic link; what it points to was not read' };
+  if (!link.isFile()) return { why: 'is not a regular file (a FIFO, device or folder); it was not read' };
+  if (link.size > MAX_BUNDLED_FILE_BYTES) return { why: `is ${link.size} bytes, over the ${MAX_BUNDLED_FILE_BYTES / 1024 / 1024} MiB cap` };
+  // O_NOFOLLOW and O_NONBLOCK close the gap between lstat and open (a file swapped for a link or a FIFO).
+  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+  const handle = await open(file, flags).catch((err: NodeJS.ErrnoException) => ({ err }));
+  if ('err' in handle) return { why: `cannot be read (${handle.err.code})` };
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { why: 'is not a regular file (a FIFO, device or folder); it was not read' };
+    const buffer = Buffer.alloc(MAX_BUNDLED_FILE_BYTES + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (bytesRead > MAX_BUNDLED_FILE_BYTES) return { why: `grew over the ${MAX_BUNDLED_FILE_BYTES / 1024 / 1024} MiB cap while read` };
+    return { content: buffer.subarray(0, bytesRead) };
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function writeSupportBundle(options: BundleOptions): Promise<Bundle> {
   const now = options.now ?? new Date();
   const out = path.resolve(options.out ?? path.join(options.home, 'support', `ragnatramp-tray-support-${now.toISOString().replace(/[:.]/g, '-')}.zip`));
-  await mkdir(path.dirname(out), { recursive: true });
-  const zip = new ZipFile();
+  const entries: Array<{ name: string; file: string; content: Buffer }> = [];
+  const leftOut: LeftOut[] = [];
   const add = async (file: string, name: string) => {
-    if (existsSync(file)) zip.addBuffer(await readFile(file), name, { mtime: now });
+    const read = await readRegularFile(file);
+    if (read === null) return;
+    if ('why' in read) leftOut.push({ file, why: read.why });
+    else entries.push({ name, file, content: read.content });
   };
   const logs = (await readdir(options.home).catch(() => [] as string[])).filter((f) => f === LOG_FILE || f.startsWith(`${LOG_FILE}.`)).sort();
   for (const f of logs) await add(path.join(options.home, f), `log/${f}`);
@@ -44,24 +99,32 @@ export async function writeSupportBundle(options: BundleOptions): Promise<string
     os: `${os.type()} ${os.release()} (${os.arch()})`,
     node: process.versions.node,
     electron: process.versions.electron ?? null,
-    powershell: await lastLoggedPowerShell(path.join(options.home, LOG_FILE)),
+    powershell: lastLoggedPowerShell(entries.filter((e) => e.name === `log/${LOG_FILE}`).map((e) => e.content.toString('utf8'))[0] ?? ''),
     projects: options.configPaths,
     writtenAt: now.toISOString(),
   };
-  zip.addBuffer(Buffer.from(`${JSON.stringify(versions, null, 2)}\n`), 'versions.json', { mtime: now });
-  zip.end();
-  await new Promise<void>((resolve, reject) => {
-    const stream = createWriteStream(out);
-    stream.on('error', reject);
-    stream.on('close', resolve);
-    zip.outputStream.pipe(stream);
+  entries.push({ name: 'versions.json', file: 'versions.json', content: Buffer.from(`${JSON.stringify(versions, null, 2)}\n`) });
+  // The final scan: whatever holds key material stays out, whichever way it got in.
+  const kept = entries.filter((e) => {
+    const found = keyMaterialIn(e.content);
+    if (found) leftOut.push({ file: e.file, why: `holds ${found}; it was left out` });
+    return !found;
   });
-  return out;
+  const holds = [...kept.map((e) => e.name), 'contents.json'];
+  const contents = { holds, leftOut };
+  const zip = new ZipFile();
+  for (const e of kept) zip.addBuffer(e.content, e.name, { mtime: now });
+  zip.addBuffer(Buffer.from(`${JSON.stringify(contents, null, 2)}\n`), 'contents.json', { mtime: now });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  mkdirKeepingOwner(path.dirname(out), 0o700);
+  await replaceFile(out, Buffer.concat(chunks), 0o600);
+  return { file: out, holds, leftOut };
 }
 
 /** The PowerShell version and language mode the last logged discovery answer reported. */
-async function lastLoggedPowerShell(logFile: string): Promise<{ version: string | null; languageMode: string | null } | null> {
-  const text = await readFile(logFile, 'utf8').catch(() => '');
+function lastLoggedPowerShell(text: string): { version: string | null; languageMode: string | null } | null {
   for (const line of text.trimEnd().split('\n').reverse()) {
     if (!line.includes('"host"')) continue;
     try {

@@ -65,7 +65,7 @@ describe('buildDiscoveryScript', () => {
   it('rejects any script that is not exactly a discovery script', () => {
     const script = buildDiscoveryScript({ ids: [], names: ['web'] });
     expect(parseDiscoveryScript(`${script}; Remove-VM *`)).toBeNull();
-    expect(parseDiscoveryScript(script.replace('Get-VM |', 'Get-VM -Name * |'))).toBeNull();
+    expect(parseDiscoveryScript(script.replace('Get-VM -ErrorAction', 'Get-VM -Name * -ErrorAction'))).toBeNull();
     expect(parseDiscoveryScript('Get-VM')).toBeNull();
     expect(parseDiscoveryScript(script.replace(/-InputObject '(?:[^']|'')*'/, "-InputObject 'not json'"))).toBeNull();
   });

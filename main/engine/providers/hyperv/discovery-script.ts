@@ -14,7 +14,9 @@
 //   to-Object conversion is not supported"), seen running this script in the real engine;
 // - each VM is read in its own try/catch and each property once (SwitchName and SwitchId are WMI
 //   lookups, and a getter can throw): one VM deleted or half-created mid-pass yields an error
-//   record for that VM, and the others are discovered;
+//   record for that VM (after its own record, so its name and state stay known), and the others
+//   are discovered; a VM that Get-VM cannot read while listing is a non-terminating error, kept
+//   as a 'list' record beside the VMs it did list;
 // - errors are records with the language-neutral FullyQualifiedErrorId, category and reason;
 // - VMs with an id are fetched by id; Get-VM lists all VMs only for names still unfound;
 // - the all-zero MAC of a never-started dynamic-MAC VM is skipped, and MACs are compared by
@@ -63,12 +65,16 @@ export function buildDiscoveryScript(request: DiscoveryRequest): string {
     '$have = @{}',
     'foreach ($v in $vms) { $have[[string]$v.Name] = $true }',
     '$rest = @($names | Where-Object { -not $have.ContainsKey([string]$_) })',
-    "if ($rest.Count -gt 0) { try { $seen = @{}; foreach ($v in $vms) { $seen[[string]$v.Id] = $true }; $vms += @(Hyper-V\\Get-VM | Where-Object { ($rest -contains $_.Name) -and -not $seen.ContainsKey([string]$_.Id) }) } catch { $records += & $err 'host' '' '' $_; $failed = $true } }",
+    // Listing all VMs, one unreadable VM writes a non-terminating error: the others are kept, and
+    // the error is a 'list' record; only a listing that yields nothing but errors fails the pass.
+    "if ($rest.Count -gt 0) { try { $seen = @{}; foreach ($v in $vms) { $seen[[string]$v.Id] = $true }; $listErrors = @(); $all = @(Hyper-V\\Get-VM -ErrorAction SilentlyContinue -ErrorVariable listErrors); if ($all.Count -eq 0 -and $listErrors.Count -gt 0) { $records += & $err 'host' '' '' $listErrors[0]; $failed = $true } else { foreach ($e in $listErrors) { $records += & $err 'list' '' '' $e }; $vms += @($all | Where-Object { ($rest -contains $_.Name) -and -not $seen.ContainsKey([string]$_.Id) }) } } catch { $records += & $err 'host' '' '' $_; $failed = $true } }",
     '$macs = @{}',
     'foreach ($vm in $vms) { ' +
       '$vmId = [string]$vm.Id; $vmName = [string]$vm.Name; ' +
+      // The VM's own record first: a failure below keeps its known name and state.
+      "$records += @{ Kind = 'vm'; VMId = $vmId; VMName = $vmName; State = [string]$vm.State }; " +
       'try { ' +
-      "$rs = @(@{ Kind = 'vm'; VMId = $vmId; VMName = $vmName; State = [string]$vm.State }); " +
+      '$rs = @(); ' +
       'foreach ($a in @(Hyper-V\\Get-VMNetworkAdapter -VM $vm)) { ' +
       '$mac = [string]$a.MacAddress; ' +
       "$rs += @{ Kind = 'adapter'; VMId = $vmId; Name = [string]$a.Name; MacAddress = $mac; SwitchName = [string]$a.SwitchName; SwitchId = [string]$a.SwitchId; IPAddresses = @(@($a.IPAddresses) | Where-Object { $_ } | ForEach-Object { [string]$_ }) }; " +
@@ -111,7 +117,9 @@ export const DOCTOR_SCRIPT = [
   "$r.Vmms = try { [string](Microsoft.PowerShell.Management\\Get-Service -Name vmms).Status } catch { 'Missing' }",
   "$r.Member = try { [bool](@(whoami.exe /groups /fo csv) -match 'S-1-5-32-578') } catch { $null }",
   'try { $r.VmCount = @(Hyper-V\\Get-VM).Count } catch { $r.VmError = [string]$_.Exception.Message; $r.VmErrorId = [string]$_.FullyQualifiedErrorId }',
-  `$r.DefaultSwitch = try { [bool](Hyper-V\\Get-VMSwitch -Id '${DEFAULT_SWITCH_ID}' -ErrorAction SilentlyContinue) } catch { $false }`,
+  // Only "not found" means there is no Default Switch; any other error (a refused permission)
+  // is reported as it is.
+  `try { $r.DefaultSwitch = @(Hyper-V\\Get-VMSwitch -Id '${DEFAULT_SWITCH_ID}').Count -gt 0 } catch { if ([string]$_.FullyQualifiedErrorId -like 'ObjectNotFound,*') { $r.DefaultSwitch = $false } else { $r.DefaultSwitch = $null; $r.SwitchError = [string]$_.Exception.Message; $r.SwitchErrorId = [string]$_.FullyQualifiedErrorId } }`,
   'try { $r.NeighborCount = @(NetTCPIP\\Get-NetNeighbor -AddressFamily IPv4 -ErrorAction SilentlyContinue).Count } catch { $r.NeighborError = [string]$_.Exception.Message }',
   '$json = ConvertTo-Json -InputObject $r -Compress',
   ASCII_OUTPUT,

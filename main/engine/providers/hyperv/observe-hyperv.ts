@@ -49,6 +49,12 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
   const { vm, ambiguous } = findVm(ref, snapshot.vms);
   const missing = (kvp: HypervDetail['kvp']) => ({ ref, found: false, hypervisorId: null, power: 'missing' as const, vmState: 'Missing', network: null, tier: null, lookedIn: 'Hyper-V', detail: { provider: 'hyperv' as const, kvp } });
   if (!vm) {
+    const unlisted = snapshot.errors.find((e) => e.scope === 'list');
+    if (unlisted) {
+      // Get-VM could not read some VM while listing: this one may be it, so it is not called deleted.
+      const w = warning('vm-unreadable', `Hyper-V could not read every VM while listing them (${unlisted.message || unlisted.errorId}); '${ref.vmName}' may be one of them. The next pass looks again.`, 'unreadable');
+      return { ...missing({ status: 'Unknown', detail: 'the VM could not be read' }), power: 'unknown', vmState: 'Unknown', warnings: [w] };
+    }
     // Outside Hyper-V Administrators Get-VM lists nothing: "run ragnatramp up" would be wrong.
     const w = snapshot.host.member === false
       ? warning(HYPERV_WARNING.notMember, `Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group (SID S-1-5-32-578). Ask an administrator to add you, then sign out and back in.`)

@@ -1,9 +1,12 @@
 // Reads the discovery script's output into plain facts, tolerating every ConvertTo-Json variant
 // Windows PowerShell 5.1 and PowerShell 7 produce: empty output or `null` for no records, a bare
-// object for one, `{"value":[…],"Count":n}` wrapped arrays, enums as names or as numbers, a BOM,
-// and 7.1+'s truncation warning printed before the JSON.
+// object for one, `{"value":[…],"Count":n}` wrapped arrays, enums as names or as numbers, and
+// terminal noise around the JSON (escape sequences, a BOM, 7.1+'s truncation warning). The
+// script always ends with a host record: an answer without one was lost on the way, and says so
+// rather than reading as "no VMs".
 
 import { HypervisorError } from '../../errors.js';
+import { withoutTerminalNoise } from './terminal-noise.js';
 
 export interface HvAdapter {
   name: string | null;
@@ -21,7 +24,8 @@ export interface HvKvp {
 
 /** An error record: what failed, in PowerShell's language-neutral terms, and its text. */
 export interface HvError {
-  scope: 'host' | 'vm' | 'neighbors';
+  /** host: Get-VM failed; list: Get-VM listed VMs but could not read one; vm: one VM's details. */
+  scope: 'host' | 'list' | 'vm' | 'neighbors';
   vmId: string | null;
   vmName: string | null;
   errorId: string;
@@ -59,7 +63,7 @@ export interface HyperVSnapshot {
   vms: HvVm[];
   neighbors: HvNeighbor[];
   host: HvHost;
-  /** Failures of the whole query (Get-VM itself) or of the neighbour table. */
+  /** Failures of the whole query (Get-VM itself), of VMs Get-VM could not list, or of the neighbour table. */
   errors: HvError[];
 }
 
@@ -81,7 +85,7 @@ export function parseDiscoveryOutput(raw: string): HyperVSnapshot {
   const vms = new Map<string, HvVm>();
   const neighbors: HvNeighbor[] = [];
   const errors: HvError[] = [];
-  let host: HvHost = { languageMode: null, psVersion: null, vmms: null, member: null };
+  let host: HvHost | null = null;
   const vmFor = (id: string) => vms.get(id.toLowerCase());
   for (const r of records) {
     if (!isObject(r)) continue;
@@ -91,7 +95,7 @@ export function parseDiscoveryOutput(raw: string): HyperVSnapshot {
         vms.set(id, { id, name: text(r.VMName) ?? '', state: enumName(r.State, VM_STATE_NAMES) ?? 'Other', adapters: [], kvp: null, error: vms.get(id)?.error ?? null });
         break;
       case 'error': {
-        const scope = r.Scope === 'vm' || r.Scope === 'neighbors' ? r.Scope : 'host';
+        const scope = r.Scope === 'vm' || r.Scope === 'list' || r.Scope === 'neighbors' ? r.Scope : 'host';
         const e: HvError = { scope, vmId: id || null, vmName: text(r.VMName), errorId: text(r.ErrorId) ?? '', category: text(r.Category) ?? '', reason: text(r.Reason) ?? '', message: text(r.Message) ?? '' };
         if (scope === 'vm' && id) {
           const vm = vms.get(id) ?? { id, name: e.vmName ?? '', state: 'Other', adapters: [], kvp: null, error: null };
@@ -125,13 +129,18 @@ export function parseDiscoveryOutput(raw: string): HyperVSnapshot {
       }
     }
   }
+  if (!host) {
+    throw new HypervisorError(
+      'PowerShell answered nothing: the discovery script\'s answer has no host record, so its output was lost.',
+      "Run with --verbose to see the exchange; check for a PowerShell wrapper on PATH or a host that swallows output. 'ragnatramp-tray doctor' checks each step.",
+      `answer: ${JSON.stringify(raw.slice(0, 200))}`,
+    );
+  }
   return { vms: [...vms.values()], neighbors, host, errors };
 }
 
 function parseJson(raw: string): unknown {
-  let body = raw.replace(/^\uFEFF/, '').trim();
-  // PowerShell 7.1+ prints "WARNING: Resulting JSON is truncated…" to stdout of a child process.
-  while (/^WARNING:/i.test(body)) body = body.replace(/^[^\n]*\n?/, '').trim();
+  const body = withoutTerminalNoise(raw);
   if (body === '') return null;
   try {
     return JSON.parse(body);

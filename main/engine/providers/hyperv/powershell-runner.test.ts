@@ -17,7 +17,7 @@ const executable = path.join(dir, 'powershell');
 writeFileSync(executable, `#!/bin/sh\nFAKE_PWSH_LOG='${log}' FAKE_PWSH_SCENARIO='${scenarioFile}' exec '${process.execPath}' --import tsx '${fake}' "$@"\n`);
 chmodSync(executable, 0o755);
 
-const starts = () => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { pid: number; argv: string[] });
+const starts = () => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { pid: number; argv: string[]; term: string | null; noColor: string | null });
 /** The long-lived node-powershell sessions (-NoExit), as opposed to one-shot processes. */
 const sessions = () => starts().filter((s) => s.argv.includes('-NoExit'));
 
@@ -104,6 +104,29 @@ describe('NodePowerShellRunner', () => {
     expect(sessions()).toHaveLength(0);
     expect(starts()).toHaveLength(3); // the mode, then one process per script
     await expect(runner.run('err:refused')).rejects.toMatchObject({ kind: 'failed', message: 'refused' });
+  });
+
+  it('asks every PowerShell process for no terminal codes (TERM=dumb, NO_COLOR=1), whatever the user has', async () => {
+    const term = process.env.TERM;
+    process.env.TERM = 'xterm-256color';
+    try {
+      runner = new NodePowerShellRunner({ timeoutMs: 15_000, executable });
+      expect(await runner.run('ok:x')).toBe('x');
+      expect(starts().map((s) => [s.term, s.noColor])).toEqual([['dumb', '1'], ['dumb', '1']]); // the probe, then the session
+    } finally {
+      if (term === undefined) delete process.env.TERM;
+      else process.env.TERM = term;
+    }
+  });
+
+  it('reads the language mode through escape sequences and a leading WARNING line', async () => {
+    const noisy = path.join(dir, 'powershell-noisy');
+    writeFileSync(noisy, `#!/bin/sh\nFAKE_PWSH_NOISE=1 FAKE_PWSH_LANGUAGE_MODE=ConstrainedLanguage FAKE_PWSH_LOG='${log}' FAKE_PWSH_SCENARIO='${scenarioFile}' exec '${process.execPath}' --import tsx '${fake}' "$@"\n`);
+    chmodSync(noisy, 0o755);
+    runner = new NodePowerShellRunner({ timeoutMs: 15_000, executable: noisy });
+    expect(await runner.run('ok:y')).toBe('y');
+    expect(runner.detectedLanguageMode).toBe('ConstrainedLanguage');
+    expect(sessions()).toHaveLength(0); // no node-powershell session, which would never answer in that mode
   });
 
   it('reports a missing executable as unavailable', async () => {

@@ -7,6 +7,7 @@
 
 import { spawn } from 'node:child_process';
 import { InvocationError, PowerShell, ProcessError } from 'node-powershell';
+import { QUIET_TERMINAL, withoutTerminalNoise } from './terminal-noise.js';
 
 export interface PowerShellRunner {
   /** Runs one script and resolves with its stdout; rejects with PowerShellError. */
@@ -66,7 +67,8 @@ export class NodePowerShellRunner implements PowerShellRunner {
   /** The session's language mode, asked once of a one-shot process (which needs no framing). */
   private async mode(): Promise<string> {
     if (this.languageMode) return this.languageMode;
-    const answer = (await this.runOnce('$ExecutionContext.SessionState.LanguageMode')).trim();
+    // The mode is the answer's last line once terminal codes and warnings are gone.
+    const answer = withoutTerminalNoise(await this.runOnce('$ExecutionContext.SessionState.LanguageMode')).split(/\r?\n/).pop()!.trim();
     this.languageMode = /^[A-Za-z]+Language$/.test(answer) ? answer : FULL;
     return this.languageMode;
   }
@@ -79,7 +81,7 @@ export class NodePowerShellRunner implements PowerShellRunner {
   /** One script in a process of its own: stdout is the answer, any stderr a failure. */
   private runOnce(script: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.executable(), [...ARGS, '-Command', '-'], { windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(this.executable(), [...ARGS, '-Command', '-'], { windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'], env: quietEnv() });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       const timer = setTimeout(() => {
@@ -144,7 +146,7 @@ export class NodePowerShellRunner implements PowerShellRunner {
       return new PowerShell({
         executable: this.executable(),
         executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
-        spawnOptions: { windowsHide: true },
+        spawnOptions: { windowsHide: true, env: quietEnv() },
       });
     } finally {
       if (override !== undefined) process.env.NODE_POWERSHELL = override;
@@ -161,6 +163,11 @@ export class NodePowerShellRunner implements PowerShellRunner {
     this.shell = null;
     if (shell) await killQuietly(shell);
   }
+}
+
+/** The environment of every PowerShell process: the user's, with no terminal codes asked for. */
+function quietEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, ...QUIET_TERMINAL };
 }
 
 // dispose() waits for the exit event; a process stuck in the kernel must not hang us too.

@@ -1,13 +1,11 @@
-// Issue 24's points 1, 3 and 6 through the real discovery script in the real PowerShell engine
-// (the tests' Hyper-V host, in Constrained Language Mode, one process per pass so the host can
-// change between passes): no duplicate invented by the cache tier, previousIpv4 across a stop,
-// Saved and Paused VMs keeping their network, a Starting VM waited for. The guests' SSH side is
-// the simulator's (with real pinned host keys in a pin file).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { engine, powershellForFile } from '../../../../dev/test-support/real-powershell-host.js';
+// Issue 24's points 1, 3 and 6 through the real discovery script in the real pwsh, against the
+// tests' Windows host (whose cmdlets read the scenario at every call, so the host changes
+// between passes), in Constrained Language Mode: no duplicate invented by the cache tier,
+// previousIpv4 across a stop, Saved and Paused VMs keeping their network, a Starting VM waited
+// for. The guests' SSH side is the simulator's (with real pinned host keys in a pin file).
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HyperVHost, pwsh } from '../../../../dev/test-support/real-powershell.js';
 import { makeFixture, vmId, type FixtureVm } from '../../../../dev/test-support/project-fixture.js';
 import { seed000Problems } from '../../../../dev/test-support/seed-000-schema.js';
 import { loadProject } from '../../config/load-project.js';
@@ -23,22 +21,29 @@ const SLOW = 240_000; // every pass starts a real pwsh, on a machine shared with
 const web = (over: Partial<ScenarioVm> = {}): ScenarioVm => ({ name: 'p-web-a1b2c3d4', id: vmId(1), adapters: [{ mac: '00155D000001', ipAddresses: ['172.18.0.2'] }], ...over });
 const db = (over: Partial<ScenarioVm> = {}): ScenarioVm => ({ name: 'p-db-a1b2c3d4', id: vmId(2), adapters: [{ mac: '00155D000002', ipAddresses: ['172.18.0.3'] }], ...over });
 
+let host: HyperVHost;
+beforeAll(() => {
+  if (pwsh) host = HyperVHost.build();
+}, SLOW);
+afterAll(() => {
+  if (host) rmSync(host.dir, { recursive: true, force: true });
+});
+
 const disposers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const d of disposers.splice(0)) await d();
 });
 
-/** A project whose Hyper-V host is `scenario`, changed with `host.set` between passes. */
+/** A project whose Hyper-V host is `scenario`, changed with `set` between passes. */
 function setup(first: Scenario, vms: FixtureVm[] = [{ machine: 'web' }, { machine: 'db' }]) {
   const f = makeFixture({ project: 'p', machines: ['web', 'db'], vms });
-  const scenarioFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-seed-pwsh-')), 'scenario.json');
+  const { exe, scenarioFile } = host.powershellFor(first, 'ConstrainedLanguage');
   let current = first;
   const set = (s: Scenario) => {
     current = s;
     writeFileSync(scenarioFile, JSON.stringify(s));
   };
-  set(first);
-  const runner = new NodePowerShellRunner({ timeoutMs: SLOW, executable: powershellForFile(scenarioFile, 'ConstrainedLanguage') });
+  const runner = new NodePowerShellRunner({ timeoutMs: SLOW, executable: exe });
   disposers.push(() => runner.dispose());
   const hostKeys = new FileHostKeyStore(f.knownHostsPath);
   const guests = new SimulatedGuests({ current: async () => current }, hostKeys);
@@ -54,12 +59,12 @@ function setup(first: Scenario, vms: FixtureVm[] = [{ machine: 'web' }, { machin
   return { set, pass, state, deps };
 }
 
-describe.skipIf(!engine)('seed 000 through the real discovery script in PowerShell', () => {
+describe.skipIf(!pwsh)('seed 000 through the real discovery script in PowerShell', () => {
   it('point 1: a VM that reports an address wins over one that only remembers it (no duplicate invented)', async () => {
-    const host = setup({ vms: [web({ adapters: [{ mac: '00155D000001', ipAddresses: ['172.18.0.9'] }] }), db()] });
-    await host.pass(); // pins both guests' keys
-    host.set({ vms: [web({ kvp: 'No Contact', adapters: [{ mac: '00155D000001', ipAddresses: ['172.18.0.20'] }] }), db({ adapters: [{ mac: '00155D000002', ipAddresses: ['172.18.0.9'] }] })] });
-    const r = await host.pass();
+    const vmHost = setup({ vms: [web({ adapters: [{ mac: '00155D000001', ipAddresses: ['172.18.0.9'] }] }), db()] });
+    await vmHost.pass(); // pins both guests' keys
+    vmHost.set({ vms: [web({ kvp: 'No Contact', adapters: [{ mac: '00155D000001', ipAddresses: ['172.18.0.20'] }] }), db({ adapters: [{ mac: '00155D000002', ipAddresses: ['172.18.0.9'] }] })] });
+    const r = await vmHost.pass();
     expect(r.warnings.filter((w) => /Duplicate IPv4/.test(w))).toEqual([]);
     expect(r.discoveries.find((d) => d.machineName === 'web')).toMatchObject({ network: { ipv4: null, source: 'hyperv' }, tier: null, keptIpv4: '172.18.0.9' });
     expect(r.hostsSyncResults.find((s) => s.machineName === 'db')).toEqual({ machineName: 'db', success: true, skipped: false });
@@ -68,25 +73,25 @@ describe.skipIf(!engine)('seed 000 through the real discovery script in PowerShe
 
   it('point 3: a VM stopped and restarted on the same address keeps its earlier previousIpv4', async () => {
     const network = { ipv4: '172.18.0.2', mac: '00155D000001', adapterName: 'Network Adapter', discoveredAt: '2026-11-01T00:00:00.000Z', source: 'hyperv', previousIpv4: '172.18.0.1' };
-    const host = setup({ vms: [web({ state: 'Off' }), db()] }, [{ machine: 'web', network }, { machine: 'db' }]);
-    await host.pass();
-    expect(host.state().web!.network).toMatchObject({ ipv4: null, previousIpv4: '172.18.0.2' });
-    host.set({ vms: [web(), db()] });
-    await host.pass();
-    expect(host.state().web!.network).toMatchObject({ ipv4: '172.18.0.2', previousIpv4: '172.18.0.1' });
+    const vmHost = setup({ vms: [web({ state: 'Off' }), db()] }, [{ machine: 'web', network }, { machine: 'db' }]);
+    await vmHost.pass();
+    expect(vmHost.state().web!.network).toMatchObject({ ipv4: null, previousIpv4: '172.18.0.2' });
+    vmHost.set({ vms: [web(), db()] });
+    await vmHost.pass();
+    expect(vmHost.state().web!.network).toMatchObject({ ipv4: '172.18.0.2', previousIpv4: '172.18.0.1' });
   }, SLOW);
 
   it('point 6: Saved and Paused VMs keep their network; a Starting VM is waited for like a running one', async () => {
     const kept = (ip: string, mac: string) => ({ ipv4: ip, mac, adapterName: 'Network Adapter', discoveredAt: '2026-11-01T00:00:00.000Z', source: 'hyperv' });
-    const host = setup({ vms: [web({ state: 'Saved' }), db({ state: 'Paused' })] }, [{ machine: 'web', network: kept('172.18.0.2', '00155D000001') }, { machine: 'db', network: kept('172.18.0.3', '00155D000002') }]);
-    const r = await host.pass();
+    const vmHost = setup({ vms: [web({ state: 'Saved' }), db({ state: 'Paused' })] }, [{ machine: 'web', network: kept('172.18.0.2', '00155D000001') }, { machine: 'db', network: kept('172.18.0.3', '00155D000002') }]);
+    const r = await vmHost.pass();
     expect(r.discoveries.map((d) => [d.machineName, d.vmState, d.network])).toEqual([['db', 'Paused', null], ['web', 'Saved', null]]);
-    expect(host.state().web!.network).toEqual(kept('172.18.0.2', '00155D000001'));
-    expect(host.state().db!.network).toEqual(kept('172.18.0.3', '00155D000002'));
+    expect(vmHost.state().web!.network).toEqual(kept('172.18.0.2', '00155D000001'));
+    expect(vmHost.state().db!.network).toEqual(kept('172.18.0.3', '00155D000002'));
 
-    host.set({ vms: [web({ state: 'Starting' }), db()] });
-    host.deps.sleep = async () => host.set({ vms: [web(), db()] }); // Hyper-V finishes starting it
-    const started = await host.pass({ waitMs: 60_000 });
+    vmHost.set({ vms: [web({ state: 'Starting' }), db()] });
+    vmHost.deps.sleep = async () => vmHost.set({ vms: [web(), db()] }); // Hyper-V finishes starting it
+    const started = await vmHost.pass({ waitMs: 60_000 });
     expect(started.discoveries.find((d) => d.machineName === 'web')).toMatchObject({ vmState: 'Running', tier: 'kvp', network: { ipv4: '172.18.0.2' } });
   }, SLOW);
 });

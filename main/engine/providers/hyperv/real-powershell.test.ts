@@ -1,11 +1,12 @@
-// The discovery and doctor scripts run in the real PowerShell engine, through node-powershell,
-// against the tests' Hyper-V host (tools/pwsh-host/hyperv-host.ps1: Get-VM & co. as functions
-// answering from a scenario, with Hyper-V's enum types and error records), in FullLanguage and
-// in ConstrainedLanguage; every answer must be what the JavaScript simulator answers for the
-// same scenario. The engine is `pwsh` where it is on PATH, else the host .ci/run builds on
-// System.Management.Automation (the package registry here holds no PowerShell distribution).
-import { afterEach, describe, expect, it } from 'vitest';
-import { engine, powershellFor, pwsh } from '../../../../dev/test-support/real-powershell-host.js';
+// The discovery and doctor scripts run in the real PowerShell (pwsh 7.6.10, installed by .ci/run),
+// through node-powershell, against the tests' Windows host (dev/test-support/hyperv-cmdlets.cs:
+// Get-VM & co. as compiled cmdlets answering from a scenario, with Hyper-V's types and error
+// records), in FullLanguage and in ConstrainedLanguage; every answer must be what the JavaScript
+// simulator answers for the same scenario.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HyperVHost, pwsh, type LanguageMode } from '../../../../dev/test-support/real-powershell.js';
 import { fixedScenario } from '../../simulator/scenario-source.js';
 import { SimulatedPowerShell } from '../../simulator/simulated-powershell.js';
 import type { Scenario } from '../../simulator/scenario.js';
@@ -13,6 +14,19 @@ import type { VmRef } from '../../discovery/observation.js';
 import { DOCTOR_SCRIPT } from './discovery-script.js';
 import { HyperVProvider } from './hyperv-provider.js';
 import { NodePowerShellRunner, type PowerShellRunner } from './powershell-runner.js';
+
+let host: HyperVHost;
+beforeAll(() => {
+  if (pwsh) host = HyperVHost.build();
+}, 120_000);
+afterAll(() => {
+  if (host) rmSync(host.dir, { recursive: true, force: true });
+});
+
+/** An executable that starts the real pwsh with the host for `scenario`, in `mode`. */
+function powershellFor(scenario: Scenario, mode: LanguageMode): string {
+  return host.powershellFor(scenario, mode).exe;
+}
 
 const runners: PowerShellRunner[] = [];
 afterEach(async () => {
@@ -62,7 +76,31 @@ const busyRefs = [
   ref('nocfg', 'p-nocfg-a1b2c3d4', ID(9)),
 ];
 
-describe.skipIf(!engine)(`the real scripts in the PowerShell engine (${pwsh ? 'pwsh' : 'System.Management.Automation host'})`, () => {
+// Each case starts pwsh two or three times (about a second each on an idle machine).
+const SLOW = { timeout: 120_000 };
+
+describe.skipIf(!pwsh)("the tests' Windows host is shaped like the real modules", SLOW, () => {
+  for (const mode of ['FullLanguage', 'ConstrainedLanguage'] as const) {
+    it(`${mode}: compiled cmdlets that write non-terminating errors with the real FullyQualifiedErrorIds`, () => {
+      const probe = [
+        "$c = @('Hyper-V\\Get-VM', 'Hyper-V\\Get-VMNetworkAdapter', 'Hyper-V\\Get-VMSwitch', 'NetTCPIP\\Get-NetNeighbor', 'Microsoft.PowerShell.Management\\Get-Service' | ForEach-Object { [string](Get-Command $_).CommandType })",
+        `$vms = @(Hyper-V\\Get-VM -Id '${ID(99)}', '${ID(1)}' -ErrorAction SilentlyContinue -ErrorVariable e1)`,
+        `$sw = @(Hyper-V\\Get-VMSwitch -Id '${ID(98)}' -ErrorAction SilentlyContinue -ErrorVariable e2)`,
+        '$svc = @(Microsoft.PowerShell.Management\\Get-Service -Name nosuch -ErrorAction SilentlyContinue -ErrorVariable e3)',
+        "ConvertTo-Json -Compress -InputObject @{ Types = $c; Found = @($vms | ForEach-Object { [string]$_.Name }); Ids = @(@($e1) + @($e2) + @($e3) | ForEach-Object { [string]$_.FullyQualifiedErrorId }); Reasons = @(@($e1) + @($e2) + @($e3) | ForEach-Object { [string]$_.CategoryInfo.Reason }) }",
+      ];
+      const out = execFileSync(powershellFor(busy, mode), ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'], { input: `${probe.join('; ')}\n`, encoding: 'utf8', env: { ...process.env, TERM: 'dumb' } });
+      expect(JSON.parse(out)).toEqual({
+        Types: ['Cmdlet', 'Cmdlet', 'Cmdlet', 'Cmdlet', 'Cmdlet'],
+        Found: ['p-web-a1b2c3d4'], // the error for the first id did not stop the second
+        Ids: ['InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM', 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVMSwitch', 'NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand'],
+        Reasons: ['VirtualizationException', 'VirtualizationException', 'ServiceCommandException'],
+      });
+    });
+  }
+});
+
+describe.skipIf(!pwsh)('the real scripts in the real PowerShell', SLOW, () => {
   for (const mode of ['FullLanguage', 'ConstrainedLanguage'] as const) {
     it(`${mode}: every tier, state, MAC and name case is discovered exactly as the simulator says`, async () => {
       const { real, simulated, runner } = await both(busy, busyRefs, mode);
@@ -78,6 +116,41 @@ describe.skipIf(!engine)(`the real scripts in the PowerShell engine (${pwsh ? 'p
       expect(by.missing!.found).toBe(false);
       // A property getter that throws reads as nothing: the pass goes on, the ARP tier answers.
       expect(by.nocfg!).toMatchObject({ tier: 'arp', network: { ipv4: '172.18.185.181' } });
+      // A VM whose adapter query failed keeps its known name and state.
+      expect(by.gone!).toMatchObject({ found: true, ref: { vmName: 'p-gone-a1b2c3d4' }, power: 'running', vmState: 'Running' });
+    });
+
+    it(`${mode}: a VM Get-VM cannot read while listing is one VM's failure; the others are discovered`, async () => {
+      const half = { name: 'p-half-a1b2c3d4', id: ID(10), vmError: "Hyper-V encountered an error trying to access an object on computer 'DEV-PC' because the object was not found." };
+      const { real, simulated } = await both({ ...busy, vms: [...busy.vms!, half] }, [...busyRefs, ref('half', 'p-half-a1b2c3d4', ID(10))], mode);
+      expect(real).toEqual(simulated);
+      const by = Object.fromEntries(('value' in real ? real.value : []).map((o) => [o.ref.machineName, o]));
+      expect(by.web!).toMatchObject({ tier: 'kvp', network: { ipv4: '172.18.185.163' } });
+      expect(by.off!).toMatchObject({ found: true, power: 'off' }); // found by name, in the same listing
+      expect(by.half!).toMatchObject({ found: false, power: 'unknown', warnings: [{ code: 'vm-unreadable', text: expect.stringMatching(/could not read every VM while listing them \(Hyper-V encountered an error/) }] });
+    });
+
+    it(`${mode}: Get-VMSwitch refused for lack of permission reaches doctor as that, not as "no Default Switch"`, async () => {
+      const runner = new NodePowerShellRunner({ timeoutMs: 30_000, executable: powershellFor({ ...busy, member: false }, mode) });
+      runners.push(runner);
+      const { PSVersion: _a, ...real } = JSON.parse(await runner.run(DOCTOR_SCRIPT));
+      const { PSVersion: _b, ...sim } = JSON.parse(await new SimulatedPowerShell(fixedScenario({ ...busy, member: false, languageMode: mode }), { timeoutMs: 30_000 }).run(DOCTOR_SCRIPT));
+      expect(real).toEqual(sim);
+      expect(real).toMatchObject({ DefaultSwitch: null, SwitchError: expect.stringMatching(/^You do not have the required permission/), SwitchErrorId: 'Unspecified,Microsoft.HyperV.PowerShell.Commands.GetVMSwitch' });
+    });
+
+    it(`${mode}: with the user's TERM asking for colours, no terminal code reaches the answers`, async () => {
+      const term = process.env.TERM;
+      process.env.TERM = 'xterm-256color';
+      try {
+        const runner = new NodePowerShellRunner({ timeoutMs: 30_000, executable: powershellFor(busy, mode) });
+        runners.push(runner);
+        expect(await runner.run("'plain'")).toBe('plain');
+        expect(runner.detectedLanguageMode).toBe(mode);
+      } finally {
+        if (term === undefined) delete process.env.TERM;
+        else process.env.TERM = term;
+      }
     });
 
     it(`${mode}: a stopped vmms with German error texts fails the pass with the vmms fix`, async () => {

@@ -1,32 +1,27 @@
 // The libvirt provider's edges: virsh, through the command runner (never a shell), on the URI
 // the user gave (qemu:///system, qemu:///session, qemu+ssh://host/system). One virsh call lists
-// the domains, one more reads state, interfaces and leases of the domains asked about (a batch
+// the domains, one more reads state, XML (the interfaces) and leases of the domains asked about (a batch
 // of commands whose only words are fixed ones and UUIDs), and the guest agent is asked only for
 // running domains the leases left without an address. The neighbour table is read only when
 // libvirt runs on this host. Watching: virsh's event stream, and on this host the lease files.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { watch as watchPath, type FSWatcher } from 'node:fs';
 import { createInterface } from 'node:readline';
 import pLimit from 'p-limit';
 import { HypervisorError } from '../../errors.js';
+import { cLocaleEnv } from '../../discovery/c-locale.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
 import type { DiscoveryProvider } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { isUsableIpv4 } from '../../discovery/net-address.js';
-import { matchDomain, observeLibvirt, type DomainFacts } from './observe-libvirt.js';
-import { parseBatch, parseDomainList, parseDomiflist, parseDomifaddr, UUID, type Domain } from './virsh-output.js';
+import { checkLibvirtUri, isLocalUri } from './libvirt-uri.js';
+import { matchDomain, observeLibvirt, primaryInterface, type DomainFacts } from './observe-libvirt.js';
+import { parseDomainInterfaces } from './domain-xml.js';
+import { parseBatch, parseDomainList, parseDomifaddr, UUID, type Domain } from './virsh-output.js';
 
 const LEASE_DIR = '/var/lib/libvirt/dnsmasq';
-
-/** Whether the URI names this host (no host part): then its lease files and neighbour table are ours to read. */
-export function isLocalUri(uri: string): boolean {
-  try {
-    return new URL(uri).host === '';
-  } catch {
-    return false;
-  }
-}
 
 /**
  * virsh's reason for a failure: it says what failed first ("failed to connect to the
@@ -40,10 +35,15 @@ function lastVirshError(err: Error & { stderr?: string }): string {
 export class LibvirtProvider implements DiscoveryProvider {
   readonly name = 'libvirt';
 
+  readonly uri: string;
+
+  /** Checked here too, the last step before virsh: a URI can name programs libvirt runs (libvirt-uri.ts). */
   constructor(
-    readonly uri: string,
+    uri: string,
     private readonly runCommand: CommandRunner = execRunner,
-  ) {}
+  ) {
+    this.uri = checkLibvirtUri(uri, 'the libvirt URI');
+  }
 
   private virsh(args: string[]): Promise<string> {
     return this.runCommand('virsh', ['-c', this.uri, '-q', ...args]);
@@ -72,24 +72,26 @@ export class LibvirtProvider implements DiscoveryProvider {
   private async readDomains(domains: Domain[]): Promise<Map<string, DomainFacts>> {
     const details = new Map<string, DomainFacts>();
     if (domains.length === 0) return details;
+    const nonce = randomBytes(6).toString('hex');
+    const mark = (uuid: string, what: string) => `echo @@${nonce}:${uuid}:${what}@@`;
     const commands = domains.flatMap((d) => {
       if (!UUID.test(d.uuid)) return [];
-      return [`echo @@${d.uuid}:state@@`, `domstate --domain ${d.uuid}`, `echo @@${d.uuid}:iflist@@`, `domiflist --domain ${d.uuid}`, `echo @@${d.uuid}:lease@@`, `domifaddr --domain ${d.uuid} --source lease`];
+      return [mark(d.uuid, 'state'), `domstate --domain ${d.uuid}`, mark(d.uuid, 'xml'), `dumpxml --domain ${d.uuid}`, mark(d.uuid, 'lease'), `domifaddr --domain ${d.uuid} --full --source lease`];
     });
     // A domain that vanished between the two calls fails its own commands; the rest still print.
-    const out = parseBatch(await this.virsh([commands.join(' ; ')]).catch((err: { stdout?: string }) => err.stdout ?? ''));
+    const out = parseBatch(await this.virsh([commands.join(' ; ')]).catch((err: { stdout?: string }) => err.stdout ?? ''), nonce);
     for (const d of domains) {
-      const interfaces = parseDomiflist(out.get(`${d.uuid}:iflist`) ?? '');
+      const interfaces = parseDomainInterfaces(out.get(`${d.uuid}:xml`) ?? '');
       details.set(d.uuid, { state: (out.get(`${d.uuid}:state`) ?? '').trim() || 'unknown', interfaces, leases: parseDomifaddr(out.get(`${d.uuid}:lease`) ?? '') });
     }
     const limit = pLimit(4);
     await Promise.all(
       [...details].map(([uuid, f]) =>
         limit(async () => {
-          const mac = f.interfaces[0]?.mac;
+          const mac = primaryInterface(f.interfaces)?.mac;
           if (f.state !== 'running' || !mac || f.leases.some((l) => l.mac === mac && l.ipv4.some(isUsableIpv4))) return;
           try {
-            f.agent = { interfaces: parseDomifaddr(await this.virsh(['domifaddr', '--domain', uuid, '--source', 'agent'])) };
+            f.agent = { interfaces: parseDomifaddr(await this.virsh(['domifaddr', '--domain', uuid, '--full', '--source', 'agent'])) };
           } catch (err) {
             const e = err as Error & { stderr?: string };
             f.agent = { error: lastVirshError(e) };
@@ -102,7 +104,7 @@ export class LibvirtProvider implements DiscoveryProvider {
 
   /** virsh's event stream (domains started, stopped) and, on this host, libvirt's lease files. */
   watch(onHint: () => void): () => void {
-    const events = spawn('virsh', ['-c', this.uri, 'event', '--all', '--loop'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const events = spawn('virsh', ['-c', this.uri, 'event', '--all', '--loop'], { stdio: ['ignore', 'pipe', 'ignore'], env: cLocaleEnv() });
     events.on('error', () => undefined); // no virsh: polling only
     createInterface({ input: events.stdout }).on('line', (line) => (/^event /.test(line) ? onHint() : undefined));
     let leases: FSWatcher | null = null;

@@ -1,19 +1,23 @@
 // libvirt domains as one pass's observations, a pure function of what virsh said: each ref is
 // matched by its state.json id (the domain UUID), else by name; the state maps onto Power; the
 // address comes from libvirt's DHCP lease, else the guest agent, else (on this host only) the
-// kernel's neighbour table, all by the MAC of the domain's first interface.
+// kernel's neighbour table, all by the MAC of the domain's first interface that is not user-mode.
+// A user-mode interface's address (SLIRP's 10.0.2.15, passt's copy of the host's own) is the
+// guest's private view: never reported, so never written into a peer's hosts block.
 
 import { pickNeighbor, type NeighborEntry } from '../../discovery/pick-neighbor.js';
 import { isUsableIpv4 } from '../../discovery/net-address.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import type { NetworkState } from '../../seed-types.js';
 import { warning } from '../../warning.js';
+import type { DomainInterface } from './domain-xml.js';
 import type { LibvirtDetail } from './libvirt-detail.js';
+import { isLocalUri, uriHost } from './libvirt-uri.js';
 import { libvirtPower, type Domain } from './virsh-output.js';
 
 export interface DomainFacts {
   state: string;
-  interfaces: Array<{ type: string; source: string; mac: string }>;
+  interfaces: DomainInterface[];
   leases: Array<{ mac: string; ipv4: string[] }>;
   /** What the guest agent reported, or why it did not; absent when it was not asked. */
   agent?: { interfaces: Array<{ mac: string; ipv4: string[] }> } | { error: string };
@@ -33,6 +37,9 @@ export function matchDomain(ref: VmRef, domains: Domain[]): Domain | undefined {
   return (ref.vmId && domains.find((d) => d.uuid === ref.vmId!.toLowerCase())) || domains.find((d) => d.name === ref.vmName) || domains.find((d) => d.name === ref.machineName);
 }
 
+/** The interface the VM's address is looked for on: its first one that is not user-mode. */
+export const primaryInterface = (interfaces: DomainInterface[]): DomainInterface | undefined => interfaces.find((i) => i.type !== 'user');
+
 const usable = (entries: Array<{ mac: string; ipv4: string[] }>, mac: string) => entries.find((e) => e.mac === mac)?.ipv4.find(isUsableIpv4) ?? null;
 
 export function observeLibvirt(refs: VmRef[], facts: LibvirtFacts, now: string): VmObservation[] {
@@ -47,10 +54,23 @@ export function observeLibvirt(refs: VmRef[], facts: LibvirtFacts, now: string):
         : warning('not-created', `Machine '${ref.machineName}' has no libvirt domain at ${facts.uri} yet (looked for '${ref.vmName}' and '${ref.machineName}').`);
       return { ref, found: false, hypervisorId: null, power: 'missing', vmState: 'missing', network: null, tier: null, warnings: [w], lookedIn, detail };
     }
-    const first = d.interfaces[0];
+    const first = primaryInterface(d.interfaces);
+    const userMode = first ? undefined : d.interfaces[0];
     const agent: LibvirtDetail['agent'] = !d.agent ? detail.agent : 'error' in d.agent ? { state: 'no answer', why: d.agent.error } : { state: 'answered', why: null };
-    const base = { ref, found: true, hypervisorId: domain.uuid, power: libvirtPower(d.state), vmState: d.state, network: null, tier: null, warnings: [], lookedIn, detail: { ...detail, network: first?.source ?? null, agent } } satisfies VmObservation;
+    const base = { ref, found: true, hypervisorId: domain.uuid, power: libvirtPower(d.state), vmState: d.state, network: null, tier: null, warnings: [], lookedIn, detail: { ...detail, network: (first ?? userMode)?.source ?? null, agent } } satisfies VmObservation;
     if (base.power !== 'running') return base;
+    if (userMode) {
+      // As quickemu's user-mode VMs (observe-quickemu.ts): reached through a forward to port 22
+      // where passt has one, never at an address of its own, and no hosts block either way.
+      const on = `'${domain.name}' is on libvirt's user-mode network (<interface type='user'>, ${userMode.source.replace(/^user-mode \((.*)\)$/, '$1')})`;
+      const instead = `Attach it to a libvirt network or a bridge (virsh edit ${domain.name}) to put it beside the others`;
+      if (userMode.sshForward) {
+        const host = userMode.sshForward.address ?? (isLocalUri(facts.uri) ? '127.0.0.1' : uriHost(facts.uri));
+        return { ...base, forward: { host, port: userMode.sshForward.port, isolated: `${on}, where VMs cannot reach each other, so it gets no hosts block; ${instead.charAt(0).toLowerCase()}${instead.slice(1)}` } };
+      }
+      const why = `${on}, where the guest's address is its own private view (SLIRP gives every guest 10.0.2.15, passt a copy of this host's address) and no port forward reaches its SSH: its peers cannot reach it there, so it gets no hosts block and is never written into theirs. ${instead}.`;
+      return { ...base, warnings: [warning('libvirt/user-mode', why, 'user-mode network')] };
+    }
     if (!first) return { ...base, warnings: [warning('libvirt/no-interface', `Domain '${domain.name}' has no network interface: add one (virsh edit) so that it can have an address.`, 'no network interface')] };
     const network: NetworkState = { ipv4: null, mac: first.mac, adapterName: first.source, discoveredAt: now, source: 'lease' };
     const leased = usable(d.leases, first.mac);

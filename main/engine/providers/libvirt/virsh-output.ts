@@ -1,6 +1,7 @@
-// What virsh prints, read: `list --all --uuid --name`, `domstate`, `domiflist`, `domifaddr` (from
+// What virsh prints, read: `list --all --uuid --name`, `domstate`, `domifaddr --full` (from
 // libvirt's DHCP leases or the guest agent), and a batch of such commands run by one virsh
-// process with `echo @@<uuid>:<what>@@` markers between them. Pure: text in, facts out.
+// process with `echo @@<nonce>:<uuid>:<what>@@` markers between them (the domain's interfaces
+// come from its XML: domain-xml.ts). Pure: text in, facts out.
 
 import { isIpv4, normalizeMac } from '../../discovery/net-address.js';
 import type { Power } from '../../discovery/observation.js';
@@ -20,27 +21,20 @@ export function parseDomainList(text: string): Domain[] {
   });
 }
 
-/** `virsh -q domiflist`: `<interface> <type> <source> <model> <mac>`, in the domain's order. */
-export function parseDomiflist(text: string): Array<{ type: string; source: string; mac: string }> {
-  return text.split('\n').flatMap((line) => {
-    const f = line.trim().split(/\s+/);
-    const mac = normalizeMac(f[4]);
-    // A tap the user made (type 'ethernet', as a qemu:///session VM on a bridge has) has no source: its device names it.
-    return f.length >= 5 && mac ? [{ type: f[1]!, source: f[2] === '-' ? `${f[1]} ${f[0]}` : f[2]!, mac }] : [];
-  });
-}
-
 /**
- * `virsh -q domifaddr`: `<interface> <mac> <protocol> <address>/<prefix>`; a row whose interface
- * and MAC are `-` carries one more address of the interface above it (the agent lists several).
+ * `virsh -q domifaddr --full`: `<interface> <mac> <protocol> <address>/<prefix>`, name and MAC
+ * on every row (without --full, rows after an interface's first print `-` for both,
+ * tools/virsh-domain-monitor.c:2381-2387). An interface without a MAC (a tun the guest agent
+ * reports) prints an empty MAC (NULLSTR_EMPTY, :2384), and lo and a tun may report
+ * 00:00:00:00:00:00: neither is any NIC's, so neither lends an address to one.
  */
 export function parseDomifaddr(text: string): Array<{ mac: string; ipv4: string[] }> {
   const out: Array<{ mac: string; ipv4: string[] }> = [];
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
-    if (f.length < 4) continue;
-    const mac = f[1] === '-' ? (out.at(-1)?.mac ?? null) : normalizeMac(f[1]);
-    if (!mac) continue;
+    if (f.length !== 4) continue;
+    const mac = normalizeMac(f[1]);
+    if (!mac || mac === '000000000000') continue;
     let entry = out.find((e) => e.mac === mac);
     if (!entry) out.push((entry = { mac, ipv4: [] }));
     const address = f[3]!.replace(/\/\d+$/, '');
@@ -69,9 +63,12 @@ export function libvirtPower(state: string): Power {
   }
 }
 
-/** The sections of a batch's output, by `<uuid>:<what>`. */
-export function parseBatch(text: string): Map<string, string> {
-  const parts = text.split(/@@([0-9a-f-]{36}:[a-z]+)@@/);
+/**
+ * The sections of a batch's output, by `<uuid>:<what>`. Markers carry the pass's own random
+ * `nonce`, so that no text a command prints (a domain's description in its XML) can pose as one.
+ */
+export function parseBatch(text: string, nonce: string): Map<string, string> {
+  const parts = text.split(new RegExp(`@@${nonce}:([0-9a-f-]{36}:[a-z]+)@@`));
   const out = new Map<string, string>();
   for (let i = 1; i + 1 < parts.length; i += 2) out.set(parts[i]!, parts[i + 1]!);
   return out;

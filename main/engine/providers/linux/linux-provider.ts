@@ -14,6 +14,7 @@ import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { resolveRegisteredName } from '../../discovery/dns-name.js';
 import { normalizeMac } from '../../discovery/net-address.js';
 import type { Lease } from '../../discovery/address-tiers.js';
+import { cLocaleEnv } from '../../discovery/c-locale.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
 import { parseDnsmasqLeases, parseLibvirtStatus, parseMonitorLine } from './linux-facts.js';
 import type { LinuxManifest } from './manifest.js';
@@ -80,7 +81,7 @@ export class LinuxProvider implements DiscoveryProvider {
       }
     }
     const pairs = this.pairs;
-    const monitor = spawn('ip', ['-4', 'monitor', 'neigh'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const monitor = spawn('ip', ['-4', 'monitor', 'neigh'], { stdio: ['ignore', 'pipe', 'ignore'], env: cLocaleEnv() });
     monitor.on('error', () => undefined); // no iproute2: polling only
     createInterface({ input: monitor.stdout }).on('line', (line) => {
       const e = parseMonitorLine(line);

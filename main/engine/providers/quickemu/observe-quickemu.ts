@@ -2,12 +2,17 @@
 // from the VM folder and pid file (not_created → missing, stopped → off, starting/running →
 // running, where the plan's status machine tells booting from running by the SSH answer), and the
 // address by how the VM is networked: user-mode VMs are reached through their SSH port forward
-// and cannot reach each other; bridged ones go through seed 003's tiers by MAC.
+// and cannot reach each other; a bridged one's address is what its guest agent reports for its
+// MAC, else the host's neighbour table's. quickemu keeps no console log to read: `<vm>.log` is
+// QEMU's own stderr (quickemu:2157) and the console a socket (:2130).
 
 import { addressFromTiers } from '../../discovery/address-tiers.js';
+import { displayMac, normalizeMac } from '../../discovery/net-address.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import type { NeighborEntry } from '../../discovery/pick-neighbor.js';
 import { warning, type Warning } from '../../warning.js';
+import type { AgentAnswer } from '../provider-entry.js';
+import { agentAddress, type AgentReply } from './guest-agent-socket.js';
 import type { QuickemuDetail } from './quickemu-detail.js';
 import { networkOf, type QuickemuConf, type VmPaths } from './quickemu-files.js';
 
@@ -15,14 +20,35 @@ export interface QuickemuVm {
   confFile: string;
   conf: QuickemuConf;
   paths: VmPaths;
-  /** The VM folder exists and holds something (seed 002: not_created otherwise). */
+  /** quickemu has started it once: its disk, pid, ports or log file exists (seed 002: not_created otherwise). */
   created: boolean;
-  /** The pid file names a live QEMU process. */
+  /** The pid file names this VM's live QEMU. */
   running: boolean;
   /** The host port forwarded to the guest's port 22: `.ports` first, else the .conf's ssh_port. */
   sshPort: number | null;
-  /** The tail of `<vm>.log`, for a running bridged VM. */
-  consoleLog?: string;
+  /** The guest agent's interfaces, for a running VM with an agent socket. */
+  agent?: AgentReply;
+}
+
+// QEMU gives a NIC without mac= 52:54:00:12:34:56 (net/net.c, qemu_macaddr_default_if_unset);
+// quickemu passes mac= only to a bridged NIC with macaddr set (quickemu:1909-1918).
+export const QEMU_DEFAULT_MAC = '52:54:00:12:34:56';
+
+/** The MAC of the VM's NIC: its macaddr on a bridge, QEMU's default otherwise. */
+export function nicMac(conf: QuickemuConf): string {
+  const net = networkOf(conf);
+  return (net.kind === 'bridge' && normalizeMac(conf.values['macaddr'])) || normalizeMac(QEMU_DEFAULT_MAC)!;
+}
+
+/** The agent's answer, and the address it gave for the VM's own NIC. */
+function agentFacts(vm: QuickemuVm): { answer: AgentAnswer; ipv4: string | null } {
+  const reply = vm.agent;
+  if (!reply) return { answer: { state: 'not asked', why: null }, ipv4: null };
+  if ('error' in reply) return { answer: { state: 'no answer', why: reply.error }, ipv4: null };
+  const mac = nicMac(vm.conf);
+  const nic = agentAddress(reply.interfaces, mac);
+  const why = nic.name ? null : `the guest agent reports no interface with MAC ${displayMac(mac)}`;
+  return { answer: { state: 'answered', why }, ipv4: nic.ipv4 };
 }
 
 export interface QuickemuFacts {
@@ -50,12 +76,13 @@ export function observeQuickemu(refs: VmRef[], facts: QuickemuFacts, now: string
     const detail: QuickemuDetail = { provider: 'quickemu', conf: vm.confFile, network: net.kind, ...(net.kind === 'bridge' ? { bridge: net.bridge } : {}), ...(net.kind === 'user' ? { sshPort: vm.sshPort } : {}) };
     const confWarnings: Warning[] = vm.conf.expanded.includes('disk_img') ? [warning('quickemu/conf-expansion', `disk_img in ${vm.confFile} uses shell expansion, which the tray never runs: it looked for the VM's files in ${vm.paths.dir}. Write the path out in full.`)] : [];
     if (!vm.created) {
-      const w = warning('not-created', `'${vm.paths.name}' has a .conf but nothing in ${vm.paths.dir} yet: start it once with 'quickemu --vm ${vm.confFile}'.`);
+      const w = warning('not-created', `'${vm.paths.name}' has a .conf but quickemu has not started it yet (no ${vm.paths.disk}): start it once with 'quickemu --vm ${shellWord(vm.confFile)}'.`);
       return { ...base, found: false, power: 'missing', vmState: 'not created', warnings: [w, ...confWarnings], detail };
     }
     const found = { ...base, found: true, hypervisorId: `quickemu:${vm.confFile}`, detail };
-    if (!vm.running) return { ...found, power: 'off', vmState: 'stopped', warnings: confWarnings };
-    const running = { ...found, power: 'running' as const, vmState: 'running' };
+    if (!vm.running) return { ...found, power: 'off', vmState: 'stopped', startWith: `quickemu --vm ${shellWord(vm.confFile)}`, warnings: confWarnings };
+    const agent = agentFacts(vm);
+    const running = { ...found, detail: { ...detail, agent: agent.answer, ...(net.kind === 'user' ? { guestIpv4: agent.ipv4 } : {}) }, power: 'running' as const, vmState: 'running' };
     if (net.kind === 'none') {
       return { ...running, warnings: [...confWarnings, warning('quickemu/no-network', `network="none" in ${vm.confFile}: the VM has no network, so there is no address to find and no SSH. Remove that line (user-mode) or name a bridge.`, 'no network')] };
     }
@@ -66,13 +93,23 @@ export function observeQuickemu(refs: VmRef[], facts: QuickemuFacts, now: string
       const isolated = `'${vm.paths.name}' is on QEMU's user-mode network, where VMs cannot reach each other, so it gets no hosts block; set network="<bridge>" in ${vm.confFile} to put it beside the others`;
       return { ...running, forward: { host: FORWARD_HOST, port: vm.sshPort, isolated }, warnings: confWarnings };
     }
-    // A bridged VM's DHCP server is the bridge's, not quickemu's: no lease file to read.
-    const answer = addressFromTiers(vm.conf.values['macaddr'] || null, { leases: [], consoleLog: vm.consoleLog, neighbors: facts.neighbors, neighbourTable: "the host's neighbour table" }, nowMs);
-    const network = { ipv4: answer.ipv4, mac: answer.mac, adapterName: net.bridge, discoveredAt: now, source: answer.ipv4 ? answer.source : ('arp' as const) };
+    const mac = nicMac(vm.conf);
+    if (agent.ipv4) return { ...running, network: { ipv4: agent.ipv4, mac, adapterName: net.bridge, discoveredAt: now, source: 'guest-cmd' }, tier: 'agent', warnings: confWarnings };
+    // A bridged VM's DHCP server is the bridge's, not quickemu's: no lease file to read. Without
+    // macaddr every such VM has QEMU's one default MAC, so the neighbour table cannot tell them apart.
+    const ownMac = vm.conf.values['macaddr'] || null;
+    const answer = addressFromTiers(ownMac, { leases: [], neighbors: facts.neighbors, neighbourTable: "the host's neighbour table" }, nowMs);
+    const network = { ipv4: answer.ipv4, mac: answer.mac ?? mac, adapterName: net.bridge, discoveredAt: now, source: answer.ipv4 ? answer.source : ('arp' as const) };
     if (answer.ipv4) return { ...running, network, tier: answer.tier, ...(answer.addressChoice ? { addressChoice: answer.addressChoice } : {}), warnings: confWarnings };
+    const agentWhy = agent.answer.why ? `; ${agent.answer.why}` : agent.answer.state === 'not asked' ? `; it has no guest agent socket (${vm.paths.agent}: quickemu makes one when the display is none, spice or spice-app)` : '';
     const why = answer.mac
-      ? `no console log entry or neighbour entry on ${net.bridge} for MAC ${answer.mac} yet`
-      : `${vm.confFile} sets no macaddr and the console log shows none, so there is no MAC to look for (QEMU gives every VM the same default): set macaddr="52:54:00:…" in it`;
+      ? `no neighbour entry on ${net.bridge} for MAC ${displayMac(answer.mac)} yet${agentWhy}`
+      : `${vm.confFile} sets no macaddr, so the neighbour table cannot tell this VM from others (QEMU gives every VM the same default MAC)${agentWhy}: set macaddr="52:54:00:…" in it, or run qemu-guest-agent in the guest`;
     return { ...running, network, warnings: [...confWarnings, warning('no-ipv4', `VM is running but has no IPv4 yet: ${why}.`)] };
   });
+}
+
+/** A path as one shell word, for a command the user may copy. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

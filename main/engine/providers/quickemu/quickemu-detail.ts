@@ -1,5 +1,7 @@
 // quickemu's own facts about a VM: how it is networked (user-mode with a port forward, a bridge,
-// or none) and which .conf describes it.
+// or none), which .conf describes it, and whether its guest agent answered.
+
+import type { AgentAnswer } from '../provider-entry.js';
 
 export interface QuickemuDetail {
   provider: 'quickemu';
@@ -10,4 +12,8 @@ export interface QuickemuDetail {
   bridge?: string;
   /** The host port forwarded to the guest's port 22, for a user-mode VM. */
   sshPort?: number | null;
+  /** The guest agent over `<vm>-agent.sock`: 'not asked' when the VM is off or has no such socket. */
+  agent?: AgentAnswer;
+  /** A user-mode guest's own address as its agent reports it (10.0.2.15): shown, never reached or shared. */
+  guestIpv4?: string | null;
 }

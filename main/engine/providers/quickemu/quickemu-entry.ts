@@ -1,8 +1,8 @@
 // quickemu's registration (seed 002): VMs from a folder of <vm>.conf files; user-mode VMs are
-// reached through their SSH port forward, bridged ones by MAC through the console log and ARP.
+// reached through their SSH port forward, bridged ones by MAC through the guest agent and ARP.
 
 import path from 'node:path';
-import { ARP_TIER, type ProviderEntry } from '../provider-entry.js';
+import { agentFact, ARP_TIER, type ProviderEntry } from '../provider-entry.js';
 
 const NETWORK_WORDS = { user: 'user-mode', bridge: 'bridged', none: 'none' } as const;
 
@@ -12,13 +12,17 @@ export const QUICKEMU: ProviderEntry = {
   projectOption: { key: 'quickemu', words: 'the folder of your <vm>.conf files', required: true },
   options: { quickemu: 'the folder that holds your quickemu <vm>.conf files' },
   tiers: {
-    console: { label: 'console', help: "Read from cloud-init's network table in the VM's console log (<vm>.log)" },
+    agent: { label: 'agent', help: 'Reported by the QEMU guest agent inside the VM, over <vm>-agent.sock, for the VM\'s MAC' },
     arp: ARP_TIER,
   },
   facts(detail) {
     if (detail.provider !== 'quickemu' || !detail.network) return [];
     const value = detail.network === 'bridge' ? `bridged (${detail.bridge})` : detail.network === 'user' ? `user-mode${detail.sshPort ? `, SSH forward ${detail.sshPort}` : ''}` : NETWORK_WORDS.none;
-    return [{ label: 'Network', value, ok: detail.network === 'none' ? false : null, why: detail.network === 'none' ? 'network="none" in its .conf' : null }];
+    const network = { label: 'Network', value, ok: detail.network === 'none' ? false : null, why: detail.network === 'none' ? 'network="none" in its .conf' : null };
+    if (!detail.agent) return [network];
+    // A user-mode guest's own address (10.0.2.15) is behind QEMU's NAT: shown, never used.
+    const guest = detail.guestIpv4 ? [{ label: 'Guest address', value: detail.guestIpv4, ok: null, why: "inside QEMU's user-mode network: this host and other VMs reach it only through the forward" }] : [];
+    return [network, agentFact('Agent', detail.agent, 'no socket'), ...guest];
   },
   async create(options) {
     const { QuickemuProvider } = await import('./quickemu-provider.js');

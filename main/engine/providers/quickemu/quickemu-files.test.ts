@@ -1,4 +1,4 @@
-// quickemu's files as quickemu itself writes them (quickemu's configure_ports and VMDIR logic).
+// quickemu's files as quickemu 4.9.9 itself writes them (configure_ports, VMDIR, -pidfile).
 import { describe, expect, it } from 'vitest';
 import { networkOf, parseConf, parsePid, parsePorts, vmPaths } from './quickemu-files.js';
 
@@ -16,10 +16,25 @@ describe("quickemu's files", () => {
     expect(conf.values['x']).toBeUndefined(); // unquoted backticks are not a plain value
   });
 
-  it('finds the state files where quickemu puts them: beside disk_img, named after the .conf', () => {
+  it('finds the files where quickemu puts them: VMDIR is dirname(disk_img), named after the .conf', () => {
     const p = vmPaths('/vms/server.conf', parseConf('disk_img="server/disk.qcow2"'));
-    expect(p).toEqual({ name: 'server', dir: '/vms/server', pid: '/vms/server/server.pid', ports: '/vms/server/server.ports', log: '/vms/server/server.log' });
-    expect(vmPaths('/vms/web.conf', parseConf('')).dir).toBe('/vms/web');
+    expect(p).toEqual({
+      name: 'server',
+      dir: '/vms/server',
+      disk: '/vms/server/disk.qcow2',
+      pid: '/vms/server/server.pid',
+      pidArg: 'server/server.pid',
+      ports: '/vms/server/server.ports',
+      log: '/vms/server/server.log',
+      serial: '/vms/server/server-serial.socket',
+      agent: '/vms/server/server-agent.sock',
+    });
+    expect(vmPaths('/vms/a.conf', parseConf('disk_img="/data/a/disk.raw"'))).toMatchObject({ dir: '/data/a', pid: '/data/a/a.pid', pidArg: '/data/a/a.pid' });
+  });
+
+  it('without disk_img VMDIR is `dirname ""`, the .conf\'s own folder, and the disk disk.<disk_format> there', () => {
+    expect(vmPaths('/vms/web.conf', parseConf(''))).toMatchObject({ dir: '/vms', disk: '/vms/disk.qcow2', pid: '/vms/web.pid', pidArg: './web.pid', agent: '/vms/web-agent.sock' });
+    expect(vmPaths('/vms/web.conf', parseConf('disk_format="raw"')).disk).toBe('/vms/disk.raw');
   });
 
   it('reads the ssh forward from .ports and a pid from .pid', () => {

@@ -1,7 +1,7 @@
 // quickemu's files, read without running them: a `<vm>.conf` (a bash file quickemu sources; only
-// plain `key="value"` lines are read here, nothing is expanded or executed) and the state files
-// quickemu keeps beside the disk: `<vm>.pid`, `<vm>.ports` ("ssh,22220") and `<vm>.log`.
-// Layout as quickemu computes it: VMDIR is the folder of disk_img, relative to the .conf's folder.
+// plain `key="value"` lines are read here, nothing is expanded or executed) and the files quickemu
+// 4.9.9 keeps in VMDIR beside the disk: `<vm>.pid`, `<vm>.ports` ("ssh,22220"), `<vm>.log` and the
+// guest agent's socket. Line numbers cite quickemu-project/quickemu's `quickemu` at 4.9.9.
 
 import path from 'node:path';
 
@@ -47,18 +47,46 @@ export function parsePid(text: string): number | null {
 
 export interface VmPaths {
   name: string;
+  /** VMDIR, absolute. */
   dir: string;
+  /** The disk image: disk_img, or `disk.<disk_format>` in VMDIR when disk_img is unset (quickemu:2837-2839). */
+  disk: string;
+  /** Written by QEMU's -pidfile (mode 0600), removed by QEMU when it exits. */
   pid: string;
+  /** `-pidfile`'s argument as quickemu passes it, relative to the .conf's folder unless disk_img is absolute. */
+  pidArg: string;
+  /** `ssh,22220` and `spice,5930` lines (configure_ports, quickemu:1423-1523); left behind by --kill. */
   ports: string;
+  /** QEMU's own stdout and stderr (quickemu:2157), never the guest's console. */
   log: string;
+  /** The guest console: `-serial unix:…,server,nowait` (quickemu:2130), a socket server. */
+  serial: string;
+  /** The QEMU guest agent's channel, when the display is none, spice or spice-app (quickemu:1767-1772). */
+  agent: string;
 }
 
-/** Where quickemu keeps a VM's state: `disk_img`'s folder, or `<name>/` beside the .conf when unset. */
+/**
+ * Where quickemu keeps a VM's files: `VMDIR=$(dirname "${disk_img}")` (quickemu:2816), so `.`
+ * (the .conf's folder: quickemu pushd's there, :2844) when disk_img is unset; named after the
+ * .conf (`VMNAME=$(basename "${VM}" .conf)`, :2817).
+ */
 export function vmPaths(confFile: string, conf: QuickemuConf): VmPaths {
   const name = path.basename(confFile, '.conf');
-  const disk = conf.values['disk_img'];
-  const dir = path.resolve(path.dirname(confFile), disk ? path.dirname(disk) : name);
-  return { name, dir, pid: path.join(dir, `${name}.pid`), ports: path.join(dir, `${name}.ports`), log: path.join(dir, `${name}.log`) };
+  const disk = conf.values['disk_img'] ?? '';
+  const vmdir = path.posix.dirname(disk);
+  const dir = path.resolve(path.dirname(confFile), vmdir);
+  const inDir = (file: string) => path.join(dir, file);
+  return {
+    name,
+    dir,
+    disk: disk ? path.resolve(path.dirname(confFile), disk) : inDir(`disk.${conf.values['disk_format'] || 'qcow2'}`),
+    pid: inDir(`${name}.pid`),
+    pidArg: `${vmdir}/${name}.pid`,
+    ports: inDir(`${name}.ports`),
+    log: inDir(`${name}.log`),
+    serial: inDir(`${name}-serial.socket`),
+    agent: inDir(`${name}-agent.sock`),
+  };
 }
 
 export type QuickemuNetwork = { kind: 'user'; restricted: boolean } | { kind: 'bridge'; bridge: string } | { kind: 'none' };

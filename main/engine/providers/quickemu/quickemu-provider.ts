@@ -1,26 +1,36 @@
-// The quickemu provider's edges: lists the folder's `<vm>.conf` files, reads each VM's state
-// files, checks that the pid file names a live QEMU (not a pid the system has since reused), and
-// for bridged VMs reads the console log and the host's neighbour table; then hands the facts to
-// observeQuickemu. It watches the VM folders, where quickemu writes and removes pid files.
+// The quickemu provider's edges: lists the folder's `<vm>.conf` files, reads each VM's pid and
+// ports files (regular files of a few KiB only: quickemu's folder is the user's, anything may sit
+// there), checks that the pid file names this VM's live QEMU (not a pid the system has since
+// reused), asks a running VM's guest agent over its socket and, for bridged VMs, reads the host's
+// neighbour table; then hands the facts to observeQuickemu. It watches the VM folders, where QEMU
+// writes and removes pid files.
 
-import { execFile } from 'node:child_process';
 import { watch as watchPath, type FSWatcher } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HypervisorError } from '../../errors.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
 import type { DiscoveryProvider } from '../../discovery/provider.js';
-import { readTail } from '../../discovery/read-tail.js';
+import { readSmallFile } from '../../discovery/read-tail.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { networkOf, parseConf, parsePid, parsePorts, vmPaths } from './quickemu-files.js';
 import { observeQuickemu, type QuickemuVm } from './observe-quickemu.js';
+import { askGuestAgent, type AgentReply } from './guest-agent-socket.js';
+import { isVmQemu, systemLookup, type ProcessLookup } from './quickemu-process.js';
+
+// A silent agent costs every pass its whole deadline: one that stayed silent is asked again
+// only after a while (or once its VM has a new QEMU), its last answer standing meanwhile.
+const SILENT_AGENT_RETRY_MS = 30_000;
 
 export class QuickemuProvider implements DiscoveryProvider {
   readonly name = 'quickemu';
+  private readonly silentAgents = new Map<string, { pid: number; until: number; reply: AgentReply }>();
 
   constructor(
     private readonly folder: string,
     private readonly runCommand: CommandRunner = execRunner,
+    private readonly lookupProcess: ProcessLookup = systemLookup,
+    private readonly askAgent: (socket: string) => Promise<AgentReply> = askGuestAgent,
   ) {}
 
   async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
@@ -43,15 +53,31 @@ export class QuickemuProvider implements DiscoveryProvider {
         const confFile = path.join(this.folder, file);
         const conf = parseConf(await readFile(confFile, 'utf8').catch(() => ''));
         const paths = vmPaths(confFile, conf);
-        const [entries, pidText, portsText] = await Promise.all([readdir(paths.dir).catch(() => [] as string[]), readFile(paths.pid, 'utf8').catch(() => ''), readFile(paths.ports, 'utf8').catch(() => '')]);
-        const running = await isQemu(parsePid(pidText));
+        const [pidFile, portsFile, created, agentSocket] = await Promise.all([
+          readSmallFile(paths.pid),
+          readSmallFile(paths.ports),
+          // Never started: quickemu has made no disk, pid, ports or log file yet (VMDIR may be the .conf's own folder).
+          Promise.all([paths.disk, paths.pid, paths.ports, paths.log].map((f) => lstat(f).then(() => true, () => false))).then((e) => e.includes(true)),
+          lstat(paths.agent).then((s) => s.isSocket(), () => false),
+        ]);
+        const pid = pidFile ? parsePid(pidFile.text) : null;
+        const proc = pid === null ? null : await this.lookupProcess(pid);
+        const running = !!proc && isVmQemu(proc, paths, pidFile!.modifiedMs);
         const confPort = Number(conf.values['ssh_port']);
-        const sshPort = parsePorts(portsText).ssh ?? (Number.isInteger(confPort) && confPort > 0 && confPort < 65536 ? confPort : null);
-        const bridged = networkOf(conf).kind === 'bridge';
-        const consoleLog = running && bridged ? await readTail(paths.log) : null;
-        return { confFile, conf, paths, created: entries.length > 0, running, sshPort, ...(consoleLog !== null ? { consoleLog } : {}) };
+        const sshPort = parsePorts(portsFile?.text ?? '').ssh ?? (Number.isInteger(confPort) && confPort > 0 && confPort < 65536 ? confPort : null);
+        const agent = running && agentSocket && networkOf(conf).kind !== 'none' ? await this.agentOf(paths.agent, pid!) : undefined;
+        return { confFile, conf, paths, created, running, sshPort, ...(agent ? { agent } : {}) };
       }),
     );
+  }
+
+  private async agentOf(socket: string, pid: number): Promise<AgentReply> {
+    const silent = this.silentAgents.get(socket);
+    if (silent && silent.pid === pid && Date.now() < silent.until) return silent.reply;
+    const reply = await this.askAgent(socket);
+    if ('silent' in reply) this.silentAgents.set(socket, { pid, until: Date.now() + SILENT_AGENT_RETRY_MS, reply });
+    else this.silentAgents.delete(socket);
+    return reply;
   }
 
   /** quickemu writes the pid file when QEMU starts and removes it when it is stopped. */
@@ -76,21 +102,4 @@ export class QuickemuProvider implements DiscoveryProvider {
   }
 
   async dispose(): Promise<void> {}
-}
-
-/** Whether a pid is a live QEMU process (seed 002: "PID must reference running qemu-system process"). */
-async function isQemu(pid: number | null): Promise<boolean> {
-  if (pid === null) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const name = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => processName(pid));
-  return /qemu/i.test(name);
-}
-
-/** The process's command name where there is no /proc (macOS). */
-function processName(pid: number): Promise<string> {
-  return new Promise((resolve) => execFile('ps', ['-p', String(pid), '-o', 'comm='], (err, stdout) => resolve(err ? '' : stdout)));
 }

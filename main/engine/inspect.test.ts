@@ -11,6 +11,9 @@ import { SimulatedGuests } from './simulator/simulated-network.js';
 import { fingerprintOf, type HostKeyStore } from './ssh/known-hosts.js';
 
 const trustAll: HostKeyStore = { verify: async () => ({ kind: 'trusted' }), forget: async () => false, pinnedFingerprint: async () => null };
+/** A guest's host key, and a pin store holding one fingerprint for one alias. */
+const key = (seed: string) => Buffer.from(seed);
+const pins = (alias: string, fingerprint: string | null): HostKeyStore => ({ ...trustAll, pinnedFingerprint: async (a) => (a === alias ? fingerprint : null) });
 
 /** A fake clock: sleep advances time instantly, so a 60 s wait runs in microseconds. */
 function deps(scenario: Scenario) {
@@ -103,8 +106,6 @@ describe("seed 003's cached tier", () => {
   };
   const project = (lastKnown?: { ipv4: string }) => ({ name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: [{ name: 'web', ssh: { user: 'u', privateKeyPath: '/k' } }], state: null, warnings: [], vms: [{ project: 'p', machineName: 'web', vmName: 'p-web', vmId: 'x', ...(lastKnown ? { lastKnown } : {}) }] });
 
-  const key = (seed: string) => Buffer.from(seed);
-  const pins = (alias: string, fingerprint: string | null): HostKeyStore => ({ ...trustAll, pinnedFingerprint: async (a) => (a === alias ? fingerprint : null) });
 
   it("uses state.json's last address only when the guest answering there offers the VM's pinned host key", async () => {
     const answering = new Map([['172.18.0.9', key('web')]]);
@@ -136,8 +137,10 @@ describe('SSH probes in a pass', () => {
       dispose: async () => undefined,
     };
     const probed: string[] = [];
-    const deps: EngineDeps = { provider, probe: async (ip, port) => (probed.push(`${ip}:${port}`), true), connector: { connect: async () => { throw new Error('no SSH here'); } } };
-    const project = { name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: [{ name: 'web', ssh: { user: 'u', privateKeyPath: '/k' } }], state: null, warnings: [], vms: [{ project: 'p', machineName: 'web', vmName: 'p-web', vmId: 'x', lastKnown: { ipv4: '172.18.0.9', source: 'lease' as const } }] };
+    // The cached tier asks the guest for its host key (pinned here), then the SSH check probes once.
+    const hostKeys = pins('vm:x', fingerprintOf(key('web')));
+    const deps: EngineDeps = { provider, probe: async (ip, port) => (probed.push(`${ip}:${port}`), true), offeredHostKey: async () => key('web'), hostKeys, connector: { connect: async () => { throw new Error('no SSH here'); } } };
+    const project = { name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: [{ name: 'web', ssh: { user: 'u', privateKeyPath: '/k' } }], state: null, warnings: [], vms: [{ project: 'p', machineName: 'web', vmName: 'p-web', vmId: 'x', lastKnown: { ipv4: '172.18.0.9' } }] };
     await inspectProjects(deps, [project], { waitMs: 0, pollMs: 1000 });
     expect(probed).toEqual(['172.18.0.9:22']);
     await inspectProjects(deps, [project], { waitMs: 0, pollMs: 1000 });

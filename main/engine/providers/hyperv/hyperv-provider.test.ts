@@ -193,7 +193,8 @@ describe('Hyper-V discovery through the simulator', () => {
     const { result } = await observe({ vms: [vm('web'), vm('db', { adapterError: 'The operation cannot be performed while the virtual machine is in its current state.', adapters: [{ mac: '00155DDE330A', ipAddresses: ['172.18.185.164'] }] })] }, [ref('web'), ref('db')]);
     expect(result[0]!).toMatchObject({ tier: 'kvp', network: { ipv4: '172.18.185.163' } });
     expect(result[1]!.found).toBe(true);
-    expect(result[1]!.network).toBeNull();
+    // Running, so seed 000's network is there, knowing nothing (null is for VMs not running).
+    expect(result[1]!.network).toEqual({ ipv4: null, mac: null, adapterName: null, discoveredAt: NOW, source: 'hyperv' });
     expect(result[1]!.warnings.map((w) => w.text)).toEqual(["Hyper-V could not read this VM's details (The operation cannot be performed while the virtual machine is in its current state.); it may be being created, changed or deleted. The next pass looks again."]);
   });
 

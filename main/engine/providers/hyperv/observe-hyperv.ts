@@ -67,7 +67,9 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
   if (vm.error) {
     // This VM alone could not be read; the pass goes on for the others.
     const w = warning('vm-unreadable', `Hyper-V could not read this VM's details (${vm.error.message || vm.error.errorId}); it may be being created, changed or deleted. The next pass looks again.`, 'unreadable');
-    return { ...base, network: null, tier: null, warnings: [w], detail: { provider: 'hyperv', kvp: { status: 'Unknown', detail: 'the VM could not be read' } } };
+    // Seed 000 keeps `network: null` for VMs that are not running: a running one read nothing.
+    const network: NetworkState | null = vm.state === 'Running' ? { ipv4: null, mac: null, adapterName: null, discoveredAt: now, source: 'hyperv' } : null;
+    return { ...base, network, tier: null, warnings: [w], detail: { provider: 'hyperv', kvp: { status: 'Unknown', detail: 'the VM could not be read' } } };
   }
   const warnings = ambiguous ? [warning(HYPERV_WARNING.ambiguousName, `Hyper-V has ${ambiguous} VMs named '${ref.vmName}'; using ${vm.id}. Record the right VM id in state.json to choose.`, 'two VMs share its name')] : [];
   const kvp = kvpStatus(vm.kvp);

@@ -10,10 +10,10 @@ import { inspectProjects, observeWithWait, type EngineDeps } from './inspect.js'
 import { SimulatedGuests } from './simulator/simulated-network.js';
 import { fingerprintOf, type HostKeyStore } from './ssh/known-hosts.js';
 
-const trustAll: HostKeyStore = { verify: async () => ({ kind: 'trusted' }), forget: async () => false, pinnedFingerprint: async () => null };
+const trustAll: HostKeyStore = { verify: async () => ({ kind: 'trusted' }), forget: async () => false, pinned: async () => undefined };
 /** A guest's host key, and a pin store holding one fingerprint for one alias. */
 const key = (seed: string) => Buffer.from(seed);
-const pins = (alias: string, fingerprint: string | null): HostKeyStore => ({ ...trustAll, pinnedFingerprint: async (a) => (a === alias ? fingerprint : null) });
+const pins = (alias: string, fingerprint: string | null): HostKeyStore => ({ ...trustAll, pinned: async (a) => (a === alias && fingerprint ? { keyType: 'ssh-ed25519', fingerprint, firstSeen: '2026-11-01T00:00:00.000Z', host: '172.18.0.9' } : undefined) });
 
 /** A fake clock: sleep advances time instantly, so a 60 s wait runs in microseconds. */
 function deps(scenario: Scenario) {

@@ -98,7 +98,7 @@ async function confirmCached(deps: EngineDeps, observations: VmObservation[]): P
     observations.map(async (o) => {
       const last = o.ref.lastKnown;
       if (!last || !o.found || o.power !== 'running' || o.network?.ipv4 || o.forward || reported.has(last.ipv4)) return o;
-      const pinned = await hostKeys.pinnedFingerprint(hostKeyAlias(o.ref.project, o.ref.machineName, o.hypervisorId));
+      const pinned = (await hostKeys.pinned(hostKeyAlias(o.ref.project, o.ref.machineName, o.hypervisorId)))?.fingerprint;
       if (!pinned) return o;
       const offered = await offeredHostKey(last.ipv4, 22);
       if (!offered || fingerprintOf(offered) !== pinned) return o;

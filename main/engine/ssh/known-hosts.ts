@@ -28,8 +28,8 @@ export type HostKeyVerdict =
 export interface HostKeyStore {
   verify(alias: string, host: string, keyBlob: Buffer): Promise<HostKeyVerdict>;
   forget(alias: string): Promise<boolean>;
-  /** The fingerprint pinned for this VM, without pinning anything; null when none is. */
-  pinnedFingerprint(alias: string): Promise<string | null>;
+  /** The pin kept under an alias, if any (reading pins nothing). */
+  pinned(alias: string): Promise<PinnedKey | undefined>;
 }
 
 /** OpenSSH's `SHA256:…` fingerprint of a public key blob. */
@@ -54,7 +54,9 @@ export function defaultTrayHome(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Pins kept in one JSON file; writes are atomic and serialized within the process. */
 export class FileHostKeyStore implements HostKeyStore {
-  private chain: Promise<unknown> = Promise.resolve();
+  // Per file, not per store: the worker's provider groups run side by side, each with its own
+  // store of the same file, and two read-modify-writes at once would lose a pin.
+  private static readonly chains = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly file: string,
@@ -80,8 +82,18 @@ export class FileHostKeyStore implements HostKeyStore {
     });
   }
 
-  pinnedFingerprint(alias: string): Promise<string | null> {
-    return this.serialized(async () => (await this.load())[alias]?.fingerprint ?? null);
+  /** The pin kept under an alias, if any. */
+  pinned(alias: string): Promise<PinnedKey | undefined> {
+    return this.serialized(async () => (await this.load())[alias]);
+  }
+
+  /** Replaces a pin with a key the caller has vouched for otherwise (a TLS leaf the pinned CA signs). */
+  repin(alias: string, host: string, keyBlob: Buffer): Promise<void> {
+    return this.serialized(async () => {
+      const pins = await this.load();
+      pins[alias] = { keyType: keyTypeOf(keyBlob), fingerprint: fingerprintOf(keyBlob), key: keyBlob.toString('base64'), firstSeen: this.now(), host };
+      await this.save(pins);
+    });
   }
 
   /** The pins as OpenSSH known_hosts lines, named by their alias as OpenSSH is given it (HostKeyAlias). */
@@ -101,8 +113,11 @@ export class FileHostKeyStore implements HostKeyStore {
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(work);
-    this.chain = next.catch(() => undefined);
+    const key = path.resolve(this.file);
+    const next = (FileHostKeyStore.chains.get(key) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => undefined);
+    FileHostKeyStore.chains.set(key, settled);
+    void settled.then(() => FileHostKeyStore.chains.get(key) === settled && FileHostKeyStore.chains.delete(key));
     return next;
   }
 

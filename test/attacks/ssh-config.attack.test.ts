@@ -58,6 +58,15 @@ describe.skipIf(!hasSsh)('break 2: every value reaches OpenSSH as written, or is
     expect(found).toContain(`ssh-ed25519 ${KEY.toString('base64')}`);
   });
 
+  it('a VM reached at a host name with capitals (a passt forward on qemu+ssh://root@KVM-Box/system) is written: ssh -G lowercases host names', async () => {
+    const h = homes();
+    const files = await writeSshConfig({ home: h.home, entries: [entry('web', { host: 'KVM-Box', port: 2222 })], hostKeys: h.store });
+    expect(files.changed).toContain(files.configFile);
+    const got = sshG(files.configFile, 'web');
+    expect(got.options.hostname).toBe('kvm-box');
+    expect(got.options.port).toBe('2222');
+  });
+
   it('key paths with blanks, quotes, a trailing backslash, a UNC path and % come back from ssh -G exactly', async () => {
     const paths = ['/keys/my key', '/keys/say "hi"/id', 'C:\\Users\\me\\keys\\', '\\\\srv\\share\\id_ed25519', '/keys/50%off', "/keys/it's"];
     const h = homes('tray 100% home');

@@ -133,6 +133,21 @@ describe("break 10: the user's ssh config as the user left it", () => {
     expect(readFileSync(h.userConfig, 'utf8')).toBe('Host *\n  ServerAliveInterval 30\n');
   });
 
+  it('on Windows too: its read-only attribute (which libuv reports as mode 0444, src/win/fs.c:1960-1961) is the user\'s word', async () => {
+    const h = homes();
+    mkdirSync(path.dirname(h.userConfig), { recursive: true });
+    writeFileSync(h.userConfig, 'Host *\n  ServerAliveInterval 30\n');
+    chmodSync(h.userConfig, 0o444); // what stat says of a read-only file on Windows
+    const platform = process.platform;
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    try {
+      await expect(writeSshConfig({ home: h.home, entries: [entry('web')], hostKeys: h.store, userConfig: h.userConfig })).rejects.toThrow(/is read-only, so the tray leaves it as it is\nTo use 'ssh <machine>', add these lines/);
+    } finally {
+      Object.defineProperty(process, 'platform', { value: platform });
+    }
+    expect(readFileSync(h.userConfig, 'utf8')).toBe('Host *\n  ServerAliveInterval 30\n');
+  });
+
   it('a dangling symlink stays a link, not replaced by a file', async () => {
     const h = homes();
     mkdirSync(path.dirname(h.userConfig), { recursive: true });

@@ -120,8 +120,9 @@ async function addInclude(userConfig: string, configFile: string): Promise<boole
     throw err;
   }
   if (merged === current) return false;
-  // A file its owner made read-only is the owner's statement: root could write it, the tray does not.
-  if (link && process.platform !== 'win32' && ((await stat(target)).mode & 0o200) === 0) throw refuse('is read-only, so the tray leaves it as it is');
+  // A file its owner made read-only is the owner's statement: root could write it, the tray does
+  // not. On Windows the read-only attribute reads as mode 0444 (libuv src/win/fs.c:1960-1961).
+  if (link && ((await stat(target)).mode & 0o200) === 0) throw refuse('is read-only, so the tray leaves it as it is');
   await replaceIfChanged(target, merged, 'latin1');
   return true;
 }

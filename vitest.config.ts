@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['main/**/*.test.ts', 'contract/**/*.test.ts', 'dev/**/*.test.ts', 'test/**/*.test.ts', 'renderer/src/**/*.test.tsx'],
     globalSetup: ['dev/test-support/lab-global-teardown.ts'],
+    // Test traffic stays home: no test reaches an address off this machine (issue 19, break 14).
+    setupFiles: ['dev/test-support/stays-home-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -24,6 +24,8 @@ test.describe('against a real libvirtd', () => {
   test("each row shows its tier and libvirt's facts, and Reconcile now writes every guest", async ({ page }) => {
     const host = await startHost(['--config', lab().paths.config, '--libvirt', 'qemu:///system'], lab().record.hostNetns);
     await page.goto(host.url);
+    // The first pass (virsh, the guest agent, SSH banners) takes what the machine gives it.
+    await expect(page.getByTestId('vm-guest1').getByTestId('ipv4')).toBeVisible({ timeout: 60_000 });
     for (const [machine, tier] of [['guest1', 'lease'], ['guest2', 'lease'], ['guest3', 'agent']] as const) {
       const row = page.getByTestId(`vm-${machine}`);
       await expect(row.getByTestId('ipv4')).toHaveText(lab().guest(machine).ip);

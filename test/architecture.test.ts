@@ -1,5 +1,6 @@
 // The architecture, checked: imports point down the layers (contract ← engine ← worker ← app ←
-// electron; the CLI beside the app over the engine), product code never reaches into dev/, the
+// electron; the CLI beside the app over the engine, and hosted by the electron entry for `--cli`),
+// product code never reaches into dev/, the
 // window and the preload reach main only through the contract, and no module decides anything
 // by matching another module's prose.
 
@@ -33,7 +34,8 @@ const LAYERS: Array<[string, string[]]> = [
   ['main/worker/', ['main/engine/', 'contract/']],
   ['main/app/', ['main/worker/', 'main/engine/', 'contract/']],
   ['main/cli/', ['main/engine/']],
-  ['main/electron/', ['main/app/', 'main/worker/', 'main/engine/', 'contract/']],
+  // The packaged app is also the command line on Windows (`--cli`, main/electron/app-cli.ts).
+  ['main/electron/', ['main/app/', 'main/worker/', 'main/engine/', 'main/cli/', 'contract/']],
   ['preload/', ['contract/']],
   ['renderer/src/', ['contract/']],
 ];

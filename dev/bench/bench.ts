@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LabControl, labDown, labUp } from '../lab/lab.js';
 import { qemuLabGuests, startFakeProxmox } from '../test-support/fake-proxmox.js';
+import { benchAsciiEscaping, type AsciiEscapingRow } from './ascii-escaping-bench.js';
 import { benchDiscovery } from './discovery-bench.js';
 import { IDLE_CHILD } from './idle-child-path.js';
 import { benchProviderDiscovery, type ProviderDiscoveryRow } from './provider-discovery-bench.js';
@@ -44,6 +45,8 @@ try {
   const hostsSync = await benchHostsSync(lab, sizes, 5, path.join(work, 'sync'), log);
   log('bench: discovery on the simulator…');
   const discovery = await benchDiscovery([...sizes, 200, 1000]);
+  log('bench: the discovery script\'s ASCII escaping step in the real pwsh…');
+  const asciiEscaping = await benchAsciiEscaping(50, 5);
   log('bench: discovery through the Linux provider (manifest, leases, neighbour table)…');
   const providers = await benchProviderDiscovery('linux', { manifest: lab.paths.manifest }, lab.paths.config, sizes, path.join(work, 'bench_known_hosts.json'));
   providers.push(...(await benchQuickemu()), ...(await benchLibvirt()));
@@ -53,8 +56,8 @@ try {
   log(`bench: idle cost while watching ${lab.record.guests.length} guests for ${idleSeconds} s…`);
   execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', ROOT], { stdio: 'inherit' });
   const idle = JSON.parse(execFileSync(process.execPath, [IDLE_CHILD, lab.paths.config, lab.paths.manifest, path.join(work, 'idle_known_hosts.json'), String(idleSeconds)], { encoding: 'utf8' })) as { seconds: number; cpuPercent: number; rssMB: number };
-  const result = { hostsSync, discovery, providerDiscovery: providers, changeDetectionMs: { median: changeDetectionMs.median, max: changeDetectionMs.max }, idle: { seconds: idle.seconds, cpuPercent: idle.cpuPercent, rssMB: idle.rssMB, guests: lab.record.guests.length } };
-  log(`\n${table(result.hostsSync, result.discovery, providers, changeDetectionMs, idle)}`);
+  const result = { hostsSync, discovery, asciiEscaping, providerDiscovery: providers, changeDetectionMs: { median: changeDetectionMs.median, max: changeDetectionMs.max }, idle: { seconds: idle.seconds, cpuPercent: idle.cpuPercent, rssMB: idle.rssMB, guests: lab.record.guests.length } };
+  log(`\n${table(result.hostsSync, result.discovery, asciiEscaping, providers, changeDetectionMs, idle)}`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
   await labDown(labDir).catch((err: Error) => log(`bench: removing the lab failed: ${err.message}`));
@@ -103,7 +106,7 @@ async function benchLibvirt(): Promise<ProviderDiscoveryRow[]> {
   }
 }
 
-function table(sync: HostsSyncRow[], discovery: Awaited<ReturnType<typeof benchDiscovery>>, providers: ProviderDiscoveryRow[], change: { median: number; max: number }, idle: { seconds: number; cpuPercent: number; rssMB: number }): string {
+function table(sync: HostsSyncRow[], discovery: Awaited<ReturnType<typeof benchDiscovery>>, ascii: AsciiEscapingRow[], providers: ProviderDiscoveryRow[], change: { median: number; max: number }, idle: { seconds: number; cpuPercent: number; rssMB: number }): string {
   const lines = ['Hosts sync (median of 5 runs, seconds; every guest block changed each run)', '  guests  ragnatramp-tray cold  warm    openssh loop  ansible blockinfile  all correct'];
   for (const n of [...new Set(sync.map((r) => r.guests))]) {
     const t = (tool: HostsSyncRow['tool']) => sync.find((r) => r.guests === n && r.tool === tool)!;
@@ -111,6 +114,8 @@ function table(sync: HostsSyncRow[], discovery: Awaited<ReturnType<typeof benchD
   }
   lines.push('', 'Discovery (simulated Hyper-V)', '  VMs    PowerShell invocations/pass  pass ms  plan ms');
   for (const d of discovery) lines.push(`  ${String(d.vms).padEnd(5)}  ${String(d.powershellInvocations).padEnd(27)}  ${String(d.passMs).padEnd(7)}  ${d.planMs}`);
+  lines.push('', 'Hyper-V: the discovery script\'s ASCII escaping step in the real pwsh (one accented name; median of 5)', '  VMs    language mode        ms      correct');
+  for (const a of ascii) lines.push(`  ${String(a.vms).padEnd(5)}  ${a.mode.padEnd(19)}  ${String(a.ms).padEnd(6)}  ${a.correct ? 'yes' : 'NO'}`);
   lines.push('', 'Discovery per provider on real guests (median pass: observe, SSH probes, plan)', '  provider  VMs    pass ms  found by');
   for (const d of providers) lines.push(`  ${d.provider.padEnd(8)}  ${String(d.vms).padEnd(5)}  ${String(d.passMs).padEnd(7)}  ${Object.entries(d.tiers).map(([t, n]) => `${t} ${n}`).join(', ')}`);
   lines.push('', `Change detection (Linux, DHCP renumbering → change event): median ${change.median} ms, max ${change.max} ms`);

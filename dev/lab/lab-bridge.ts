@@ -4,6 +4,7 @@
 
 import dgram from 'node:dgram';
 import { readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { sshProbe } from '../../main/engine/discovery/port-probe.js';
 import { LabError, paths, saveRecord, type LabRecord } from './lab-record.js';
@@ -77,6 +78,20 @@ export async function waitForPort(host: string, port: number, timeoutMs = 15_000
     if (Date.now() > deadline) throw new LabError(`sshd at ${host}:${port} did not come up.`);
     await sleep(100);
   }
+}
+
+/** Whether a TCP connection is accepted, trying for a few seconds while QEMU sets its forwards up. */
+export async function acceptsTcp(host: string, port: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host, port });
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await sleep(100);
+  }
+  return false;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

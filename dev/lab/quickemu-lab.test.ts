@@ -6,7 +6,6 @@
 // the guest. The VMs boot once for the whole file.
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/cli.js';
@@ -14,7 +13,7 @@ import { sshProbe } from '../../main/engine/discovery/port-probe.js';
 import { QuickemuProvider } from '../../main/engine/providers/quickemu/quickemu-provider.js';
 import { isRoot, traversableTempDir, useLab } from '../test-support/lab-fixture.js';
 import { killQemu, quickemuPaths, startQemu } from './lab.js';
-import { waitForPort } from './lab-bridge.js';
+import { acceptsTcp, waitForPort } from './lab-bridge.js';
 
 function ssh(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -27,20 +26,6 @@ interface JsonVm {
   status: string;
   ipv4: string | null;
   tier: string | null;
-}
-
-/** Whether a TCP connection is accepted, trying for a few seconds while QEMU sets its forwards up. */
-async function accepts(host: string, port: number): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host, port });
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
 }
 
 describe.skipIf(!isRoot)('the quickemu provider on real QEMU VMs', () => {
@@ -153,7 +138,7 @@ describe.skipIf(!isRoot)('the quickemu provider on real QEMU VMs', () => {
     expect((await statusOf()).find((v) => v.machineName === 'guest3')!.status).toBe('stopped');
     await startQemu(record, g3);
     // QEMU's slirp accepts on the forward itself (quickemu:1435), with no sshd behind it yet.
-    expect(await accepts('127.0.0.1', g3.sshPort!)).toBe(true);
+    expect(await acceptsTcp('127.0.0.1', g3.sshPort!)).toBe(true);
     expect(await sshProbe()('127.0.0.1', g3.sshPort!)).toBe(false);
     expect((await statusOf()).find((v) => v.machineName === 'guest3')!.status).toMatch(/^(initializing|booting)$/);
     await waitForPort('127.0.0.1', g3.sshPort!, 120_000);

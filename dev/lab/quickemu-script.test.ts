@@ -11,14 +11,13 @@
 // calling unused (:1179-1191).
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshProbe } from '../../main/engine/discovery/port-probe.js';
 import { QuickemuProvider } from '../../main/engine/providers/quickemu/quickemu-provider.js';
 import { isRoot, traversableTempDir } from '../test-support/lab-fixture.js';
 import { guestImage, guestOverlay } from './guest-image.js';
-import { waitForPort } from './lab-bridge.js';
+import { acceptsTcp, waitForPort } from './lab-bridge.js';
 
 function findScript(): string | null {
   const candidates = [process.env.RAGNATRAMP_QUICKEMU, ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'quickemu'))];
@@ -65,12 +64,8 @@ describe.skipIf(!isRoot || !script)(`a VM started by the real quickemu 4.9.9${sc
     const o = await observe();
     expect([o.power, o.vmState, o.forward?.port]).toEqual(['running', 'running', port]);
     // QEMU's user-mode network answers the connection itself while the guest still boots.
-    const accepted = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port });
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    expect(accepted).toBe(true);
+    expect(await acceptsTcp('127.0.0.1', port)).toBe(true);
+    expect(await sshProbe()('127.0.0.1', port)).toBe(false);
     await waitForPort('127.0.0.1', port, 180_000);
     expect(await sshProbe()('127.0.0.1', port)).toBe(true);
   }, 240_000);

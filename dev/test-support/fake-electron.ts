@@ -14,8 +14,15 @@ import { Notification, resetNotifications } from './fake-electron-notification.j
 export { BrowserWindow, loadFailures, screen, WebContents } from './fake-electron-window.js';
 export { electronEvent, mainThreadBlocked, Notification };
 import { safeStorage, safeStorageControl } from './fake-electron-safe-storage.js';
+import { LoginItemRegistry } from './fake-electron-login-items.js';
+import { resetSession, session } from './fake-electron-session.js';
 
-export { safeStorage, safeStorageControl };
+export { safeStorage, safeStorageControl, session };
+
+/** Electron's Windows-only app methods are not defined elsewhere (electron_api_app.cc:1932-1939, inside BUILDFLAG(IS_WIN)). */
+function windowsOnly(name: string): void {
+  if (process.platform !== 'win32') throw new TypeError(`app.${name} is not a function`);
+}
 
 type Template = Array<Record<string, unknown>>;
 
@@ -28,7 +35,10 @@ export const app = Object.assign(new EventEmitter(), {
   quitCalls: 0,
   exitCode: null as number | null,
   appUserModelId: null as string | null,
-  loginItem: { openAtLogin: false, path: '', args: [] as string[] },
+  toastActivatorCLSID: null as string | null,
+  /** HKCU's Run and StartupApproved\Run values (Windows), as browser_win.cc reads and writes them. */
+  // Without setAppUserModelId the id is "electron.app.<name>" (shell/common/application_info_win.cc:54-68).
+  loginItems: new LoginItemRegistry((): string => app.appUserModelId ?? `electron.app.${app.name}`, () => process.execPath),
   dock: undefined as { hide(): void } | undefined,
   requestSingleInstanceLock() {
     return app.lockGranted;
@@ -59,15 +69,21 @@ export const app = Object.assign(new EventEmitter(), {
     return p;
   },
   setAppUserModelId(id: string) {
+    windowsOnly('setAppUserModelId');
     app.appUserModelId = id;
   },
-  setLoginItemSettings(s: { openAtLogin: boolean; path?: string; args?: string[] }) {
-    app.loginItem = { openAtLogin: s.openAtLogin, path: s.path ?? process.execPath, args: s.args ?? [] };
+  // A CLSID in braces, or one without (braces added); anything else throws "Invalid CLSID format" (electron_api_app.cc:2063-2081).
+  setToastActivatorCLSID(id: string) {
+    windowsOnly('setToastActivatorCLSID');
+    const m = /^\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?$/.exec(id);
+    if (!m || id.startsWith('{') !== id.endsWith('}')) throw new Error('Invalid CLSID format');
+    app.toastActivatorCLSID = `{${m[1]!.toUpperCase()}}`;
   },
-  // Windows compares path and args with the registered entry (docs, app.getLoginItemSettings).
+  setLoginItemSettings(s: { openAtLogin?: boolean; path?: string; args?: string[]; enabled?: boolean; name?: string }) {
+    app.loginItems.set(s);
+  },
   getLoginItemSettings(o: { path?: string; args?: string[] } = {}) {
-    const same = (o.path ?? process.execPath) === app.loginItem.path && JSON.stringify(o.args ?? []) === JSON.stringify(app.loginItem.args);
-    return { openAtLogin: same && app.loginItem.openAtLogin };
+    return app.loginItems.get(o);
   },
   quit() {
     app.quitCalls++;
@@ -322,7 +338,9 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   resetReady(options.ready ?? true);
   Object.assign(safeStorageControl, { available: true, backend: 'gnome_libsecret', started: Promise.resolve() });
   app.removeAllListeners();
-  Object.assign(app, { isPackaged: false, name: 'Electron', lockGranted: true, quitCalls: 0, exitCode: null, appUserModelId: null, loginItem: { openAtLogin: false, path: '', args: [] } });
+  Object.assign(app, { isPackaged: false, name: 'Electron', lockGranted: true, quitCalls: 0, exitCode: null, appUserModelId: null, toastActivatorCLSID: null });
+  app.loginItems = new LoginItemRegistry(() => app.appUserModelId ?? `electron.app.${app.name}`, () => process.execPath);
+  resetSession();
   app.paths = new Map([['userData', '/fake/userData']]);
   Tray.instances = [];
   resetNotifications();
@@ -341,4 +359,4 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   for (const l of appListeners()) process.off('uncaughtException', l);
 }
 
-export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor, clipboard, safeStorage };
+export default { app, Tray, Menu, nativeImage, nativeTheme, Notification, BrowserWindow, ipcMain, screen, shell, dialog, powerMonitor, clipboard, safeStorage, session };

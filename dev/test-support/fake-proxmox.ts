@@ -1,12 +1,17 @@
-// A local HTTPS server that answers as the Proxmox VE API does (the API viewer's schemas and
-// pveproxy's behaviour, PVE 8): API tokens in `Authorization: PVEAPIToken=…` (anything else is
-// "401 No ticket"), /cluster/resources?type=vm across nodes, a VM's guest-agent interfaces and a
-// container's interfaces. A VM given an agent socket is answered by a real QEMU guest agent over
-// QEMU's chardev (guest-sync, then guest-network-get-interfaces), its JSON passed through under
-// data.result as Proxmox passes it; without one, "500 QEMU guest agent is not running".
+// A local HTTPS server that answers as Proxmox VE's pveproxy does, read from the upstream sources
+// (pve-manager 14a22df3, pve-http-server 5c9e4ea, qemu-server e6352be6, pve-container 94f5585,
+// pve-access-control 5ccd07d, pve-cluster 7091d92, pve-common f665029; the file:line beside each
+// behaviour): API tokens in `Authorization: PVEAPIToken=…`, privileges per endpoint and per
+// guest, /cluster/resources filtered to what the token may audit, guests of offline nodes with no
+// name, a VM's guest-agent interfaces and a container's, guest configs with their MACs, errors
+// with and without a `message` body, connections closed after every error, and one certificate
+// per node signed by the cluster's CA. A VM given an agent socket is answered by a real QEMU guest
+// agent over QEMU's chardev (guest-sync, then guest-network-get-interfaces), its JSON passed
+// through under data.result as Proxmox passes it.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -20,34 +25,89 @@ export interface FakeGuest {
   name: string;
   node: string;
   status: 'running' | 'stopped';
+  /** net0's MAC (colon-separated), as its config holds it. */
+  mac?: string;
+  /** A VM's `agent` option; false: "No QEMU guest agent configured". Default true. */
+  agent?: boolean;
   /** A real QEMU's guest-agent chardev socket. */
   agentSocket?: string;
-  /** A container's interfaces, as /nodes/{node}/lxc/{vmid}/interfaces lists them. */
-  lxc?: Array<{ name: string; hwaddr: string; inet?: string }>;
+  /** Without a real agent: the guest-network-get-interfaces result its agent would give. */
+  agentResult?: unknown[];
+  /** A container's interfaces as `ip --json a` inside it sees them: addresses as "10.0.0.7/24". */
+  lxc?: Array<{ name: string; mac: string; addresses: string[] }>;
+}
+
+export interface FakeProxmoxOptions {
+  guests: FakeGuest[];
+  token: string;
+  /** `release` of /version: '9.0' (default) or '8.4'; it decides the agent endpoint's privilege. */
+  release?: string;
+  /** The token's privileges per guest (by vmid); a guest not listed has `allPrivileges`. */
+  privileges?: Record<number, string[]>;
+  /** Guests on these nodes come back as an offline node's do (over 5 minutes offline). */
+  offlineNodes?: string[];
+  /** These nodes cannot be reached from the node answering (595 for any request proxied to them). */
+  unreachableNodes?: string[];
+  /** pve-http-server before 9a2112e (Jan 2025): error bodies carry no `message`. */
+  noMessageField?: boolean;
+  /** The cluster's CA (one is made if not given). */
+  ca?: ClusterCa;
+  /** The node whose certificate the server shows (default the first guest's node, else 'pve1'). */
+  serveAs?: string;
+  port?: number;
 }
 
 export interface FakeProxmox {
   url: string;
   port: number;
-  /** Every request: method, path and whether it carried the token. */
+  ca: ClusterCa;
+  /** Every request: path and whether it carried the token. */
   requests: Array<{ path: string; authorized: boolean; authorization: string | null }>;
   /** TLS connections accepted so far. */
   readonly connections: number;
-  /** 'deny': every call answers 403, as for a token without VM.Audit. */
-  mode: 'ok' | 'deny';
+  /** The SHA-256 fingerprint of a node's certificate, in the form the pins keep. */
+  fingerprint(node: string): string;
+  /** Shows this node's certificate from now on (another node answering the same address). */
+  serveAs(node: string): void;
+  /** pveupdate renewed this node's certificate: a new one, the same CA (pve-manager bin/pveupdate:137-145). */
+  renew(node: string): void;
+  /** Shows a certificate of another CA altogether (an impostor, or a cluster rebuilt). */
+  serveForeign(): void;
   close(): Promise<void>;
 }
 
+/** What a token is given when `privileges` does not list the guest: all the tray ever needs. */
+const allPrivileges = (release = '9.0') => (Number.parseFloat(release) >= 9 ? ['VM.Audit', 'VM.GuestAgent.Audit'] : ['VM.Audit', 'VM.Monitor']);
+
 /** A QEMU lab's running VMs as a cluster's guests: vmid 101 on, spread over nodes pve1 to pve3, each answered by its real guest agent. */
 export function qemuLabGuests(record: LabRecord, guests: LabGuest[] = record.guests): FakeGuest[] {
-  return guests.map((g, i) => ({ type: 'qemu', vmid: 101 + i, name: g.vmName, node: `pve${(i % 3) + 1}`, status: 'running', agentSocket: quickemuPaths(record, g).agent }));
+  return guests.map((g, i) => ({ type: 'qemu', vmid: 101 + i, name: g.vmName, node: `pve${(i % 3) + 1}`, status: 'running', mac: g.mac, agentSocket: quickemuPaths(record, g).agent }));
 }
 
-/** A self-signed certificate, as a fresh Proxmox VE node has one of its own CA's. */
-export function selfSignedCert(cn = 'pve1'): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-pve-cert-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '2', '-subj', `/CN=${cn}`], { stdio: 'ignore' });
-  return { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) };
+export interface ClusterCa {
+  key: string;
+  cert: string;
+  dir: string;
+}
+
+const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+
+/** The cluster's own CA, as `pvecm create` makes it (pve-cluster src/PVE/Cluster/Setup.pm:76-78, :437). */
+export function clusterCa(): ClusterCa {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-pve-ca-'));
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.pem'), '-days', '30', '-subj', `/CN=Proxmox Virtual Environment/OU=${path.basename(dir)}/O=PVE Cluster Manager CA`, '-addext', 'basicConstraints=critical,CA:TRUE']);
+  return { dir, key: readFileSync(path.join(dir, 'ca.key'), 'utf8'), cert: readFileSync(path.join(dir, 'ca.pem'), 'utf8') };
+}
+
+let serial = 1;
+/** A node's pve-ssl.pem: its own key, signed by the cluster CA, for its name and addresses (Setup.pm:487-563). */
+export function nodeCert(ca: ClusterCa, node: string): { key: string; cert: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-pve-node-'));
+  const ext = path.join(dir, 'ext.cnf');
+  writeFileSync(ext, `subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost,DNS:${node}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
+  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'req.pem'), '-subj', `/OU=PVE Cluster Node/O=Proxmox Virtual Environment/CN=${node}`]);
+  openssl(['x509', '-req', '-in', path.join(dir, 'req.pem'), '-CA', path.join(ca.dir, 'ca.pem'), '-CAkey', path.join(ca.dir, 'ca.key'), '-set_serial', String(serial++ + Date.now()), '-days', '20', '-extfile', ext, '-out', path.join(dir, 'cert.pem')]);
+  return { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
 }
 
 /** Asks a real QEMU guest agent over its chardev socket: guest-sync first, as the protocol wants. */
@@ -84,54 +144,185 @@ export function askAgent(socketPath: string, command: string, timeoutMs = 5_000)
   });
 }
 
-export async function startFakeProxmox(options: { guests: FakeGuest[]; token: string; tls?: { key: Buffer; cert: Buffer }; port?: number }): Promise<FakeProxmox> {
-  const tlsFiles = options.tls ?? selfSignedCert();
+/** A container's /interfaces entry as pve-container builds it from `ip --json a` (src/PVE/LXC.pm:1278-1298). */
+function lxcInterface(i: { name: string; mac: string; addresses: string[] }) {
+  const obj: Record<string, unknown> = { name: i.name };
+  const list = i.addresses.map((a) => {
+    const [local, prefix] = a.split('/');
+    const family = net.isIPv6(local!) ? 'inet6' : 'inet';
+    // The deprecated per-family field is overwritten by each address: it keeps the last (:1282-1283).
+    obj[family] = a;
+    return { 'ip-address-type': family, 'ip-address': local, prefix: Number(prefix) };
+  });
+  obj['ip-addresses'] = list;
+  obj['hardware-address'] = i.mac;
+  obj['hwaddr'] = i.mac; // deprecated (:1295-1296)
+  return obj;
+}
+
+/** The `netN` string of a guest's config (qemu-server src/PVE/QemuServer/Network.pm:207; pve-container src/PVE/LXC/Config.pm:873). */
+function configOf(g: FakeGuest): Record<string, unknown> {
+  const mac = (g.mac ?? '').toUpperCase();
+  if (g.type === 'lxc') return { hostname: g.name, arch: 'amd64', ...(mac ? { net0: `name=eth0,bridge=vmbr0,hwaddr=${mac},ip=dhcp,type=veth` } : {}) };
+  return { name: g.name, ...(g.agent === false ? {} : { agent: '1' }), ...(mac ? { net0: `virtio=${mac},bridge=vmbr0,firewall=1` } : {}) };
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<FakeProxmox> {
+  const release = options.release ?? '9.0';
+  const pve9 = Number.parseFloat(release) >= 9;
+  for (const privs of Object.values(options.privileges ?? {})) {
+    // pve-access-control 9 dropped VM.Monitor: a role naming it cannot be made (src/PVE/AccessControl.pm:1235).
+    if (pve9 && privs.includes('VM.Monitor')) throw new Error("invalid privilege 'VM.Monitor'");
+  }
+  const ca = options.ca ?? clusterCa();
+  const certs = new Map<string, { key: string; cert: string }>();
+  const certOf = (node: string) => certs.get(node) ?? certs.set(node, nodeCert(ca, node)).get(node)!;
+  let shown = certOf(options.serveAs ?? options.guests[0]?.node ?? 'pve1');
   const requests: FakeProxmox['requests'] = [];
-  const state = { mode: 'ok' as FakeProxmox['mode'] };
-  const server = https.createServer({ key: tlsFiles.key, cert: tlsFiles.cert }, (req, res) => {
+  const offline = new Set(options.offlineNodes ?? []);
+  const unreachable = new Set(options.unreachableNodes ?? []);
+  const privilegesOf = (vmid: number) => options.privileges?.[vmid] ?? allPrivileges(release);
+
+  // RPCEnvironment::check / check_any (pve-access-control src/PVE/RPCEnvironment.pm:291-326),
+  // raised as "Permission check failed (<path>, <privs>)" with 403 (pve-common src/PVE/Exception.pm:58).
+  const need = (vmid: number, any: string[]) => {
+    if (!any.some((p) => privilegesOf(vmid).includes(p))) throw new ApiError(403, `Permission check failed (/vms/${vmid}, ${any.join('|')})`);
+  };
+
+  async function answer(pathname: string, query: URLSearchParams): Promise<unknown> {
+    // /version and /cluster/resources are allowed to every user (pve-manager PVE/API2.pm:89, PVE/API2/Cluster.pm:267).
+    if (pathname === '/version') return { version: `${release}.2`, release, repoid: 'f0e1d2c3' };
+    if (pathname === '/cluster/resources') {
+      if (query.get('type') !== 'vm') throw new ApiError(400, 'Parameter verification failed.');
+      // Guests the token may not audit are left out, never refused (Cluster.pm:588).
+      return options.guests
+        .filter((g) => privilegesOf(g.vmid).includes('VM.Audit'))
+        .map((g) =>
+          offline.has(g.node)
+            ? // No RRD entry for a node offline over 5 minutes: no name, no template (API2Tools.pm:81-91).
+              { id: `${g.type}/${g.vmid}`, vmid: g.vmid, node: g.node, type: g.type, status: 'unknown' }
+            : { id: `${g.type}/${g.vmid}`, type: g.type, vmid: g.vmid, name: g.name, node: g.node, status: g.status, template: 0, uptime: g.status === 'running' ? 4242 : 0, maxmem: 201326592, maxcpu: 1 },
+        );
+    }
+    const m = /^\/nodes\/([^/]+)\/(.+)$/.exec(pathname);
+    if (!m) throw new ApiError(501, `Method 'GET ${pathname}' not implemented`);
+    const node = decodeURIComponent(m[1]!);
+    // A node's own calls are proxied to it (proxyto => 'node', pve-manager PVE/HTTPServer.pm:178-190);
+    // one that cannot be reached gives AnyEvent::HTTP's 595 with an empty body (pve-http-server
+    // src/PVE/APIServer/AnyEvent.pm:835-876).
+    if (offline.has(node) || unreachable.has(node)) throw new ApiError(595, `Connection refused`);
+    // /nodes/{node}/certificates/info: every user; pve-root-ca.pem, then the node's (pve-manager
+    // PVE/API2/Certificates.pm:49-81; fields from pve-common src/PVE/Certificate.pm:263-326).
+    if (m[2] === 'certificates/info') {
+      const list = [{ filename: 'pve-root-ca.pem', pem: ca.cert }];
+      if (node !== 'localhost') list.push({ filename: 'pve-ssl.pem', pem: certOf(node).cert });
+      return list;
+    }
+    const g2 = /^(qemu|lxc)\/(\d+)\/(config|interfaces|agent\/network-get-interfaces)$/.exec(m[2]!);
+    if (!g2) throw new ApiError(501, `Method 'GET ${pathname}' not implemented`);
+    const vmid = Number(g2[2]);
+    const g = options.guests.find((x) => x.node === node && x.type === g2[1] && x.vmid === vmid);
+    const call = g2[3]!;
+    // The API checks privileges before the handler runs; the agent's are per command
+    // (qemu-server src/PVE/API2/Qemu/Agent.pm:65-68 and :184, VM.Monitor before 9.0.3).
+    need(vmid, call.startsWith('agent/') ? (pve9 ? ['VM.GuestAgent.Audit', 'VM.GuestAgent.Unrestricted'] : ['VM.Monitor']) : ['VM.Audit']);
+    if (!g) throw new ApiError(500, `Configuration file 'nodes/${node}/${g2[1] === 'qemu' ? 'qemu-server' : 'lxc'}/${vmid}.conf' does not exist`);
+    if (call === 'config') return configOf(g);
+    if (g.type === 'lxc') {
+      if (call !== 'interfaces') throw new ApiError(501, `Method 'GET ${pathname}' not implemented`);
+      // A stopped container has no pid: get_interfaces returns nothing (pve-container src/PVE/LXC.pm:1265-1266).
+      if (g.status !== 'running') return null;
+      return [{ name: 'lo', mac: '00:00:00:00:00:00', addresses: ['127.0.0.1/8', '::1/128'] }, ...(g.lxc ?? [])].map(lxcInterface);
+    }
+    if (call !== 'agent/network-get-interfaces') throw new ApiError(501, `Method 'GET ${pathname}' not implemented`);
+    // qemu-server src/PVE/QemuServer/Agent.pm:109-113, in this order.
+    if (g.agent === false) throw new ApiError(500, 'No QEMU guest agent configured');
+    if (g.status !== 'running') throw new ApiError(500, `VM ${vmid} is not running`);
+    if (g.agentResult) return { result: g.agentResult };
+    if (!g.agentSocket) throw new ApiError(500, 'QEMU guest agent is not running');
+    const result = await askAgent(g.agentSocket, 'guest-network-get-interfaces').catch(() => {
+      throw new ApiError(500, 'QEMU guest agent is not running');
+    });
+    return { result };
+  }
+
+  const server = https.createServer({ key: shown.key, cert: shown.cert }, (req, res) => {
     const authorization = req.headers.authorization ?? null;
+    // pve-http-server src/PVE/APIServer/Formatter.pm:78-88 reads the value after `PVEAPIToken=`.
     const authorized = authorization === `PVEAPIToken=${options.token}`;
     requests.push({ path: req.url ?? '', authorized, authorization });
-    const send = (status: number, reason: string, body: unknown) => {
-      res.writeHead(status, reason, { 'Content-Type': 'application/json;charset=UTF-8' });
-      res.end(JSON.stringify(body));
+    // Every answer >= 400 closes the connection (AnyEvent.pm:322, then `Connection: close`, :366-370).
+    const close = (status: number, reason: string, body?: string) => {
+      res.shouldKeepAlive = false;
+      res.writeHead(status, reason, { Connection: 'close', ...(body === undefined ? {} : { 'Content-Type': 'application/json;charset=UTF-8' }) });
+      res.end(body);
     };
-    const fail = (status: number, reason: string) => send(status, reason, { data: null, message: `${reason}\n` });
-    if (!authorized) return fail(401, 'No ticket');
-    if (state.mode === 'deny') return fail(403, 'Permission check failed (/vms, VM.Audit)');
-    const url = new URL(req.url ?? '/', 'https://pve');
-    if (req.method !== 'GET') return fail(501, 'Method not implemented');
-    if (url.pathname === '/api2/json/cluster/resources' && url.searchParams.get('type') === 'vm') {
-      return send(200, 'OK', { data: options.guests.map((g) => ({ id: `${g.type}/${g.vmid}`, type: g.type, vmid: g.vmid, name: g.name, node: g.node, status: g.status, template: 0, maxmem: 201326592, maxcpu: 1 })) });
+    if (!authorized) {
+      // A failed authentication: no body, the reason in the status line, after 3 s (AnyEvent.pm:1615-1647;
+      // "No ticket" without a token, "Authentication failed!" for a wrong one, pve-manager PVE/HTTPServer.pm:85-92).
+      const reason = authorization?.startsWith('PVEAPIToken=') ? 'Authentication failed!' : 'No ticket';
+      setTimeout(() => close(401, reason), 3_000);
+      return;
     }
-    const m = /^\/api2\/json\/nodes\/([^/]+)\/(qemu|lxc)\/(\d+)\/(agent\/network-get-interfaces|interfaces)$/.exec(url.pathname);
-    const g = m && options.guests.find((x) => x.node === decodeURIComponent(m[1]!) && x.type === m[2] && x.vmid === Number(m[3]));
-    if (!m || !g) return fail(500, `Configuration file 'nodes/${m?.[1] ?? '?'}/qemu-server/${m?.[3] ?? '?'}.conf' does not exist`);
-    if (g.status !== 'running') return fail(500, g.type === 'qemu' ? `VM ${g.vmid} is not running` : `CT ${g.vmid} not running`);
-    if (g.type === 'lxc') return send(200, 'OK', { data: g.lxc ?? [] });
-    if (!g.agentSocket) return fail(500, 'QEMU guest agent is not running');
-    askAgent(g.agentSocket, 'guest-network-get-interfaces').then(
-      (result) => send(200, 'OK', { data: { result } }),
-      () => fail(500, 'QEMU guest agent is not running'),
+    const url = new URL(req.url ?? '/', 'https://pve');
+    if (!url.pathname.startsWith('/api2/json/')) return close(501, 'no such uri', 'no such uri');
+    if (req.method !== 'GET') return close(501, `Method '${req.method} ${url.pathname}' not implemented`);
+    answer(url.pathname.slice('/api2/json'.length), url.searchParams).then(
+      (data) => {
+        res.writeHead(200, 'OK', { 'Content-Type': 'application/json;charset=UTF-8' });
+        res.end(JSON.stringify({ data }));
+      },
+      (err: unknown) => {
+        const e = err instanceof ApiError ? err : new ApiError(500, String(err));
+        // 595/596 are passed on from the proxied request with an empty body (AnyEvent.pm:855-876).
+        if (e.status >= 595) return close(e.status, e.message);
+        // A handler's error: the message as the reason and, since pve-http-server 9a2112e (Jan 2025),
+        // in the body (src/PVE/APIServer/Formatter/Standard.pm:36-39).
+        close(e.status, e.message, JSON.stringify({ data: null, ...(options.noMessageField ? {} : { message: `${e.message}\n` }) }));
+      },
     );
   });
+  // pveproxy keeps a connection 5 s idle (AnyEvent.pm:2109) for up to 100 requests (pve-manager PVE/Service/pveproxy.pm:100).
+  server.keepAliveTimeout = 5_000;
+  server.maxRequestsPerSocket = 100;
   let connections = 0;
   server.on('secureConnection', () => connections++);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
+  const show = (c: { key: string; cert: string }) => {
+    shown = c;
+    server.setSecureContext({ key: c.key, cert: c.cert });
+  };
   return {
     url: `https://127.0.0.1:${port}`,
     port,
+    ca,
     requests,
     get connections() {
       return connections;
     },
-    get mode() {
-      return state.mode;
+    fingerprint(node) {
+      return `SHA256:${createHash('sha256').update(new X509Certificate(certOf(node).cert).raw).digest('base64').replace(/=+$/, '')}`;
     },
-    set mode(m) {
-      state.mode = m;
+    serveAs: (node) => show(certOf(node)),
+    renew(node) {
+      certs.set(node, nodeCert(ca, node));
+      show(certOf(node));
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    serveForeign: () => show(nodeCert(clusterCa(), 'pve1')),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -173,7 +173,10 @@ async function serveStatic(root: string, req: http.IncomingMessage, res: http.Se
     return;
   }
   try {
-    const body = await readFile(file);
+    let body = await readFile(file);
+    // The page's own policy is the desktop app's (connect-src 'none': it talks over IPC); here
+    // the header below is the policy, with the WebSocket this host serves.
+    if (rel === 'index.html') body = Buffer.from(body.toString('utf8').replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/i, ''));
     res.writeHead(200, {
       'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
       'Content-Security-Policy': "default-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'",

@@ -269,6 +269,8 @@ describe('AppController over the engine worker', () => {
     expect(vms.map((v) => [v.machineName, v.provider, v.status, v.facts.map((x) => x.value)])).toEqual([['web', 'Proxmox VE', 'stopped', ['pve1/101', '—']]]);
     expect(pve.requests.length).toBeGreaterThan(0);
     expect(pve.requests.every((r) => r.authorized)).toBe(true);
+    // The cluster's certificate was pinned on first use: the window says so, with its fingerprint (issue 19, break 11).
+    expect(controller.snapshot().notices).toContainEqual(expect.stringContaining(`Proxmox VE ${pve.url}: its TLS certificate ${pve.fingerprint('pve1')} was pinned on first use`));
     expect(JSON.stringify(controller.snapshot())).not.toContain('0b3c7a4e');
     expect(JSON.stringify(store.get())).not.toContain('0b3c7a4e');
   });

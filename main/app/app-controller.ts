@@ -142,6 +142,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.notice((err as Error).message);
       throw err;
     }
+    for (const text of result.notices ?? []) this.notice(text);
     if (result.sshConfigError && result.sshConfigError !== this.lastSshConfigError) this.notice(result.sshConfigError);
     this.lastSshConfigError = result.sshConfigError ?? null;
     Object.assign(this.memory.syncs, result.syncs);
@@ -178,8 +179,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
 
   private updateSettings(next: Settings): Settings {
     const before = this.settings.get();
-    this.settings.set(next);
+    // The OS first: a switch it refuses (Task Manager's choice on Windows) is not saved as on.
     if (next.launchAtLogin !== before.launchAtLogin) this.host.setLaunchAtLogin?.(next.launchAtLogin);
+    this.settings.set(next);
     if (next.pollSeconds !== before.pollSeconds) this.scheduler.schedule();
     if (next.muted.join('\n') !== before.muted.join('\n')) {
       this.state.projects = remute(this.state.projects, next.muted);

@@ -84,6 +84,7 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
       logger: log,
       knownHostsFile: args.knownHosts,
       onFirstUse: (t, fp) => firstUse.push(`${t.machineName}: trusted its SSH host key on first use (${fp}).`),
+      onNotice: (text) => io.stderr(`note: ${safeText(text)}\n`),
     });
     const a = args;
     // The simulator's guests live in this process only: say so, rather than let a second run

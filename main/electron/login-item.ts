@@ -1,8 +1,19 @@
-// Launch at login, pointed at the right program. Electron's default is process.execPath: under
-// `npm start` that is bare electron.exe (it would start Electron's default app), and for the
-// portable build a temp folder that is deleted when it exits; electron-builder's portable
-// launcher names the real .exe in PORTABLE_EXECUTABLE_FILE. Only a packaged app on Windows or
-// macOS offers the setting (Electron docs, app.setLoginItemSettings: "@platform darwin,win32").
+// Launch at login, pointed at the right program, and saying what Windows will really do. Electron's
+// default program is process.execPath: under `npm start` that is bare electron.exe (it would start
+// Electron's default app), and for the portable build a temp folder that is deleted when it exits;
+// electron-builder's portable launcher names the real .exe in PORTABLE_EXECUTABLE_FILE. Only a
+// packaged app on Windows or macOS offers the setting (Electron docs, app.setLoginItemSettings:
+// "@platform darwin,win32").
+//
+// On Windows the switch has two halves (Electron 45, shell/browser/browser_win.cc): the Run value
+// (named by the app id, :686-692) and Task Manager's Startup apps switch, the StartupApproved\Run
+// value. `openAtLogin` compares the Run value with our path and args only and never looks at
+// StartupApproved (:725-730), so it says "on" for an app the user switched off in Task Manager;
+// `launchItems[].enabled` is that switch (:240-249). And setLoginItemSettings with `enabled`
+// (true by default) deletes the StartupApproved value (:694-695): switching on from the app would
+// silently undo the user's choice in Task Manager, which the app therefore never does.
+
+import type { LoginItemSettings, LoginItemSettingsOptions, Settings as ElectronLoginSettings } from 'electron';
 
 export const HIDDEN_FLAG = '--hidden';
 
@@ -17,4 +28,30 @@ export function loginItemTarget(env: NodeJS.ProcessEnv, execPath: string): Login
 
 export function canLaunchAtLogin(isPackaged: boolean, platform: NodeJS.Platform): boolean {
   return isPackaged && (platform === 'win32' || platform === 'darwin');
+}
+
+export interface LoginItems {
+  getLoginItemSettings(options?: LoginItemSettingsOptions): Pick<LoginItemSettings, 'openAtLogin'> & { launchItems?: Array<Pick<LoginItemSettings['launchItems'][number], 'name' | 'scope' | 'enabled'>> };
+  setLoginItemSettings(settings: ElectronLoginSettings): void;
+}
+
+/** Task Manager's entry for our Run value (Windows only: macOS has no launchItems). */
+function ourLaunchItem(items: LoginItems, target: LoginItemTarget, runValueName: string) {
+  return items.getLoginItemSettings(target).launchItems?.find((i) => i.name === runValueName && i.scope === 'user');
+}
+
+/** Whether the OS will start this program at the next sign-in: registered for it, and not switched off in Task Manager. */
+export function launchesAtLogin(items: LoginItems, target: LoginItemTarget, runValueName: string): boolean {
+  if (!items.getLoginItemSettings(target).openAtLogin) return false;
+  return ourLaunchItem(items, target, runValueName)?.enabled ?? true;
+}
+
+export const DISABLED_IN_TASK_MANAGER =
+  "Windows has Ragnatramp Tray's start at sign-in switched off in Task Manager. Switch it on there (Task Manager > Startup apps, or Settings > Apps > Startup); the app leaves that choice to you.";
+
+/** Registers or removes the program; switching on never overrides Task Manager's "Disabled" (throws with what to do instead). */
+export function setLaunchAtLogin(items: LoginItems, target: LoginItemTarget, runValueName: string, enabled: boolean): void {
+  if (!enabled) return items.setLoginItemSettings({ ...target, openAtLogin: false });
+  if (ourLaunchItem(items, target, runValueName)?.enabled === false) throw new Error(DISABLED_IN_TASK_MANAGER);
+  items.setLoginItemSettings({ ...target, openAtLogin: true });
 }

@@ -1,12 +1,16 @@
 // main.ts itself, started against the fake electron module (which refuses what Electron
-// refuses): single instance, first launch, start hidden at login, the identity of a development
-// run, launch at login pointed at the real program, a failure while starting, and quit; and the
-// Windows behaviours the user meets first: the file picker is modal, a double-click on the icon,
-// a click while starting, errors that do not freeze the app.
+// refuses): single instance, first launch, start hidden at login, the Windows identity of a
+// development run, the portable and the installed app, launch at login pointed at the real
+// program and following Task Manager, the CLI inside the app, --quit, refused permissions, a
+// failure while starting, and quit; and the Windows behaviours the user meets first: the file
+// picker is modal, a double-click on the icon, a click while starting, errors that do not freeze
+// the app.
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { launchesAtLogin } from './login-item.js';
+import { APP_ID, TOAST_ACTIVATOR_CLSID } from './windows-identity.js';
 
 // One fake for the whole file: vi.resetModules() gives every test a fresh main.ts, and that
 // main.ts must meet the same fake the test inspects.
@@ -30,7 +34,12 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  if (fake.Tray.instances.length > 0 && !fake.Tray.instances[0]!.isDestroyed()) fake.app.quit(); // stops the worker
+  if (fake.Tray.instances.length > 0 && !fake.Tray.instances[0]!.isDestroyed()) {
+    // Quit completes once the worker has disposed of its environments (will-quit).
+    const done = new Promise((r) => fake.app.once('will-quit', r));
+    fake.app.quit();
+    await done;
+  }
   process.argv = saved.argv;
   process.env = { ...saved.env };
   Object.defineProperty(process, 'platform', { value: saved.platform });
@@ -88,26 +97,117 @@ describe('main.ts', () => {
     expect(sent.find((e) => e.type === 'state')!.state!.host.launchAtLogin).toBe(false);
   });
 
-  it('packaged portable build on Windows: the login item names the portable .exe, starts hidden, and the real setting is read back', async () => {
+  it('packaged portable build on Windows: its own identity (never the installed app\'s shortcut), the login item names the portable .exe, starts hidden, and the real setting is read back', async () => {
     Object.defineProperty(process, 'platform', { value: 'win32' });
     fake.app.isPackaged = true;
     (process as { resourcesPath?: string }).resourcesPath = path.resolve('assets');
     process.env.PORTABLE_EXECUTABLE_FILE = 'D:\\Tools\\Ragnatramp Tray 0.1.0.exe';
     // Switched on earlier for that program; settings.json says off: the OS wins.
+    fake.app.appUserModelId = 'io.github.ragnatramp.tray.portable';
     fake.app.setLoginItemSettings({ openAtLogin: true, path: 'D:\\Tools\\Ragnatramp Tray 0.1.0.exe', args: ['--hidden'] });
     process.argv = [process.execPath];
     await import('./main.js');
     await fake.becomeReady();
     await new Promise((r) => setTimeout(r, 30));
     expect(fake.app.getPath('userData')).toBe(home);
-    expect(fake.app.appUserModelId).toBe('io.github.ragnatramp.tray');
+    // Electron names the toast shortcut after the app and points it at the running .exe: the
+    // portable's is its own, not the installed app's "Ragnatramp Tray.lnk".
+    expect(fake.app.appUserModelId).toBe('io.github.ragnatramp.tray.portable');
+    expect(fake.app.name).toBe('Ragnatramp Tray (portable)');
+    expect(fake.app.toastActivatorCLSID).not.toBe(TOAST_ACTIVATOR_CLSID);
     const { readFileSync } = await import('node:fs');
     expect(JSON.parse(readFileSync(path.join(home, 'settings.json'), 'utf8')).launchAtLogin).toBe(true);
     // Switching it off from the window goes to the same entry.
     const handler = fake.ipcMain.handlers.get('ragnatramp:invoke')!;
     const contents = fake.BrowserWindow.instances[0]!.webContents;
     expect(await handler({ sender: contents, senderFrame: contents.mainFrame }, 'updateSettings', [{ launchAtLogin: false }])).toMatchObject({ ok: true });
-    expect(fake.app.loginItem).toEqual({ openAtLogin: false, path: 'D:\\Tools\\Ragnatramp Tray 0.1.0.exe', args: ['--hidden'] });
+    expect([...fake.app.loginItems.run]).toEqual([]);
+  });
+
+  it('installed on Windows: the app id and toast activator the uninstaller removes', async () => {
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    fake.app.isPackaged = true;
+    (process as { resourcesPath?: string }).resourcesPath = path.resolve('assets');
+    process.argv = [process.execPath];
+    await import('./main.js');
+    await fake.becomeReady();
+    expect(fake.app.appUserModelId).toBe(APP_ID);
+    expect(fake.app.name).toBe('Ragnatramp Tray');
+    expect(fake.app.toastActivatorCLSID).toBe(TOAST_ACTIVATOR_CLSID);
+  });
+
+  it("launch at login follows Task Manager's switch: off there reads off, and switching on in the app does not override it", async () => {
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    fake.app.isPackaged = true;
+    (process as { resourcesPath?: string }).resourcesPath = path.resolve('assets');
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    writeFileSync(path.join(home, 'settings.json'), JSON.stringify({ launchAtLogin: true }));
+    fake.app.appUserModelId = APP_ID;
+    fake.app.setLoginItemSettings({ openAtLogin: true, path: process.execPath, args: ['--hidden'] });
+    fake.app.loginItems.setInTaskManager(APP_ID, false); // the user: Task Manager > Startup apps > Disable
+    expect(fake.app.getLoginItemSettings({ path: process.execPath, args: ['--hidden'] }).openAtLogin).toBe(true); // what hid it
+    process.argv = [process.execPath];
+    await import('./main.js');
+    await fake.becomeReady();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(JSON.parse(readFileSync(path.join(home, 'settings.json'), 'utf8')).launchAtLogin).toBe(false);
+    const handler = fake.ipcMain.handlers.get('ragnatramp:invoke')!;
+    const contents = fake.BrowserWindow.instances[0]!.webContents;
+    const answer = await handler({ sender: contents, senderFrame: contents.mainFrame }, 'updateSettings', [{ launchAtLogin: true }]);
+    expect(answer).toMatchObject({ ok: false, message: expect.stringMatching(/switched off in Task Manager/) });
+    expect(fake.app.loginItems.startupApproved.get(APP_ID)).toBe(0x03); // still the user's "Disabled"
+    expect(JSON.parse(readFileSync(path.join(home, 'settings.json'), 'utf8')).launchAtLogin).toBe(false);
+    // Enabled again in Task Manager: the next start reads it on.
+    fake.app.loginItems.setInTaskManager(APP_ID, true);
+    expect(launchesAtLogin(fake.app, { path: process.execPath, args: ['--hidden'] }, APP_ID)).toBe(true);
+  });
+
+  it('--cli runs the command line in the app (ragnatramp-tray.cmd): its output and exit code, no tray and no single-instance lock', async () => {
+    fake.app.isPackaged = true;
+    fake.app.lockGranted = false; // the tray app is running: the CLI still runs
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(((t: string, cb?: () => void) => {
+      out.push(String(t));
+      if (typeof cb === 'function') cb();
+      return true;
+    }) as typeof process.stdout.write);
+    // README's "First run on Windows", step 2, against the demo's simulated Hyper-V host.
+    process.argv = [process.execPath, '--cli', 'doctor', '--config', path.resolve('examples/demo/ragnatramp.yaml'), '--simulate', path.resolve('examples/demo/scenario.yaml')];
+    await import('./main.js');
+    for (let i = 0; i < 500 && fake.app.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
+    write.mockRestore();
+    expect(fake.app.exitCode).toBe(0);
+    expect(out.join('')).toMatch(/PASS {2}Get-VM answers: 4 VMs visible to you/);
+    expect(fake.app.quitCalls).toBe(0);
+    expect(fake.Tray.instances).toEqual([]);
+  });
+
+  it('--quit: a running app quits as Quit does (the installer asks so), and with none running nothing starts', async () => {
+    await launch();
+    const tray = fake.Tray.instances[0]!;
+    const done = new Promise((r) => fake.app.once('will-quit', r));
+    fake.app.emit('second-instance', { preventDefault() {} }, [process.execPath, '--quit'], process.cwd());
+    expect(tray.isDestroyed()).toBe(true);
+    await done; // after the worker disposed of its environments
+    fake.resetFakeElectron({ ready: false });
+    vi.resetModules();
+    await launch(['--quit']);
+    expect(fake.app.quitCalls).toBe(1);
+    expect(fake.Tray.instances).toEqual([]);
+  });
+
+  it('refuses every permission the page asks for (Electron grants them all without a handler), but writing the clipboard from its own page', async () => {
+    await launch();
+    const ses = fake.session.defaultSession;
+    expect(await ses.requestPermission('media')).toBe(false);
+    expect(await ses.requestPermission('notifications')).toBe(false);
+    expect(await ses.requestPermission('clipboard-read')).toBe(false);
+    expect(ses.checkPermission('geolocation')).toBe(false);
+    // The Copy buttons (navigator.clipboard.writeText): the app's file: page only.
+    expect(await ses.requestPermission('clipboard-sanitized-write')).toBe(true);
+    expect(ses.checkPermission('clipboard-sanitized-write')).toBe(true);
+    expect(await ses.requestPermission('clipboard-sanitized-write', 'https://example.com/')).toBe(false);
+    expect(ses.checkPermission('clipboard-sanitized-write', 'https://example.com')).toBe(false);
   });
 
   it('a failure while starting is shown in a dialog and ends the process with exit code 1', async () => {

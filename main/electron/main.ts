@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { app, clipboard, dialog, ipcMain, Menu, powerMonitor, shell } from 'electron';
+import { app, clipboard, dialog, ipcMain, Menu, powerMonitor, session, shell } from 'electron';
 import Store from 'electron-store';
 import { AppController } from '../app/app-controller.js';
 import { openSettings, SETTINGS_SCHEMA } from '../app/settings.js';
@@ -17,32 +17,41 @@ import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.j
 import { WorkerClient } from '../worker/worker-client.js';
 import type { WorkerInit } from '../worker/worker-protocol.js';
 import { isAppFrame, registerIpc } from './ipc.js';
-import { canLaunchAtLogin, loginItemTarget } from './login-item.js';
+import { cliArguments, QUIT_FLAG, runCliInApp } from './app-cli.js';
+import { canLaunchAtLogin, launchesAtLogin, loginItemTarget, setLaunchAtLogin } from './login-item.js';
 import { Notifier } from './notifications.js';
 import { credentialStore } from './os-credential-store.js';
+import { refuseAllPermissions } from './refuse-permissions.js';
 import { TrayUi } from './tray.js';
 import { WindowUi } from './window.js';
+import { windowsIdentity } from './windows-identity.js';
 
 // The repo root, whether this file runs from main/electron (source) or dist/main/electron.
 const ROOT = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../' : '../../../', import.meta.url));
 const RENDERER_INDEX = path.join(ROOT, 'dist', 'renderer', 'index.html');
 const PRELOAD = path.join(ROOT, 'dist', 'preload', 'preload.cjs');
-export const APP_ID = 'io.github.ragnatramp.tray';
 
 // Pins and logs live with the command line's (one trust store for both). A development run
 // (`npm start`) is another app to Windows and to the single-instance lock (which Electron
 // keys on the userData folder): its own name, app id and settings, so it neither hides behind
 // an installed copy nor leaves an "Electron" shortcut for the installed app's notifications.
+// The portable build shares the installed app's settings and lock but not its Windows
+// identity (windows-identity.ts says why).
 const home = defaultTrayHome();
-if (app.isPackaged) {
-  app.setPath('userData', home);
-} else {
-  app.setName('Ragnatramp Tray (dev)');
-  app.setPath('userData', path.join(home, 'electron-dev'));
+const identity = windowsIdentity(app.isPackaged, process.env);
+app.setName(identity.name);
+app.setPath('userData', app.isPackaged ? home : path.join(home, 'electron-dev'));
+if (process.platform === 'win32') {
+  app.setAppUserModelId(identity.appUserModelId);
+  if (identity.toastActivatorClsid) app.setToastActivatorCLSID(identity.toastActivatorClsid);
 }
-if (process.platform === 'win32') app.setAppUserModelId(app.isPackaged ? APP_ID : `${APP_ID}.dev`);
 
-if (!app.requestSingleInstanceLock()) {
+const cli = cliArguments(process.argv, app.isPackaged);
+if (cli) {
+  // `Ragnatramp Tray.exe --cli doctor …` (ragnatramp-tray.cmd): the command line, not the app.
+  void runCliInApp(cli, home).then((code) => app.exit(code));
+} else if (!app.requestSingleInstanceLock() || process.argv.includes(QUIT_FLAG)) {
+  // A second instance, or `--quit` with no app running (the installer's ask): nothing to start.
   app.quit();
 } else {
   // Electron's own handler shows an uncaught exception with showErrorBox, which blocks the app
@@ -86,6 +95,7 @@ function startupOptions(argv: string[]): WorkerInit & { hidden: boolean } {
 async function start(): Promise<void> {
   // No application menu: the default one gives release builds DevTools on Ctrl+Shift+I.
   Menu.setApplicationMenu(null);
+  refuseAllPermissions(session.defaultSession);
   const assets = app.isPackaged ? process.resourcesPath : path.join(ROOT, 'assets');
   const settingsFile = path.join(app.getPath('userData'), 'settings.json');
   const settings = openSettings(settingsFile, () => new Store<Record<string, unknown>>({ name: 'settings', cwd: app.getPath('userData'), schema: SETTINGS_SCHEMA }));
@@ -93,13 +103,13 @@ async function start(): Promise<void> {
   const login = canLaunchAtLogin(app.isPackaged, process.platform) ? loginItemTarget(process.env, process.execPath) : null;
   if (login) {
     // The OS's word is the truth (the user may have switched it off in Task Manager).
-    const actual = app.getLoginItemSettings(login).openAtLogin;
+    const actual = launchesAtLogin(app, login, identity.appUserModelId);
     if (actual !== settings.get().launchAtLogin) settings.set({ ...settings.get(), launchAtLogin: actual });
   }
   const { hidden: _hidden, ...workerInit } = options;
   // A second launch while this one starts asks for the window: remembered until it can be shown.
   let launchedAgain = false;
-  const early = () => (launchedAgain = true);
+  const early = (_event: unknown, argv: string[]) => (argv.includes(QUIT_FLAG) ? app.quit() : (launchedAgain = true));
   app.on('second-instance', early);
   // Proxmox VE tokens typed into the window: the OS's credential store where it protects them.
   // Awaited before the tray exists: no click can reach a handler before what it uses exists.
@@ -118,7 +128,7 @@ async function start(): Promise<void> {
       openExternal: (url) => shell.openExternal(url),
       revealFile: (file) => shell.showItemInFolder(file),
       credentials,
-      ...(login ? { setLaunchAtLogin: (enabled: boolean) => app.setLoginItemSettings({ ...login, openAtLogin: enabled }) } : {}),
+      ...(login ? { setLaunchAtLogin: (enabled: boolean) => setLaunchAtLogin(app, login, identity.appUserModelId, enabled) } : {}),
     },
     { simulated: !!options.simulate, home, version: app.getVersion() },
   );
@@ -153,14 +163,27 @@ async function start(): Promise<void> {
   tooltipTimer.unref();
   powerMonitor.on('resume', () => controller.rediscover());
   app.off('second-instance', early);
-  app.on('second-instance', () => showView('vms'));
+  // The installer runs `Ragnatramp Tray.exe --quit` to close the app as Quit does (no icon left
+  // behind by a killed process); any other second start shows the window.
+  app.on('second-instance', (_event, argv) => (argv.includes(QUIT_FLAG) ? app.quit() : showView('vms')));
   app.on('window-all-closed', () => undefined); // the tray keeps running
-  app.on('before-quit', () => {
+  // Quit waits (a few seconds at most, CALL_DEADLINES_MS.dispose) for the worker to dispose of
+  // its providers' PowerShell sessions, SSH connections and watcher children, which would
+  // otherwise outlive the app.
+  let quitting: 'no' | 'stopping' | 'stopped' = 'no';
+  app.on('before-quit', (event) => {
+    if (quitting === 'stopped') return;
+    event.preventDefault();
+    if (quitting === 'stopping') return;
+    quitting = 'stopping';
     clearInterval(tooltipTimer);
     windowUi.prepareToQuit();
     controller.stop();
-    void worker.dispose();
     tray.destroy();
+    void worker.dispose().finally(() => {
+      quitting = 'stopped';
+      app.quit();
+    });
   });
   tray.update(controller.snapshot());
   controller.start();

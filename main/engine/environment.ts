@@ -30,6 +30,8 @@ export interface EnvironmentOptions extends ProviderOptions {
   /** Keep SSH connections open between passes (a long-running engine); the CLI does not. */
   keepConnections?: boolean;
   onFirstUse?: (target: SshTarget, fingerprint: string) => void;
+  /** Told what the user must see once (a TLS certificate pinned on first use, or accepted as renewed). */
+  onNotice?: (text: string) => void;
 }
 
 export interface Environment extends EngineDeps {
@@ -60,7 +62,7 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   const ssh2 = new Ssh2Connector({ hostKeys, connectTimeoutMs: options.connectTimeoutMs, onFirstUse: options.onFirstUse });
   const pool = options.keepConnections ? new PooledConnector(ssh2) : null;
   const net: Pick<EngineDeps, 'connector' | 'probe'> = { connector: pool ?? ssh2, probe: sshProbe() };
-  const parts = await entry.create(options, { hostKeys, net, log: options.log, logger: options.logger, powershellTimeoutMs: options.powershellTimeoutMs ?? 30_000, onFirstUse: options.onFirstUse });
+  const parts = await entry.create(options, { hostKeys, net, log: options.log, logger: options.logger, powershellTimeoutMs: options.powershellTimeoutMs ?? 30_000, onFirstUse: options.onFirstUse, onNotice: options.onNotice });
   return {
     provider: parts.provider,
     ...(parts.net ?? net),

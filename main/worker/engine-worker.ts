@@ -1,7 +1,9 @@
 // The engine in a worker thread: discovery, diagnostics and hosts sync run here so that the
 // main thread (tray, window, IPC) never blocks on them. One long-lived environment per provider
 // in use (the app's own, and each one a project names in Settings) keeps the PowerShell session
-// and SSH connections warm between passes.
+// and SSH connections warm between passes; one no project uses any more (its provider or token
+// changed in Settings, or it was removed) is disposed of at the next pass, and all of them on
+// `dispose` (quit, or a worker being replaced), each with its watcher's children.
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -30,7 +32,10 @@ import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit,
 const init = (workerData ?? {}) as WorkerInit;
 const port = parentPort!;
 const log: Log = init.logDir ? openLog({ dir: init.logDir, component: 'app' }) : NO_LOG;
-const envs = new Map<string, Promise<Environment>>();
+/** Per provider choice: its environment, and how to stop its watcher (virsh event, ip monitor, file watchers). */
+const envs = new Map<string, Promise<Environment & { unwatch?: () => void }>>();
+// Told by the providers (a certificate pinned on first use); handed to the window with the next pass's result.
+const notices: string[] = [];
 
 /** A project's provider choice, checked once: the options of its environment (null: the app's own), the key that environment is kept under, and the provider's label. */
 interface Resolved {
@@ -39,13 +44,16 @@ interface Resolved {
   label: string;
 }
 
+/** The app's own provider (its start-up options): kept for the worker's life. */
+const AUTO_KEY = JSON.stringify(['auto', null]);
+
 /** Throws for a choice that does not check out (a saved URI that is no longer valid, say). */
 function resolveChoice(choice: ProviderRequest | undefined): Resolved {
   const chosen = projectProviderOptions(choice);
   const secret = chosen ? choice?.secret : undefined;
   return {
     // A stored token is part of the key, hashed: keys are logged nowhere, but need not hold it.
-    key: JSON.stringify([chosen ?? 'auto', secret ? createHash('sha256').update(secret).digest('hex') : null]),
+    key: chosen ? JSON.stringify([chosen, secret ? createHash('sha256').update(secret).digest('hex') : null]) : AUTO_KEY,
     options: chosen && { ...chosen, ...(secret ? { proxmoxTokenValue: secret } : {}) },
     label: providerEntry(chosen?.provider ?? init.provider ?? 'hyperv').label,
   };
@@ -57,11 +65,8 @@ function resolveChoice(choice: ProviderRequest | undefined): Resolved {
 function environment({ key, options }: Resolved): Promise<Environment> {
   let env = envs.get(key);
   if (!env) {
-    env = createEnvironment({ ...(options ? { ...options, knownHostsFile: init.knownHostsFile } : init), keepConnections: true, logger: log }).then(
-      (e) => {
-        e.provider.watch?.(() => send({ kind: 'hint' }));
-        return e;
-      },
+    env = createEnvironment({ ...(options ? { ...options, knownHostsFile: init.knownHostsFile } : init), keepConnections: true, logger: log, onNotice: (text) => notices.push(text) }).then(
+      (e) => Object.assign(e, { unwatch: e.provider.watch?.(() => send({ kind: 'hint' })) }),
       (err) => {
         envs.delete(key);
         throw err;
@@ -72,10 +77,52 @@ function environment({ key, options }: Resolved): Promise<Environment> {
   return env;
 }
 
+/** Per project, the provider choice it was last asked with. */
+const choiceOf = new Map<string, string>();
+
+/**
+ * Records each project's choice; an environment no project chooses any more (its provider or
+ * token changed in Settings) is disposed of. The app's own stays for the worker's life.
+ */
+async function recordChoices(choices: Array<[configPath: string, resolved: Resolved]>): Promise<void> {
+  const replaced = choices.flatMap(([configPath, { key }]) => {
+    const before = choiceOf.get(configPath);
+    choiceOf.set(configPath, key);
+    return before !== undefined && before !== key ? [before] : [];
+  });
+  if (replaced.length === 0) return;
+  const inUse = new Set(choiceOf.values());
+  await disposeEnvironments((key) => key === AUTO_KEY || inUse.has(key) || !replaced.includes(key));
+}
+
+/** A project's choice for a single call (diagnose, fix, ssh), recorded like a pass's. */
+async function chosen(configPath: string, provider: ProviderRequest | undefined): Promise<Resolved> {
+  const resolved = resolveChoice(provider);
+  await recordChoices([[configPath, resolved]]);
+  return resolved;
+}
+
+/** Disposes of the environments whose key is not kept; one that failed to start has nothing to dispose of. */
+async function disposeEnvironments(keep: (key: string) => boolean): Promise<void> {
+  const gone = [...envs].filter(([key]) => !keep(key));
+  for (const [key] of gone) envs.delete(key);
+  await Promise.all(
+    gone.map(async ([key, pending]) => {
+      const env = await pending.catch(() => null);
+      if (!env) return;
+      env.unwatch?.();
+      await env.dispose().catch((err: unknown) => log.error('provider dispose failed', { error: errorMessage(err) }));
+      log.info('provider environment disposed', { provider: key === AUTO_KEY ? 'auto' : 'project choice' });
+    }),
+  );
+}
+
 /**
  * One reconcile per provider in use, each over its projects: a project's VMs are asked of its
  * own provider, and duplicate addresses are looked for among the projects that share one (one
- * network). A provider that cannot be asked fails only its projects. Outcomes come back in the
+ * network). The groups run side by side, each against its own deadline: a provider that hangs
+ * (a cluster that trickles its answer, a hypervisor that never answers) fails only its projects,
+ * and the others' results come back with this pass, not after it. Outcomes come back in the
  * order of `projects`, null where the provider failed.
  */
 async function reconcileByProvider(projects: Array<{ project: Project; resolved: Resolved }>, request: PassRequest, onProgress: (configPath: string, machine: string, phase: string) => void) {
@@ -88,31 +135,55 @@ async function reconcileByProvider(projects: Array<{ project: Project; resolved:
   const outcomes = new Map<Project, ReconcileOutcome>();
   const duplicates: DuplicateGroup[] = [];
   const failed = new Map<Project, string>();
-  let firstEnv: Environment | null = null;
-  for (const { resolved, members } of groups.values()) {
-    try {
-      const env = await environment(resolved);
-      firstEnv ??= env;
-      const pass = await reconcileProjects(env, members, {
-        waitMs: 0,
-        pollMs: 3000,
-        dryRun: false,
-        syncHosts: request.syncHosts,
-        acceptHostKeys: request.acceptHostKeys,
-        onlyMachines: request.onlyMachines,
-        sync: { concurrency: 8, timeoutMs: 20_000 },
-        onProgress,
-      });
-      members.forEach((p, i) => outcomes.set(p, pass.outcomes[i]!));
-      duplicates.push(...pass.duplicates);
-    } catch (err) {
-      if (!(err instanceof HypervisorError || err instanceof InputError)) throw err;
-      const message = groups.size > 1 ? `${resolved.label}: ${errorMessage(err)}` : errorMessage(err);
-      log.error('pass failed', { provider: resolved.label, error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });
-      for (const p of members) failed.set(p, message);
-    }
-  }
-  return { outcomes: projects.map(({ project }) => outcomes.get(project) ?? null), failed, duplicates, env: firstEnv };
+  const envsUsed: Environment[] = [];
+  const deadlineMs = init.groupDeadlineMs ?? 60_000;
+  await Promise.all(
+    [...groups.values()].map(async ({ resolved, members }) => {
+      try {
+        const pass = await withDeadline(resolved.key, deadlineMs, `${resolved.label} did not finish its pass within ${deadlineMs / 1000} s; its projects show what was last seen, and the other providers' passes went on.`, async () => {
+          const env = await environment(resolved);
+          envsUsed.push(env);
+          return reconcileProjects(env, members, {
+            waitMs: 0,
+            pollMs: 3000,
+            dryRun: false,
+            syncHosts: request.syncHosts,
+            acceptHostKeys: request.acceptHostKeys,
+            onlyMachines: request.onlyMachines,
+            sync: { concurrency: 8, timeoutMs: 20_000 },
+            onProgress,
+          });
+        });
+        members.forEach((p, i) => outcomes.set(p, pass.outcomes[i]!));
+        duplicates.push(...pass.duplicates);
+      } catch (err) {
+        if (!(err instanceof HypervisorError || err instanceof InputError)) throw err;
+        const message = groups.size > 1 ? `${resolved.label}: ${errorMessage(err)}` : errorMessage(err);
+        log.error('pass failed', { provider: resolved.label, error: errorMessage(err), ...(err instanceof HypervisorError && err.detail ? { detail: err.detail } : {}) });
+        for (const p of members) failed.set(p, message);
+      }
+    }),
+  );
+  return { outcomes: projects.map(({ project }) => outcomes.get(project) ?? null), failed, duplicates, env: envsUsed[0] ?? null };
+}
+
+// A group's pass that outlived its deadline, still running: the next pass leaves that group
+// alone until it ends, so two passes never reconcile (and write state.json for) the same projects.
+const overdue = new Map<string, Promise<unknown>>();
+
+/** The work's result, or a HypervisorError saying `why` once `ms` have passed (the work is left to its own deadlines). */
+function withDeadline<T>(key: string, ms: number, why: string, work: () => Promise<T>): Promise<T> {
+  if (overdue.has(key)) return Promise.reject(new HypervisorError(why, 'Its last pass has not ended yet; this pass left it alone.'));
+  let timer: NodeJS.Timeout | undefined;
+  const run = work();
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      overdue.set(key, run);
+      void run.catch(() => undefined).finally(() => overdue.delete(key));
+      reject(new HypervisorError(why, 'Check that the provider answers (its address, its network); the next pass tries again.'));
+    }, ms);
+  });
+  return Promise.race([run, late]).finally(() => clearTimeout(timer));
 }
 
 const send = (m: WorkerMessage) => port.postMessage(m);
@@ -188,6 +259,7 @@ const calls: Handlers = {
     // last known VMs (marked stale) rather than showing none.
     const unasked = (l: (typeof loaded)[number], stale?: string): ProjectView => (l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null, ...(stale ? { stale } : {}) } : brokenProject(l.configPath, l.error ?? ''));
     const empty: PassResult = { at, hypervisorError: null, projects: loaded.map((l) => unasked(l)), duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [] };
+    await recordChoices(ok.map((o) => [o.project.configPath, o.resolved]));
     if (ok.length === 0) return empty;
     const { outcomes, failed, duplicates, env } = await reconcileByProvider(ok, request, (configPath, machine, phase) => send({ kind: 'progress', key: vmKey(configPath, machine), phase }));
     const hypervisorError = failed.size > 0 ? [...new Set(failed.values())].join('\n') : null;
@@ -195,7 +267,7 @@ const calls: Handlers = {
       const why = l.project && failed.get(l.project);
       return why ? `Showing what was last seen: the hypervisor could not be asked (${why.split('\n')[0]}).` : undefined;
     };
-    if (!env) return { ...empty, projects: loaded.map((l) => unasked(l, staleWhy(l))), hypervisorError };
+    if (!env) return { ...empty, projects: loaded.map((l) => unasked(l, staleWhy(l))), hypervisorError, notices: notices.splice(0) };
     const done = ok.flatMap(({ project }, i) => (outcomes[i] ? [{ project, outcome: outcomes[i]! }] : []));
     logPass(log, done.map((d) => d.outcome), request.syncHosts);
     const syncs = request.syncHosts ? Object.assign({}, ...done.map((d) => syncViews(d.project.configPath, d.outcome, at, request.onlyMachines?.[d.project.configPath]))) : {};
@@ -208,11 +280,11 @@ const calls: Handlers = {
       outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
     );
     const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, done.map((d) => d.outcome.plan), ok.map((o) => o.project)) : null;
-    return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError };
+    return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError, notices: notices.splice(0) };
   },
 
   async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest) {
-    const env = await environment(resolveChoice(provider));
+    const env = await environment(await chosen(configPath, provider));
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
@@ -237,7 +309,7 @@ const calls: Handlers = {
   },
 
   async diagnose(configPath: string, provider?: ProviderRequest): Promise<DiagnosticView[]> {
-    const env = await environment(resolveChoice(provider));
+    const env = await environment(await chosen(configPath, provider));
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
@@ -248,8 +320,12 @@ const calls: Handlers = {
     });
   },
 
+  async dispose() {
+    await disposeEnvironments(() => false);
+  },
+
   async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): Promise<KvpFixResult> {
-    const env = await environment(resolveChoice(provider));
+    const env = await environment(await chosen(configPath, provider));
     const project = await loadProject(configPath);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const outcome = await fixGuestKvp(env, inspection.plan.projects[0]!, machineName, { dryRun, timeoutMs: 300_000 });

@@ -14,6 +14,8 @@ export interface WorkerInit {
   knownHostsFile?: string;
   /** The tray's folder, where the log is written; none: no log file (tests). */
   logDir?: string;
+  /** How long one provider group's discovery and sync may take in a pass (by default 60 s). */
+  groupDeadlineMs?: number;
 }
 
 /** A project's provider as the worker is asked to use it: with the API token the app keeps for it, if any. */
@@ -47,6 +49,8 @@ export interface PassResult {
   syncedBlocks: Record<string, string>;
   /** What to tell the user about the OpenSSH config: why it could not be written, a VM left out, a name left to the user's own config; null when nothing. */
   sshConfigError?: string | null;
+  /** What the user must be told once (a cluster's certificate pinned on first use). */
+  notices?: string[];
 }
 
 export interface IpDiff {
@@ -66,6 +70,8 @@ export interface WorkerCalls {
   fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): KvpFixResult;
   /** Writes an OpenSSH config for the project into <home>/ssh and names the VM's Host in it. */
   prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest): { configFile: string; host: string };
+  /** Disposes of every provider's environment (PowerShell, SSH pool, watchers' children): before the worker is stopped. */
+  dispose(): void;
 }
 
 export type WorkerRequest = { [M in keyof WorkerCalls]: { id: number; method: M; args: Parameters<WorkerCalls[M]> } }[keyof WorkerCalls];

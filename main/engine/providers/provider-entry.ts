@@ -53,6 +53,8 @@ export interface SharedEdges {
   logger?: Log;
   powershellTimeoutMs: number;
   onFirstUse?: (target: SshTarget, fingerprint: string) => void;
+  /** Something the user must be told once, not only logged (a certificate pinned on first use). */
+  onNotice?: (text: string) => void;
 }
 
 export interface ProviderParts {

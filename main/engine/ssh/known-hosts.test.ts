@@ -16,6 +16,14 @@ const blob = () => {
 const file = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-kh-')), 'sub', 'known_hosts.json');
 
 describe('FileHostKeyStore', () => {
+  it('two stores of one file (provider groups side by side) lose no pin', async () => {
+    const f = file();
+    const [one, two] = [new FileHostKeyStore(f), new FileHostKeyStore(f)];
+    const keys = Array.from({ length: 6 }, blob);
+    await Promise.all(keys.map((k, i) => (i % 2 ? one : two).verify(`vm:${i}`, '172.18.0.2', k)));
+    expect(Object.keys(JSON.parse(readFileSync(f, 'utf8')).keys).sort()).toEqual(keys.map((_, i) => `vm:${i}`));
+  });
+
   it('trusts on first use, then trusts the same key, then refuses another', async () => {
     const store = new FileHostKeyStore(file(), () => '2026-11-22T10:00:00.000Z');
     const a = blob();

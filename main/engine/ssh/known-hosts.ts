@@ -52,7 +52,9 @@ export function defaultTrayHome(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Pins kept in one JSON file; writes are atomic and serialized within the process. */
 export class FileHostKeyStore implements HostKeyStore {
-  private chain: Promise<unknown> = Promise.resolve();
+  // Per file, not per store: the worker's provider groups run side by side, each with its own
+  // store of the same file, and two read-modify-writes at once would lose a pin.
+  private static readonly chains = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly file: string,
@@ -78,6 +80,20 @@ export class FileHostKeyStore implements HostKeyStore {
     });
   }
 
+  /** The pin kept under an alias, if any. */
+  pinned(alias: string): Promise<PinnedKey | undefined> {
+    return this.serialized(async () => (await this.load())[alias]);
+  }
+
+  /** Replaces a pin with a key the caller has vouched for otherwise (a TLS leaf the pinned CA signs). */
+  repin(alias: string, host: string, keyBlob: Buffer): Promise<void> {
+    return this.serialized(async () => {
+      const pins = await this.load();
+      pins[alias] = { keyType: keyTypeOf(keyBlob), fingerprint: fingerprintOf(keyBlob), key: keyBlob.toString('base64'), firstSeen: this.now(), host };
+      await this.save(pins);
+    });
+  }
+
   /** The pins as OpenSSH known_hosts lines, named by their alias as OpenSSH is given it (HostKeyAlias). */
   knownHostsLines(): Promise<string[]> {
     // The key type comes from the guest: only a plain word and base64 may reach the line.
@@ -95,8 +111,11 @@ export class FileHostKeyStore implements HostKeyStore {
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(work);
-    this.chain = next.catch(() => undefined);
+    const key = path.resolve(this.file);
+    const next = (FileHostKeyStore.chains.get(key) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => undefined);
+    FileHostKeyStore.chains.set(key, settled);
+    void settled.then(() => FileHostKeyStore.chains.get(key) === settled && FileHostKeyStore.chains.delete(key));
     return next;
   }
 

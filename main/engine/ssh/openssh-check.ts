@@ -5,6 +5,7 @@
 // is the check. A file that fails is never put in place.
 
 import { execFile } from 'node:child_process';
+import { cLocaleEnv } from '../discovery/c-locale.js';
 import { parseOpensshConfig } from './openssh-syntax.js';
 
 export interface ExpectedHost {
@@ -28,7 +29,7 @@ export function ownParserProblem(text: string): string | null {
 
 function sshG(file: string, host: string): Promise<{ missing: boolean; code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('ssh', ['-G', '-F', file, '--', host], { timeout: 10_000, maxBuffer: 1024 * 1024, windowsHide: true }, (err, stdout, stderr) => {
+    execFile('ssh', ['-G', '-F', file, '--', host], { timeout: 10_000, maxBuffer: 1024 * 1024, windowsHide: true, env: cLocaleEnv() }, (err, stdout, stderr) => {
       const code = (err as NodeJS.ErrnoException | null)?.code;
       resolve({ missing: code === 'ENOENT', code: err ? (typeof code === 'number' ? code : 1) : 0, stdout, stderr });
     });

@@ -1,8 +1,8 @@
 // A domain's network interfaces, read from `virsh dumpxml` with a real XML parser rather than
 // from `domiflist`'s columns: those are split at spaces, which a network's name may hold (libvirt
 // forbids only '/', conf/network_conf.c:1640), and under LC_ALL=C virsh's table printer turns
-// every non-ASCII byte of a name into \xNN (tools/vsh-table.c:201-247). dumpxml prints the XML as libvirt
-// wrote it. Pure: text in, facts out. Facts from libvirt 9.0.0.
+// every non-ASCII byte of a name into \xNN (tools/vsh-table.c:201-247). dumpxml prints the XML
+// as libvirt wrote it. Pure: text in, facts out. Facts from libvirt 9.0.0.
 
 import { DOMParser } from '@xmldom/xmldom';
 import { normalizeMac } from '../../discovery/net-address.js';
@@ -13,13 +13,15 @@ export interface DomainInterface {
   /** What domiflist shows as its source; for a tap with none, `ethernet <dev>`; `user-mode (passt)` for a user one. */
   source: string;
   mac: string;
+  /** A user-mode interface's backend. */
+  backend?: 'SLIRP' | 'passt';
   /** A passt interface's forward to the guest's port 22: the host port, and the host address it is bound to (null: all). */
   sshForward?: { address: string | null; port: number };
 }
 
 /**
  * The domain's `<devices><interface>` elements, in its order. The source is the one domiflist
- * prints (`source/@bridge|@dev|@network|@name|@path`, tools/virsh-domain-monitor.c:717-721). A
+ * prints (`source/@bridge|@dev|@network|@name|@path`, tools/virsh-domain-monitor.c:722-726). A
  * user-mode interface has no source: its backend is SLIRP unless `<backend type='passt'/>`
  * (docs/formatdomain.rst:4787-4790, 4812-4815). XML that does not parse reads as no interfaces.
  */
@@ -39,9 +41,10 @@ export function parseDomainInterfaces(xml: string): DomainInterface[] {
     const src = children(el, 'source')[0];
     const named = src && ['bridge', 'dev', 'network', 'name', 'path'].map((a) => src.getAttribute(a)).find((v) => v);
     const target = children(el, 'target')[0]?.getAttribute('dev');
-    const source = type === 'user' ? `user-mode (${children(el, 'backend')[0]?.getAttribute('type') === 'passt' ? 'passt' : 'SLIRP'})` : named || `${type} ${target ?? '-'}`;
-    const forward = type === 'user' ? sshForward(children(el, 'portForward'), (e) => children(e, 'range')) : null;
-    return [{ type, source, mac, ...(forward ? { sshForward: forward } : {}) }];
+    if (type !== 'user') return [{ type, source: named || `${type} ${target ?? '-'}`, mac }];
+    const backend = children(el, 'backend')[0]?.getAttribute('type') === 'passt' ? 'passt' : 'SLIRP';
+    const forward = sshForward(children(el, 'portForward'), (e) => children(e, 'range'));
+    return [{ type, source: `user-mode (${backend})`, mac, backend, ...(forward ? { sshForward: forward } : {}) }];
   });
 }
 

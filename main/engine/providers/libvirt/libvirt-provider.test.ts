@@ -137,7 +137,7 @@ describe('LibvirtProvider through the runner seam', () => {
 
 // The real virsh (its built-in test driver, test:///default: one running domain 'test' on network
 // 'default') under a German locale with libvirt-l10n: virsh translates its state words
-// (virshDomainStateToString returns _(str), libvirt 9.0.0 tools/virsh-domain-monitor.c:137-141),
+// (virshDomainStateToString returns _(str), libvirt 9.0.0 tools/virsh-domain-monitor.c:143-147),
 // so 'running' reads 'laufend' unless the tray runs it with LC_ALL=C.
 const GERMAN = { LANG: 'de_DE.UTF-8', LANGUAGE: 'de', LC_MESSAGES: 'de_DE.UTF-8' };
 const hasGermanVirsh = (() => {
@@ -184,9 +184,9 @@ interface FakeAddrs {
 /**
  * virsh 9.0.0 as the provider meets it, for one running domain, modelled on its source
  * (tools/virsh-domain-monitor.c): `domiflist` is a vshTable of padded columns, the source taken
- * from source/@bridge|@dev|@network|@name|@path (:705-741); `domifaddr` prints ` %-10s %-17s    %s`
+ * from source/@bridge|@dev|@network|@name|@path (:687-745, :722-726); `domifaddr` prints ` %-10s %-17s    %s`
  * rows, the name and MAC only on an interface's first address unless --full, `-` for both on
- * the others, and an empty MAC when the agent gave none (:2366-2388); `dumpxml` the domain's XML;
+ * the others, and an empty MAC when the agent gave none (:2343-2388); `dumpxml` the domain's XML;
  * `echo` its words. A batch is the same commands joined by ` ; `.
  */
 function fakeVirsh(dom: { uuid: string; name: string; ifaces: FakeIface[]; lease: FakeAddrs[]; agent: FakeAddrs[] }): CommandRunner {

@@ -62,13 +62,13 @@ export function observeLibvirt(refs: VmRef[], facts: LibvirtFacts, now: string):
     if (userMode) {
       // As quickemu's user-mode VMs (observe-quickemu.ts): reached through a forward to port 22
       // where passt has one, never at an address of its own, and no hosts block either way.
-      const on = `'${domain.name}' is on libvirt's user-mode network (<interface type='user'>, ${userMode.source.replace(/^user-mode \((.*)\)$/, '$1')})`;
-      const instead = `Attach it to a libvirt network or a bridge (virsh edit ${domain.name}) to put it beside the others`;
+      const on = `'${domain.name}' is on libvirt's user-mode network (<interface type='user'>, ${userMode.backend})`;
+      const instead = `attach it to a libvirt network or a bridge (virsh edit ${domain.name}) to put it beside the others`;
       if (userMode.sshForward) {
         const host = userMode.sshForward.address ?? (isLocalUri(facts.uri) ? '127.0.0.1' : uriHost(facts.uri));
-        return { ...base, forward: { host, port: userMode.sshForward.port, isolated: `${on}, where VMs cannot reach each other, so it gets no hosts block; ${instead.charAt(0).toLowerCase()}${instead.slice(1)}` } };
+        return { ...base, forward: { host, port: userMode.sshForward.port, isolated: `${on}, where VMs cannot reach each other, so it gets no hosts block; ${instead}` } };
       }
-      const why = `${on}, where the guest's address is its own private view (SLIRP gives every guest 10.0.2.15, passt a copy of this host's address) and no port forward reaches its SSH: its peers cannot reach it there, so it gets no hosts block and is never written into theirs. ${instead}.`;
+      const why = `${on}, where the guest's address is its own private view (SLIRP gives every guest 10.0.2.15, passt a copy of this host's address) and no port forward reaches its SSH: its peers cannot reach it there, so it gets no hosts block and is never written into theirs. To change that, ${instead}.`;
       return { ...base, warnings: [warning('libvirt/user-mode', why, 'user-mode network')] };
     }
     if (!first) return { ...base, warnings: [warning('libvirt/no-interface', `Domain '${domain.name}' has no network interface: add one (virsh edit) so that it can have an address.`, 'no network interface')] };

@@ -24,9 +24,10 @@ export function parseDomainList(text: string): Domain[] {
 /**
  * `virsh -q domifaddr --full`: `<interface> <mac> <protocol> <address>/<prefix>`, name and MAC
  * on every row (without --full, rows after an interface's first print `-` for both,
- * tools/virsh-domain-monitor.c:2381-2387). An interface without a MAC (a tun the guest agent
- * reports) prints an empty MAC (NULLSTR_EMPTY, :2384), and lo and a tun may report
- * 00:00:00:00:00:00: neither is any NIC's, so neither lends an address to one.
+ * tools/virsh-domain-monitor.c:2381-2387). An interface the guest agent gave no
+ * hardware-address (libvirt keeps it NULL, src/qemu/qemu_agent.c:2064-2065) prints an empty MAC
+ * (NULLSTR_EMPTY, :2384), and lo and a tun may report 00:00:00:00:00:00: neither is any NIC's,
+ * so neither lends an address to one.
  */
 export function parseDomifaddr(text: string): Array<{ mac: string; ipv4: string[] }> {
   const out: Array<{ mac: string; ipv4: string[] }> = [];

@@ -1,11 +1,20 @@
 // The Proxmox VE API over HTTPS, with the cluster's certificate pinned on first use (a cluster's
-// certificate is usually signed by its own CA, which no system trusts). Each request first
-// completes a TLS handshake, compares the certificate's SHA-256 with the pin (or pins it), and
-// only then sends a byte of HTTP over that socket: the API token never reaches a server whose
-// certificate was not checked. Checked connections are kept for the next requests of a pass (one
-// per running guest, four at a time), so a pass pays a few handshakes, not one per guest. The
-// token goes in the documented header, `Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET`.
+// certificate is signed by its own CA, which no system trusts). Each request first completes a
+// TLS handshake and checks the certificate against the pins, and only then sends a byte of HTTP
+// over that socket: the API token never reaches a server whose certificate was not checked.
+// Node certificates renew (pveupdate, pve-manager bin/pveupdate:82-87 for ACME, :137-145 for the
+// node's own), and each node has its own (pve-cluster src/PVE/Cluster/Setup.pm:493, signed with
+// the cluster CA at :559): so beside the leaf, the cluster CA is pinned (learned once, from
+// /nodes/localhost/certificates/info, after the leaf was pinned), and a new leaf that CA signs is
+// accepted and pinned in turn. An ACME leaf (a new key each renewal, pve-manager
+// PVE/API2/ACME.pm:114) is accepted when the system's own CAs vouch for it and the host name.
+// Anything else stops with what to check. Checked connections are kept for the next requests of
+// a pass, so a pass pays a few handshakes, not one per guest. Every request has an overall
+// deadline and a cap on the answer's size: a broken or hostile server can neither hold a pass
+// nor fill the memory. The token goes in the documented header,
+// `Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET`.
 
+import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -36,8 +45,14 @@ export interface ProxmoxClientOptions {
   endpoint: ProxmoxEndpoint;
   token: string;
   pins: FileHostKeyStore;
+  /** Overall deadline of one request, connection and whole answer included. */
   timeoutMs?: number;
+  /** The largest answer read; a bigger one is cut off and the request fails. */
+  maxBytes?: number;
+  /** The certificate was pinned on first use (its SHA-256 fingerprint). */
   onFirstUse?: (fingerprint: string) => void;
+  /** A changed certificate was accepted (why: the pinned cluster CA signs it, or the system's CAs do). */
+  onRenewed?: (fingerprint: string, why: string) => void;
 }
 
 export class ProxmoxApiError extends Error {
@@ -50,11 +65,14 @@ export class ProxmoxApiError extends Error {
 }
 
 // A kept connection idles this long, then closes: well within a pass, and before pveproxy would
-// close it under a request between passes.
+// close it (5 s idle, pve-http-server src/PVE/APIServer/AnyEvent.pm:2109).
 const IDLE_MS = 2_000;
+/** A large cluster's /cluster/resources is well under a MiB (a few hundred bytes a guest). */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 export class ProxmoxClient {
   private readonly agent: http.Agent;
+  private caLearned = false;
 
   constructor(private readonly o: ProxmoxClientOptions) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 4, timeout: IDLE_MS });
@@ -71,14 +89,30 @@ export class ProxmoxClient {
     return `tls:${this.o.endpoint.host}:${this.o.endpoint.port}`;
   }
 
+  /** The pinned cluster CA's entry. */
+  get caAlias(): string {
+    return `tls-ca:${this.o.endpoint.host}:${this.o.endpoint.port}`;
+  }
+
+  private get timeoutMs(): number {
+    return this.o.timeoutMs ?? 15_000;
+  }
+
   /** GET /api2/json<path>; resolves with the parsed body, rejects with ProxmoxApiError for a non-2xx answer. */
   async get(path: string): Promise<unknown> {
-    return this.request(path).catch((err: NodeJS.ErrnoException & { reused?: boolean }) => {
-      // A kept connection the server closed as it was reused: Node's documented remedy is to try
-      // again, on a new connection (https://nodejs.org/api/http.html#requestreusedsocket).
-      if (err.reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return this.request(path);
-      throw err;
-    });
+    const body = await this.request(path)
+      .catch((err: NodeJS.ErrnoException & { reused?: boolean }) => {
+        // A kept connection the server closed as it was reused: Node's documented remedy is to try
+        // again, on a new connection (https://nodejs.org/api/http.html#requestreusedsocket).
+        if (err.reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return this.request(path);
+        throw err;
+      })
+      .catch((err: Error) => {
+        if (err instanceof ProxmoxApiError || err instanceof HypervisorError) throw err;
+        throw new HypervisorError(`${this.o.endpoint.url} did not answer properly: ${err.message}.`, "Check that the address is the cluster's pveproxy (https, port 8006) and that the cluster is healthy (pvesh get /cluster/status).");
+      });
+    await this.learnCa();
+    return body;
   }
 
   /** Closes the kept connections. */
@@ -87,6 +121,7 @@ export class ProxmoxClient {
   }
 
   private request(path: string): Promise<unknown> {
+    const limit = this.o.maxBytes ?? MAX_ANSWER_BYTES;
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -96,39 +131,86 @@ export class ProxmoxClient {
           path: `/api2/json${path}`,
           headers: { Authorization: `PVEAPIToken=${this.o.token}`, Accept: 'application/json' },
           agent: this.agent,
-          timeout: this.o.timeoutMs ?? 15_000,
         },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > limit) return req.destroy(new Error(`its answer to ${path.split('?')[0]} was larger than ${limit / 1024 / 1024} MiB`));
+            chunks.push(c);
+          });
+          res.on('error', () => undefined); // the request's own 'error' says why
           res.on('end', () => {
+            clearTimeout(deadline);
             const text = Buffer.concat(chunks).toString('utf8');
             let body: unknown = null;
             try {
               body = JSON.parse(text);
             } catch {
-              // pveproxy answers some errors with an empty or HTML body: the status line says why.
+              // pveproxy answers some errors with an empty body (401, 595/596: AnyEvent.pm:1620-1647,
+              // :855-876): the status line says why.
             }
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) return resolve(body);
+            // `message` is in the body only since pve-http-server 9a2112e (Jan 2025,
+            // Formatter/Standard.pm:36-39); before, and for 401 and 595/596, only the reason phrase.
             const said = (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : res.statusMessage ?? '').trim();
             reject(new ProxmoxApiError(status, said || `HTTP ${status}`));
           });
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${(this.o.timeoutMs ?? 15_000) / 1000} s`)));
-      req.on('error', (err) => reject(Object.assign(err, { reused: req.reusedSocket })));
+      // One deadline for the whole request (a server that trickles bytes never trips an idle timeout).
+      const deadline = setTimeout(() => req.destroy(new Error(`no full answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+      req.on('error', (err) => {
+        clearTimeout(deadline);
+        reject(Object.assign(err, { reused: req.reusedSocket }));
+      });
       req.end();
     });
   }
 
-  /** A TLS connection whose certificate matches the pin (pinned now if there was none). */
+  /**
+   * Once the leaf is pinned, the cluster CA that signs it: the root CA every node's certificate
+   * is issued by (/etc/pve/pve-root-ca.pem), as /nodes/{node}/certificates/info lists it (allowed
+   * to every user, pve-manager PVE/API2/Certificates.pm:49-81; 'localhost' is the node answering,
+   * PVE/HTTPServer.pm:184; `pem` and `filename` from pve-common src/PVE/Certificate.pm:313,326).
+   * Pinned only if it really signs the pinned leaf; a cluster whose leaf is a custom or ACME one
+   * keeps the leaf pin alone.
+   */
+  private async learnCa(): Promise<void> {
+    if (this.caLearned) return;
+    this.caLearned = true;
+    const leaf = this.lastLeaf;
+    if (!leaf || (await this.o.pins.pinned(this.caAlias))) return;
+    let infos: unknown;
+    try {
+      infos = await this.request('/nodes/localhost/certificates/info');
+    } catch {
+      return; // an older or odd cluster: the leaf pin stands alone
+    }
+    const list = Array.isArray((infos as { data?: unknown })?.data) ? ((infos as { data: unknown[] }).data as Array<{ filename?: unknown; pem?: unknown }>) : [];
+    const pem = list.find((c) => c.filename === 'pve-root-ca.pem')?.pem;
+    if (typeof pem !== 'string') return;
+    let ca: X509Certificate;
+    try {
+      ca = new X509Certificate(pem);
+    } catch {
+      return;
+    }
+    if (!ca.ca || !signedBy(leaf, ca)) return;
+    await this.o.pins.verify(this.caAlias, `${this.o.endpoint.host}:${this.o.endpoint.port}`, ca.raw);
+  }
+
+  private lastLeaf: X509Certificate | null = null;
+
+  /** A TLS connection whose certificate matches the pins (pinned now if there was none). */
   private verifiedSocket(): Promise<tls.TLSSocket> {
     const { host, port, url } = this.o.endpoint;
     return new Promise((resolve, reject) => {
-      // The chain is not what is trusted here, the pin is: checked below before any HTTP.
+      // The chain is not what is trusted here, the pins are: checked below before any HTTP.
       const socket = tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
-      socket.setTimeout(this.o.timeoutMs ?? 15_000, () => socket.destroy(new Error(`no TLS handshake within ${(this.o.timeoutMs ?? 15_000) / 1000} s`)));
+      socket.setTimeout(this.timeoutMs, () => socket.destroy(new Error(`no TLS handshake within ${this.timeoutMs / 1000} s`)));
       socket.once('error', (err) => reject(new HypervisorError(`${url} could not be reached (${err.message}).`, 'Check the address and that this computer can reach port 8006 of the cluster.')));
       socket.once('secureConnect', () => {
         const cert = socket.getPeerCertificate();
@@ -136,13 +218,8 @@ export class ProxmoxClient {
           socket.destroy();
           return reject(new HypervisorError(`${url} showed no certificate.`, 'Check that the address is the cluster\'s pveproxy (https, port 8006).'));
         }
-        this.o.pins.verify(this.alias, `${host}:${port}`, cert.raw).then(
-          (verdict) => {
-            if (verdict.kind === 'changed') {
-              socket.destroy();
-              return reject(new HypervisorError(`The TLS certificate of ${url} changed (pinned ${verdict.pinned.fingerprint} on ${verdict.pinned.firstSeen.slice(0, 10)}, now ${verdict.offered.fingerprint}): the API token was not sent.`, `If the cluster's certificate was renewed, remove the entry "${this.alias}" from ${this.o.pins.file}; otherwise someone may be intercepting the connection.`));
-            }
-            if (verdict.kind === 'first-use') this.o.onFirstUse?.(verdict.fingerprint);
+        this.check(cert.raw, socket.authorized).then(
+          () => {
             socket.setTimeout(0);
             socket.removeAllListeners('error');
             resolve(socket);
@@ -155,4 +232,34 @@ export class ProxmoxClient {
       });
     });
   }
+
+  private async check(raw: Buffer, publiclyTrusted: boolean): Promise<void> {
+    const { host, port, url } = this.o.endpoint;
+    const where = `${host}:${port}`;
+    const leaf = new X509Certificate(raw);
+    const verdict = await this.o.pins.verify(this.alias, where, raw);
+    if (verdict.kind === 'first-use') this.o.onFirstUse?.(verdict.fingerprint);
+    if (verdict.kind !== 'changed') {
+      this.lastLeaf = leaf;
+      return;
+    }
+    const ca = await this.o.pins.pinned(this.caAlias);
+    const byCa = ca?.key ? signedBy(leaf, new X509Certificate(Buffer.from(ca.key, 'base64'))) : false;
+    if (byCa || publiclyTrusted) {
+      await this.o.pins.repin(this.alias, where, raw);
+      this.lastLeaf = leaf;
+      this.o.onRenewed?.(verdict.offered.fingerprint, byCa ? 'signed by the pinned cluster CA' : "trusted by this system's CAs for the host name");
+      return;
+    }
+    throw new HypervisorError(
+      `The TLS certificate of ${url} changed (pinned ${verdict.pinned.fingerprint} on ${verdict.pinned.firstSeen.slice(0, 10)}, now ${verdict.offered.fingerprint}, issued by "${leaf.issuer.replace(/\n/g, ', ')}") and ${ca ? 'the pinned cluster CA does not sign it' : 'no cluster CA is pinned to vouch for it'}: the API token was not sent.`,
+      `Check on the node (pvenode cert info) that this fingerprint is its certificate; if it is (a new cluster CA, or a custom certificate), remove the entries "${this.alias}" and "${this.caAlias}" from ${this.o.pins.file}. Otherwise someone may be intercepting the connection.`,
+    );
+  }
+}
+
+/** The leaf names the CA as its issuer and carries the CA's signature, and is within its dates. */
+function signedBy(leaf: X509Certificate, ca: X509Certificate): boolean {
+  const now = Date.now();
+  return leaf.checkIssued(ca) && leaf.verify(ca.publicKey) && Date.parse(leaf.validFrom) <= now && now <= Date.parse(leaf.validTo);
 }

@@ -29,7 +29,20 @@ export const PROXMOX: ProviderEntry = {
     const token = options.proxmoxTokenValue ? checkToken(options.proxmoxTokenValue) : await readTokenFile(path.resolve(options.proxmoxToken ?? defaultTokenFile(home, endpoint)));
     // TLS pins sit beside the SSH ones, in a file of their own (OpenSSH reads the SSH pins).
     const pins = new FileHostKeyStore(path.join(home, 'tls_pins.json'));
-    const client = new ProxmoxClient({ endpoint, token, pins, onFirstUse: (fp) => shared.logger?.info('tls-first-use', { cluster: endpoint.url, fingerprint: fp }) });
+    const pinsFile = pins.file;
+    const client = new ProxmoxClient({
+      endpoint,
+      token,
+      pins,
+      onFirstUse: (fp) => {
+        shared.logger?.info('tls-first-use', { cluster: endpoint.url, fingerprint: fp });
+        shared.onNotice?.(`Proxmox VE ${endpoint.url}: its TLS certificate ${fp} was pinned on first use (in ${pinsFile}). Check on the node (pvenode cert info) that this is its fingerprint.`);
+      },
+      onRenewed: (fp, why) => {
+        shared.logger?.info('tls-renewed', { cluster: endpoint.url, fingerprint: fp, why });
+        shared.onNotice?.(`Proxmox VE ${endpoint.url}: its new TLS certificate ${fp} was accepted (${why}) and pinned.`);
+      },
+    });
     return { provider: new ProxmoxProvider(client, endpoint.url) };
   },
 };

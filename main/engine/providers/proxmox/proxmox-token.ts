@@ -6,16 +6,29 @@ import { stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../errors.js';
 import type { ProxmoxEndpoint } from './proxmox-client.js';
+import { PRIVILEGES_HELP } from './proxmox-privileges.js';
 
-/** `USER@REALM!TOKENID=SECRET`, the secret a UUID: the form Proxmox VE shows when it creates a token. */
-export const TOKEN_PATTERN = /^[^\s@!=]+@[^\s@!=]+![A-Za-z][A-Za-z0-9._-]*=[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/**
+ * `USER@REALM!TOKENID=SECRET`, the secret a UUID: the form Proxmox VE shows when it creates a
+ * token. As PVE parses a token id (pve-access-control src/PVE/AccessControl.pm:280-284): the user
+ * is `[^\s:/]+` and may itself hold `@` (an LDAP or OpenID user's mail address), so the realm is
+ * what follows the last `@`; realm and token name are `[A-Za-z][A-Za-z0-9.\-_]+`
+ * (src/PVE/Auth/Plugin.pm:34-35).
+ */
+export const TOKEN_PATTERN = /^[^\s:/]+@[A-Za-z][A-Za-z0-9._-]+![A-Za-z][A-Za-z0-9._-]+=[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+/**
+ * One file per cluster, named so that two clusters never share one: letters, digits, `.` and `-`
+ * stay as they are and every other byte is %XX (so `[fd00::5]:8006` and a host named `fd00__5`
+ * differ), then `_` and the port.
+ */
 export function defaultTokenFile(home: string, endpoint: ProxmoxEndpoint): string {
-  return path.join(home, 'proxmox', `${endpoint.host.replace(/[^A-Za-z0-9.-]/g, '_')}_${endpoint.port}.token`);
+  const host = [...Buffer.from(endpoint.host.toLowerCase(), 'utf8')].map((b) => (/[a-z0-9.-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return path.join(home, 'proxmox', `${host}_${endpoint.port}.token`);
 }
 
 export async function readTokenFile(file: string, platform: NodeJS.Platform = process.platform): Promise<string> {
-  const create = `Create an API token in the cluster (Datacenter → Permissions → API Tokens; it needs VM.Audit and VM.Monitor), then: install -m 600 /dev/stdin ${file}  and paste USER@REALM!TOKENID=SECRET.`;
+  const create = `Create an API token in the cluster (Datacenter → Permissions → API Tokens; it needs ${PRIVILEGES_HELP}), then: install -m 600 /dev/stdin ${file}  and paste USER@REALM!TOKENID=SECRET.`;
   let info;
   try {
     info = await stat(file);
@@ -36,6 +49,6 @@ export async function readTokenFile(file: string, platform: NodeJS.Platform = pr
 /** The same check for a token typed into the window: the message says what a token looks like. */
 export function checkToken(token: string): string {
   const t = token.trim();
-  if (!TOKEN_PATTERN.test(t)) throw new Error('That is not an API token: it looks like USER@REALM!TOKENID=SECRET, the secret a UUID (a password is never accepted). Create one under Datacenter → Permissions → API Tokens.');
+  if (!TOKEN_PATTERN.test(t)) throw new Error(`That is not an API token: it looks like USER@REALM!TOKENID=SECRET, the secret a UUID (a password is never accepted). Create one under Datacenter → Permissions → API Tokens and give it ${PRIVILEGES_HELP}.`);
   return t;
 }

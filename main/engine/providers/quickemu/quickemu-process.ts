@@ -7,6 +7,7 @@
 
 import { execFile } from 'node:child_process';
 import { readFile, readlink } from 'node:fs/promises';
+import { cLocaleEnv } from '../../discovery/c-locale.js';
 import path from 'node:path';
 import type { VmPaths } from './quickemu-files.js';
 
@@ -74,7 +75,7 @@ export function parsePsLine(line: string, nowMs: number): ProcessFacts | null {
 /** macOS has no /proc: ps prints the command line (quickemu passes no `process=` there, :1692-1693). */
 export const psLookup: ProcessLookup = (pid) =>
   new Promise((resolve) =>
-    execFile('ps', ['-p', String(pid), '-o', 'etime=', '-o', 'command='], { env: { ...process.env, LC_ALL: 'C' }, timeout: 5_000 }, (err, stdout) => resolve(err ? null : parsePsLine(stdout.split('\n')[0] ?? '', Date.now()))),
+    execFile('ps', ['-p', String(pid), '-o', 'etime=', '-o', 'command='], { env: cLocaleEnv(), timeout: 5_000 }, (err, stdout) => resolve(err ? null : parsePsLine(stdout.split('\n')[0] ?? '', Date.now()))),
   );
 
 export const systemLookup: ProcessLookup = process.platform === 'linux' ? procLookup : psLookup;

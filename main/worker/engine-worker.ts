@@ -225,9 +225,12 @@ type Handlers = { [M in keyof WorkerCalls]: (...args: Parameters<WorkerCalls[M]>
  * answer is what the user should hear (said once by the app): why nothing was written, or which
  * VMs were left out and which short names stayed with the user's own config.
  */
-async function keepSshConfig(env: Environment, where: { home: string; userConfig: string }, plans: ProjectPlan[]): Promise<string | null> {
+async function keepSshConfig(env: Environment, where: { home: string; userConfig: string }, plans: ProjectPlan[], projects: Project[]): Promise<string | null> {
   try {
-    const files = await writeSshConfig({ home: where.home, entries: sshEntries(plans), machines: planMachines(plans), hostKeys: env.hostKeys, userConfig: where.userConfig });
+    // A project whose hypervisor could not be asked this pass has no plan, but its machines still
+    // hold their names: short names must not come and go with a provider's outages.
+    const machines = [...(planMachines(plans) ?? []), ...projects.flatMap((p) => p.machines.map((m) => ({ project: p.name, machine: m.name })))];
+    const files = await writeSshConfig({ home: where.home, entries: sshEntries(plans), machines, hostKeys: env.hostKeys, userConfig: where.userConfig });
     if (files.changed.length > 0) log.info('ssh config written', { files: files.changed });
     const said = [...files.refused.map((r) => r.message), ...(files.leftToUser.length > 0 ? [leftToUserNotice(files.leftToUser, where.userConfig)] : [])];
     if (files.refused.length > 0) log.warn('ssh config left VMs out', { refused: files.refused.map((r) => r.message) });
@@ -276,7 +279,7 @@ const calls: Handlers = {
     const ipDiffs = done.flatMap(({ project, outcome }) =>
       outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
     );
-    const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, done.map((d) => d.outcome.plan)) : null;
+    const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, done.map((d) => d.outcome.plan), ok.map((o) => o.project)) : null;
     return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError, notices: notices.splice(0) };
   },
 

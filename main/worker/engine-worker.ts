@@ -1,9 +1,10 @@
 // The engine in a worker thread: discovery, diagnostics and hosts sync run here so that the
 // main thread (tray, window, IPC) never blocks on them. One long-lived environment per provider
 // in use (the app's own, and each one a project names in Settings) keeps the PowerShell session
-// and SSH connections warm between passes; one no project uses any more (its provider or token
-// changed in Settings, or it was removed) is disposed of at the next pass, and all of them on
-// `dispose` (quit, or a worker being replaced), each with its watcher's children.
+// and SSH connections warm between passes; one no project uses any more because its provider or
+// token changed in Settings is disposed of at the next pass, and all of them on `dispose` (quit,
+// or a worker being replaced), each with its watcher's children. A removed project's own
+// environment stays until then: a pass may name only some projects, so absence says nothing.
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

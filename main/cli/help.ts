@@ -112,7 +112,7 @@ Commands:
 ${columns(COMMANDS.map((c) => [c.name === 'fix' ? 'fix kvp' : c.name, c.summary]))}
 
 Run 'ragnatramp-tray help <command>' for its options and examples.
-Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed, 2 bad input.`;
+Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed, 2 bad input,\n3 (reconcile) nothing failed but no guest's hosts were synced (every sync skipped).`;
 
 export function commandHelp(name: string): string | null {
   const c = COMMANDS.find((x) => x.name === name);

@@ -48,7 +48,7 @@ describe("the plan's own VM warnings", () => {
     expect(missing.warnings).toEqual([{ code: 'vm-missing', text: 'VM missing' }]);
     expect(missing.sync).toEqual({ action: 'skip', reason: 'VM not found in Hyper-V' });
   });
-  it('a VM of another provider has no KVP: its seed result carries no kvpStatus at all, and no KVP warning', () => {
+  it('a Linux guest has no KVP: no kvpStatus field and no KVP warning (issue 21 point 5)', () => {
     const r = record(o({ linux: true }), true);
     expect(r.warnings).toEqual([]);
     expect(toDiagnosticResult(r)).toEqual({ machineName: 'web', vmName: "p-web-'x", sshReachable: true, warnings: [] });

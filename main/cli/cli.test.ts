@@ -10,10 +10,13 @@ import { settingsProvider } from './tray-settings.js';
 import { runCli } from './cli.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 
+const emptyHome = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env });
+  // A tray folder with no settings: the user's own watched projects never reach a test.
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...process.env, RAGNATRAMP_TRAY_HOME: emptyHome } });
   return { code, stdout, stderr };
 }
 
@@ -46,7 +49,8 @@ describe('ragnatramp-tray status', () => {
     const { f, common } = project();
     const before = readFileSync(f.statePath);
     const r = await cli(['status', ...common]);
-    expect(r.code).toBe(0);
+    // db's KVP has no contact: a VM that needs attention.
+    expect(r.code).toBe(1);
     expect(r.stdout).toContain('  MACHINE  STATUS   IPv4            SOURCE  MAC                KVP         SSH\n');
     expect(r.stdout).toContain('  db       running  172.18.185.164  ARP     00:15:5D:DE:33:0A  No Contact  open\n');
     expect(r.stdout).toContain('  web      running  172.18.185.163  KVP     00:15:5D:DE:33:09  OK          open\n');
@@ -78,7 +82,8 @@ describe('ragnatramp-tray status', () => {
     const s: Scenario = { vms: [{ ...scenario.vms![0]!, name: 'evil\u001b[2J\u202eweb' }] };
     const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web', name: 'evil\u001b[2J\u202eweb', id: '6f1c2d9e-0000-4000-8000-000000000001' }], scenario: s });
     const r = await cli(['diagnose', '--config', f.configPath, '--simulate', f.scenarioPath]);
-    expect(r.code).toBe(0);
+    // The guest has no managed block yet: a check that fails.
+    expect(r.code).toBe(1);
     expect(r.stdout).toContain('evil?[2J?web');
     expect(r.stdout).not.toMatch(/[\u001b\u202e]/);
   });

@@ -120,7 +120,8 @@ function checkedArgs(command: Command, values: Record<string, unknown>, position
   if (command === 'fix' && !v.machine) throw new UsageError('fix kvp needs --machine <name>');
   if (positionals.length > extra) throw new UsageError(`unexpected argument '${positionals[extra]}'`);
   const configs = v.config ?? [];
-  if (configs.length === 0) throw new UsageError(`${command} needs --config <ragnatramp.yaml>`);
+  // status and hosts, like doctor, default to the projects the app watches (cli.ts reads them).
+  if (configs.length === 0 && command !== 'status' && command !== 'hosts') throw new UsageError(`${command} needs --config <ragnatramp.yaml>`);
   if (command !== 'status' && configs.length > 1) throw new UsageError(`${command} takes one --config; status takes several`);
   const onlyFor = (flag: string, allowed: Command, set: boolean) => {
     if (set && command !== allowed) throw new UsageError(`--${flag} applies to ${allowed} only`);

@@ -34,9 +34,9 @@ export const COMMANDS: CommandHelp[] = [
   {
     name: 'status',
     summary: 'each VM with its IP, source, KVP and SSH; writes nothing',
-    usage: 'ragnatramp-tray status --config <ragnatramp.yaml>... [options]',
-    options: [['--config <yaml>', 'a project (give several to see them together)'], ...WAIT, ...COMMON],
-    examples: ['ragnatramp-tray status --config ragnatramp.yaml', 'ragnatramp-tray status --config a/ragnatramp.yaml --config b/ragnatramp.yaml --json'],
+    usage: 'ragnatramp-tray status [--config <ragnatramp.yaml>]... [options]',
+    options: [['--config <yaml>', "a project (give several to see them together; by default the app's projects)"], ...WAIT, ...COMMON],
+    examples: ['ragnatramp-tray status', 'ragnatramp-tray status --config ragnatramp.yaml', 'ragnatramp-tray status --config a/ragnatramp.yaml --config b/ragnatramp.yaml --json'],
   },
   {
     name: 'reconcile',
@@ -65,8 +65,8 @@ export const COMMANDS: CommandHelp[] = [
   {
     name: 'hosts',
     summary: 'print the managed hosts block, or merge it into a file',
-    usage: 'ragnatramp-tray hosts --config <ragnatramp.yaml> [--apply-to <file>] [options]',
-    options: [['--config <yaml>', 'the project'], ['--apply-to <file>', 'merge the block into this file, keeping a .ragnatramp.bak'], ...WAIT, ...COMMON],
+    usage: 'ragnatramp-tray hosts [--config <ragnatramp.yaml>] [--apply-to <file>] [options]',
+    options: [['--config <yaml>', "the project (by default the app's, when it watches one)"], ['--apply-to <file>', 'merge the block into this file, keeping a .ragnatramp.bak'], ...WAIT, ...COMMON],
     examples: ['ragnatramp-tray hosts --config ragnatramp.yaml', 'sudo ragnatramp-tray hosts --config ragnatramp.yaml --apply-to /etc/hosts'],
   },
   {
@@ -112,7 +112,8 @@ Commands:
 ${columns(COMMANDS.map((c) => [c.name === 'fix' ? 'fix kvp' : c.name, c.summary]))}
 
 Run 'ragnatramp-tray help <command>' for its options and examples.
-Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed, 2 bad input.`;
+Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed (status: a VM
+needs attention; diagnose and doctor: a check failed), 2 bad input.`;
 
 export function commandHelp(name: string): string | null {
   const c = COMMANDS.find((x) => x.name === name);

@@ -90,13 +90,13 @@ describe('ragnatramp-tray status', () => {
 });
 
 describe('ragnatramp-tray reconcile', () => {
-  it('--json prints exactly a seed-000 ReconcileResult and nothing else', async () => {
+  it('--json prints a seed-000 ReconcileResult (plus each warning\'s code in an added field) and nothing else', async () => {
     const { common } = project();
     const r = await cli(['reconcile', '--json', ...common]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(Object.keys(result)).toEqual(['success', 'discoveries', 'diffs', 'hostsSyncResults', 'hostsBlock', 'warnings']);
-    expect(Object.keys(result.discoveries[0])).toEqual(['machineName', 'vmName', 'vmState', 'network', 'tier', 'warnings']);
+    expect(Object.keys(result)).toEqual(['success', 'discoveries', 'diffs', 'hostsSyncResults', 'hostsBlock', 'warnings', 'codedWarnings']);
+    expect(Object.keys(result.discoveries[0])).toEqual(['machineName', 'vmName', 'vmState', 'network', 'tier', 'warnings', 'codedWarnings']);
     expect(Object.keys(result.diffs[0])).toEqual(['machineName', 'field', 'oldValue', 'newValue']);
     expect(result.hostsSyncResults).toEqual([
       { machineName: 'db', success: true, skipped: false },
@@ -152,7 +152,7 @@ describe('ragnatramp-tray diagnose and hosts', () => {
     const results = doc.vms;
     expect(results.map((d: { machineName: string; kvpStatus: string; sshReachable: boolean }) => [d.machineName, d.kvpStatus, d.sshReachable])).toEqual([['db', 'No Contact', true], ['web', 'OK', true]]);
     expect(results[0].warnings[0]).toContain('sudo apt-get install -y linux-cloud-tools-$(uname -r) && sudo modprobe -r hv_utils && sudo modprobe hv_utils');
-    expect(Object.keys(results[0])).toEqual(['machineName', 'vmName', 'kvpStatus', 'sshReachable', 'warnings', 'guest']);
+    expect(Object.keys(results[0])).toEqual(['machineName', 'vmName', 'kvpStatus', 'sshReachable', 'warnings', 'codedWarnings', 'guest']);
     expect(results[0].guest).toEqual({
       os: 'Ubuntu 24.04.1 LTS',
       kernel: '6.8.0-45-generic',

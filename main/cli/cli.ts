@@ -120,7 +120,7 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
     const exitCode = err instanceof InputError ? 2 : 1;
     // With --json, stdout still carries one JSON object: reconcile's seed-shaped result, or
     // { error } for the others.
-    if (args.json) io.stdout(`${JSON.stringify(args.command === 'reconcile' && exitCode === 1 ? failedReconcileResult(err) : { error: { message: err.message, exitCode } }, null, 2)}\n`);
+    if (args.json) io.stdout(`${JSON.stringify(args.command === 'reconcile' && exitCode === 1 ? { ...failedReconcileResult(err), codedWarnings: [{ code: 'hypervisor-unavailable', text: errorMessage(err) }] } : { error: { message: err.message, exitCode } }, null, 2)}\n`);
     io.stderr(`${safeText(err.message)}\n`);
     return exitCode;
   } finally {

@@ -71,6 +71,10 @@ function seconds(name: string, raw: string | undefined, fallback: number, min: n
 }
 
 export function parse(argv: string[]): Args | Info {
+  if (argv[0] === 'version') {
+    if (argv.length > 1) throw new UsageError(`version takes no arguments (got '${argv[1]}')`);
+    return { version: true };
+  }
   if (argv[0] === 'help') {
     if (argv[1] && !COMMAND_NAMES.includes(argv[1])) throw new UsageError(`no command '${argv[1]}'${didYouMean(argv[1], COMMAND_NAMES)}`);
     return { help: argv[1] ?? null };

@@ -18,6 +18,10 @@ import { formatTable } from './format-table.js';
 import type { Args } from './grammar.js';
 import { safeText } from './sanitize.js';
 import { printWarnings, reconcileTable, statusTable, vmWarnings } from './tables.js';
+import { texts, warning, type Warning } from '../engine/warning.js';
+
+/** Each warning's code beside its text, for --json: an added field next to seed 000's strings. */
+export const coded = (warnings: readonly Warning[]) => warnings.map((w) => ({ code: w.code, text: w.text }));
 
 /** status exits 1 when a VM needs attention: it has a warning (the table's "!" lines). */
 export async function status(env: Environment, projects: Project[], a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
@@ -28,9 +32,10 @@ export async function status(env: Environment, projects: Project[], a: Args, wai
     const json = report.map(({ project, plan }) => ({
       project: project.name,
       configPath: project.configPath,
-      vms: plan.vms.map((r) => ({ ...toDiagnosticResult(r), status: r.status, vmState: r.vmState, ipv4: r.ipv4, network: r.observed, tier: r.tier, duplicateOf: r.duplicateOf.map((d) => d.machineName) })),
+      vms: plan.vms.map((r) => ({ ...toDiagnosticResult(r), codedWarnings: coded(r.warnings), status: r.status, vmState: r.vmState, ipv4: r.ipv4, network: r.observed, tier: r.tier, duplicateOf: r.duplicateOf.map((d) => d.machineName) })),
       hostsBlock: plan.hostsBlock,
-      warnings: project.warnings,
+      warnings: texts(project.warnings),
+      codedWarnings: coded(project.warnings),
     }));
     io.stdout(`${JSON.stringify({ projects: json, duplicates: inspection.plan.duplicates }, null, 2)}\n`);
     return exitCode;
@@ -38,7 +43,7 @@ export async function status(env: Environment, projects: Project[], a: Args, wai
   for (const { project, plan } of report) {
     io.stdout(`${project.name}  (${project.configPath})\n`);
     io.stdout(`${statusTable(plan.vms)}\n`);
-    printWarnings(io.stdout, [...project.warnings, ...vmWarnings(plan.vms)]);
+    printWarnings(io.stdout, [...texts(project.warnings), ...vmWarnings(plan.vms)]);
   }
   return exitCode;
 }
@@ -48,7 +53,7 @@ export async function diagnoseCommand(env: Environment, project: Project, a: Arg
   const inspection = await inspectProjects(env, [project], wait);
   const plan = projectPlanOf(inspection, project.configPath);
   const guests = await inspectGuests(env, plan, { concurrency: a.concurrency, timeoutMs: a.timeoutMs });
-  const results = plan.vms.map((r) => ({ ...toDiagnosticResult(r), guest: guests.get(r.machineName) ?? ({ unavailable: 'not inspected' } as GuestReport) }));
+  const results = plan.vms.map((r) => ({ ...toDiagnosticResult(r), codedWarnings: coded(r.warnings), guest: guests.get(r.machineName) ?? ({ unavailable: 'not inspected' } as GuestReport) }));
   const guestWarnings = (g: GuestReport) => ('error' in g ? [`guest checks failed: ${g.error}`] : 'unavailable' in g ? [] : g.warnings);
   const problems = (r: (typeof results)[number]) => r.warnings.length + guestWarnings(r.guest).length;
   const exitCode = results.some((r) => problems(r) > 0) ? 1 : 0;
@@ -102,11 +107,12 @@ export async function fixKvpCommand(env: Environment, project: Project, a: Args,
 export async function hostsCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
   const inspection = await inspectProjects(env, [project], wait);
   const projectPlan = projectPlanOf(inspection, project.configPath);
-  const warnings = projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname').map((w) => `${nameLabel(r.machineName)}: ${w.text}`));
+  const hostsWarnings = projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname').map((w) => ({ ...w, text: `${nameLabel(r.machineName)}: ${w.text}` })));
+  const warnings = texts(hostsWarnings);
   const leftOut = leftOutOfBlock(projectPlan.vms, projectPlan.hostsEntries);
   if (a.json) {
     const applied = a.applyTo ? await applyHostsBlockToFile(a.applyTo, projectPlan.hostsBlock) : null;
-    io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, hostsBlock: projectPlan.hostsBlock, entries: projectPlan.hostsEntries, ...(applied ? { applied: { file: a.applyTo, ...applied } } : {}), warnings, leftOut }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, hostsBlock: projectPlan.hostsBlock, entries: projectPlan.hostsEntries, ...(applied ? { applied: { file: a.applyTo, ...applied } } : {}), warnings, codedWarnings: coded(hostsWarnings), leftOut }, null, 2)}\n`);
     return 0;
   }
   if (!a.applyTo) {
@@ -154,9 +160,12 @@ export async function reconcile(env: Environment, project: Project, a: Args, wai
     },
   });
   logPass(log, [outcome], a.hosts);
-  const result: ReconcileResult = { ...outcome.result, warnings: [...outcome.result.warnings, ...firstUse] };
+  const allWarnings = [...outcome.warnings, ...firstUse.map((t) => warning('host-key-pinned', t))];
+  const result: ReconcileResult = { ...outcome.result, warnings: texts(allWarnings) };
   if (a.json) {
-    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    // Seed 000's shape, each warning's code in an added field beside the strings.
+    const discoveries = result.discoveries.map((d) => ({ ...d, codedWarnings: coded(outcome.plan.vms.find((r) => r.machineName === d.machineName)?.warnings ?? []) }));
+    io.stdout(`${JSON.stringify({ ...result, discoveries, codedWarnings: coded(allWarnings) }, null, 2)}\n`);
     return result.success ? 0 : 1;
   }
   const synced = outcome.sync.filter((s) => s.success);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { makeFixture } from '../../dev/test-support/project-fixture.js';
+import { seed000Problems } from '../../dev/test-support/seed-000-schema.js';
 import type { Scenario } from '../engine/simulator/scenario.js';
 import { settingsProvider } from './tray-settings.js';
 import { runCli } from './cli.js';
@@ -89,12 +90,30 @@ describe('ragnatramp-tray status', () => {
   });
 });
 
+describe('a provider without KVP (issue 21 point 5)', () => {
+  it('status and diagnose carry no KVP field or column for a manifest VM', async () => {
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }] });
+    const manifest = path.join(f.dir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ version: 1, vms: [{ name: 'myproject-web-a1b2c3d4', mac: '52:54:00:aa:00:01' }], leaseFiles: [] }));
+    const common = ['--config', f.configPath, '--provider', 'linux', '--manifest', manifest, '--known-hosts', f.knownHostsPath, '--wait', '0'];
+    const json = JSON.parse((await cli(['status', '--json', ...common])).stdout);
+    expect(json.projects[0].vms[0]).not.toHaveProperty('kvpStatus');
+    const table = (await cli(['status', ...common])).stdout;
+    expect(table).toContain('  MACHINE  STATUS');
+    expect(table).not.toContain('KVP');
+    const diag = await cli(['diagnose', '--json', ...common]);
+    expect(JSON.parse(diag.stdout).vms[0]).not.toHaveProperty('kvpStatus');
+    expect((await cli(['diagnose', ...common])).stdout).not.toContain('KVP');
+  });
+});
+
 describe('ragnatramp-tray reconcile', () => {
   it('--json prints a seed-000 ReconcileResult (plus each warning\'s code in an added field) and nothing else', async () => {
     const { common } = project();
     const r = await cli(['reconcile', '--json', ...common]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
+    expect(seed000Problems(result)).toEqual([]);
     expect(Object.keys(result)).toEqual(['success', 'discoveries', 'diffs', 'hostsSyncResults', 'hostsBlock', 'warnings', 'codedWarnings']);
     expect(Object.keys(result.discoveries[0])).toEqual(['machineName', 'vmName', 'vmState', 'network', 'tier', 'warnings', 'codedWarnings']);
     expect(Object.keys(result.diffs[0])).toEqual(['machineName', 'field', 'oldValue', 'newValue']);

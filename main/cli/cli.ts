@@ -1,7 +1,8 @@
 // `ragnatramp-tray`: the engine as a command-line tool. Parses arguments (grammar.ts), builds
 // the engine's edges, runs one command (project-commands.ts, support-commands.ts,
 // ssh-config-command.ts), and maps outcomes to exit codes: 0 success, 1 hypervisor or a VM
-// failed (status: a VM needs attention; diagnose: a check failed), 2 bad input.
+// failed (status: a VM needs attention; diagnose: a check failed), 2 bad input, 3 a reconcile
+// that synced no guest (every sync skipped).
 
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';

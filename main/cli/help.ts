@@ -114,7 +114,8 @@ ${columns([...COMMANDS.map((c): [string, string] => [c.name === 'fix' ? 'fix kvp
 
 Run 'ragnatramp-tray help <command>' for its options and examples.
 Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed (status: a VM
-needs attention; diagnose and doctor: a check failed), 2 bad input.`;
+needs attention; diagnose and doctor: a check failed), 2 bad input, 3 (reconcile) nothing
+failed but no guest's hosts were synced (every sync skipped).`;
 
 export function commandHelp(name: string): string | null {
   const c = COMMANDS.find((x) => x.name === name);

@@ -63,7 +63,8 @@ export async function diagnoseCommand(env: Environment, project: Project, a: Arg
   }
   io.stdout(`${project.name}  (${project.configPath})\n`);
   const guestCell = (g: GuestReport) => ('error' in g ? 'unreachable' : 'unavailable' in g ? '-' : `${g.kvpDaemon ? `${g.kvpDaemon.running ? 'KVP daemon running' : g.kvpDaemon.installed ? 'KVP daemon stopped' : 'no KVP daemon'}, ` : ''}sudo ${g.sudo ? 'ok' : 'needs password'}, block ${g.hostsBlock}`);
-  io.stdout(`${formatTable(['MACHINE', 'VM', 'KVP', 'SSH', 'GUEST', 'CHECKS'], results.map((r) => [r.machineName, r.vmName, r.kvpStatus, r.sshReachable === null ? '-' : r.sshReachable ? 'reachable' : 'no answer', guestCell(r.guest), problems(r) === 0 ? 'all good' : `${problems(r)} to fix`]))}\n`);
+  const kvp = results.some((r) => r.kvpStatus) ? ['KVP'] : [];
+  io.stdout(`${formatTable(['MACHINE', 'VM', ...kvp, 'SSH', 'GUEST', 'CHECKS'], results.map((r) => [r.machineName, r.vmName, ...(kvp.length > 0 ? [r.kvpStatus ?? '-'] : []), r.sshReachable === null ? '-' : r.sshReachable ? 'reachable' : 'no answer', guestCell(r.guest), problems(r) === 0 ? 'all good' : `${problems(r)} to fix`]))}\n`);
   printWarnings(io.stdout, results.flatMap((r) => [...r.warnings, ...guestWarnings(r.guest)].map((w) => `${r.machineName}: ${w}`)));
   for (const r of results) {
     if (!('kvpDaemon' in r.guest) || !r.guest.kvpDaemon || r.guest.kvpDaemon.fix.length === 0) continue;
@@ -162,20 +163,27 @@ export async function reconcile(env: Environment, project: Project, a: Args, wai
   logPass(log, [outcome], a.hosts);
   const allWarnings = [...outcome.warnings, ...firstUse.map((t) => warning('host-key-pinned', t))];
   const result: ReconcileResult = { ...outcome.result, warnings: texts(allWarnings) };
+  // Seed 000: skipped syncs are successes; the exit code still tells a script that no guest was synced.
+  const noneSynced = a.hosts && !a.dryRun && result.hostsSyncResults.length > 0 && result.hostsSyncResults.every((r) => r.skipped);
+  const exitCode = !result.success ? 1 : noneSynced ? EXIT_NONE_SYNCED : 0;
   if (a.json) {
     // Seed 000's shape, each warning's code in an added field beside the strings.
     const discoveries = result.discoveries.map((d) => ({ ...d, codedWarnings: coded(outcome.plan.vms.find((r) => r.machineName === d.machineName)?.warnings ?? []) }));
     io.stdout(`${JSON.stringify({ ...result, discoveries, codedWarnings: coded(allWarnings) }, null, 2)}\n`);
-    return result.success ? 0 : 1;
+    return exitCode;
   }
   const synced = outcome.sync.filter((s) => s.success);
   const stateNote = a.dryRun ? 'dry run: nothing written' : outcome.stateError ? 'state.json NOT updated (see below)' : outcome.stateWritten ? `state.json updated (${result.diffs.length} change${result.diffs.length === 1 ? '' : 's'})` : 'state.json unchanged';
-  io.stdout(`${project.name}: ${result.discoveries.length} VM${result.discoveries.length === 1 ? '' : 's'}, ${stateNote}, hosts synced on ${synced.length} of ${outcome.sync.length}\n`);
+  const hostsNote = noneSynced ? `no guest's hosts synced: ${result.hostsSyncResults.map((r) => `${r.machineName} ${r.skipReason}`).join('; ')}` : `hosts synced on ${synced.length} of ${outcome.sync.length}`;
+  io.stdout(safeText(`${project.name}: ${result.discoveries.length} VM${result.discoveries.length === 1 ? '' : 's'}, ${stateNote}, ${hostsNote}\n`));
   io.stdout(`${reconcileTable(outcome.plan.vms, result.hostsSyncResults, outcome.sync)}\n`);
   if (result.diffs.length > 0) {
     io.stdout(`  changes${a.dryRun ? ' (not written)' : ''}:\n`);
     for (const d of result.diffs) io.stdout(safeText(`    ${d.machineName} ${d.field}: ${d.oldValue ?? '(none)'} -> ${d.newValue ?? '(none)'}\n`));
   }
   printWarnings(io.stdout, result.warnings);
-  return result.success ? 0 : 1;
+  return exitCode;
 }
+
+/** reconcile's exit code when it succeeded but every guest's sync was skipped (all stopped, duplicates…). */
+export const EXIT_NONE_SYNCED = 3;

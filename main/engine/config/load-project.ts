@@ -118,7 +118,7 @@ export function expectedVmName(project: string, machine: string, configPath: str
 
 function vmRefs(configPath: string, config: RagnatrampConfig, state: StateFile | null): VmRef[] {
   const project = config.project.name;
-  const refs: VmRef[] = Object.entries(state?.vms ?? {}).map(([machineName, vm]) => ({ project, machineName, vmName: vm.name, vmId: vm.id || null, ...(vm.network?.ipv4 ? { lastKnown: { ipv4: vm.network.ipv4, source: vm.network.source } } : {}) }));
+  const refs: VmRef[] = Object.entries(state?.vms ?? {}).map(([machineName, vm]) => ({ project, machineName, vmName: vm.name, vmId: vm.id || null, ...(vm.network?.ipv4 ? { lastKnown: { ipv4: vm.network.ipv4 } } : {}) }));
   const known = new Set(refs.map((r) => r.machineName));
   for (const m of config.machines) {
     if (!known.has(m.name)) refs.push({ project, machineName: m.name, vmName: expectedVmName(project, m.name, state?.configPath ?? configPath), vmId: null });

@@ -44,10 +44,12 @@ export interface Bundle {
 const SETTINGS_FILES = ['settings.json', 'web-settings.json', path.join('electron-dev', 'settings.json'), 'known_hosts.json'];
 export const MAX_BUNDLED_FILE_BYTES = 2 * 1024 * 1024;
 
-/** Key material by its shape: PEM and OpenSSH private keys, and a Proxmox VE token (USER@REALM!TOKENID=UUID). */
+/** Key material by its shape: PEM, OpenSSH and PuTTY private keys, and a Proxmox VE token (USER@REALM!TOKENID=UUID). */
 const KEY_MATERIAL: Array<[RegExp, string]> = [
   [/PRIVATE KEY/, 'a private key (a PEM or OpenSSH key block)'],
   [/b3BlbnNzaC1rZXktdjE/, 'an OpenSSH private key (openssh-key-v1)'],
+  // ssh2 reads PuTTY's format (lib/protocol/keyParser.js, PPK_Private.parse), so a Windows user's key may well be one.
+  [/PuTTY-User-Key-File-\d/, 'a PuTTY private key (.ppk)'],
   [/[^\s@!="']+@[^\s@!="']+![A-Za-z][A-Za-z0-9._-]*[=:\s]+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i, 'a Proxmox VE API token'],
 ];
 

@@ -29,6 +29,6 @@ export async function createHyperV(options: ProviderOptions, shared: SharedEdges
     provider: new HyperVProvider(powershell),
     powershell,
     ...(simulator ? { simulator } : {}),
-    ...(simulator?.guests ? { net: { connector: simulator.guests.connector, probe: simulator.guests.probe } } : {}),
+    ...(simulator?.guests ? { net: { connector: simulator.guests.connector, probe: simulator.guests.probe, offeredHostKey: simulator.guests.offeredHostKey } } : {}),
   };
 }

@@ -27,6 +27,7 @@ import { logPass } from '../engine/log/log-pass.js';
 import type { ProjectPlan } from '../engine/plan/plan.js';
 import { planMachines, sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import { leftToUserNotice } from '../engine/ssh/ssh-client-config.js';
+import { texts } from '../engine/warning.js';
 import { buildProjectView, duplicateViews, syncViews, vmView } from './project-view.js';
 import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
@@ -275,7 +276,7 @@ const calls: Handlers = {
     const syncedBlocks = Object.fromEntries(done.flatMap((d) => d.outcome.sync.filter((s) => s.success).map((s) => [vmKey(d.project.configPath, s.machineName), d.outcome.plan.hostsBlock])));
     const projects = loaded.map((l) => {
       const d = done.find((x) => x.project.configPath === l.configPath);
-      return d ? buildProjectView(l.configPath, d.outcome.plan, d.project.warnings) : unasked(l, staleWhy(l));
+      return d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings)) : unasked(l, staleWhy(l));
     });
     const ipDiffs = done.flatMap(({ project, outcome }) =>
       outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),

@@ -24,7 +24,7 @@ export async function createHyperV(options: ProviderOptions, shared: SharedEdges
   } else {
     runner = new NodePowerShellRunner({ timeoutMs: shared.powershellTimeoutMs });
   }
-  const powershell = shared.log || shared.logger ? loggingRunner(runner, shared.log ?? (() => undefined), shared.logger ?? NO_LOG) : runner;
+  const powershell = shared.log || shared.logger ? loggingRunner(runner, shared.log ?? (() => undefined), shared.logger ?? NO_LOG, !!simulator) : runner;
   return {
     provider: new HyperVProvider(powershell),
     powershell,

@@ -62,7 +62,7 @@ describe.skipIf(!isRoot)('faults against real guests', () => {
     await lab().stopSshd('guest2');
     const out = await reconcile();
     expect(out.plan.vms.find((v) => v.machineName === 'guest2')!.status).toBe('booting');
-    expect(result(out, 'guest2')).toMatchObject({ skipped: true, skipReason: expect.stringMatching(/SSH port 22 at .* is not open yet/) });
+    expect(result(out, 'guest2')).toMatchObject({ skipped: true, skipReason: expect.stringMatching(/SSH port 22 at .* has no SSH server answering yet/) });
     await othersSynced(out);
     expect(await lab().readHosts('guest2')).toBe(original);
   });
@@ -98,11 +98,15 @@ describe.skipIf(!isRoot)('faults against real guests', () => {
     expect(readdirSync('/etc').filter((f) => f.startsWith('.ragnatramp-hosts'))).toEqual([]);
   });
 
-  it('a hung guest (sshd stopped with SIGSTOP) is cut off by the per-VM timeout', async () => {
+  // The kernel still accepts on a stopped sshd's socket, but no identification line comes: the
+  // probe (port-probe.ts) gives up after its banner deadline, so the pass never opens a session
+  // there. A guest that hangs mid-session is cut off by the per-VM timeout (guest-deadlines.attack.test.ts).
+  it('a hung guest (sshd stopped with SIGSTOP) is skipped as not answering SSH, and holds nothing up', async () => {
     await lab().freezeSshd('guest2');
     const out = await reconcile();
-    expect(result(out, 'guest2')).toMatchObject({ success: false, error: "no answer from 'guest2' within 3 s (is the guest hung?)" });
+    expect(result(out, 'guest2')).toMatchObject({ skipped: true, skipReason: expect.stringMatching(/SSH port 22 at .* has no SSH server answering yet \(the guest is booting or hung/) });
     await othersSynced(out);
+    expect(await lab().readHosts('guest2')).toBe(original);
   });
 
   it('two guests with the same IP: both skipped with the duplicate warning', async () => {

@@ -99,6 +99,7 @@ export class LoginItemRegistry {
     const own = this.run.get(this.appUserModelId());
     // "keep old openAtLogin behaviour": the value named by the app id, compared as a string (:725-730).
     const openAtLogin = own !== undefined && own === formatCommandLine(o.path || this.execPath(), o.args ?? []);
+    // The program of the path read as a command line (:191-201): unquoted, "C:\\A B.exe" is "C:\\A" (electron/electron#53911).
     const lookup = (parseCommandLine(o.path || this.execPath())[0] ?? '').toLowerCase();
     const launchItems: LaunchItem[] = [];
     for (const [name, value] of this.run) {

@@ -8,12 +8,13 @@ import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync,
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { QUIET_TERMINAL } from '../../main/engine/providers/hyperv/terminal-noise.js';
 import type { Scenario } from '../../main/engine/simulator/scenario.js';
 
 export const PWSH_TOOL_DIR = '/opt/pwsh-tool';
 export const PWSH_VERSION = '7.6.10';
-/** No terminal codes on stdout: on Unix pwsh writes ESC[?1h ESC[?1l unless these are set. */
-export const PWSH_ENV = { TERM: 'dumb', NO_COLOR: '1' } as const;
+/** No terminal codes on stdout: on Unix pwsh writes ESC[?1h ESC[?1l unless these are set (the runner's own). */
+export const PWSH_ENV = QUIET_TERMINAL;
 
 const CMDLETS = fileURLToPath(new URL('./hyperv-cmdlets.cs', import.meta.url));
 

@@ -1,13 +1,11 @@
 // Vitest setup: every test file runs with test traffic kept home (stays-home.ts), and a test
 // that tried to reach an address off this machine fails, naming it. In the engine's worker
-// thread the attempt is refused all the same (the test is told only by what the engine reports).
-import { fileURLToPath } from 'node:url';
+// thread (vitest.config.ts names the guard for it) the attempt is refused all the same (the test is
+// told only by what the engine reports).
 import { afterEach } from 'vitest';
 import { guardConnections, refused } from './stays-home.js';
 
 guardConnections();
-// The engine's worker thread (run from source) loads the same guard (main/worker/ts-worker-shim.mjs).
-process.env.RAGNATRAMP_TEST_GUARD = fileURLToPath(new URL('./stays-home.ts', import.meta.url));
 
 afterEach(() => {
   const tried = refused.splice(0);

@@ -163,6 +163,31 @@ describe('AppController over the engine worker', () => {
     expect(readFileSync(userConfig, 'utf8')).toBe('');
   });
 
+  it("a short name another project's machine holds stays that project's while its hypervisor cannot be asked", async () => {
+    const f = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db' }], scenario });
+    // A quickemu project with a machine named web too.
+    const other = makeFixture({ project: 'qemuproj', machines: ['web'] });
+    const vms = mkdtempSync(path.join(os.tmpdir(), 'rt-qemu-vms-'));
+    writeFileSync(path.join(vms, 'web.conf'), 'guest_os="linux"\ndisk_img="web/disk.qcow2"\n');
+    mkdirSync(path.join(vms, 'web'));
+    writeFileSync(path.join(vms, 'web', 'web.log'), '');
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+    const worker = new WorkerClient({ simulate: f.scenarioPath, knownHostsFile: f.knownHostsPath });
+    const store = memorySettings({ projects: [f.configPath, other.configPath], providers: { [other.configPath]: { provider: 'quickemu', option: vms } }, sshConfig: true });
+    const controller = new AppController(store, worker, { kind: 'browser' }, { simulated: false, home, userSshConfig: path.join(home, 'dot-ssh', 'config') });
+    cleanups.push(async () => {
+      controller.stop();
+      await worker.dispose();
+    });
+    await controller.api.reconcileNow(null);
+    expect(readFileSync(path.join(home, 'ssh', 'config'), 'utf8')).toContain('Host web.myproject\n');
+    // quickemu's folder gone: that project cannot be asked, but its machine web is still there.
+    rmSync(vms, { recursive: true, force: true });
+    await controller.api.reconcileNow(null);
+    expect(controller.snapshot().hypervisorError).toMatch(/^quickemu: /);
+    expect(readFileSync(path.join(home, 'ssh', 'config'), 'utf8')).toContain('Host web.myproject\n');
+  });
+
   it('a crashed worker is restarted; the user is told; the next call works', async () => {
     const { controller, worker } = setup();
     await controller.api.reconcileNow(null);

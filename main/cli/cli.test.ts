@@ -5,15 +5,19 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { makeFixture } from '../../dev/test-support/project-fixture.js';
+import { seed000Problems } from '../../dev/test-support/seed-000-schema.js';
 import type { Scenario } from '../engine/simulator/scenario.js';
 import { settingsProvider } from './tray-settings.js';
 import { runCli } from './cli.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 
+const emptyHome = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env });
+  // A tray folder with no settings: the user's own watched projects never reach a test.
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...process.env, RAGNATRAMP_TRAY_HOME: emptyHome } });
   return { code, stdout, stderr };
 }
 
@@ -46,7 +50,8 @@ describe('ragnatramp-tray status', () => {
     const { f, common } = project();
     const before = readFileSync(f.statePath);
     const r = await cli(['status', ...common]);
-    expect(r.code).toBe(0);
+    // db's KVP has no contact: a VM that needs attention.
+    expect(r.code).toBe(1);
     expect(r.stdout).toContain('  MACHINE  STATUS   IPv4            SOURCE  MAC                KVP         SSH\n');
     expect(r.stdout).toContain('  db       running  172.18.185.164  ARP     00:15:5D:DE:33:0A  No Contact  open\n');
     expect(r.stdout).toContain('  web      running  172.18.185.163  KVP     00:15:5D:DE:33:09  OK          open\n');
@@ -78,20 +83,39 @@ describe('ragnatramp-tray status', () => {
     const s: Scenario = { vms: [{ ...scenario.vms![0]!, name: 'evil\u001b[2J\u202eweb' }] };
     const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web', name: 'evil\u001b[2J\u202eweb', id: '6f1c2d9e-0000-4000-8000-000000000001' }], scenario: s });
     const r = await cli(['diagnose', '--config', f.configPath, '--simulate', f.scenarioPath]);
-    expect(r.code).toBe(0);
+    // The guest has no managed block yet: a check that fails.
+    expect(r.code).toBe(1);
     expect(r.stdout).toContain('evil?[2J?web');
     expect(r.stdout).not.toMatch(/[\u001b\u202e]/);
   });
 });
 
+describe('a provider without KVP (issue 21 point 5)', () => {
+  it('status and diagnose carry no KVP field or column for a manifest VM', async () => {
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }] });
+    const manifest = path.join(f.dir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ version: 1, vms: [{ name: 'myproject-web-a1b2c3d4', mac: '52:54:00:aa:00:01' }], leaseFiles: [] }));
+    const common = ['--config', f.configPath, '--provider', 'linux', '--manifest', manifest, '--known-hosts', f.knownHostsPath, '--wait', '0'];
+    const json = JSON.parse((await cli(['status', '--json', ...common])).stdout);
+    expect(json.projects[0].vms[0]).not.toHaveProperty('kvpStatus');
+    const table = (await cli(['status', ...common])).stdout;
+    expect(table).toContain('  MACHINE  STATUS');
+    expect(table).not.toContain('KVP');
+    const diag = await cli(['diagnose', '--json', ...common]);
+    expect(JSON.parse(diag.stdout).vms[0]).not.toHaveProperty('kvpStatus');
+    expect((await cli(['diagnose', ...common])).stdout).not.toContain('KVP');
+  });
+});
+
 describe('ragnatramp-tray reconcile', () => {
-  it('--json prints exactly a seed-000 ReconcileResult and nothing else', async () => {
+  it('--json prints a seed-000 ReconcileResult (plus each warning\'s code in an added field) and nothing else', async () => {
     const { common } = project();
     const r = await cli(['reconcile', '--json', ...common]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(Object.keys(result)).toEqual(['success', 'discoveries', 'diffs', 'hostsSyncResults', 'hostsBlock', 'warnings']);
-    expect(Object.keys(result.discoveries[0])).toEqual(['machineName', 'vmName', 'vmState', 'network', 'tier', 'warnings']);
+    expect(seed000Problems(result)).toEqual([]);
+    expect(Object.keys(result)).toEqual(['success', 'discoveries', 'diffs', 'hostsSyncResults', 'hostsBlock', 'warnings', 'codedWarnings']);
+    expect(Object.keys(result.discoveries[0])).toEqual(['machineName', 'vmName', 'vmState', 'network', 'tier', 'warnings', 'codedWarnings']);
     expect(Object.keys(result.diffs[0])).toEqual(['machineName', 'field', 'oldValue', 'newValue']);
     expect(result.hostsSyncResults).toEqual([
       { machineName: 'db', success: true, skipped: false },
@@ -147,7 +171,7 @@ describe('ragnatramp-tray diagnose and hosts', () => {
     const results = doc.vms;
     expect(results.map((d: { machineName: string; kvpStatus: string; sshReachable: boolean }) => [d.machineName, d.kvpStatus, d.sshReachable])).toEqual([['db', 'No Contact', true], ['web', 'OK', true]]);
     expect(results[0].warnings[0]).toContain('sudo apt-get install -y linux-cloud-tools-$(uname -r) && sudo modprobe -r hv_utils && sudo modprobe hv_utils');
-    expect(Object.keys(results[0])).toEqual(['machineName', 'vmName', 'kvpStatus', 'sshReachable', 'warnings', 'guest']);
+    expect(Object.keys(results[0])).toEqual(['machineName', 'vmName', 'kvpStatus', 'sshReachable', 'warnings', 'codedWarnings', 'guest']);
     expect(results[0].guest).toEqual({
       os: 'Ubuntu 24.04.1 LTS',
       kernel: '6.8.0-45-generic',

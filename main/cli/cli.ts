@@ -1,7 +1,8 @@
 // `ragnatramp-tray`: the engine as a command-line tool. Parses arguments (grammar.ts), builds
 // the engine's edges, runs one command (project-commands.ts, support-commands.ts,
 // ssh-config-command.ts), and maps outcomes to exit codes: 0 success, 1 hypervisor or a VM
-// failed, 2 bad input.
+// failed (status: a VM needs attention; diagnose: a check failed), 2 bad input, 3 a reconcile
+// that synced no guest (every sync skipped).
 
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
@@ -15,7 +16,8 @@ import { commandHelp, USAGE, usageError } from './help.js';
 import { diagnoseCommand, fixKvpCommand, hostsCommand, reconcile, status } from './project-commands.js';
 import { runSshConfigCommand } from './ssh-config-command.js';
 import { runSupportCommand, SUPPORT_COMMANDS } from './support-commands.js';
-import { commandProvider } from './tray-settings.js';
+import { commandProvider, readTraySettings } from './tray-settings.js';
+import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import { safeText, terminalSafe } from './sanitize.js';
 
 export { USAGE, VERSION };
@@ -62,6 +64,16 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
   const log = io.logDir ? openLog({ dir: io.logDir, component: 'cli', mirror: args.verbose ? (line) => io.stderr(`${line}\n`) : undefined }) : NO_LOG;
   log.info('command', { command: args.command, configs: args.configs, simulate: args.simulate ?? null });
   try {
+    // status and hosts without --config, like doctor: the projects the app watches.
+    if (args.configs.length === 0) {
+      const watched = (await readTraySettings(io.logDir ?? defaultTrayHome(io.env))).projects;
+      const problem = watched.length === 0 ? `${args.command} needs --config <ragnatramp.yaml> (the app watches no project yet)` : args.command === 'hosts' && watched.length > 1 ? `hosts takes one project and the app watches ${watched.length} (${watched.join(', ')}): name one with --config` : null;
+      if (problem) {
+        io.stderr(usageError(problem, args.command));
+        return 2;
+      }
+      args.configs = watched;
+    }
     const projects: Project[] = [];
     for (const c of args.configs) projects.push(await loadProject(c, io.env));
     // Without a provider on the command line, the one the app's settings give these projects.
@@ -109,7 +121,7 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
     const exitCode = err instanceof InputError ? 2 : 1;
     // With --json, stdout still carries one JSON object: reconcile's seed-shaped result, or
     // { error } for the others.
-    if (args.json) io.stdout(`${JSON.stringify(args.command === 'reconcile' && exitCode === 1 ? failedReconcileResult(err) : { error: { message: err.message, exitCode } }, null, 2)}\n`);
+    if (args.json) io.stdout(`${JSON.stringify(args.command === 'reconcile' && exitCode === 1 ? { ...failedReconcileResult(err), codedWarnings: [{ code: 'hypervisor-unavailable', text: errorMessage(err) }] } : { error: { message: err.message, exitCode } }, null, 2)}\n`);
     io.stderr(`${safeText(err.message)}\n`);
     return exitCode;
   } finally {

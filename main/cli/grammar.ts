@@ -71,6 +71,10 @@ function seconds(name: string, raw: string | undefined, fallback: number, min: n
 }
 
 export function parse(argv: string[]): Args | Info {
+  if (argv[0] === 'version') {
+    if (argv.length > 1) throw new UsageError(`version takes no arguments (got '${argv[1]}')`);
+    return { version: true };
+  }
   if (argv[0] === 'help') {
     if (argv[1] && !COMMAND_NAMES.includes(argv[1])) throw new UsageError(`no command '${argv[1]}'${didYouMean(argv[1], COMMAND_NAMES)}`);
     return { help: argv[1] ?? null };
@@ -120,7 +124,8 @@ function checkedArgs(command: Command, values: Record<string, unknown>, position
   if (command === 'fix' && !v.machine) throw new UsageError('fix kvp needs --machine <name>');
   if (positionals.length > extra) throw new UsageError(`unexpected argument '${positionals[extra]}'`);
   const configs = v.config ?? [];
-  if (configs.length === 0) throw new UsageError(`${command} needs --config <ragnatramp.yaml>`);
+  // status and hosts, like doctor, default to the projects the app watches (cli.ts reads them).
+  if (configs.length === 0 && command !== 'status' && command !== 'hosts') throw new UsageError(`${command} needs --config <ragnatramp.yaml>`);
   if (command !== 'status' && configs.length > 1) throw new UsageError(`${command} takes one --config; status takes several`);
   const onlyFor = (flag: string, allowed: Command, set: boolean) => {
     if (set && command !== allowed) throw new UsageError(`--${flag} applies to ${allowed} only`);

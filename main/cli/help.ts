@@ -16,7 +16,8 @@ const PROVIDER_OPTIONS: Array<[string, string]> = [
   ['--provider <name>', `${PROVIDER_NAMES.join(' or ')} (by default Hyper-V on Windows, libvirt elsewhere)`],
   ['--manifest <file>', 'Linux provider: the VMs, MACs and lease files to use'],
   ['--quickemu <folder>', 'quickemu provider: the folder that holds your <vm>.conf files'],
-  ['--proxmox <url>', 'Proxmox VE provider: the cluster, https://host:8006 (API token in <tray folder>/proxmox/<host>_<port>.token, or --proxmox-token <file>)'],
+  ['--proxmox <url>', 'Proxmox VE provider: the cluster, https://host:8006'],
+  ['--proxmox-token <file>', "Proxmox VE provider: the API token's file (by default <tray folder>/proxmox/<host>_<port>.token)"],
   ['--libvirt <uri>', 'libvirt provider: qemu:///system (the default), qemu:///session or qemu+ssh://host/system'],
 ];
 const COMMON: Array<[string, string]> = [
@@ -34,9 +35,9 @@ export const COMMANDS: CommandHelp[] = [
   {
     name: 'status',
     summary: 'each VM with its IP, source, KVP and SSH; writes nothing',
-    usage: 'ragnatramp-tray status --config <ragnatramp.yaml>... [options]',
-    options: [['--config <yaml>', 'a project (give several to see them together)'], ...WAIT, ...COMMON],
-    examples: ['ragnatramp-tray status --config ragnatramp.yaml', 'ragnatramp-tray status --config a/ragnatramp.yaml --config b/ragnatramp.yaml --json'],
+    usage: 'ragnatramp-tray status [--config <ragnatramp.yaml>]... [options]',
+    options: [['--config <yaml>', "a project (give several to see them together; by default the app's projects)"], ...WAIT, ...COMMON],
+    examples: ['ragnatramp-tray status', 'ragnatramp-tray status --config ragnatramp.yaml', 'ragnatramp-tray status --config a/ragnatramp.yaml --config b/ragnatramp.yaml --json'],
   },
   {
     name: 'reconcile',
@@ -65,13 +66,13 @@ export const COMMANDS: CommandHelp[] = [
   {
     name: 'hosts',
     summary: 'print the managed hosts block, or merge it into a file',
-    usage: 'ragnatramp-tray hosts --config <ragnatramp.yaml> [--apply-to <file>] [options]',
-    options: [['--config <yaml>', 'the project'], ['--apply-to <file>', 'merge the block into this file, keeping a .ragnatramp.bak'], ...WAIT, ...COMMON],
+    usage: 'ragnatramp-tray hosts [--config <ragnatramp.yaml>] [--apply-to <file>] [options]',
+    options: [['--config <yaml>', "the project (by default the app's, when it watches one)"], ['--apply-to <file>', 'merge the block into this file, keeping a .ragnatramp.bak'], ...WAIT, ...COMMON],
     examples: ['ragnatramp-tray hosts --config ragnatramp.yaml', 'sudo ragnatramp-tray hosts --config ragnatramp.yaml --apply-to /etc/hosts'],
   },
   {
     name: 'fix',
-    summary: "fix kvp: install and start a guest's Hyper-V KVP daemon over SSH",
+    summary: "install and start a guest's Hyper-V KVP daemon over SSH",
     usage: 'ragnatramp-tray fix kvp --config <ragnatramp.yaml> --machine <name> [--dry-run] [options]',
     options: [['--config <yaml>', 'the project'], ['--machine <name>', 'the machine to fix'], ['--dry-run', 'print the exact commands, run nothing'], ['--timeout <s>', 'deadline per step, times 15 (20)'], ...COMMON],
     examples: ['ragnatramp-tray fix kvp --config ragnatramp.yaml --machine db --dry-run', 'ragnatramp-tray fix kvp --config ragnatramp.yaml --machine db'],
@@ -99,7 +100,7 @@ export const COMMANDS: CommandHelp[] = [
   },
 ];
 
-export const COMMAND_NAMES = [...COMMANDS.map((c) => c.name), 'help'];
+export const COMMAND_NAMES = [...COMMANDS.map((c) => c.name), 'help', 'version'];
 
 const columns = (rows: Array<[string, string]>) => {
   const width = Math.max(...rows.map(([a]) => a.length));
@@ -109,10 +110,12 @@ const columns = (rows: Array<[string, string]>) => {
 export const USAGE = `Usage: ragnatramp-tray <command> [options]
 
 Commands:
-${columns(COMMANDS.map((c) => [c.name === 'fix' ? 'fix kvp' : c.name, c.summary]))}
+${columns([...COMMANDS.map((c): [string, string] => [c.name === 'fix' ? 'fix kvp' : c.name, c.summary]), ['help [<command>]', 'this overview, or a command\'s options and examples'], ['version', 'print the version (also --version)']])}
 
 Run 'ragnatramp-tray help <command>' for its options and examples.
-Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed, 2 bad input.`;
+Exit codes: 0 success, 1 the hypervisor could not be queried or a VM failed (status: a VM
+needs attention; diagnose and doctor: a check failed), 2 bad input, 3 (reconcile) nothing
+failed but no guest's hosts were synced (every sync skipped).`;
 
 export function commandHelp(name: string): string | null {
   const c = COMMANDS.find((x) => x.name === name);

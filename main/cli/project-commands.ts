@@ -8,7 +8,8 @@ import { applyHostsBlockToFile } from '../engine/hosts/apply-to-file.js';
 import { inspectProjects, projectPlanOf, type WaitOptions } from '../engine/inspect.js';
 import type { Log } from '../engine/log/log-file.js';
 import { logPass } from '../engine/log/log-pass.js';
-import { toDiagnosticResult } from '../engine/plan/vm-record.js';
+import { toDiagnosticResult, type VmRecord } from '../engine/plan/vm-record.js';
+import type { HostsEntry } from '../engine/hosts/hosts-block.js';
 import { reconcileProject } from '../engine/reconcile.js';
 import type { ReconcileResult } from '../engine/seed-types.js';
 import type { CliIo } from './cli.js';
@@ -17,49 +18,59 @@ import { formatTable } from './format-table.js';
 import type { Args } from './grammar.js';
 import { safeText } from './sanitize.js';
 import { printWarnings, reconcileTable, statusTable, vmWarnings } from './tables.js';
+import { texts, warning, type Warning } from '../engine/warning.js';
 
+/** Each warning's code beside its text, for --json: an added field next to seed 000's strings. */
+export const coded = (warnings: readonly Warning[]) => warnings.map((w) => ({ code: w.code, text: w.text }));
+
+/** status exits 1 when a VM needs attention: it has a warning (the table's "!" lines). */
 export async function status(env: Environment, projects: Project[], a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
   const inspection = await inspectProjects(env, projects, wait);
   const report = projects.map((p) => ({ project: p, plan: projectPlanOf(inspection, p.configPath) }));
+  const exitCode = report.some(({ plan }) => plan.vms.some((r) => r.warnings.length > 0)) ? 1 : 0;
   if (a.json) {
     const json = report.map(({ project, plan }) => ({
       project: project.name,
       configPath: project.configPath,
-      vms: plan.vms.map((r) => ({ ...toDiagnosticResult(r), status: r.status, vmState: r.vmState, ipv4: r.ipv4, network: r.observed, tier: r.tier, duplicateOf: r.duplicateOf.map((d) => d.machineName) })),
+      vms: plan.vms.map((r) => ({ ...toDiagnosticResult(r), codedWarnings: coded(r.warnings), status: r.status, vmState: r.vmState, ipv4: r.ipv4, network: r.observed, tier: r.tier, duplicateOf: r.duplicateOf.map((d) => d.machineName) })),
       hostsBlock: plan.hostsBlock,
-      warnings: project.warnings,
+      warnings: texts(project.warnings),
+      codedWarnings: coded(project.warnings),
     }));
     io.stdout(`${JSON.stringify({ projects: json, duplicates: inspection.plan.duplicates }, null, 2)}\n`);
-    return 0;
+    return exitCode;
   }
   for (const { project, plan } of report) {
     io.stdout(`${project.name}  (${project.configPath})\n`);
     io.stdout(`${statusTable(plan.vms)}\n`);
-    printWarnings(io.stdout, [...project.warnings, ...vmWarnings(plan.vms)]);
+    printWarnings(io.stdout, [...texts(project.warnings), ...vmWarnings(plan.vms)]);
   }
-  return 0;
+  return exitCode;
 }
 
+/** diagnose exits 1 when a check failed: a VM or its guest has something to fix. */
 export async function diagnoseCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
   const inspection = await inspectProjects(env, [project], wait);
   const plan = projectPlanOf(inspection, project.configPath);
   const guests = await inspectGuests(env, plan, { concurrency: a.concurrency, timeoutMs: a.timeoutMs });
-  const results = plan.vms.map((r) => ({ ...toDiagnosticResult(r), guest: guests.get(r.machineName) ?? ({ unavailable: 'not inspected' } as GuestReport) }));
+  const results = plan.vms.map((r) => ({ ...toDiagnosticResult(r), codedWarnings: coded(r.warnings), guest: guests.get(r.machineName) ?? ({ unavailable: 'not inspected' } as GuestReport) }));
+  const guestWarnings = (g: GuestReport) => ('error' in g ? [`guest checks failed: ${g.error}`] : 'unavailable' in g ? [] : g.warnings);
+  const problems = (r: (typeof results)[number]) => r.warnings.length + guestWarnings(r.guest).length;
+  const exitCode = results.some((r) => problems(r) > 0) ? 1 : 0;
   if (a.json) {
     io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, vms: results }, null, 2)}\n`);
-    return 0;
+    return exitCode;
   }
   io.stdout(`${project.name}  (${project.configPath})\n`);
   const guestCell = (g: GuestReport) => ('error' in g ? 'unreachable' : 'unavailable' in g ? '-' : `${g.kvpDaemon ? `${g.kvpDaemon.running ? 'KVP daemon running' : g.kvpDaemon.installed ? 'KVP daemon stopped' : 'no KVP daemon'}, ` : ''}sudo ${g.sudo ? 'ok' : 'needs password'}, block ${g.hostsBlock}`);
-  const guestWarnings = (g: GuestReport) => ('error' in g ? [`guest checks failed: ${g.error}`] : 'unavailable' in g ? [] : g.warnings);
-  const problems = (r: (typeof results)[number]) => r.warnings.length + guestWarnings(r.guest).length;
-  io.stdout(`${formatTable(['MACHINE', 'VM', 'KVP', 'SSH', 'GUEST', 'CHECKS'], results.map((r) => [r.machineName, r.vmName, r.kvpStatus, r.sshReachable === null ? '-' : r.sshReachable ? 'reachable' : 'no answer', guestCell(r.guest), problems(r) === 0 ? 'all good' : `${problems(r)} to fix`]))}\n`);
+  const kvp = results.some((r) => r.kvpStatus) ? ['KVP'] : [];
+  io.stdout(`${formatTable(['MACHINE', 'VM', ...kvp, 'SSH', 'GUEST', 'CHECKS'], results.map((r) => [r.machineName, r.vmName, ...(kvp.length > 0 ? [r.kvpStatus ?? '-'] : []), r.sshReachable === null ? '-' : r.sshReachable ? 'reachable' : 'no answer', guestCell(r.guest), problems(r) === 0 ? 'all good' : `${problems(r)} to fix`]))}\n`);
   printWarnings(io.stdout, results.flatMap((r) => [...r.warnings, ...guestWarnings(r.guest)].map((w) => `${r.machineName}: ${w}`)));
   for (const r of results) {
     if (!('kvpDaemon' in r.guest) || !r.guest.kvpDaemon || r.guest.kvpDaemon.fix.length === 0) continue;
     io.stdout(`  fix for ${r.machineName} (ragnatramp-tray fix kvp --config ${project.configPath} --machine ${r.machineName}):\n${r.guest.kvpDaemon.fix.map((c) => `    ${c}`).join('\n')}\n`);
   }
-  return 0;
+  return exitCode;
 }
 
 export async function fixKvpCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
@@ -97,10 +108,12 @@ export async function fixKvpCommand(env: Environment, project: Project, a: Args,
 export async function hostsCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
   const inspection = await inspectProjects(env, [project], wait);
   const projectPlan = projectPlanOf(inspection, project.configPath);
-  const warnings = projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname').map((w) => `${nameLabel(r.machineName)}: ${w.text}`));
+  const hostsWarnings = projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname').map((w) => ({ ...w, text: `${nameLabel(r.machineName)}: ${w.text}` })));
+  const warnings = texts(hostsWarnings);
+  const leftOut = leftOutOfBlock(projectPlan.vms, projectPlan.hostsEntries);
   if (a.json) {
     const applied = a.applyTo ? await applyHostsBlockToFile(a.applyTo, projectPlan.hostsBlock) : null;
-    io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, hostsBlock: projectPlan.hostsBlock, entries: projectPlan.hostsEntries, ...(applied ? { applied: { file: a.applyTo, ...applied } } : {}), warnings }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, hostsBlock: projectPlan.hostsBlock, entries: projectPlan.hostsEntries, ...(applied ? { applied: { file: a.applyTo, ...applied } } : {}), warnings, codedWarnings: coded(hostsWarnings), leftOut }, null, 2)}\n`);
     return 0;
   }
   if (!a.applyTo) {
@@ -110,8 +123,29 @@ export async function hostsCommand(env: Environment, project: Project, a: Args, 
     io.stderr(outcome.changed ? `updated ${a.applyTo} (previous version kept as ${outcome.backup})\n` : `${a.applyTo} already holds the current block; nothing written\n`);
   }
   // stdout carries only the block, so that `hosts > file` gives a clean file.
+  for (const l of leftOut) io.stderr(safeText(`left out: ${nameLabel(l.machineName)}: ${l.reason}\n`));
   printWarnings(io.stderr, warnings);
   return 0;
+}
+
+/** The VMs the hosts block has no line for, each with why, read from its record. */
+export function leftOutOfBlock(records: VmRecord[], entries: HostsEntry[]): Array<{ machineName: string; reason: string }> {
+  return records.flatMap((r) => {
+    const badName = r.warnings.find((w) => w.code === 'bad-hostname');
+    if (entries.some((e) => e.name === r.machineName) && !badName) return [];
+    const reason = badName
+      ? 'its name cannot be a host name'
+      : !r.found
+        ? `not found in ${r.lookedIn}`
+        : r.duplicateOf.length > 0
+          ? `its IPv4 ${r.ipv4} is also ${r.duplicateOf.map((d) => d.machineName).join(', ')}'s`
+          : r.status === 'stopped'
+            ? `VM is ${r.vmState}`
+            : r.forward
+              ? `reached through a port forward (${r.forward.host}:${r.forward.port}), no address of its own`
+              : 'no IPv4 known this pass';
+    return [{ machineName: r.machineName, reason }];
+  });
 }
 
 export async function reconcile(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo, firstUse: string[], log: Log): Promise<number> {
@@ -127,19 +161,29 @@ export async function reconcile(env: Environment, project: Project, a: Args, wai
     },
   });
   logPass(log, [outcome], a.hosts);
-  const result: ReconcileResult = { ...outcome.result, warnings: [...outcome.result.warnings, ...firstUse] };
+  const allWarnings = [...outcome.warnings, ...firstUse.map((t) => warning('host-key-pinned', t))];
+  const result: ReconcileResult = { ...outcome.result, warnings: texts(allWarnings) };
+  // Seed 000: skipped syncs are successes; the exit code still tells a script that no guest was synced.
+  const noneSynced = a.hosts && !a.dryRun && result.hostsSyncResults.length > 0 && result.hostsSyncResults.every((r) => r.skipped);
+  const exitCode = !result.success ? 1 : noneSynced ? EXIT_NONE_SYNCED : 0;
   if (a.json) {
-    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-    return result.success ? 0 : 1;
+    // Seed 000's shape, each warning's code in an added field beside the strings.
+    const discoveries = result.discoveries.map((d) => ({ ...d, codedWarnings: coded(outcome.plan.vms.find((r) => r.machineName === d.machineName)?.warnings ?? []) }));
+    io.stdout(`${JSON.stringify({ ...result, discoveries, codedWarnings: coded(allWarnings) }, null, 2)}\n`);
+    return exitCode;
   }
   const synced = outcome.sync.filter((s) => s.success);
   const stateNote = a.dryRun ? 'dry run: nothing written' : outcome.stateError ? 'state.json NOT updated (see below)' : outcome.stateWritten ? `state.json updated (${result.diffs.length} change${result.diffs.length === 1 ? '' : 's'})` : 'state.json unchanged';
-  io.stdout(`${project.name}: ${result.discoveries.length} VM${result.discoveries.length === 1 ? '' : 's'}, ${stateNote}, hosts synced on ${synced.length} of ${outcome.sync.length}\n`);
+  const hostsNote = noneSynced ? `no guest's hosts synced: ${result.hostsSyncResults.map((r) => `${r.machineName} ${r.skipReason}`).join('; ')}` : `hosts synced on ${synced.length} of ${outcome.sync.length}`;
+  io.stdout(safeText(`${project.name}: ${result.discoveries.length} VM${result.discoveries.length === 1 ? '' : 's'}, ${stateNote}, ${hostsNote}\n`));
   io.stdout(`${reconcileTable(outcome.plan.vms, result.hostsSyncResults, outcome.sync)}\n`);
   if (result.diffs.length > 0) {
     io.stdout(`  changes${a.dryRun ? ' (not written)' : ''}:\n`);
     for (const d of result.diffs) io.stdout(safeText(`    ${d.machineName} ${d.field}: ${d.oldValue ?? '(none)'} -> ${d.newValue ?? '(none)'}\n`));
   }
   printWarnings(io.stdout, result.warnings);
-  return result.success ? 0 : 1;
+  return exitCode;
 }
+
+/** reconcile's exit code when it succeeded but every guest's sync was skipped (all stopped, duplicates…). */
+export const EXIT_NONE_SYNCED = 3;

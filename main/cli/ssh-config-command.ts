@@ -43,18 +43,20 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     const inspection = await inspectProjects(env, projects, { waitMs: 0, pollMs: 1000 });
     const plans = inspection.plan.projects;
     const entries = sshEntries(plans);
+    // A VM without an entry is said, with why (the reason its hosts sync is skipped: the same login).
+    const leftOut = plans.flatMap((pp) => pp.vms.filter((r) => !r.sshTarget).map((r) => ({ project: pp.project, machineName: r.machineName, reason: r.sync.action === 'skip' ? r.sync.reason : 'no way to log in to it' })));
     const userConfig = path.resolve(values['user-config'] ?? userSshConfigPath());
     let refused: RefusedEntry[];
     let leftToUser: LeftToUser[];
     if (!values.write) {
       const rendered = renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts'), { machines: planMachines(plans), userHas: await userNames(userConfig, home) });
       ({ refused, leftToUser } = rendered);
-      io.stdout(values.json ? `${JSON.stringify({ entries, config: rendered.text, refused, leftToUser }, null, 2)}\n` : safeText(rendered.text));
+      io.stdout(values.json ? `${JSON.stringify({ entries, config: rendered.text, refused, leftToUser, leftOut }, null, 2)}\n` : safeText(rendered.text));
     } else {
       const files = await writeSshConfig({ home, entries, machines: planMachines(plans), hostKeys: env.hostKeys, userConfig });
       ({ refused, leftToUser } = files);
       const { names: _names, ...shown } = files;
-      if (values.json) io.stdout(`${JSON.stringify({ entries, files: shown }, null, 2)}\n`);
+      if (values.json) io.stdout(`${JSON.stringify({ entries, files: shown, leftOut }, null, 2)}\n`);
       io.stderr(safeText(files.changed.length > 0 ? `updated ${files.changed.join(', ')}\n` : 'already current; nothing written\n'));
       const written = entries.filter((e) => (files.names.get(e) ?? []).length > 0);
       io.stderr(safeText(`${written.length} VM${written.length === 1 ? '' : 's'}: ${written.map((e) => e.machine).join(', ') || '(none reachable yet)'}. Try: ssh ${written[0] ? files.names.get(written[0])![0] : '<machine>'}\n`));
@@ -64,6 +66,8 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
       const pinBy = files.unpinned.every((m) => syncing.has(m)) ? 'reconcile' : 'diagnose';
       if (files.unpinned.length > 0) io.stderr(safeText(`Not pinned yet, so ssh refuses them: ${files.unpinned.join(', ')}. Run 'ragnatramp-tray ${pinBy} --config ${values.config[0]}' first (it logs in and pins each key), then ssh-config --write again.\n`));
     }
+    const several = plans.length > 1;
+    for (const l of leftOut) io.stderr(safeText(`left out: ${several ? `${l.project}/` : ''}${l.machineName}: ${l.reason}\n`));
     if (leftToUser.length > 0) io.stderr(`${safeText(leftToUserNotice(leftToUser, userConfig))}\n`);
     // A value OpenSSH cannot be given is the user's to fix (exit 2); the other VMs were written.
     for (const r of refused) io.stderr(`${safeInline(r.message)}\n`);

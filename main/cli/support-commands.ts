@@ -46,8 +46,10 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
       return 1;
     }
     io.stdout(values.json ? `${JSON.stringify(bundle, null, 2)}\n` : `${safeInline(bundle.file)}\n`);
-    io.stderr('Attach this file to your bug report. It holds the log, versions, settings and each project\'s ragnatramp.yaml and state.json (contents.json lists them); key paths but no keys.\n');
+    io.stderr(`Attach this file to your bug report (key paths but no keys). It holds:\n${bundle.holds.map((h) => `  ${safeInline(h)}\n`).join('')}`);
+    if (bundle.holdsSimulated) io.stderr("Its PowerShell version (versions.json) is a simulated run's (--simulate), not this PC's.\n");
     for (const l of bundle.leftOut) io.stderr(`${safeInline(`Left out: ${l.file} ${l.why}.`)}\n`);
+    for (const m of bundle.missing) io.stderr(`${safeInline(`Not there: ${m.file} ${m.why}.`)}\n`);
     return 0;
   }
 

@@ -16,8 +16,10 @@ const kvp = (r: VmRecord) => (r.detail.provider === 'hyperv' ? r.detail.kvp.stat
 const address = (r: VmRecord) => r.ipv4 ?? (r.forward ? `${r.forward.host}:${r.forward.port} (forward)` : '-');
 const ssh = (r: VmRecord) => (r.sshOpen === null ? '-' : r.sshOpen ? 'open' : 'closed');
 
+/** KVP is Hyper-V's: the column is there only when a Hyper-V VM is listed. */
 export function statusTable(records: VmRecord[]): string {
-  return formatTable(['MACHINE', 'STATUS', 'IPv4', 'SOURCE', 'MAC', 'KVP', 'SSH'], records.map((r) => [r.machineName, r.status, address(r), tier(r), displayMac(r.mac) || '-', kvp(r), ssh(r)]));
+  const withKvp = records.some((r) => r.detail.provider === 'hyperv');
+  return formatTable(['MACHINE', 'STATUS', 'IPv4', 'SOURCE', 'MAC', ...(withKvp ? ['KVP'] : []), 'SSH'], records.map((r) => [r.machineName, r.status, address(r), tier(r), displayMac(r.mac) || '-', ...(withKvp ? [kvp(r)] : []), ssh(r)]));
 }
 
 export function reconcileTable(records: VmRecord[], results: HostsSyncResult[], synced: SyncOutcome[]): string {

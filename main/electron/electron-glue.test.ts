@@ -375,6 +375,18 @@ describe('window', () => {
     expect(w.bounds).toMatchObject({ width: 600, height: 700 });
   });
 
+  it("a size the user drags back to, the one Electron last set included, is the user's", async () => {
+    const ui = new WindowUi('/i.html', '/p.cjs');
+    ui.showAt(tray);
+    await sleep(20);
+    const w = fake.BrowserWindow.instances[0]!;
+    w.userResize(600, 700);
+    w.userResize(440, 640); // back to the default size showAt gave it
+    w.hide();
+    ui.showAt(tray);
+    expect(w.bounds).toMatchObject({ width: 440, height: 640 });
+  });
+
   it('a crashed page is reloaded (a few times, then the user is told), and what is sent meanwhile waits for it', async () => {
     const told: string[] = [];
     const ui = new WindowUi('/i.html', '/p.cjs', undefined, (m) => told.push(m));

@@ -35,9 +35,14 @@ export interface LoginItems {
   setLoginItemSettings(settings: ElectronLoginSettings): void;
 }
 
-/** Task Manager's entry for our Run value (Windows only: macOS has no launchItems). */
+/**
+ * Task Manager's entry for our Run value (Windows only: macOS has no launchItems). Electron finds
+ * the entries by the program of `path` read as a command line (browser_win.cc:191-201), so an
+ * unquoted "...\Ragnatramp Tray.exe" would be looked up as "...\Ragnatramp" and match nothing
+ * (electron/electron#53911): the path goes quoted, which openAtLogin's comparison strips again (:161-164).
+ */
 function ourLaunchItem(items: LoginItems, target: LoginItemTarget, runValueName: string) {
-  return items.getLoginItemSettings(target).launchItems?.find((i) => i.name === runValueName && i.scope === 'user');
+  return items.getLoginItemSettings({ ...target, path: `"${target.path}"` }).launchItems?.find((i) => i.name === runValueName && i.scope === 'user');
 }
 
 /** Whether the OS will start this program at the next sign-in: registered for it, and not switched off in Task Manager. */

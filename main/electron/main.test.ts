@@ -325,6 +325,17 @@ describe('main.ts', () => {
     expect(fake.dialog.messageBoxes).toHaveLength(1);
   });
 
+  it('a handler that throws something other than an Error is told too, not a crash of the handler itself', async () => {
+    await launch();
+    const tray = fake.Tray.instances[0]!;
+    tray.on('click', () => {
+      throw 'a bare string';
+    });
+    tray.press();
+    expect(fake.dialog.errors).toEqual([]);
+    expect(fake.dialog.messageBoxes).toEqual([expect.objectContaining({ type: 'error', detail: expect.stringContaining('a bare string') })]);
+  });
+
   it('quit destroys the tray and stops the tooltip timer first', async () => {
     const handles: unknown[] = [];
     const real = globalThis.setInterval;

@@ -58,9 +58,11 @@ if (cli) {
   // until it is closed: told without blocking instead (before ready no other box exists), and
   // once (a failing timer would otherwise pile up boxes).
   const told = new Set<string>();
-  process.on('uncaughtException', (err) => {
-    const detail = `${err.stack ?? errorMessage(err)}\n\nRagnatramp Tray carries on; if something stops working, restart it.`;
-    const where = (err.stack ?? err.message).split('\n').slice(0, 2).join('\n'); // the message and where it was thrown
+  // A library may throw anything, not only an Error: a handler that failed on it would end the app.
+  process.on('uncaughtException', (err: unknown) => {
+    const text = (err instanceof Error && err.stack) || errorMessage(err);
+    const detail = `${text}\n\nRagnatramp Tray carries on; if something stops working, restart it.`;
+    const where = text.split('\n').slice(0, 2).join('\n'); // the message and where it was thrown
     if (told.has(where)) return;
     told.add(where);
     if (app.isReady()) tell('Ragnatramp Tray met an unexpected error', detail);

@@ -73,11 +73,13 @@ export class WindowUi {
       win.hide();
     });
     // Electron emits 'resize' for showAt's setBounds too: only another size is the user's
-    // (within a pixel: Windows converts between DIPs and pixels with rounding).
+    // (within a pixel: Windows converts between DIPs and pixels with rounding). Once the user
+    // resizes, every size is theirs until showAt sets one again, the one it set included.
     win.on('resize', () => {
       const [width = 0, height = 0] = win.getSize();
       const ours = this.applied && Math.abs(width - this.applied.width) <= 1 && Math.abs(height - this.applied.height) <= 1;
       if (!width || !height || ours) return;
+      this.applied = null;
       this.size = { width, height };
     });
     win.once('ready-to-show', () => {

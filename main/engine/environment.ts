@@ -15,6 +15,7 @@ import { PooledConnector } from './ssh/pooled-connector.js';
 import { defaultTrayHome, FileHostKeyStore } from './ssh/known-hosts.js';
 import type { SshTarget } from './ssh/ssh-session.js';
 import { Ssh2Connector } from './ssh/ssh2-connector.js';
+import { sshOfferedHostKey } from './ssh/offered-host-key.js';
 import { ScenarioFile } from './simulator/scenario-source.js';
 
 export interface EnvironmentOptions extends ProviderOptions {
@@ -61,7 +62,7 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   const hostKeys = new FileHostKeyStore(pinFile);
   const ssh2 = new Ssh2Connector({ hostKeys, connectTimeoutMs: options.connectTimeoutMs, onFirstUse: options.onFirstUse });
   const pool = options.keepConnections ? new PooledConnector(ssh2) : null;
-  const net: Pick<EngineDeps, 'connector' | 'probe'> = { connector: pool ?? ssh2, probe: sshProbe() };
+  const net: Pick<EngineDeps, 'connector' | 'probe' | 'offeredHostKey'> = { connector: pool ?? ssh2, probe: sshProbe(), offeredHostKey: sshOfferedHostKey() };
   const parts = await entry.create(options, { hostKeys, net, log: options.log, logger: options.logger, powershellTimeoutMs: options.powershellTimeoutMs ?? 30_000, onFirstUse: options.onFirstUse, onNotice: options.onNotice });
   return {
     provider: parts.provider,

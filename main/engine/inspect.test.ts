@@ -8,9 +8,12 @@ import { SimulatedPowerShell } from './simulator/simulated-powershell.js';
 import type { Scenario } from './simulator/scenario.js';
 import { inspectProjects, observeWithWait, type EngineDeps } from './inspect.js';
 import { SimulatedGuests } from './simulator/simulated-network.js';
-import type { HostKeyStore } from './ssh/known-hosts.js';
+import { fingerprintOf, type HostKeyStore } from './ssh/known-hosts.js';
 
-const trustAll: HostKeyStore = { verify: async () => ({ kind: 'trusted' }), forget: async () => false };
+const trustAll: HostKeyStore = { verify: async () => ({ kind: 'trusted' }), forget: async () => false, pinned: async () => undefined };
+/** A guest's host key, and a pin store holding one fingerprint for one alias. */
+const key = (seed: string) => Buffer.from(seed);
+const pins = (alias: string, fingerprint: string | null): HostKeyStore => ({ ...trustAll, pinned: async (a) => (a === alias && fingerprint ? { keyType: 'ssh-ed25519', fingerprint, firstSeen: '2026-11-01T00:00:00.000Z', host: '172.18.0.9' } : undefined) });
 
 /** A fake clock: sleep advances time instantly, so a 60 s wait runs in microseconds. */
 function deps(scenario: Scenario) {
@@ -101,17 +104,27 @@ describe("seed 003's cached tier", () => {
     observe: async (refs) => refs.map((ref) => ({ ref, found: true, hypervisorId: 'x', power: 'running', vmState: 'running', network: { ipv4: null, mac: '525400000001', adapterName: null, discoveredAt: 'now', source: 'lease' }, tier: null, warnings: [{ code: 'no-ipv4', text: 'no IPv4 yet' }], lookedIn: 'fake', detail: { provider: 'linux', listedBy: 'manifest' } })),
     dispose: async () => undefined,
   };
-  const project = (lastKnown?: { ipv4: string; source: 'lease' }) => ({ name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: [{ name: 'web', ssh: { user: 'u', privateKeyPath: '/k' } }], state: null, warnings: [], vms: [{ project: 'p', machineName: 'web', vmName: 'p-web', vmId: 'x', ...(lastKnown ? { lastKnown } : {}) }] });
+  const project = (lastKnown?: { ipv4: string }) => ({ name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: [{ name: 'web', ssh: { user: 'u', privateKeyPath: '/k' } }], state: null, warnings: [], vms: [{ project: 'p', machineName: 'web', vmName: 'p-web', vmId: 'x', ...(lastKnown ? { lastKnown } : {}) }] });
 
-  it("uses state.json's last address only once port 22 answers there", async () => {
-    const answering = new Set(['172.18.0.9']);
-    const deps: EngineDeps = { provider, probe: async (ip) => answering.has(ip), connector: { connect: async () => { throw new Error('no SSH here'); } } };
-    const hit = await inspectProjects(deps, [project({ ipv4: '172.18.0.9', source: 'lease' })], { waitMs: 0, pollMs: 1000 });
+
+  it("uses state.json's last address only when the guest answering there offers the VM's pinned host key", async () => {
+    const answering = new Map([['172.18.0.9', key('web')]]);
+    const deps = (hostKeys: HostKeyStore): EngineDeps => ({ provider, probe: async (ip) => answering.has(ip), offeredHostKey: async (ip) => answering.get(ip) ?? null, hostKeys, connector: { connect: async () => { throw new Error('no SSH here'); } } });
+    const webPinned = pins('vm:x', fingerprintOf(key('web')));
+    const hit = await inspectProjects(deps(webPinned), [project({ ipv4: '172.18.0.9' })], { waitMs: 0, pollMs: 1000 });
     expect(hit.plan.projects[0]!.vms[0]).toMatchObject({ ipv4: '172.18.0.9', tier: 'cache', status: 'running', warnings: [] });
+    expect(hit.plan.projects[0]!.networkUpdates).toEqual([]); // a cache hit rewrites nothing
+    // Another guest (another key) at that address, no pin at all, or nothing answering: no address.
+    answering.set('172.18.0.9', key('someone else'));
+    const other = await inspectProjects(deps(webPinned), [project({ ipv4: '172.18.0.9' })], { waitMs: 0, pollMs: 1000 });
+    expect(other.plan.projects[0]!.vms[0]).toMatchObject({ ipv4: null, tier: null, status: 'initializing' });
+    answering.set('172.18.0.9', key('web'));
+    const unpinned = await inspectProjects(deps(pins('vm:x', null)), [project({ ipv4: '172.18.0.9' })], { waitMs: 0, pollMs: 1000 });
+    expect(unpinned.plan.projects[0]!.vms[0]!.ipv4).toBeNull();
     answering.clear();
-    const miss = await inspectProjects(deps, [project({ ipv4: '172.18.0.9', source: 'lease' })], { waitMs: 0, pollMs: 1000 });
+    const miss = await inspectProjects(deps(webPinned), [project({ ipv4: '172.18.0.9' })], { waitMs: 0, pollMs: 1000 });
     expect(miss.plan.projects[0]!.vms[0]).toMatchObject({ ipv4: null, tier: null, status: 'initializing' });
-    const none = await inspectProjects(deps, [project()], { waitMs: 0, pollMs: 1000 });
+    const none = await inspectProjects(deps(webPinned), [project()], { waitMs: 0, pollMs: 1000 });
     expect(none.plan.projects[0]!.vms[0]!.ipv4).toBeNull();
   });
 });
@@ -124,8 +137,10 @@ describe('SSH probes in a pass', () => {
       dispose: async () => undefined,
     };
     const probed: string[] = [];
-    const deps: EngineDeps = { provider, probe: async (ip, port) => (probed.push(`${ip}:${port}`), true), connector: { connect: async () => { throw new Error('no SSH here'); } } };
-    const project = { name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: [{ name: 'web', ssh: { user: 'u', privateKeyPath: '/k' } }], state: null, warnings: [], vms: [{ project: 'p', machineName: 'web', vmName: 'p-web', vmId: 'x', lastKnown: { ipv4: '172.18.0.9', source: 'lease' as const } }] };
+    // The cached tier asks the guest for its host key (pinned here), then the SSH check probes once.
+    const hostKeys = pins('vm:x', fingerprintOf(key('web')));
+    const deps: EngineDeps = { provider, probe: async (ip, port) => (probed.push(`${ip}:${port}`), true), offeredHostKey: async () => key('web'), hostKeys, connector: { connect: async () => { throw new Error('no SSH here'); } } };
+    const project = { name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: [{ name: 'web', ssh: { user: 'u', privateKeyPath: '/k' } }], state: null, warnings: [], vms: [{ project: 'p', machineName: 'web', vmName: 'p-web', vmId: 'x', lastKnown: { ipv4: '172.18.0.9' } }] };
     await inspectProjects(deps, [project], { waitMs: 0, pollMs: 1000 });
     expect(probed).toEqual(['172.18.0.9:22']);
     await inspectProjects(deps, [project], { waitMs: 0, pollMs: 1000 });

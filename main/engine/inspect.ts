@@ -10,14 +10,18 @@ import { probeOncePerPass, type PortProbe } from './discovery/port-probe.js';
 import { plan, type Plan, type ProjectFacts } from './plan/plan.js';
 import type { HostsMemory } from './ssh/sync-hosts.js';
 import type { SshConnector } from './ssh/ssh-session.js';
-import type { HostKeyStore } from './ssh/known-hosts.js';
+import { fingerprintOf, type HostKeyStore } from './ssh/known-hosts.js';
+import type { OfferedHostKey } from './ssh/offered-host-key.js';
+import { hostKeyAlias } from './ssh/ssh-session.js';
 
 export interface EngineDeps {
   provider: DiscoveryProvider;
   probe: PortProbe;
   connector: SshConnector;
-  /** Needed only to accept changed host keys (`acceptHostKeys`). */
+  /** The pinned host keys: to accept changed ones (`acceptHostKeys`) and to confirm a cached address. */
   hostKeys?: HostKeyStore;
+  /** Which guest answers at an address (its SSH host key); without it the cached tier is off. */
+  offeredHostKey?: OfferedHostKey;
   /** A long-running engine's memory of guests' /etc/hosts: one exec per changed guest. */
   hostsMemory?: HostsMemory;
   now?: () => Date;
@@ -33,11 +37,14 @@ export interface WaitOptions {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-const needsWait = (o: VmObservation) => o.found && o.power === 'running' && !o.network?.ipv4 && !!o.network;
+// Seed 001's R3: a VM `up` just started (Hyper-V's Starting) is waited for like a running one.
+// A running VM with no adapter to look on (no MAC) has nothing to wait for.
+const needsWait = (o: VmObservation) => o.found && (o.power === 'starting' || (o.power === 'running' && !!o.network?.mac && !o.network.ipv4));
 
 /**
- * One discovery pass over all VMs, then more passes (each a single provider call) for running
- * VMs without an IPv4, every pollMs until waitMs has passed. Off and Saved VMs are not waited for.
+ * One discovery pass over all VMs, then more passes (each a single provider call) for running or
+ * starting VMs without an IPv4, every pollMs until waitMs has passed. Off, Saved and Paused VMs
+ * are not waited for.
  */
 export async function observeWithWait(deps: EngineDeps, refs: VmRef[], wait: WaitOptions): Promise<VmObservation[]> {
   const now = deps.now ?? (() => new Date());
@@ -79,15 +86,23 @@ async function disambiguateArp(deps: EngineDeps, observations: VmObservation[]):
 
 /**
  * Seed 003's cached tier, for any provider: a running VM no tier found an address for is given
- * state.json's last one, but only when SSH port 22 answers there.
+ * state.json's last one, but only when the guest answering there is that VM (it offers the SSH
+ * host key pinned for it) and no VM reports that address this pass: a VM that reports an address
+ * always wins over one that only remembers it, so the cache never invents a duplicate.
  */
 async function confirmCached(deps: EngineDeps, observations: VmObservation[]): Promise<VmObservation[]> {
+  const { hostKeys, offeredHostKey } = deps;
+  if (!hostKeys || !offeredHostKey) return observations;
+  const reported = new Set(observations.flatMap((o) => (o.found && isActive(o.power) && o.network?.ipv4 ? [o.network.ipv4] : [])));
   return Promise.all(
     observations.map(async (o) => {
       const last = o.ref.lastKnown;
-      if (!last || !o.found || o.power !== 'running' || o.network?.ipv4 || o.forward || !(await deps.probe(last.ipv4, 22))) return o;
-      const network = { ipv4: last.ipv4, mac: o.network?.mac ?? null, adapterName: o.network?.adapterName ?? null, discoveredAt: o.network?.discoveredAt ?? null, source: last.source, ...(o.network?.ipv6 ? { ipv6: o.network.ipv6 } : {}) };
-      return { ...o, network, tier: 'cache', warnings: o.warnings.filter((w) => w.code !== 'no-ipv4') };
+      if (!last || !o.found || o.power !== 'running' || o.network?.ipv4 || o.forward || reported.has(last.ipv4)) return o;
+      const pinned = (await hostKeys.pinned(hostKeyAlias(o.ref.project, o.ref.machineName, o.hypervisorId)))?.fingerprint;
+      if (!pinned) return o;
+      const offered = await offeredHostKey(last.ipv4, 22);
+      if (!offered || fingerprintOf(offered) !== pinned) return o;
+      return { ...o, cached: { ipv4: last.ipv4 }, warnings: o.warnings.filter((w) => w.code !== 'no-ipv4') };
     }),
   );
 }
@@ -99,7 +114,7 @@ async function probeSsh(deps: EngineDeps, observations: VmObservation[]): Promis
       limit(async (): Promise<[VmRef, boolean | null]> => {
         if (!o.found || !isActive(o.power)) return [o.ref, null];
         if (o.forward) return [o.ref, await deps.probe(o.forward.host, o.forward.port)];
-        const ip = o.network?.ipv4;
+        const ip = o.network?.ipv4 ?? o.cached?.ipv4;
         return [o.ref, ip ? await deps.probe(ip, 22) : null];
       }),
     ),

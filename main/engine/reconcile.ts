@@ -12,7 +12,7 @@ import { toDiscoveryResult } from './plan/vm-record.js';
 import type { HostsSyncResult, ReconcileResult } from './seed-types.js';
 import { writeNetworkStates } from './state/state-file.js';
 import { syncHostsFiles, type SyncOptions, type SyncOutcome } from './ssh/sync-hosts.js';
-import { texts } from './warning.js';
+import { texts, warning, type Warning } from './warning.js';
 
 export interface ReconcileOptions extends WaitOptions {
   dryRun: boolean;
@@ -37,6 +37,8 @@ export interface ReconcileOutcome {
   stateWritten: boolean;
   /** Why state.json could not be written (the guests were synced all the same). */
   stateError: string | null;
+  /** result.warnings with their codes, in the same order (the seed keeps them strings). */
+  warnings: Warning[];
 }
 
 /** Seed 000's reconcile for one project: discover, record in state.json, sync every guest's hosts. */
@@ -72,7 +74,7 @@ export async function reconcileProjects(deps: EngineDeps, projects: Project[], o
 
 async function applyProjectPlan(deps: EngineDeps, project: Project, facts: ProjectFacts, projectPlan: ProjectPlan, options: ReconcileOptions): Promise<ReconcileOutcome> {
   const warnings = [...project.warnings];
-  for (const r of projectPlan.vms) for (const w of texts(r.warnings)) warnings.push(`${nameLabel(r.machineName)}: ${w}`);
+  for (const r of projectPlan.vms) for (const w of r.warnings) warnings.push({ ...w, text: `${nameLabel(r.machineName)}: ${w.text}` });
 
   let stateWritten = false;
   let stateError: string | null = null;
@@ -81,11 +83,11 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
     try {
       const outcome = await writeNetworkStates(project.statePath, projectPlan.networkUpdates);
       stateWritten = outcome.written;
-      for (const m of outcome.dropped) warnings.push(`${m}: left state.json while reconciling (Ragnatramp removed or recreated it); its network was not recorded.`);
+      for (const m of outcome.dropped) warnings.push(warning('state-dropped', `${m}: left state.json while reconciling (Ragnatramp removed or recreated it); its network was not recorded.`));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       stateError = err.message;
-      warnings.push(err.message);
+      warnings.push(warning('state-unwritable', err.message));
     }
   }
 
@@ -94,7 +96,7 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
   const syncing = projectPlan.vms.flatMap((r) => (r.sync.action === 'sync' && r.sshTarget && asked(r.machineName) ? [{ record: r, target: r.sshTarget }] : []));
   for (const { record, target } of syncing) {
     if (options.acceptHostKeys?.[project.configPath]?.includes(record.machineName) && !options.dryRun) {
-      if (await deps.hostKeys?.forget(target.hostKeyAlias)) warnings.push(`${record.machineName}: its previous SSH host key was forgotten (--accept-host-key); the key it offers now is trusted.`);
+      if (await deps.hostKeys?.forget(target.hostKeyAlias)) warnings.push(warning('host-key-forgotten', `${record.machineName}: its previous SSH host key was forgotten (--accept-host-key); the key it offers now is trusted.`));
     }
   }
   const tasks = syncing.map(({ target }) => ({ target, block: projectPlan.hostsBlock }));
@@ -108,7 +110,7 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
     const s = synced.find((x) => x.machineName === r.machineName)!;
     return { machineName: s.machineName, success: s.success, skipped: false, ...(s.error ? { error: s.error } : {}) };
   });
-  for (const r of hostsSyncResults) if (r.error) warnings.push(`${r.machineName}: hosts sync failed: ${r.error}`);
+  for (const r of hostsSyncResults) if (r.error) warnings.push(warning('hosts-sync-failed', `${r.machineName}: hosts sync failed: ${r.error}`));
 
   const result: ReconcileResult = {
     success: stateError === null && hostsSyncResults.every((r) => r.success),
@@ -116,9 +118,9 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
     diffs: projectPlan.diffs,
     hostsSyncResults,
     hostsBlock: projectPlan.hostsBlock,
-    warnings,
+    warnings: texts(warnings),
   };
-  return { result, plan: projectPlan, facts, sync: synced, stateWritten, stateError };
+  return { result, plan: projectPlan, facts, sync: synced, stateWritten, stateError, warnings };
 }
 
 /** A ReconcileResult for a pass that could not query the hypervisor at all. */

@@ -13,6 +13,11 @@ export interface NetworkState {
   /** Seed 000's four; 'lease' (DHCP lease files) and 'dns' (the DHCP server's DNS) are the Linux provider's. */
   source: 'hyperv' | 'arp' | 'guest-file' | 'guest-cmd' | 'lease' | 'dns';
   previousIpv4?: string | null;
+  /**
+   * Added by the tray (not in seed 000): while a VM is stopped, the previousIpv4 it had before it
+   * stopped, so that a restart on the same address restores it.
+   */
+  previousIpv4BeforeStop?: string | null;
 }
 
 export interface SSHConfig {
@@ -34,6 +39,10 @@ export interface DiscoveryResult {
   /** Which tier succeeded: seed 000's 'kvp' or 'arp', or another provider's (e.g. 'lease'). */
   tier: string | null;
   warnings: string[];
+  /** Added: a running VM whose address no tier found this pass; the address state.json keeps. */
+  keptIpv4?: string;
+  /** Added: state.json's address, confirmed this pass by the VM's pinned SSH host key answering there (seed 003's cached tier). */
+  cachedIpv4?: string;
 }
 
 export type KvpStatus = 'OK' | 'No Contact' | 'Disabled' | 'Unknown';

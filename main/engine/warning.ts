@@ -33,7 +33,20 @@ export type CoreWarningCode =
   | 'duplicate-ip'
   /** Guests that share /etc/machine-id (clones of one image), found over SSH. */
   | 'cloned-image'
-  | 'bad-hostname';
+  | 'bad-hostname'
+  /** A project's, not a VM's: state.json names another project than ragnatramp.yaml. */
+  | 'state-other-project'
+  /** Reconcile's: a machine left state.json while its network was being recorded. */
+  | 'state-dropped'
+  /** Reconcile's: state.json could not be written (the guests were synced all the same). */
+  | 'state-unwritable'
+  /** Reconcile's: --accept-host-key forgot a pinned SSH host key. */
+  | 'host-key-forgotten'
+  /** Reconcile's: an SSH host key trusted on first use. */
+  | 'host-key-pinned'
+  | 'hosts-sync-failed'
+  /** The pass could not query the hypervisor at all. */
+  | 'hypervisor-unavailable';
 
 export const warning = (code: WarningCode, text: string, brief?: string): Warning => ({ code, text, ...(brief ? { brief } : {}) });
 

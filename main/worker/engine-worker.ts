@@ -1,9 +1,10 @@
 // The engine in a worker thread: discovery, diagnostics and hosts sync run here so that the
 // main thread (tray, window, IPC) never blocks on them. One long-lived environment per provider
 // in use (the app's own, and each one a project names in Settings) keeps the PowerShell session
-// and SSH connections warm between passes; one no project uses any more (its provider or token
-// changed in Settings, or it was removed) is disposed of at the next pass, and all of them on
-// `dispose` (quit, or a worker being replaced), each with its watcher's children.
+// and SSH connections warm between passes; one no project uses any more because its provider or
+// token changed in Settings is disposed of at the next pass, and all of them on `dispose` (quit,
+// or a worker being replaced), each with its watcher's children. A removed project's own
+// environment stays until then: a pass may name only some projects, so absence says nothing.
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -26,6 +27,7 @@ import { logPass } from '../engine/log/log-pass.js';
 import type { ProjectPlan } from '../engine/plan/plan.js';
 import { planMachines, sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import { leftToUserNotice } from '../engine/ssh/ssh-client-config.js';
+import { texts } from '../engine/warning.js';
 import { buildProjectView, unknownVmView, duplicateViews, syncViews, vmView } from './project-view.js';
 import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
@@ -225,9 +227,12 @@ type Handlers = { [M in keyof WorkerCalls]: (...args: Parameters<WorkerCalls[M]>
  * answer is what the user should hear (said once by the app): why nothing was written, or which
  * VMs were left out and which short names stayed with the user's own config.
  */
-async function keepSshConfig(env: Environment, where: { home: string; userConfig: string }, plans: ProjectPlan[]): Promise<string | null> {
+async function keepSshConfig(env: Environment, where: { home: string; userConfig: string }, plans: ProjectPlan[], projects: Project[]): Promise<string | null> {
   try {
-    const files = await writeSshConfig({ home: where.home, entries: sshEntries(plans), machines: planMachines(plans), hostKeys: env.hostKeys, userConfig: where.userConfig });
+    // A project whose hypervisor could not be asked this pass has no plan, but its machines still
+    // hold their names: short names must not come and go with a provider's outages.
+    const machines = [...(planMachines(plans) ?? []), ...projects.flatMap((p) => p.machines.map((m) => ({ project: p.name, machine: m.name })))];
+    const files = await writeSshConfig({ home: where.home, entries: sshEntries(plans), machines, hostKeys: env.hostKeys, userConfig: where.userConfig });
     if (files.changed.length > 0) log.info('ssh config written', { files: files.changed });
     const said = [...files.refused.map((r) => r.message), ...(files.leftToUser.length > 0 ? [leftToUserNotice(files.leftToUser, where.userConfig)] : [])];
     if (files.refused.length > 0) log.warn('ssh config left VMs out', { refused: files.refused.map((r) => r.message) });
@@ -274,12 +279,12 @@ const calls: Handlers = {
     const syncedBlocks = Object.fromEntries(done.flatMap((d) => d.outcome.sync.filter((s) => s.success).map((s) => [vmKey(d.project.configPath, s.machineName), d.outcome.plan.hostsBlock])));
     const projects = loaded.map((l) => {
       const d = done.find((x) => x.project.configPath === l.configPath);
-      return d ? buildProjectView(l.configPath, d.outcome.plan, d.project.warnings) : unasked(l, staleWhy(l));
+      return d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings)) : unasked(l, staleWhy(l));
     });
     const ipDiffs = done.flatMap(({ project, outcome }) =>
       outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
     );
-    const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, done.map((d) => d.outcome.plan)) : null;
+    const sshConfigError = request.sshConfig ? await keepSshConfig(env, request.sshConfig, done.map((d) => d.outcome.plan), ok.map((o) => o.project)) : null;
     return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError, notices: notices.splice(0) };
   },
 

@@ -76,6 +76,15 @@ describe('WorkerClient', () => {
     await expect(client.call('checkProject', '/p')).rejects.toThrow(/quitting/);
   });
 
+  it('quitting while a call waits out the back-off starts no new worker: the call fails as the app quits', async () => {
+    const { client, lines } = standIn('crash', { backoffMs: { base: 400, max: 400 } });
+    await expect(client.call('checkProject', '/p')).rejects.toThrow(/exit code 3/);
+    const waiting = client.call('checkProject', '/p'); // waits 400 ms for the next worker
+    await client.dispose();
+    await expect(waiting).rejects.toThrow(/quitting/);
+    expect(lines()).toEqual(['started']);
+  });
+
   it("the real engine: a project's provider changing, and quitting, dispose of its environment and its `ip monitor` child", async () => {
     const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web', id: 'vm-web', name: 'myproject-web-a1b2c3d4' }] });
     const manifest = path.join(f.dir, 'vms.json');

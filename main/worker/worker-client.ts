@@ -23,6 +23,8 @@ export const CALL_DEADLINES_MS: Record<keyof WorkerCalls, number> = {
   dispose: 5_000,
 };
 
+const QUITTING = 'The engine has stopped (the app is quitting).';
+
 export interface WorkerClientOptions {
   /** The worker's module (tests start stand-ins); the engine worker by default. */
   entry?: URL;
@@ -67,9 +69,11 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
   }
 
   async call<M extends keyof WorkerCalls>(method: M, ...args: Parameters<WorkerCalls[M]>): Promise<ReturnType<WorkerCalls[M]>> {
-    if (this.disposed) throw new Error('The engine has stopped (the app is quitting).');
+    if (this.disposed) throw new Error(QUITTING);
     const wait = this.notBefore - Date.now();
     if (!this.worker && wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // Quitting while the back-off ran: no new worker (and no PowerShell or SSH of its own) after dispose().
+    if (this.disposed) throw new Error(QUITTING);
     const worker = (this.worker ??= this.spawn());
     return this.send(worker, method, args);
   }
@@ -141,6 +145,6 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
     const w = this.worker;
     this.worker = null;
     if (w) await this.stop(w);
-    for (const id of [...this.pending.keys()]) this.settle(id, new Error('The engine has stopped (the app is quitting).'));
+    for (const id of [...this.pending.keys()]) this.settle(id, new Error(QUITTING));
   }
 }

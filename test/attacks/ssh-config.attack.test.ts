@@ -58,6 +58,15 @@ describe.skipIf(!hasSsh)('break 2: every value reaches OpenSSH as written, or is
     expect(found).toContain(`ssh-ed25519 ${KEY.toString('base64')}`);
   });
 
+  it('a VM reached at a host name with capitals (a passt forward on qemu+ssh://root@KVM-Box/system) is written: ssh -G lowercases host names', async () => {
+    const h = homes();
+    const files = await writeSshConfig({ home: h.home, entries: [entry('web', { host: 'KVM-Box', port: 2222 })], hostKeys: h.store });
+    expect(files.changed).toContain(files.configFile);
+    const got = sshG(files.configFile, 'web');
+    expect(got.options.hostname).toBe('kvm-box');
+    expect(got.options.port).toBe('2222');
+  });
+
   it('key paths with blanks, quotes, a trailing backslash, a UNC path and % come back from ssh -G exactly', async () => {
     const paths = ['/keys/my key', '/keys/say "hi"/id', 'C:\\Users\\me\\keys\\', '\\\\srv\\share\\id_ed25519', '/keys/50%off', "/keys/it's"];
     const h = homes('tray 100% home');
@@ -121,6 +130,21 @@ describe("break 10: the user's ssh config as the user left it", () => {
     writeFileSync(h.userConfig, 'Host *\n  ServerAliveInterval 30\n');
     chmodSync(h.userConfig, 0o444);
     await expect(writeSshConfig({ home: h.home, entries: [entry('web')], hostKeys: h.store, userConfig: h.userConfig })).rejects.toThrow(/is read-only, so the tray leaves it as it is\nTo use 'ssh <machine>', add these lines at the top of .* yourself:\n# BEGIN RAGNATRAMP TRAY\nInclude "/);
+    expect(readFileSync(h.userConfig, 'utf8')).toBe('Host *\n  ServerAliveInterval 30\n');
+  });
+
+  it('on Windows too: its read-only attribute (which libuv reports as mode 0444, src/win/fs.c:1960-1961) is the user\'s word', async () => {
+    const h = homes();
+    mkdirSync(path.dirname(h.userConfig), { recursive: true });
+    writeFileSync(h.userConfig, 'Host *\n  ServerAliveInterval 30\n');
+    chmodSync(h.userConfig, 0o444); // what stat says of a read-only file on Windows
+    const platform = process.platform;
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    try {
+      await expect(writeSshConfig({ home: h.home, entries: [entry('web')], hostKeys: h.store, userConfig: h.userConfig })).rejects.toThrow(/is read-only, so the tray leaves it as it is\nTo use 'ssh <machine>', add these lines/);
+    } finally {
+      Object.defineProperty(process, 'platform', { value: platform });
+    }
     expect(readFileSync(h.userConfig, 'utf8')).toBe('Host *\n  ServerAliveInterval 30\n');
   });
 

@@ -4,7 +4,7 @@
 // scan leaves out whatever holds key material, the zip lists what it holds and what it left out,
 // and the zip and the log are their owner's only.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +70,19 @@ describe('break 4: the support bundle holds no secret', () => {
       { file: path.join(home, 'ragnatramp-tray.log'), why: 'holds a Proxmox VE API token; it was left out' },
       { file: f.configPath, why: 'holds a private key (a PEM or OpenSSH key block); it was left out' },
     ]);
+  });
+
+  it('a state.json hard-linked to a PuTTY key (.ppk, which ssh2 and so the tray read) is left out by the final scan', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-bundle-'));
+    const f = makeFixture({ machines: ['web'] });
+    const ppk = path.join(f.dir, 'id_rsa.ppk');
+    writeFileSync(ppk, 'PuTTY-User-Key-File-2: ssh-rsa\r\nEncryption: none\r\nComment: me\r\nPublic-Lines: 1\r\nAAAAB3NzaC1yc2E=\r\nPrivate-Lines: 1\r\nAAAAgQDsecretprivatepart=\r\nPrivate-MAC: 0123abcd\r\n');
+    mkdirSync(path.dirname(f.statePath));
+    linkSync(ppk, f.statePath); // a regular file: only the scan can tell
+    const r = await bundle(home, [f.configPath]);
+    const entries = unzip(r.out);
+    expect([...entries.values()].join('\n')).not.toContain('secretprivatepart');
+    expect(JSON.parse(entries.get('contents.json')!).leftOut).toEqual([{ file: f.statePath, why: 'holds a PuTTY private key (.ppk); it was left out' }]);
   });
 
   it.skipIf(process.platform === 'win32')('the zip and the log are their owner\'s only (0600)', async () => {

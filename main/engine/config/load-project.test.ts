@@ -144,6 +144,6 @@ describe('loadProject', () => {
     state.project = 'other';
     mkdirSync(path.dirname(f.statePath), { recursive: true });
     writeFileSync(f.statePath, JSON.stringify(state, null, 2));
-    expect((await loadProject(f.configPath)).warnings[0]).toMatch(/belongs to project 'other'/);
+    expect((await loadProject(f.configPath)).warnings[0]).toMatchObject({ code: 'state-other-project', text: expect.stringMatching(/belongs to project 'other'/) });
   });
 });

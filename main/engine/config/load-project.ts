@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, type InputProblem } from '../errors.js';
+import { warning, type Warning } from '../warning.js';
 import type { VmRef } from '../discovery/observation.js';
 import type { ResolvedSSHConfig } from '../seed-types.js';
 import { compareText } from '../compare-text.js';
@@ -30,7 +31,7 @@ export interface Project {
   /** Every VM to observe: state.json's VMs, then config machines state.json lacks. */
   vms: VmRef[];
   /** Things worth telling the user that do not stop the project from loading. */
-  warnings: string[];
+  warnings: Warning[];
 }
 
 const CONFIG_FIX = 'Fix ragnatramp.yaml and try again; nothing was written.';
@@ -55,9 +56,9 @@ export async function loadProject(configPath: string, env: NodeJS.ProcessEnv = p
   const statePath = statePathFor(file);
   const state = await readStateFile(statePath);
   const machines = resolveMachines(file, config, env);
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   if (state && state.project !== config.project.name) {
-    warnings.push(`${statePath} belongs to project '${state.project}' but ${file} names '${config.project.name}'; using the config's name.`);
+    warnings.push(warning('state-other-project', `${statePath} belongs to project '${state.project}' but ${file} names '${config.project.name}'; using the config's name.`));
   }
   return { name: config.project.name, configPath: file, statePath, config, machines, state, vms: vmRefs(file, config, state), warnings };
 }
@@ -117,7 +118,7 @@ export function expectedVmName(project: string, machine: string, configPath: str
 
 function vmRefs(configPath: string, config: RagnatrampConfig, state: StateFile | null): VmRef[] {
   const project = config.project.name;
-  const refs: VmRef[] = Object.entries(state?.vms ?? {}).map(([machineName, vm]) => ({ project, machineName, vmName: vm.name, vmId: vm.id || null, ...(vm.network?.ipv4 ? { lastKnown: { ipv4: vm.network.ipv4, source: vm.network.source } } : {}) }));
+  const refs: VmRef[] = Object.entries(state?.vms ?? {}).map(([machineName, vm]) => ({ project, machineName, vmName: vm.name, vmId: vm.id || null, ...(vm.network?.ipv4 ? { lastKnown: { ipv4: vm.network.ipv4 } } : {}) }));
   const known = new Set(refs.map((r) => r.machineName));
   for (const m of config.machines) {
     if (!known.has(m.name)) refs.push({ project, machineName: m.name, vmName: expectedVmName(project, m.name, state?.configPath ?? configPath), vmId: null });

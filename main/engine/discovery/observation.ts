@@ -14,8 +14,8 @@ export interface VmRef {
   vmName: string;
   /** The hypervisor's id from state.json; null when unknown. */
   vmId: string | null;
-  /** The IPv4 state.json last recorded, and where it came from (seed 003's cached tier). */
-  lastKnown?: { ipv4: string; source: NetworkState['source'] };
+  /** The IPv4 state.json last recorded (seed 003's cached tier). */
+  lastKnown?: { ipv4: string };
 }
 
 /**
@@ -50,6 +50,12 @@ export interface VmObservation {
   /** The tier that found the IPv4 ('kvp', 'arp', 'lease'); null when none did. */
   tier: string | null;
   addressChoice?: AddressChoice;
+  /**
+   * Seed 003's cached tier: state.json's last IPv4, confirmed this pass because the guest
+   * answering there offers this VM's pinned SSH host key. Kept apart from `network`, which
+   * stays what the provider's own tiers found (seed 000's DiscoveryResult.network).
+   */
+  cached?: { ipv4: string };
   /**
    * Set when SSH reaches the guest through a port forward on this host rather than at an address
    * of its own (QEMU's user-mode network): where, and why its peers cannot reach it.

@@ -76,7 +76,17 @@ describe('nextNetwork: what state.json will hold', () => {
     { name: 'a changed address records previousIpv4', old: net('172.18.0.5'), o: running('172.18.0.9'), want: { ipv4: '172.18.0.9', mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'hyperv', previousIpv4: '172.18.0.5' } },
     { name: 'a source change alone is recorded, previousIpv4 untouched', old: net('172.18.0.5', { previousIpv4: '172.18.0.1' }), o: running('172.18.0.5', 'arp'), want: { ipv4: '172.18.0.5', mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'arp', previousIpv4: '172.18.0.1' } },
     { name: 'stopping nulls the fields and remembers the last address', old: net('172.18.0.5'), o: obs('p', { machine: 'web', state: 'Off' }), want: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.5' } },
-    { name: 'a saved VM is treated like an off one', old: net('172.18.0.5'), o: obs('p', { machine: 'web', state: 'Saved' }), want: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.5' } },
+    // Issue 24 point 6: Saved and Paused VMs keep their lease (only Off is seed 000's "stopped").
+    { name: 'a saved VM keeps its network', old: net('172.18.0.5'), o: obs('p', { machine: 'web', state: 'Saved' }), want: undefined },
+    { name: 'a paused VM keeps its network', old: net('172.18.0.5'), o: obs('p', { machine: 'web', state: 'Paused' }), want: undefined },
+    { name: 'stopping keeps the address before the last one aside', old: net('172.18.0.5', { previousIpv4: '172.18.0.1' }), o: obs('p', { machine: 'web', state: 'Off' }), want: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.5', previousIpv4BeforeStop: '172.18.0.1' } },
+    // Issue 24 point 3: previousIpv4 is the address before the current one, never the current one.
+    { name: 'restarting on the same address gets back the earlier previousIpv4', old: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.7', previousIpv4BeforeStop: '172.18.0.1' }, o: running('172.18.0.7'), want: { ipv4: '172.18.0.7', mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'hyperv', previousIpv4: '172.18.0.1' } },
+    { name: 'restarting on the same address with nothing earlier records no previousIpv4', old: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.7' }, o: running('172.18.0.7'), want: { ipv4: '172.18.0.7', mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'hyperv' } },
+    // Issue 24 point 4: discoveredAt is when the provider found the address, not the plan's clock.
+    { name: 'discoveredAt is the discovery instant', old: undefined, o: { ...running('172.18.0.5'), network: { ...running('172.18.0.5').network!, discoveredAt: EARLIER } }, want: { ipv4: '172.18.0.5', mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: EARLIER, source: 'hyperv' } },
+    // Issue 24 point 5: a lower-case MAC is the same MAC.
+    { name: 'a lower-case MAC in state.json is the same network', old: net('172.18.0.5', { mac: '00155d000003' }), o: running('172.18.0.5'), want: undefined },
     { name: 'a stopped VM already recorded as stopped is left alone', old: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.5' }, o: obs('p', { machine: 'web', state: 'Off' }), want: undefined },
     { name: 'a stopped VM never discovered gets no network', old: undefined, o: obs('p', { machine: 'web', state: 'Off' }), want: undefined },
     { name: 'restarting after a stop keeps the remembered previous address', old: { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: 'hyperv', previousIpv4: '172.18.0.5' }, o: running('172.18.0.7'), want: { ipv4: '172.18.0.7', mac: '00155D000003', adapterName: 'Network Adapter', discoveredAt: NOW, source: 'hyperv', previousIpv4: '172.18.0.5' } },
@@ -165,7 +175,7 @@ describe('plan', () => {
       'VM not found in Hyper-V',
       'VM is Saved',
       'no IPv4 address discovered yet',
-      'SSH port 22 at 172.18.0.4 is not open yet (the guest is booting, or sshd is not running)',
+      'SSH port 22 at 172.18.0.4 has no SSH server answering yet (the guest is booting or hung, or sshd is not running)',
       'machine is no longer in ragnatramp.yaml',
       'no ssh settings: add ssh: { user, private_key } under defaults or under machine \'f\' in /p/p/ragnatramp.yaml',
       'sync 172.18.0.7 as ubuntu pinned vm:id-g',

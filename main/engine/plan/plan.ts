@@ -12,7 +12,7 @@ import { isActive, type VmObservation } from '../discovery/observation.js';
 import { renderHostsBlockChecked, type HostsEntry } from '../hosts/hosts-block.js';
 import type { NetworkState, StateDiff } from '../seed-types.js';
 import type { NetworkUpdate, StateFile } from '../state/state-file.js';
-import type { SshTarget } from '../ssh/ssh-session.js';
+import { hostKeyAlias, type SshTarget } from '../ssh/ssh-session.js';
 import { warning, type Warning } from '../warning.js';
 import type { DuplicatePeer, SyncDecision, VmRecord } from './vm-record.js';
 import { vmStatus } from './vm-status.js';
@@ -72,9 +72,9 @@ function key(configPath: string, machineName: string): string {
   return `${configPath}\u0000${machineName}`;
 }
 
-/** The one place that decides whether a VM has a current IPv4: found, active, and discovered. */
+/** The one place that decides whether a VM has a current IPv4: found, active, and discovered (or its cached address confirmed). */
 function currentIpv4(o: VmObservation): string | null {
-  return o.found && isActive(o.power) ? (o.network?.ipv4 ?? null) : null;
+  return o.found && isActive(o.power) ? (o.network?.ipv4 ?? o.cached?.ipv4 ?? null) : null;
 }
 
 /** Seed 000: IPv4 → machines; more than one machine means a conflict (across projects too: one switch). */
@@ -133,7 +133,7 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
       ipv4,
       ipv6: ipv4 ? [...(o.network?.ipv6 ?? [])] : [],
       mac: o.network?.mac ?? next?.mac ?? old?.mac ?? null,
-      tier: ipv4 ? o.tier : null,
+      tier: !ipv4 ? null : o.network?.ipv4 ? o.tier : 'cache',
       sshOpen,
       forward: forward && { host: forward.host, port: forward.port },
       duplicateOf,
@@ -142,6 +142,8 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
       syncable,
       observed: o.network,
       recorded: next ?? old ?? null,
+      // Running with no address found: state.json keeps the last one (seed 004: never write an unknown).
+      keptIpv4: o.found && isActive(o.power) && !o.network?.ipv4 ? (old?.ipv4 ?? null) : null,
       ipChange,
       warnings: [...o.warnings, ...vmWarnings(p, o, ipv4, duplicateOf, machine, sshOpen)],
       detail: o.detail,
@@ -189,7 +191,7 @@ function reachability(p: ProjectFacts, o: VmObservation, ip: string | null, dupl
   if (ip && duplicateOf.length > 0) return skip(`duplicate IPv4 ${ip} (shared with ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')})`);
   if (!machine) return skip('machine is no longer in ragnatramp.yaml');
   if (!machine.ssh) return skip(`no ssh settings: add ssh: { user, private_key } under defaults or under machine '${machineName}' in ${p.configPath}`);
-  if (sshOpen === false) return skip(`SSH ${o.forward ? `through the port forward ${at.host}:${at.port}` : `port 22 at ${at.host}`} is not open yet (the guest is booting, or sshd is not running)`);
+  if (sshOpen === false) return skip(`SSH ${o.forward ? `through the port forward ${at.host}:${at.port}` : `port 22 at ${at.host}`} has no SSH server answering yet (the guest is booting or hung, or sshd is not running)`);
   return {
     target: {
       machineName,
@@ -197,36 +199,58 @@ function reachability(p: ProjectFacts, o: VmObservation, ip: string | null, dupl
       port: at.port,
       user: machine.ssh.user,
       privateKeyPath: machine.ssh.privateKeyPath,
-      hostKeyAlias: o.hypervisorId ? `vm:${o.hypervisorId}` : `project:${p.name}/${machineName}`,
+      hostKeyAlias: hostKeyAlias(p.name, machineName, o.hypervisorId),
     },
   };
 }
 
-/** The NetworkState to record, or undefined to leave state.json's value as it is. */
+/**
+ * The NetworkState to record, or undefined to leave state.json's value as it is. Only Off clears
+ * it (seed 000's "stopped" transition): a Saved or Paused VM keeps its DHCP lease, and a state in
+ * between (Starting, Stopping, unknown) tells nothing new. `discoveredAt` is when the provider
+ * found the address, not when the plan ran (the DHCP wait may lie between).
+ */
 export function nextNetwork(old: NetworkState | undefined, o: VmObservation, now: string): NetworkState | undefined {
   if (!o.found) return undefined;
-  if (!isActive(o.power)) {
+  if (o.power === 'off') {
     if (!old || (old.ipv4 === null && old.mac === null && old.discoveredAt === null && !old.ipv6)) return undefined;
+    // previousIpv4 takes the address the VM stopped on; the one before it is kept aside, so
+    // that a restart on the same address gets it back (previousIpv4 is never ipv4).
     const previousIpv4 = old.ipv4 ?? old.previousIpv4;
-    return { ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: old.source, ...(previousIpv4 !== undefined ? { previousIpv4 } : {}) };
+    const beforeStop = old.ipv4 ? old.previousIpv4 : old.previousIpv4BeforeStop;
+    return {
+      ipv4: null, mac: null, adapterName: null, discoveredAt: null, source: old.source,
+      ...(previousIpv4 !== undefined ? { previousIpv4 } : {}),
+      ...(beforeStop && beforeStop !== previousIpv4 ? { previousIpv4BeforeStop: beforeStop } : {}),
+    };
   }
+  if (!isActive(o.power)) return undefined;
   const found = o.network;
   if (!found?.ipv4) return undefined;
   if (old && sameNetwork(old, found)) return undefined;
-  const previousIpv4 = old?.ipv4 && old.ipv4 !== found.ipv4 ? old.ipv4 : old?.previousIpv4;
+  const previousIpv4 = addressBefore(old, found.ipv4);
   return {
     ipv4: found.ipv4,
     ...(found.ipv6 && found.ipv6.length > 0 ? { ipv6: [...found.ipv6] } : {}),
     mac: found.mac,
     adapterName: found.adapterName ?? null,
-    discoveredAt: now,
+    discoveredAt: found.discoveredAt ?? now,
     source: found.source,
     ...(previousIpv4 !== undefined ? { previousIpv4 } : {}),
   };
 }
 
+/** Seed 000's previousIpv4 for a VM now on `ipv4`: the address it had before this one. */
+function addressBefore(old: NetworkState | undefined, ipv4: string): string | null | undefined {
+  if (!old) return undefined;
+  if (old.ipv4) return old.ipv4 !== ipv4 ? old.ipv4 : old.previousIpv4;
+  // Back from a stop: on a new address, the one it stopped on; on the same one, the one before.
+  return old.previousIpv4 !== ipv4 ? old.previousIpv4 : old.previousIpv4BeforeStop;
+}
+
 function sameNetwork(a: NetworkState, b: NetworkState): boolean {
-  return a.ipv4 === b.ipv4 && a.mac === b.mac && a.source === b.source && (a.adapterName ?? null) === (b.adapterName ?? null) && (a.ipv6 ?? []).join(',') === (b.ipv6 ?? []).join(',');
+  const sameMac = (a.mac ?? '').toUpperCase() === (b.mac ?? '').toUpperCase();
+  return a.ipv4 === b.ipv4 && sameMac && a.source === b.source && (a.adapterName ?? null) === (b.adapterName ?? null) && (a.ipv6 ?? []).join(',') === (b.ipv6 ?? []).join(',');
 }
 
 const DIFF_FIELDS = ['ipv4', 'ipv6', 'mac', 'adapterName', 'source', 'previousIpv4'] as const;

@@ -6,6 +6,9 @@
 import type { Power } from '../discovery/observation.js';
 import type { ProviderDetail } from '../providers/provider-detail.js';
 import type { DiagnosticResult, DiscoveryResult, NetworkState, VmStatus } from '../seed-types.js';
+
+/** Seed 000's DiagnosticResult, with kvpStatus only where there is KVP (Hyper-V). */
+export type ProviderDiagnostic = Omit<DiagnosticResult, 'kvpStatus'> & Partial<Pick<DiagnosticResult, 'kvpStatus'>>;
 import type { SshTarget } from '../ssh/ssh-session.js';
 import { texts, type Warning } from '../warning.js';
 
@@ -31,7 +34,7 @@ export interface VmRecord {
   ipv4: string | null;
   ipv6: string[];
   mac: string | null;
-  /** The tier that found ipv4 ('kvp', 'arp', 'lease'); null when none did. */
+  /** The tier that found ipv4 ('kvp', 'arp', 'lease', or 'cache' for a confirmed cached address); null when none did. */
   tier: string | null;
   /** Whether port 22 answered at ipv4; null when there was no ipv4 to try. */
   sshOpen: boolean | null;
@@ -49,18 +52,33 @@ export interface VmRecord {
   observed: NetworkState | null;
   /** The network state.json holds after this plan (the current one when unchanged). */
   recorded: NetworkState | null;
+  /** A running VM whose address was not found this pass: the one state.json keeps. */
+  keptIpv4: string | null;
   /** The recorded IPv4 before and after, when this plan changes it. */
   ipChange: { from: string | null; to: string | null } | null;
   warnings: Warning[];
   detail: ProviderDetail;
 }
 
-/** Seed 000's DiscoveryResult (the CLI's reconcile --json). */
+/**
+ * Seed 000's DiscoveryResult (the CLI's reconcile --json): the seed's fields hold only what the
+ * provider's own tiers found; what the tray knows besides is said in added fields.
+ */
 export function toDiscoveryResult(r: VmRecord): DiscoveryResult {
-  return { machineName: r.machineName, vmName: r.vmName, vmState: r.vmState, network: r.observed, tier: r.tier, warnings: texts(r.warnings) };
+  const cached = r.tier === 'cache';
+  return {
+    machineName: r.machineName,
+    vmName: r.vmName,
+    vmState: r.vmState,
+    network: r.observed,
+    tier: cached ? null : r.tier,
+    warnings: texts(r.warnings),
+    ...(r.keptIpv4 ? { keptIpv4: r.keptIpv4 } : {}),
+    ...(cached ? { cachedIpv4: r.ipv4! } : {}),
+  };
 }
 
-/** Seed 000's DiagnosticResult; kvpStatus is Hyper-V's and 'Unknown' for other providers. */
-export function toDiagnosticResult(r: VmRecord): DiagnosticResult {
-  return { machineName: r.machineName, vmName: r.vmName, kvpStatus: r.detail.provider === 'hyperv' ? r.detail.kvp.status : 'Unknown', sshReachable: r.sshOpen, warnings: texts(r.warnings) };
+/** Seed 000's DiagnosticResult; kvpStatus is Hyper-V's, so another provider's VM has none. */
+export function toDiagnosticResult(r: VmRecord): ProviderDiagnostic {
+  return { machineName: r.machineName, vmName: r.vmName, ...(r.detail.provider === 'hyperv' ? { kvpStatus: r.detail.kvp.status } : {}), sshReachable: r.sshOpen, warnings: texts(r.warnings) };
 }

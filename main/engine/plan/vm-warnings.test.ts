@@ -48,10 +48,10 @@ describe("the plan's own VM warnings", () => {
     expect(missing.warnings).toEqual([{ code: 'vm-missing', text: 'VM missing' }]);
     expect(missing.sync).toEqual({ action: 'skip', reason: 'VM not found in Hyper-V' });
   });
-  it('a Linux guest has no KVP status: the seed result says Unknown, and no KVP warning', () => {
+  it('a Linux guest has no KVP: no kvpStatus field and no KVP warning (issue 21 point 5)', () => {
     const r = record(o({ linux: true }), true);
     expect(r.warnings).toEqual([]);
-    expect(toDiagnosticResult(r).kvpStatus).toBe('Unknown');
+    expect(toDiagnosticResult(r)).toEqual({ machineName: 'web', vmName: "p-web-'x", sshReachable: true, warnings: [] });
   });
   it('no ssh settings, or a machine gone from the config', () => {
     expect(record(o(), true, { name: 'web' }).warnings[0]).toMatchObject({ code: 'no-ssh-settings', text: expect.stringMatching(/No ssh settings for 'web'.*\/c\.yaml/), brief: 'no ssh settings' });

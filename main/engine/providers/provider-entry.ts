@@ -48,7 +48,7 @@ export interface ProviderOptions {
 export interface SharedEdges {
   hostKeys: FileHostKeyStore;
   /** Real SSH and port probes (a simulation may answer with its own guests instead). */
-  net: Pick<EngineDeps, 'connector' | 'probe'>;
+  net: Pick<EngineDeps, 'connector' | 'probe' | 'offeredHostKey'>;
   log?: (line: string) => void;
   logger?: Log;
   powershellTimeoutMs: number;
@@ -60,7 +60,7 @@ export interface SharedEdges {
 export interface ProviderParts {
   provider: DiscoveryProvider;
   /** Set when the simulator's guests answer SSH and probes instead of the network. */
-  net?: Pick<EngineDeps, 'connector' | 'probe'>;
+  net?: Pick<EngineDeps, 'connector' | 'probe' | 'offeredHostKey'>;
   powershell?: PowerShellRunner;
   simulator?: { powershell: SimulatedPowerShell; guests: SimulatedGuests | null };
 }
@@ -95,5 +95,5 @@ export function agentFact(label: string, agent: AgentAnswer, notAsked: string): 
 /** The neighbour-table tier, which every provider can fall back to. */
 export const ARP_TIER: TierInfo = { label: 'ARP', help: "Found in the host's ARP (neighbour) table by the VM's MAC address" };
 
-/** Seed 003's cached tier: state.json's last address, used only once port 22 answers there. */
-export const CACHE_TIER: TierInfo = { label: 'cache', help: 'The address state.json last recorded; no other tier knew one, but SSH port 22 answers there' };
+/** Seed 003's cached tier: state.json's last address, used only once the VM itself answers there. */
+export const CACHE_TIER: TierInfo = { label: 'cache', help: "The address state.json last recorded; no other tier knew one, but the guest answering SSH there offers this VM's pinned host key" };

@@ -8,6 +8,7 @@ import { access } from 'node:fs/promises';
 import { normalizeMac } from '../discovery/net-address.js';
 import { ubuntuHostsFile } from '../hosts/ubuntu-hosts.js';
 import type { PortProbe } from '../discovery/port-probe.js';
+import type { OfferedHostKey } from '../ssh/offered-host-key.js';
 import { hostKeyChangedMessage, type HostKeyStore } from '../ssh/known-hosts.js';
 import { parseWriteCommand, READ_HOSTS_COMMAND, sha256Hex, WRITE_EXIT } from '../ssh/remote-hosts-write.js';
 import { GUEST_PROBE_COMMAND, kvpFixCommands, kvpPackageFor, parseGuestProbe } from '../diagnostics/guest-checks.js';
@@ -45,6 +46,12 @@ export class SimulatedGuests {
   readonly probe: PortProbe = async (host, port) => {
     const vm = vmAt(await this.source.current(), host);
     return !!vm && port === 22 && (vm.sshPort ?? 'open') === 'open';
+  };
+
+  /** The key the guest at that address offers, as real SSH would show it before any login. */
+  readonly offeredHostKey: OfferedHostKey = async (host, port) => {
+    const vm = vmAt(await this.source.current(), host);
+    return vm && port === 22 && (vm.sshPort ?? 'open') === 'open' ? hostKeyBlob(vm) : null;
   };
 
   readonly connector: SshConnector = {

@@ -28,6 +28,8 @@ export type HostKeyVerdict =
 export interface HostKeyStore {
   verify(alias: string, host: string, keyBlob: Buffer): Promise<HostKeyVerdict>;
   forget(alias: string): Promise<boolean>;
+  /** The pin kept under an alias, if any (reading pins nothing). */
+  pinned(alias: string): Promise<PinnedKey | undefined>;
 }
 
 /** OpenSSH's `SHA256:…` fingerprint of a public key blob. */

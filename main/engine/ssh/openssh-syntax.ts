@@ -15,8 +15,15 @@
 
 import { createHash } from 'node:crypto';
 
-/** A value OpenSSH cannot be given as it is; the message says why. */
-export class OpensshValueError extends Error {}
+/** A value OpenSSH cannot be given as it is; the message says why, the remedy where to change it. */
+export class OpensshValueError extends Error {
+  constructor(
+    message: string,
+    readonly remedy = 'Change it in ragnatramp.yaml.',
+  ) {
+    super(message);
+  }
+}
 
 /** misc.c:2130-2190 argv_split, returning null where OpenSSH says "invalid quotes". */
 export function argvSplit(s: string, terminateOnComment = true): string[] | null {

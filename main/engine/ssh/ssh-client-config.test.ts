@@ -45,6 +45,15 @@ describe('renderSshClientConfig', () => {
     expect(out.text).not.toContain('ProxyCommand');
   });
 
+  it("a value that is not ragnatramp.yaml's says where to change it: the tray's folder, or the hypervisor's answer", () => {
+    const folder = renderSshClientConfig([entry('p', 'web')], '/t/${X}/known_hosts');
+    expect(folder.refused.map((r) => r.message)).toEqual([expect.stringMatching(/known_hosts path .* holds "\$\{".*\. Move the tray's folder \(RAGNATRAMP_TRAY_HOME\) to a path without it\.$/)]);
+    const address = renderSshClientConfig([entry('p', 'web', '-oProxyCommand=x')], '/t/known_hosts');
+    expect(address.refused.map((r) => r.message)).toEqual([expect.stringMatching(/its address .* is not an IP address or host name\. The hypervisor reported it, not ragnatramp\.yaml: send a support bundle\.$/)]);
+    const yaml = renderSshClientConfig([{ ...entry('p', 'web'), user: 'a b' }], '/t/known_hosts');
+    expect(yaml.refused.map((r) => r.message)).toEqual([expect.stringMatching(/Change it in ragnatramp\.yaml\.$/)]);
+  });
+
   it('a short name the user already has, or another project has among all its machines (up or not), is not written', () => {
     const a = entry('shop', 'web');
     const { names, leftToUser } = hostNames([a, entry('shop', 'db')], { machines: [{ project: 'blog', machine: 'db' }], userHas: (n) => n === 'web' });

@@ -75,10 +75,21 @@ export function hostNames(entries: SshHostEntry[], context: NameContext = {}): {
   return { names, leftToUser };
 }
 
+const FROM_HYPERVISOR = 'The hypervisor reported it, not ragnatramp.yaml: send a support bundle.';
+
+/** The tray's known_hosts path is not the project's to change: its folder is. */
+function knownHostsWord(knownHostsFile: string): string {
+  try {
+    return opensshWord(knownHostsFile, 'percent-dollar', `the tray's known_hosts path ${JSON.stringify(knownHostsFile)}`);
+  } catch (err) {
+    throw err instanceof OpensshValueError ? new OpensshValueError(err.message, "Move the tray's folder (RAGNATRAMP_TRAY_HOME) to a path without it.") : err;
+  }
+}
+
 function hostBlock(e: SshHostEntry, names: string[], knownHostsFile: string): string {
   // HostName is percent-expanded (ssh.c:1197): only an address or a plain host name goes in.
-  if (!/^[A-Za-z0-9][A-Za-z0-9.:-]*$/.test(e.host)) throw new OpensshValueError(`its address ${JSON.stringify(e.host)} is not an IP address or host name`);
-  if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535) throw new OpensshValueError(`its port ${e.port} is not a TCP port`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9.:-]*$/.test(e.host)) throw new OpensshValueError(`its address ${JSON.stringify(e.host)} is not an IP address or host name`, FROM_HYPERVISOR);
+  if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535) throw new OpensshValueError(`its port ${e.port} is not a TCP port`, FROM_HYPERVISOR);
   return [
     `Host ${names.join(' ')}`,
     `  HostName ${e.host}`,
@@ -87,7 +98,7 @@ function hostBlock(e: SshHostEntry, names: string[], knownHostsFile: string): st
     `  IdentityFile ${opensshWord(e.identityFile, 'percent-dollar', `the key path ${JSON.stringify(e.identityFile)}`)}`,
     '  IdentitiesOnly yes',
     `  HostKeyAlias ${opensshHostKeyAlias(e.hostKeyAlias)}`,
-    `  UserKnownHostsFile ${opensshWord(knownHostsFile, 'percent-dollar', `the tray's known_hosts path ${JSON.stringify(knownHostsFile)}`)}`,
+    `  UserKnownHostsFile ${knownHostsWord(knownHostsFile)}`,
     '  StrictHostKeyChecking yes',
   ].join('\n');
 }
@@ -103,7 +114,7 @@ export function renderSshClientConfig(entries: SshHostEntry[], knownHostsFile: s
       return [hostBlock(e, n, knownHostsFile)];
     } catch (err) {
       if (!(err instanceof OpensshValueError)) throw err;
-      refused.push({ project: e.project, machine: e.machine, message: `${e.machine} (${e.project}) was left out of the OpenSSH config: ${err.message}. Change it in ragnatramp.yaml.` });
+      refused.push({ project: e.project, machine: e.machine, message: `${e.machine} (${e.project}) was left out of the OpenSSH config: ${err.message}. ${err.remedy}` });
       names.set(e, []);
       return [];
     }

@@ -39,3 +39,8 @@ export class SshError extends Error {
     this.name = 'SshError';
   }
 }
+
+/** The alias a VM's host key is pinned under: its hypervisor id when known (it survives renames). */
+export function hostKeyAlias(project: string, machineName: string, hypervisorId: string | null): string {
+  return hypervisorId ? `vm:${hypervisorId}` : `project:${project}/${machineName}`;
+}

@@ -78,8 +78,9 @@ export async function writeSshConfig(options: {
   const rendered = renderSshClientConfig(options.entries, knownHostsFile, { machines: options.machines, userHas: await userNames(options.userConfig, options.home) });
   const hosts = options.entries.flatMap((e) => {
     const name = rendered.names.get(e)?.[0];
-    // ssh -G prints IdentityFile as written (%% kept, OpenSSH 9.2) or expanded (newer): either is right.
-    return name ? [{ name, options: { hostname: [e.host], user: [e.user], identityfile: [e.identityFile, e.identityFile.replace(/%/g, '%%')], hostkeyalias: [opensshHostKeyAlias(e.hostKeyAlias)] } }] : [];
+    // ssh -G prints IdentityFile as written (%% kept, OpenSSH 9.2) or expanded (newer): either is
+    // right; and a host name (not an address) lowercased (ssh.c:1205-1207), which means the same host.
+    return name ? [{ name, options: { hostname: [e.host, e.host.toLowerCase()], user: [e.user], identityfile: [e.identityFile, e.identityFile.replace(/%/g, '%%')], hostkeyalias: [opensshHostKeyAlias(e.hostKeyAlias)] } }] : [];
   });
   const check = options.check ?? checkWithOpenssh;
   if (
@@ -119,8 +120,9 @@ async function addInclude(userConfig: string, configFile: string): Promise<boole
     throw err;
   }
   if (merged === current) return false;
-  // A file its owner made read-only is the owner's statement: root could write it, the tray does not.
-  if (link && process.platform !== 'win32' && ((await stat(target)).mode & 0o200) === 0) throw refuse('is read-only, so the tray leaves it as it is');
+  // A file its owner made read-only is the owner's statement: root could write it, the tray does
+  // not. On Windows the read-only attribute reads as mode 0444 (libuv src/win/fs.c:1960-1961).
+  if (link && ((await stat(target)).mode & 0o200) === 0) throw refuse('is read-only, so the tray leaves it as it is');
   await replaceIfChanged(target, merged, 'latin1');
   return true;
 }

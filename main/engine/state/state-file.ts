@@ -1,5 +1,6 @@
-// Reads and writes Ragnatramp's .ragnatramp/state.json. The tray owns only vms[m].network:
-// every other byte of the document survives a write, writes are atomic (temp file + rename),
+// Reads and writes Ragnatramp's .ragnatramp/state.json. The tray owns only vms[m].network, and
+// edits just that value in the text (edit-network.ts): every other byte of the document
+// survives a write (big integers, `1.50`, key order), writes are atomic (temp file + rename),
 // a symlinked state.json is written through to its target, and a write that would change
 // nothing does not happen.
 //
@@ -20,6 +21,7 @@ import { InputError, type InputProblem } from '../errors.js';
 import { formatField, schemaProblems } from '../config/schema-problems.js';
 import { excerpt } from '../excerpt.js';
 import type { NetworkState } from '../seed-types.js';
+import { withNetwork } from './edit-network.js';
 import { stateSchema } from './state-schema.js';
 
 export interface VmStateRecord {
@@ -157,12 +159,13 @@ export async function writeNetworkStates(file: string, updates: NetworkUpdate[])
     }
     const state = parseStateText(file, before.text);
     dropped = [];
+    let next = before.text;
     for (const u of updates) {
       const vm = state.vms[u.machineName];
-      if (!vm || (vm.id && u.vmId && vm.id.toLowerCase() !== u.vmId.toLowerCase())) dropped.push(u.machineName);
-      else vm.network = u.network;
+      const edited = !vm || (vm.id && u.vmId && vm.id.toLowerCase() !== u.vmId.toLowerCase()) ? null : withNetwork(next, u.machineName, u.network);
+      if (edited === null) dropped.push(u.machineName);
+      else next = edited;
     }
-    const next = serializeLike(before.text, state);
     if (next === before.text) return { written, dropped };
     const tmp = `${target}.tray-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     try {
@@ -220,18 +223,6 @@ function missesUpdates(file: string, text: string, updates: NetworkUpdate[]): bo
     const vm = state.vms[u.machineName];
     return !!vm && JSON.stringify(vm.network) !== JSON.stringify(u.network);
   });
-}
-
-/** Serializes like the original: Ragnatramp's indent, its line ending, its final newline. */
-function serializeLike(original: string, value: unknown): string {
-  const indentMatch = /\n([ \t]+)"/.exec(original);
-  const indent = indentMatch ? indentMatch[1]! : 2;
-  let out = JSON.stringify(value, null, indent);
-  const eol = original.includes('\r\n') ? '\r\n' : '\n';
-  if (eol !== '\n') out = out.replace(/\n/g, eol);
-  if (/\r?\n$/.test(original)) out += eol;
-  if (original.startsWith('\uFEFF')) out = `\uFEFF${out}`;
-  return out;
 }
 
 function stripBom(text: string): string {

@@ -2,7 +2,8 @@
 // NetworkState. Unknown fields are allowed everywhere: they belong to the CLI and are kept.
 
 export const IPV4_PATTERN = '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$';
-export const MAC_PATTERN = '^[0-9A-F]{12}$';
+// Seed 000: "12 hex chars, no delimiters"; either case is read, the tray writes upper case.
+export const MAC_PATTERN = '^[0-9A-Fa-f]{12}$';
 
 const networkSchema = {
   type: 'object',

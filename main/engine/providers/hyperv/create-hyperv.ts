@@ -24,11 +24,11 @@ export async function createHyperV(options: ProviderOptions, shared: SharedEdges
   } else {
     runner = new NodePowerShellRunner({ timeoutMs: shared.powershellTimeoutMs });
   }
-  const powershell = shared.log || shared.logger ? loggingRunner(runner, shared.log ?? (() => undefined), shared.logger ?? NO_LOG) : runner;
+  const powershell = shared.log || shared.logger ? loggingRunner(runner, shared.log ?? (() => undefined), shared.logger ?? NO_LOG, !!simulator) : runner;
   return {
     provider: new HyperVProvider(powershell),
     powershell,
     ...(simulator ? { simulator } : {}),
-    ...(simulator?.guests ? { net: { connector: simulator.guests.connector, probe: simulator.guests.probe } } : {}),
+    ...(simulator?.guests ? { net: { connector: simulator.guests.connector, probe: simulator.guests.probe, offeredHostKey: simulator.guests.offeredHostKey } } : {}),
   };
 }

@@ -110,9 +110,9 @@ describe('Hyper-V discovery through the simulator', () => {
     expect(result[0]!.network).toMatchObject({ ipv4: '172.18.185.163', mac: '00155DDE3309' });
   });
 
-  it('no Default Switch adapter: a warning with the command that connects one', async () => {
+  it("no Default Switch adapter: seed 000's mac null and ipv4 null, and a warning naming its switch with the command that connects one", async () => {
     const { result } = await observe({ vms: [vm('web', { adapters: [{ name: 'LAN', mac: '00155D000001', switch: 'External', ipAddresses: ['192.168.1.50'] }] })] }, [ref('web')]);
-    expect(result[0]!.network).toBeNull();
+    expect(result[0]!.network).toEqual({ ipv4: null, mac: null, adapterName: null, discoveredAt: NOW, source: 'hyperv' });
     expect(result[0]!.warnings.map((w) => w.text)[0]).toMatch(/no network adapter on the Default Switch \(it has: LAN on 'External'\)\. Add one \(its other adapters stay as they are\).*Hyper-V\\Add-VMNetworkAdapter/);
     expect(result[0]!.warnings.map((w) => w.text)[0]).not.toContain('Connect-VMNetworkAdapter');
   });
@@ -193,7 +193,8 @@ describe('Hyper-V discovery through the simulator', () => {
     const { result } = await observe({ vms: [vm('web'), vm('db', { adapterError: 'The operation cannot be performed while the virtual machine is in its current state.', adapters: [{ mac: '00155DDE330A', ipAddresses: ['172.18.185.164'] }] })] }, [ref('web'), ref('db')]);
     expect(result[0]!).toMatchObject({ tier: 'kvp', network: { ipv4: '172.18.185.163' } });
     expect(result[1]!.found).toBe(true);
-    expect(result[1]!.network).toBeNull();
+    // Running, so seed 000's network is there, knowing nothing (null is for VMs not running).
+    expect(result[1]!.network).toEqual({ ipv4: null, mac: null, adapterName: null, discoveredAt: NOW, source: 'hyperv' });
     expect(result[1]!.warnings.map((w) => w.text)).toEqual(["Hyper-V could not read this VM's details (The operation cannot be performed while the virtual machine is in its current state.); it may be being created, changed or deleted. The next pass looks again."]);
   });
 

@@ -10,7 +10,7 @@ import type { PowerShellRunner } from './powershell-runner.js';
  * `--verbose`: every invocation and its answer, each starting with a `[powershell]` line; and
  * the log file: each invocation's timing, and the error records its answer carried.
  */
-export function loggingRunner(inner: PowerShellRunner, log: (line: string) => void, logger: Log = NO_LOG): PowerShellRunner {
+export function loggingRunner(inner: PowerShellRunner, log: (line: string) => void, logger: Log = NO_LOG, simulated = false): PowerShellRunner {
   let n = 0;
   return {
     async run(script) {
@@ -21,7 +21,8 @@ export function loggingRunner(inner: PowerShellRunner, log: (line: string) => vo
         const out = await inner.run(script);
         const ms = Math.round(performance.now() - started);
         log(`[powershell] invocation ${id} answered in ${ms} ms (${out.length} chars):\n${out}`);
-        logger.info('powershell invocation', { invocation: id, ms, chars: out.length, ...(script.includes(DISCOVERY_MARKER) ? answerFacts(out) : {}) });
+        // A simulated answer's host facts are the scenario's, not this PC's: the support bundle says so.
+        logger.info('powershell invocation', { invocation: id, ms, chars: out.length, ...(script.includes(DISCOVERY_MARKER) ? answerFacts(out) : {}), ...(simulated ? { simulated: true } : {}) });
         return out;
       } catch (err) {
         const ms = Math.round(performance.now() - started);

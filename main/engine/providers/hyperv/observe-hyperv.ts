@@ -64,7 +64,9 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
   if (vm.error) {
     // This VM alone could not be read; the pass goes on for the others.
     const w = warning('vm-unreadable', `Hyper-V could not read this VM's details (${vm.error.message || vm.error.errorId}); it may be being created, changed or deleted. The next pass looks again.`, 'unreadable');
-    return { ...base, network: null, tier: null, warnings: [w], detail: { provider: 'hyperv', kvp: { status: 'Unknown', detail: 'the VM could not be read' } } };
+    // Seed 000 keeps `network: null` for VMs that are not running: a running one read nothing.
+    const network: NetworkState | null = vm.state === 'Running' ? { ipv4: null, mac: null, adapterName: null, discoveredAt: now, source: 'hyperv' } : null;
+    return { ...base, network, tier: null, warnings: [w], detail: { provider: 'hyperv', kvp: { status: 'Unknown', detail: 'the VM could not be read' } } };
   }
   const warnings = ambiguous ? [warning(HYPERV_WARNING.ambiguousName, `Hyper-V has ${ambiguous} VMs named '${ref.vmName}'; using ${vm.id}. Record the right VM id in state.json to choose.`, 'two VMs share its name')] : [];
   const kvp = kvpStatus(vm.kvp);
@@ -76,7 +78,9 @@ function observeOne(ref: VmRef, snapshot: HyperVSnapshot, now: string): VmObserv
   if (!adapter) {
     const seen = vm.adapters.map((a) => `${a.name ?? 'adapter'} on ${a.switchName ? `'${a.switchName}'` : 'no switch'}`).join(', ');
     warnings.push(warning(HYPERV_WARNING.noDefaultSwitch, `VM has no network adapter on the Default Switch${seen ? ` (it has: ${seen})` : ''}. Add one (its other adapters stay as they are), in PowerShell: ${connectDefaultSwitchCommand(vm.name, vm.id)}`, 'no Default Switch adapter'));
-    return { ...off, warnings: [...warnings, ...kvpAdvice(kvp, vm, false)] };
+    // Seed 000: `mac: null` means "no adapter"; `network: null` is for VMs that are not running.
+    const none: NetworkState = { ipv4: null, mac: null, adapterName: null, discoveredAt: now, source: 'hyperv' };
+    return { ...off, network: none, warnings: [...warnings, ...kvpAdvice(kvp, vm, false)] };
   }
   const mac = normalizeMac(adapter.mac);
   const kvpAddresses = adapter.ipAddresses.filter((ip) => !isLinkLocal(ip));

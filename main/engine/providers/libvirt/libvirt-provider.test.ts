@@ -45,6 +45,10 @@ describe("virsh's output", () => {
     expect([parseDomainInterfaces(''), parseDomainInterfaces('<domain><devices><interface'), parseDomainInterfaces('error: failed to get domain')]).toEqual([[], [], []]);
     expect(parseDomifaddr(' vnet0      52:54:00:77:00:01    ipv4         10.231.7.72/24\n')).toEqual([{ mac: '525400770001', ipv4: ['10.231.7.72'] }]);
     expect(parseDomifaddr(AGENT)).toEqual([{ mac: '525400980203', ipv4: ['10.202.2.203'] }]);
+    // A Windows guest's agent names interfaces by their friendly names, spaces and all (virsh
+    // prints them as given, tools/virsh-domain-monitor.c cmdDomIfAddr); a MAC-less one still lends nothing.
+    const windows = ' Ethernet 2 52:54:00:98:02:04    ipv6         fe80::1c2d:3e4f:5a6b:7c8d/64\n Ethernet 2 52:54:00:98:02:04    ipv4         10.202.2.204/24\n Loopback Pseudo-Interface 1 00:00:00:00:00:00    ipv4         127.0.0.1/8\n OpenVPN Data Channel Offload                     ipv4         10.8.0.6/24\n';
+    expect(parseDomifaddr(windows)).toEqual([{ mac: '525400980204', ipv4: ['10.202.2.204'] }]);
   });
   it('a batch splits at its markers, whatever the commands printed or failed to', () => {
     const out = parseBatch(`@@n0nce:${U1}:state@@running\n@@n0nce:${U1}:xml@@<domain><description>@@${U2}:state@@ @@other:${U2}:state@@</description></domain>\n@@n0nce:${U2}:state@@@@n0nce:${U2}:xml@@`, 'n0nce');
@@ -77,6 +81,8 @@ describe('observeLibvirt', () => {
     const [web, db, gone] = observeLibvirt([ref('web', 'renamed', U1), ref('db', 'p-db-1'), ref('gone', 'p-gone-1', 'x')], { uri: 'qemu+ssh://h/system', domains, details: new Map([[U1, running({ state: 'shut off' })], [U2, running({ state: 'paused' })]]), neighbors: null }, NOW);
     expect([web!.found, web!.power, web!.vmState, db!.power, db!.hypervisorId]).toEqual([true, 'off', 'shut off', 'paused', U2]);
     expect([gone!.found, gone!.lookedIn, gone!.warnings[0]!.code]).toEqual([false, 'libvirt at qemu+ssh://h/system', 'vm-missing']);
+    const [fresh] = observeLibvirt([ref('new', 'p-new-1')], { uri: 'qemu:///system', domains, details: new Map(), neighbors: null }, NOW);
+    expect(fresh!.warnings).toEqual([{ code: 'not-created', text: "Machine 'new' has no libvirt domain at qemu:///system yet (looked for 'p-new-1' and 'new'): create a domain with one of those names (virt-install --name, or virsh define), or point the tray at the libvirt URI that has it." }]);
   });
 });
 

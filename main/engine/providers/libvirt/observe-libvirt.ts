@@ -6,7 +6,7 @@
 // guest's private view: never reported, so never written into a peer's hosts block.
 
 import { pickNeighbor, type NeighborEntry } from '../../discovery/pick-neighbor.js';
-import { isUsableIpv4 } from '../../discovery/net-address.js';
+import { ownNicAddress } from '../../discovery/guest-interfaces.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import type { NetworkState } from '../../seed-types.js';
 import { warning } from '../../warning.js';
@@ -40,7 +40,7 @@ export function matchDomain(ref: VmRef, domains: Domain[]): Domain | undefined {
 /** The interface the VM's address is looked for on: its first one that is not user-mode. */
 export const primaryInterface = (interfaces: DomainInterface[]): DomainInterface | undefined => interfaces.find((i) => i.type !== 'user');
 
-const usable = (entries: Array<{ mac: string; ipv4: string[] }>, mac: string) => entries.find((e) => e.mac === mac)?.ipv4.find(isUsableIpv4) ?? null;
+const usable = (entries: Array<{ mac: string; ipv4: string[] }>, mac: string) => ownNicAddress(entries, [mac]).ipv4;
 
 export function observeLibvirt(refs: VmRef[], facts: LibvirtFacts, now: string): VmObservation[] {
   const lookedIn = `libvirt at ${facts.uri}`;
@@ -51,7 +51,7 @@ export function observeLibvirt(refs: VmRef[], facts: LibvirtFacts, now: string):
     if (!domain || !d) {
       const w = ref.vmId
         ? warning('vm-missing', `VM '${ref.vmName}' is recorded in state.json but libvirt at ${facts.uri} has no such domain: check the URI, or run 'ragnatramp up' to recreate it.`)
-        : warning('not-created', `Machine '${ref.machineName}' has no libvirt domain at ${facts.uri} yet (looked for '${ref.vmName}' and '${ref.machineName}').`);
+        : warning('not-created', `Machine '${ref.machineName}' has no libvirt domain at ${facts.uri} yet (looked for '${ref.vmName}' and '${ref.machineName}'): create a domain with one of those names (virt-install --name, or virsh define), or point the tray at the libvirt URI that has it.`);
       return { ref, found: false, hypervisorId: null, power: 'missing', vmState: 'missing', network: null, tier: null, warnings: [w], lookedIn, detail };
     }
     const first = primaryInterface(d.interfaces);

@@ -27,19 +27,22 @@ export function parseDomainList(text: string): Domain[] {
  * tools/virsh-domain-monitor.c:2381-2387). An interface the guest agent gave no
  * hardware-address (libvirt keeps it NULL, src/qemu/qemu_agent.c:2064-2065) prints an empty MAC
  * (NULLSTR_EMPTY, :2384), and lo and a tun may report 00:00:00:00:00:00: neither is any NIC's,
- * so neither lends an address to one.
+ * so neither lends an address to one. The name is printed as the agent gave it (`%-10s`), and a
+ * Windows guest's agent names an interface by its friendly name ("Ethernet 2", QEMU
+ * qga/commands-win32.c, FriendlyName): the columns are read from the right.
  */
 export function parseDomifaddr(text: string): Array<{ mac: string; ipv4: string[] }> {
   const out: Array<{ mac: string; ipv4: string[] }> = [];
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
-    if (f.length !== 4) continue;
-    const mac = normalizeMac(f[1]);
+    if (f.length < 4) continue;
+    const [macField, protocol, addressField] = f.slice(-3) as [string, string, string];
+    const mac = normalizeMac(macField);
     if (!mac || mac === '000000000000') continue;
     let entry = out.find((e) => e.mac === mac);
     if (!entry) out.push((entry = { mac, ipv4: [] }));
-    const address = f[3]!.replace(/\/\d+$/, '');
-    if (f[2] === 'ipv4' && isIpv4(address)) entry.ipv4.push(address);
+    const address = addressField.replace(/\/\d+$/, '');
+    if (protocol === 'ipv4' && isIpv4(address)) entry.ipv4.push(address);
   }
   return out;
 }

@@ -5,7 +5,7 @@
 // guest made itself (docker0's 172.17.0.1) is never taken for its address. Nothing is guessed: a
 // guest whose interfaces could not be read has no address and says why.
 
-import { isUsableIpv4 } from '../../discovery/net-address.js';
+import { ownNicAddress } from '../../discovery/guest-interfaces.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { warning } from '../../warning.js';
 import { proxmoxPower, type GuestInterface, type ProxmoxGuest } from './proxmox-api.js';
@@ -14,9 +14,12 @@ import { privilegesFor } from './proxmox-privileges.js';
 
 /** What was read of one running guest: its interfaces and its own MACs, or why not. */
 export interface GuestRead {
-  interfaces: GuestInterface[] | { error: string; denied: boolean };
+  /** `unreachable`: the node answering could not reach the guest's node (AnyEvent::HTTP's 595-599, passed on by pveproxy's proxy, pve-http-server src/PVE/APIServer/AnyEvent.pm:831-876). */
+  interfaces: GuestInterface[] | { error: string; denied: boolean; unreachable?: boolean };
   /** The MACs of its netN entries; null when its config could not be read. */
   macs: string[] | null;
+  /** Why its config could not be read (the API's answer), where it could not. */
+  configError?: { error: string; denied: boolean };
 }
 
 export interface ProxmoxFacts {
@@ -51,7 +54,7 @@ export function observeProxmox(refs: VmRef[], facts: ProxmoxFacts, now: string):
     if (!g) {
       const w = ref.vmId
         ? warning('vm-missing', `Guest '${ref.vmName}' (id ${ref.vmId}) is recorded in state.json but ${lookedIn} has no such guest.${audit || ' (The API token may also lack VM.Audit on it.)'}`)
-        : warning('not-created', `Machine '${ref.machineName}' has no guest named '${ref.vmName}' or '${ref.machineName}' in ${lookedIn}.${audit}${unnamed}`);
+        : warning('not-created', `Machine '${ref.machineName}' has no guest named '${ref.vmName}' or '${ref.machineName}' in ${lookedIn}: create one with either name, or give the project the cluster that has it.${audit}${unnamed}`);
       return { ref, found: false, hypervisorId: null, power: 'missing', vmState: 'missing', network: null, tier: null, warnings: [w], lookedIn, detail: { provider: 'proxmox', where: null, kind: null, agent: { state: 'not asked', why: null } } };
     }
     const read = facts.reads.get(g.vmid);
@@ -60,26 +63,29 @@ export function observeProxmox(refs: VmRef[], facts: ProxmoxFacts, now: string):
     const detail: ProxmoxDetail = { provider: 'proxmox', where: `${g.node}/${g.vmid}`, kind: g.type, agent };
     const base: VmObservation = { ref, found: true, hypervisorId: `proxmox:${g.vmid}`, power: proxmoxPower(g.status), vmState: g.status, network: null, tier: null, warnings: [], lookedIn, detail };
     if (offline(g)) {
-      return { ...base, vmState: 'unknown (node offline)', warnings: [warning('vm-unreadable', `Guest ${g.vmid} is on node ${g.node}, which has been offline for over 5 minutes: its state is unknown until the node is back.`, 'node offline')] };
+      return { ...base, vmState: 'unknown (node offline)', warnings: [warning('vm-unreadable', `Guest ${g.vmid} is on node ${g.node}, which has been offline for over 5 minutes: its state is unknown until the node is back. Bring ${g.node} back, or see why it left the cluster (pvecm status on another node).`, 'node offline')] };
     }
     if (base.power !== 'running') return base;
     const tier = g.type === 'qemu' ? 'agent' : 'container';
     const own = read?.macs ?? null;
-    const candidates = iface && !('error' in iface) ? iface.filter((i) => i.mac && own?.includes(i.mac)) : [];
-    const found = candidates.map((i) => ({ i, ip: i.ipv4.find(isUsableIpv4) })).find((x) => x.ip);
-    if (found) return { ...base, network: { ipv4: found.ip!, mac: found.i.mac, adapterName: found.i.name, discoveredAt: now, source: 'guest-cmd' }, tier };
+    const { nic, ipv4 } = iface && !('error' in iface) && own ? ownNicAddress(iface, own) : { nic: null, ipv4: null };
+    if (nic && ipv4) return { ...base, network: { ipv4, mac: nic.mac, adapterName: nic.name, discoveredAt: now, source: 'guest-cmd' }, tier };
     const why =
       iface && 'error' in iface
-        ? iface.denied
+        ? iface.unreachable
+          ? `its node ${g.node} could not be reached from the node the tray asks (${iface.error}): check that ${g.node} is up and in the cluster (pvecm status)`
+          : iface.denied
           ? `the token lacks ${g.type === 'qemu' ? privileges.agent : 'VM.Audit'} on /vms/${g.vmid} (${iface.error}): give it to the token's role`
           : g.type === 'qemu'
             ? `its QEMU guest agent did not answer (${iface.error}): install qemu-guest-agent in the guest and enable the agent option in the VM's settings`
-            : `its interfaces could not be read (${iface.error})`
+            : `its interfaces could not be read (${iface.error}): check the container on node ${g.node} (pct status ${g.vmid})`
         : !own
-          ? `its config (the MAC of its net0) could not be read, so no interface can be told to be its own`
-          : candidates.length === 0
-            ? `no interface it reports has its own MAC (${own.join(', ') || 'no netN in its config'})`
+          ? `its config (the MAC of its net0) could not be read${read?.configError ? ` (${read.configError.error})` : ''}, so no interface can be told to be its own: ${read?.configError?.denied ? `give the token VM.Audit on /vms/${g.vmid}` : `check the guest on node ${g.node} (${g.type === 'qemu' ? 'qm' : 'pct'} config ${g.vmid})`}`
+          : !nic
+            ? own.length === 0
+              ? `its config has no network device (no netN): add one (Hardware → Add → Network Device)`
+              : `no interface it reports has its own MAC (${own.join(', ')}): check that the guest uses the NIC of its netN entries, and not a device passed through to it`
             : 'it reports no IPv4 on its own NIC yet';
-    return { ...base, network: { ipv4: null, mac: candidates[0]?.mac ?? own?.[0] ?? null, adapterName: candidates[0]?.name ?? null, discoveredAt: now, source: 'guest-cmd' }, warnings: [warning('no-ipv4', `Guest is running but has no IPv4 yet: ${why}.`)] };
+    return { ...base, network: { ipv4: null, mac: nic?.mac ?? own?.[0] ?? null, adapterName: nic?.name ?? null, discoveredAt: now, source: 'guest-cmd' }, warnings: [warning('no-ipv4', `Guest is running but has no IPv4 yet: ${why}.`)] };
   });
 }

@@ -4,6 +4,7 @@
 // data.result), a container's from /nodes/{node}/lxc/{vmid}/interfaces, a guest's own MACs from
 // its config, and the release from /version. Pure: JSON in.
 
+import { parseGuestNetworkInterfaces, type GuestInterface } from '../../discovery/guest-interfaces.js';
 import { isIpv4, normalizeMac } from '../../discovery/net-address.js';
 import type { Power } from '../../discovery/observation.js';
 
@@ -17,11 +18,7 @@ export interface ProxmoxGuest {
   status: string;
 }
 
-export interface GuestInterface {
-  name: string;
-  mac: string | null;
-  ipv4: string[];
-}
+export type { GuestInterface };
 
 const object = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
 
@@ -67,13 +64,7 @@ export function parseRelease(body: unknown): number | null {
 
 /** The guest agent's guest-network-get-interfaces, as Proxmox passes it on (`data.result`). */
 export function parseAgentInterfaces(body: unknown): GuestInterface[] {
-  const result = object(object(body)['data'])['result'];
-  if (!Array.isArray(result)) return [];
-  return result.map((raw) => {
-    const i = object(raw);
-    const addresses = Array.isArray(i['ip-addresses']) ? i['ip-addresses'].map(object) : [];
-    return { name: String(i['name'] ?? ''), mac: normalizeMac(String(i['hardware-address'] ?? '')), ipv4: addresses.filter((a) => a['ip-address-type'] === 'ipv4' && isIpv4(String(a['ip-address']))).map((a) => String(a['ip-address'])) };
-  });
+  return parseGuestNetworkInterfaces(object(object(body)['data'])['result']);
 }
 
 /**

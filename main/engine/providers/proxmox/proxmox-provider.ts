@@ -47,11 +47,11 @@ export class ProxmoxProvider implements DiscoveryProvider {
   private async read(g: ProxmoxGuest): Promise<GuestRead> {
     // Node names and vmids come from the API; encoded all the same, as any path segment.
     const base = `/nodes/${encodeURIComponent(g.node)}/${g.type}/${g.vmid}`;
-    const macs = await this.client.get(`${base}/config`).then(parseConfigMacs, (err) => this.guestError(err, () => null));
+    const config = await this.client.get(`${base}/config`).then(parseConfigMacs, (err) => this.guestError(err, (e) => ({ error: e.message, denied: e.status === 403 })));
     const interfaces = await this.client
       .get(g.type === 'qemu' ? `${base}/agent/network-get-interfaces` : `${base}/interfaces`)
-      .then(g.type === 'qemu' ? parseAgentInterfaces : parseLxcInterfaces, (err) => this.guestError(err, (e) => ({ error: e.message, denied: e.status === 403 })));
-    return { macs, interfaces };
+      .then(g.type === 'qemu' ? parseAgentInterfaces : parseLxcInterfaces, (err) => this.guestError(err, (e) => ({ error: e.message, denied: e.status === 403, unreachable: e.status >= 595 && e.status <= 599 })));
+    return Array.isArray(config) ? { macs: config, interfaces } : { macs: null, configError: config, interfaces };
   }
 
   /** One guest's failed read: a refused token stops the pass; anything else (a silent agent, 595 from an unreachable node) is that guest's. */

@@ -13,6 +13,7 @@ import type { VmRef } from '../../discovery/observation.js';
 import { FileHostKeyStore } from '../../ssh/known-hosts.js';
 import { parseAgentInterfaces, parseConfigMacs, parseLxcInterfaces, parseResources } from './proxmox-api.js';
 import { parseClusterUrl, ProxmoxClient } from './proxmox-client.js';
+import { observeProxmox, type GuestRead } from './observe-proxmox.js';
 import { ProxmoxProvider } from './proxmox-provider.js';
 import { checkToken, readTokenFile } from './proxmox-token.js';
 import { createEnvironment } from '../../environment.js';
@@ -26,6 +27,21 @@ const AGENT_RESULT = [
   { name: 'lo', 'hardware-address': '00:00:00:00:00:00', 'ip-addresses': [{ 'ip-address': '127.0.0.1', 'ip-address-type': 'ipv4', prefix: 8 }, { 'ip-address': '::1', 'ip-address-type': 'ipv6', prefix: 128 }] },
   { name: 'ens18', 'hardware-address': 'bc:24:11:5e:0a:01', 'ip-addresses': [{ 'ip-address': '192.168.128.105', 'ip-address-type': 'ipv4', prefix: 24 }, { 'ip-address': 'fe80::be24:11ff:fe5e:a01', 'ip-address-type': 'ipv6', prefix: 64 }] },
 ];
+
+describe('a running guest without an address says why, and what to do', () => {
+  const guests = [{ type: 'qemu' as const, vmid: 101, name: 'web', node: 'pve1', status: 'running' }, { type: 'lxc' as const, vmid: 201, name: 'cache', node: 'pve2', status: 'running' }];
+  const why = (vmid: number, read: GuestRead) => observeProxmox([ref(vmid === 101 ? 'web' : 'cache', vmid === 101 ? 'web' : 'cache')], { cluster: 'https://pve:8006', guests, release: 9, reads: new Map([[vmid, read]]) }, NOW)[0]!.warnings.map((w) => w.text);
+  const eth0 = { name: 'eth0', mac: 'BC24115E0A01', ipv4: [] as string[] };
+  it('each reason with its fix', () => {
+    expect(why(201, { macs: ['BC24115E0A02'], interfaces: { error: 'command failed', denied: false } })).toEqual(['Guest is running but has no IPv4 yet: its interfaces could not be read (command failed): check the container on node pve2 (pct status 201).']);
+    expect(why(101, { macs: null, configError: { error: 'Permission check failed (/vms/101, VM.Audit)', denied: true }, interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: its config (the MAC of its net0) could not be read (Permission check failed (/vms/101, VM.Audit)), so no interface can be told to be its own: give the token VM.Audit on /vms/101.']);
+    expect(why(101, { macs: null, configError: { error: 'got timeout', denied: false }, interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: its config (the MAC of its net0) could not be read (got timeout), so no interface can be told to be its own: check the guest on node pve1 (qm config 101).']);
+    expect(why(101, { macs: [], interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: its config has no network device (no netN): add one (Hardware → Add → Network Device).']);
+    expect(why(101, { macs: ['BC24115E0A09'], interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: no interface it reports has its own MAC (BC24115E0A09): check that the guest uses the NIC of its netN entries, and not a device passed through to it.']);
+    expect(why(101, { macs: ['BC24115E0A01'], interfaces: [eth0] })).toEqual(['Guest is running but has no IPv4 yet: it reports no IPv4 on its own NIC yet.']);
+     expect(observeProxmox([ref('web', 'web'), ref('new', 'p-new-1')], { cluster: 'https://pve:8006', guests, release: 9, reads: new Map() }, NOW)[1]!.warnings.map((w) => w.text)).toEqual(["Machine 'new' has no guest named 'p-new-1' or 'new' in the Proxmox VE cluster at https://pve:8006: create one with either name, or give the project the cluster that has it."]);
+  });
+});
 
 describe("the Proxmox VE API's answers", () => {
   it('guests across nodes, templates left out; agent and container interfaces', () => {
@@ -184,7 +200,7 @@ describe('ProxmoxProvider over HTTPS', () => {
       ['db', false, 'missing', 'missing'],
       ['web', true, 'running', 'running'],
     ]);
-    expect(out[0]!.warnings[0]!.text).toMatch(/on node pve2, which has been offline for over 5 minutes/);
+    expect(out[0]!.warnings[0]!.text).toBe('Guest 201 is on node pve2, which has been offline for over 5 minutes: its state is unknown until the node is back. Bring pve2 back, or see why it left the cluster (pvecm status on another node).');
     expect(out[1]!.warnings[0]!.text).toMatch(/2 guest\(s\) on offline nodes have no name until their node is back/);
     expect(server.requests.some((r) => r.path.includes('/nodes/pve2/'))).toBe(false);
   });
@@ -196,6 +212,8 @@ describe('ProxmoxProvider over HTTPS', () => {
       ['running', { provider: 'proxmox', where: 'pve1/101', kind: 'qemu', agent: { state: 'no answer', why: 'QEMU guest agent is not running' } }],
       ['running', { provider: 'proxmox', where: 'pve2/201', kind: 'lxc', agent: { state: 'no answer', why: 'Connection refused' } }],
     ]);
+    // The guest's agent is not to blame when its node cannot be reached: the warning names the node.
+    expect(out[1]!.warnings.map((w) => w.text)).toEqual(['Guest is running but has no IPv4 yet: its node pve2 could not be reached from the node the tray asks (Connection refused): check that pve2 is up and in the cluster (pvecm status).']);
   });
 
   it('keeps its checked connections for the next requests: a pass over three guests is not one handshake each', async () => {

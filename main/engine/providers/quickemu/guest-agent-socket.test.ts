@@ -8,7 +8,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agentAddress, askGuestAgent } from './guest-agent-socket.js';
+import { ownNicAddress } from '../../discovery/guest-interfaces.js';
+import { askGuestAgent } from './guest-agent-socket.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasAgent = existsSync('/usr/sbin/qemu-ga');
@@ -60,8 +61,8 @@ describe.skipIf(!isRoot || !hasAgent)('the real qemu-ga', () => {
     expect('interfaces' in reply).toBe(true);
     if (!('interfaces' in reply)) return;
     expect(reply.interfaces.map((i) => i.name)).toEqual(expect.arrayContaining(['lo', 'v0', 'v1']));
-    expect(agentAddress(reply.interfaces, '52:54:00:AA:BB:CC')).toEqual({ ipv4: '10.0.2.15', name: 'v0' });
-    expect(agentAddress(reply.interfaces, '00:00:00:00:00:00')).toEqual({ ipv4: null, name: 'lo' }); // 127.0.0.1 is no guest address
+    expect(ownNicAddress(reply.interfaces, ['52:54:00:AA:BB:CC'])).toEqual({ ipv4: '10.0.2.15', nic: expect.objectContaining({ name: 'v0' }) });
+    expect(ownNicAddress(reply.interfaces, ['00:00:00:00:00:00'])).toEqual({ ipv4: null, nic: expect.objectContaining({ name: 'lo' }) }); // 127.0.0.1 is no guest address
     // The agent takes the next client once the first is gone: the connection was closed.
     expect('interfaces' in (await askGuestAgent(socketPath, 5_000))).toBe(true);
   }, 20_000);

@@ -7,17 +7,10 @@
 
 import { randomInt } from 'node:crypto';
 import net from 'node:net';
-import { isIpv4, isUsableIpv4, normalizeMac } from '../../discovery/net-address.js';
-
-export interface AgentInterface {
-  name: string;
-  /** Normalised (12 upper-case hex digits); null when the agent gives none. */
-  mac: string | null;
-  ipv4: string[];
-}
+import { parseGuestNetworkInterfaces, type GuestInterface } from '../../discovery/guest-interfaces.js';
 
 /** `silent`: nothing came back before the deadline (no qemu-ga running in the guest, or not yet). */
-export type AgentReply = { interfaces: AgentInterface[] } | { error: string; silent?: true };
+export type AgentReply = { interfaces: GuestInterface[] } | { error: string; silent?: true };
 
 export const AGENT_TIMEOUT_MS = 2_000;
 
@@ -93,17 +86,5 @@ export function readInterfaces(reply: Record<string, unknown>): AgentReply {
   if (error) return { error: `the guest agent refused: ${typeof error.desc === 'string' ? error.desc : 'no reason given'}` };
   const list = reply['return'];
   if (!Array.isArray(list)) return { error: 'the guest agent answered without a list of interfaces' };
-  const interfaces = list.flatMap((i: Record<string, unknown>): AgentInterface[] => {
-    if (!i || typeof i['name'] !== 'string') return [];
-    const addresses = Array.isArray(i['ip-addresses']) ? (i['ip-addresses'] as Array<Record<string, unknown>>) : [];
-    const ipv4 = addresses.flatMap((a) => (a && a['ip-address-type'] === 'ipv4' && typeof a['ip-address'] === 'string' && isIpv4(a['ip-address']) ? [a['ip-address']] : []));
-    return [{ name: i['name'], mac: normalizeMac(typeof i['hardware-address'] === 'string' ? i['hardware-address'] : null), ipv4 }];
-  });
-  return { interfaces };
-}
-
-/** The VM's own NIC among the guest's interfaces (not lo, docker0 or a tun): its MAC, then its first usable IPv4. */
-export function agentAddress(interfaces: AgentInterface[], mac: string): { ipv4: string | null; name: string | null } {
-  const nic = interfaces.find((i) => i.mac === normalizeMac(mac));
-  return { ipv4: nic?.ipv4.find(isUsableIpv4) ?? null, name: nic?.name ?? null };
+  return { interfaces: parseGuestNetworkInterfaces(list) };
 }

@@ -55,6 +55,12 @@ describe('observeQuickemu', () => {
     expect(arp!.forward).toBeUndefined();
   });
 
+  it("a bridge the guest built on its NIC carries the NIC's MAC and the address: the agent tier finds it there, not only on the first interface with the MAC", () => {
+    const agent = { interfaces: [{ name: 'eth0', mac: '525400123456', ipv4: [] }, { name: 'br0', mac: '525400123456', ipv4: ['10.9.0.25'] }] };
+    const [o] = observe([ref('web')], [vm('web', 'network="br0"', { agent })]);
+    expect([o!.network?.ipv4, o!.tier, o!.detail]).toEqual(['10.9.0.25', 'agent', expect.objectContaining({ agent: { state: 'answered', why: null } })]);
+  });
+
   it("without macaddr a bridged VM's agent is matched by QEMU's default MAC; the neighbour table is not asked for it", () => {
     const agent = { interfaces: [{ name: 'eth0', mac: '525400123456', ipv4: ['10.9.0.24'] }] };
     const [o] = observe([ref('web')], [vm('web', 'network="br0"', { agent })], [{ ip: '10.9.0.98', mac: '52:54:00:12:34:56', state: 'REACHABLE' }]);

@@ -7,12 +7,13 @@
 // QEMU's own stderr (quickemu:2157) and the console a socket (:2130).
 
 import { addressFromTiers } from '../../discovery/address-tiers.js';
+import { ownNicAddress } from '../../discovery/guest-interfaces.js';
 import { displayMac, normalizeMac } from '../../discovery/net-address.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import type { NeighborEntry } from '../../discovery/pick-neighbor.js';
 import { warning, type Warning } from '../../warning.js';
 import type { AgentAnswer } from '../provider-entry.js';
-import { agentAddress, type AgentReply } from './guest-agent-socket.js';
+import type { AgentReply } from './guest-agent-socket.js';
 import type { QuickemuDetail } from './quickemu-detail.js';
 import { networkOf, type QuickemuConf, type VmPaths } from './quickemu-files.js';
 
@@ -46,8 +47,8 @@ function agentFacts(vm: QuickemuVm): { answer: AgentAnswer; ipv4: string | null 
   if (!reply) return { answer: { state: 'not asked', why: null }, ipv4: null };
   if ('error' in reply) return { answer: { state: 'no answer', why: reply.error }, ipv4: null };
   const mac = nicMac(vm.conf);
-  const nic = agentAddress(reply.interfaces, mac);
-  const why = nic.name ? null : `the guest agent reports no interface with MAC ${displayMac(mac)}`;
+  const nic = ownNicAddress(reply.interfaces, [mac]);
+  const why = nic.nic ? null : `the guest agent reports no interface with MAC ${displayMac(mac)}`;
   return { answer: { state: 'answered', why }, ipv4: nic.ipv4 };
 }
 

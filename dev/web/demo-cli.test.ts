@@ -31,6 +31,15 @@ describe('demo:cli', () => {
     expect(snapshot(DEMO_EXAMPLE)).toEqual(before);
   });
 
+  it("support-bundle bundles the copy's project (it refuses --simulate, so it was given none)", async () => {
+    const demo = copyDemo();
+    const out = path.join(demo.home, 'bundle.zip');
+    let stdout = '';
+    const code = await runDemoCli(['support-bundle', '--out', out, '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined }, demo);
+    expect(code).toBe(0);
+    expect(JSON.stringify(JSON.parse(stdout))).toContain('ragnatramp.yaml');
+  });
+
   it("README runs the example project's commands through demo:cli, never on examples/ itself", () => {
     const commands = README.split('\n').filter((l) => /^\s*(sudo\s+)?npm run --silent (cli|demo:cli)\b/.test(l));
     expect(commands.some((l) => l.includes('demo:cli -- reconcile'))).toBe(true);

@@ -10,8 +10,9 @@ import { copyDemo, type DemoCopy } from './demo-copy.js';
 export async function runDemoCli(argv: string[], io: Pick<CliIo, 'stdout' | 'stderr'>, demo: DemoCopy = copyDemo()): Promise<number> {
   mkdirSync(demo.home, { recursive: true });
   const [command, ...rest] = argv;
-  // help and version name no project.
-  const project = command && !['help', 'version', 'support-bundle'].includes(command) && !rest.includes('--help') ? ['--config', demo.config, '--simulate', demo.scenario] : [];
+  // help and version name no project; support-bundle takes the project but refuses --simulate.
+  const named = command && !['help', 'version'].includes(command) && !rest.includes('--help');
+  const project = !named ? [] : command === 'support-bundle' ? ['--config', demo.config] : ['--config', demo.config, '--simulate', demo.scenario];
   return runCli([...(command ? [command] : []), ...project, ...rest], { ...io, env: { ...process.env, RAGNATRAMP_TRAY_HOME: demo.home }, logDir: demo.home });
 }
 

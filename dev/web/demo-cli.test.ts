@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seed000Problems } from '../test-support/seed-000-schema.js';
 import { copyDemo, DEMO_EXAMPLE } from './demo-copy.js';
 import { runDemoCli } from './demo-cli.js';
 
@@ -26,6 +27,7 @@ describe('demo:cli', () => {
     let stdout = '';
     const code = await runDemoCli(['reconcile', '--wait', '0', '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined }, demo);
     expect(code).toBe(0);
+    expect(seed000Problems(JSON.parse(stdout))).toEqual([]);
     expect(JSON.parse(stdout).diffs.length).toBeGreaterThan(0);
     expect(readFileSync(path.join(demo.project, '.ragnatramp', 'state.json'), 'utf8')).not.toBe(readFileSync(path.join(DEMO_EXAMPLE, '.ragnatramp', 'state.json'), 'utf8'));
     expect(snapshot(DEMO_EXAMPLE)).toEqual(before);

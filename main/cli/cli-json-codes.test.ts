@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeFixture, vmId } from '../../dev/test-support/project-fixture.js';
+import { seed000Problems } from '../../dev/test-support/seed-000-schema.js';
 import type { Scenario } from '../engine/simulator/scenario.js';
 import { runCli } from './cli.js';
 
@@ -38,6 +39,7 @@ const sameTexts = (o: { warnings: string[]; codedWarnings: Coded[] }) => expect(
 describe('--json: each warning has its code beside its text', () => {
   it('reconcile: the result and each DiscoveryResult keep string warnings and add codedWarnings', async () => {
     const r = JSON.parse((await cli(['reconcile', '--json', '--wait', '0', ...project()])).stdout);
+    expect(seed000Problems(r)).toEqual([]);
     expect(r.warnings.every((w: unknown) => typeof w === 'string')).toBe(true);
     sameTexts(r);
     expect(r.codedWarnings.find((w: Coded) => w.text.startsWith('db: '))?.code).toBe('vm-stopped');
@@ -73,6 +75,7 @@ describe('--json: each warning has its code beside its text', () => {
     const r = await cli(['reconcile', '--json', '--config', f.configPath, '--simulate', f.scenarioPath]);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
+    expect(seed000Problems(doc)).toEqual([]);
     sameTexts(doc);
     expect(doc.codedWarnings).toEqual([{ code: 'hypervisor-unavailable', text: doc.warnings[0] }]);
   });

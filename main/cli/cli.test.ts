@@ -138,6 +138,7 @@ describe('ragnatramp-tray reconcile', () => {
     const { common } = project({ ...scenario, vmms: 'Stopped', language: 'de-DE' });
     const r = await cli(['reconcile', '--json', ...common]);
     expect(r.code).toBe(1);
+    expect(seed000Problems(JSON.parse(r.stdout))).toEqual([]);
     expect(JSON.parse(r.stdout)).toMatchObject({ success: false, discoveries: [], hostsSyncResults: [] });
     // German error text, classified all the same: from the vmms service's state, not the words.
     expect(r.stderr).toMatch(/Hyper-V could not be queried: Hyper-V konnte keinen virtuellen Computer finden.*\nThe Hyper-V Virtual Machine Management service \(vmms\) is Stopped: start it/);
@@ -155,8 +156,11 @@ describe('ragnatramp-tray reconcile', () => {
     const before = readFileSync(f.statePath);
     const dry = await cli(['reconcile', ...common, '--dry-run']);
     expect(dry.stdout).toMatch(/dry run: nothing written/);
+    expect(dry.code).toBe(0); // skipped on purpose: not exit 3
     expect(readFileSync(f.statePath)).toEqual(before);
     const noHosts = await cli(['reconcile', '--json', ...common, '--no-hosts']);
+    expect(noHosts.code).toBe(0);
+    expect(seed000Problems(JSON.parse(noHosts.stdout))).toEqual([]);
     expect(JSON.parse(noHosts.stdout).hostsSyncResults[0]).toEqual({ machineName: 'db', success: true, skipped: true, skipReason: 'hosts sync not requested (--no-hosts)' });
     expect(JSON.parse(readFileSync(f.statePath, 'utf8')).vms.web.network.ipv4).toBe('172.18.185.163');
   });

@@ -34,3 +34,16 @@ describe('ssh-config', () => {
     await env.dispose();
   });
 });
+
+describe('ssh-config --json failing', () => {
+  it('a ragnatramp.yaml that does not exist: exit 2, one { error } object on stdout (README: every command with --json)', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+    const missing = path.join(home, 'ragnatramp.yaml');
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(['ssh-config', '--json', '--config', missing, '--simulate', missing], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: process.env, logDir: home });
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toEqual({ error: { message: expect.stringContaining(missing), exitCode: 2 } });
+    expect(stderr).toContain(missing);
+  });
+});

@@ -35,7 +35,7 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
   try {
     env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, knownHostsFile: values['known-hosts'] });
   } catch (err) {
-    return failure(err, io);
+    return failure(err, io, !!values.json);
   }
   try {
     const projects = [];
@@ -73,22 +73,24 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     for (const r of refused) io.stderr(`${safeInline(r.message)}\n`);
     return refused.length > 0 ? 2 : 0;
   } catch (err) {
-    return failure(err, io);
+    return failure(err, io, !!values.json);
   } finally {
     await env.dispose();
   }
 }
 
-/** Bad input exits 2 and an unreachable hypervisor 1, each in its own words; never a stack trace. */
-function failure(err: unknown, io: CliIo): number {
-  if (err instanceof InputError || err instanceof HypervisorError) {
-    io.stderr(`${safeText(err.message)}\n`);
-    return err instanceof InputError ? 2 : 1;
-  }
+/**
+ * Bad input exits 2 and an unreachable hypervisor 1, each in its own words; never a stack trace.
+ * With --json stdout still carries one object: { error } (as cli.ts does for the other commands).
+ */
+function failure(err: unknown, io: CliIo, json: boolean): number {
+  const said = (message: string, exitCode: number, safe: (t: string) => string) => {
+    if (json) io.stdout(`${JSON.stringify({ error: { message, exitCode } }, null, 2)}\n`);
+    io.stderr(`${safe(message)}\n`);
+    return exitCode;
+  };
+  if (err instanceof InputError || err instanceof HypervisorError) return said(err.message, err instanceof InputError ? 2 : 1, safeText);
   // A file the tray may not replace (another user's) or cannot write: one line.
-  if ((err as NodeJS.ErrnoException).code || err instanceof OwnershipError) {
-    io.stderr(`${safeInline(errorMessage(err))}\n`);
-    return 1;
-  }
+  if ((err as NodeJS.ErrnoException).code || err instanceof OwnershipError) return said(errorMessage(err), 1, safeInline);
   throw err;
 }

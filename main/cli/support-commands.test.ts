@@ -93,3 +93,23 @@ describe('the log and the support bundle', () => {
     expect(all).not.toContain('SECRETKEYMATERIAL');
   });
 });
+
+describe('doctor and support-bundle --json print one { error } object when they fail (README: every command with --json)', () => {
+  it('doctor with a --simulate file that does not exist: exit 2, the error as JSON on stdout and said on stderr', async () => {
+    const missing = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-sim-')), 'nope.yaml');
+    const r = await cli(['doctor', '--json', '--simulate', missing], mkdtempSync(path.join(os.tmpdir(), 'rt-home-')));
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({ error: { message: expect.stringContaining(missing), exitCode: 2 } });
+    expect(r.stderr).toContain(missing);
+  });
+
+  it('support-bundle whose --out cannot be written: exit 1, the error as JSON on stdout', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+    const notADir = path.join(home, 'a-file');
+    writeFileSync(notADir, '');
+    const r = await cli(['support-bundle', '--json', '--out', path.join(notADir, 'bundle.zip')], home);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ error: { message: expect.stringMatching(/^The support bundle could not be written: .*ENOTDIR/), exitCode: 1 } });
+    expect(r.stderr).toMatch(/^The support bundle could not be written: /);
+  });
+});

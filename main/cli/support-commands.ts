@@ -42,8 +42,7 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
     try {
       bundle = await writeSupportBundle({ home, configPaths, out: values.out, appVersion: VERSION });
     } catch (err) {
-      io.stderr(`${safeInline(`The support bundle could not be written: ${errorMessage(err)}`)}\n`);
-      return 1;
+      return failed(io, !!values.json, `The support bundle could not be written: ${errorMessage(err)}`, 1, safeInline);
     }
     io.stdout(values.json ? `${JSON.stringify(bundle, null, 2)}\n` : `${safeInline(bundle.file)}\n`);
     io.stderr(`Attach this file to your bug report (key paths but no keys). It holds:\n${bundle.holds.map((h) => `  ${safeInline(h)}\n`).join('')}`);
@@ -69,8 +68,7 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
     await log.close();
     // A --simulate or --manifest file that is not one: the user's input, said in one place.
     if (!(err instanceof InputError || err instanceof HypervisorError)) throw err;
-    io.stderr(`${safeText(err.message)}\n`);
-    return err instanceof InputError ? 2 : 1;
+    return failed(io, !!values.json, err.message, err instanceof InputError ? 2 : 1);
   }
   try {
     const steps = await runDoctor(env, projects, { simulated: !!values.simulate });
@@ -81,4 +79,11 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
     await env.dispose();
     await log.close();
   }
+}
+
+/** A failure said on stderr and, with --json, as the one { error } object on stdout (as cli.ts does for the other commands). */
+function failed(io: CliIo, json: boolean, message: string, exitCode: number, safe = safeText): number {
+  if (json) io.stdout(`${JSON.stringify({ error: { message, exitCode } }, null, 2)}\n`);
+  io.stderr(`${safe(message)}\n`);
+  return exitCode;
 }

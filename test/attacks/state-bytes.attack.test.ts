@@ -53,3 +53,40 @@ describe('state.json keeps the bytes it does not own', () => {
     expect(out).toBe(text.replace(/"network": \{"ipv4": "172\.18\.0\.2".*\]\}/, `"network": ${JSON.stringify(network)}`));
   });
 });
+
+// Odd but valid JSON (review of issue 19 point 13): the editor must find the member JSON.parse
+// reads, whatever its spelling, and change only that member's value bytes.
+describe('state.json edited where JSON.parse reads it, for odd but valid JSON', () => {
+  const id = `"id": "${vmId(1)}", "name": "n"`;
+  const NEW = JSON.stringify(network);
+
+  it('duplicate keys: the last VM entry and its last network are edited (those JSON.parse keeps); the earlier ones keep their bytes', async () => {
+    const text = `{"version": 1, "project": "myproject", "vms": {"web": {${id}, "machineName": "web", "network": ${OLD}}, "web": {${id}, "machineName": "web", "network": 1, "network": ${OLD}}}}`;
+    const out = await write(text);
+    const at = text.lastIndexOf(OLD);
+    expect(out).toBe(text.slice(0, at) + NEW + text.slice(at + OLD.length));
+    expect(JSON.parse(out).vms.web.network).toEqual(network);
+  });
+
+  it('escaped keys: "w\\u0065b" is the VM web and "netw\\u006frk" its network, edited in place (no second network appended)', async () => {
+    const text = `{"version": 1, "project": "myproject", "vms": {"w\\u0065b": {${id}, "machineName": "web", "netw\\u006frk": ${OLD}, "zz": 1}}}`;
+    const out = await write(text);
+    expect(out).toBe(text.replace(OLD, NEW));
+  });
+
+  it('a VM key holding quotes, a backslash and a unicode escape is found by its value', async () => {
+    const key = 'we"b\\\\\\u00e9'; // the JSON text of the key: we"b\é
+    const text = `{"version": 1, "project": "myproject", "vms": {"${key.replace('"', '\\"')}": {${id}, "machineName": "${key.replace('"', '\\"')}"}}}`;
+    const f = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }] });
+    writeFileSync(f.statePath, text);
+    await writeNetworkStates(f.statePath, [{ machineName: 'we"b\\é', vmId: vmId(1), network }]);
+    const out = readFileSync(f.statePath, 'utf8');
+    expect(out).toBe(text.replace(/"\}\}\}$/, `","network":${NEW}}}}`));
+  });
+
+  it('whitespace of every kind between every token, and brackets inside strings, leave the scan on track', async () => {
+    const text = ` \r\n\t{ "vms" \n:\t{ "web"\r\n :\n{"id" :\t"${vmId(1)}" , "name" : "}]," ,"machineName":"web"  ,  "network"  :  { "ipv4" : null , "mac" : null ,\r\n "discoveredAt" : null , "source" : "arp" , "x" : [ "}" , { "y" : "]" } ] }  }  } , "version" : 1 , "project" : "myproject" }  \n`;
+    const out = await write(text);
+    expect(out).toBe(text.replace('{ "ipv4" : null , "mac" : null ,\r\n "discoveredAt" : null , "source" : "arp" , "x" : [ "}" , { "y" : "]" } ] }', NEW));
+  });
+});

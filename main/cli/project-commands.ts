@@ -143,7 +143,7 @@ export function leftOutOfBlock(records: VmRecord[], entries: HostsEntry[]): Arra
             ? `VM is ${r.vmState}`
             : r.forward
               ? `reached through a port forward (${r.forward.host}:${r.forward.port}), no address of its own`
-              : 'no IPv4 known this pass';
+              : 'no IPv4 address discovered yet';
     return [{ machineName: r.machineName, reason }];
   });
 }

@@ -2,9 +2,9 @@
 // replace, one backup beside it, no write at all when the block is already there. A symlink is
 // written through to its target (the link stays a link, and the file it names is updated).
 
-import { copyFile, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import { renameWithRetry, tempNameFor, writeDurably } from '../atomic-file.js';
+import { replaceFile } from '../atomic-file.js';
 import { HostsFileError, mergeHostsBlock } from './hosts-block.js';
 
 export interface ApplyOutcome {
@@ -31,22 +31,16 @@ export async function applyHostsBlockToFile(link: string, block: string): Promis
   if (merged.equals(current)) return { changed: false, backup: null };
   const backup = `${file}.ragnatramp.bak`;
   const mode = (await stat(file)).mode & 0o7777;
-  const tmp = tempNameFor(file);
-  const backupTmp = tempNameFor(backup);
   try {
-    await copyFile(file, backupTmp);
-    await renameWithRetry(backupTmp, backup);
-    await writeDurably(tmp, merged, mode);
-    await renameWithRetry(tmp, file);
+    // The backup holds the bytes just read (the ones merged), written as every other file is.
+    await replaceFile(backup, current, mode);
+    await replaceFile(file, merged, mode);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const hint = code === 'EPERM' || code === 'EACCES'
       ? 'Writing the Windows hosts file needs an elevated (administrator) prompt; or print the block with `hosts` and paste it yourself.'
       : 'The file was left as it was.';
     throw new InputError(file, [{ field: null, problem: `cannot be updated (${code ?? String(err)})` }], hint);
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-    await unlink(backupTmp).catch(() => undefined);
   }
   return { changed: true, backup };
 }

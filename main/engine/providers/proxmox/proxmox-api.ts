@@ -16,6 +16,9 @@ export interface ProxmoxGuest {
   node: string;
   /** 'running', 'stopped', or for a VM its finer qmpstatus ('paused', 'suspended') where given. */
   status: string;
+  /** Its pool, where the token may see it (Pool.Audit), and its tags: pve-manager PVE/API2/Cluster.pm:562-600. */
+  pool?: string;
+  tags?: string[];
 }
 
 export type { GuestInterface };
@@ -37,7 +40,10 @@ export function parseResources(body: unknown): ProxmoxGuest[] {
     const vmid = Number(r['vmid']);
     if ((type !== 'qemu' && type !== 'lxc') || !Number.isInteger(vmid) || r['template'] === 1 || typeof r['node'] !== 'string') return [];
     const qmp = typeof r['qmpstatus'] === 'string' ? r['qmpstatus'] : null;
-    return [{ type, vmid, name: typeof r['name'] === 'string' ? r['name'] : null, node: r['node'], status: qmp ?? String(r['status'] ?? 'unknown') }];
+    // tags is the guest config's string, a pve-tag-list: tags split on ';', ',' or spaces.
+    const tags = typeof r['tags'] === 'string' ? r['tags'].split(/[;, ]+/).filter(Boolean) : [];
+    const pool = typeof r['pool'] === 'string' ? { pool: r['pool'] } : {};
+    return [{ type, vmid, name: typeof r['name'] === 'string' ? r['name'] : null, node: r['node'], status: qmp ?? String(r['status'] ?? 'unknown'), ...pool, ...(tags.length > 0 ? { tags } : {}) }];
   });
 }
 

@@ -7,7 +7,7 @@
 
 import pLimit from 'p-limit';
 import { HypervisorError } from '../../errors.js';
-import type { DiscoveryProvider } from '../../discovery/provider.js';
+import type { DiscoveryProvider, ListedVm, VmSelection } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { parseAgentInterfaces, parseConfigMacs, parseLxcInterfaces, parseRelease, parseResources, type ProxmoxGuest } from './proxmox-api.js';
 import { ProxmoxApiError, type ProxmoxClient } from './proxmox-client.js';
@@ -42,6 +42,14 @@ export class ProxmoxProvider implements DiscoveryProvider {
     const limit = pLimit(4);
     const reads = new Map<number, GuestRead>(await Promise.all(asked.map((g) => limit(async () => [g.vmid, await this.read(g)] as const))));
     return observeProxmox(refs, { cluster: this.url, guests, release: this.release, reads }, now);
+  }
+
+  /** The cluster's guests, or one pool's or one tag's; a guest on a node offline (no name) cannot be one. */
+  async list(selection: VmSelection): Promise<ListedVm[]> {
+    const guests = parseResources(await this.client.get('/cluster/resources?type=vm').catch((err) => clusterError(err, this.url, this.release ?? null)));
+    return guests
+      .filter((g) => g.name !== null && (!selection.pool || g.pool === selection.pool) && (!selection.tag || (g.tags ?? []).includes(selection.tag)))
+      .map((g) => ({ name: g.name!, id: String(g.vmid) }));
   }
 
   private async read(g: ProxmoxGuest): Promise<GuestRead> {

@@ -29,7 +29,9 @@ import { planMachines, sshEntries, writeSshConfig } from '../engine/ssh/write-ss
 import { leftToUserNotice } from '../engine/ssh/ssh-client-config.js';
 import { texts } from '../engine/warning.js';
 import { buildProjectView, unknownVmView, duplicateViews, syncViews, vmView } from './project-view.js';
-import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
+import type { PassRequest, PassResult, ProjectRequest, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
+import { isWatchedKey, loadWatchedProject } from '../engine/config/watched-project.js';
+import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 
 const init = (workerData ?? {}) as WorkerInit;
 const port = parentPort!;
@@ -204,11 +206,25 @@ async function loadCached(configPath: string): Promise<Project> {
   return project;
 }
 
-async function loadAll(configPaths: string[]): Promise<Array<{ configPath: string; project: Project | null; error: string | null }>> {
+/** The tray's folder: a provider-defined project's state file lives there. */
+const trayHome = () => init.logDir ?? defaultTrayHome();
+
+/** A project by its key: a ragnatramp.yaml (cached), or a provider-defined one from its definition; with its names. */
+async function loadFor(configPath: string, request: ProjectRequest | undefined, cached = true): Promise<Project> {
+  let project: Project;
+  if (isWatchedKey(configPath)) {
+    const definition = request?.watched;
+    if (!definition) throw new Error(`${configPath} is not defined in the settings: add it again.`);
+    project = await loadWatchedProject(definition, trayHome());
+  } else project = cached ? await loadCached(configPath) : await loadProject(configPath);
+  return request?.names ? { ...project, names: request.names } : project;
+}
+
+async function loadAll(configPaths: string[], requests: Record<string, ProjectRequest> = {}): Promise<Array<{ configPath: string; project: Project | null; error: string | null }>> {
   return Promise.all(
     configPaths.map(async (configPath) => {
       try {
-        return { configPath, project: await loadCached(configPath), error: null };
+        return { configPath, project: await loadFor(configPath, requests[configPath]), error: null };
       } catch (err) {
         return { configPath, project: null, error: errorMessage(err) };
       }
@@ -246,7 +262,7 @@ async function keepSshConfig(env: Environment, where: { home: string; userConfig
 const calls: Handlers = {
   async pass(request: PassRequest): Promise<PassResult> {
     const at = new Date().toISOString();
-    const loaded = await loadAll(request.configPaths);
+    const loaded = await loadAll(request.configPaths, request.projects);
     // A saved provider choice that no longer checks out (a bad URI) is that project's error.
     const ok: Array<{ project: Project; resolved: Resolved }> = [];
     for (const l of loaded) {
@@ -288,9 +304,9 @@ const calls: Handlers = {
     return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError, notices: notices.splice(0) };
   },
 
-  async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest) {
+  async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest, request?: ProjectRequest) {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const project = await loadFor(configPath, request, false);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
     const record = pp.vms.find((r) => r.machineName === machineName);
@@ -313,9 +329,9 @@ const calls: Handlers = {
     return { name: project.name, configPath: project.configPath };
   },
 
-  async diagnose(configPath: string, provider?: ProviderRequest): Promise<DiagnosticView[]> {
+  async diagnose(configPath: string, provider?: ProviderRequest, request?: ProjectRequest): Promise<DiagnosticView[]> {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const project = await loadFor(configPath, request, false);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
     const guests = await inspectGuests(env, pp, { concurrency: 8, timeoutMs: 15_000 });
@@ -329,9 +345,9 @@ const calls: Handlers = {
     await disposeEnvironments(() => false);
   },
 
-  async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): Promise<KvpFixResult> {
+  async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest, request?: ProjectRequest): Promise<KvpFixResult> {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const project = await loadFor(configPath, request, false);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const outcome = await fixGuestKvp(env, inspection.plan.projects[0]!, machineName, { dryRun, timeoutMs: 300_000 });
     if ('error' in outcome) return { machineName, dryRun, commands: [], steps: [], success: false, error: outcome.error };

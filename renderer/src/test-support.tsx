@@ -51,7 +51,7 @@ export function appState(over: Partial<AppState> = {}): AppState {
   };
 }
 
-export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, watched: {}, names: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {}) {
   const calls: Array<[string, unknown[]]> = [];

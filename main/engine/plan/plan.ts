@@ -9,7 +9,8 @@ import { compareText } from '../compare-text.js';
 import { DUPLICATE_WHY } from '../diagnostics/clone-check.js';
 import type { ResolvedMachine } from '../config/load-project.js';
 import { isActive, type VmObservation } from '../discovery/observation.js';
-import { renderHostsBlockChecked, type HostsEntry } from '../hosts/hosts-block.js';
+import { hostnameProblem, renderHostsBlockChecked, type HostsEntry } from '../hosts/hosts-block.js';
+import { excerpt } from '../excerpt.js';
 import type { NetworkState, StateDiff } from '../seed-types.js';
 import type { NetworkUpdate, StateFile } from '../state/state-file.js';
 import { hostKeyAlias, type SshTarget } from '../ssh/ssh-session.js';
@@ -162,6 +163,13 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
     const r = records.find((x) => x.machineName === s.name);
     if (s.alias) r?.warnings.push(warning('bad-alias', `${s.reason}. Change it in Settings.`, 'extra name unusable'));
     else r?.warnings.push(warning('bad-hostname', `${s.reason}. ${rename}`, 'name unusable in hosts'));
+  }
+  // A hypervisor's names are anyone's: said from the start, not only once the VM has an address.
+  if (p.kind === 'watched') {
+    for (const r of records) {
+      const problem = r.ipv4 ? null : hostnameProblem(r.machineName);
+      if (problem) r.warnings.push(warning('bad-hostname', `The VM name ${excerpt(r.machineName)} ${problem}; it is left out of the hosts block. ${rename}`, 'name unusable in hosts'));
+    }
   }
   return { project: p.name, configPath: p.configPath, vms: records, diffs, networkUpdates, hostsEntries: candidates, hostsBlock: rendered.block };
 }

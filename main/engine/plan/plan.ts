@@ -205,7 +205,8 @@ const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 function reachability(p: ProjectFacts, o: VmObservation, ip: string | null, duplicateOf: DuplicatePeer[], machine: ResolvedMachine | undefined, sshOpen: boolean | null): { target: SshTarget } | Extract<SyncDecision, { action: 'skip' }> {
   const machineName = o.ref.machineName;
   const skip = (reason: string) => ({ action: 'skip' as const, reason });
-  if (!o.found) return skip(o.ref.vmId ? `VM not found in ${o.lookedIn}` : 'machine not created yet');
+  // A VM the provider knows but has not made yet (quickemu's .conf never started) is not missing.
+  if (!o.found) return skip(o.ref.vmId && !o.warnings.some((w) => w.code === 'not-created') ? `VM not found in ${o.lookedIn}` : 'machine not created yet');
   if (!isActive(o.power)) return skip(`VM is ${o.vmState}`);
   const at = o.forward ? { host: o.forward.host, port: o.forward.port } : ip ? { host: ip, port: 22 } : null;
   if (!at) return skip('no IPv4 address discovered yet');

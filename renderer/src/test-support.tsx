@@ -67,6 +67,8 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     setProjectProvider: record('setProjectProvider', settings),
     setProxmoxToken: record('setProxmoxToken', '/home/u/.config/ragnatramp-tray/proxmox/pve_8006.token'),
     addProject: record('addProject', settings),
+    saveWatchedProject: record('saveWatchedProject', settings),
+    setProjectNames: record('setProjectNames', settings),
     removeProject: record('removeProject', { ...settings, projects: [] }),
     pickProjectFile: record('pickProjectFile', null),
     reconcileNow: record('reconcileNow', { at: new Date().toISOString(), projects: 1, synced: 1, updated: 1, skipped: 0, failed: 0, changes: 0, hypervisorError: null }),

@@ -1,5 +1,5 @@
 // What a new user sees first: what the tray does and the one thing to do next.
-import { AddProject } from './add-project';
+import { AddProjectKind } from './add-watched-project';
 
 export function EmptyState({ filePicker }: { filePicker: boolean }) {
   return (
@@ -9,7 +9,7 @@ export function EmptyState({ filePicker }: { filePicker: boolean }) {
         Ragnatramp Tray finds the IP address of each VM of a Ragnatramp project, records it in the project's <code>.ragnatramp/state.json</code>, and keeps every guest's <code>/etc/hosts</code> up to date so the VMs reach each other by name.
       </p>
       <p>Pick the project's <code>ragnatramp.yaml</code> to start. For hosts sync, give it an <code>ssh</code> block (user and private key) under <code>defaults</code>.</p>
-      <AddProject filePicker={filePicker} />
+      <AddProjectKind filePicker={filePicker} />
     </section>
   );
 }

@@ -74,7 +74,7 @@ export function ProjectProviderField({ configPath, current }: { configPath: stri
   );
 }
 
-function ProxmoxTokenField({ configPath }: { configPath: string }) {
+export function ProxmoxTokenField({ configPath }: { configPath: string }) {
   const api = useStore((s) => s.api);
   const [token, setToken] = useState('');
   const [state, setState] = useState<{ kept: string | null; error: string | null }>({ kept: null, error: null });

@@ -1,11 +1,12 @@
-// Settings: the watched projects (each with its provider; Remove with Undo), the poll interval (checked as typed, saved
+// Settings: the watched projects (each with its provider, or a provider-defined one's SSH login; its domain and aliases; Remove with Undo), the poll interval (checked as typed, saved
 // on Enter or leaving the field), notifications, auto-sync, ssh <machine>, launch at login. An
 // error shows next to the field that caused it.
 import { useState } from 'react';
 import { POLL_SECONDS, type AppState, type Settings } from '../../../contract/api';
 import { useStore } from '../store';
-import { AddProject } from './add-project';
-import { ProjectProviderField } from './project-provider';
+import { AddProjectKind } from './add-watched-project';
+import { ProjectProviderField, ProxmoxTokenField } from './project-provider';
+import { ProjectNamesField, WatchedLoginField } from './project-names';
 
 function pollProblem(text: string): string | null {
   const n = Number(text);
@@ -21,6 +22,7 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
   const [removed, setRemoved] = useState<string | null>(null);
   const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null);
   const problem = pollProblem(poll);
+  const machinesOf = (p: string) => app.projects.find((v) => v.configPath === p)?.vms.map((v) => v.machineName) ?? [];
 
   const update = async (field: string, patch: Partial<Omit<Settings, 'projects' | 'providers'>>): Promise<boolean> => {
     try {
@@ -73,7 +75,9 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
               Remove
             </button>
             {errorFor(`project:${p}`)}
-            <ProjectProviderField configPath={p} current={settings.providers[p]} />
+            {settings.watched[p] ? <WatchedLoginField project={settings.watched[p]} machines={machinesOf(p)} /> : <ProjectProviderField configPath={p} current={settings.providers[p]} />}
+            {settings.watched[p]?.provider === 'proxmox' && <ProxmoxTokenField configPath={p} />}
+            <ProjectNamesField key={`${p}|${machinesOf(p).join(',')}`} configPath={p} machines={machinesOf(p)} current={settings.names[p]} />
           </li>
         ))}
       </ul>
@@ -86,7 +90,7 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
         </p>
       )}
       {errorFor('undo')}
-      <AddProject filePicker={app.host.filePicker} />
+      <AddProjectKind filePicker={app.host.filePicker} />
       <h3>Watching</h3>
       <form
         className="field"

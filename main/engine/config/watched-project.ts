@@ -42,7 +42,7 @@ export interface WatchedDefinition {
 /** What a project is: a ragnatramp.yaml, or a provider's VMs. */
 export type ProjectSource = { kind: 'watched'; definition: WatchedDefinition; selection: VmSelection };
 
-const KEY = /^(quickemu|libvirt|proxmox):(.+)$/;
+const KEY = new RegExp(`^(${WATCHED_PROVIDERS.join('|')}):(.+)$`);
 
 /** The project's key in settings, views and events. */
 export function watchedKey(d: Pick<WatchedDefinition, 'provider' | 'option' | 'pool' | 'tag'>): string {

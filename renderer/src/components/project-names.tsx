@@ -4,10 +4,25 @@
 // name before keeping it, and its error shows under the form. A project defined by its
 // provider also has its SSH login here, for all its VMs or one.
 import { useState } from 'react';
-import type { ProjectNames, SshLoginSetting, WatchedProject } from '../../../contract/api';
+import type { ProjectNames, Settings, SshLoginSetting, WatchedProject } from '../../../contract/api';
 import { useStore } from '../store';
+import { Outcome } from './project-provider';
 
 const splitNames = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+
+/** A form's save: the settings the app kept, or its refusal, as the form's outcome. */
+function useSave() {
+  const [state, setState] = useState<{ saved: boolean; error: string | null }>({ saved: false, error: null });
+  const run = async (call: () => Promise<Settings>) => {
+    try {
+      useStore.setState({ settings: await call() });
+      setState({ saved: true, error: null });
+    } catch (err) {
+      setState({ saved: false, error: (err as Error).message });
+    }
+  };
+  return { state, setState, run };
+}
 
 export function ProjectNamesField({ configPath, machines, current }: { configPath: string; machines: string[]; current: ProjectNames | undefined }) {
   const api = useStore((s) => s.api);
@@ -15,19 +30,14 @@ export function ProjectNamesField({ configPath, machines, current }: { configPat
   // The VMs shown now, and any the settings give aliases to (one not listed this pass keeps them).
   const named = [...new Set([...machines, ...Object.keys(current?.aliases ?? {})])];
   const [aliases, setAliases] = useState<Record<string, string>>(Object.fromEntries(named.map((m) => [m, (current?.aliases?.[m] ?? []).join(', ')])));
-  const [state, setState] = useState<{ saved: boolean; error: string | null }>({ saved: false, error: null });
+  const { state, run } = useSave();
   const id = `names-${configPath}`;
-  const save = async () => {
+  const save = () => {
     const names: ProjectNames = {
       ...(domain.trim() ? { domain: domain.trim() } : {}),
       aliases: Object.fromEntries(Object.entries(aliases).map(([m, text]) => [m, [...new Set(splitNames(text))]])),
     };
-    try {
-      useStore.setState({ settings: await api!.setProjectNames(configPath, names) });
-      setState({ saved: true, error: null });
-    } catch (err) {
-      setState({ saved: false, error: (err as Error).message });
-    }
+    return run(() => api!.setProjectNames(configPath, names));
   };
   return (
     <form
@@ -46,16 +56,7 @@ export function ProjectNamesField({ configPath, machines, current }: { configPat
         </span>
       ))}
       <button type="submit">Save names</button>
-      {state.saved && (
-        <span className="saved" role="status">
-          Saved
-        </span>
-      )}
-      {state.error && (
-        <p className="field-error" role="alert" id={`${id}-error`}>
-          {state.error}
-        </p>
-      )}
+      <Outcome id={id} done={state.saved ? 'Saved' : null} error={state.error} />
     </form>
   );
 }
@@ -66,7 +67,7 @@ export function WatchedLoginField({ project, machines }: { project: WatchedProje
   const [vm, setVm] = useState<string>('');
   const login = (vm ? project.vmSsh?.[vm] : project.ssh) ?? { user: '', privateKey: '' };
   const [draft, setDraft] = useState<SshLoginSetting>(login);
-  const [state, setState] = useState<{ saved: boolean; error: string | null }>({ saved: false, error: null });
+  const { state, setState, run } = useSave();
   const id = `login-${project.provider}-${project.option}`;
   const save = async () => {
     const given = draft.user.trim() && draft.privateKey.trim() ? { user: draft.user.trim(), privateKey: draft.privateKey.trim() } : null;
@@ -82,12 +83,7 @@ export function WatchedLoginField({ project, machines }: { project: WatchedProje
     }
     const ssh = vm ? project.ssh : given;
     const next: WatchedProject = { ...rest, ...(ssh ? { ssh } : {}), ...(Object.keys(vmSsh).length > 0 ? { vmSsh } : {}) };
-    try {
-      useStore.setState({ settings: await api!.saveWatchedProject(next) });
-      setState({ saved: true, error: null });
-    } catch (err) {
-      setState({ saved: false, error: (err as Error).message });
-    }
+    await run(() => api!.saveWatchedProject(next));
   };
   return (
     <form
@@ -119,16 +115,7 @@ export function WatchedLoginField({ project, machines }: { project: WatchedProje
       <label htmlFor={`${id}-key`}>Key</label>
       <input id={`${id}-key`} value={draft.privateKey} spellCheck={false} onChange={(e) => setDraft({ ...draft, privateKey: e.target.value })} />
       <button type="submit">Save login</button>
-      {state.saved && (
-        <span className="saved" role="status">
-          Saved
-        </span>
-      )}
-      {state.error && (
-        <p className="field-error" role="alert" id={`${id}-error`}>
-          {state.error}
-        </p>
-      )}
+      <Outcome id={id} done={state.saved ? 'Saved' : null} error={state.error} />
     </form>
   );
 }

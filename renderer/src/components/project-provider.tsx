@@ -107,7 +107,7 @@ export function ProxmoxTokenField({ configPath }: { configPath: string }) {
 }
 
 /** What became of a field's last save: said as a status, or an error under the field. */
-function Outcome({ id, done, error }: { id: string; done: string | null; error: string | null }) {
+export function Outcome({ id, done, error }: { id: string; done: string | null; error: string | null }) {
   return (
     <>
       {done && (

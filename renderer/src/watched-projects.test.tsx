@@ -81,4 +81,16 @@ describe('Settings: domain, aliases and logins', () => {
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save login' })));
     expect(fake.calls).toContainEqual(['saveWatchedProject', [{ ...watched, vmSsh: { web: { user: 'root', privateKey: '/k/root' } } }]]);
   });
+  it('Undo after Remove puts a provider-defined project back with its login and names', async () => {
+    const key = 'quickemu:/home/me/vms';
+    const watched = { provider: 'quickemu' as const, option: '/home/me/vms', ssh: { user: 'me', privateKey: '/k/id' } };
+    const names = { domain: 'demo.internal' };
+    const fake = await mount(appState({ projects: [] }), {}, { ...settings, projects: [key], watched: { [key]: watched }, names: { [key]: names } });
+    act(() => fireEvent.click(screen.getByRole('tab', { name: 'Settings' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: `Stop watching ${key}` })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Undo' })));
+    expect(fake.calls).toContainEqual(['saveWatchedProject', [watched]]);
+    expect(fake.calls).toContainEqual(['setProjectNames', [key, names]]);
+    expect(fake.calls.map((c) => c[0])).not.toContain('addProject');
+  });
 });

@@ -2,7 +2,7 @@
 // on Enter or leaving the field), notifications, auto-sync, ssh <machine>, launch at login. An
 // error shows next to the field that caused it.
 import { useState } from 'react';
-import { POLL_SECONDS, type AppState, type Settings } from '../../../contract/api';
+import { POLL_SECONDS, type AppState, type ProjectNames, type Settings, type WatchedProject } from '../../../contract/api';
 import { useStore } from '../store';
 import { AddProjectKind } from './add-watched-project';
 import { ProjectProviderField, ProxmoxTokenField } from './project-provider';
@@ -39,9 +39,13 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
     const ok = await update('poll', { pollSeconds: Number(poll) });
     setPollState({ saved: ok, error: null });
   };
+  // What Undo puts back besides the key: a provider-defined project's definition, the project's names.
+  const [removedSettings, setRemovedSettings] = useState<{ watched?: WatchedProject; names?: ProjectNames }>({});
   const remove = async (p: string) => {
     try {
+      const kept = { watched: settings.watched[p], names: settings.names[p] };
       useStore.setState({ settings: await api!.removeProject(p) });
+      setRemovedSettings(kept);
       setRemoved(p);
     } catch (err) {
       setFieldError({ field: `project:${p}`, message: (err as Error).message });
@@ -50,7 +54,9 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
   const undo = async () => {
     if (!removed) return;
     try {
-      useStore.setState({ settings: await api!.addProject(removed) });
+      const { watched, names } = removedSettings;
+      useStore.setState({ settings: watched ? await api!.saveWatchedProject(watched) : await api!.addProject(removed) });
+      if (names) useStore.setState({ settings: await api!.setProjectNames(removed, names) });
       setRemoved(null);
     } catch (err) {
       setFieldError({ field: 'undo', message: (err as Error).message });

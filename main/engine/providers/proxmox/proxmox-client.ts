@@ -118,8 +118,9 @@ export class ProxmoxClient {
       })
       .catch((err: Error & { deadline?: boolean }) => {
         if (err instanceof ProxmoxApiError || err instanceof HypervisorError) throw err;
-        if (err.deadline) throw new ProxmoxDeadlineError(`${this.o.endpoint.url} gave no full answer to ${path.split('?')[0]} within ${timeoutMs / 1000} s.`, 'Check the cluster (pvesh get /cluster/status) and the node the guest is on; the next pass tries again.');
-        throw new HypervisorError(`${this.o.endpoint.url} did not answer properly: ${err.message}.`, "Check that the address is the cluster's pveproxy (https, port 8006) and that the cluster is healthy (pvesh get /cluster/status).");
+        const hint = "Check that the address is the cluster's pveproxy (https, port 8006) and that the cluster is healthy (pvesh get /cluster/status).";
+        if (err.deadline) throw new ProxmoxDeadlineError(`${this.o.endpoint.url} did not answer properly: ${err.message} (${path.split('?')[0]}).`, hint);
+        throw new HypervisorError(`${this.o.endpoint.url} did not answer properly: ${err.message}.`, hint);
       });
     await this.learnCa();
     return body;

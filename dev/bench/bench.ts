@@ -1,6 +1,7 @@
 // `npm run --silent bench -- [--quick]`: every benchmark on fresh labs (root): one of network
 // namespaces, then one of QEMU VMs in quickemu's layout, then one under a real libvirtd; each
-// removed afterwards. A readable table on stderr and one JSON document on stdout.
+// removed afterwards; then discovery at scale (no lab). A readable table on stderr and one JSON
+// document on stdout. `--scale` runs only discovery at scale, which needs neither root nor a lab.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,12 +17,21 @@ import { IDLE_CHILD } from './idle-child-path.js';
 import { benchProviderDiscovery, type ProviderDiscoveryRow } from './provider-discovery-bench.js';
 import { benchHostsSync, type HostsSyncRow } from './hosts-sync-bench.js';
 import { benchChangeDetection } from './watch-bench.js';
+import { benchScale, scaleTable } from './scale-bench.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH_TOKEN = 'bench@pve!ragnatramp=00000000-0000-4000-8000-00000000beef';
-const { values } = parseArgs({ args: process.argv.slice(2), options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ args: process.argv.slice(2), options: { quick: { type: 'boolean', default: false }, scale: { type: 'boolean', default: false } } });
 const quick = values.quick;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const scaleSizes = quick ? { proxmox: [100], libvirt: [200] } : { proxmox: [100, 500], libvirt: [200] };
+
+if (values.scale) {
+  const scale = await benchScale(scaleSizes, log);
+  log(`\n${scaleTable(scale)}`);
+  process.stdout.write(`${JSON.stringify({ scale }, null, 2)}\n`);
+  process.exit(0);
+}
 
 if (process.getuid?.() !== 0) {
   log('bench: the benchmarks run on a lab of real guests, which needs root.');
@@ -56,8 +66,9 @@ try {
   log(`bench: idle cost while watching ${lab.record.guests.length} guests for ${idleSeconds} s…`);
   execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', ROOT], { stdio: 'inherit' });
   const idle = JSON.parse(execFileSync(process.execPath, [IDLE_CHILD, lab.paths.config, lab.paths.manifest, path.join(work, 'idle_known_hosts.json'), String(idleSeconds)], { encoding: 'utf8' })) as { seconds: number; cpuPercent: number; rssMB: number };
-  const result = { hostsSync, discovery, asciiEscaping, providerDiscovery: providers, changeDetectionMs: { median: changeDetectionMs.median, max: changeDetectionMs.max }, idle: { seconds: idle.seconds, cpuPercent: idle.cpuPercent, rssMB: idle.rssMB, guests: lab.record.guests.length } };
-  log(`\n${table(result.hostsSync, result.discovery, asciiEscaping, providers, changeDetectionMs, idle)}`);
+  const scale = await benchScale(scaleSizes, log);
+  const result = { hostsSync, discovery, asciiEscaping, providerDiscovery: providers, changeDetectionMs: { median: changeDetectionMs.median, max: changeDetectionMs.max }, idle: { seconds: idle.seconds, cpuPercent: idle.cpuPercent, rssMB: idle.rssMB, guests: lab.record.guests.length }, scale };
+  log(`\n${table(result.hostsSync, result.discovery, asciiEscaping, providers, changeDetectionMs, idle)}\n\n${scaleTable(scale)}`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
   await labDown(labDir).catch((err: Error) => log(`bench: removing the lab failed: ${err.message}`));

@@ -26,6 +26,7 @@ import { LibvirtProvider } from '../../main/engine/providers/libvirt/libvirt-pro
 import { parseClusterUrl, ProxmoxClient } from '../../main/engine/providers/proxmox/proxmox-client.js';
 import { OVERALL, ProxmoxProvider } from '../../main/engine/providers/proxmox/proxmox-provider.js';
 import { FileHostKeyStore } from '../../main/engine/ssh/known-hosts.js';
+import { benchProject } from './discovery-bench.js';
 import { median, round } from './stats.js';
 
 export const PVE_REQUEST_MS = 50;
@@ -50,20 +51,6 @@ export interface ScaleRow {
 const hex2 = (n: number) => (n & 0xff).toString(16).padStart(2, '0');
 const mac = (i: number) => `52:54:00:00:${hex2(i >> 8)}:${hex2(i)}`;
 
-function projectOf(vms: Array<{ machine: string; name: string; id: string }>): Project {
-  const configPath = '/bench-scale/ragnatramp.yaml';
-  return {
-    name: 'scale',
-    configPath,
-    statePath: '/bench-scale/.ragnatramp/state.json',
-    config: { project: { name: 'scale' }, machines: vms.map((v) => ({ name: v.machine })) },
-    machines: vms.map((v) => ({ name: v.machine, ssh: { user: 'u', privateKeyPath: '/k' } })),
-    state: { version: 1, project: 'scale', configPath, vms: Object.fromEntries(vms.map((v) => [v.machine, { id: v.id, name: v.name, machineName: v.machine }])) },
-    vms: vms.map((v) => ({ project: 'scale', machineName: v.machine, vmName: v.name, vmId: v.id })),
-    warnings: [],
-  };
-}
-
 /** One pass as the app makes it; every SSH probe answers at once (no guest is reached). */
 async function pass(provider: DiscoveryProvider, project: Project): Promise<{ ms: number; found: number }> {
   const started = performance.now();
@@ -76,7 +63,7 @@ export async function benchProxmoxScale(n: number, work: string): Promise<ScaleR
   const server = await startFakeProxmox({ guests, token: TOKEN, latencyMs: PVE_REQUEST_MS, nodeWorkers: PVE_WORKERS });
   const client = new ProxmoxClient({ endpoint: parseClusterUrl(server.url), token: TOKEN, pins: new FileHostKeyStore(path.join(work, `pve-${n}-pins.json`)), maxSockets: OVERALL });
   const provider = new ProxmoxProvider(client, server.url);
-  const project = projectOf(guests.map((g) => ({ machine: g.name, name: g.name, id: `qemu/${g.vmid}` })));
+  const project = benchProject('scale', guests.map((g) => ({ machine: g.name, name: g.name, id: `qemu/${g.vmid}` })));
   const rows: ScaleRow[] = [];
   const measured = async (label: ScaleRow['pass']) => {
     server.resetCounts();
@@ -114,7 +101,7 @@ export async function benchLibvirtScale(n: number, work: string): Promise<ScaleR
     return execRunner(command, args);
   };
   const provider = new LibvirtProvider(`test://${file}`, counted);
-  const project = projectOf(Array.from({ length: n }, (_, i) => ({ machine: `scale-d${i}`, name: `scale-d${i}`, id: uuid(i) })));
+  const project = benchProject('scale', Array.from({ length: n }, (_, i) => ({ machine: `scale-d${i}`, name: `scale-d${i}`, id: uuid(i) })));
   const measured = async (label: ScaleRow['pass']) => {
     calls = 0;
     const { ms, found } = await pass(provider, project);

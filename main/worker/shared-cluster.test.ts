@@ -1,6 +1,7 @@
 // Proves projects that watch one cluster share its answers: however the projects spell the
 // cluster, a pass asks /cluster/resources once for all of them, and a libvirt URI is listed once
 // (counted at a local server answering as pveproxy does, and at a virsh that logs its calls).
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,7 +43,8 @@ describe('projects sharing a cluster share its answers', () => {
     // A virsh that logs each call, then runs the real one (the test driver needs no daemon).
     const bin = mkdtempSync(path.join(os.tmpdir(), 'rt-virsh-'));
     const log = path.join(bin, 'calls.log');
-    writeFileSync(path.join(bin, 'virsh'), `#!/bin/sh\necho "$*" >> '${log}'\nexec /usr/bin/virsh "$@"\n`);
+    const real = execFileSync('sh', ['-c', 'command -v virsh'], { encoding: 'utf8' }).trim();
+    writeFileSync(path.join(bin, 'virsh'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`);
     chmodSync(path.join(bin, 'virsh'), 0o755);
     writeFileSync(log, '');
     const saved = process.env.PATH;

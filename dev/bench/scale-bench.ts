@@ -7,9 +7,9 @@
 //
 // The per-request time of the fake is 50 ms, from a real cluster: ProxLB's issue #122
 // (https://github.com/credativ/ProxLB/issues/122) measured ~2 s per VM over ~460 VMs, asked one
-// after another through one node, where its guests.py makes 14 requests per VM (13 rrddata and
-// one config) each after a 0.1 s sleep: (2 s - 1.3 s) / 14 ≈ 50 ms for one API call proxied to
-// the guest's node. An agent call adds the guest agent's own round trip, which that figure does not
+// after another through one node, where its proxlb/models/guests.py makes 14 requests per VM,
+// 13 of them (rrddata) after a 0.1 s sleep: (2 s - 1.3 s) / 14 ≈ 50 ms for one API call proxied
+// to the guest's node. An agent call adds the guest agent's own round trip, which that figure does not
 // include (a QMP round trip inside the guest, a few ms on an idle guest): the model is a floor.
 // Each node runs 3 calls at once, as pveproxy's 3 workers do (pve-manager
 // PVE/Service/pveproxy.pm:32); the cluster has 5 nodes.

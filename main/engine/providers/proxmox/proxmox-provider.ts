@@ -33,7 +33,11 @@ function clusterError(err: unknown, url: string, release: number | null): never 
 export const PER_NODE = 3;
 /** Calls at once over the cluster (and connections kept to it). */
 export const OVERALL = 12;
-/** The deadline of one guest's call (its config, its agent): qemu-server gives the agent's own commands 10 s at most. */
+/**
+ * The deadline of one guest's call (its config, its agent): the node itself gives up on an agent
+ * after a 3 s guest-ping (qemu-server src/PVE/QemuServer/Agent.pm:83) and 5 s for the command
+ * (src/PVE/QMPClient.pm:168), so a call still unanswered after 10 s is a node that hangs.
+ */
 export const GUEST_REQUEST_MS = 10_000;
 /** A node that misses this many deadlines in a pass is not asked again in it. */
 const NODE_MISSES = 2;

@@ -1,5 +1,5 @@
 // What every hypervisor provider offers the engine: one call that observes a set of VMs in a
-// single pass. Hyper-V and (later) Linux differ only in how they gather the facts.
+// single pass, and may hear back what the pass's SSH probes found at the addresses it gave.
 
 import type { VmObservation, VmRef } from './observation.js';
 
@@ -13,6 +13,13 @@ export interface ListedVm {
 export interface VmSelection {
   pool?: string;
   tag?: string;
+}
+
+/** An address a provider gave for a VM (by its hypervisorId), and whether it answered SSH this pass. */
+export interface SshAnswer {
+  hypervisorId: string;
+  ipv4: string;
+  open: boolean;
 }
 
 export interface DiscoveryProvider {
@@ -33,5 +40,11 @@ export interface DiscoveryProvider {
    * defines by its provider alone; rejects with HypervisorError as observe does.
    */
   list?(selection: VmSelection): Promise<ListedVm[]>;
+  /**
+   * After a pass's SSH probes: whether each address this provider gave answered on port 22. A
+   * provider that remembers its guests' answers between passes asks again where an address that
+   * answered stopped answering.
+   */
+  sshAnswers?(answers: SshAnswer[]): void;
   dispose(): Promise<void>;
 }

@@ -251,3 +251,11 @@ describe('a provider-defined project (no ragnatramp.yaml)', () => {
     expect(web.sync).toEqual({ action: 'skip', reason: "no ssh settings: add an SSH user and key for the project or for VM 'web' (Settings, or --ssh-user and --ssh-key)" });
   });
 });
+
+describe('a VM its provider knows but has not made yet', () => {
+  it("is 'not created yet', not 'not found', though state.json (or the listing) gives it an id (quickemu's .conf never started)", () => {
+    const f = facts('p', [{ machine: 'web', found: false }]);
+    f.observations[0] = { ...f.observations[0]!, vmState: 'not created', warnings: [{ code: 'not-created', text: "'web' has a .conf but quickemu has not started it yet" }] };
+    expect(run([f]).projects[0]!.vms[0]!.sync).toEqual({ action: 'skip', reason: 'machine not created yet' });
+  });
+});

@@ -39,7 +39,10 @@ export function ProjectNamesField({ configPath, machines, current }: { configPat
     };
     return run(() => api!.setProjectNames(configPath, names));
   };
+  // Folded away until asked for: most projects need no extra names.
   return (
+    <details className="names" open={!!current}>
+      <summary>Domain and aliases</summary>
     <form
       className="provider-field names-field"
       onSubmit={(e) => {
@@ -58,6 +61,7 @@ export function ProjectNamesField({ configPath, machines, current }: { configPat
       <button type="submit">Save names</button>
       <Outcome id={id} done={state.saved ? 'Saved' : null} error={state.error} />
     </form>
+    </details>
   );
 }
 

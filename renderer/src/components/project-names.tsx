@@ -43,24 +43,24 @@ export function ProjectNamesField({ configPath, machines, current }: { configPat
   return (
     <details className="names" open={!!current}>
       <summary>Domain and aliases</summary>
-    <form
-      className="provider-field names-field"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <label htmlFor={`${id}-domain`}>Domain</label>
-      <input id={`${id}-domain`} value={domain} placeholder="demo.internal" spellCheck={false} onChange={(e) => setDomain(e.target.value)} />
-      {named.map((m) => (
-        <span key={m} className="alias-field">
-          <label htmlFor={`${id}-${m}`}>Aliases of {m}</label>
-          <input id={`${id}-${m}`} value={aliases[m] ?? ''} placeholder="www, api" spellCheck={false} onChange={(e) => setAliases({ ...aliases, [m]: e.target.value })} />
-        </span>
-      ))}
-      <button type="submit">Save names</button>
-      <Outcome id={id} done={state.saved ? 'Saved' : null} error={state.error} />
-    </form>
+      <form
+        className="provider-field names-field"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <label htmlFor={`${id}-domain`}>Domain</label>
+        <input id={`${id}-domain`} value={domain} placeholder="demo.internal" spellCheck={false} onChange={(e) => setDomain(e.target.value)} />
+        {named.map((m) => (
+          <span key={m} className="alias-field">
+            <label htmlFor={`${id}-${m}`}>Aliases of {m}</label>
+            <input id={`${id}-${m}`} value={aliases[m] ?? ''} placeholder="www, api" spellCheck={false} onChange={(e) => setAliases({ ...aliases, [m]: e.target.value })} />
+          </span>
+        ))}
+        <button type="submit">Save names</button>
+        <Outcome id={id} done={state.saved ? 'Saved' : null} error={state.error} />
+      </form>
     </details>
   );
 }

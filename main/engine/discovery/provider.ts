@@ -1,7 +1,9 @@
 // What every hypervisor provider offers the engine: one call that observes a set of VMs in a
-// single pass. Hyper-V and (later) Linux differ only in how they gather the facts.
+// single pass, and, where the provider has a seam for it, starting and stopping one VM.
 
 import type { VmObservation, VmRef } from './observation.js';
+
+export type PowerAction = 'start' | 'stop' | 'restart';
 
 export interface DiscoveryProvider {
   readonly name: string;
@@ -16,5 +18,11 @@ export interface DiscoveryProvider {
    * Returns a function that stops watching.
    */
   watch?(onHint: () => void): () => void;
+  /**
+   * Starts, stops (the guest shuts down) or restarts the VM this observation describes, through
+   * the provider's own seam. Resolves with what was done, in words; rejects with HypervisorError
+   * saying why and what to do. Absent where the provider has no way to power VMs.
+   */
+  power?(vm: VmObservation, action: PowerAction): Promise<string>;
   dispose(): Promise<void>;
 }

@@ -35,6 +35,16 @@ export function powerScript(vmId: string, action: PowerAction): string {
   return `& { try { $vm = Hyper-V\\Get-VM -Id ${psQuote(vmId)} -ErrorAction Stop; ${steps}; ${done} } catch { ${failed} }; ${ASCII_OUTPUT}; $json }`;
 }
 
+const ID_IN_SCRIPT = /Get-VM -Id '([0-9a-f-]{36})'/i;
+
+/** The VM and action of a script powerScript wrote, exactly; null for any other text (the simulator answers only these). */
+export function parsePowerScript(script: string): { vmId: string; action: PowerAction } | null {
+  const vmId = ID_IN_SCRIPT.exec(script)?.[1];
+  if (!vmId || !GUID.test(vmId)) return null;
+  const action = (Object.keys(STEPS) as PowerAction[]).find((a) => powerScript(vmId, a) === script);
+  return action ? { vmId, action } : null;
+}
+
 interface Answer {
   ok: boolean;
   state?: string;

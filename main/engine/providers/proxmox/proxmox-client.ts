@@ -99,12 +99,22 @@ export class ProxmoxClient {
   }
 
   /** GET /api2/json<path>; resolves with the parsed body, rejects with ProxmoxApiError for a non-2xx answer. */
-  async get(path: string): Promise<unknown> {
-    const body = await this.request(path)
+  get(path: string): Promise<unknown> {
+    return this.call('GET', path);
+  }
+
+  /** POST /api2/json<path> with no parameters (a guest's status/start); the same checks as get. */
+  post(path: string): Promise<unknown> {
+    return this.call('POST', path);
+  }
+
+  private async call(method: 'GET' | 'POST', path: string): Promise<unknown> {
+    const body = await this.request(path, method)
       .catch((err: NodeJS.ErrnoException & { reused?: boolean }) => {
         // A kept connection the server closed as it was reused: Node's documented remedy is to try
-        // again, on a new connection (https://nodejs.org/api/http.html#requestreusedsocket).
-        if (err.reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return this.request(path);
+        // again, on a new connection (https://nodejs.org/api/http.html#requestreusedsocket). The
+        // server read nothing of the request then, so a POST is not sent twice.
+        if (err.reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return this.request(path, method);
         throw err;
       })
       .catch((err: Error) => {
@@ -120,16 +130,16 @@ export class ProxmoxClient {
     this.agent.destroy();
   }
 
-  private request(path: string): Promise<unknown> {
+  private request(path: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
     const limit = this.o.maxBytes ?? MAX_ANSWER_BYTES;
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
-          method: 'GET',
+          method,
           host: this.o.endpoint.host,
           port: this.o.endpoint.port,
           path: `/api2/json${path}`,
-          headers: { Authorization: `PVEAPIToken=${this.o.token}`, Accept: 'application/json' },
+          headers: { Authorization: `PVEAPIToken=${this.o.token}`, Accept: 'application/json', ...(method === 'POST' ? { 'Content-Length': '0' } : {}) },
           agent: this.agent,
         },
         (res) => {

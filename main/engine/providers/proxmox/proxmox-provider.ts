@@ -7,12 +7,13 @@
 
 import pLimit from 'p-limit';
 import { HypervisorError } from '../../errors.js';
-import type { DiscoveryProvider } from '../../discovery/provider.js';
+import type { DiscoveryProvider, PowerAction } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { parseAgentInterfaces, parseConfigMacs, parseLxcInterfaces, parseRelease, parseResources, type ProxmoxGuest } from './proxmox-api.js';
 import { ProxmoxApiError, type ProxmoxClient } from './proxmox-client.js';
 import { matchGuest, observeProxmox, type GuestRead } from './observe-proxmox.js';
 import { privilegesFor } from './proxmox-privileges.js';
+import { powerProxmox } from './proxmox-power.js';
 
 /** What the API's status codes mean for the whole pass (pveproxy's answers, pve-manager PVE/HTTPServer.pm:85-102). */
 function clusterError(err: unknown, url: string, release: number | null): never {
@@ -29,7 +30,7 @@ export class ProxmoxProvider implements DiscoveryProvider {
   private release: number | null | undefined;
 
   constructor(
-    private readonly client: Pick<ProxmoxClient, 'get' | 'close'>,
+    private readonly client: Pick<ProxmoxClient, 'get' | 'post' | 'close'>,
     private readonly url: string,
   ) {}
 
@@ -58,6 +59,10 @@ export class ProxmoxProvider implements DiscoveryProvider {
   private guestError<T>(err: unknown, own: (e: ProxmoxApiError) => T): T {
     if (err instanceof ProxmoxApiError && err.status !== 401) return own(err);
     return clusterError(err, this.url, this.release ?? null);
+  }
+
+  power(vm: VmObservation, action: PowerAction): Promise<string> {
+    return powerProxmox(this.client, this.url, vm, action);
   }
 
   async dispose(): Promise<void> {

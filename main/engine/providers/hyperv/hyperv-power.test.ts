@@ -2,9 +2,10 @@
 // against the tests' Windows host, whose compiled Start-VM and Stop-VM change the VM's state as
 // Hyper-V's would (dev/test-support/hyperv-cmdlets.cs): the next discovery sees each change, and a
 // user outside Hyper-V Administrators is told that membership is what is missing.
-import { readFileSync, rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HyperVHost, pwsh } from '../../../../dev/test-support/real-powershell.js';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useHyperVHost } from '../../../../dev/test-support/hyperv-host-fixture.js';
+import { pwsh } from '../../../../dev/test-support/real-powershell.js';
 import type { VmRef } from '../../discovery/observation.js';
 import { powerVm } from '../../power-vm.js';
 import type { Scenario } from '../../simulator/scenario.js';
@@ -12,13 +13,7 @@ import { HyperVProvider } from './hyperv-provider.js';
 import { powerScript } from './hyperv-power.js';
 import { NodePowerShellRunner } from './powershell-runner.js';
 
-let host: HyperVHost;
-beforeAll(() => {
-  if (pwsh) host = HyperVHost.build();
-}, 120_000);
-afterAll(() => {
-  if (host) rmSync(host.dir, { recursive: true, force: true });
-});
+const host = useHyperVHost();
 const runners: NodePowerShellRunner[] = [];
 afterEach(async () => {
   for (const r of runners.splice(0)) await r.dispose();
@@ -30,7 +25,7 @@ const project = { name: 'p', configPath: '/home/me/p/ragnatramp.yaml', vms: [ref
 const scenario = (state: string, member = true): Scenario => ({ member, vms: [{ name: ref.vmName, id: ID, state, adapters: [{ mac: '00155DDE3309', ipAddresses: ['172.18.185.163'] }] }] }) as Scenario;
 
 function providerFor(s: Scenario) {
-  const { exe, scenarioFile } = host.powershellFor(s, 'FullLanguage');
+  const { exe, scenarioFile } = host().powershellFor(s, 'FullLanguage');
   const runner = new NodePowerShellRunner({ timeoutMs: 30_000, executable: exe });
   runners.push(runner);
   const stateOf = () => (JSON.parse(readFileSync(scenarioFile, 'utf8')) as { vms: Array<{ state: string }> }).vms[0]!.state;

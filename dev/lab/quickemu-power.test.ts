@@ -51,8 +51,8 @@ describe.skipIf(!isRoot || !script)(`power of a VM the real quickemu 4.9.9 start
     const overlay = guestOverlay({ authorizedKey: readFileSync(path.join(dir, 'key.pub'), 'utf8'), machineId: 'b'.repeat(32), hosts: '127.0.0.1 localhost\n' });
     writeFileSync(path.join(vmDir, 'initrd.img'), Buffer.concat([readFileSync(image.initrd), overlay]));
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', path.join(vmDir, 'disk.qcow2'), '64M']);
-    // As quickemu-script.test.ts's .conf, with display="none" in it: the tray passes no flags of its own.
-    const conf = ['guest_os="linux"', 'disk_img="real/disk.qcow2"', 'boot="legacy"', 'ram="192M"', 'preallocation="metadata"', 'public_dir="none"', 'display="none"', `extra_args="-kernel ${image.kernel} -initrd real/initrd.img -append rt.hostname=real"`];
+    // As quickemu-script.test.ts's .conf, with display and viewer "none" in it: the tray passes no flags of its own.
+    const conf = ['guest_os="linux"', 'disk_img="real/disk.qcow2"', 'boot="legacy"', 'ram="192M"', 'preallocation="metadata"', 'public_dir="none"', 'display="none"', 'viewer="none"', `extra_args="-kernel ${image.kernel} -initrd real/initrd.img -append rt.hostname=real"`];
     writeFileSync(path.join(folder, 'real.conf'), `${conf.join('\n')}\n`);
   }, 240_000);
   afterAll(async () => {

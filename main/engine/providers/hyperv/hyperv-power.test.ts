@@ -9,6 +9,8 @@ import { pwsh } from '../../../../dev/test-support/real-powershell.js';
 import type { VmRef } from '../../discovery/observation.js';
 import { powerVm } from '../../power-vm.js';
 import type { Scenario } from '../../simulator/scenario.js';
+import { fixedScenario } from '../../simulator/scenario-source.js';
+import { SimulatedPowerShell } from '../../simulator/simulated-powershell.js';
 import { HyperVProvider } from './hyperv-provider.js';
 import { powerScript } from './hyperv-power.js';
 import { NodePowerShellRunner } from './powershell-runner.js';
@@ -56,5 +58,18 @@ describe.skipIf(!pwsh)('Hyper-V power through the real PowerShell', () => {
   it('puts nothing but a checked id into the script', () => {
     expect(() => powerScript("x'; Remove-Item C:\\ -Recurse; '", 'start')).toThrow('not a Hyper-V VM id');
     expect(powerScript(ID, 'stop')).toContain(`Hyper-V\\Get-VM -Id '${ID}'`);
+  });
+});
+
+describe('the simulator answers the power script as the real host does', () => {
+  it('starts, restarts and stops with the same words, and finds no VM for a non-member', async () => {
+    const provider = new HyperVProvider(new SimulatedPowerShell(fixedScenario(scenario('Off')), { timeoutMs: 30_000 }));
+    expect((await powerVm(provider, project, 'web', 'start')).message).toBe("'web' started (Hyper-V says Running).");
+    expect((await provider.observe([ref], new Date().toISOString()))[0]!.power).toBe('running');
+    expect((await powerVm(provider, project, 'web', 'restart')).message).toBe("'web' restarted (Hyper-V says Running).");
+    expect((await powerVm(provider, project, 'web', 'stop')).message).toBe("'web' shut down (Hyper-V says Off).");
+    const outsider = new HyperVProvider(new SimulatedPowerShell(fixedScenario(scenario('Off', false)), { timeoutMs: 30_000 }));
+    const vm = { ref, found: true, hypervisorId: ID, power: 'off', vmState: 'Off', network: null, tier: null, warnings: [], lookedIn: 'Hyper-V', detail: { provider: 'hyperv', kvp: { status: 'Unknown', detail: null } } } as const;
+    await expect(outsider.power(vm as never, 'start')).rejects.toThrow(/Hyper-V could not start 'web': Hyper-V was unable to find a virtual machine with ID .*\n.*Hyper-V Administrators/);
   });
 });

@@ -26,7 +26,7 @@ export interface QuickemuPowerOptions {
   pollMs?: number;
   /** The quickemu to run (default `quickemu`, found on PATH). */
   quickemu?: string;
-  /** How long quickemu itself may take to start QEMU and exit (default 120 s). */
+  /** How long quickemu itself may take to start QEMU and exit, and QEMU to be seen running (default 120 s each). */
   startMs?: number;
 }
 
@@ -74,10 +74,11 @@ function runQuickemu(exe: string, confFile: string, timeoutMs: number): Promise<
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitUntilStopped(o: QuickemuPowerOptions, vm: VmObservation, ms: number): Promise<boolean> {
+/** Whether the VM's QEMU came to run (or stopped running) within `ms`. */
+async function waitUntil(o: QuickemuPowerOptions, vm: VmObservation, running: boolean, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   for (;;) {
-    if (!(await o.running(vm))) return true;
+    if ((await o.running(vm)) === running) return true;
     if (Date.now() >= until) return false;
     await sleep(o.pollMs ?? 500);
   }
@@ -99,7 +100,10 @@ async function start(o: QuickemuPowerOptions, vm: VmObservation, confFile: strin
     const said = run.output.split('\n').map((l) => l.trim()).filter((l) => /ERROR!/.test(l)).at(-1) ?? run.output.trim().split('\n').at(-1) ?? '';
     throw new HypervisorError(`${by} failed for '${name}' (exit ${run.code ?? 'killed'}): ${said}`, `Run it in a terminal in ${path.dirname(confFile)} to see all it says.`);
   }
-  return `'${name}' started (${by}).`;
+  // quickemu exits 0 once its QEMU has lived 0.25 s (:2158-2161), which may be before QEMU has
+  // written its pid file: the VM counts as started when the tray sees it running.
+  if (await waitUntil(o, vm, true, o.startMs ?? 120_000)) return `'${name}' started (${by}).`;
+  throw new HypervisorError(`${by} exited as if it had started '${name}', but its QEMU is not running.`, `QEMU's own words are in ${vmPaths(confFile, parseConf(await readFile(confFile, 'utf8').catch(() => ''))).log}.`);
 }
 
 async function stop(o: QuickemuPowerOptions, vm: VmObservation, confFile: string): Promise<string> {
@@ -111,9 +115,9 @@ async function stop(o: QuickemuPowerOptions, vm: VmObservation, confFile: string
     });
   await send('system_powerdown');
   const shutdownMs = o.shutdownMs ?? 60_000;
-  if (await waitUntilStopped(o, vm, shutdownMs)) return `'${name}' shut down (system_powerdown).`;
+  if (await waitUntil(o, vm, false, shutdownMs)) return `'${name}' shut down (system_powerdown).`;
   await send('quit');
-  if (await waitUntilStopped(o, vm, o.quitMs ?? 5_000)) return `'${name}' did not power off within ${Math.round(shutdownMs / 1000)} s of system_powerdown (its OS ignored it), so QEMU was told to quit.`;
+  if (await waitUntil(o, vm, false, o.quitMs ?? 5_000)) return `'${name}' did not power off within ${Math.round(shutdownMs / 1000)} s of system_powerdown (its OS ignored it), so QEMU was told to quit.`;
   throw new HypervisorError(`'${name}''s QEMU still runs after system_powerdown and quit.`, `Stop it with: quickemu --vm ${path.basename(confFile)} --kill`);
 }
 

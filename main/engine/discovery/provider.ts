@@ -1,9 +1,17 @@
 // What every hypervisor provider offers the engine: one call that observes a set of VMs in a
-// single pass, and, where the provider has a seam for it, starting and stopping one VM.
+// single pass, may hear back what the pass's SSH probes found at the addresses it gave, and,
+// where the provider has a seam for it, starts and stops one VM.
 
 import type { VmObservation, VmRef } from './observation.js';
 
 export type PowerAction = 'start' | 'stop' | 'restart';
+
+/** An address a provider gave for a VM (by its hypervisorId), and whether it answered SSH this pass. */
+export interface SshAnswer {
+  hypervisorId: string;
+  ipv4: string;
+  open: boolean;
+}
 
 export interface DiscoveryProvider {
   readonly name: string;
@@ -24,5 +32,11 @@ export interface DiscoveryProvider {
    * saying why and what to do. Absent where the provider has no way to power VMs.
    */
   power?(vm: VmObservation, action: PowerAction): Promise<string>;
+  /**
+   * After a pass's SSH probes: whether each address this provider gave answered on port 22. A
+   * provider that remembers its guests' answers between passes asks again where an address that
+   * answered stopped answering.
+   */
+  sshAnswers?(answers: SshAnswer[]): void;
   dispose(): Promise<void>;
 }

@@ -331,4 +331,13 @@ describe("a domain's guest-agent answer is remembered while it is the same boot"
     expect(await d.pass()).toBe('10.231.7.83');
     expect(d.agentCalls()).toBe(3);
   });
+
+  it("asked again when this machine's clock was set back (the refresh is not put off by as long)", async () => {
+    const d = domain();
+    await d.pass();
+    d.dom.agent = [{ name: 'eth0', mac: MAC, addrs: [['ipv4', '10.231.7.84/24']] }];
+    d.advance(-3_600_000);
+    expect(await d.pass()).toBe('10.231.7.84');
+    expect(d.agentCalls()).toBe(2);
+  });
 });

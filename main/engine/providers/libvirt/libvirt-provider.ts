@@ -118,7 +118,8 @@ export class LibvirtProvider implements DiscoveryProvider {
           if (f.state !== 'running' || !mac || f.leases.some((l) => l.mac === mac && l.ipv4.some(isUsableIpv4))) return;
           const boot = `${(out.get(`${uuid}:id`) ?? '').trim()} ${f.state}`;
           const memo = this.agents.get(uuid);
-          if (memo && memo.boot === boot && memo.address && !memo.silent && now - memo.at < AGENT_REFRESH_MS) {
+          // A clock set back makes the age negative: asked again, not kept as long as the clock went back.
+          if (memo && memo.boot === boot && memo.address && !memo.silent && now - memo.at >= 0 && now - memo.at < AGENT_REFRESH_MS) {
             f.agent = memo.answer;
             return;
           }

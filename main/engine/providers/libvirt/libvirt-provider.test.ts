@@ -116,7 +116,7 @@ describe('LibvirtProvider through the runner seam', () => {
     expect(o).toMatchObject({ tier: 'agent', network: { ipv4: '10.202.2.203' } });
     expect(calls).toEqual([
       ['virsh', '-c', 'qemu:///system', '-q', 'list', '--all', '--uuid', '--name'],
-      ['virsh', '-c', 'qemu:///system', '-q', expect.stringMatching(new RegExp(`^echo @@(\\w{12}):${U1}:state@@ ; domstate --domain ${U1} ; echo @@\\1:${U1}:id@@ ; domid --domain ${U1} ; echo @@\\1:${U1}:xml@@ ; dumpxml --domain ${U1} ; echo @@\\1:${U1}:lease@@ ; domifaddr --domain ${U1} --full --source lease$`))],
+      ['virsh', '-c', 'qemu:///system', '-q', expect.stringMatching(new RegExp(`^echo @@(\\w{12}):${U1}:state@@ ; domstate --domain ${U1} ; echo @@\\1:${U1}:xml@@ ; dumpxml --domain ${U1} ; echo @@\\1:${U1}:lease@@ ; domifaddr --domain ${U1} --full --source lease$`))],
       ['virsh', '-c', 'qemu:///system', '-q', 'domifaddr', '--domain', U1, '--full', '--source', 'agent'],
       ['ip', '-j', '-4', 'neigh', 'show'],
     ]);
@@ -198,7 +198,7 @@ interface FakeAddrs {
 function fakeVirsh(dom: { uuid: string; name: string; ifaces: FakeIface[]; lease: FakeAddrs[]; agent: FakeAddrs[]; id?: number }): CommandRunner {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/'/g, '&apos;').replace(/</g, '&lt;');
   const xml = () =>
-    `<domain type='qemu' id='1'>\n  <name>${esc(dom.name)}</name>\n  <uuid>${dom.uuid}</uuid>\n  <description>@@${dom.uuid}:state@@ shut off</description>\n  <devices>\n${dom.ifaces
+    `<domain type='qemu' id='${dom.id ?? 1}'>\n  <name>${esc(dom.name)}</name>\n  <uuid>${dom.uuid}</uuid>\n  <description>@@${dom.uuid}:state@@ shut off</description>\n  <devices>\n${dom.ifaces
       .map((i) => `    <interface type='${i.type}'>\n      <mac address='${i.mac}'/>\n${i.network ? `      <source network='${esc(i.network)}'/>\n` : ''}${i.bridge ? `      <source bridge='${esc(i.bridge)}'/>\n` : ''}${i.backend ? `      <backend type='${i.backend}'/>\n` : ''}${i.target ? `      <target dev='${i.target}'/>\n` : ''}${i.portForward ?? ''}      <model type='virtio'/>\n    </interface>\n`)
       .join('')}  </devices>\n</domain>\n`;
   const iflist = () => {
@@ -223,8 +223,6 @@ function fakeVirsh(dom: { uuid: string; name: string; ifaces: FakeIface[]; lease
         return `${dom.uuid} ${dom.name}\n`;
       case 'domstate':
         return 'running\n\n';
-      case 'domid':
-        return `${dom.id ?? 1}\n\n`;
       case 'domiflist':
         return iflist();
       case 'dumpxml':

@@ -67,9 +67,9 @@ export class LibvirtProvider implements DiscoveryProvider {
 
   readonly uri: string;
 
-  /** Checked here too, the last step before virsh: a URI can name programs libvirt runs (libvirt-uri.ts). */
   private readonly agents = new Map<string, AgentMemo>();
 
+  /** Checked here too, the last step before virsh: a URI can name programs libvirt runs (libvirt-uri.ts). */
   constructor(
     uri: string,
     private readonly runCommand: CommandRunner = execRunner,

@@ -293,16 +293,13 @@ describe("a domain's guest-agent answer is remembered while it is the same boot"
     const virsh = fakeVirsh(dom);
     let agentCalls = 0;
     let clock = Date.parse(NOW);
-    const provider = new LibvirtProvider(
-      'qemu:///session',
-      (cmd, args) => {
-        if (args.includes('agent') && !args.some((a) => a.includes(' ; '))) agentCalls++;
-        return virsh(cmd, args);
-      },
-      () => clock,
-    );
+    const run: CommandRunner = (cmd, args) => {
+      if (args.includes('agent') && !args.some((a) => a.includes(' ; '))) agentCalls++;
+      return virsh(cmd, args);
+    };
+    const provider = new LibvirtProvider('qemu:///session', run, () => clock);
     const pass = async () => (await provider.observe([ref('web', 'p-web-1', U1)], NOW))[0]!.network?.ipv4;
-    return { dom, provider, pass, agentCalls: () => agentCalls, advance: (ms: number) => (clock += ms) };
+    return { dom, provider, run, pass, agentCalls: () => agentCalls, advance: (ms: number) => (clock += ms) };
   }
 
   it('asked once, then again when the domain started again (a new domain id)', async () => {
@@ -328,6 +325,20 @@ describe("a domain's guest-agent answer is remembered while it is the same boot"
     d.advance(11 * 60_000);
     expect(await d.pass()).toBe('10.231.7.83');
     expect(d.agentCalls()).toBe(3);
+  });
+
+  it('asked again after libvirt could not be listed (a host rebooting hands the same ids out again)', async () => {
+    const d = domain();
+    let down = false;
+    const provider = new LibvirtProvider('qemu:///session', (cmd, args) => (down ? Promise.reject(Object.assign(new Error('virsh failed'), { stderr: 'error: failed to connect to the hypervisor' })) : d.run(cmd, args)));
+    const pass = async () => (await provider.observe([ref('web', 'p-web-1', U1)], NOW))[0]!.network?.ipv4;
+    expect(await pass()).toBe('10.231.7.80');
+    down = true;
+    await expect(pass()).rejects.toThrow(/could not be asked/);
+    down = false;
+    d.dom.agent = [{ name: 'eth0', mac: MAC, addrs: [['ipv4', '10.231.7.85/24']] }]; // the same id, 3, after the reboot
+    expect(await pass()).toBe('10.231.7.85');
+    expect(d.agentCalls()).toBe(2);
   });
 
   it("asked again when this machine's clock was set back (the refresh is not put off by as long)", async () => {

@@ -89,6 +89,9 @@ export class LibvirtProvider implements DiscoveryProvider {
     try {
       return parseDomainList(await this.virsh(['list', '--all', '--uuid', '--name']));
     } catch (err) {
+      // Unseen for a while (the host rebooting, say): a domain id is no proof of the same boot any
+      // more, as a host's ids start again from 1 and autostart hands them out in the same order.
+      this.agents.clear();
       const e = err as NodeJS.ErrnoException & { stderr?: string };
       if (e.code === 'ENOENT') throw new HypervisorError('virsh is not installed, so libvirt cannot be asked.', 'Install libvirt-clients (Debian, Ubuntu) or libvirt-client (Fedora).');
       throw new HypervisorError(`libvirt at ${this.uri} could not be asked (${virshReason(e)}).`, `Check that libvirtd runs there and that you may use it (the libvirt group, or the URI's user).`);

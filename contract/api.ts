@@ -206,6 +206,21 @@ export interface DiagnosticView {
   guest: GuestCheckView | { error: string } | { unavailable: string };
 }
 
+/** One check of this computer (the same as `ragnatramp-tray doctor`'s), with its fix. */
+export interface HostCheckView {
+  step: string;
+  /** null: skipped (an earlier step failed, or it does not apply). */
+  ok: boolean | null;
+  detail: string;
+  fix: string | null;
+}
+
+/** "This PC": each provider in use (the app's own when no project is watched), with its checks, and when they were taken. */
+export interface HostChecksView {
+  at: string;
+  providers: Array<{ provider: string; label: string; checks: HostCheckView[] }>;
+}
+
 export interface KvpFixResult {
   machineName: string;
   dryRun: boolean;
@@ -246,6 +261,8 @@ export interface ApiCalls {
   reconcileVm(configPath: string, machineName: string): ReconcileSummary;
   setPaused(paused: boolean): AppState;
   diagnose(configPath: string): DiagnosticView[];
+  /** This computer's checks for every provider in use, as `ragnatramp-tray doctor` runs them. */
+  hostChecks(): HostChecksView;
   fixKvp(configPath: string, machineName: string, dryRun: boolean): KvpFixResult;
   acceptHostKey(configPath: string, machineName: string): ReconcileSummary;
   openExternal(url: string): void;
@@ -324,6 +341,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   reconcileVm: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   setPaused: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'boolean' }] },
   diagnose: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
+  hostChecks: { type: 'array', maxItems: 0 },
   fixKvp: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { type: 'boolean' }] },
   acceptHostKey: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   openExternal: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'string', pattern: '^https://', maxLength: 2048 }] },

@@ -5,7 +5,7 @@
 
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
+import type { ApiCalls, AppEvent, AppState, DiagnosticView, HostChecksView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
@@ -271,6 +271,10 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       return this.snapshot();
     },
     diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), await this.providerOf(configPath)),
+    hostChecks: async (): Promise<HostChecksView> => {
+      const configPaths = this.settings.get().projects;
+      return { at: this.now().toISOString(), providers: await this.worker.call('hostChecks', { configPaths, providers: await this.providerRequests(configPaths) }) };
+    },
     fixKvp: async (configPath, machineName, dryRun): Promise<KvpFixResult> => {
       const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, await this.providerOf(configPath));
       if (!dryRun && result.success) this.rediscover();

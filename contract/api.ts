@@ -70,6 +70,8 @@ export interface Settings {
   notifications: boolean;
   /** Sync every guest's /etc/hosts automatically after an IP change. */
   autoSync: boolean;
+  /** Whether the user answered the first run's question about auto-sync (or set it in Settings): asked once. */
+  autoSyncAsked: boolean;
   launchAtLogin: boolean;
   /** Keep an OpenSSH config of the VMs current and included from ~/.ssh/config (`ssh web`). */
   sshConfig: boolean;
@@ -77,7 +79,7 @@ export interface Settings {
   muted: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const DEFAULT_SETTINGS: Settings = { projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export interface HostsSyncView {
   success: boolean;
@@ -147,7 +149,8 @@ export interface DuplicateView {
   vms: Array<{ project: string; machineName: string }>;
 }
 
-export type Health = 'good' | 'attention' | 'error' | 'working';
+/** 'idle': nothing is watched yet (no project): grey, neither good nor bad. */
+export type Health = 'good' | 'attention' | 'error' | 'working' | 'idle';
 
 export interface ReconcileSummary {
   at: string;
@@ -177,7 +180,13 @@ export interface AppState {
   progress: Record<string, string>;
   simulated: boolean;
   /** What this host can do natively: the browser host has no file picker or OS notifications. */
-  host: { kind: 'electron' | 'browser'; filePicker: boolean; launchAtLogin: boolean };
+  host: {
+    kind: 'electron' | 'browser';
+    filePicker: boolean;
+    launchAtLogin: boolean;
+    /** The platform main runs on (Node's names: 'win32', 'darwin', 'linux'…): paths typed into the window are its paths. */
+    platform: string;
+  };
 }
 
 export interface GuestCheckView {
@@ -325,6 +334,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
           pollSeconds: { type: 'integer', minimum: POLL_SECONDS.min, maximum: POLL_SECONDS.max },
           notifications: { type: 'boolean' },
           autoSync: { type: 'boolean' },
+          autoSyncAsked: { type: 'boolean' },
           launchAtLogin: { type: 'boolean' },
           sshConfig: { type: 'boolean' },
           muted: { type: 'array', maxItems: 1000, uniqueItems: true, items: { type: 'string', minLength: 3, maxLength: 4300 } },

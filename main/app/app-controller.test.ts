@@ -127,6 +127,25 @@ describe('AppController over the engine worker', () => {
     expect((await controller.api.removeProject(good.configPath)).projects).toEqual([]);
   });
 
+  it('addProject takes what users paste, decided in main: a quoted path, a folder, ~; a relative path is refused with why (issue 23, point 13)', async () => {
+    const { controller, store } = setup();
+    store.set({ ...store.get(), projects: [] });
+    const a = makeFixture({ machines: ['web'] });
+    expect((await controller.api.addProject(`"${a.configPath}"`)).projects).toEqual([a.configPath]);
+    const b = makeFixture({ machines: ['web'] });
+    expect((await controller.api.addProject(`  ${path.dirname(b.configPath)}  `)).projects).toEqual([a.configPath, b.configPath]);
+    const c = makeFixture({ machines: ['web'] });
+    const home = process.env.HOME;
+    process.env.HOME = path.dirname(path.dirname(c.configPath));
+    try {
+      expect((await controller.api.addProject(`~/${path.basename(path.dirname(c.configPath))}/ragnatramp.yaml`)).projects).toEqual([a.configPath, b.configPath, c.configPath]);
+    } finally {
+      process.env.HOME = home;
+    }
+    await expect(controller.api.addProject('demo/ragnatramp.yaml')).rejects.toThrow(/^The project's path "demo\/ragnatramp\.yaml" is relative, and the tray has no working folder it could be relative to/);
+    expect(store.get().projects).toHaveLength(3);
+  });
+
   it('a hypervisor failure is shown as an error, not a crash', async () => {
     const { f, controller } = setup();
     writeFileSync(f.scenarioPath, stringify({ ...scenario, vmms: 'Stopped' }));

@@ -33,7 +33,7 @@ function state(over: Partial<AppState> = {}): AppState {
     lastReconcile: null,
     progress: {},
     simulated: false,
-    host: { kind: 'electron', filePicker: true, launchAtLogin: true },
+    host: { kind: 'electron', filePicker: true, launchAtLogin: true, platform: 'win32' },
     ...over,
   };
 }
@@ -174,6 +174,16 @@ describe('tray', () => {
     expect(trayMenuTemplate(state({ paused: true }), actions)[3]).toMatchObject({ label: 'Pause watching', checked: true }); // no VMs: no glance items above
     expect(trayMenuTemplate(state({ busy: 'reconciling' }), actions)[0]).toMatchObject({ label: 'Reconciling…', enabled: false });
     expect(trayMenuTemplate(state({ projects: [] }), actions)[0]).toMatchObject({ enabled: false });
+  });
+
+  it('with nothing watched yet the icon is grey and there is nothing to pause (issue 23, point 10)', () => {
+    const ui = new TrayUi(ASSETS, actions, vi.fn(), 'win32');
+    ui.update(state({ projects: [], health: 'idle', summary: 'Nothing watched yet: add a project' }));
+    const tray = fake.Tray.instances[0]!;
+    expect(tray.image.path).toBe(path.join(ASSETS, 'tray-idle.ico'));
+    expect(tray.tooltip).toBe('Ragnatramp Tray\nNothing watched yet: add a project');
+    expect(tray.menu!.template.find((i) => i.label === 'Pause watching')).toMatchObject({ enabled: false });
+    expect(trayMenuTemplate(state(), actions).find((i) => i.label === 'Pause watching')).toMatchObject({ enabled: true });
   });
 });
 

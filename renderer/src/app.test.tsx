@@ -35,7 +35,7 @@ describe('the window', () => {
   });
 
   it('with a native file picker, offers it instead', async () => {
-    const fake = await mount(appState({ projects: [], host: { kind: 'electron', filePicker: true, launchAtLogin: true } }));
+    const fake = await mount(appState({ projects: [], host: { kind: 'electron', filePicker: true, launchAtLogin: true, platform: 'win32' } }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Add a project…' })));
     expect(fake.calls.map((c) => c[0])).toContain('pickProjectFile');
   });

@@ -46,12 +46,12 @@ export function appState(over: Partial<AppState> = {}): AppState {
     lastReconcile: null,
     progress: {},
     simulated: false,
-    host: { kind: 'browser', filePicker: false, launchAtLogin: false },
+    host: { kind: 'browser', filePicker: false, launchAtLogin: false, platform: 'linux' },
     ...over,
   };
 }
 
-export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {}) {
   const calls: Array<[string, unknown[]]> = [];

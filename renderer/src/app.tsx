@@ -59,9 +59,19 @@ export function App() {
         ))}
       </nav>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
-        {/* Asked once, on the first run (also once its first project is added), never silently off. */}
-        {tab === 'vms' && firstRun && !settings.autoSyncAsked && <AutoSyncQuestion />}
-        {tab === 'vms' && (app.projects.length === 0 ? <EmptyState filePicker={app.host.filePicker} platform={app.host.platform} /> : <VmList app={app} />)}
+        {/* Auto-sync is asked once, on the first run (also once its first project is added), never silently off. */}
+        {tab === 'vms' &&
+          (app.projects.length === 0 ? (
+            <>
+              <EmptyState filePicker={app.host.filePicker} platform={app.host.platform} />
+              {firstRun && !settings.autoSyncAsked && <AutoSyncQuestion />}
+            </>
+          ) : (
+            <>
+              {firstRun && !settings.autoSyncAsked && <AutoSyncQuestion />}
+              <VmList app={app} />
+            </>
+          ))}
         {tab === 'diagnostics' && <DiagnosticsPanel app={app} />}
         {tab === 'settings' && <SettingsPanel app={app} settings={settings} />}
       </div>

@@ -10,7 +10,7 @@ export function AutoSyncQuestion() {
   };
   return (
     <section className="first-run-question" aria-labelledby="auto-sync-title" data-testid="auto-sync-question">
-      <h3 id="auto-sync-title">Keep the VMs' /etc/hosts in sync by themselves?</h3>
+      <h2 id="auto-sync-title">Keep the VMs' /etc/hosts in sync by themselves?</h2>
       <p id="auto-sync-what">
         When a VM's address changes, Ragnatramp Tray can log in to each guest over SSH (with the project's user and key) and rewrite the managed block in its <code>/etc/hosts</code> at once, so that the VMs keep reaching each other by name. Otherwise it tells you, and you choose Sync now.
       </p>

@@ -272,8 +272,14 @@ function FixOutcome({ configPath, machineName }: { configPath: string; machineNa
     holding.current = over;
     if (over) ref.current?.focus();
   }, [over, state]);
+  // The card's place when last seen: when the checks come back and move it, it is brought back into sight.
+  const top = useRef<number | null>(null);
   useEffect(() => {
-    if (holding.current && (document.activeElement === document.body || document.activeElement === null)) ref.current?.focus();
+    const el = ref.current;
+    if (!el || !holding.current) return void (top.current = null);
+    if (document.activeElement === document.body || document.activeElement === null) el.focus();
+    if (top.current !== null && el.offsetTop !== top.current) el.scrollIntoView({ block: 'nearest' });
+    top.current = el.offsetTop;
   });
   const failed = state?.status === 'failed' || (state?.status === 'done' && !state.value.success);
   return (

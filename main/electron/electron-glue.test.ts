@@ -203,6 +203,9 @@ describe('IPC', () => {
     expect(await invoke('addProject', ['/x/ragnatramp.yaml'])).toEqual({ ok: true, value: { projects: ['/x/ragnatramp.yaml'] } });
     expect(await invoke('addProject', [42])).toEqual({ ok: false, message: 'Invalid arguments for addProject: /0 must be string.' });
     expect(await invoke('addProject', [])).toMatchObject({ ok: false, message: expect.stringMatching(/^Invalid arguments for addProject/) });
+    // "This PC" takes nothing: the providers to check are main's to know.
+    expect(await invoke('hostChecks', ['/etc'])).toEqual({ ok: false, message: 'Invalid arguments for hostChecks: arguments must NOT have more than 0 items.' });
+    expect(await invoke('updateSettings', [{ autoSyncAsked: 'yes' }])).toMatchObject({ ok: false, message: expect.stringMatching(/^Invalid arguments for updateSettings/) });
     expect(await invoke('deleteEverything', [])).toEqual({ ok: false, message: 'Unknown call "deleteEverything".' });
     expect(await invoke('__proto__', [])).toMatchObject({ ok: false });
     expect(handlers.addProject).toHaveBeenCalledTimes(1);

@@ -83,10 +83,10 @@ async function networksUsed(virsh: (args: string[]) => Promise<string>, refs: Vm
     // By name, one argument of its own (no shell, no batch): the test driver gives a domain without one a new UUID at every connection.
     const xml = await virsh(['dumpxml', '--domain', d.name]).catch(() => '');
     for (const i of parseDomainInterfaces(xml)) {
-      if (i.type !== 'network') continue;
-      const list = used.get(i.source) ?? [];
+      if (!i.network) continue;
+      const list = used.get(i.network) ?? [];
       if (!list.includes(ref.machineName)) list.push(ref.machineName);
-      used.set(i.source, list);
+      used.set(i.network, list);
     }
   }
   return used;

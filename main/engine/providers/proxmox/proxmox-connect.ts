@@ -28,7 +28,8 @@ export async function proxmoxToken(options: ProviderOptions, endpoint: ProxmoxEn
   return readTokenFile(path.resolve(options.proxmoxToken ?? defaultTokenFile(path.dirname(edges.hostKeys.file), endpoint)));
 }
 
-export function proxmoxClient(endpoint: ProxmoxEndpoint, token: string, edges: ConnectEdges): ProxmoxClient {
+/** `maxSockets`: the connections kept to the cluster (the provider's, for its concurrent reads). */
+export function proxmoxClient(endpoint: ProxmoxEndpoint, token: string, edges: ConnectEdges, more: { maxSockets?: number } = {}): ProxmoxClient {
   // TLS pins sit beside the SSH ones, in a file of their own (OpenSSH reads the SSH pins).
   const pins = new FileHostKeyStore(path.join(path.dirname(edges.hostKeys.file), 'tls_pins.json'));
   const pinsFile = pins.file;
@@ -36,6 +37,7 @@ export function proxmoxClient(endpoint: ProxmoxEndpoint, token: string, edges: C
     endpoint,
     token,
     pins,
+    ...(more.maxSockets ? { maxSockets: more.maxSockets } : {}),
     onFirstUse: (fp) => {
       edges.logger?.info('tls-first-use', { cluster: endpoint.url, fingerprint: fp });
       edges.onNotice?.(`Proxmox VE ${endpoint.url}: its TLS certificate ${fp} was pinned on first use (in ${pinsFile}). Check on the node (pvenode cert info) that this is its fingerprint.`);

@@ -21,9 +21,9 @@ export const PROXMOX: ProviderEntry = {
     return [{ label: 'Node/ID', value: detail.where, ok: null, why: null }, agentFact(detail.kind === 'qemu' ? 'Agent' : 'Interfaces', detail.agent, '—')];
   },
   async create(options, shared) {
-    const [{ ProxmoxProvider }, { proxmoxClient, proxmoxEndpoint, proxmoxToken }] = await Promise.all([import('./proxmox-provider.js'), import('./proxmox-connect.js')]);
+    const [{ ProxmoxProvider, OVERALL }, { proxmoxClient, proxmoxEndpoint, proxmoxToken }] = await Promise.all([import('./proxmox-provider.js'), import('./proxmox-connect.js')]);
     const endpoint = proxmoxEndpoint(options);
-    const client = proxmoxClient(endpoint, await proxmoxToken(options, endpoint, shared), shared);
+    const client = proxmoxClient(endpoint, await proxmoxToken(options, endpoint, shared), shared, { maxSockets: OVERALL });
     return { provider: new ProxmoxProvider(client, endpoint.url) };
   },
   async hostChecks(context) {

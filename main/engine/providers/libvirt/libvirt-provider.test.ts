@@ -28,9 +28,11 @@ describe("virsh's output", () => {
   it("the domain's XML (interfaces in order, a tap's device, a user-mode backend; junk reads as none) and domifaddr --full", () => {
     const ifaces = (body: string) => parseDomainInterfaces(`<domain type='qemu'><name>x</name><devices>${body}</devices></domain>`);
     expect(ifaces(`<interface type='network'><mac address='52:54:00:77:00:01'/><source network='Büro &amp; Lab'/><target dev='vnet0'/></interface><interface type='bridge'><mac address='52:54:00:77:00:02'/><source bridge='br0'/></interface>`)).toEqual([
-      { type: 'network', source: 'Büro & Lab', mac: '525400770001' },
+      { type: 'network', source: 'Büro & Lab', mac: '525400770001', network: 'Büro & Lab' },
       { type: 'bridge', source: 'br0', mac: '525400770002' },
     ]);
+    // A running domain's live XML names the network's bridge too: the source is the bridge, the network still its own.
+    expect(ifaces(`<interface type='network'><mac address='52:54:00:77:00:03'/><source network='rtl8ee6br lab net' portid='0c1f' bridge='rtl8ee6br'/><target dev='vnet3'/></interface>`)).toEqual([{ type: 'network', source: 'rtl8ee6br', mac: '525400770003', network: 'rtl8ee6br lab net' }]);
     expect(ifaces(`<interface type='ethernet'><mac address='52:54:00:9f:1a:01'/><target dev='rtl9f1at1' managed='no'/></interface>`)).toEqual([{ type: 'ethernet', source: 'ethernet rtl9f1at1', mac: '5254009F1A01' }]);
     expect(ifaces(`<interface type='user'><mac address='52:54:00:9f:1a:02'/><backend type='passt'/></interface><interface type='user'><mac address='52:54:00:9f:1a:03'/></interface>`).map((i) => i.source)).toEqual(['user-mode (passt)', 'user-mode (SLIRP)']);
     // passt's forwards to the guest's port 22 (the rest of the interface elided).

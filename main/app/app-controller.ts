@@ -5,10 +5,11 @@
 
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ReconcileSummary, Settings, SshLoginSetting, View, WatchedProject } from '../../contract/api.js';
+import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type SshLoginSetting, type View, type WatchedProject } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
+import { projectConfigPath } from '../engine/config/user-path.js';
 import { projectProviderOptions } from '../engine/providers/provider-args.js';
 import { providerEntry } from '../engine/providers/registry.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
@@ -27,6 +28,8 @@ import { checkProjectNames } from '../engine/plan/host-names.js';
 
 export interface HostHooks {
   kind: AppState['host']['kind'];
+  /** Where main runs (tests pretend); process.platform by default. */
+  platform?: NodeJS.Platform;
   pickProjectFile?: () => Promise<string | null>;
   openExternal?: (url: string) => Promise<void>;
   setLaunchAtLogin?: (enabled: boolean) => void;
@@ -67,7 +70,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       lastReconcile: null,
       progress: {},
       simulated: options.simulated,
-      host: { kind: host.kind, filePicker: !!host.pickProjectFile, launchAtLogin: !!host.setLaunchAtLogin },
+      host: { kind: host.kind, filePicker: !!host.pickProjectFile, launchAtLogin: !!host.setLaunchAtLogin, platform: host.platform ?? process.platform },
     };
     worker.on('progress', (key, phase) => {
       this.state.progress = { ...this.state.progress, [key]: phase };
@@ -232,13 +235,36 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     return Object.fromEntries(entries.filter((e): e is readonly [string, ProviderRequest] => !!e[1]));
   }
 
+  /**
+   * A start, stop or restart: the row says what runs meanwhile, one at a time per VM; a VM it
+   * changed is looked at again at once (a started VM's address, then its hosts sync when
+   * autoSync is on, follow as after any change).
+   */
+  private async power(configPath: string, machineName: string, action: PowerAction): Promise<PowerResultView> {
+    const key = vmKey(this.known(configPath), machineName);
+    const running = this.state.powering?.[key];
+    if (running) throw new Error(`${machineName} is still being asked to ${running}; wait for it to finish.`);
+    this.state.powering = { ...this.state.powering, [key]: action };
+    this.publish();
+    try {
+      const result = await this.worker.call('power', configPath, machineName, action, await this.providerOf(configPath), this.projectRequest(configPath));
+      if (result.changed) this.rediscover();
+      return result;
+    } finally {
+      const { [key]: _done, ...rest } = this.state.powering ?? {};
+      this.state.powering = rest;
+      this.publish();
+    }
+  }
+
   /** The API contract's calls; arguments are already validated by the host. */
   readonly api: Handlers = {
     getState: async () => this.snapshot(),
     getSettings: async () => this.settings.get(),
     updateSettings: async (patch) => this.updateSettings({ ...this.settings.get(), ...patch }),
-    addProject: async (configPath) => {
-      const checked = await this.worker.call('checkProject', path.resolve(configPath));
+    addProject: async (given) => {
+      // What users paste: a quoted path, a project's folder, `~`; a relative path is refused with why.
+      const checked = await this.worker.call('checkProject', await projectConfigPath(given));
       const current = this.settings.get();
       if (current.projects.includes(checked.configPath)) return current;
       const next = this.updateSettings({ ...current, projects: [...current.projects, checked.configPath] });
@@ -307,6 +333,10 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       return this.snapshot();
     },
     diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), await this.providerOf(configPath), this.projectRequest(configPath)),
+    hostChecks: async (): Promise<HostChecksView> => {
+      const configPaths = this.settings.get().projects;
+      return { at: this.now().toISOString(), providers: await this.worker.call('hostChecks', { configPaths, providers: await this.providerRequests(configPaths) }) };
+    },
     fixKvp: async (configPath, machineName, dryRun): Promise<KvpFixResult> => {
       const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, await this.providerOf(configPath), this.projectRequest(configPath));
       if (!dryRun && result.success) this.rediscover();
@@ -325,6 +355,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);
     },
+    powerVm: async (configPath, machineName, action) => this.power(configPath, machineName, action),
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');
       const { file, leftOut } = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, watched: this.settings.get().watched, appVersion: this.options.version ?? 'unknown' });

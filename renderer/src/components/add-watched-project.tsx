@@ -10,7 +10,7 @@ import { AddProject } from './add-project';
 
 type Kind = 'ragnatramp' | WatchedProject['provider'];
 
-export function AddProjectKind({ filePicker }: { filePicker: boolean }) {
+export function AddProjectKind({ filePicker, platform }: { filePicker: boolean; platform: string }) {
   const [kind, setKind] = useState<Kind>('ragnatramp');
   return (
     <div className="add-project-kind">
@@ -23,7 +23,7 @@ export function AddProjectKind({ filePicker }: { filePicker: boolean }) {
           </option>
         ))}
       </select>
-      {kind === 'ragnatramp' ? <AddProject filePicker={filePicker} /> : <AddWatchedProject key={kind} kind={kind} />}
+      {kind === 'ragnatramp' ? <AddProject filePicker={filePicker} platform={platform} /> : <AddWatchedProject key={kind} kind={kind} />}
     </div>
   );
 }

@@ -15,7 +15,7 @@ const RESOURCES = {
   ],
 };
 
-const provider = () => new ProxmoxProvider({ get: async (p: string) => (p === '/cluster/resources?type=vm' ? RESOURCES : { data: {} }), close: () => undefined }, 'https://pve.example.com:8006');
+const provider = () => new ProxmoxProvider({ get: async (p: string) => (p === '/cluster/resources?type=vm' ? RESOURCES : { data: {} }), post: async () => ({ data: null }), close: () => undefined }, 'https://pve.example.com:8006');
 
 describe('listing a cluster', () => {
   it('reads each guest\'s pool and tags', () => {

@@ -390,8 +390,9 @@ export const PROJECT_PROVIDER_SCHEMA = {
   properties: { provider: { enum: PROVIDER_CHOICES.map((c) => c.id) }, option: { type: 'string', minLength: 1, maxLength: 4096 } },
 } as const;
 // A Ragnatramp machine's name, or a VM's as its hypervisor names it (a provider-defined
-// project): any printable text; main matches it against the project's own machines.
-const machine = { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^\\u0000-\\u001f\\u007f]+$' } as const;
+// project: 'Ubuntu 24.04', 'web_1', 'fedora-40 (test)'): letters, digits, spaces and . _ ( ) + @ -,
+// never a shell's or a path's special character; main matches it against the project's own machines.
+const machine = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9 ._()+@-]{0,254}$' } as const;
 const hostName = { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.-]+$' } as const;
 const login = { type: 'object', additionalProperties: false, required: ['user', 'privateKey'], properties: { user: { type: 'string', minLength: 1, maxLength: 32 }, privateKey: path } } as const;
 

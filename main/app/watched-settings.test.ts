@@ -89,9 +89,9 @@ describe("a project's domain and aliases", () => {
 });
 
 describe('machine names in calls', () => {
-  it("take a VM's name as its hypervisor gives it, and nothing with a control character", async () => {
+  it("take a VM's name as its hypervisor gives it, and nothing a shell or a path would read", async () => {
     const { call } = setup({ projects: ['/p/ragnatramp.yaml'] });
-    await expect(call('reconcileVm', '/p/ragnatramp.yaml', 'lab-guest1-0a1b2c3d.local')).resolves.toBeTruthy();
-    await expect(call('reconcileVm', '/p/ragnatramp.yaml', 'web\nroot')).rejects.toThrow(/Invalid arguments for reconcileVm/);
+    for (const name of ['lab-guest1-0a1b2c3d.local', 'Ubuntu 24.04', 'web_1', 'fedora-40 (test)']) await expect(call('reconcileVm', '/p/ragnatramp.yaml', name)).resolves.toBeTruthy();
+    for (const name of ['web\nroot', 'web; rm -rf /', '../etc', '$(id)']) await expect(call('reconcileVm', '/p/ragnatramp.yaml', name)).rejects.toThrow(/Invalid arguments for reconcileVm/);
   });
 });

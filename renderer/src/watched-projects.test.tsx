@@ -30,7 +30,7 @@ describe('Add project: what to watch', () => {
   it('a quickemu folder with its SSH login, on the first run', async () => {
     const fake = await mount(appState({ projects: [] }));
     change('What to watch', 'quickemu');
-    expect(screen.queryByLabelText('Path to a ragnatramp.yaml')).toBeNull();
+    expect(screen.queryByLabelText('Path to a ragnatramp.yaml, or its folder')).toBeNull();
     change('Folder of .conf files', '/home/me/vms');
     change('SSH user', 'me');
     change('SSH private key', '/home/me/.ssh/id_ed25519');
@@ -54,7 +54,7 @@ describe('Add project: what to watch', () => {
   it('a ragnatramp.yaml is still the first choice', async () => {
     await mount(appState({ projects: [] }));
     expect((screen.getByLabelText('What to watch') as HTMLSelectElement).value).toBe('ragnatramp');
-    expect(screen.getByLabelText('Path to a ragnatramp.yaml')).toBeTruthy();
+    expect(screen.getByLabelText('Path to a ragnatramp.yaml, or its folder')).toBeTruthy();
   });
 });
 

@@ -200,6 +200,7 @@ describe('ragnatramp-tray diagnose and hosts', () => {
         "The KVP daemon (hv_kvp_daemon) is not installed: install linux-cloud-tools-6.8.0-45-generic, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.",
         "/etc/hosts has no managed block yet: reconcile to write it (Reconcile now in the window, or 'ragnatramp-tray reconcile').",
       ],
+      codedWarnings: [expect.objectContaining({ code: 'kvp-daemon-missing' }), expect.objectContaining({ code: 'hosts-block-missing' })],
     });
     expect(results[1].guest.kvpDaemon).toMatchObject({ installed: true, running: true, fix: [] });
   });

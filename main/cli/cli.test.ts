@@ -247,6 +247,30 @@ describe('ragnatramp-tray diagnose and hosts', () => {
     const again = await cli(['hosts', ...common, '--apply-to', target]);
     expect(again.stderr).toMatch(/already holds the current block; nothing written/);
   });
+
+  it("hosts --apply-to never drops a running VM's line only because its address is unknown this pass: the file's line, else state.json's", async () => {
+    // db runs, but neither KVP nor the neighbour table knows its address this pass.
+    const blind: Scenario = { vms: scenario.vms, neighbors: [] };
+    const { f, common } = project(blind);
+    const target = path.join(f.dir, 'hosts');
+    writeFileSync(target, '127.0.0.1 localhost\n# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n172.18.185.164 db\n172.18.185.150 web\n# END RAGNATRAMP\n');
+    const fromFile = await cli(['hosts', ...common, '--apply-to', target]);
+    expect(fromFile.code).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe('127.0.0.1 localhost\n# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n172.18.185.164 db\n172.18.185.163 web\n# END RAGNATRAMP\n');
+    expect(fromFile.stderr).toContain(`kept: db 172.18.185.164: its address is unknown this pass, so its line stays (the one ${target} had)\n`);
+    expect(fromFile.stderr).not.toContain('left out: db');
+    // A file without db's line: state.json's last known address.
+    const g = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db', network: { ipv4: '172.18.185.170', ipv6: [], mac: '00155DDE330A', adapterName: 'Network Adapter', source: 'arp', discoveredAt: '2026-11-20T10:00:00.000Z', previousIpv4: null } }], scenario: blind });
+    const other = path.join(g.dir, 'hosts');
+    writeFileSync(other, '127.0.0.1 localhost\n');
+    const fromState = await cli(['hosts', '--config', g.configPath, '--simulate', g.scenarioPath, '--known-hosts', g.knownHostsPath, '--apply-to', other, '--json']);
+    expect(readFileSync(other, 'utf8')).toContain('172.18.185.170 db\n172.18.185.163 web\n');
+    const doc = JSON.parse(fromState.stdout);
+    expect(doc.applied.kept).toEqual([{ machineName: 'db', ip: '172.18.185.170', from: 'state' }]);
+    expect(doc.leftOut).toEqual([]);
+    // Printing the block (no file to keep a line in) still says what it left out.
+    expect((await cli(['hosts', ...common])).stderr).toContain('left out: db: ');
+  });
 });
 
 describe('bad input exits 2 with a message that says what to do', () => {

@@ -170,6 +170,8 @@ export interface AppState {
   hypervisorError: string | null;
   /** Something the user should know about the app itself (engine restarted, settings reset). */
   notices: string[];
+  /** Set while the engine (its worker thread) died or stopped answering and is being replaced: what to say. */
+  engineLost?: string | null;
   projects: ProjectView[];
   duplicates: DuplicateView[];
   lastReconcile: ReconcileSummary | null;
@@ -266,9 +268,13 @@ export const factCheck = (label: string): string => `fact:${label}`;
 /** The settings entry that mutes one check of one VM. */
 export const muteKey = (key: string, check: string): string => `${key}|${check}`;
 
-/** Every unmuted VM problem as "machine: problem", for the header and the tray tooltip. */
+/**
+ * Every unmuted VM problem as "machine: problem", for the header and the tray tooltip. A stale
+ * project's rows are what was last seen, not what is: their problems are not listed as current
+ * (the cause that keeps them stale is said instead).
+ */
 export function problemList(state: Pick<AppState, 'projects'>): Array<{ key: string; text: string }> {
-  return state.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem.text}` }))));
+  return state.projects.filter((p) => !p.stale).flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem.text}` }))));
 }
 
 /** The poll interval's bounds, for the settings file, the API's check and the window's field. */

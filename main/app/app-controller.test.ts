@@ -192,9 +192,11 @@ describe('AppController over the engine worker', () => {
     const { controller, worker } = setup();
     await controller.api.reconcileNow(null);
     await (worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
-    await waitFor(() => controller.snapshot().notices.length > 0);
-    expect(controller.snapshot().notices[0]).toMatch(/The engine stopped unexpectedly \(exit code 1\) and was restarted\./);
+    await waitFor(() => !!controller.snapshot().engineLost);
+    expect(controller.snapshot().engineLost).toBe('The engine stopped unexpectedly (exit code 1); it is being restarted.');
     expect((await controller.api.reconcileNow(null)).synced).toBe(2);
+    // Its successor answered: said no more.
+    expect(controller.snapshot().engineLost).toBeNull();
   });
 
   it('diagnose and fix kvp go through the worker', async () => {

@@ -46,12 +46,15 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   private seen = new Set<string>();
   private lastSshConfigError: string | null = null;
   private readonly scheduler: WatchScheduler;
+  /** The summary last published, and the clock that publishes it again when its relative time moved. */
+  private publishedSummary = '';
+  private ticker: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly settings: SettingsStore,
     private readonly worker: Pick<WorkerClient, 'call' | 'on'>,
     private readonly host: HostHooks,
-    private readonly options: { simulated: boolean; now?: () => Date; /** The tray's folder: log and settings for the support bundle, the OpenSSH config. */ home?: string; version?: string; /** Tests: instead of ~/.ssh/config. */ userSshConfig?: string } = { simulated: false },
+    private readonly options: { simulated: boolean; now?: () => Date; /** How often the summary's relative time is looked at (15 s). */ tickMs?: number; /** The tray's folder: log and settings for the support bundle, the OpenSSH config. */ home?: string; version?: string; /** Tests: instead of ~/.ssh/config. */ userSshConfig?: string } = { simulated: false },
   ) {
     super();
     this.state = {
@@ -60,6 +63,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       lastPassAt: null,
       hypervisorError: null,
       notices: settings.warning ? [settings.warning] : [],
+      engineLost: null,
       projects: settings.get().projects.map(unloadedProject),
       duplicates: [],
       lastReconcile: null,
@@ -71,7 +75,16 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.state.progress = { ...this.state.progress, [key]: phase };
       this.publish();
     });
-    worker.on('restarted', (reason) => this.notice(`The engine stopped unexpectedly (${reason}) and was restarted.`));
+    // Said while it lasts, in the window and the tooltip: a notice would stay after it is over.
+    worker.on('restarted', (reason) => {
+      this.state.engineLost = `The engine stopped unexpectedly (${reason}); it is being restarted.`;
+      this.publish();
+      this.scheduler.hint(); // a pass soon starts the next worker (after its back-off), and says when it answers
+    });
+    worker.on('recovered', () => {
+      this.state.engineLost = null;
+      this.publish();
+    });
     this.scheduler = new WatchScheduler({
       pollMs: () => this.settings.get().pollSeconds * 1000,
       paused: () => this.state.paused,
@@ -90,7 +103,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   }
 
   private publish(): void {
-    this.emit('event', { type: 'state', state: this.snapshot() });
+    const state = this.snapshot();
+    this.publishedSummary = state.summary;
+    this.emit('event', { type: 'state', state });
   }
 
   private notice(text: string): void {
@@ -101,10 +116,18 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   /** Starts watching: a pass now, then one every pollSeconds. */
   start(): void {
     this.scheduler.start();
+    // "2 min ago" in the summary (the window's header, the tray tooltip) moves with the clock,
+    // also while paused, when no pass publishes anything.
+    this.ticker ??= setInterval(() => {
+      if (summarize(this.state, this.now()) !== this.publishedSummary) this.publish();
+    }, this.options.tickMs ?? 15_000);
+    this.ticker.unref();
   }
 
   stop(): void {
     this.scheduler.stop();
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
   }
 
   /** After the host resumes from sleep the Default Switch renumbers: look again at once. */

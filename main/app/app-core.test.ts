@@ -132,7 +132,7 @@ describe('health and summary', () => {
     expect(summarize({ ...base, projects: [project([vm({}), vm({ key: 'b' }), vm({ key: 'c', status: 'stopped', ipv4: null, sync: null })])] }, now)).toBe('3 VMs · 2 running · hosts in sync · 2 min ago');
     expect(summarize({ ...base, paused: true, projects: [project([vm({ sync: null })])] }, now)).toBe('1 VM · 1 running · hosts not synced yet · 2 min ago · paused');
     expect(summarize({ ...base, projects: [] }, now)).toBe('No project watched yet');
-    expect(summarize({ ...base, hypervisorError: 'Hyper-V could not be queried: denied\nhint', projects: [] }, now)).toBe('Hypervisor unreachable · Hyper-V could not be queried: denied');
+    expect(summarize({ ...base, hypervisorError: 'Hyper-V could not be queried: denied\nhint', projects: [] }, now)).toBe('Hyper-V could not be queried: denied');
   });
 });
 

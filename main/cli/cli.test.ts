@@ -141,7 +141,7 @@ describe('ragnatramp-tray reconcile', () => {
     expect(seed000Problems(JSON.parse(r.stdout))).toEqual([]);
     expect(JSON.parse(r.stdout)).toMatchObject({ success: false, discoveries: [], hostsSyncResults: [] });
     // German error text, classified all the same: from the vmms service's state, not the words.
-    expect(r.stderr).toMatch(/Hyper-V could not be queried: Hyper-V konnte keinen virtuellen Computer finden.*\nThe Hyper-V Virtual Machine Management service \(vmms\) is Stopped: start it/);
+    expect(r.stderr).toMatch(/The Hyper-V Virtual Machine Management service \(vmms\) is Stopped\.\nStart it from Services.*\nHyper-V said: Hyper-V konnte keinen virtuellen Computer finden/);
   });
 
   it('a failing VM exits 1 and the table says why', async () => {

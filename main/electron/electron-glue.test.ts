@@ -165,6 +165,19 @@ describe('tray', () => {
     expect(((sim[2]!.submenu as Array<{ submenu: Array<{ enabled: boolean }> }>)[0]!.submenu[1]!).enabled).toBe(false);
   });
 
+  it('one duplicate is one problem in the tooltip, not one per VM sharing the address', () => {
+    const dup = (name: string) => ({ ...vmView(name, '172.18.0.9', 'running'), problems: [{ check: 'duplicate-ip', text: 'duplicate IP' }] });
+    const s = { ...withVms([dup('web'), dup('db'), vmView('cache', '172.18.0.3', 'running', ['SSH closed'])]), duplicates: [{ ip: '172.18.0.9', vms: [{ project: 'p', machineName: 'web' }, { project: 'p', machineName: 'db' }] }] };
+    expect(trayTooltip(s).split('\n')[2]).toBe('2 problems: duplicate IP 172.18.0.9 (web, db), …');
+  });
+
+  it('while the hypervisor cannot be asked the tooltip starts with the cause, within 127 characters', () => {
+    const cause = 'The Hyper-V Virtual Machine Management service (vmms) is Stopped.';
+    const s = { ...withVms([vmView('web', '172.18.0.2', 'running', ['SSH closed'])]), hypervisorError: `${cause}\nStart it from Services.`, summary: `${cause} · 1 VM as last seen 3 min ago` };
+    const stale = { ...s, projects: s.projects.map((p) => ({ ...p, stale: 'Showing what was last seen' })) };
+    expect(trayTooltip(stale)).toBe(`${cause} · 1 VM as last seen 3 min ago`);
+  });
+
   it('the tooltip fits in the 127 characters Windows shows', () => {
     const many = withVms(Array.from({ length: 9 }, (_, i) => vmView(`machine-number-${i}`, null, 'missing', ['VM missing'])));
     expect(trayTooltip({ ...many, summary: 'x'.repeat(100) }).length).toBe(127);

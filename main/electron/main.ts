@@ -158,9 +158,6 @@ async function start(): Promise<void> {
     if (event.type === 'state') tray.update(event.state);
     if (event.type === 'change') notifier.notify(event.change);
   });
-  // The tooltip says "2 min ago": keep it true while nothing else changes.
-  const tooltipTimer = setInterval(() => tray.update(controller.snapshot()), 30_000);
-  tooltipTimer.unref();
   powerMonitor.on('resume', () => controller.rediscover());
   app.off('second-instance', early);
   // The installer runs `Ragnatramp Tray.exe --quit` to close the app as Quit does (no icon left
@@ -176,7 +173,6 @@ async function start(): Promise<void> {
     event.preventDefault();
     if (quitting === 'stopping') return;
     quitting = 'stopping';
-    clearInterval(tooltipTimer);
     windowUi.prepareToQuit();
     controller.stop();
     tray.destroy();

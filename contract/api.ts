@@ -219,10 +219,17 @@ export interface KvpFixResult {
 }
 
 export type IpChange =
-  | { kind: 'changed'; key: string; configPath: string; project: string; machineName: string; from: string; to: string }
-  | { kind: 'appeared'; key: string; configPath: string; project: string; machineName: string; to: string }
-  /** The VM stopped (recorded), or runs with no IPv4 known any more (`why`, e.g. "KVP No Contact"). */
+  /** `hostsSkip`: why a hosts sync would leave this VM alone now (a duplicate address), so none is offered. */
+  | { kind: 'changed'; key: string; configPath: string; project: string; machineName: string; from: string; to: string; hostsSkip?: string | null }
+  | { kind: 'appeared'; key: string; configPath: string; project: string; machineName: string; to: string; hostsSkip?: string | null }
+  /** The VM runs with no IPv4 known any more (`why`, e.g. "KVP No Contact"), or lost it otherwise. */
   | { kind: 'lost'; key: string; configPath: string; project: string; machineName: string; from: string; why: string | null }
+  /** The VM was stopped: its address went with it (`from`). */
+  | { kind: 'stopped'; key: string; configPath: string; project: string; machineName: string; from: string | null }
+  /** The hypervisor no longer lists a VM it listed before. */
+  | { kind: 'missing'; key: string; configPath: string; project: string; machineName: string; lookedIn: string }
+  /** Every VM of a project went missing at once: one change, not one per VM. */
+  | { kind: 'gone'; key: string; configPath: string; project: string; count: number; lookedIn: string }
   | { kind: 'duplicate'; key: string; ip: string; machines: string[] };
 
 export type View = 'vms' | 'diagnostics' | 'settings';

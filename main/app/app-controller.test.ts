@@ -99,7 +99,7 @@ describe('AppController over the engine worker', () => {
     await waitFor(() => events.some((e) => e.type === 'change'));
     await waitFor(() => controller.snapshot().projects[0]!.vms.find((v) => v.machineName === 'db')!.sync?.changed === true && controller.snapshot().busy === 'idle');
     const changes = events.filter((e) => e.type === 'change');
-    expect(changes).toEqual([{ type: 'change', change: { kind: 'changed', key: `${f.configPath}#web`, configPath: f.configPath, project: 'myproject', machineName: 'web', from: '172.18.185.163', to: '172.18.185.200' } }]);
+    expect(changes).toEqual([{ type: 'change', change: { kind: 'changed', key: `${f.configPath}#web`, configPath: f.configPath, project: 'myproject', machineName: 'web', from: '172.18.185.163', to: '172.18.185.200', hostsSkip: null } }]);
     // Later passes see nothing new: no repeated notification.
     const passes = () => events.filter((e) => e.type === 'state' && e.state.busy === 'discovering').length;
     const before = passes();

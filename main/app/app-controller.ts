@@ -5,7 +5,7 @@
 
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
+import type { ApiCalls, AppEvent, AppState, IpChange, DiagnosticView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
@@ -38,7 +38,8 @@ export interface HostHooks {
 
 type Handlers = { [M in keyof ApiCalls]: (...args: Parameters<ApiCalls[M]>) => Promise<ReturnType<ApiCalls[M]>> };
 
-export class AppController extends EventEmitter<{ event: [AppEvent] }> {
+/** `event` goes to the window; `changes` (one pass's, together) to the host's OS notifications. */
+export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [IpChange[]] }> {
   private state: Omit<AppState, 'health' | 'summary'>;
   private memory: Omit<SyncMemory, 'muted'> = { syncs: {}, blocks: {} };
   private reported: Reported = NOTHING_REPORTED;
@@ -172,12 +173,14 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     Object.assign(this.memory.blocks, result.syncedBlocks);
     this.merge(result, configPaths);
     const { changes: detected, reported } = detectChanges(result.ipDiffs, result.duplicates, result.hypervisorError ? [] : this.state.projects, this.reported);
-    this.reported = result.hypervisorError ? { ...reported, unknown: this.reported.unknown } : reported;
+    // An outage's pass saw no VM: what was reported stays reported.
+    this.reported = result.hypervisorError ? { ...reported, unknown: this.reported.unknown, missing: this.reported.missing } : reported;
     // A project's first pass records what is there: only an address that differs from the one
     // recorded (a host reboot renumbered it) is news; "appeared" for every VM would be noise.
     const changes = detected.filter((c) => c.kind === 'changed' || c.kind === 'duplicate' || this.seen.has(c.configPath));
     for (const p of result.projects) if (!p.error) this.seen.add(p.configPath);
     for (const change of changes) this.emit('event', { type: 'change', change });
+    if (changes.length > 0) this.emit('changes', changes);
     this.state.busy = 'idle';
     this.state.progress = {};
     this.publish();

@@ -86,6 +86,17 @@ describe('the window', () => {
     expect(screen.getByTestId('vm-web').className).toContain('focused');
   });
 
+  it('a toast offers Sync now for a new address, but not for one that made a duplicate (the sync would skip it); a stopped VM reads "stopped"', async () => {
+    const fake = await mount();
+    const moved = { kind: 'changed' as const, key: '/p/ragnatramp.yaml#web', configPath: '/p/ragnatramp.yaml', project: 'demo', machineName: 'web', from: '172.18.185.100', to: '172.18.185.163' };
+    act(() => fake.push({ type: 'change', change: moved }));
+    expect(screen.getAllByRole('button', { name: 'Sync now' })).toHaveLength(1);
+    act(() => fake.push({ type: 'change', change: { ...moved, to: '172.18.185.164', hostsSkip: 'duplicate IPv4 172.18.185.164 (shared with db)' } }));
+    expect(screen.queryAllByRole('button', { name: 'Sync now' })).toHaveLength(0);
+    act(() => fake.push({ type: 'change', change: { kind: 'stopped', key: '/p/ragnatramp.yaml#db', configPath: '/p/ragnatramp.yaml', project: 'demo', machineName: 'db', from: '172.18.185.164' } }));
+    expect(screen.getAllByTestId('toast').map((t) => t.textContent)).toContainEqual(expect.stringContaining('db stopped (it had 172.18.185.164)'));
+  });
+
   it('diagnostics: checks with pass/fail, why, the fix commands, and Fix over SSH after confirming', async () => {
     const fix = ['sudo -n apt-get install -y linux-cloud-tools-6.8.0-45-generic', 'sudo -n modprobe -r hv_utils'];
     const fake = await mount(appState(), {

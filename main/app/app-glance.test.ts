@@ -104,9 +104,9 @@ describe('time moves, and a lost engine is said', () => {
   it('an engine that died or stopped answering is said at once, first in the tooltip, until it answers again', async () => {
     const { controller, worker } = setup([pass('2026-11-22T10:00:00.000Z', { projects: [project([vm('web')])] })]);
     await controller.api.reconcileNow(null);
-    worker.emit('restarted', 'it stopped answering (no reply within 5 s)');
+    worker.emit('restarted', 'it stopped answering (no reply within 10 s)');
     const lost = controller.snapshot();
-    expect(lost.engineLost).toBe('The engine stopped unexpectedly (it stopped answering (no reply within 5 s)); it is being restarted.');
+    expect(lost.engineLost).toBe('The engine stopped unexpectedly (it stopped answering (no reply within 10 s)); it is being restarted.');
     expect(lost.health).toBe('error');
     expect(trayTooltip(lost).startsWith('The engine stopped unexpectedly')).toBe(true);
     worker.emit('recovered');

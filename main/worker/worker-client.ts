@@ -25,7 +25,7 @@ export const CALL_DEADLINES_MS: Record<keyof WorkerCalls, number> = {
   prepareSsh: 120_000,
   dispose: 5_000,
   // The heartbeat's: a worker whose event loop runs answers at once.
-  ping: 5_000,
+  ping: 10_000,
 };
 
 /** How often a worker with calls waiting is pinged. */

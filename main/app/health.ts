@@ -7,6 +7,8 @@ export function computeHealth(s: Pick<AppState, 'busy' | 'hypervisorError' | 'pr
   // would make the icon flicker (and rebuild it twice a pass).
   if (s.busy === 'reconciling') return 'working';
   if (s.hypervisorError || s.engineLost) return 'error';
+  // Nothing watched is not "all good": grey until a project is added.
+  if (s.projects.length === 0) return 'idle';
   const attention = s.projects.some((p) => p.error || p.stale) || s.duplicates.length > 0 || s.projects.some((p) => p.vms.some((v) => v.problems.length > 0));
   return attention ? 'attention' : 'good';
 }
@@ -25,7 +27,7 @@ function passSummary(s: Pick<AppState, 'projects' | 'lastPassAt' | 'hypervisorEr
     const history = stale > 0 && seen ? [`${stale} VM${stale === 1 ? '' : 's'} as last seen ${ago(new Date(seen), now)}`] : [];
     return `${[s.hypervisorError.split('\n')[0], ...history].join(' · ')}${s.paused ? ' · paused' : ''}`;
   }
-  if (s.projects.length === 0) return 'No project watched yet';
+  if (s.projects.length === 0) return 'Nothing watched yet: add a project';
   const running = vms.filter((v) => v.status === 'running').length;
   const synced = vms.filter((v) => v.ipv4 && v.status === 'running');
   const hosts = synced.length === 0 ? null : synced.some((v) => v.sync && !v.sync.success) ? 'hosts sync failed' : synced.some((v) => v.hostsStale) ? 'hosts out of date' : synced.every((v) => v.sync && v.sync.success && !v.sync.skipped) ? 'hosts in sync' : 'hosts not synced yet';

@@ -175,6 +175,8 @@ export interface AppState {
   hypervisorError: string | null;
   /** Something the user should know about the app itself (engine restarted, settings reset). */
   notices: string[];
+  /** Set while the engine (its worker thread) died or stopped answering and is being replaced: what to say. */
+  engineLost?: string | null;
   projects: ProjectView[];
   duplicates: DuplicateView[];
   lastReconcile: ReconcileSummary | null;
@@ -245,10 +247,17 @@ export interface KvpFixResult {
 }
 
 export type IpChange =
-  | { kind: 'changed'; key: string; configPath: string; project: string; machineName: string; from: string; to: string }
-  | { kind: 'appeared'; key: string; configPath: string; project: string; machineName: string; to: string }
-  /** The VM stopped (recorded), or runs with no IPv4 known any more (`why`, e.g. "KVP No Contact"). */
+  /** `hostsSkip`: why a hosts sync would leave this VM alone now (a duplicate address), so none is offered. */
+  | { kind: 'changed'; key: string; configPath: string; project: string; machineName: string; from: string; to: string; hostsSkip?: string | null }
+  | { kind: 'appeared'; key: string; configPath: string; project: string; machineName: string; to: string; hostsSkip?: string | null }
+  /** The VM runs with no IPv4 known any more (`why`, e.g. "KVP No Contact"), or lost it otherwise. */
   | { kind: 'lost'; key: string; configPath: string; project: string; machineName: string; from: string; why: string | null }
+  /** The VM was stopped: its address went with it (`from`). */
+  | { kind: 'stopped'; key: string; configPath: string; project: string; machineName: string; from: string | null }
+  /** The hypervisor no longer lists a VM it listed before. */
+  | { kind: 'missing'; key: string; configPath: string; project: string; machineName: string; lookedIn: string }
+  /** Every VM of a project went missing at once: one change, not one per VM. */
+  | { kind: 'gone'; key: string; configPath: string; project: string; count: number; lookedIn: string }
   | { kind: 'duplicate'; key: string; ip: string; machines: string[] };
 
 export type View = 'vms' | 'diagnostics' | 'settings';
@@ -320,9 +329,13 @@ export const factCheck = (label: string): string => `fact:${label}`;
 /** The settings entry that mutes one check of one VM. */
 export const muteKey = (key: string, check: string): string => `${key}|${check}`;
 
-/** Every unmuted VM problem as "machine: problem", for the header and the tray tooltip. */
+/**
+ * Every unmuted VM problem as "machine: problem", for the header and the tray tooltip. A stale
+ * project's rows are what was last seen, not what is: their problems are not listed as current
+ * (the cause that keeps them stale is said instead).
+ */
 export function problemList(state: Pick<AppState, 'projects'>): Array<{ key: string; text: string }> {
-  return state.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem.text}` }))));
+  return state.projects.filter((p) => !p.stale).flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem.text}` }))));
 }
 
 /** The poll interval's bounds, for the settings file, the API's check and the window's field. */

@@ -134,7 +134,9 @@ describe('health and summary', () => {
     expect(summarize({ ...base, projects: [] }, now)).toBe('Nothing watched yet: add a project');
     // Nothing watched is grey, not green (issue 23, point 10).
     expect(computeHealth({ busy: 'idle', hypervisorError: null, duplicates: [], projects: [] })).toBe('idle');
-    expect(summarize({ ...base, hypervisorError: 'Hyper-V could not be queried: denied\nhint', projects: [] }, now)).toBe('Hypervisor unreachable · Hyper-V could not be queried: denied');
+    // A lost engine is red even with nothing watched: the grey would hide that nothing runs.
+    expect(computeHealth({ busy: 'idle', hypervisorError: null, duplicates: [], projects: [], engineLost: 'The engine stopped unexpectedly (exit code 1); it is being restarted.' })).toBe('error');
+    expect(summarize({ ...base, hypervisorError: 'Hyper-V could not be queried: denied\nhint', projects: [] }, now)).toBe('Hyper-V could not be queried: denied');
   });
 });
 

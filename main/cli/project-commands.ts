@@ -9,7 +9,7 @@ import { inspectProjects, projectPlanOf, type WaitOptions } from '../engine/insp
 import type { Log } from '../engine/log/log-file.js';
 import { logPass } from '../engine/log/log-pass.js';
 import { toDiagnosticResult, type VmRecord } from '../engine/plan/vm-record.js';
-import type { HostsEntry } from '../engine/hosts/hosts-block.js';
+import { hostsName, managedEntries, renderHostsBlock, type HostsEntry } from '../engine/hosts/hosts-block.js';
 import { reconcileProject } from '../engine/reconcile.js';
 import { powerVm } from '../engine/power-vm.js';
 import type { PowerAction } from '../engine/discovery/provider.js';
@@ -120,22 +120,53 @@ export async function hostsCommand(env: Environment, project: Project, a: Args, 
   const projectPlan = projectPlanOf(inspection, project.configPath);
   const hostsWarnings = projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname').map((w) => ({ ...w, text: `${nameLabel(r.machineName)}: ${w.text}` })));
   const warnings = texts(hostsWarnings);
-  const leftOut = leftOutOfBlock(projectPlan.vms, projectPlan.hostsEntries);
+  let leftOut = leftOutOfBlock(projectPlan.vms, projectPlan.hostsEntries);
+  let kept: KeptLine[] = [];
+  // A file's block keeps the line of a VM whose address is unknown only this pass.
+  const blockFor = (current: string) => {
+    kept = keptLines(projectPlan.vms, projectPlan.hostsEntries, current);
+    leftOut = leftOut.filter((l) => !kept.some((k) => k.machineName === l.machineName));
+    return kept.length === 0 ? projectPlan.hostsBlock : renderHostsBlock([...projectPlan.hostsEntries, ...kept.map((k) => ({ ip: k.ip, name: k.machineName }))]);
+  };
+  const file = a.applyTo;
+  const applied = file ? await applyHostsBlockToFile(file, blockFor) : null;
   if (a.json) {
-    const applied = a.applyTo ? await applyHostsBlockToFile(a.applyTo, projectPlan.hostsBlock) : null;
-    io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, hostsBlock: projectPlan.hostsBlock, entries: projectPlan.hostsEntries, ...(applied ? { applied: { file: a.applyTo, ...applied } } : {}), warnings, codedWarnings: coded(hostsWarnings), leftOut }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, hostsBlock: projectPlan.hostsBlock, entries: projectPlan.hostsEntries, ...(applied ? { applied: { file, ...applied, kept } } : {}), warnings, codedWarnings: coded(hostsWarnings), leftOut }, null, 2)}\n`);
     return 0;
   }
-  if (!a.applyTo) {
-    io.stdout(projectPlan.hostsBlock);
-  } else {
-    const outcome = await applyHostsBlockToFile(a.applyTo, projectPlan.hostsBlock);
-    io.stderr(outcome.changed ? `updated ${a.applyTo} (previous version kept as ${outcome.backup})\n` : `${a.applyTo} already holds the current block; nothing written\n`);
-  }
+  if (!applied) io.stdout(projectPlan.hostsBlock);
+  else io.stderr(applied.changed ? `updated ${file} (previous version kept as ${applied.backup})\n` : `${file} already holds the current block; nothing written\n`);
   // stdout carries only the block, so that `hosts > file` gives a clean file.
+  for (const k of kept) io.stderr(safeText(`kept: ${nameLabel(k.machineName)} ${k.ip}: its address is unknown this pass, so its line stays (${k.from === 'file' ? `the one ${file} had` : "its last known address, from state.json"})\n`));
   for (const l of leftOut) io.stderr(safeText(`left out: ${nameLabel(l.machineName)}: ${l.reason}\n`));
   printWarnings(io.stderr, warnings);
   return 0;
+}
+
+export interface KeptLine {
+  machineName: string;
+  ip: string;
+  /** Where the address comes from: the managed block of the file applied to, or state.json's last known one. */
+  from: 'file' | 'state';
+}
+
+/**
+ * The lines a file's block keeps for VMs that run but whose address no tier found this pass:
+ * the line the file had, else state.json's last known address; never an address another VM
+ * reports now (that VM wins, as the cached tier's rule says).
+ */
+export function keptLines(records: VmRecord[], entries: HostsEntry[], fileText: string): KeptLine[] {
+  const inFile = managedEntries(fileText);
+  const taken = new Set(entries.map((e) => e.ip));
+  return records.flatMap((r): KeptLine[] => {
+    const unknownNow = r.found && !r.ipv4 && r.status !== 'stopped' && !r.forward && r.duplicateOf.length === 0 && !r.warnings.some((w) => w.code === 'bad-hostname');
+    if (!unknownNow || entries.some((e) => hostsName(e.name) === hostsName(r.machineName))) return [];
+    const line = inFile.find((e) => hostsName(e.name) === hostsName(r.machineName));
+    const kept: KeptLine | null = line ? { machineName: r.machineName, ip: line.ip, from: 'file' } : r.keptIpv4 ? { machineName: r.machineName, ip: r.keptIpv4, from: 'state' } : null;
+    if (!kept || taken.has(kept.ip)) return [];
+    taken.add(kept.ip);
+    return [kept];
+  });
 }
 
 /** The VMs the hosts block has no line for, each with why, read from its record. */

@@ -392,6 +392,10 @@ const calls: Handlers = {
     await disposeEnvironments(() => false);
   },
 
+  async ping() {
+    return 'pong' as const;
+  },
+
   async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): Promise<KvpFixResult> {
     const env = await environment(await chosen(configPath, provider));
     const project = await loadProject(configPath);
@@ -409,3 +413,4 @@ port.on('message', (request: WorkerRequest) => {
     (err: unknown) => send({ kind: 'error', id: request.id, message: errorMessage(err) }),
   );
 });
+send({ kind: 'ready' });

@@ -76,6 +76,8 @@ export interface WorkerCalls {
   prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest): { configFile: string; host: string };
   /** Disposes of every provider's environment (PowerShell, SSH pool, watchers' children): before the worker is stopped. */
   dispose(): void;
+  /** The heartbeat: answered at once by a worker whose event loop runs. */
+  ping(): 'pong';
 }
 
 export type WorkerRequest = { [M in keyof WorkerCalls]: { id: number; method: M; args: Parameters<WorkerCalls[M]> } }[keyof WorkerCalls];
@@ -85,4 +87,6 @@ export type WorkerMessage =
   | { kind: 'error'; id: number; message: string }
   | { kind: 'progress'; key: string; phase: string }
   /** The provider saw something that may have moved an address: worth a pass now. */
-  | { kind: 'hint' };
+  | { kind: 'hint' }
+  /** The worker has loaded its modules and listens: from now on it answers the heartbeat at once. */
+  | { kind: 'ready' };

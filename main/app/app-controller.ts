@@ -289,6 +289,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);
     },
+    vmLog: async (configPath, machineName) => this.worker.call('vmLog', this.known(configPath), machineName),
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');
       const { file, leftOut } = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, appVersion: this.options.version ?? 'unknown' });

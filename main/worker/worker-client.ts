@@ -20,6 +20,8 @@ export const CALL_DEADLINES_MS: Record<keyof WorkerCalls, number> = {
   // fixKvp waits up to 300 s for the guest's package manager (engine-worker.ts).
   fixKvp: 600_000,
   prepareSsh: 120_000,
+  // Half a megabyte of the log's tail, read and parsed.
+  vmLog: 30_000,
   dispose: 5_000,
 };
 

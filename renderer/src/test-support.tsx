@@ -28,6 +28,7 @@ export function vmView(over: Partial<VmView> = {}): VmView {
     duplicateOf: [],
     warnings: [],
     sync: null,
+    history: [],
     ...over,
   };
 }
@@ -77,6 +78,7 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     acceptHostKey: record('acceptHostKey', null),
     openExternal: record('openExternal', undefined),
     openSsh: record('openSsh', undefined),
+    vmLog: record('vmLog', []),
     collectDiagnostics: record('collectDiagnostics', '/home/u/.config/ragnatramp-tray/support/ragnatramp-tray-support.zip'),
     subscribe: (l: (e: AppEvent) => void) => {
       listeners.add(l);

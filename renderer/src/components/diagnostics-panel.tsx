@@ -6,6 +6,7 @@ import { factCheck, muteKey, type AppState, type DiagnosticView, type GuestCheck
 import { useStore } from '../store';
 import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
+import { VmLog } from './vm-log';
 
 interface Check {
   /** What a mute names (shared with the VM's problems where they overlap). */
@@ -168,6 +169,7 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
                 ))}
               </ul>
             )}
+            <VmLog configPath={project} machineName={d.machineName} />
           </article>
         ))}
     </section>

@@ -8,6 +8,7 @@ import { formatMac, STATUS_HELP, timeAgo } from '../format';
 import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
 import { useStore } from '../store';
+import { VmHistory } from './vm-history';
 
 /** `lastSeen`: set while the hypervisor cannot be asked, when the row was last seen as it shows. */
 export function VmRow({ vm, progress, focused, configPath, checkedAt, lastSeen }: { vm: VmView; progress: string | undefined; focused: boolean; configPath: string; checkedAt: string | null; lastSeen: string | null }) {
@@ -137,6 +138,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt, lastSeen }
           </div>
         )}
       </dl>
+      <VmHistory machineName={vm.machineName} history={vm.history} />
       {vm.warnings.length > 0 && (
         <details className="vm-warnings" data-testid="vm-warnings">
           <summary>

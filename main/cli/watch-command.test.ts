@@ -126,38 +126,35 @@ describe('status --watch (tables)', () => {
 
 describe('status --watch in a real process', () => {
   const entry = path.join(path.dirname(new URL(import.meta.url).pathname), 'ragnatramp-tray.ts');
-  const start = (args: string[], home: string) => spawn(process.execPath, ['--import', 'tsx', entry, 'status', '--watch', '--json', '--interval', '0.5', ...args], { env: { ...process.env, RAGNATRAMP_TRAY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = (child: ReturnType<typeof spawn>) => new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  /** The real entry point watching, once its first document is out. */
+  async function started(args: string[], home: string) {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'status', '--watch', '--json', '--interval', '0.5', ...args], { env: { ...process.env, RAGNATRAMP_TRAY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const end = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    await until(() => out.includes('\n'), 60_000);
+    return { child, end, out: () => out, err: () => err };
+  }
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} ends it with exit code 0 and nothing on stderr`, async () => {
       const { home, args } = fixture();
-      const child = start(args, home);
-      let out = '';
-      let err = '';
-      child.stdout!.on('data', (d) => (out += d));
-      child.stderr!.on('data', (d) => (err += d));
-      const end = exited(child);
-      await until(() => out.includes('\n'), 60_000);
-      child.kill(signal);
-      expect(await end).toEqual({ code: 0, signal: null });
-      expect(JSON.parse(out.split('\n')[0]!).projects).toHaveLength(1);
-      expect(err).toBe('');
+      const w = await started(args, home);
+      w.child.kill(signal);
+      expect(await w.end).toEqual({ code: 0, signal: null });
+      expect(JSON.parse(w.out().split('\n')[0]!).projects).toHaveLength(1);
+      expect(w.err()).toBe('');
     }, 90_000);
   }
 
   it('a reader that goes away ends it quietly at its next document (EPIPE), exit code 0', async () => {
     const { home, args, rewrite } = fixture();
-    const child = start(args, home);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (err += d));
-    const end = exited(child);
-    await until(() => out.includes('\n'), 60_000);
-    child.stdout!.destroy();
+    const w = await started(args, home);
+    w.child.stdout.destroy();
     rewrite(scenario('172.18.185.170'));
-    expect(await end).toEqual({ code: 0, signal: null });
-    expect(err).toBe('');
+    expect(await w.end).toEqual({ code: 0, signal: null });
+    expect(w.err()).toBe('');
   }, 90_000);
 });

@@ -1,27 +1,15 @@
 // Proves the window shows a VM's address history in its row: newest first, the current one
 // marked "now", nothing for a VM never seen with an address.
 /** @vitest-environment jsdom */
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { App } from '../app';
 import { useStore } from '../store';
-import { appState, fakeApi, vmView } from '../test-support';
-import type { AppState } from '../../../contract/api';
+import { appState, mountApp, vmView } from '../test-support';
 
 const initial = useStore.getState();
 Element.prototype.scrollIntoView = () => undefined;
 beforeEach(() => useStore.setState({ ...initial, diagnostics: {}, fixes: {}, toasts: [] }, true));
 afterEach(cleanup);
-
-async function mount(state: AppState, overrides = {}) {
-  const fake = fakeApi(state, overrides);
-  await act(async () => {
-    useStore.getState().connect(fake.api);
-  });
-  render(<App />);
-  await screen.findByText('Ragnatramp Tray');
-  return fake;
-}
 
 describe("a VM's address history", () => {
   it('is listed in the row, newest first, the current stretch marked now', async () => {
@@ -29,7 +17,7 @@ describe("a VM's address history", () => {
       { ipv4: '172.18.185.170', seenAt: '2026-12-05T08:00:00.000Z', endedAt: null },
       { ipv4: '172.18.185.163', seenAt: '2026-12-04T08:00:00.000Z', endedAt: '2026-12-05T08:00:00.000Z' },
     ];
-    await mount(appState({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ ipv4: '172.18.185.170', history })] }] }));
+    await mountApp(appState({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ ipv4: '172.18.185.170', history })] }] }));
     const shown = within(screen.getByTestId('vm-web')).getByTestId('vm-history');
     expect(shown.querySelector('summary')!.textContent).toBe('Address history (2)');
     const items = within(shown).getByRole('list', { name: "web's last addresses, newest first" }).querySelectorAll('li');
@@ -37,7 +25,7 @@ describe("a VM's address history", () => {
   });
 
   it('a VM never seen with an address shows none', async () => {
-    await mount(appState());
+    await mountApp(appState());
     expect(within(screen.getByTestId('vm-web')).queryByTestId('vm-history')).toBeNull();
   });
 });

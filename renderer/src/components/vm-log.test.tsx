@@ -1,27 +1,16 @@
 // Proves the Diagnostics card of a VM shows the log's last lines about it, asked for when the
 // list is opened (so they are fresh), repeats counted, warnings marked, and says when there are none.
 /** @vitest-environment jsdom */
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { App } from '../app';
 import { useStore } from '../store';
-import { appState, fakeApi } from '../test-support';
-import type { AppState, VmLogLineView } from '../../../contract/api';
+import { appState, mountApp } from '../test-support';
+import type { VmLogLineView } from '../../../contract/api';
 
 const initial = useStore.getState();
 Element.prototype.scrollIntoView = () => undefined;
 beforeEach(() => useStore.setState({ ...initial, diagnostics: {}, fixes: {}, toasts: [] }, true));
 afterEach(cleanup);
-
-async function mount(state: AppState, overrides = {}) {
-  const fake = fakeApi(state, overrides);
-  await act(async () => {
-    useStore.getState().connect(fake.api);
-  });
-  render(<App />);
-  await screen.findByText('Ragnatramp Tray');
-  return fake;
-}
 
 describe("a VM's log lines in Diagnostics", () => {
   it('are asked for when opened, with repeats counted and warnings marked', async () => {
@@ -30,7 +19,7 @@ describe("a VM's log lines in Diagnostics", () => {
       { at: '2026-12-05T08:06:00.000Z', lastAt: '2026-12-05T08:06:00.000Z', count: 1, level: 'warn', event: 'ssh failure', text: 'error=connection refused' },
     ];
     const diagnose = async () => [{ key: '/p/ragnatramp.yaml#web', machineName: 'web', vmName: 'demo-web', facts: [], sshOpen: true, warnings: [], guest: { unavailable: 'not inspected' } }];
-    const fake = await mount(appState(), { diagnose, vmLog: async (...args: unknown[]) => (fake.calls.push(['vmLog', args]), lines) });
+    const fake = await mountApp(appState(), { diagnose, vmLog: async (...args: unknown[]) => (fake.calls.push(['vmLog', args]), lines) });
     await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));
     const card = await screen.findByTestId('diag-web');
     expect(fake.calls.filter((c) => c[0] === 'vmLog')).toEqual([]);
@@ -48,7 +37,7 @@ describe("a VM's log lines in Diagnostics", () => {
   it('says when the log holds nothing about the VM, and the error when it cannot be read', async () => {
     const diagnose = async () => [{ key: '/p/ragnatramp.yaml#web', machineName: 'web', vmName: 'demo-web', facts: [], sshOpen: true, warnings: [], guest: { unavailable: 'not inspected' } }];
     let answer: () => Promise<VmLogLineView[]> = async () => [];
-    await mount(appState(), { diagnose, vmLog: () => answer() });
+    await mountApp(appState(), { diagnose, vmLog: () => answer() });
     await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));
     const log = within(await screen.findByTestId('diag-web')).getByTestId('vm-log-web') as HTMLDetailsElement;
     const open = async () =>

@@ -40,10 +40,16 @@ export async function status(env: Environment, projects: Project[], a: Args, wai
 
 export const needsAttention = (inspection: Inspection): boolean => inspection.plan.projects.some((plan) => plan.vms.some((r) => r.warnings.length > 0));
 
-/** The address history the app recorded (status writes nothing, so it only reads it); a file that is not one is said on stderr. */
-export async function recordedHistory(io: CliIo): Promise<AddressHistory> {
+/**
+ * The address history the app recorded (status writes nothing, so it only reads it); a file that
+ * is not one is said on stderr, once per problem in `said` (a watch reads it at every pass).
+ */
+export async function recordedHistory(io: CliIo, said = new Set<string>()): Promise<AddressHistory> {
   const { history, problem } = await readHistory(io.logDir ?? defaultTrayHome(io.env));
-  if (problem) io.stderr(`note: ${safeText(problem)}; the app sets it aside at its next pass.\n`);
+  if (problem && !said.has(problem)) {
+    said.add(problem);
+    io.stderr(`note: ${safeText(problem)}; the app sets it aside at its next pass.\n`);
+  }
   return history;
 }
 

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { makeFixture } from '../../dev/test-support/project-fixture.js';
 import type { Scenario } from '../engine/simulator/scenario.js';
+import { noteProject } from '../engine/history/address-history.js';
+import { HISTORY_FILE, writeHistory } from '../engine/history/history-file.js';
 import { runCli } from './cli.js';
 
 const scenario = (webIp: string, extra: Partial<Scenario> = {}): Scenario => ({
@@ -92,6 +94,23 @@ describe('status --watch --json', () => {
     const withoutClock = (line: string) => line.replace(/"discoveredAt":"[^"]+"/g, '');
     expect(withoutClock(w.lines()[2]!)).toBe(withoutClock(w.lines()[0]!));
     expect(JSON.parse(w.lines()[2]!).projects[0].vms.map((v: { machineName: string; status: string }) => `${v.machineName}:${v.status}`)).toEqual(['db:stopped', 'web:running']);
+    w.stop();
+    expect(await w.done).toBe(0);
+  });
+});
+
+describe('status --watch --json and the address history', () => {
+  it("a new stretch the app recorded is a change; an unreadable history file is said once, not at every pass", async () => {
+    const { f, home, args } = fixture();
+    writeFileSync(path.join(home, HISTORY_FILE), 'not json');
+    const w = watch(['--json', '--interval', '0.5', ...args], home);
+    await until(() => w.lines().length === 1);
+    await sleep(1500);
+    expect(w.err().match(/is not JSON/g)).toHaveLength(1);
+    expect(JSON.parse(w.lines()[0]!).projects[0].vms[1].history).toEqual([]);
+    await writeHistory(home, noteProject({}, f.configPath, [{ machineName: 'web', ipv4: '172.18.185.163', active: true }], '2026-12-05T08:00:00.000Z'));
+    await until(() => w.lines().length === 2);
+    expect(JSON.parse(w.lines()[1]!).projects[0].vms[1].history).toEqual([{ ipv4: '172.18.185.163', seenAt: '2026-12-05T08:00:00.000Z', endedAt: null }]);
     w.stop();
     expect(await w.done).toBe(0);
   });

@@ -28,16 +28,18 @@ export async function watchStatus(env: Environment, projects: Project[], a: Args
   const unwatch = env.provider.watch?.(() => wake?.());
   let last: string | null = null;
   const stopped = aborted(signal);
+  // A problem with the history file is said once, not at every pass.
+  const said = new Set<string>();
   try {
     while (!signal.aborted) {
-      const pass = onePass(env, projects, a, io);
+      const pass = onePass(env, projects, a, io, said);
       // A pass still running when the user stops the watch is left to the environment's disposal.
       pass.catch(() => undefined);
-      const said = await Promise.race([pass, stopped]);
-      if (said === null) break;
-      if (said.key !== last) {
-        last = said.key;
-        io.stdout(said.text);
+      const shown = await Promise.race([pass, stopped]);
+      if (shown === null) break;
+      if (shown.key !== last) {
+        last = shown.key;
+        io.stdout(shown.text);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, a.intervalMs);
@@ -59,7 +61,7 @@ export async function watchStatus(env: Environment, projects: Project[], a: Args
 }
 
 /** What one pass says, and the key that tells whether it changed: the document without the pass's own clock. */
-async function onePass(env: Environment, projects: Project[], a: Args, io: CliIo): Promise<{ key: string; text: string }> {
+async function onePass(env: Environment, projects: Project[], a: Args, io: CliIo, said: Set<string>): Promise<{ key: string; text: string }> {
   let doc: object;
   try {
     const inspection = await inspectProjects(env, projects, { waitMs: 0, pollMs: a.wait.pollMs });
@@ -67,7 +69,7 @@ async function onePass(env: Environment, projects: Project[], a: Args, io: CliIo
       const text = statusText(inspection, projects);
       return { key: text, text: `[${new Date().toISOString()}]\n${text}` };
     }
-    doc = statusDocument(inspection, projects, await recordedHistory(io));
+    doc = statusDocument(inspection, projects, await recordedHistory(io, said));
   } catch (err) {
     if (!(err instanceof HypervisorError)) throw err;
     if (!a.json) return { key: err.message, text: safeText(`[${new Date().toISOString()}]\n${err.message}\n`) };

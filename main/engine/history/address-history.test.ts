@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HISTORY_LENGTH, historyOf, noteProject, noteVm } from './address-history.js';
+import { HISTORY_LENGTH, HISTORY_PROJECTS, historyOf, noteProject, noteVm, type AddressHistory } from './address-history.js';
 import { HISTORY_FILE, loadHistoryForWriting, readHistory, writeHistory } from './history-file.js';
 
 const t = (n: number) => `2026-12-05T08:${String(n).padStart(2, '0')}:00.000Z`;
@@ -52,6 +52,19 @@ describe('noteProject', () => {
     const h2 = noteProject(h1, '/p/ragnatramp.yaml', [{ machineName: 'web', ipv4: '10.0.0.5', active: true }], t(2));
     expect(historyOf(h2, '/p/ragnatramp.yaml', 'db')).toEqual([]);
     expect(historyOf(h2, '/p/ragnatramp.yaml', 'web')).toHaveLength(1);
+  });
+
+  it('keeps at most HISTORY_PROJECTS projects: a removed one seen longest ago goes first, a current one stays', () => {
+    let h: AddressHistory = {};
+    for (let i = 0; i < HISTORY_PROJECTS; i++) {
+      h = noteProject(h, `/gone/${i}`, [{ machineName: 'web', ipv4: '10.0.0.5', active: true }], t(i % 50));
+      h = noteProject(h, `/gone/${i}`, [{ machineName: 'web', ipv4: null, active: false }], t((i % 50) + 1));
+    }
+    h = noteProject(h, '/current', [{ machineName: 'web', ipv4: '10.0.0.6', active: true }], t(55));
+    expect(Object.keys(h)).toHaveLength(HISTORY_PROJECTS);
+    expect(historyOf(h, '/current', 'web')).toHaveLength(1);
+    // /gone/0 and /gone/50 ended earliest (t(1)): one of them made room.
+    expect(['/gone/0', '/gone/50'].filter((p) => p in h)).toHaveLength(1);
   });
 
   it('a hypervisor-given name such as __proto__ is a machine like any other, never the prototype', () => {

@@ -15,6 +15,9 @@ export type AddressHistory = Record<string, Record<string, AddressSeen[]>>;
 /** How many stretches a VM keeps: enough to see a renumbering pattern, small enough to show in a row. */
 export const HISTORY_LENGTH = 10;
 
+/** Projects kept: a removed project's history stays until this many newer ones push it out. */
+export const HISTORY_PROJECTS = 100;
+
 /** What a pass said of one VM: its current IPv4 (null when none is known) and whether it runs. */
 export interface SeenVm {
   machineName: string;
@@ -53,7 +56,20 @@ export function noteProject(history: AddressHistory, configPath: string, vms: Se
     if (next !== list) changed = true;
     if (next.length > 0) after[vm.machineName] = next;
   }
-  return changed ? { ...history, [configPath]: after } : history;
+  return changed ? bounded({ ...history, [configPath]: after }, configPath) : history;
+}
+
+/** The newest stretch a project's VMs were seen in, for telling which projects were seen last. */
+const lastSeen = (project: Record<string, AddressSeen[]>) => Object.values(project).reduce((latest, list) => (list[0] && (list[0].endedAt ?? list[0].seenAt) > latest ? (list[0].endedAt ?? list[0].seenAt) : latest), '');
+
+/** At most HISTORY_PROJECTS projects: those seen longest ago go first, never the one just noted. */
+function bounded(history: AddressHistory, noted: string): AddressHistory {
+  const paths = Object.keys(history);
+  if (paths.length <= HISTORY_PROJECTS) return history;
+  // An open stretch is current: it counts as seen now.
+  const seen = (p: string) => (p === noted || Object.values(history[p]!).some((l) => l[0]?.endedAt === null) ? '\uffff' : lastSeen(history[p]!));
+  const keep = new Set(paths.sort((a, b) => (seen(b) > seen(a) ? 1 : seen(b) < seen(a) ? -1 : 0)).slice(0, HISTORY_PROJECTS));
+  return Object.fromEntries(Object.entries(history).filter(([p]) => keep.has(p)));
 }
 
 /** One VM's stretches, newest first (none when it was never seen with an address). */

@@ -7,7 +7,12 @@
 // with and without a `message` body, connections closed after every error, and one certificate
 // per node signed by the cluster's CA. A VM given an agent socket is answered by a real QEMU guest
 // agent over QEMU's chardev (guest-sync, then guest-network-get-interfaces), its JSON passed
-// through under data.result as Proxmox passes it.
+// through under data.result as Proxmox passes it. For scale: each guest's uptime counts from its
+// last start, its config has the digest of its file, guests restart and are reconfigured while the
+// server runs, every request can be given a latency, and each node runs as many handlers at once
+// as pveproxy has workers, the rest waiting (with the most seen in flight, overall and per node).
+// A guest's status/start, shutdown and reboot (POST) need VM.PowerMgmt, answer with the UPID of
+// the task they fork and change its status (a start or reboot is a new process: a new uptime).
 
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -17,6 +22,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import pLimit from 'p-limit';
 import { quickemuPaths, type LabGuest, type LabRecord } from '../lab/lab.js';
 
 export interface FakeGuest {
@@ -35,6 +41,10 @@ export interface FakeGuest {
   agentResult?: unknown[];
   /** A container's interfaces as `ip --json a` inside it sees them: addresses as "10.0.0.7/24". */
   lxc?: Array<{ name: string; mac: string; addresses: string[] }>;
+  /** Its `memory` in MiB (192 by default): /cluster/resources shows it as maxmem. */
+  memory?: number;
+  /** Its agent never answers (a hung guest): the request is held until the client gives up. */
+  agentHangs?: boolean;
 }
 
 export interface FakeProxmoxOptions {
@@ -55,16 +65,36 @@ export interface FakeProxmoxOptions {
   /** The node whose certificate the server shows (default the first guest's node, else 'pve1'). */
   serveAs?: string;
   port?: number;
+  /** Every answer waits this long first (a real cluster's per-request time; the bench says which figure). */
+  latencyMs?: number;
+  /**
+   * How many requests a node handles at once; the rest wait. pveproxy runs 3 worker processes
+   * (pve-manager PVE/Service/pveproxy.pm:32), each handling one API call at a time.
+   */
+  nodeWorkers?: number;
+  /** The cluster's clock, in ms (uptimes count on it); Date.now by default. */
+  clock?: () => number;
 }
 
 export interface FakeProxmox {
   url: string;
   port: number;
   ca: ClusterCa;
-  /** Every request: path and whether it carried the token. */
-  requests: Array<{ path: string; authorized: boolean; authorization: string | null }>;
+  /** Every request: method, path and whether it carried the token. */
+  requests: Array<{ method: string; path: string; authorized: boolean; authorization: string | null }>;
+  /** The guests as the cluster has them now (a start or shutdown changes their status). */
+  guests: FakeGuest[];
   /** TLS connections accepted so far. */
   readonly connections: number;
+  /** The most requests seen in flight at once, overall and per node (of guest calls, by node). */
+  readonly maxInFlight: number;
+  readonly maxInFlightByNode: ReadonlyMap<string, number>;
+  /** Forgets the requests and the in-flight maxima seen so far (a bench's next pass). */
+  resetCounts(): void;
+  /** The guest starts again: a new QEMU process, so its uptime counts from 0 (or it started `upFor` seconds ago). */
+  restart(vmid: number, upFor?: number): void;
+  /** Its config changes (a new MAC, more memory): its file, and so its digest, change. */
+  reconfigure(vmid: number, change: Partial<Pick<FakeGuest, 'mac' | 'memory' | 'agentResult' | 'lxc'>>): void;
   /** The SHA-256 fingerprint of a node's certificate, in the form the pins keep. */
   fingerprint(node: string): string;
   /** Shows this node's certificate from now on (another node answering the same address). */
@@ -163,8 +193,20 @@ function lxcInterface(i: { name: string; mac: string; addresses: string[] }) {
 /** The `netN` string of a guest's config (qemu-server src/PVE/QemuServer/Network.pm:207; pve-container src/PVE/LXC/Config.pm:873). */
 function configOf(g: FakeGuest): Record<string, unknown> {
   const mac = (g.mac ?? '').toUpperCase();
-  if (g.type === 'lxc') return { hostname: g.name, arch: 'amd64', ...(mac ? { net0: `name=eth0,bridge=vmbr0,hwaddr=${mac},ip=dhcp,type=veth` } : {}) };
-  return { name: g.name, ...(g.agent === false ? {} : { agent: '1' }), ...(mac ? { net0: `virtio=${mac},bridge=vmbr0,firewall=1` } : {}) };
+  const memory = g.memory ?? 192;
+  if (g.type === 'lxc') return { hostname: g.name, arch: 'amd64', memory, ...(mac ? { net0: `name=eth0,bridge=vmbr0,hwaddr=${mac},ip=dhcp,type=veth` } : {}) };
+  return { name: g.name, memory, ...(g.agent === false ? {} : { agent: '1' }), ...(mac ? { net0: `virtio=${mac},bridge=vmbr0,firewall=1` } : {}) };
+}
+
+/**
+ * GET …/config's answer: the config with `digest`, the SHA-1 of the config file's text
+ * (qemu-server src/PVE/QemuServer.pm:1946, pve-container src/PVE/LXC/Config.pm:1132): any change
+ * to the file changes it.
+ */
+function configAnswer(g: FakeGuest): Record<string, unknown> {
+  const config = configOf(g);
+  const raw = Object.entries(config).map(([k, v]) => `${k}: ${String(v)}\n`).join('');
+  return { ...config, digest: createHash('sha1').update(raw).digest('hex') };
 }
 
 class ApiError extends Error {
@@ -191,12 +233,72 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
   const offline = new Set(options.offlineNodes ?? []);
   const unreachable = new Set(options.unreachableNodes ?? []);
   const privilegesOf = (vmid: number) => options.privileges?.[vmid] ?? allPrivileges(release);
+  // Each guest's process started this long ago when the server starts (an uptime of 4242 s).
+  const clock = options.clock ?? Date.now;
+  const bootedAt = new Map(options.guests.map((g) => [g.vmid, clock() - 4_242_000]));
+  const uptimeOf = (g: FakeGuest) => Math.floor((clock() - (bootedAt.get(g.vmid) ?? clock())) / 1000);
+  const guestOf = (vmid: number) => {
+    const g = options.guests.find((x) => x.vmid === vmid);
+    if (!g) throw new Error(`no guest ${vmid}`);
+    return g;
+  };
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const inFlightByNode = new Map<string, number>();
+  const maxInFlightByNode = new Map<string, number>();
+  const workers = new Map<string, ReturnType<typeof pLimit>>();
+  /** The request handled by its node's workers (a node's own calls are run there, proxyto => 'node'), after the latency. */
+  function handled(pathname: string, query: URLSearchParams): Promise<unknown> {
+    const node = /^\/nodes\/([^/]+)\//.exec(pathname)?.[1] ?? '(entry)';
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    inFlightByNode.set(node, (inFlightByNode.get(node) ?? 0) + 1);
+    maxInFlightByNode.set(node, Math.max(maxInFlightByNode.get(node) ?? 0, inFlightByNode.get(node)!));
+    const run = async () => {
+      if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+      return answer(pathname, query);
+    };
+    const limit = options.nodeWorkers ? (workers.get(node) ?? workers.set(node, pLimit(options.nodeWorkers)).get(node)!) : null;
+    return (limit ? limit(run) : run()).finally(() => {
+      inFlight--;
+      inFlightByNode.set(node, inFlightByNode.get(node)! - 1);
+    });
+  }
 
   // RPCEnvironment::check / check_any (pve-access-control src/PVE/RPCEnvironment.pm:291-326),
   // raised as "Permission check failed (<path>, <privs>)" with 403 (pve-common src/PVE/Exception.pm:58).
   const need = (vmid: number, any: string[]) => {
     if (!any.some((p) => privilegesOf(vmid).includes(p))) throw new ApiError(403, `Permission check failed (/vms/${vmid}, ${any.join('|')})`);
   };
+
+  let tasks = 0;
+  /**
+   * POST …/status/start|shutdown|reboot (qemu-server src/PVE/API2/Qemu.pm:3494-3501, :3857-3866,
+   * :3973-3981): VM.PowerMgmt on /vms/{vmid}, then the UPID of the forked task (:3676, :3967,
+   * :4023), as pve-common's upid_encode writes it (src/PVE/Tools.pm): "UPID:$node:$pid:$pstart:
+   * $starttime:$dtype:$id:$user:", the numbers in upper-case hex; $user is the token's id. A reboot
+   * of a stopped VM dies before its task (:4013); a start of a running one fails in its task
+   * (src/PVE/QemuServer.pm:5531), after the UPID was answered.
+   */
+  function power(pathname: string): string {
+    const m = /^\/nodes\/([^/]+)\/(qemu|lxc)\/(\d+)\/status\/(start|shutdown|reboot)$/.exec(pathname);
+    if (!m) throw new ApiError(501, `Method 'POST ${pathname}' not implemented`);
+    const node = decodeURIComponent(m[1]!);
+    const vmid = Number(m[3]);
+    if (offline.has(node) || unreachable.has(node)) throw new ApiError(595, 'Connection refused');
+    need(vmid, ['VM.PowerMgmt']);
+    const g = options.guests.find((x) => x.node === node && x.type === m[2] && x.vmid === vmid);
+    if (!g) throw new ApiError(500, `Configuration file 'nodes/${node}/${m[2] === 'qemu' ? 'qemu-server' : 'lxc'}/${vmid}.conf' does not exist`);
+    const call = m[4]!;
+    if (call === 'reboot' && g.status !== 'running') throw new ApiError(500, `VM ${vmid} not running`);
+    if (call === 'start' && g.status !== 'running') bootedAt.set(vmid, clock());
+    if (call === 'reboot') bootedAt.set(vmid, clock());
+    if (call === 'start') g.status = 'running';
+    if (call === 'shutdown') g.status = 'stopped';
+    const hex = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
+    const type = { start: 'qmstart', shutdown: 'qmshutdown', reboot: 'qmreboot' }[call]!;
+    return `UPID:${node}:${hex(4000 + ++tasks)}:${hex(123456)}:${hex(Math.floor(Date.now() / 1000))}:${type}:${vmid}:${options.token.split('=')[0]}:`;
+  }
 
   async function answer(pathname: string, query: URLSearchParams): Promise<unknown> {
     // /version and /cluster/resources are allowed to every user (pve-manager PVE/API2.pm:89, PVE/API2/Cluster.pm:267).
@@ -210,7 +312,9 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
           offline.has(g.node)
             ? // No RRD entry for a node offline over 5 minutes: no name, no template (API2Tools.pm:81-91).
               { id: `${g.type}/${g.vmid}`, vmid: g.vmid, node: g.node, type: g.type, status: 'unknown' }
-            : { id: `${g.type}/${g.vmid}`, type: g.type, vmid: g.vmid, name: g.name, node: g.node, status: g.status, template: 0, uptime: g.status === 'running' ? 4242 : 0, maxmem: 201326592, maxcpu: 1 },
+            : // uptime: the age of the guest's process (qemu-server src/PVE/QemuServer.pm:2632), through the RRD (API2Tools.pm:97);
+              // maxmem: its config's memory (QemuServer.pm:2578).
+              { id: `${g.type}/${g.vmid}`, type: g.type, vmid: g.vmid, name: g.name, node: g.node, status: g.status, template: 0, uptime: g.status === 'running' ? uptimeOf(g) : 0, maxmem: (g.memory ?? 192) * 1024 * 1024, maxcpu: 1 },
         );
     }
     const m = /^\/nodes\/([^/]+)\/(.+)$/.exec(pathname);
@@ -236,7 +340,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     // (qemu-server src/PVE/API2/Qemu/Agent.pm:65-68 and :184, VM.Monitor before 9.0.3).
     need(vmid, call.startsWith('agent/') ? (pve9 ? ['VM.GuestAgent.Audit', 'VM.GuestAgent.Unrestricted'] : ['VM.Monitor']) : ['VM.Audit']);
     if (!g) throw new ApiError(500, `Configuration file 'nodes/${node}/${g2[1] === 'qemu' ? 'qemu-server' : 'lxc'}/${vmid}.conf' does not exist`);
-    if (call === 'config') return configOf(g);
+    if (call === 'config') return configAnswer(g);
     if (g.type === 'lxc') {
       if (call !== 'interfaces') throw new ApiError(501, `Method 'GET ${pathname}' not implemented`);
       // A stopped container has no pid: get_interfaces returns nothing (pve-container src/PVE/LXC.pm:1265-1266).
@@ -247,6 +351,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     // qemu-server src/PVE/QemuServer/Agent.pm:109-113, in this order.
     if (g.agent === false) throw new ApiError(500, 'No QEMU guest agent configured');
     if (g.status !== 'running') throw new ApiError(500, `VM ${vmid} is not running`);
+    if (g.agentHangs) return new Promise<never>(() => undefined);
     if (g.agentResult) return { result: g.agentResult };
     if (!g.agentSocket) throw new ApiError(500, 'QEMU guest agent is not running');
     const result = await askAgent(g.agentSocket, 'guest-network-get-interfaces').catch(() => {
@@ -259,7 +364,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     const authorization = req.headers.authorization ?? null;
     // pve-http-server src/PVE/APIServer/Formatter.pm:78-88 reads the value after `PVEAPIToken=`.
     const authorized = authorization === `PVEAPIToken=${options.token}`;
-    requests.push({ path: req.url ?? '', authorized, authorization });
+    requests.push({ method: req.method ?? '', path: req.url ?? '', authorized, authorization });
     // Every answer >= 400 closes the connection (AnyEvent.pm:322, then `Connection: close`, :366-370).
     const close = (status: number, reason: string, body?: string) => {
       res.shouldKeepAlive = false;
@@ -275,8 +380,9 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     }
     const url = new URL(req.url ?? '/', 'https://pve');
     if (!url.pathname.startsWith('/api2/json/')) return close(501, 'no such uri', 'no such uri');
-    if (req.method !== 'GET') return close(501, `Method '${req.method} ${url.pathname}' not implemented`);
-    answer(url.pathname.slice('/api2/json'.length), url.searchParams).then(
+    if (req.method !== 'GET' && req.method !== 'POST') return close(501, `Method '${req.method} ${url.pathname}' not implemented`);
+    const pathname = url.pathname.slice('/api2/json'.length);
+    (req.method === 'POST' ? Promise.resolve().then(() => power(pathname)) : handled(pathname, url.searchParams)).then(
       (data) => {
         res.writeHead(200, 'OK', { 'Content-Type': 'application/json;charset=UTF-8' });
         res.end(JSON.stringify({ data }));
@@ -307,8 +413,26 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     port,
     ca,
     requests,
+    guests: options.guests,
     get connections() {
       return connections;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    maxInFlightByNode,
+    resetCounts() {
+      requests.length = 0;
+      maxInFlight = inFlight;
+      maxInFlightByNode.clear();
+    },
+    restart(vmid, upFor = 0) {
+      const g = guestOf(vmid);
+      g.status = 'running';
+      bootedAt.set(vmid, clock() - upFor * 1000);
+    },
+    reconfigure(vmid, change) {
+      Object.assign(guestOf(vmid), change);
     },
     fingerprint(node) {
       return `SHA256:${createHash('sha256').update(new X509Certificate(certOf(node).cert).raw).digest('base64').replace(/=+$/, '')}`;

@@ -10,13 +10,14 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { vmKey, type DiagnosticView, type KvpFixResult, type ProjectView, type VmLogLineView } from '../../contract/api.js';
+import { vmKey, type DiagnosticView, type KvpFixResult, type PowerAction, type PowerResultView, type ProjectView, type VmLogLineView } from '../../contract/api.js';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests } from '../engine/guest-actions.js';
 import { inspectProjects } from '../engine/inspect.js';
+import { powerUnavailable, powerVm } from '../engine/power-vm.js';
 import { reconcileProjects, type ReconcileOutcome } from '../engine/reconcile.js';
-import { projectProviderOptions } from '../engine/providers/provider-args.js';
+import { canonicalClusterUrl, projectProviderOptions } from '../engine/providers/provider-args.js';
 import type { ProviderOptions } from '../engine/providers/provider-entry.js';
 import { providerEntry } from '../engine/providers/registry.js';
 import type { DuplicateGroup } from '../engine/plan/plan.js';
@@ -52,9 +53,14 @@ interface Resolved {
 /** The app's own provider (its start-up options): kept for the worker's life. */
 const AUTO_KEY = JSON.stringify(['auto', null]);
 
-/** Throws for a choice that does not check out (a saved URI that is no longer valid, say). */
+/**
+ * Throws for a choice that does not check out (a saved URI that is no longer valid, say). Projects
+ * naming one cluster however they spell it share one environment: a pass asks that cluster once
+ * for all of them, and its guests' reads are remembered once.
+ */
 function resolveChoice(choice: ProviderRequest | undefined): Resolved {
-  const chosen = projectProviderOptions(choice);
+  const given = projectProviderOptions(choice);
+  const chosen = given?.proxmox ? { ...given, proxmox: canonicalClusterUrl(given.proxmox) } : given;
   const secret = chosen ? choice?.secret : undefined;
   return {
     // A stored token is part of the key, hashed: keys are logged nowhere, but need not hold it.
@@ -252,6 +258,16 @@ async function noteAddresses(done: Array<{ project: Project; outcome: ReconcileO
   return after;
 }
 
+/** Per project whose provider cannot power VMs (a Linux manifest), why: its rows offer no Start or Stop. */
+async function powerlessProjects(ok: Array<{ project: Project; resolved: Resolved }>): Promise<Map<string, string>> {
+  const why = await Promise.all(ok.map(async (o) => [o.project.configPath, await environment(o.resolved).then((e) => powerUnavailable(e.provider), () => null)] as const));
+  return new Map(why.filter((w): w is readonly [string, string] => w[1] !== null));
+}
+
+function withPowerUnavailable(view: ProjectView, why: string | undefined): ProjectView {
+  return why ? { ...view, vms: view.vms.map((v) => ({ ...v, powerUnavailable: why })) } : view;
+}
+
 type Handlers = { [M in keyof WorkerCalls]: (...args: Parameters<WorkerCalls[M]>) => Promise<ReturnType<WorkerCalls[M]>> };
 
 /**
@@ -311,9 +327,10 @@ const calls: Handlers = {
     seen = await noteAddresses(done, at);
     const syncs = request.syncHosts ? Object.assign({}, ...done.map((d) => syncViews(d.project.configPath, d.outcome, at, request.onlyMachines?.[d.project.configPath]))) : {};
     const syncedBlocks = Object.fromEntries(done.flatMap((d) => d.outcome.sync.filter((s) => s.success).map((s) => [vmKey(d.project.configPath, s.machineName), d.outcome.plan.hostsBlock])));
+    const powerless = await powerlessProjects(ok);
     const projects = loaded.map((l) => {
       const d = done.find((x) => x.project.configPath === l.configPath);
-      return d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings), seen) : unasked(l, staleWhy(l));
+      return withPowerUnavailable(d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings), seen) : unasked(l, staleWhy(l)), powerless.get(l.configPath));
     });
     const ipDiffs = done.flatMap(({ project, outcome }) =>
       outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
@@ -340,6 +357,20 @@ const calls: Handlers = {
     const pinBy = record.sync.action === 'sync' ? 'Run Reconcile now once' : 'Run the checks in Diagnostics once';
     if (files.unpinned.includes(machineName)) throw new Error(`${machineName}'s SSH host key is not pinned yet, so ssh would refuse it. ${pinBy} (it logs in and pins the key), then Open SSH again.`);
     return { configFile: files.configFile, host };
+  },
+
+  async power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest): Promise<PowerResultView> {
+    const env = await environment(await chosen(configPath, provider));
+    const project = await loadProject(configPath);
+    log.info('power requested', { project: project.name, machine: machineName, action });
+    try {
+      const result = await powerVm(env.provider, project, machineName, action);
+      log.info('power done', { project: project.name, machine: machineName, action, changed: result.changed, message: result.message });
+      return result;
+    } catch (err) {
+      log.error('power failed', { project: project.name, machine: machineName, action, error: errorMessage(err) });
+      throw err;
+    }
   },
 
   async checkProject(configPath: string) {

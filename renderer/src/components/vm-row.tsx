@@ -7,6 +7,7 @@ import type { VmView } from '../../../contract/api';
 import { formatMac, STATUS_HELP, timeAgo } from '../format';
 import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
+import { VmPowerActions } from './vm-power-actions';
 import { useStore } from '../store';
 import { VmHistory } from './vm-history';
 
@@ -139,6 +140,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt, lastSeen }
         )}
       </dl>
       <VmHistory machineName={vm.machineName} history={vm.history} />
+      {!lastSeen && <VmPowerActions vm={vm} configPath={configPath} />}
       {vm.warnings.length > 0 && (
         <details className="vm-warnings" data-testid="vm-warnings">
           <summary>

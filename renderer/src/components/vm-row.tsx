@@ -90,7 +90,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt, lastSeen }
                 {f.value}
                 {f.ok === false && f.why && <span className="why">: {f.why}. </span>}
                 {f.ok === false && (
-                  <button type="button" className="link" onClick={() => setTab('diagnostics')}>
+                  <button type="button" className="link" aria-label={`How to fix ${f.label} on ${vm.machineName}`} onClick={() => setTab('diagnostics')}>
                     How to fix
                   </button>
                 )}

@@ -91,6 +91,23 @@ export interface HostsSyncView {
   at: string;
 }
 
+/** One stretch of a VM at one address, from the tray's own history (kept across restarts): until `endedAt`, or still (null). */
+export interface AddressSeenView {
+  ipv4: string;
+  seenAt: string;
+  endedAt: string | null;
+}
+
+/** A line of the tray's log about one VM; a run of the same line is one, with its count. */
+export interface VmLogLineView {
+  at: string;
+  lastAt: string;
+  count: number;
+  level: 'info' | 'warn' | 'error';
+  event: string;
+  text: string;
+}
+
 export interface VmView {
   /** Stable across passes: `${configPath}#${machineName}`. */
   key: string;
@@ -127,6 +144,8 @@ export interface VmView {
   duplicateOf: string[];
   warnings: WarningView[];
   sync: HostsSyncView | null;
+  /** Its last addresses, newest first (at most 10). */
+  history: AddressSeenView[];
   /** Set when its provider cannot start or stop VMs (a Linux manifest): why, and no power buttons are shown. */
   powerUnavailable?: string;
 }
@@ -314,6 +333,8 @@ export interface ApiCalls {
   collectDiagnostics(): string;
   /** Opens the user's terminal running ssh to that VM, with the project's user, key and pinned host key. */
   openSsh(configPath: string, machineName: string): void;
+  /** The last lines of the tray's log about one VM, oldest first. */
+  vmLog(configPath: string, machineName: string): VmLogLineView[];
   /** Starts, stops (the guest shuts down) or restarts one VM through its provider; a pass follows. */
   powerVm(configPath: string, machineName: string, action: PowerAction): PowerResultView;
 }
@@ -398,6 +419,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   openExternal: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'string', pattern: '^https://', maxLength: 2048 }] },
   collectDiagnostics: { type: 'array', maxItems: 0 },
   openSsh: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
+  vmLog: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   powerVm: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { enum: POWER_ACTIONS }] },
 };
 

@@ -344,6 +344,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);
     },
+    vmLog: async (configPath, machineName) => this.worker.call('vmLog', this.known(configPath), machineName),
     powerVm: async (configPath, machineName, action) => this.power(configPath, machineName, action),
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');

@@ -110,7 +110,7 @@ describe('mergePass', () => {
 });
 
 function vm(over: Partial<VmView>): VmView {
-  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
+  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, history: [], ...over };
 }
 const project = (vms: VmView[], over: Partial<ProjectView> = {}): ProjectView => ({ configPath: '/p', name: 'p', error: null, vms, hostsBlock: '', warnings: [], ...over });
 const base = { busy: 'idle' as const, hypervisorError: null, duplicates: [], paused: false, lastPassAt: '2026-11-22T09:58:00.000Z' };

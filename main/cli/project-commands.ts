@@ -5,7 +5,10 @@ import type { Project } from '../engine/config/load-project.js';
 import type { Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests, type GuestReport } from '../engine/guest-actions.js';
 import { applyHostsBlockToFile } from '../engine/hosts/apply-to-file.js';
-import { inspectProjects, projectPlanOf, type WaitOptions } from '../engine/inspect.js';
+import { inspectProjects, projectPlanOf, type Inspection, type WaitOptions } from '../engine/inspect.js';
+import { historyOf, type AddressHistory } from '../engine/history/address-history.js';
+import { readHistory } from '../engine/history/history-file.js';
+import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import type { Log } from '../engine/log/log-file.js';
 import { logPass } from '../engine/log/log-pass.js';
 import { toDiagnosticResult, type VmRecord } from '../engine/plan/vm-record.js';
@@ -28,26 +31,61 @@ export const coded = (warnings: readonly Warning[]) => warnings.map((w) => ({ co
 /** status exits 1 when a VM needs attention: it has a warning (the table's "!" lines). */
 export async function status(env: Environment, projects: Project[], a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
   const inspection = await inspectProjects(env, projects, wait);
-  const report = projects.map((p) => ({ project: p, plan: projectPlanOf(inspection, p.configPath) }));
-  const exitCode = report.some(({ plan }) => plan.vms.some((r) => r.warnings.length > 0)) ? 1 : 0;
+  const exitCode = needsAttention(inspection) ? 1 : 0;
   if (a.json) {
-    const json = report.map(({ project, plan }) => ({
-      project: project.name,
-      configPath: project.configPath,
-      vms: plan.vms.map((r) => ({ ...toDiagnosticResult(r), codedWarnings: coded(r.warnings), status: r.status, vmState: r.vmState, ipv4: r.ipv4, network: r.observed, tier: r.tier, duplicateOf: r.duplicateOf.map((d) => d.machineName) })),
-      hostsBlock: plan.hostsBlock,
-      warnings: texts(project.warnings),
-      codedWarnings: coded(project.warnings),
-    }));
-    io.stdout(`${JSON.stringify({ projects: json, duplicates: inspection.plan.duplicates }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(statusDocument(inspection, projects, await recordedHistory(io)), null, 2)}\n`);
     return exitCode;
   }
-  for (const { project, plan } of report) {
-    io.stdout(`${project.name}  (${project.configPath})\n`);
-    io.stdout(`${statusTable(plan.vms)}\n`);
-    printWarnings(io.stdout, [...texts(project.warnings), ...vmWarnings(plan.vms)]);
-  }
+  io.stdout(statusText(inspection, projects));
   return exitCode;
+}
+
+export const needsAttention = (inspection: Inspection): boolean => inspection.plan.projects.some((plan) => plan.vms.some((r) => r.warnings.length > 0));
+
+/**
+ * The address history the app recorded (status writes nothing, so it only reads it); a file that
+ * is not one is said on stderr, once per problem in `said` (a watch reads it at every pass).
+ */
+export async function recordedHistory(io: CliIo, said = new Set<string>()): Promise<AddressHistory> {
+  const { history, problem } = await readHistory(io.logDir ?? defaultTrayHome(io.env));
+  if (problem && !said.has(problem)) {
+    said.add(problem);
+    io.stderr(`note: ${safeText(problem)}; the app sets it aside at its next pass.\n`);
+  }
+  return history;
+}
+
+/**
+ * status --json: per project each VM as seed 000's DiagnosticResult with what the tray adds
+ * (codes, status, address, its address history…), the hosts block and the project's warnings;
+ * then the duplicates. status --watch --json prints the same document.
+ */
+export function statusDocument(inspection: Inspection, projects: Project[], history: AddressHistory) {
+  return {
+    projects: projects.map((project) => {
+      const plan = projectPlanOf(inspection, project.configPath);
+      return {
+        project: project.name,
+        configPath: project.configPath,
+        vms: plan.vms.map((r) => ({ ...toDiagnosticResult(r), codedWarnings: coded(r.warnings), status: r.status, vmState: r.vmState, ipv4: r.ipv4, network: r.observed, tier: r.tier, duplicateOf: r.duplicateOf.map((d) => d.machineName), history: historyOf(history, project.configPath, r.machineName) })),
+        hostsBlock: plan.hostsBlock,
+        warnings: texts(project.warnings),
+        codedWarnings: coded(project.warnings),
+      };
+    }),
+    duplicates: inspection.plan.duplicates,
+  };
+}
+
+/** status's tables: per project its VMs and the warnings. */
+export function statusText(inspection: Inspection, projects: Project[]): string {
+  let out = '';
+  for (const project of projects) {
+    const plan = projectPlanOf(inspection, project.configPath);
+    out += `${project.name}  (${project.configPath})\n${statusTable(plan.vms)}\n`;
+    printWarnings((t) => (out += t), [...texts(project.warnings), ...vmWarnings(plan.vms)]);
+  }
+  return out;
 }
 
 /** diagnose exits 1 when a check failed: a VM or its guest has something to fix. */

@@ -122,7 +122,7 @@ describe('tray', () => {
     expect(menu.template[7]).not.toHaveProperty('click');
   });
 
-  const vmView = (machineName: string, ipv4: string | null, status: VmView['status'], problems: string[] = []): VmView => ({ key: `/p/ragnatramp.yaml#${machineName}`, machineName, vmName: machineName, status, vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4, ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: problems.map((text) => ({ check: 'x', text })), muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null });
+  const vmView = (machineName: string, ipv4: string | null, status: VmView['status'], problems: string[] = []): VmView => ({ key: `/p/ragnatramp.yaml#${machineName}`, machineName, vmName: machineName, status, vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4, ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: problems.map((text) => ({ check: 'x', text })), muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null, history: [] });
   const withVms = (vms: VmView[]) => state({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'p', error: null, vms, hostsBlock: '', warnings: [] }] });
 
   it('the menu is a glance: each VM with an address copies it; per VM Copy IP, Open SSH, Reconcile this VM', () => {

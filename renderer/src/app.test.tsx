@@ -1,12 +1,11 @@
 // The window in jsdom against a fake API: first run, rows, host keys, Reconcile now, notices.
 /** @vitest-environment jsdom */
 // The window's components and store against a fake API.
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { App } from './app';
 import { addToast, useStore } from './store';
 import type { IpChange, ProjectProvider } from '../../contract/api';
-import { appState, fakeApi, settings, vmView } from './test-support';
+import { appState, mountApp, settings, vmView } from './test-support';
 
 const initial = useStore.getState();
 // jsdom has no layout, so no scrolling: the row's focus is what the test checks.
@@ -14,15 +13,7 @@ Element.prototype.scrollIntoView = () => undefined;
 beforeEach(() => useStore.setState({ ...initial, diagnostics: {}, fixes: {}, toasts: [] }, true));
 afterEach(cleanup);
 
-async function mount(state = appState(), overrides = {}) {
-  const fake = fakeApi(state, overrides);
-  await act(async () => {
-    useStore.getState().connect(fake.api);
-  });
-  render(<App />);
-  await screen.findByText('Ragnatramp Tray');
-  return fake;
-}
+const mount = mountApp;
 
 describe('the window', () => {
   it('first run: tells a new user what to do, and adds a project by path in the browser host', async () => {

@@ -27,7 +27,7 @@ const CONFIG = '/p/ragnatramp.yaml';
 const vm = (machineName: string, over: Partial<VmView> = {}): VmView => ({
   key: `${CONFIG}#${machineName}`, machineName, vmName: `p-${machineName}`, status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V',
   ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null,
-  hostsStale: false, hostsSkip: null, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: null, ...over,
+  hostsStale: false, hostsSkip: null, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: null, history: [], ...over,
 });
 const noContact = { facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: null }] };
 const project = (vms: VmView[], over: Partial<ProjectView> = {}): ProjectView => ({ configPath: CONFIG, name: 'p', error: null, vms, hostsBlock: '', warnings: [], ...over });

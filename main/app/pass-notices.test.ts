@@ -9,7 +9,7 @@ import { passNotices, SYNC_NOW } from './pass-notices.js';
 const vm = (machineName: string, over: Partial<VmView> = {}): VmView => ({
   key: `/p#${machineName}`, machineName, vmName: `p-${machineName}`, status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V',
   ipv4: '172.18.0.2', ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null,
-  hostsStale: false, hostsSkip: null, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: null, ...over,
+  hostsStale: false, hostsSkip: null, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: null, history: [], ...over,
 });
 const project = (vms: VmView[]): ProjectView => ({ configPath: '/p', name: 'p', error: null, vms, hostsBlock: '', warnings: [] });
 const diff = (machineName: string, from: string | null, to: string | null) => ({ key: `/p#${machineName}`, configPath: '/p', project: 'p', machineName, from, to });

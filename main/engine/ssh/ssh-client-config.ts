@@ -57,7 +57,7 @@ export const INCLUDE_MARKERS: BlockMarkers = { begin: '# BEGIN RAGNATRAMP TRAY',
  * config already has it; then its extra names (the domain's, aliases) that no other VM answers
  * to. Names that are not valid host names are left out, as in hosts files.
  */
-export function hostNames(entries: SshHostEntry[], context: NameContext = {}): { names: Map<SshHostEntry, string[]>; leftToUser: LeftToUser[] } {
+export function hostNames<E extends { project: string; machine: string; aliases?: string[] }>(entries: E[], context: NameContext = {}): { names: Map<E, string[]>; leftToUser: LeftToUser[] } {
   const machines = new Map<string, Set<string>>();
   for (const m of [...(context.machines ?? []), ...entries]) {
     const short = m.machine.toLowerCase();

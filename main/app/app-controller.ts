@@ -4,7 +4,8 @@
 // hosts only add what is native (file picker, notifications, tray).
 
 import { EventEmitter } from 'node:events';
-import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type IpChange, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type View } from '../../contract/api.js';
+import path from 'node:path';
+import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type IpChange, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type SshLoginSetting, type View, type WatchedProject } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
@@ -21,7 +22,9 @@ import { mergePass, reconcileSummary, remute, unloadedProject, type SyncMemory }
 import type { SettingsStore } from './settings.js';
 import type { CredentialStore } from './credential-store.js';
 import { checkToken } from '../engine/providers/proxmox/proxmox-token.js';
-import type { ProviderRequest } from '../worker/worker-protocol.js';
+import type { ProjectRequest, ProviderRequest } from '../worker/worker-protocol.js';
+import { checkWatchedDefinition, watchedKey } from '../engine/config/watched-project.js';
+import { checkProjectNames } from '../engine/plan/host-names.js';
 
 export interface HostHooks {
   kind: AppState['host']['kind'];
@@ -161,7 +164,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
       const s = this.settings.get();
       // Simulated VMs are reachable by nobody: they never go into the user's OpenSSH config.
       const sshConfig = s.sshConfig && this.options.home && !this.options.simulated ? { home: this.options.home, userConfig: this.options.userSshConfig ?? userSshConfigPath() } : undefined;
-      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, providers: await this.providerRequests(configPaths), acceptHostKeys: request.acceptHostKeys, onlyMachines: request.onlyMachines, ...(sshConfig ? { sshConfig } : {}) });
+      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, providers: await this.providerRequests(configPaths), projects: this.projectRequests(configPaths), acceptHostKeys: request.acceptHostKeys, onlyMachines: request.onlyMachines, ...(sshConfig ? { sshConfig } : {}) });
     } catch (err) {
       this.state.busy = 'idle';
       this.state.progress = {};
@@ -229,7 +232,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
 
   /** A project's provider, with the API token the app keeps for it (Proxmox VE). */
   private async providerOf(configPath: string): Promise<ProviderRequest | undefined> {
-    const choice = this.settings.get().providers[configPath];
+    const watched = this.settings.get().watched[configPath];
+    // A provider-defined project's provider is its own; a ragnatramp.yaml's the one Settings gave it.
+    const choice = watched ? { provider: watched.provider, option: watched.option } : this.settings.get().providers[configPath];
     if (choice?.provider !== 'proxmox' || !choice.option || !this.host.credentials) return choice;
     try {
       const secret = await this.host.credentials.load(choice.option);
@@ -239,6 +244,16 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
       this.notice(`The API token for ${choice.option} could not be read: ${(err as Error).message}`);
       return choice;
     }
+  }
+
+  /** What the worker needs to load a project beyond its key: a provider-defined one's definition, and its names. */
+  private projectRequest(configPath: string): ProjectRequest {
+    const s = this.settings.get();
+    return { ...(s.watched[configPath] ? { watched: s.watched[configPath] } : {}), ...(s.names[configPath] ? { names: s.names[configPath] } : {}) };
+  }
+
+  private projectRequests(configPaths: string[]): Record<string, ProjectRequest> {
+    return Object.fromEntries(configPaths.map((c) => [c, this.projectRequest(c)]).filter(([, r]) => Object.keys(r as object).length > 0));
   }
 
   private async providerRequests(configPaths: string[]): Promise<Record<string, ProviderRequest>> {
@@ -258,7 +273,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
     this.state.powering = { ...this.state.powering, [key]: action };
     this.publish();
     try {
-      const result = await this.worker.call('power', configPath, machineName, action, await this.providerOf(configPath));
+      const result = await this.worker.call('power', configPath, machineName, action, await this.providerOf(configPath), this.projectRequest(configPath));
       if (result.changed) this.rediscover();
       return result;
     } finally {
@@ -282,8 +297,28 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
       void this.enqueue({ syncHosts: false }).catch(() => undefined);
       return next;
     },
+    saveWatchedProject: async (project) => {
+      const current = this.settings.get();
+      const checked = checkedWatched(project);
+      const key = watchedKey(checked);
+      const next = this.updateSettings({ ...current, projects: current.projects.includes(key) ? current.projects : [...current.projects, key], watched: { ...current.watched, [key]: checked } });
+      void this.enqueue({ syncHosts: false }).catch(() => undefined);
+      return next;
+    },
+    setProjectNames: async (configPath, names) => {
+      const current = this.settings.get();
+      this.known(configPath);
+      checkProjectNames(names);
+      const aliases = Object.fromEntries(Object.entries(names.aliases ?? {}).filter(([, a]) => a.length > 0));
+      const kept = { ...(names.domain ? { domain: names.domain } : {}), ...(Object.keys(aliases).length > 0 ? { aliases } : {}) };
+      const { [configPath]: _old, ...others } = current.names;
+      const next = this.updateSettings({ ...current, names: Object.keys(kept).length > 0 ? { ...others, [configPath]: kept } : others });
+      void this.enqueue({ syncHosts: false }).catch(() => undefined);
+      return next;
+    },
     setProjectProvider: async (configPath, choice) => {
       const current = this.settings.get();
+      if (current.watched[configPath]) throw new Error("A project defined by its provider keeps that provider; add the other one as a project of its own.");
       // Checked (and a folder or file made absolute) before it is kept: a bad URI never reaches the worker.
       const checked = projectProviderOptions(choice);
       const key = checked && providerEntry(checked.provider).projectOption?.key;
@@ -295,7 +330,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
       return next;
     },
     setProxmoxToken: async (configPath, token) => {
-      const choice = this.settings.get().providers[this.known(configPath)];
+      const choice = this.settings.get().watched[this.known(configPath)] ?? this.settings.get().providers[configPath];
       if (choice?.provider !== 'proxmox' || !choice.option) throw new Error("Choose Proxmox VE (with the cluster's address) as this project's provider first.");
       if (!this.host.credentials) throw new Error(`This window cannot keep a token; put it in the token file instead (see the README, "Proxmox VE").`);
       await this.host.credentials.save(choice.option, checkToken(token));
@@ -305,7 +340,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
     removeProject: async (configPath) => {
       const current = this.settings.get();
       const { [configPath]: _gone, ...providers } = current.providers;
-      const next = this.updateSettings({ ...current, projects: current.projects.filter((p) => p !== configPath), providers });
+      const { [configPath]: _definition, ...watched } = current.watched;
+      const { [configPath]: _names, ...names } = current.names;
+      const next = this.updateSettings({ ...current, projects: current.projects.filter((p) => p !== configPath), providers, watched, names });
       this.state.projects = this.state.projects.filter((p) => p.configPath !== configPath);
       this.publish();
       return next;
@@ -321,13 +358,13 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
       this.publish();
       return this.snapshot();
     },
-    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), await this.providerOf(configPath)),
+    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), await this.providerOf(configPath), this.projectRequest(configPath)),
     hostChecks: async (): Promise<HostChecksView> => {
       const configPaths = this.settings.get().projects;
       return { at: this.now().toISOString(), providers: await this.worker.call('hostChecks', { configPaths, providers: await this.providerRequests(configPaths) }) };
     },
     fixKvp: async (configPath, machineName, dryRun): Promise<KvpFixResult> => {
-      const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, await this.providerOf(configPath));
+      const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, await this.providerOf(configPath), this.projectRequest(configPath));
       if (!dryRun && result.success) this.rediscover();
       return result;
     },
@@ -339,7 +376,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
     openSsh: async (configPath, machineName) => {
       if (this.options.simulated) throw new Error('Simulated VMs cannot be reached over SSH.');
       if (!this.options.home) throw new Error('This host cannot open a terminal.');
-      const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home, await this.providerOf(configPath));
+      const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home, await this.providerOf(configPath), this.projectRequest(configPath));
       const cmd = terminalCommand(configFile, host, process.platform, (exe) => onPath(exe), process.env);
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);
@@ -348,10 +385,32 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
     powerVm: async (configPath, machineName, action) => this.power(configPath, machineName, action),
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');
-      const { file, leftOut } = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, appVersion: this.options.version ?? 'unknown' });
+      const { file, leftOut } = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, watched: this.settings.get().watched, appVersion: this.options.version ?? 'unknown' });
       if (leftOut.length > 0) this.notice(`The support bundle left out: ${leftOut.map((l) => `${l.file} (${l.why})`).join('; ')}.`);
       this.host.revealFile?.(file);
       return file;
     },
   };
+}
+
+/**
+ * A provider-defined project as it is kept: its option checked as the provider's own (a folder
+ * made absolute, a URI that names no program), its key paths absolute. Throws an Error whose
+ * message says what to change.
+ */
+function checkedWatched(project: WatchedProject): WatchedProject {
+  const options = projectProviderOptions({ provider: project.provider, option: project.option });
+  const key = providerEntry(project.provider).projectOption?.key;
+  const option = options && key ? options[key] : undefined;
+  if (!option) throw new Error(`${providerEntry(project.provider).label} needs ${providerEntry(project.provider).projectOption?.words ?? 'its address'}`);
+  // ~ and $VARS stay for the engine to expand where the key is used; a relative path is made absolute now.
+  const keyPath = (login: SshLoginSetting): SshLoginSetting => ({ user: login.user, privateKey: /^[~$%]/.test(login.privateKey) ? login.privateKey : path.resolve(login.privateKey) });
+  const checked: WatchedProject = {
+    ...project,
+    option: String(option),
+    ...(project.ssh ? { ssh: keyPath(project.ssh) } : {}),
+    ...(project.vmSsh ? { vmSsh: Object.fromEntries(Object.entries(project.vmSsh).map(([vm, l]) => [vm, keyPath(l)])) } : {}),
+  };
+  checkWatchedDefinition(checked);
+  return checked;
 }

@@ -146,7 +146,7 @@ describe('openSettings', () => {
   it('defaults first, then what was saved', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-set-'));
     const s = openSettings(path.join(dir, 'settings.json'), open(dir));
-    expect(s.get()).toEqual({ projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] });
+    expect(s.get()).toEqual({ projects: [], watched: {}, names: {}, providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] });
     s.set({ ...s.get(), pollSeconds: 30, projects: ['/a/ragnatramp.yaml'], providers: { '/a/ragnatramp.yaml': { provider: 'libvirt', option: 'qemu+ssh://dev@vmhost/system' } } });
     expect(openSettings(path.join(dir, 'settings.json'), open(dir)).get()).toMatchObject({ pollSeconds: 30, projects: ['/a/ragnatramp.yaml'], providers: { '/a/ragnatramp.yaml': { provider: 'libvirt', option: 'qemu+ssh://dev@vmhost/system' } } });
   });

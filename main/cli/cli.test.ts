@@ -322,7 +322,7 @@ describe('bad input exits 2 with a message that says what to do', () => {
     const b = await cli(['reconcile', '--help']);
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
-    expect(a.stdout).toMatch(/^Discover IPs.*\n\nUsage: ragnatramp-tray reconcile --config/);
+    expect(a.stdout).toMatch(/^Discover IPs.*\n\nUsage: ragnatramp-tray reconcile \(--config <ragnatramp.yaml> \| --quickemu/);
     expect(a.stdout).toContain('--accept-host-key <machine>');
     expect(a.stdout).toContain('Examples:\n  ragnatramp-tray reconcile --config ragnatramp.yaml\n');
     expect((await cli(['ssh-config', '--help'])).stdout).toContain('ssh web');

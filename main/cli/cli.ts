@@ -5,7 +5,8 @@
 // hypervisor refused or the VM did not do it), 2 bad input, 3 a reconcile
 // that synced no guest (every sync skipped).
 
-import { loadProject, type Project } from '../engine/config/load-project.js';
+import type { Project } from '../engine/config/load-project.js';
+import { watchedKey } from '../engine/config/watched-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import type { WaitOptions } from '../engine/inspect.js';
@@ -19,7 +20,7 @@ import { runSshConfigCommand } from './ssh-config-command.js';
 import { inventoryCommand } from './inventory-command.js';
 import { watchStatus, type WatchStop } from './watch-command.js';
 import { runSupportCommand, SUPPORT_COMMANDS } from './support-commands.js';
-import { commandProvider, readTraySettings } from './tray-settings.js';
+import { commandProvider, loadProjectFor, readTraySettings } from './tray-settings.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import { safeText, terminalSafe } from './sanitize.js';
 
@@ -69,9 +70,12 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
   const log = io.logDir ? openLog({ dir: io.logDir, component: 'cli', mirror: args.verbose ? (line) => io.stderr(`${line}\n`) : undefined }) : NO_LOG;
   log.info('command', { command: args.command, configs: args.configs, simulate: args.simulate ?? null });
   try {
+    const home = io.logDir ?? defaultTrayHome(io.env);
+    // A project defined by its provider on the command line: its key stands where a config's path would.
+    if (args.watched) args.configs = [watchedKey(args.watched)];
     // status, hosts and inventory without --config, like doctor: the projects the app watches.
     if (args.configs.length === 0) {
-      const watched = (await readTraySettings(io.logDir ?? defaultTrayHome(io.env))).projects;
+      const watched = (await readTraySettings(home)).projects;
       const problem = watched.length === 0 ? `${args.command} needs --config <ragnatramp.yaml> (the app watches no project yet)` : args.command === 'hosts' && watched.length > 1 ? `hosts takes one project and the app watches ${watched.length} (${watched.join(', ')}): name one with --config` : null;
       if (problem) {
         io.stderr(usageError(problem, args.command));
@@ -80,7 +84,7 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
       args.configs = watched;
     }
     const projects: Project[] = [];
-    for (const c of args.configs) projects.push(await loadProject(c, io.env));
+    for (const c of args.configs) projects.push(await loadProjectFor(c, home, io.env, args.watched, !!io.logDir));
     // Without a provider on the command line, the one the app's settings give these projects.
     let chosen: Args;
     try {

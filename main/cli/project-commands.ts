@@ -156,7 +156,7 @@ export async function powerCommand(env: Environment, project: Project, a: Args, 
 export async function hostsCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
   const inspection = await inspectProjects(env, [project], wait);
   const projectPlan = projectPlanOf(inspection, project.configPath);
-  const hostsWarnings = projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname').map((w) => ({ ...w, text: `${nameLabel(r.machineName)}: ${w.text}` })));
+  const hostsWarnings = projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname' || w.code === 'bad-alias').map((w) => ({ ...w, text: `${nameLabel(r.machineName)}: ${w.text}` })));
   const warnings = texts(hostsWarnings);
   let leftOut = leftOutOfBlock(projectPlan.vms, projectPlan.hostsEntries);
   let kept: KeptLine[] = [];

@@ -3,7 +3,7 @@
 // adds the marked Include to ~/.ssh/config, so that `ssh web` works from the host.
 
 import path from 'node:path';
-import { loadProject } from '../engine/config/load-project.js';
+import { watchedKey, type WatchedDefinition } from '../engine/config/watched-project.js';
 import { inspectProjects } from '../engine/inspect.js';
 import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
 import { createEnvironment } from '../engine/environment.js';
@@ -17,16 +17,21 @@ import type { CliIo } from './cli.js';
 import { safeInline, safeText } from './sanitize.js';
 import { parseOptions } from './grammar.js';
 import { usageError } from './help.js';
-import { commandProvider } from './tray-settings.js';
+import { commandProvider, loadProjectFor } from './tray-settings.js';
+import { WATCHED_ARGS, watchedFromArgs } from './watched-args.js';
 
 export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<number> {
-  let values: { config?: string[]; write?: boolean; json?: boolean; 'user-config'?: string; 'known-hosts'?: string; simulate?: string; provider?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string; 'proxmox-token'?: string };
+  let values: { pool?: string; tag?: string; 'ssh-user'?: string; 'ssh-key'?: string; config?: string[]; write?: boolean; json?: boolean; 'user-config'?: string; 'known-hosts'?: string; simulate?: string; provider?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string; 'proxmox-token'?: string };
   let chosen: ReturnType<typeof providerArgs>;
+  let watched: WatchedDefinition | null = null;
   try {
-    ({ values } = parseOptions(argv.slice(1), { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, json: { type: 'boolean' }, 'user-config': { type: 'string' }, ...PROVIDER_ARGS, 'known-hosts': { type: 'string' } }, 'ssh-config'));
-    if (!values.config?.length) throw new Error('ssh-config needs --config <ragnatramp.yaml>');
+    ({ values } = parseOptions(argv.slice(1), { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, json: { type: 'boolean' }, 'user-config': { type: 'string' }, ...PROVIDER_ARGS, ...WATCHED_ARGS, 'known-hosts': { type: 'string' } }, 'ssh-config'));
+    const given = providerArgs(values);
+    watched = watchedFromArgs(values, given, values.config ?? []);
+    if (watched) values.config = [watchedKey(watched)];
+    if (!values.config?.length) throw new Error("ssh-config needs --config <ragnatramp.yaml>, or a project's provider (--quickemu, --libvirt or --proxmox)");
     if (values['user-config'] && !values.write) throw new Error('--user-config applies with --write only');
-    chosen = await commandProvider(providerArgs(values), io.logDir ?? defaultTrayHome(io.env), values.config);
+    chosen = await commandProvider(given, io.logDir ?? defaultTrayHome(io.env), values.config);
   } catch (err) {
     io.stderr(usageError(errorMessage(err), 'ssh-config'));
     return 2;
@@ -40,7 +45,7 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
   }
   try {
     const projects = [];
-    for (const c of values.config) projects.push(await loadProject(c, io.env));
+    for (const c of values.config!) projects.push(await loadProjectFor(c, home, io.env, watched ?? undefined, !!io.logDir));
     const inspection = await inspectProjects(env, projects, { waitMs: 0, pollMs: 1000 });
     const plans = inspection.plan.projects;
     const entries = sshEntries(plans);
@@ -65,7 +70,7 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
       // Reconcile logs in to the VMs it syncs; diagnose to every VM it can reach (a user-mode one too).
       const syncing = new Set(plans.flatMap((pp) => pp.vms.filter((r) => r.sync.action === 'sync').map((r) => r.machineName)));
       const pinBy = files.unpinned.every((m) => syncing.has(m)) ? 'reconcile' : 'diagnose';
-      if (files.unpinned.length > 0) io.stderr(safeText(`Not pinned yet, so ssh refuses them: ${files.unpinned.join(', ')}. Run 'ragnatramp-tray ${pinBy} --config ${values.config[0]}' first (it logs in and pins each key), then ssh-config --write again.\n`));
+      if (files.unpinned.length > 0) io.stderr(safeText(`Not pinned yet, so ssh refuses them: ${files.unpinned.join(', ')}. Run 'ragnatramp-tray ${pinBy} ${watched ? `--${watched.provider} ${watched.option}` : `--config ${values.config[0]}`}' first (it logs in and pins each key), then ssh-config --write again.\n`));
     }
     const several = plans.length > 1;
     for (const l of leftOut) io.stderr(safeText(`left out: ${several ? `${l.project}/` : ''}${l.machineName}: ${l.reason}\n`));

@@ -34,6 +34,8 @@ export type CoreWarningCode =
   /** Guests that share /etc/machine-id (clones of one image), found over SSH. */
   | 'cloned-image'
   | 'bad-hostname'
+  /** A domain or alias from the app's settings that cannot be a host name, or clashes with another machine's. */
+  | 'bad-alias'
   /** A project's, not a VM's: state.json names another project than ragnatramp.yaml. */
   | 'state-other-project'
   /** Reconcile's: a machine left state.json while its network was being recorded. */

@@ -34,7 +34,9 @@ import { historyOf, noteProject, type AddressHistory } from '../engine/history/a
 import { loadHistoryForWriting, writeHistory } from '../engine/history/history-file.js';
 import { vmLogLines } from '../engine/log/vm-log.js';
 import { buildProjectView, unknownVmView, duplicateViews, syncViews, vmView } from './project-view.js';
-import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
+import type { PassRequest, PassResult, ProjectRequest, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
+import { isWatchedKey, loadWatchedProject, withListedVms } from '../engine/config/watched-project.js';
+import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 
 const init = (workerData ?? {}) as WorkerInit;
 const port = parentPort!;
@@ -214,11 +216,25 @@ async function loadCached(configPath: string): Promise<Project> {
   return project;
 }
 
-async function loadAll(configPaths: string[]): Promise<Array<{ configPath: string; project: Project | null; error: string | null }>> {
+/** The tray's folder: a provider-defined project's state file lives there. */
+const trayHome = () => init.logDir ?? defaultTrayHome();
+
+/** A project by its key: a ragnatramp.yaml (cached), or a provider-defined one from its definition; with its names. */
+async function loadFor(configPath: string, request: ProjectRequest | undefined, cached = true): Promise<Project> {
+  let project: Project;
+  if (isWatchedKey(configPath)) {
+    const definition = request?.watched;
+    if (!definition) throw new Error(`${configPath} is not defined in the settings: add it again.`);
+    project = await loadWatchedProject(definition, trayHome());
+  } else project = cached ? await loadCached(configPath) : await loadProject(configPath);
+  return request?.names ? { ...project, names: request.names } : project;
+}
+
+async function loadAll(configPaths: string[], requests: Record<string, ProjectRequest> = {}): Promise<Array<{ configPath: string; project: Project | null; error: string | null }>> {
   return Promise.all(
     configPaths.map(async (configPath) => {
       try {
-        return { configPath, project: await loadCached(configPath), error: null };
+        return { configPath, project: await loadFor(configPath, requests[configPath]), error: null };
       } catch (err) {
         return { configPath, project: null, error: errorMessage(err) };
       }
@@ -295,7 +311,7 @@ async function keepSshConfig(env: Environment, where: { home: string; userConfig
 const calls: Handlers = {
   async pass(request: PassRequest): Promise<PassResult> {
     const at = new Date().toISOString();
-    const loaded = await loadAll(request.configPaths);
+    const loaded = await loadAll(request.configPaths, request.projects);
     // A saved provider choice that no longer checks out (a bad URI) is that project's error.
     const ok: Array<{ project: Project; resolved: Resolved }> = [];
     for (const l of loaded) {
@@ -340,9 +356,9 @@ const calls: Handlers = {
     return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError, notices: notices.splice(0) };
   },
 
-  async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest) {
+  async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest, request?: ProjectRequest) {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const project = await loadFor(configPath, request, false);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
     const record = pp.vms.find((r) => r.machineName === machineName);
@@ -360,9 +376,11 @@ const calls: Handlers = {
     return { configFile: files.configFile, host };
   },
 
-  async power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest): Promise<PowerResultView> {
+  async power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest, request?: ProjectRequest): Promise<PowerResultView> {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const loaded = await loadFor(configPath, request, false);
+    // A provider-defined project's VMs as listed now: a stopped one may have no address recorded yet.
+    const project = loaded.source?.kind === 'watched' && env.provider.list ? withListedVms(loaded, await env.provider.list(loaded.source.selection)) : loaded;
     log.info('power requested', { project: project.name, machine: machineName, action });
     try {
       const result = await powerVm(env.provider, project, machineName, action);
@@ -379,9 +397,9 @@ const calls: Handlers = {
     return { name: project.name, configPath: project.configPath };
   },
 
-  async diagnose(configPath: string, provider?: ProviderRequest): Promise<DiagnosticView[]> {
+  async diagnose(configPath: string, provider?: ProviderRequest, request?: ProjectRequest): Promise<DiagnosticView[]> {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const project = await loadFor(configPath, request, false);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
     const guests = await inspectGuests(env, pp, { concurrency: 8, timeoutMs: 15_000 });
@@ -437,9 +455,9 @@ const calls: Handlers = {
     return 'pong' as const;
   },
 
-  async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): Promise<KvpFixResult> {
+  async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest, request?: ProjectRequest): Promise<KvpFixResult> {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const project = await loadFor(configPath, request, false);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const outcome = await fixGuestKvp(env, inspection.plan.projects[0]!, machineName, { dryRun, timeoutMs: 300_000 });
     if ('error' in outcome) return { machineName, dryRun, commands: [], steps: [], success: false, error: outcome.error };

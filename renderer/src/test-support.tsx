@@ -55,7 +55,7 @@ export function appState(over: Partial<AppState> = {}): AppState {
   };
 }
 
-export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, watched: {}, names: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {}) {
   const calls: Array<[string, unknown[]]> = [];
@@ -71,6 +71,8 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     setProjectProvider: record('setProjectProvider', settings),
     setProxmoxToken: record('setProxmoxToken', '/home/u/.config/ragnatramp-tray/proxmox/pve_8006.token'),
     addProject: record('addProject', settings),
+    saveWatchedProject: record('saveWatchedProject', settings),
+    setProjectNames: record('setProjectNames', settings),
     removeProject: record('removeProject', { ...settings, projects: [] }),
     pickProjectFile: record('pickProjectFile', null),
     reconcileNow: record('reconcileNow', { at: new Date().toISOString(), projects: 1, synced: 1, updated: 1, skipped: 0, failed: 0, changes: 0, hypervisorError: null }),

@@ -33,7 +33,8 @@ describe('detectChanges', () => {
     expect(detectChanges([], [dup], [], cleared.reported).changes).toHaveLength(1);
   });
   it('a running VM whose IPv4 is no longer known is reported once, with why and its last known address', () => {
-    const unknown = project([vm({ status: 'initializing', ipv4: null, lastKnownIpv4: '172.18.0.2', facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: 'no daemon' }] })]);
+    // Running with its IP unknown (issue 23, point 6: a VM that lost its address is not initializing).
+    const unknown = project([vm({ status: 'running', ipv4: null, lastKnownIpv4: '172.18.0.2', facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: 'no daemon' }] })]);
     const first = detectChanges([], [], [unknown], NOTHING_REPORTED);
     expect(first.changes).toEqual([{ kind: 'lost', key: '/p#web', configPath: '/p', project: 'p', machineName: 'web', from: '172.18.0.2', why: 'KVP No Contact' }]);
     expect(describeChange(first.changes[0]!)).toEqual({ title: 'web: IP unknown (KVP No Contact)', body: 'last known 172.18.0.2 (p)' });
@@ -67,7 +68,8 @@ describe('vmProblems', () => {
     expect(p({ status: 'booting', ipv4: null, sshAt: '127.0.0.1:22221', sshOpen: false })).toEqual(['SSH closed']);
     expect(p({ hostsStale: true })).toEqual(['hosts out of date']);
     expect(p({ sync: { success: false, skipped: false, changed: false, message: 'x', problem: 'host-key-changed', at: '' } })).toEqual(['host key changed']);
-    expect(p({ duplicateOf: ['db'], warnings: [{ code: 'duplicate-ip', text: '…' }, { code: 'no-ssh-settings', text: '…', brief: 'no ssh settings' }] })).toEqual(['duplicate IP', 'no ssh settings']);
+    // A duplicate is one banner naming both VMs (issue 23, point 9), not a problem on each row.
+    expect(p({ duplicateOf: ['db'], warnings: [{ code: 'duplicate-ip', text: '…' }, { code: 'no-ssh-settings', text: '…', brief: 'no ssh settings' }] })).toEqual(['no ssh settings']);
   });
 });
 

@@ -27,7 +27,8 @@ export function detectChanges(ipDiffs: IpDiff[], duplicates: DuplicateView[], pr
   const unknown = new Set<string>();
   for (const p of projects) {
     for (const vm of p.vms) {
-      if (vm.status !== 'initializing' || !vm.lastKnownIpv4) continue;
+      // Running (it lost its address) or initializing, with no address now but a last known one.
+      if ((vm.status !== 'running' && vm.status !== 'initializing') || vm.ipv4 || vm.sshAt || !vm.lastKnownIpv4) continue;
       unknown.add(vm.key);
       const why = vm.facts.find((f) => f.ok === false);
       if (!before.unknown.has(vm.key)) changes.push({ kind: 'lost', key: vm.key, configPath: p.configPath, project: p.name ?? p.configPath, machineName: vm.machineName, from: vm.lastKnownIpv4, why: why ? `${why.label} ${why.value}` : null });

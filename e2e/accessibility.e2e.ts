@@ -27,8 +27,12 @@ for (const scale of [1, 1.5]) {
       const page = await context.newPage();
       await page.goto(host.url);
       await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
-      await page.getByTestId('vm-db').getByTestId('vm-warnings').locator('summary').click();
       found.push(...(await violations(page, `${colorScheme} VMs`)));
+      // A row expanded (its details, warnings and actions), by the keyboard.
+      await page.getByTestId('vm-db').getByTestId('toggle').focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('vm-db').getByTestId('vm-warnings').locator('summary').click();
+      found.push(...(await violations(page, `${colorScheme} VMs, db expanded`)));
       await page.getByRole('tab', { name: 'Diagnostics' }).click();
       await expect(page.getByTestId('diag-summary')).toBeVisible({ timeout: 20_000 });
       found.push(...(await violations(page, `${colorScheme} Diagnostics`)));
@@ -59,7 +63,7 @@ test('axe-core finds no violation on a host-level cause (not in Hyper-V Administ
     const context = await browser.newContext({ viewport: { width: 440, height: 640 }, colorScheme });
     const page = await context.newPage();
     await page.goto(host.url);
-    await expect(page.getByTestId('vm-web').locator('.status')).toHaveText('unknown');
+    await expect(page.getByTestId('vm-web').getByTestId('ip-unknown')).toHaveText('unknown');
     found.push(...(await violations(page, `${colorScheme} not a member`)));
     await context.close();
   }

@@ -88,6 +88,18 @@ function VmDetails({ vm, progress, configPath, checkedAt }: { vm: VmView; progre
             {vm.status} <span className="muted">· {STATUS_HELP[vm.status]}</span>
           </dd>
         </div>
+        {vm.status === 'missing' && (
+          <div className="fact">
+            <dt>Looked in</dt>
+            <dd data-testid="looked-in">not found in {vm.lookedIn}</dd>
+          </div>
+        )}
+        {vm.status === 'unknown' && (
+          <div className="fact">
+            <dt>Looked in</dt>
+            <dd data-testid="looked-in">{vm.lookedIn} could not be asked (the cause is above)</dd>
+          </div>
+        )}
         {!vm.ipv4 && vm.lastKnownIpv4 && (
           <div className="fact">
             <dt>Last known</dt>

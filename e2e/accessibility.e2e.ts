@@ -19,6 +19,8 @@ async function violations(page: Page, where: string): Promise<string[]> {
 
 for (const scale of [1, 1.5]) {
   test(`axe-core finds no violation on any view, light and dark, at ${scale * 100} %`, async ({ browser }) => {
+    // Ten axe runs over two windows, on a machine that may be busy.
+    test.slow();
     const demo = demoCopy();
     host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
     const found: string[] = [];

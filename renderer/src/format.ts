@@ -3,7 +3,7 @@
 import type { IpChange, VmView } from '../../contract/api';
 
 export const STATUS_HELP: Record<VmView['status'], string> = {
-  running: 'Running: SSH answers at its IPv4 address, or it lost its address while running (IP unknown)',
+  running: 'Running; SSH answers at its address, or its address is not known any more (IP unknown)',
   booting: 'Has an IPv4 address; SSH does not answer yet',
   initializing: 'Started, and no IPv4 address known since',
   stopped: 'Not running',

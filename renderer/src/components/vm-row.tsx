@@ -23,9 +23,9 @@ export function VmRow({ vm, line, progress, focused, configPath, checkedAt, last
   const detailsId = `vm-details-${vm.key}`;
   const statusWord = lastSeen ? `${vm.status} when last seen at ${clock(lastSeen)}` : vm.status;
   return (
-    <li ref={ref} id={`vm-${vm.key}`} className={`vm-row${focused ? ' focused' : ''}${lastSeen ? ' stale' : ''}${open ? ' open' : ''}`} data-testid={`vm-${vm.machineName}`} tabIndex={focused ? -1 : undefined} aria-label={`${line.label}: ${statusWord}${vm.ipv4 ? `, ${vm.ipv4}` : ''}${vm.problems.length > 0 ? `, ${vm.problems.map((x) => x.text).join(', ')}` : ''}`}>
+    <li ref={ref} id={`vm-${vm.key}`} className={`vm-row${focused ? ' focused' : ''}${lastSeen ? ' stale' : ''}`} data-testid={`vm-${vm.machineName}`} tabIndex={focused ? -1 : undefined} aria-label={`${line.label}: ${statusWord}${vm.ipv4 ? `, ${vm.ipv4}` : ''}${vm.problems.length > 0 ? `, ${vm.problems.map((x) => x.text).join(', ')}` : ''}`}>
       {/* While the hypervisor cannot be asked, the last status is history: greyed, with its time. */}
-      <span className={`dot ${lastSeen ? 'dot-stale' : `dot-${vm.status}`}`} role="img" aria-label={statusWord} title={lastSeen ? 'As last seen: the hypervisor cannot be asked now' : `${vm.status}: ${STATUS_HELP[vm.status]}`} data-testid="status" data-status={vm.status} />
+      <span className={`dot ${lastSeen ? 'dot-stale' : `dot-${vm.status}`}`} role="img" aria-label={statusWord} title={lastSeen ? 'As last seen: the hypervisor cannot be asked now' : `${vm.status}: ${STATUS_HELP[vm.status]}`} data-testid="status" />
       <button type="button" className="vm-toggle" aria-expanded={open} aria-controls={detailsId} aria-label={`${line.label} details`} onClick={() => setOpen(!open)} data-testid="toggle">
         <span className="chevron" aria-hidden="true" />
         <span className="vm-name">{line.label}</span>
@@ -85,7 +85,7 @@ function VmDetails({ vm, progress, configPath, checkedAt }: { vm: VmView; progre
         <div className="fact">
           <dt>Status</dt>
           <dd>
-            {vm.status} <span className="muted">· {STATUS_HELP[vm.status]}</span>
+            {statusText(vm)}
           </dd>
         </div>
         {vm.status === 'missing' && (
@@ -201,6 +201,21 @@ const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: 'num
 
 /** Whether the VM is up as far as this pass knows (not stopped, missing or hidden by a cause of the host). */
 const isActive = (vm: VmView) => vm.status !== 'stopped' && vm.status !== 'missing' && vm.status !== 'unknown';
+
+function statusText(vm: VmView): string {
+  switch (vm.status) {
+    case 'running':
+      return vm.ipv4 || vm.sshAt ? 'running: SSH answers' : 'running; its address is not known any more';
+    case 'booting':
+      return 'booting: it has an address; SSH does not answer yet';
+    case 'initializing':
+      return 'initializing: started, and no address known yet';
+    case 'stopped':
+      return vm.vmState.toLowerCase() === 'off' ? 'stopped' : `stopped (${vm.vmState})`;
+    default:
+      return vm.status;
+  }
+}
 
 function sshText(vm: VmView): string {
   const where = vm.sshAt ? `port forward ${vm.sshAt}` : 'port 22';

@@ -132,7 +132,8 @@ test('after an IP change with auto-sync off, one banner says which hosts are out
   await expect(banner).toContainText(/Hosts out of date on .*\bdb\b.*: an address changed since their last sync/);
   await expect(banner).not.toContainText('worker'); // off: nothing to bring up to date
   await expect(page.getByTestId('problems')).not.toContainText('hosts out of date');
-  await expect(page.getByTestId('vm-db').getByTestId('problem')).toHaveCount(0);
+  await expect(page.getByTestId('vm-web').getByTestId('problem')).toHaveCount(0);
+  await expect(page.getByTestId('vm-db').getByTestId('problem')).toHaveText('KVP No Contact'); // its own, not the hosts'
   await expect(page.locator('.summary')).toContainText('hosts out of date');
   await expect(toast.getByRole('button', { name: 'Sync now' })).toHaveCount(0);
   await screenshot(page, 'hosts-out-of-date');

@@ -75,6 +75,19 @@ describe('vmProblems', () => {
 
 describe('mergePass', () => {
   const result = (over: Partial<PassResult>): PassResult => ({ at: '2026-11-22T10:00:00.000Z', hypervisorError: null, projects: [], duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [], ...over });
+  // Issue 23, point 6: a running VM that lost its address is running with its IP unknown; one
+  // that has had none since it started (stopped the pass before, or never seen) is initializing.
+  it('a VM seen up with an address and now without one is still running, not initializing', () => {
+    const memory = { muted: [], syncs: {}, blocks: {} };
+    const noAddress = vm({ status: 'initializing', ipv4: null, tier: null, lastKnownIpv4: '172.18.0.2', sshOpen: null });
+    const pass = (before: VmView | null) => mergePass({ projects: before ? [project([before])] : [], duplicates: [] }, result({ projects: [project([noAddress])] }), { watched: ['/p'], memory, all: true }).projects[0]!.vms[0]!;
+    expect(pass(vm({})).status).toBe('running');
+    expect(pass(vm({ status: 'booting', sshOpen: false })).status).toBe('running');
+    expect(pass({ ...noAddress, status: 'running' }).status).toBe('running');
+    expect(pass(vm({ status: 'stopped', ipv4: null })).status).toBe('initializing');
+    expect(pass(null).status).toBe('initializing');
+    expect(pass(vm({})).problems).toEqual([{ check: 'ip-unknown', text: 'IP unknown' }]);
+  });
   const withBlock = (block: string, vms: VmView[]) => ({ ...project(vms), hostsBlock: block });
   it('a hosts block that changed since a VM was synced makes it out of date, with its problem', () => {
     const memory = { muted: [], syncs: { '/p#web': { success: true, skipped: false, changed: true, message: null, problem: null, at: '' } }, blocks: { '/p#web': 'old block' } };

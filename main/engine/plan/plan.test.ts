@@ -126,13 +126,6 @@ describe('plan', () => {
     ]);
   });
 
-  // Issue 23, point 6: a running VM that lost its address is running with its IP unknown; one
-  // that has had none since it started (a stop moved its address aside) is initializing.
-  it('a running VM that lost its address is running, not initializing', () => {
-    const f = facts('p', [{ machine: 'lost' }, { machine: 'fresh' }], { lost: net('172.18.0.5'), fresh: net(null, { previousIpv4: '172.18.0.6' }) });
-    expect(run([f]).projects[0]!.vms.map((v) => [v.machineName, v.status, v.ipv4])).toEqual([['fresh', 'initializing', null], ['lost', 'running', null]]);
-  });
-
   it('renders one hosts block per project from VMs with an IPv4', () => {
     const p = run([facts('p', [{ machine: 'web', ipv4: '172.18.0.9' }, { machine: 'db', ipv4: '172.18.0.4' }, { machine: 'cache', state: 'Off' }])]);
     expect(p.projects[0]!.hostsBlock).toBe('# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n172.18.0.4 db\n172.18.0.9 web\n# END RAGNATRAMP\n');

@@ -122,12 +122,10 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
     const reach = reachability(p, o, ipv4, duplicateOf, machine, sshOpen);
     const syncable: SyncDecision = !('target' in reach) ? reach : forward ? { action: 'skip', reason: forward.isolated } : { action: 'sync' };
     const ipChange = next && (old?.ipv4 ?? null) !== next.ipv4 ? { from: old?.ipv4 ?? null, to: next.ipv4 } : null;
-    // Running with no address found: state.json keeps the last one (seed 004: never write an unknown).
-    const keptIpv4 = o.found && isActive(o.power) && !o.network?.ipv4 ? (old?.ipv4 ?? null) : null;
     records.push({
       machineName,
       vmName: o.ref.vmName,
-      status: vmStatus(o.found, o.power, !!(ipv4 || forward), sshOpen, keptIpv4 !== null),
+      status: vmStatus(o.found, o.power, !!(ipv4 || forward), sshOpen),
       found: o.found,
       power: o.power,
       vmState: o.vmState,
@@ -144,7 +142,8 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
       syncable,
       observed: o.network,
       recorded: next ?? old ?? null,
-      keptIpv4,
+      // Running with no address found: state.json keeps the last one (seed 004: never write an unknown).
+      keptIpv4: o.found && isActive(o.power) && !o.network?.ipv4 ? (old?.ipv4 ?? null) : null,
       ipChange,
       warnings: [...o.warnings, ...vmWarnings(p, o, ipv4, duplicateOf, machine, sshOpen)],
       detail: o.detail,

@@ -115,7 +115,7 @@ test('at 150 % at least five VMs fit, the header stays while the list scrolls, a
     const context = await browser.newContext({ viewport: { width: Math.round(440 / scale), height: Math.round(640 / scale) }, deviceScaleFactor: scale, colorScheme });
     const page = await context.newPage();
     await page.goto(host.url);
-    await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
+    await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163', { timeout: 20_000 }); // the first pass, on a busy machine
     const seen = await rows(page);
     expect(seen.filter((r) => r.inView && r.unreadable.length === 0).length, 'rows readable without scrolling').toBeGreaterThanOrEqual(5);
     await attachScreenshot(page, testInfo, `glance-150-${colorScheme}`, colorScheme);
@@ -141,7 +141,7 @@ test('a row opens and closes by mouse and by keyboard; its details, warnings and
   await page.goto(host.url);
   const db = page.getByTestId('vm-db');
   const toggle = db.getByRole('button', { name: 'db details' });
-  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false', { timeout: 20_000 }); // the first pass, on a busy machine
   await expect(db.getByTestId('details')).toBeHidden();
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');

@@ -125,6 +125,8 @@ export interface VmView {
   duplicateOf: string[];
   warnings: WarningView[];
   sync: HostsSyncView | null;
+  /** Set when its provider cannot start or stop VMs (a Linux manifest): why, and no power buttons are shown. */
+  powerUnavailable?: string;
 }
 
 export interface ProjectView {
@@ -175,6 +177,8 @@ export interface AppState {
   lastReconcile: ReconcileSummary | null;
   /** Per VM key, while a reconcile runs: connecting, reading, writing, done. */
   progress: Record<string, string>;
+  /** Per VM key, while a start, stop or restart asked for it runs. */
+  powering?: Record<string, PowerAction>;
   simulated: boolean;
   /** What this host can do natively: the browser host has no file picker or OS notifications. */
   host: { kind: 'electron' | 'browser'; filePicker: boolean; launchAtLogin: boolean };
@@ -225,6 +229,28 @@ export type IpChange =
 
 export type View = 'vms' | 'diagnostics' | 'settings';
 
+export const POWER_ACTIONS = ['start', 'stop', 'restart'] as const;
+export type PowerAction = (typeof POWER_ACTIONS)[number];
+
+/** What a start, stop or restart did: `changed` false when the VM already was as asked. */
+export interface PowerResultView {
+  machineName: string;
+  action: PowerAction;
+  changed: boolean;
+  message: string;
+}
+
+/** What a VM's row and the tray offer: Start for a stopped or missing VM, Stop and Restart for a running one; nothing while its state is unknown or its provider cannot. */
+export function powerActions(vm: Pick<VmView, 'status' | 'powerUnavailable'>): PowerAction[] {
+  if (vm.powerUnavailable) return [];
+  if (vm.status === 'stopped' || vm.status === 'missing') return ['start'];
+  if (vm.status === 'running' || vm.status === 'booting' || vm.status === 'initializing') return ['stop', 'restart'];
+  return [];
+}
+
+/** The row's progress words for a power action that runs. */
+export const POWER_PROGRESS: Record<PowerAction, string> = { start: 'starting…', stop: 'stopping…', restart: 'restarting…' };
+
 /** `show` asks the window to open a view (from the tray menu, or a notification's VM). */
 export type AppEvent = { type: 'state'; state: AppState } | { type: 'change'; change: IpChange } | { type: 'show'; view: View; vmKey: string | null };
 
@@ -253,6 +279,8 @@ export interface ApiCalls {
   collectDiagnostics(): string;
   /** Opens the user's terminal running ssh to that VM, with the project's user, key and pinned host key. */
   openSsh(configPath: string, machineName: string): void;
+  /** Starts, stops (the guest shuts down) or restarts one VM through its provider; a pass follows. */
+  powerVm(configPath: string, machineName: string, action: PowerAction): PowerResultView;
 }
 
 export type ApiMethod = keyof ApiCalls;
@@ -340,6 +368,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   openExternal: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'string', pattern: '^https://', maxLength: 2048 }] },
   collectDiagnostics: { type: 'array', maxItems: 0 },
   openSsh: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
+  powerVm: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { enum: POWER_ACTIONS }] },
 };
 
 export const API_METHODS = Object.keys(ARGUMENT_SCHEMAS) as ApiMethod[];

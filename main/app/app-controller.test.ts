@@ -1,5 +1,6 @@
 // The controller over a real engine worker thread and the simulator: the watch loop, change
-// events, auto-sync, the API calls (Reconcile this VM syncs one guest), and a crashed worker restarted.
+// events, auto-sync, the API calls (Reconcile this VM syncs one guest; powerVm checked in main,
+// its progress published, a pass after it), and a crashed worker restarted.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import type { Scenario } from '../engine/simulator/scenario.js';
 import { makeFixture } from '../../dev/test-support/project-fixture.js';
 import { WorkerClient } from '../worker/worker-client.js';
 import { AppController, type HostHooks } from './app-controller.js';
+import { dispatchCall } from './dispatch-call.js';
 import { FileCredentialStore } from './credential-store.js';
 import { startFakeProxmox } from '../../dev/test-support/fake-proxmox.js';
 import type { SettingsStore } from './settings.js';
@@ -284,5 +286,38 @@ describe('AppController over the engine worker', () => {
     expect(controller.snapshot().notices).toContainEqual(expect.stringContaining(`Proxmox VE ${pve.url}: its TLS certificate ${pve.fingerprint('pve1')} was pinned on first use`));
     expect(JSON.stringify(controller.snapshot())).not.toContain('0b3c7a4e');
     expect(JSON.stringify(store.get())).not.toContain('0b3c7a4e');
+  });
+});
+
+describe('powerVm in the app core', () => {
+  it('refuses an action the contract does not name, or a project the user did not add, before the worker is asked', async () => {
+    const { f, controller } = setup();
+    await expect(dispatchCall(controller.api, 'powerVm', [f.configPath, 'web', 'destroy'])).rejects.toThrow(/Invalid arguments for powerVm: \/2 must be equal to one of the allowed values/);
+    await expect(dispatchCall(controller.api, 'powerVm', [f.configPath, 'web; rm -rf /', 'start'])).rejects.toThrow(/Invalid arguments for powerVm: \/1/);
+    await expect(dispatchCall(controller.api, 'powerVm', ['/etc/other/ragnatramp.yaml', 'web', 'start'])).rejects.toThrow('is not one of your projects');
+  });
+
+  it("stops and starts a VM: the row says 'stopping' meanwhile, and the pass that follows each shows it", async () => {
+    const { f, controller, events } = setup();
+    controller.start();
+    await waitFor(() => controller.snapshot().projects[0]?.vms.find((v) => v.machineName === 'web')?.ipv4 === '172.18.185.163');
+    const web = () => controller.snapshot().projects[0]!.vms.find((v) => v.machineName === 'web')!;
+    expect(await dispatchCall(controller.api, 'powerVm', [f.configPath, 'web', 'stop'])).toMatchObject({ changed: true, message: "'web' shut down (Hyper-V says Off)." });
+    expect(events.flatMap((e) => (e.type === 'state' ? [e.state.powering?.[web().key]] : []))).toContain('stop');
+    expect(controller.snapshot().powering).toEqual({});
+    await waitFor(() => web().status === 'stopped');
+    expect(await dispatchCall(controller.api, 'powerVm', [f.configPath, 'web', 'start'])).toMatchObject({ changed: true });
+    await waitFor(() => web().ipv4 === '172.18.185.163');
+  });
+
+  it("a manifest project's rows say their provider cannot start or stop VMs", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-manifest-'));
+    const manifest = path.join(dir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ version: 1, vms: [{ name: 'myproject-web-a1b2c3d4', mac: '52:54:00:12:34:01' }] }));
+    const { f, controller, store } = setup();
+    store.set({ ...store.get(), providers: { [f.configPath]: { provider: 'linux', option: manifest } } });
+    controller.start();
+    await waitFor(() => (controller.snapshot().projects[0]?.vms.length ?? 0) > 0 && controller.snapshot().lastPassAt !== null);
+    expect(controller.snapshot().projects[0]!.vms[0]!.powerUnavailable).toContain('Linux (manifest) cannot start or stop VMs');
   });
 });

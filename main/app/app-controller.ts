@@ -5,7 +5,7 @@
 
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
+import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
@@ -218,6 +218,28 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     return Object.fromEntries(entries.filter((e): e is readonly [string, ProviderRequest] => !!e[1]));
   }
 
+  /**
+   * A start, stop or restart: the row says what runs meanwhile, one at a time per VM; a VM it
+   * changed is looked at again at once (a started VM's address, then its hosts sync when
+   * autoSync is on, follow as after any change).
+   */
+  private async power(configPath: string, machineName: string, action: PowerAction): Promise<PowerResultView> {
+    const key = vmKey(this.known(configPath), machineName);
+    const running = this.state.powering?.[key];
+    if (running) throw new Error(`${machineName} is still being asked to ${running}; wait for it to finish.`);
+    this.state.powering = { ...this.state.powering, [key]: action };
+    this.publish();
+    try {
+      const result = await this.worker.call('power', configPath, machineName, action, await this.providerOf(configPath));
+      if (result.changed) this.rediscover();
+      return result;
+    } finally {
+      const { [key]: _done, ...rest } = this.state.powering ?? {};
+      this.state.powering = rest;
+      this.publish();
+    }
+  }
+
   /** The API contract's calls; arguments are already validated by the host. */
   readonly api: Handlers = {
     getState: async () => this.snapshot(),
@@ -289,6 +311,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);
     },
+    powerVm: async (configPath, machineName, action) => this.power(configPath, machineName, action),
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');
       const { file, leftOut } = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, appVersion: this.options.version ?? 'unknown' });

@@ -1,8 +1,8 @@
 // The tray's right-click menu and its look for each health state. The template is plain data,
 // so the menu is tested without Electron.
 
-import type { MenuItemConstructorOptions } from 'electron';
-import { problemList, type AppState, type Health, type View } from '../../contract/api.js';
+import type { MenuItemConstructorOptions, MessageBoxOptions } from 'electron';
+import { POWER_PROGRESS, powerActions, problemList, type AppState, type Health, type PowerAction, type View } from '../../contract/api.js';
 import { lineText, SYNC_NOW, vmLines } from '../../contract/vm-line.js';
 
 export interface TrayActions {
@@ -13,16 +13,50 @@ export interface TrayActions {
   copyIp(ip: string): void;
   openSsh(configPath: string, machineName: string): void;
   reconcileVm(configPath: string, machineName: string): void;
+  /** Starts at once; Stop and Restart ask first (powerConfirmation). */
+  power(configPath: string, machineName: string, action: PowerAction): void;
 }
 
-type MenuState = Pick<AppState, 'paused' | 'busy' | 'projects' | 'simulated'>;
+type MenuState = Pick<AppState, 'paused' | 'busy' | 'projects' | 'simulated' | 'powering'>;
+
+/** The window's lines (contract/vm-line.ts), each with the power actions its VM offers and the one running now. */
+function menuVms(state: MenuState) {
+  const views = new Map(state.projects.flatMap((p) => p.vms.map((v) => [v.key, v] as const)));
+  return vmLines(state).map((line) => ({ ...line, power: powerActions(views.get(line.key)!), powering: state.powering?.[line.key] ?? null }));
+}
+
+type MenuVm = ReturnType<typeof menuVms>[number];
+
+const POWER_LABEL: Record<PowerAction, string> = { start: 'Start', stop: 'Stop…', restart: 'Restart…' };
+
+/** A VM's power items: the one running, greyed, or what it offers (none where its provider cannot). */
+function powerItems(v: MenuVm, actions: TrayActions): MenuItemConstructorOptions[] {
+  if (v.powering) return [{ type: 'separator' }, { label: POWER_PROGRESS[v.powering].replace(/^./, (c) => c.toUpperCase()), enabled: false }];
+  if (v.power.length === 0) return [];
+  return [{ type: 'separator' }, ...v.power.map((a) => ({ label: POWER_LABEL[a], click: () => actions.power(v.configPath, v.machineName, a) }))];
+}
+
+/** The question Stop and Restart ask before anything is sent (Cancel is the default and Escape's answer). */
+export function powerConfirmation(machineName: string, action: 'stop' | 'restart'): MessageBoxOptions {
+  const verb = action === 'stop' ? 'Stop' : 'Restart';
+  return {
+    type: 'question',
+    title: 'Ragnatramp Tray',
+    message: `${verb} ${machineName}?`,
+    detail: action === 'stop' ? `${machineName}'s operating system is asked to shut down; unsaved work inside it may be lost.` : `${machineName}'s operating system shuts down and the VM starts again; unsaved work inside it may be lost.`,
+    buttons: [verb, 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+  };
+}
 
 // A label's "&" would become a Windows access key (Electron docs, MenuItem "label": on Windows
 // "&" marks the next letter as the accelerator; "&&" is a literal ampersand).
 const literal = (text: string) => text.replace(/&/g, '&&');
 
 export function trayMenuTemplate(state: MenuState, actions: TrayActions): MenuItemConstructorOptions[] {
-  const vms = vmLines(state);
+  const vms = menuVms(state);
   // The glance: one item per VM, the window's line in its words (contract/vm-line.ts); a click
   // copies the address, or opens the window where there is none. The label says so: a toolTip or
   // sublabel shows on macOS only (Electron docs, MenuItem: "toolTip ... macOS", "sublabel ... macOS").
@@ -34,6 +68,7 @@ export function trayMenuTemplate(state: MenuState, actions: TrayActions): MenuIt
       // Simulated VMs answer no real SSH.
       { label: 'Open SSH', enabled: v.status === 'running' && !!(v.ipv4 || v.sshAt) && !state.simulated, click: () => actions.openSsh(v.configPath, v.machineName) },
       { label: 'Sync this VM', enabled: state.busy !== 'reconciling' && !!v.ipv4, click: () => actions.reconcileVm(v.configPath, v.machineName) },
+      ...powerItems(v, actions),
     ],
   }));
   return [
@@ -54,7 +89,7 @@ export function trayMenuTemplate(state: MenuState, actions: TrayActions): MenuIt
 
 /** What the menu shows depends on these only: rebuild it when they change. */
 export function trayMenuKey(state: MenuState): string {
-  return JSON.stringify([state.paused, state.busy === 'reconciling', state.projects.length > 0, state.simulated, vmLines(state)]);
+  return JSON.stringify([state.paused, state.busy === 'reconciling', state.projects.length > 0, state.simulated, menuVms(state)]);
 }
 
 // Windows cuts a tray tooltip at 127 characters (Electron docs, Tray.setToolTip; the Win32

@@ -10,11 +10,12 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { vmKey, type DiagnosticView, type KvpFixResult, type ProjectView } from '../../contract/api.js';
+import { vmKey, type DiagnosticView, type KvpFixResult, type PowerAction, type PowerResultView, type ProjectView } from '../../contract/api.js';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests } from '../engine/guest-actions.js';
 import { inspectProjects } from '../engine/inspect.js';
+import { powerUnavailable, powerVm } from '../engine/power-vm.js';
 import { reconcileProjects, type ReconcileOutcome } from '../engine/reconcile.js';
 import { canonicalClusterUrl, projectProviderOptions } from '../engine/providers/provider-args.js';
 import type { ProviderOptions } from '../engine/providers/provider-entry.js';
@@ -225,6 +226,16 @@ function brokenProject(configPath: string, error: string): ProjectView {
   return { configPath, name: null, error, vms: [], hostsBlock: '', warnings: [] };
 }
 
+/** Per project whose provider cannot power VMs (a Linux manifest), why: its rows offer no Start or Stop. */
+async function powerlessProjects(ok: Array<{ project: Project; resolved: Resolved }>): Promise<Map<string, string>> {
+  const why = await Promise.all(ok.map(async (o) => [o.project.configPath, await environment(o.resolved).then((e) => powerUnavailable(e.provider), () => null)] as const));
+  return new Map(why.filter((w): w is readonly [string, string] => w[1] !== null));
+}
+
+function withPowerUnavailable(view: ProjectView, why: string | undefined): ProjectView {
+  return why ? { ...view, vms: view.vms.map((v) => ({ ...v, powerUnavailable: why })) } : view;
+}
+
 type Handlers = { [M in keyof WorkerCalls]: (...args: Parameters<WorkerCalls[M]>) => Promise<ReturnType<WorkerCalls[M]>> };
 
 /**
@@ -282,9 +293,10 @@ const calls: Handlers = {
     logPass(log, done.map((d) => d.outcome), request.syncHosts);
     const syncs = request.syncHosts ? Object.assign({}, ...done.map((d) => syncViews(d.project.configPath, d.outcome, at, request.onlyMachines?.[d.project.configPath]))) : {};
     const syncedBlocks = Object.fromEntries(done.flatMap((d) => d.outcome.sync.filter((s) => s.success).map((s) => [vmKey(d.project.configPath, s.machineName), d.outcome.plan.hostsBlock])));
+    const powerless = await powerlessProjects(ok);
     const projects = loaded.map((l) => {
       const d = done.find((x) => x.project.configPath === l.configPath);
-      return d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings)) : unasked(l, staleWhy(l));
+      return withPowerUnavailable(d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings)) : unasked(l, staleWhy(l)), powerless.get(l.configPath));
     });
     const ipDiffs = done.flatMap(({ project, outcome }) =>
       outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
@@ -311,6 +323,20 @@ const calls: Handlers = {
     const pinBy = record.sync.action === 'sync' ? 'Run Sync now once' : 'Run the checks in Diagnostics once';
     if (files.unpinned.includes(machineName)) throw new Error(`${machineName}'s SSH host key is not pinned yet, so ssh would refuse it. ${pinBy} (it logs in and pins the key), then Open SSH again.`);
     return { configFile: files.configFile, host };
+  },
+
+  async power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest): Promise<PowerResultView> {
+    const env = await environment(await chosen(configPath, provider));
+    const project = await loadProject(configPath);
+    log.info('power requested', { project: project.name, machine: machineName, action });
+    try {
+      const result = await powerVm(env.provider, project, machineName, action);
+      log.info('power done', { project: project.name, machine: machineName, action, changed: result.changed, message: result.message });
+      return result;
+    } catch (err) {
+      log.error('power failed', { project: project.name, machine: machineName, action, error: errorMessage(err) });
+      throw err;
+    }
   },
 
   async checkProject(configPath: string) {

@@ -77,6 +77,7 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     acceptHostKey: record('acceptHostKey', null),
     openExternal: record('openExternal', undefined),
     openSsh: record('openSsh', undefined),
+    powerVm: record('powerVm', { machineName: 'web', action: 'stop', changed: true, message: "'web' shut down (Hyper-V says Off)." }),
     collectDiagnostics: record('collectDiagnostics', '/home/u/.config/ragnatramp-tray/support/ragnatramp-tray-support.zip'),
     subscribe: (l: (e: AppEvent) => void) => {
       listeners.add(l);

@@ -133,7 +133,7 @@ describe('one cause, one message, one action', () => {
 });
 
 describe('the tray menu and the window agree line for line', () => {
-  const actions: TrayActions = { reconcileNow: vi.fn(), show: vi.fn(), setPaused: vi.fn(), collectDiagnostics: vi.fn(), copyIp: vi.fn(), openSsh: vi.fn(), reconcileVm: vi.fn() };
+  const actions: TrayActions = { reconcileNow: vi.fn(), show: vi.fn(), setPaused: vi.fn(), collectDiagnostics: vi.fn(), copyIp: vi.fn(), openSsh: vi.fn(), reconcileVm: vi.fn(), power: vi.fn() };
   it('the same VMs, in the same order, with the same status, address, tier and problem words', async () => {
     const shop = project([vm('web', { ipv4: '172.18.186.10' }, '/shop/ragnatramp.yaml'), vm('mail', { status: 'missing', ipv4: null, tier: null, problems: [{ check: 'vm-missing', text: 'VM missing' }] }, '/shop/ragnatramp.yaml')], { configPath: '/shop/ragnatramp.yaml', name: 'shop' });
     const demo = project([

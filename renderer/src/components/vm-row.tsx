@@ -8,6 +8,7 @@ import type { VmLine } from '../../../contract/vm-line';
 import { formatMac, STATUS_HELP, timeAgo } from '../format';
 import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
+import { VmPowerActions } from './vm-power-actions';
 import { useStore } from '../store';
 
 /** `lastSeen`: set while the hypervisor cannot be asked, when the row was last seen as it shows. */
@@ -65,13 +66,13 @@ export function VmRow({ vm, line, progress, focused, configPath, checkedAt, last
         )
       )}
       <div className="vm-details" id={detailsId} hidden={!open} data-testid="details">
-        <VmDetails vm={vm} progress={progress} configPath={configPath} checkedAt={checkedAt} />
+        <VmDetails vm={vm} progress={progress} configPath={configPath} checkedAt={checkedAt} lastSeen={lastSeen} />
       </div>
     </li>
   );
 }
 
-function VmDetails({ vm, progress, configPath, checkedAt }: { vm: VmView; progress: string | undefined; configPath: string; checkedAt: string | null }) {
+function VmDetails({ vm, progress, configPath, checkedAt, lastSeen }: { vm: VmView; progress: string | undefined; configPath: string; checkedAt: string | null; lastSeen: string | null }) {
   const run = useStore((s) => s.run);
   const setTab = useStore((s) => s.setTab);
   // Simulated VMs answer no real SSH: no button that can only fail.
@@ -167,7 +168,7 @@ function VmDetails({ vm, progress, configPath, checkedAt }: { vm: VmView; progre
           </ul>
         </details>
       )}
-      {/* The VM's actions: Open SSH here; start/stop and the like join this slot. */}
+      {/* The VM's actions: Open SSH, the host key; Start, Stop and Restart below (not while the hypervisor cannot be asked). */}
       <div className="vm-actions" data-testid="vm-actions">
         {(vm.ipv4 || vm.sshAt) && vm.status === 'running' && canSsh && (
           <button type="button" onClick={() => void run((api) => api.openSsh(configPath, vm.machineName))} aria-label={`Open SSH to ${vm.machineName}`}>
@@ -180,6 +181,7 @@ function VmDetails({ vm, progress, configPath, checkedAt }: { vm: VmView; progre
           </button>
         )}
       </div>
+      {!lastSeen && <VmPowerActions vm={vm} configPath={configPath} />}
       {keyChanged && confirmingKey && (
         <Confirm label={`Trust ${vm.machineName}'s new host key`} onCancel={() => setConfirmingKey(false)}>
           <p>Only if you rebuilt {vm.machineName}: a changed key can also mean someone is intercepting the connection. The new key will be trusted and the hosts synced.</p>

@@ -16,12 +16,13 @@ import pLimit from 'p-limit';
 import { HypervisorError } from '../../errors.js';
 import { cLocaleEnv } from '../../discovery/c-locale.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
-import type { DiscoveryProvider, SshAnswer } from '../../discovery/provider.js';
+import type { DiscoveryProvider, PowerAction, SshAnswer } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { isUsableIpv4 } from '../../discovery/net-address.js';
 import { checkLibvirtUri, isLocalUri } from './libvirt-uri.js';
 import { matchDomain, observeLibvirt, primaryInterface, type DomainFacts } from './observe-libvirt.js';
 import { parseDomainInterfaces } from './domain-xml.js';
+import { powerLibvirt, virshReason } from './libvirt-power.js';
 import { parseBatch, parseDomainList, parseDomifaddr, UUID, type Domain } from './virsh-output.js';
 
 const LEASE_DIR = '/var/lib/libvirt/dnsmasq';
@@ -44,15 +45,6 @@ interface AgentMemo {
   silent: boolean;
 }
 
-/**
- * virsh's reason for a failure: it says what failed first ("failed to connect to the
- * hypervisor", "Failed to query for interfaces addresses"), then why, on its last line.
- */
-function lastVirshError(err: Error & { stderr?: string }): string {
-  const line = (err.stderr || err.message).split('\n').filter((l) => l.trim()).at(-1) ?? err.message;
-  return line.replace(/^error:\s*/, '').trim();
-}
-
 export class LibvirtProvider implements DiscoveryProvider {
   readonly name = 'libvirt';
 
@@ -65,6 +57,8 @@ export class LibvirtProvider implements DiscoveryProvider {
     uri: string,
     private readonly runCommand: CommandRunner = execRunner,
     private readonly clock: () => number = Date.now,
+    /** How long a shut-down guest may take to power off (libvirt-power.ts's default when not given). */
+    private readonly shutdownMs?: number,
   ) {
     this.uri = checkLibvirtUri(uri, 'the libvirt URI');
   }
@@ -88,7 +82,7 @@ export class LibvirtProvider implements DiscoveryProvider {
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { stderr?: string };
       if (e.code === 'ENOENT') throw new HypervisorError('virsh is not installed, so libvirt cannot be asked.', 'Install libvirt-clients (Debian, Ubuntu) or libvirt-client (Fedora).');
-      throw new HypervisorError(`libvirt at ${this.uri} could not be asked (${lastVirshError(e)}).`, `Check that libvirtd runs there and that you may use it (the libvirt group, or the URI's user).`);
+      throw new HypervisorError(`libvirt at ${this.uri} could not be asked (${virshReason(e)}).`, `Check that libvirtd runs there and that you may use it (the libvirt group, or the URI's user).`);
     }
   }
 
@@ -126,7 +120,7 @@ export class LibvirtProvider implements DiscoveryProvider {
             f.agent = { interfaces: parseDomifaddr(await this.virsh(['domifaddr', '--domain', uuid, '--full', '--source', 'agent'])) };
           } catch (err) {
             const e = err as Error & { stderr?: string };
-            f.agent = { error: lastVirshError(e) };
+            f.agent = { error: virshReason(e) };
           }
           const address = 'interfaces' in f.agent ? (f.agent.interfaces.find((i) => i.mac === mac)?.ipv4.find(isUsableIpv4) ?? null) : null;
           this.agents.set(uuid, { boot, answer: f.agent, address, at: now, answered: false, silent: false });
@@ -134,6 +128,10 @@ export class LibvirtProvider implements DiscoveryProvider {
       ),
     );
     return details;
+  }
+
+  power(vm: VmObservation, action: PowerAction): Promise<string> {
+    return powerLibvirt({ virsh: (args) => this.virsh(args), uri: this.uri, ...(this.shutdownMs ? { shutdownMs: this.shutdownMs } : {}) }, vm, action);
   }
 
   /** Whether the addresses given answered SSH: an agent's address that answered and no longer does is asked again next pass. */

@@ -10,12 +10,13 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HypervisorError } from '../../errors.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
-import type { DiscoveryProvider } from '../../discovery/provider.js';
+import type { DiscoveryProvider, PowerAction } from '../../discovery/provider.js';
 import { readSmallFile } from '../../discovery/read-tail.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { networkOf, parseConf, parsePid, parsePorts, vmPaths } from './quickemu-files.js';
 import { observeQuickemu, type QuickemuVm } from './observe-quickemu.js';
 import { askGuestAgent, type AgentReply } from './guest-agent-socket.js';
+import { powerQuickemu, type QuickemuPowerOptions } from './quickemu-power.js';
 import { isVmQemu, systemLookup, type ProcessLookup } from './quickemu-process.js';
 
 // A silent agent costs every pass its whole deadline: one that stayed silent is asked again
@@ -31,6 +32,7 @@ export class QuickemuProvider implements DiscoveryProvider {
     private readonly runCommand: CommandRunner = execRunner,
     private readonly lookupProcess: ProcessLookup = systemLookup,
     private readonly askAgent: (socket: string) => Promise<AgentReply> = askGuestAgent,
+    private readonly powerOptions: Omit<QuickemuPowerOptions, 'running'> = {},
   ) {}
 
   async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
@@ -41,7 +43,7 @@ export class QuickemuProvider implements DiscoveryProvider {
     return observeQuickemu(refs, { folder: this.folder, vms, neighbors }, now);
   }
 
-  private async readVms(): Promise<QuickemuVm[]> {
+  private async readVms(askAgents = true): Promise<QuickemuVm[]> {
     let names: string[];
     try {
       names = (await readdir(this.folder)).filter((f) => f.endsWith('.conf')).sort();
@@ -65,7 +67,7 @@ export class QuickemuProvider implements DiscoveryProvider {
         const running = !!proc && isVmQemu(proc, paths, pidFile!.modifiedMs);
         const confPort = Number(conf.values['ssh_port']);
         const sshPort = parsePorts(portsFile?.text ?? '').ssh ?? (Number.isInteger(confPort) && confPort > 0 && confPort < 65536 ? confPort : null);
-        const agent = running && agentSocket && networkOf(conf).kind !== 'none' ? await this.agentOf(paths.agent, pid!) : undefined;
+        const agent = askAgents && running && agentSocket && networkOf(conf).kind !== 'none' ? await this.agentOf(paths.agent, pid!) : undefined;
         return { confFile, conf, paths, created, running, sshPort, ...(agent ? { agent } : {}) };
       }),
     );
@@ -78,6 +80,11 @@ export class QuickemuProvider implements DiscoveryProvider {
     if ('silent' in reply) this.silentAgents.set(socket, { pid, until: Date.now() + SILENT_AGENT_RETRY_MS, reply });
     else this.silentAgents.delete(socket);
     return reply;
+  }
+
+  power(vm: VmObservation, action: PowerAction): Promise<string> {
+    const running = async (v: VmObservation) => (await this.readVms(false)).some((q) => q.confFile === (v.detail.provider === 'quickemu' ? v.detail.conf : null) && q.running);
+    return powerQuickemu({ ...this.powerOptions, running }, vm, action);
   }
 
   /** quickemu writes the pid file when QEMU starts and removes it when it is stopped. */

@@ -70,6 +70,8 @@ export interface Settings {
   notifications: boolean;
   /** Sync every guest's /etc/hosts automatically after an IP change. */
   autoSync: boolean;
+  /** Whether the user answered the first run's question about auto-sync (or set it in Settings): asked once. */
+  autoSyncAsked: boolean;
   launchAtLogin: boolean;
   /** Keep an OpenSSH config of the VMs current and included from ~/.ssh/config (`ssh web`). */
   sshConfig: boolean;
@@ -77,7 +79,7 @@ export interface Settings {
   muted: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const DEFAULT_SETTINGS: Settings = { projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export interface HostsSyncView {
   success: boolean;
@@ -149,7 +151,8 @@ export interface DuplicateView {
   vms: Array<{ project: string; machineName: string }>;
 }
 
-export type Health = 'good' | 'attention' | 'error' | 'working';
+/** 'idle': nothing is watched yet (no project): grey, neither good nor bad. */
+export type Health = 'good' | 'attention' | 'error' | 'working' | 'idle';
 
 export interface ReconcileSummary {
   at: string;
@@ -181,7 +184,13 @@ export interface AppState {
   powering?: Record<string, PowerAction>;
   simulated: boolean;
   /** What this host can do natively: the browser host has no file picker or OS notifications. */
-  host: { kind: 'electron' | 'browser'; filePicker: boolean; launchAtLogin: boolean };
+  host: {
+    kind: 'electron' | 'browser';
+    filePicker: boolean;
+    launchAtLogin: boolean;
+    /** The platform main runs on (Node's names: 'win32', 'darwin', 'linux'…): paths typed into the window are its paths. */
+    platform: string;
+  };
 }
 
 export interface GuestCheckView {
@@ -208,6 +217,21 @@ export interface DiagnosticView {
   warnings: WarningView[];
   /** The guest-side checks, or why they could not run. */
   guest: GuestCheckView | { error: string } | { unavailable: string };
+}
+
+/** One check of this computer (the same as `ragnatramp-tray doctor`'s), with its fix. */
+export interface HostCheckView {
+  step: string;
+  /** null: skipped (an earlier step failed, or it does not apply). */
+  ok: boolean | null;
+  detail: string;
+  fix: string | null;
+}
+
+/** "This PC": each provider in use (the app's own when no project is watched), with its checks, and when they were taken. */
+export interface HostChecksView {
+  at: string;
+  providers: Array<{ provider: string; label: string; checks: HostCheckView[] }>;
 }
 
 export interface KvpFixResult {
@@ -272,6 +296,8 @@ export interface ApiCalls {
   reconcileVm(configPath: string, machineName: string): ReconcileSummary;
   setPaused(paused: boolean): AppState;
   diagnose(configPath: string): DiagnosticView[];
+  /** This computer's checks for every provider in use, as `ragnatramp-tray doctor` runs them. */
+  hostChecks(): HostChecksView;
   fixKvp(configPath: string, machineName: string, dryRun: boolean): KvpFixResult;
   acceptHostKey(configPath: string, machineName: string): ReconcileSummary;
   openExternal(url: string): void;
@@ -347,6 +373,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
           pollSeconds: { type: 'integer', minimum: POLL_SECONDS.min, maximum: POLL_SECONDS.max },
           notifications: { type: 'boolean' },
           autoSync: { type: 'boolean' },
+          autoSyncAsked: { type: 'boolean' },
           launchAtLogin: { type: 'boolean' },
           sshConfig: { type: 'boolean' },
           muted: { type: 'array', maxItems: 1000, uniqueItems: true, items: { type: 'string', minLength: 3, maxLength: 4300 } },
@@ -363,6 +390,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   reconcileVm: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   setPaused: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'boolean' }] },
   diagnose: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
+  hostChecks: { type: 'array', maxItems: 0 },
   fixKvp: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { type: 'boolean' }] },
   acceptHostKey: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   openExternal: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'string', pattern: '^https://', maxLength: 2048 }] },

@@ -49,7 +49,7 @@ function png(size: number, pixel: (x: number, y: number) => RGBA): Buffer {
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
-const STATES: Record<string, RGBA> = { good: [26, 160, 70, 255], attention: [235, 140, 0, 255], error: [214, 40, 40, 255], working: [40, 100, 230, 255] };
+const STATES: Record<string, RGBA> = { good: [26, 160, 70, 255], attention: [235, 140, 0, 255], error: [214, 40, 40, 255], working: [40, 100, 230, 255], idle: [140, 140, 140, 255] };
 
 function trayIcon(size: number, fill: RGBA): Buffer {
   const c = size / 2;

@@ -3,8 +3,8 @@
 // `quickemu --vm real.conf` (found on PATH) from the .conf's folder, and stops the VM through
 // its monitor socket (<vm>/<vm>-monitor.socket): `system_powerdown`, which the lab's busybox guest
 // ignores (nothing in it listens for ACPI), then `quit` after the deadline. As in
-// quickemu-script.test.ts, the script runs only where RAGNATRAMP_QUICKEMU names it (or the
-// `quickemu` on PATH is 4.9.9), in a mount namespace whose DMI says "QEMU" (this machine has no
+// quickemu-script.test.ts, the script is the upstream copy in dev/vendor/quickemu-4.9.9 (or the one
+// RAGNATRAMP_QUICKEMU names), run in a mount namespace whose DMI says "QEMU" (this machine has no
 // VT-x and no DMI table; quickemu:504-575). Without quickemu on PATH the tray says so.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,13 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { powerVm } from '../../main/engine/power-vm.js';
 import { QuickemuProvider } from '../../main/engine/providers/quickemu/quickemu-provider.js';
 import { isRoot, traversableTempDir } from '../test-support/lab-fixture.js';
+import { realQuickemuScript } from '../test-support/real-quickemu.js';
 import { guestImage, guestOverlay } from './guest-image.js';
 
-function findScript(): string | null {
-  const candidates = [process.env.RAGNATRAMP_QUICKEMU, ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'quickemu'))];
-  return candidates.find((f) => f && existsSync(f) && readFileSync(f, 'utf8').includes('readonly VERSION="4.9.9"')) ?? null;
-}
-const script = findScript();
+const script = realQuickemuScript();
 
 describe('quickemu power without quickemu on PATH', () => {
   it('says quickemu is missing and how to start the VM by hand', async () => {
@@ -31,7 +28,7 @@ describe('quickemu power without quickemu on PATH', () => {
   });
 });
 
-describe.skipIf(!isRoot || !script)(`power of a VM the real quickemu 4.9.9 starts${script ? '' : ' (skipped: set RAGNATRAMP_QUICKEMU to the 4.9.9 script)'}`, () => {
+describe.skipIf(!isRoot)('power of a VM the real quickemu 4.9.9 starts', () => {
   const dir = traversableTempDir();
   const folder = path.join(dir, 'vms');
   const vmDir = path.join(folder, 'real');
@@ -54,7 +51,10 @@ describe.skipIf(!isRoot || !script)(`power of a VM the real quickemu 4.9.9 start
     writeFileSync(path.join(vmDir, 'initrd.img'), Buffer.concat([readFileSync(image.initrd), overlay]));
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', path.join(vmDir, 'disk.qcow2'), '64M']);
     // As quickemu-script.test.ts's .conf, with display and viewer "none" in it: the tray passes no flags of its own.
-    const conf = ['guest_os="linux"', 'disk_img="real/disk.qcow2"', 'boot="legacy"', 'ram="192M"', 'preallocation="metadata"', 'public_dir="none"', 'display="none"', 'viewer="none"', `extra_args="-kernel ${image.kernel} -initrd real/initrd.img -append rt.hostname=real"`];
+    // Its own ssh_port (quickemu:1428-1430 picks the first free one from 22220 otherwise): that test's
+    // VM may boot at the same moment, and two scripts that both find 22220 free leave one QEMU unable
+    // to bind its forward.
+    const conf = ['guest_os="linux"', 'ssh_port="22290"', 'disk_img="real/disk.qcow2"', 'boot="legacy"', 'ram="192M"', 'preallocation="metadata"', 'public_dir="none"', 'display="none"', 'viewer="none"', `extra_args="-kernel ${image.kernel} -initrd real/initrd.img -append rt.hostname=real"`];
     writeFileSync(path.join(folder, 'real.conf'), `${conf.join('\n')}\n`);
   }, 240_000);
   afterAll(async () => {

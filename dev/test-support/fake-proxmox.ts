@@ -52,8 +52,10 @@ export interface FakeProxmoxOptions {
   token: string;
   /** `release` of /version: '9.0' (default) or '8.4'; it decides the agent endpoint's privilege. */
   release?: string;
-  /** The token's privileges per guest (by vmid); a guest not listed has `allPrivileges`. */
+  /** The token's privileges per guest (by vmid): an ACL on /vms/<vmid>; a guest not listed has `vmsPrivileges`. */
   privileges?: Record<number, string[]>;
+  /** The token's privileges on /vms (an ACL there, propagated to every guest); by default all the tray needs. */
+  vmsPrivileges?: string[];
   /** Guests on these nodes come back as an offline node's do (over 5 minutes offline). */
   offlineNodes?: string[];
   /** These nodes cannot be reached from the node answering (595 for any request proxied to them). */
@@ -221,7 +223,7 @@ class ApiError extends Error {
 export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<FakeProxmox> {
   const release = options.release ?? '9.0';
   const pve9 = Number.parseFloat(release) >= 9;
-  for (const privs of Object.values(options.privileges ?? {})) {
+  for (const privs of [...Object.values(options.privileges ?? {}), options.vmsPrivileges ?? []]) {
     // pve-access-control 9 dropped VM.Monitor: a role naming it cannot be made (src/PVE/AccessControl.pm:1235).
     if (pve9 && privs.includes('VM.Monitor')) throw new Error("invalid privilege 'VM.Monitor'");
   }
@@ -232,7 +234,8 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
   const requests: FakeProxmox['requests'] = [];
   const offline = new Set(options.offlineNodes ?? []);
   const unreachable = new Set(options.unreachableNodes ?? []);
-  const privilegesOf = (vmid: number) => options.privileges?.[vmid] ?? allPrivileges(release);
+  const onVms = options.vmsPrivileges ?? allPrivileges(release);
+  const privilegesOf = (vmid: number) => options.privileges?.[vmid] ?? onVms;
   // Each guest's process started this long ago when the server starts (an uptime of 4242 s).
   const clock = options.clock ?? Date.now;
   const bootedAt = new Map(options.guests.map((g) => [g.vmid, clock() - 4_242_000]));
@@ -303,6 +306,17 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
   async function answer(pathname: string, query: URLSearchParams): Promise<unknown> {
     // /version and /cluster/resources are allowed to every user (pve-manager PVE/API2.pm:89, PVE/API2/Cluster.pm:267).
     if (pathname === '/version') return { version: `${release}.2`, release, repoid: 'f0e1d2c3' };
+    // Every user and token may read its own effective permissions (pve-access-control
+    // src/PVE/API2/AccessControl.pm:509-574): without `path`, per path among '/', '/vms' and each
+    // path an ACL names, the privileges in effect there (value: propagate, 1), paths with none
+    // left out (src/PVE/RPCEnvironment.pm:241-290).
+    if (pathname === '/access/permissions') {
+      const perms: Record<string, Record<string, number>> = {};
+      const as = (privs: string[]) => Object.fromEntries(privs.map((p) => [p, 1]));
+      if (onVms.length > 0) perms['/vms'] = as(onVms);
+      for (const [vmid, privs] of Object.entries(options.privileges ?? {})) if (privs.length > 0) perms[`/vms/${vmid}`] = as(privs);
+      return perms;
+    }
     if (pathname === '/cluster/resources') {
       if (query.get('type') !== 'vm') throw new ApiError(400, 'Parameter verification failed.');
       // Guests the token may not audit are left out, never refused (Cluster.pm:588).

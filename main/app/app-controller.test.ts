@@ -129,6 +129,25 @@ describe('AppController over the engine worker', () => {
     expect((await controller.api.removeProject(good.configPath)).projects).toEqual([]);
   });
 
+  it('addProject takes what users paste, decided in main: a quoted path, a folder, ~; a relative path is refused with why (issue 23, point 13)', async () => {
+    const { controller, store } = setup();
+    store.set({ ...store.get(), projects: [] });
+    const a = makeFixture({ machines: ['web'] });
+    expect((await controller.api.addProject(`"${a.configPath}"`)).projects).toEqual([a.configPath]);
+    const b = makeFixture({ machines: ['web'] });
+    expect((await controller.api.addProject(`  ${path.dirname(b.configPath)}  `)).projects).toEqual([a.configPath, b.configPath]);
+    const c = makeFixture({ machines: ['web'] });
+    const home = process.env.HOME;
+    process.env.HOME = path.dirname(path.dirname(c.configPath));
+    try {
+      expect((await controller.api.addProject(`~/${path.basename(path.dirname(c.configPath))}/ragnatramp.yaml`)).projects).toEqual([a.configPath, b.configPath, c.configPath]);
+    } finally {
+      process.env.HOME = home;
+    }
+    await expect(controller.api.addProject('demo/ragnatramp.yaml')).rejects.toThrow(/^The project's path "demo\/ragnatramp\.yaml" is relative, and the tray has no working folder it could be relative to/);
+    expect(store.get().projects).toHaveLength(3);
+  });
+
   it('a hypervisor failure is shown as an error, not a crash', async () => {
     const { f, controller } = setup();
     writeFileSync(f.scenarioPath, stringify({ ...scenario, vmms: 'Stopped' }));
@@ -286,6 +305,37 @@ describe('AppController over the engine worker', () => {
     expect(controller.snapshot().notices).toContainEqual(expect.stringContaining(`Proxmox VE ${pve.url}: its TLS certificate ${pve.fingerprint('pve1')} was pinned on first use`));
     expect(JSON.stringify(controller.snapshot())).not.toContain('0b3c7a4e');
     expect(JSON.stringify(store.get())).not.toContain('0b3c7a4e');
+  });
+
+  it('"This PC": the host checks of every provider in use, through the worker, with when they were taken (issue 23, point 11)', async () => {
+    const TOKEN = 'tray@pve!ragnatramp=0b3c7a4e-1f2d-4c5b-9a8e-7d6c5b4a3f21';
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-pve-app-'));
+    const { f, controller, store } = setup({}, { credentials: new FileCredentialStore(home) });
+    const pve = await startFakeProxmox({ token: TOKEN, vmsPrivileges: ['VM.Audit'], guests: [{ type: 'qemu', vmid: 101, name: 'web', node: 'pve1', status: 'stopped' }] });
+    cleanups.push(() => pve.close());
+    const onPve = makeFixture({ project: 'pveproj', machines: ['web'] });
+    const onVirt = makeFixture({ project: 'virtproj', machines: ['db'] });
+    store.set({ ...store.get(), projects: [f.configPath, onPve.configPath, onVirt.configPath] });
+    await controller.api.setProjectProvider(onPve.configPath, { provider: 'proxmox', option: pve.url });
+    await controller.api.setProxmoxToken(onPve.configPath, TOKEN);
+    await controller.api.setProjectProvider(onVirt.configPath, { provider: 'libvirt', option: 'test:///default' });
+
+    const view = await controller.api.hostChecks();
+    expect(Date.now() - Date.parse(view.at)).toBeLessThan(60_000);
+    const by = Object.fromEntries(view.providers.map((p) => [p.label, p.checks.map((c) => [c.step, c.ok])]));
+    expect(Object.keys(by).sort()).toEqual(['Hyper-V', 'Proxmox VE', 'libvirt']);
+    expect(by['Hyper-V']).toContainEqual(['Virtual Machine Management service (vmms)', true]);
+    expect(by['libvirt']).toContainEqual(['libvirt at test:///default answers', true]);
+    expect(by['Proxmox VE']).toContainEqual(['Privilege to ask guest agents (VM.GuestAgent.Audit)', false]);
+    expect(JSON.stringify(view)).not.toContain('0b3c7a4e');
+  }, 30_000);
+
+  it('"This PC" with no project: the checks of the app\'s own provider', async () => {
+    const { controller, store } = setup();
+    store.set({ ...store.get(), projects: [] });
+    const view = await controller.api.hostChecks();
+    expect(view.providers.map((p) => p.label)).toEqual(['Hyper-V']);
+    expect(view.providers[0]!.checks[0]).toEqual({ step: 'PowerShell found', ok: true, detail: 'simulated Hyper-V host (--simulate)', fix: null });
   });
 });
 

@@ -4,11 +4,11 @@
 // hosts only add what is native (file picker, notifications, tray).
 
 import { EventEmitter } from 'node:events';
-import path from 'node:path';
-import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type View } from '../../contract/api.js';
+import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
+import { projectConfigPath } from '../engine/config/user-path.js';
 import { projectProviderOptions } from '../engine/providers/provider-args.js';
 import { providerEntry } from '../engine/providers/registry.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
@@ -25,6 +25,8 @@ import type { ProviderRequest } from '../worker/worker-protocol.js';
 
 export interface HostHooks {
   kind: AppState['host']['kind'];
+  /** Where main runs (tests pretend); process.platform by default. */
+  platform?: NodeJS.Platform;
   pickProjectFile?: () => Promise<string | null>;
   openExternal?: (url: string) => Promise<void>;
   setLaunchAtLogin?: (enabled: boolean) => void;
@@ -65,7 +67,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       lastReconcile: null,
       progress: {},
       simulated: options.simulated,
-      host: { kind: host.kind, filePicker: !!host.pickProjectFile, launchAtLogin: !!host.setLaunchAtLogin },
+      host: { kind: host.kind, filePicker: !!host.pickProjectFile, launchAtLogin: !!host.setLaunchAtLogin, platform: host.platform ?? process.platform },
     };
     worker.on('progress', (key, phase) => {
       this.state.progress = { ...this.state.progress, [key]: phase };
@@ -245,8 +247,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     getState: async () => this.snapshot(),
     getSettings: async () => this.settings.get(),
     updateSettings: async (patch) => this.updateSettings({ ...this.settings.get(), ...patch }),
-    addProject: async (configPath) => {
-      const checked = await this.worker.call('checkProject', path.resolve(configPath));
+    addProject: async (given) => {
+      // What users paste: a quoted path, a project's folder, `~`; a relative path is refused with why.
+      const checked = await this.worker.call('checkProject', await projectConfigPath(given));
       const current = this.settings.get();
       if (current.projects.includes(checked.configPath)) return current;
       const next = this.updateSettings({ ...current, projects: [...current.projects, checked.configPath] });
@@ -293,6 +296,10 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       return this.snapshot();
     },
     diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), await this.providerOf(configPath)),
+    hostChecks: async (): Promise<HostChecksView> => {
+      const configPaths = this.settings.get().projects;
+      return { at: this.now().toISOString(), providers: await this.worker.call('hostChecks', { configPaths, providers: await this.providerRequests(configPaths) }) };
+    },
     fixKvp: async (configPath, machineName, dryRun): Promise<KvpFixResult> => {
       const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, await this.providerOf(configPath));
       if (!dryRun && result.success) this.rediscover();

@@ -88,7 +88,7 @@ export const COMMANDS: CommandHelp[] = [
   ),
   {
     name: 'doctor',
-    summary: 'check every step of a pass on this PC, with the fix for each',
+    summary: "check every step of a pass on this PC, for each provider in use (the flags', else each project's), with the fix for each",
     usage: 'ragnatramp-tray doctor [--config <ragnatramp.yaml>]... [options]',
     options: [['--config <yaml>', "a project (by default the app's projects)"], ['--json', 'print one JSON object'], ...PROVIDER_OPTIONS, ['--verbose', 'print each PowerShell invocation to stderr']],
     examples: ['ragnatramp-tray doctor', 'ragnatramp-tray doctor --config ragnatramp.yaml --json'],

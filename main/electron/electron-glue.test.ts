@@ -33,7 +33,7 @@ function state(over: Partial<AppState> = {}): AppState {
     lastReconcile: null,
     progress: {},
     simulated: false,
-    host: { kind: 'electron', filePicker: true, launchAtLogin: true },
+    host: { kind: 'electron', filePicker: true, launchAtLogin: true, platform: 'win32' },
     ...over,
   };
 }
@@ -196,6 +196,16 @@ describe('tray', () => {
     expect(trayMenuTemplate(state({ busy: 'reconciling' }), actions)[0]).toMatchObject({ label: 'Syncing…', enabled: false });
     expect(trayMenuTemplate(state({ projects: [] }), actions)[0]).toMatchObject({ enabled: false });
   });
+
+  it('with nothing watched yet the icon is grey and there is nothing to pause (issue 23, point 10)', () => {
+    const ui = new TrayUi(ASSETS, actions, vi.fn(), 'win32');
+    ui.update(state({ projects: [], health: 'idle', summary: 'Nothing watched yet: add a project' }));
+    const tray = fake.Tray.instances[0]!;
+    expect(tray.image.path).toBe(path.join(ASSETS, 'tray-idle.ico'));
+    expect(tray.tooltip).toBe('Ragnatramp Tray\nNothing watched yet: add a project');
+    expect(tray.menu!.template.find((i) => i.label === 'Pause watching')).toMatchObject({ enabled: false });
+    expect(trayMenuTemplate(state(), actions).find((i) => i.label === 'Pause watching')).toMatchObject({ enabled: true });
+  });
 });
 
 describe('IPC', () => {
@@ -214,6 +224,9 @@ describe('IPC', () => {
     expect(await invoke('addProject', ['/x/ragnatramp.yaml'])).toEqual({ ok: true, value: { projects: ['/x/ragnatramp.yaml'] } });
     expect(await invoke('addProject', [42])).toEqual({ ok: false, message: 'Invalid arguments for addProject: /0 must be string.' });
     expect(await invoke('addProject', [])).toMatchObject({ ok: false, message: expect.stringMatching(/^Invalid arguments for addProject/) });
+    // "This PC" takes nothing: the providers to check are main's to know.
+    expect(await invoke('hostChecks', ['/etc'])).toEqual({ ok: false, message: 'Invalid arguments for hostChecks: arguments must NOT have more than 0 items.' });
+    expect(await invoke('updateSettings', [{ autoSyncAsked: 'yes' }])).toMatchObject({ ok: false, message: expect.stringMatching(/^Invalid arguments for updateSettings/) });
     expect(await invoke('deleteEverything', [])).toEqual({ ok: false, message: 'Unknown call "deleteEverything".' });
     expect(await invoke('__proto__', [])).toMatchObject({ ok: false });
     expect(handlers.addProject).toHaveBeenCalledTimes(1);

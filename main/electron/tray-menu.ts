@@ -77,7 +77,8 @@ export function trayMenuTemplate(state: MenuState, actions: TrayActions): MenuIt
     { label: state.busy === 'reconciling' ? 'Syncing…' : SYNC_NOW, enabled: state.busy !== 'reconciling' && state.projects.length > 0, click: () => actions.reconcileNow() },
     { label: 'Open', click: () => actions.show('vms') },
     { label: 'Diagnostics', click: () => actions.show('diagnostics') },
-    { label: 'Pause watching', type: 'checkbox', checked: state.paused, click: () => actions.setPaused(!state.paused) },
+    // With nothing watched there is nothing to pause.
+    { label: 'Pause watching', type: 'checkbox', checked: state.paused, enabled: state.projects.length > 0, click: () => actions.setPaused(!state.paused) },
     { label: 'Settings', click: () => actions.show('settings') },
     { label: 'Collect diagnostics…', click: () => actions.collectDiagnostics() },
     { type: 'separator' },
@@ -104,7 +105,7 @@ export function trayTooltip(state: Pick<AppState, 'summary' | 'projects'>): stri
   return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;
 }
 
-const TRAY_BASE: Record<Health, string> = { good: 'tray-good', attention: 'tray-attention', error: 'tray-error', working: 'tray-working' };
+const TRAY_BASE: Record<Health, string> = { good: 'tray-good', attention: 'tray-attention', error: 'tray-error', working: 'tray-working', idle: 'tray-idle' };
 
 /**
  * The icon file for a health state. Windows builds the tray icon from one bitmap of a PNG (the

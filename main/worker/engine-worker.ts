@@ -19,7 +19,8 @@ import { powerUnavailable, powerVm } from '../engine/power-vm.js';
 import { reconcileProjects, type ReconcileOutcome } from '../engine/reconcile.js';
 import { canonicalClusterUrl, projectProviderOptions } from '../engine/providers/provider-args.js';
 import type { ProviderOptions } from '../engine/providers/provider-entry.js';
-import { providerEntry } from '../engine/providers/registry.js';
+import { defaultProvider, providerEntry } from '../engine/providers/registry.js';
+import { runHostChecks } from '../engine/support/doctor.js';
 import type { DuplicateGroup } from '../engine/plan/plan.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { statePathFor } from '../engine/state/state-file.js';
@@ -63,7 +64,7 @@ function resolveChoice(choice: ProviderRequest | undefined): Resolved {
     // A stored token is part of the key, hashed: keys are logged nowhere, but need not hold it.
     key: chosen ? JSON.stringify([chosen, secret ? createHash('sha256').update(secret).digest('hex') : null]) : AUTO_KEY,
     options: chosen && { ...chosen, ...(secret ? { proxmoxTokenValue: secret } : {}) },
-    label: providerEntry(chosen?.provider ?? init.provider ?? 'hyperv').label,
+    label: providerEntry(chosen?.provider ?? init.provider ?? defaultProvider(init)).label,
   };
 }
 
@@ -354,6 +355,37 @@ const calls: Handlers = {
       const v = vmView(configPath, r);
       return { key: v.key, machineName: v.machineName, vmName: v.vmName, facts: v.facts, sshOpen: v.sshOpen, warnings: v.warnings, guest: guests.get(r.machineName) ?? { unavailable: 'not inspected' } };
     });
+  },
+
+  async hostChecks(request) {
+    const groups = new Map<string, { resolved: Resolved; projects: Project[] }>();
+    const join = (resolved: Resolved, project: Project | null) => {
+      const group = groups.get(resolved.key) ?? { resolved, projects: [] };
+      if (project) group.projects.push(project);
+      groups.set(resolved.key, group);
+    };
+    if (request.configPaths.length === 0) join(resolveChoice(undefined), null);
+    for (const l of await loadAll(request.configPaths)) {
+      try {
+        join(resolveChoice(request.providers[l.configPath]), l.project);
+      } catch {
+        // A provider choice that no longer checks out is that project's error, said by its pass.
+      }
+    }
+    return Promise.all(
+      [...groups.values()].map(async ({ resolved, projects }) => {
+        const options = resolved.options ?? init;
+        const provider = resolved.options?.provider ?? init.provider ?? defaultProvider(init);
+        const label = providerEntry(provider).label;
+        try {
+          const env = await environment(resolved);
+          return { provider, label, checks: await runHostChecks(env, projects, { provider, options, simulated: !resolved.options && !!init.simulate, logger: log }) };
+        } catch (err) {
+          const [first, ...rest] = errorMessage(err).split('\n');
+          return { provider, label, checks: [{ step: `${label} set up`, ok: false, detail: first!, fix: rest.join(' ') || null }] };
+        }
+      }),
+    );
   },
 
   async dispose() {

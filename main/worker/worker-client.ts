@@ -17,6 +17,7 @@ export const CALL_DEADLINES_MS: Record<keyof WorkerCalls, number> = {
   pass: 180_000,
   checkProject: 30_000,
   diagnose: 180_000,
+  hostChecks: 180_000,
   // fixKvp waits up to 300 s for the guest's package manager (engine-worker.ts).
   fixKvp: 600_000,
   prepareSsh: 120_000,

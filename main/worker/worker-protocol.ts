@@ -1,6 +1,6 @@
 // The typed messages between the main thread and the engine worker.
 
-import type { DiagnosticView, DuplicateView, HostsSyncView, KvpFixResult, PowerAction, PowerResultView, ProjectView, ProjectProvider } from '../../contract/api.js';
+import type { DiagnosticView, DuplicateView, HostChecksView, HostsSyncView, KvpFixResult, PowerAction, PowerResultView, ProjectView, ProjectProvider } from '../../contract/api.js';
 
 export interface WorkerInit {
   simulate?: string;
@@ -67,6 +67,8 @@ export interface WorkerCalls {
   /** Loads a ragnatramp.yaml (and its state.json) to check it before it is watched. */
   checkProject(configPath: string): { name: string; configPath: string };
   diagnose(configPath: string, provider?: ProviderRequest): DiagnosticView[];
+  /** This computer's checks for each provider these projects use (the app's own when there are none). */
+  hostChecks(request: { configPaths: string[]; providers: Record<string, ProviderRequest> }): HostChecksView['providers'];
   fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): KvpFixResult;
   /** Starts, stops or restarts one machine through its project's provider. */
   power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest): PowerResultView;

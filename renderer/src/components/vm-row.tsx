@@ -117,7 +117,7 @@ function VmDetails({ vm, progress, configPath, checkedAt, lastSeen }: { vm: VmVi
                 {f.value}
                 {f.ok === false && f.why && <span className="why">: {f.why}. </span>}
                 {f.ok === false && (
-                  <button type="button" className="link" onClick={() => setTab('diagnostics')} aria-label={`How to fix ${f.label} on ${vm.machineName}`}>
+                  <button type="button" className="link" aria-label={`How to fix ${f.label} on ${vm.machineName}`} onClick={() => setTab('diagnostics')}>
                     How to fix
                   </button>
                 )}

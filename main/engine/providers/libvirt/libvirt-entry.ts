@@ -24,4 +24,8 @@ export const LIBVIRT: ProviderEntry = {
     const { LibvirtProvider } = await import('./libvirt-provider.js');
     return { provider: new LibvirtProvider(options.libvirt ?? DEFAULT_LIBVIRT_URI) };
   },
+  async hostChecks(context) {
+    const { libvirtHostChecks } = await import('./libvirt-host-checks.js');
+    return libvirtHostChecks(context);
+  },
 };

@@ -32,8 +32,7 @@ export const AGENT_REFRESH_MS = 10 * 60_000;
 /**
  * A domain's last guest-agent answer and the boot it came from: libvirt gives a domain a new id
  * each time its process starts (src/qemu/qemu_process.c, qemuProcessInit:
- * `vm->def->id = qemuDriverAllocateID(driver)`; `virsh domid` prints it), so the same id and
- * state is the same boot.
+ * `vm->def->id = qemuDriverAllocateID(driver)`), so the same id and state is the same boot.
  */
 interface AgentMemo {
   boot: string;
@@ -45,14 +44,24 @@ interface AgentMemo {
   silent: boolean;
 }
 
+/**
+ * A running domain's id, from its live XML's root (`<domain type='kvm' id='5'>`, the number
+ * `virsh domid` prints; a shut-off domain's root has none: virsh 9.0.0's test driver, destroy then
+ * start, prints `<domain type='test'>` then `<domain type='test' id='201'>` and domid 201). Read
+ * from the dumpxml the batch already asks, not one more command per domain; '' when there is none.
+ */
+function domainId(xml: string): string {
+  return /^\s*<domain\b[^>]*?\sid='(\d+)'/.exec(xml)?.[1] ?? '';
+}
+
 export class LibvirtProvider implements DiscoveryProvider {
   readonly name = 'libvirt';
 
   readonly uri: string;
 
-  /** Checked here too, the last step before virsh: a URI can name programs libvirt runs (libvirt-uri.ts). */
   private readonly agents = new Map<string, AgentMemo>();
 
+  /** Checked here too, the last step before virsh: a URI can name programs libvirt runs (libvirt-uri.ts). */
   constructor(
     uri: string,
     private readonly runCommand: CommandRunner = execRunner,
@@ -80,6 +89,9 @@ export class LibvirtProvider implements DiscoveryProvider {
     try {
       return parseDomainList(await this.virsh(['list', '--all', '--uuid', '--name']));
     } catch (err) {
+      // Unseen for a while (the host rebooting, say): a domain id is no proof of the same boot any
+      // more, as a host's ids start again from 1 and autostart hands them out in the same order.
+      this.agents.clear();
       const e = err as NodeJS.ErrnoException & { stderr?: string };
       if (e.code === 'ENOENT') throw new HypervisorError('virsh is not installed, so libvirt cannot be asked.', 'Install libvirt-clients (Debian, Ubuntu) or libvirt-client (Fedora).');
       throw new HypervisorError(`libvirt at ${this.uri} could not be asked (${virshReason(e)}).`, `Check that libvirtd runs there and that you may use it (the libvirt group, or the URI's user).`);
@@ -94,7 +106,7 @@ export class LibvirtProvider implements DiscoveryProvider {
     const mark = (uuid: string, what: string) => `echo @@${nonce}:${uuid}:${what}@@`;
     const commands = domains.flatMap((d) => {
       if (!UUID.test(d.uuid)) return [];
-      return [mark(d.uuid, 'state'), `domstate --domain ${d.uuid}`, mark(d.uuid, 'id'), `domid --domain ${d.uuid}`, mark(d.uuid, 'xml'), `dumpxml --domain ${d.uuid}`, mark(d.uuid, 'lease'), `domifaddr --domain ${d.uuid} --full --source lease`];
+      return [mark(d.uuid, 'state'), `domstate --domain ${d.uuid}`, mark(d.uuid, 'xml'), `dumpxml --domain ${d.uuid}`, mark(d.uuid, 'lease'), `domifaddr --domain ${d.uuid} --full --source lease`];
     });
     // A domain that vanished between the two calls fails its own commands; the rest still print.
     const out = parseBatch(await this.virsh([commands.join(' ; ')]).catch((err: { stdout?: string }) => err.stdout ?? ''), nonce);
@@ -110,9 +122,10 @@ export class LibvirtProvider implements DiscoveryProvider {
           const mac = primaryInterface(f.interfaces)?.mac;
           if (f.state !== 'running') this.agents.delete(uuid);
           if (f.state !== 'running' || !mac || f.leases.some((l) => l.mac === mac && l.ipv4.some(isUsableIpv4))) return;
-          const boot = `${(out.get(`${uuid}:id`) ?? '').trim()} ${f.state}`;
+          const boot = `${domainId(out.get(`${uuid}:xml`) ?? '')} ${f.state}`;
           const memo = this.agents.get(uuid);
-          if (memo && memo.boot === boot && memo.address && !memo.silent && now - memo.at < AGENT_REFRESH_MS) {
+          // A clock set back makes the age negative: asked again, not kept as long as the clock went back.
+          if (memo && memo.boot === boot && memo.address && !memo.silent && now - memo.at >= 0 && now - memo.at < AGENT_REFRESH_MS) {
             f.agent = memo.answer;
             return;
           }

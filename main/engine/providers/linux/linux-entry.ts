@@ -23,4 +23,8 @@ export const LINUX: ProviderEntry = {
     const [{ LinuxProvider }, { loadManifest }] = await Promise.all([import('./linux-provider.js'), import('./manifest.js')]);
     return { provider: new LinuxProvider(options.manifest ? await loadManifest(path.resolve(options.manifest)) : null) };
   },
+  async hostChecks(context) {
+    const { linuxHostChecks } = await import('./linux-host-checks.js');
+    return linuxHostChecks(context);
+  },
 };

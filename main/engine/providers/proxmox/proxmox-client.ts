@@ -38,7 +38,9 @@ export function parseClusterUrl(url: string): ProxmoxEndpoint {
     throw new HypervisorError(`'${url}' is not a URL.`, 'Give the cluster as https://host:8006.');
   }
   if (u.protocol !== 'https:' || u.username || u.password || (u.pathname !== '/' && u.pathname !== '')) throw new HypervisorError(`'${url}' is not a Proxmox VE address.`, 'Give the cluster as https://host:8006 (no path, no user in it: the API token is kept apart).');
-  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 8006), url: `https://${u.host}` };
+  // URL drops a scheme's default port (https://h:443 reads as port ''), so the port is read as written.
+  const port = Number(/^https:\/\/(?:\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/i.exec(url)?.[1] ?? 8006);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port, url: `https://${u.host}${u.port === '' && port !== 8006 ? `:${port}` : ''}` };
 }
 
 export interface ProxmoxClientOptions {

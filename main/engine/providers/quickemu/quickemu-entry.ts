@@ -29,4 +29,8 @@ export const QUICKEMU: ProviderEntry = {
     if (!options.quickemu) throw new Error("The quickemu provider needs --quickemu <folder>: the folder that holds your <vm>.conf files.");
     return { provider: new QuickemuProvider(path.resolve(options.quickemu)) };
   },
+  async hostChecks(context) {
+    const { quickemuHostChecks } = await import('./quickemu-host-checks.js');
+    return quickemuHostChecks(context);
+  },
 };

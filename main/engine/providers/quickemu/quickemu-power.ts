@@ -106,18 +106,39 @@ async function start(o: QuickemuPowerOptions, vm: VmObservation, confFile: strin
   throw new HypervisorError(`${by} exited as if it had started '${name}', but its QEMU is not running.`, `QEMU's own words are in ${vmPaths(confFile, parseConf(await readFile(confFile, 'utf8').catch(() => ''))).log}.`);
 }
 
+/** Whether a process has exited (gone, or a zombie nobody reaped: its exit work is done). */
+async function exited(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  return stat !== null && / Z /.test(stat.slice(stat.lastIndexOf(')')));
+}
+
 async function stop(o: QuickemuPowerOptions, vm: VmObservation, confFile: string): Promise<string> {
   const name = vm.ref.machineName;
-  const monitor = vmPaths(confFile, parseConf(await readFile(confFile, 'utf8').catch(() => ''))).monitor;
+  const paths = vmPaths(confFile, parseConf(await readFile(confFile, 'utf8').catch(() => '')));
+  const monitor = paths.monitor;
+  const pid = Number((await readFile(paths.pid, 'utf8').catch(() => '')).split('\n')[0]);
+  // QEMU removes its pid file before the rest of its exit, which unlinks its monitor socket: a
+  // restart that started the next QEMU on the pid file's word would lose that QEMU's socket to it.
+  const stoppedFully = async (running: boolean) => {
+    if (!running) return false;
+    const until = Date.now() + (o.quitMs ?? 5_000);
+    while (Number.isInteger(pid) && pid > 0 && !(await exited(pid)) && Date.now() < until) await sleep(o.pollMs ?? 100);
+    return true;
+  };
   const send = (command: string) =>
     monitorCommand(monitor, command).catch((err: Error) => {
       throw new HypervisorError(`'${name}' cannot be told to ${command} (${err.message}).`, `quickemu's monitor socket is ${monitor} (the default, monitor="socket"); with another monitor setting stop it yourself (quickemu --vm ${path.basename(confFile)} --kill).`);
     });
   await send('system_powerdown');
   const shutdownMs = o.shutdownMs ?? 60_000;
-  if (await waitUntil(o, vm, false, shutdownMs)) return `'${name}' shut down (system_powerdown).`;
+  if (await stoppedFully(await waitUntil(o, vm, false, shutdownMs))) return `'${name}' shut down (system_powerdown).`;
   await send('quit');
-  if (await waitUntil(o, vm, false, o.quitMs ?? 5_000)) return `'${name}' did not power off within ${Math.round(shutdownMs / 1000)} s of system_powerdown (its OS ignored it), so QEMU was told to quit.`;
+  if (await stoppedFully(await waitUntil(o, vm, false, o.quitMs ?? 5_000))) return `'${name}' did not power off within ${Math.round(shutdownMs / 1000)} s of system_powerdown (its OS ignored it), so QEMU was told to quit.`;
   throw new HypervisorError(`'${name}''s QEMU still runs after system_powerdown and quit.`, `Stop it with: quickemu --vm ${path.basename(confFile)} --kill`);
 }
 

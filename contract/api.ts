@@ -91,6 +91,23 @@ export interface HostsSyncView {
   at: string;
 }
 
+/** One stretch of a VM at one address, from the tray's own history (kept across restarts): until `endedAt`, or still (null). */
+export interface AddressSeenView {
+  ipv4: string;
+  seenAt: string;
+  endedAt: string | null;
+}
+
+/** A line of the tray's log about one VM; a run of the same line is one, with its count. */
+export interface VmLogLineView {
+  at: string;
+  lastAt: string;
+  count: number;
+  level: 'info' | 'warn' | 'error';
+  event: string;
+  text: string;
+}
+
 export interface VmView {
   /** Stable across passes: `${configPath}#${machineName}`. */
   key: string;
@@ -127,6 +144,8 @@ export interface VmView {
   duplicateOf: string[];
   warnings: WarningView[];
   sync: HostsSyncView | null;
+  /** Its last addresses, newest first (at most 10). */
+  history: AddressSeenView[];
   /** Set when its provider cannot start or stop VMs (a Linux manifest): why, and no power buttons are shown. */
   powerUnavailable?: string;
 }
@@ -175,6 +194,8 @@ export interface AppState {
   hypervisorError: string | null;
   /** Something the user should know about the app itself (engine restarted, settings reset). */
   notices: string[];
+  /** Set while the engine (its worker thread) died or stopped answering and is being replaced: what to say. */
+  engineLost?: string | null;
   projects: ProjectView[];
   duplicates: DuplicateView[];
   lastReconcile: ReconcileSummary | null;
@@ -245,10 +266,17 @@ export interface KvpFixResult {
 }
 
 export type IpChange =
-  | { kind: 'changed'; key: string; configPath: string; project: string; machineName: string; from: string; to: string }
-  | { kind: 'appeared'; key: string; configPath: string; project: string; machineName: string; to: string }
-  /** The VM stopped (recorded), or runs with no IPv4 known any more (`why`, e.g. "KVP No Contact"). */
+  /** `hostsSkip`: why a hosts sync would leave this VM alone now (a duplicate address), so none is offered. */
+  | { kind: 'changed'; key: string; configPath: string; project: string; machineName: string; from: string; to: string; hostsSkip?: string | null }
+  | { kind: 'appeared'; key: string; configPath: string; project: string; machineName: string; to: string; hostsSkip?: string | null }
+  /** The VM runs with no IPv4 known any more (`why`, e.g. "KVP No Contact"), or lost it otherwise. */
   | { kind: 'lost'; key: string; configPath: string; project: string; machineName: string; from: string; why: string | null }
+  /** The VM was stopped: its address went with it (`from`). */
+  | { kind: 'stopped'; key: string; configPath: string; project: string; machineName: string; from: string | null }
+  /** The hypervisor no longer lists a VM it listed before. */
+  | { kind: 'missing'; key: string; configPath: string; project: string; machineName: string; lookedIn: string }
+  /** Every VM of a project went missing at once: one change, not one per VM. */
+  | { kind: 'gone'; key: string; configPath: string; project: string; count: number; lookedIn: string }
   | { kind: 'duplicate'; key: string; ip: string; machines: string[] };
 
 export type View = 'vms' | 'diagnostics' | 'settings';
@@ -305,6 +333,8 @@ export interface ApiCalls {
   collectDiagnostics(): string;
   /** Opens the user's terminal running ssh to that VM, with the project's user, key and pinned host key. */
   openSsh(configPath: string, machineName: string): void;
+  /** The last lines of the tray's log about one VM, oldest first. */
+  vmLog(configPath: string, machineName: string): VmLogLineView[];
   /** Starts, stops (the guest shuts down) or restarts one VM through its provider; a pass follows. */
   powerVm(configPath: string, machineName: string, action: PowerAction): PowerResultView;
 }
@@ -330,10 +360,14 @@ export function sharedNames(state: Pick<AppState, 'projects'>): Set<string> {
 /** A VM's name as the user tells it apart: "web", or "shop/web" when another project has a web too. */
 export const vmLabel = (project: string | null, machineName: string, shared: ReadonlySet<string>): string => (shared.has(machineName) ? `${project ?? 'project'}/${machineName}` : machineName);
 
-/** Every unmuted VM problem as "machine: problem" ("project/machine" where two projects share the name), for the header and the tray tooltip. */
+/**
+ * Every unmuted VM problem as "machine: problem" ("project/machine" where two projects share the
+ * name), for the header and the tray tooltip. A stale project's rows are what was last seen, not
+ * what is: their problems are not listed as current (the cause that keeps them stale is said instead).
+ */
 export function problemList(state: Pick<AppState, 'projects'>): Array<{ key: string; check: string; text: string }> {
   const shared = sharedNames(state);
-  return state.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, check: problem.check, text: `${vmLabel(p.name, v.machineName, shared)}: ${problem.text}` }))));
+  return state.projects.filter((p) => !p.stale).flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, check: problem.check, text: `${vmLabel(p.name, v.machineName, shared)}: ${problem.text}` }))));
 }
 
 /** The poll interval's bounds, for the settings file, the API's check and the window's field. */
@@ -396,6 +430,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   openExternal: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'string', pattern: '^https://', maxLength: 2048 }] },
   collectDiagnostics: { type: 'array', maxItems: 0 },
   openSsh: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
+  vmLog: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   powerVm: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { enum: POWER_ACTIONS }] },
 };
 

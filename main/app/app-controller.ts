@@ -4,7 +4,7 @@
 // hosts only add what is native (file picker, notifications, tray).
 
 import { EventEmitter } from 'node:events';
-import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type View } from '../../contract/api.js';
+import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type IpChange, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
@@ -40,7 +40,8 @@ export interface HostHooks {
 
 type Handlers = { [M in keyof ApiCalls]: (...args: Parameters<ApiCalls[M]>) => Promise<ReturnType<ApiCalls[M]>> };
 
-export class AppController extends EventEmitter<{ event: [AppEvent] }> {
+/** `event` goes to the window; `changes` (one pass's, together) to the host's OS notifications. */
+export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [IpChange[]] }> {
   private state: Omit<AppState, 'health' | 'summary'>;
   private memory: Omit<SyncMemory, 'muted'> = { syncs: {}, blocks: {} };
   private reported: Reported = NOTHING_REPORTED;
@@ -48,12 +49,15 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   private seen = new Set<string>();
   private lastSshConfigError: string | null = null;
   private readonly scheduler: WatchScheduler;
+  /** The summary last published, and the clock that publishes it again when its relative time moved. */
+  private publishedSummary = '';
+  private ticker: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly settings: SettingsStore,
     private readonly worker: Pick<WorkerClient, 'call' | 'on'>,
     private readonly host: HostHooks,
-    private readonly options: { simulated: boolean; now?: () => Date; /** The tray's folder: log and settings for the support bundle, the OpenSSH config. */ home?: string; version?: string; /** Tests: instead of ~/.ssh/config. */ userSshConfig?: string } = { simulated: false },
+    private readonly options: { simulated: boolean; now?: () => Date; /** How often the summary's relative time is looked at (15 s). */ tickMs?: number; /** The tray's folder: log and settings for the support bundle, the OpenSSH config. */ home?: string; version?: string; /** Tests: instead of ~/.ssh/config. */ userSshConfig?: string } = { simulated: false },
   ) {
     super();
     this.state = {
@@ -62,6 +66,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       lastPassAt: null,
       hypervisorError: null,
       notices: settings.warning ? [settings.warning] : [],
+      engineLost: null,
       projects: settings.get().projects.map(unloadedProject),
       duplicates: [],
       lastReconcile: null,
@@ -73,7 +78,16 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.state.progress = { ...this.state.progress, [key]: phase };
       this.publish();
     });
-    worker.on('restarted', (reason) => this.notice(`The engine stopped unexpectedly (${reason}) and was restarted.`));
+    // Said while it lasts, in the window and the tooltip: a notice would stay after it is over.
+    worker.on('restarted', (reason) => {
+      this.state.engineLost = `The engine stopped unexpectedly (${reason}); it is being restarted.`;
+      this.publish();
+      this.scheduler.hint(); // a pass soon starts the next worker (after its back-off), and says when it answers
+    });
+    worker.on('recovered', () => {
+      this.state.engineLost = null;
+      this.publish();
+    });
     this.scheduler = new WatchScheduler({
       pollMs: () => this.settings.get().pollSeconds * 1000,
       paused: () => this.state.paused,
@@ -92,7 +106,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   }
 
   private publish(): void {
-    this.emit('event', { type: 'state', state: this.snapshot() });
+    const state = this.snapshot();
+    this.publishedSummary = state.summary;
+    this.emit('event', { type: 'state', state });
   }
 
   private notice(text: string): void {
@@ -103,10 +119,18 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   /** Starts watching: a pass now, then one every pollSeconds. */
   start(): void {
     this.scheduler.start();
+    // "2 min ago" in the summary (the window's header, the tray tooltip) moves with the clock,
+    // also while paused, when no pass publishes anything.
+    this.ticker ??= setInterval(() => {
+      if (summarize(this.state, this.now()) !== this.publishedSummary) this.publish();
+    }, this.options.tickMs ?? 15_000);
+    this.ticker.unref();
   }
 
   stop(): void {
     this.scheduler.stop();
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
   }
 
   /** After the host resumes from sleep the Default Switch renumbers: look again at once. */
@@ -151,12 +175,14 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     Object.assign(this.memory.blocks, result.syncedBlocks);
     this.merge(result, configPaths);
     const { changes: detected, reported } = detectChanges(result.ipDiffs, result.duplicates, result.hypervisorError ? [] : this.state.projects, this.reported);
-    this.reported = result.hypervisorError ? { ...reported, unknown: this.reported.unknown } : reported;
+    // An outage's pass saw no VM: what was reported stays reported.
+    this.reported = result.hypervisorError ? { ...reported, unknown: this.reported.unknown, missing: this.reported.missing } : reported;
     // A project's first pass records what is there: only an address that differs from the one
     // recorded (a host reboot renumbered it) is news; "appeared" for every VM would be noise.
     const changes = detected.filter((c) => c.kind === 'changed' || c.kind === 'duplicate' || this.seen.has(c.configPath));
     for (const p of result.projects) if (!p.error) this.seen.add(p.configPath);
     for (const change of changes) this.emit('event', { type: 'change', change });
+    if (changes.length > 0) this.emit('changes', changes);
     this.state.busy = 'idle';
     this.state.progress = {};
     this.publish();
@@ -318,6 +344,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);
     },
+    vmLog: async (configPath, machineName) => this.worker.call('vmLog', this.known(configPath), machineName),
     powerVm: async (configPath, machineName, action) => this.power(configPath, machineName, action),
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');

@@ -36,8 +36,14 @@ export const COMMANDS: CommandHelp[] = [
     name: 'status',
     summary: 'each VM with its IP, source, KVP and SSH; writes nothing',
     usage: 'ragnatramp-tray status [--config <ragnatramp.yaml>]... [options]',
-    options: [['--config <yaml>', "a project (give several to see them together; by default the app's projects)"], ...WAIT, ...COMMON],
-    examples: ['ragnatramp-tray status', 'ragnatramp-tray status --config ragnatramp.yaml', 'ragnatramp-tray status --config a/ragnatramp.yaml --config b/ragnatramp.yaml --json'],
+    options: [
+      ['--config <yaml>', "a project (give several to see them together; by default the app's projects)"],
+      ['--watch', 'look again and again, printing the status each time it changed (with --json: one document per line), until Ctrl-C'],
+      ['--interval <s>', 'with --watch: seconds between looks (10; a Linux host\'s changes are seen at once)'],
+      ...WAIT,
+      ...COMMON,
+    ],
+    examples: ['ragnatramp-tray status', 'ragnatramp-tray status --config ragnatramp.yaml', 'ragnatramp-tray status --config a/ragnatramp.yaml --config b/ragnatramp.yaml --json', 'ragnatramp-tray status --watch --json | jq -c .duplicates'],
   },
   {
     name: 'reconcile',
@@ -69,6 +75,18 @@ export const COMMANDS: CommandHelp[] = [
     usage: 'ragnatramp-tray hosts [--config <ragnatramp.yaml>] [--apply-to <file>] [options]',
     options: [['--config <yaml>', "the project (by default the app's, when it watches one)"], ['--apply-to <file>', 'merge the block into this file, keeping a .ragnatramp.bak'], ...WAIT, ...COMMON],
     examples: ['ragnatramp-tray hosts --config ragnatramp.yaml', 'sudo ragnatramp-tray hosts --config ragnatramp.yaml --apply-to /etc/hosts'],
+  },
+  {
+    name: 'inventory',
+    summary: 'every running VM with an address, for Ansible, OpenSSH or a hosts file',
+    usage: 'ragnatramp-tray inventory --format ansible|ssh|hosts [--config <ragnatramp.yaml>]... [options]',
+    options: [
+      ['--format <f>', 'ansible: an inventory in YAML, one group per project; ssh: an OpenSSH config (as ssh-config prints it); hosts: hosts-file lines'],
+      ['--config <yaml>', "a project (give several; by default the app's projects)"],
+      ...WAIT,
+      ...COMMON,
+    ],
+    examples: ['ragnatramp-tray inventory --format ansible > inventory.yml && ansible all -i inventory.yml -m ping', 'ragnatramp-tray inventory --format hosts'],
   },
   {
     name: 'fix',

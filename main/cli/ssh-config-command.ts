@@ -9,7 +9,8 @@ import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.j
 import { createEnvironment } from '../engine/environment.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
-import { leftToUserNotice, renderSshClientConfig, type LeftToUser, type RefusedEntry } from '../engine/ssh/ssh-client-config.js';
+import { leftToUserNotice, renderSshClientConfig, type LeftToUser, type RefusedEntry, type RenderedSshConfig, type SshHostEntry } from '../engine/ssh/ssh-client-config.js';
+import type { ProjectPlan } from '../engine/plan/plan.js';
 import { OwnershipError } from '../engine/atomic-file.js';
 import { planMachines, sshEntries, userNames, userSshConfigPath, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import type { CliIo } from './cli.js';
@@ -49,7 +50,7 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     let refused: RefusedEntry[];
     let leftToUser: LeftToUser[];
     if (!values.write) {
-      const rendered = renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts'), { machines: planMachines(plans), userHas: await userNames(userConfig, home) });
+      const rendered = await printableSshConfig(plans, entries, home, userConfig);
       ({ refused, leftToUser } = rendered);
       io.stdout(values.json ? `${JSON.stringify({ entries, config: rendered.text, refused, leftToUser, leftOut }, null, 2)}\n` : safeText(rendered.text));
     } else {
@@ -68,15 +69,24 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     }
     const several = plans.length > 1;
     for (const l of leftOut) io.stderr(safeText(`left out: ${several ? `${l.project}/` : ''}${l.machineName}: ${l.reason}\n`));
-    if (leftToUser.length > 0) io.stderr(`${safeText(leftToUserNotice(leftToUser, userConfig))}\n`);
-    // A value OpenSSH cannot be given is the user's to fix (exit 2); the other VMs were written.
-    for (const r of refused) io.stderr(`${safeInline(r.message)}\n`);
-    return refused.length > 0 ? 2 : 0;
+    return saySshNames({ refused, leftToUser }, userConfig, io);
   } catch (err) {
     return failure(err, io, !!values.json);
   } finally {
     await env.dispose();
   }
+}
+
+/** The OpenSSH config as `ssh-config` prints it: with the tray's pins as its known_hosts, and the short names the user's own config has left to it. */
+export async function printableSshConfig(plans: ProjectPlan[], entries: SshHostEntry[], home: string, userConfig: string): Promise<RenderedSshConfig> {
+  return renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts'), { machines: planMachines(plans), userHas: await userNames(userConfig, home) });
+}
+
+/** Names left to the user's own config, and VMs whose values OpenSSH cannot be given (exit 2: the user's to fix; the others were written). */
+export function saySshNames(rendered: Pick<RenderedSshConfig, 'refused' | 'leftToUser'>, userConfig: string, io: CliIo): number {
+  if (rendered.leftToUser.length > 0) io.stderr(`${safeText(leftToUserNotice(rendered.leftToUser, userConfig))}\n`);
+  for (const r of rendered.refused) io.stderr(`${safeInline(r.message)}\n`);
+  return rendered.refused.length > 0 ? 2 : 0;
 }
 
 /**

@@ -46,7 +46,15 @@ export type CoreWarningCode =
   | 'host-key-pinned'
   | 'hosts-sync-failed'
   /** The pass could not query the hypervisor at all. */
-  | 'hypervisor-unavailable';
+  | 'hypervisor-unavailable'
+  /** Diagnose's guest checks over SSH: the KVP daemon missing or stopped, sudo wanting a password, cloud-init owning /etc/hosts, the managed block missing, out of date or broken. */
+  | 'kvp-daemon-missing'
+  | 'kvp-daemon-stopped'
+  | 'sudo-password'
+  | 'cloud-init-hosts'
+  | 'hosts-block-missing'
+  | 'hosts-block-stale'
+  | 'hosts-block-broken';
 
 export const warning = (code: WarningCode, text: string, brief?: string): Warning => ({ code, text, ...(brief ? { brief } : {}) });
 

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { vmKey, type DiagnosticView, type KvpFixResult, type PowerAction, type PowerResultView, type ProjectView } from '../../contract/api.js';
+import { vmKey, type DiagnosticView, type KvpFixResult, type PowerAction, type PowerResultView, type ProjectView, type VmLogLineView } from '../../contract/api.js';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests } from '../engine/guest-actions.js';
@@ -30,6 +30,9 @@ import type { ProjectPlan } from '../engine/plan/plan.js';
 import { planMachines, sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import { leftToUserNotice } from '../engine/ssh/ssh-client-config.js';
 import { texts } from '../engine/warning.js';
+import { historyOf, noteProject, type AddressHistory } from '../engine/history/address-history.js';
+import { loadHistoryForWriting, writeHistory } from '../engine/history/history-file.js';
+import { vmLogLines } from '../engine/log/vm-log.js';
 import { buildProjectView, unknownVmView, duplicateViews, syncViews, vmView } from './project-view.js';
 import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
@@ -227,6 +230,35 @@ function brokenProject(configPath: string, error: string): ProjectView {
   return { configPath, name: null, error, vms: [], hostsBlock: '', warnings: [] };
 }
 
+/** Each VM's last addresses: read from the tray's folder at the first pass, written when a pass changes them. */
+let history: AddressHistory | null = null;
+
+async function addressHistory(): Promise<AddressHistory> {
+  if (!history) {
+    const loaded = init.logDir ? await loadHistoryForWriting(init.logDir, new Date()) : { history: {}, notice: null };
+    if (loaded.notice) notices.push(loaded.notice);
+    history ??= loaded.history;
+  }
+  return history;
+}
+
+/** Notes what this pass saw of each project's VMs; a VM stopped or missing has left its address, one whose address is unknown has not. */
+async function noteAddresses(done: Array<{ project: Project; outcome: ReconcileOutcome }>, at: string): Promise<AddressHistory> {
+  const before = await addressHistory();
+  let after = before;
+  for (const { project, outcome } of done) {
+    after = noteProject(after, project.configPath, outcome.plan.vms.map((r) => ({ machineName: r.machineName, ipv4: r.ipv4, active: r.status !== 'stopped' && r.status !== 'missing' })), at);
+  }
+  history = after;
+  if (after !== before && init.logDir) {
+    await writeHistory(init.logDir, after).catch((err: unknown) => {
+      log.error('address history not written', { error: errorMessage(err) });
+      notices.push(`The address history could not be saved: ${errorMessage(err)}`);
+    });
+  }
+  return after;
+}
+
 /** Per project whose provider cannot power VMs (a Linux manifest), why: its rows offer no Start or Stop. */
 async function powerlessProjects(ok: Array<{ project: Project; resolved: Resolved }>): Promise<Map<string, string>> {
   const why = await Promise.all(ok.map(async (o) => [o.project.configPath, await environment(o.resolved).then((e) => powerUnavailable(e.provider), () => null)] as const));
@@ -278,8 +310,9 @@ const calls: Handlers = {
     // last known VMs (marked stale) rather than showing none.
     // Its VMs read "unknown" (never "missing"): the app shows them when it has seen none before.
     const labels = new Map(ok.map((o) => [o.project, o.resolved.label]));
+    let seen = await addressHistory();
     const unasked = (l: (typeof loaded)[number], stale?: string): ProjectView =>
-      l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null, ...(stale ? { stale, vms: l.project.vms.map((r) => unknownVmView(l.configPath, r, labels.get(l.project!) ?? '')) } : {}) } : brokenProject(l.configPath, l.error ?? '');
+      l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null, ...(stale ? { stale, vms: l.project.vms.map((r) => unknownVmView(l.configPath, r, labels.get(l.project!) ?? '', historyOf(seen, l.configPath, r.machineName))) } : {}) } : brokenProject(l.configPath, l.error ?? '');
     const empty: PassResult = { at, hypervisorError: null, projects: loaded.map((l) => unasked(l)), duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [] };
     await recordChoices(ok.map((o) => [o.project.configPath, o.resolved]));
     if (ok.length === 0) return empty;
@@ -292,12 +325,13 @@ const calls: Handlers = {
     if (!env) return { ...empty, projects: loaded.map((l) => unasked(l, staleWhy(l))), hypervisorError, notices: notices.splice(0) };
     const done = ok.flatMap(({ project }, i) => (outcomes[i] ? [{ project, outcome: outcomes[i]! }] : []));
     logPass(log, done.map((d) => d.outcome), request.syncHosts);
+    seen = await noteAddresses(done, at);
     const syncs = request.syncHosts ? Object.assign({}, ...done.map((d) => syncViews(d.project.configPath, d.outcome, at, request.onlyMachines?.[d.project.configPath]))) : {};
     const syncedBlocks = Object.fromEntries(done.flatMap((d) => d.outcome.sync.filter((s) => s.success).map((s) => [vmKey(d.project.configPath, s.machineName), d.outcome.plan.hostsBlock])));
     const powerless = await powerlessProjects(ok);
     const projects = loaded.map((l) => {
       const d = done.find((x) => x.project.configPath === l.configPath);
-      return withPowerUnavailable(d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings)) : unasked(l, staleWhy(l)), powerless.get(l.configPath));
+      return withPowerUnavailable(d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings), seen) : unasked(l, staleWhy(l)), powerless.get(l.configPath));
     });
     const ipDiffs = done.flatMap(({ project, outcome }) =>
       outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
@@ -357,6 +391,13 @@ const calls: Handlers = {
     });
   },
 
+  async vmLog(configPath: string, machineName: string): Promise<VmLogLineView[]> {
+    if (!init.logDir) return [];
+    // The project's name finds the lines that name it rather than its path; one that does not load has lines by path only.
+    const project = await loadCached(configPath).then((p) => p.name, () => '');
+    return vmLogLines(init.logDir, { configPath, project, machineName });
+  },
+
   async hostChecks(request) {
     const groups = new Map<string, { resolved: Resolved; projects: Project[] }>();
     const join = (resolved: Resolved, project: Project | null) => {
@@ -392,6 +433,10 @@ const calls: Handlers = {
     await disposeEnvironments(() => false);
   },
 
+  async ping() {
+    return 'pong' as const;
+  },
+
   async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): Promise<KvpFixResult> {
     const env = await environment(await chosen(configPath, provider));
     const project = await loadProject(configPath);
@@ -409,3 +454,4 @@ port.on('message', (request: WorkerRequest) => {
     (err: unknown) => send({ kind: 'error', id: request.id, message: errorMessage(err) }),
   );
 });
+send({ kind: 'ready' });

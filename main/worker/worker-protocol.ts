@@ -1,6 +1,6 @@
 // The typed messages between the main thread and the engine worker.
 
-import type { DiagnosticView, DuplicateView, HostChecksView, HostsSyncView, KvpFixResult, PowerAction, PowerResultView, ProjectView, ProjectProvider } from '../../contract/api.js';
+import type { DiagnosticView, DuplicateView, HostChecksView, HostsSyncView, KvpFixResult, PowerAction, PowerResultView, ProjectView, ProjectProvider, VmLogLineView } from '../../contract/api.js';
 
 export interface WorkerInit {
   simulate?: string;
@@ -74,8 +74,12 @@ export interface WorkerCalls {
   power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest): PowerResultView;
   /** Writes an OpenSSH config for the project into <home>/ssh and names the VM's Host in it. */
   prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest): { configFile: string; host: string };
+  /** The last lines of the tray's log about one VM. */
+  vmLog(configPath: string, machineName: string): VmLogLineView[];
   /** Disposes of every provider's environment (PowerShell, SSH pool, watchers' children): before the worker is stopped. */
   dispose(): void;
+  /** The heartbeat: answered at once by a worker whose event loop runs. */
+  ping(): 'pong';
 }
 
 export type WorkerRequest = { [M in keyof WorkerCalls]: { id: number; method: M; args: Parameters<WorkerCalls[M]> } }[keyof WorkerCalls];
@@ -85,4 +89,6 @@ export type WorkerMessage =
   | { kind: 'error'; id: number; message: string }
   | { kind: 'progress'; key: string; phase: string }
   /** The provider saw something that may have moved an address: worth a pass now. */
-  | { kind: 'hint' };
+  | { kind: 'hint' }
+  /** The worker has loaded its modules and listens: from now on it answers the heartbeat at once. */
+  | { kind: 'ready' };

@@ -1,6 +1,9 @@
 // A fake of the contract's API for renderer tests: canned state, recorded calls, and a way to
 // push events as main would.
+import { act, render, screen } from '@testing-library/react';
 import type { AppEvent, AppState, RagnatrampApi, Settings, VmView } from '../../contract/api';
+import { App } from './app';
+import { useStore } from './store';
 
 export function vmView(over: Partial<VmView> = {}): VmView {
   return {
@@ -28,6 +31,7 @@ export function vmView(over: Partial<VmView> = {}): VmView {
     duplicateOf: [],
     warnings: [],
     sync: null,
+    history: [],
     ...over,
   };
 }
@@ -78,6 +82,7 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     acceptHostKey: record('acceptHostKey', null),
     openExternal: record('openExternal', undefined),
     openSsh: record('openSsh', undefined),
+    vmLog: record('vmLog', []),
     powerVm: record('powerVm', { machineName: 'web', action: 'stop', changed: true, message: "'web' shut down (Hyper-V says Off)." }),
     collectDiagnostics: record('collectDiagnostics', '/home/u/.config/ragnatramp-tray/support/ragnatramp-tray-support.zip'),
     subscribe: (l: (e: AppEvent) => void) => {
@@ -87,4 +92,16 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     ...overrides,
   } as RagnatrampApi;
   return { api, calls, push: (e: AppEvent) => listeners.forEach((l) => l(e)) };
+}
+
+/** The window connected to a fake API, once it has rendered. */
+export async function mountApp(state: AppState = appState(), overrides: object = {}) {
+  // Canned answers, loosely typed: a test gives only the fields a view reads.
+  const fake = fakeApi(state, overrides as Partial<RagnatrampApi>);
+  await act(async () => {
+    useStore.getState().connect(fake.api);
+  });
+  render(<App />);
+  await screen.findByText('Ragnatramp Tray');
+  return fake;
 }

@@ -12,7 +12,8 @@ export interface ApplyOutcome {
   backup: string | null;
 }
 
-export async function applyHostsBlockToFile(link: string, block: string): Promise<ApplyOutcome> {
+/** `block` may be worked out from the file's current text (to keep lines of VMs whose address is unknown this pass). */
+export async function applyHostsBlockToFile(link: string, block: string | ((current: string) => string)): Promise<ApplyOutcome> {
   let current: Buffer;
   let file: string;
   try {
@@ -23,7 +24,8 @@ export async function applyHostsBlockToFile(link: string, block: string): Promis
   }
   let merged: Buffer;
   try {
-    merged = Buffer.from(mergeHostsBlock(current.toString('latin1'), block), 'latin1');
+    const text = current.toString('latin1');
+    merged = Buffer.from(mergeHostsBlock(text, typeof block === 'string' ? block : block(text)), 'latin1');
   } catch (err) {
     if (err instanceof HostsFileError) throw new InputError(file, [{ field: null, problem: err.message }], 'Nothing was written.');
     throw err;

@@ -80,6 +80,22 @@ export function renderHostsBlock(entries: HostsEntry[]): string {
 
 export class HostsFileError extends Error {}
 
+/** The `address name` lines inside the file's managed block(s), as they stand (none when it has no block). */
+export function managedEntries(text: string): HostsEntry[] {
+  const out: HostsEntry[] = [];
+  let inside = false;
+  for (const line of text.split(/\r\n|\n|\r/)) {
+    const t = line.trim();
+    if (t === BEGIN_MARKER) inside = true;
+    else if (t === END_MARKER) inside = false;
+    else if (inside && !t.startsWith('#')) {
+      const [ip, name] = t.split(/\s+/);
+      if (ip && name && isIpv4(ip)) out.push({ ip, name });
+    }
+  }
+  return out;
+}
+
 interface Line {
   text: string;
   eol: string;

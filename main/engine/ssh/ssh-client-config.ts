@@ -54,7 +54,7 @@ export const INCLUDE_MARKERS: BlockMarkers = { begin: '# BEGIN RAGNATRAMP TRAY',
  * project has a machine of that name (then the longer names tell them apart) or the user's own
  * config already has it. Names that are not valid host names are left out, as in hosts files.
  */
-export function hostNames(entries: SshHostEntry[], context: NameContext = {}): { names: Map<SshHostEntry, string[]>; leftToUser: LeftToUser[] } {
+export function hostNames<E extends { project: string; machine: string }>(entries: E[], context: NameContext = {}): { names: Map<E, string[]>; leftToUser: LeftToUser[] } {
   const machines = new Map<string, Set<string>>();
   for (const m of [...(context.machines ?? []), ...entries]) {
     const short = m.machine.toLowerCase();

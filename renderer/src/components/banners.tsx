@@ -1,6 +1,7 @@
-// Things that need the user's eye before the VM list: an unreachable hypervisor, notices about
-// the app itself, duplicate IPs (one banner each, naming its VMs) and hosts out of date (one
-// banner and one Sync now, however many VMs one address change left behind).
+// Things that need the user's eye before the VM list: a lost engine, an unreachable hypervisor
+// (its cause first, the fix right after it, said once: the header leaves its summary to this),
+// notices about the app itself, duplicate IPs (one banner each, naming its VMs) and hosts out of
+// date (one banner and one Sync now, however many VMs one address change left behind).
 import { sharedNames, vmLabel, type AppState } from '../../../contract/api';
 import { SYNC_NOW } from '../../../contract/vm-line';
 import { useStore } from '../store';
@@ -12,10 +13,15 @@ export function Banners({ app }: { app: AppState }) {
   const outOfDate = app.projects.flatMap((p) => p.vms.filter((v) => v.problems.some((x) => x.check === 'hosts-stale')).map((v) => vmLabel(p.name, v.machineName, shared)));
   return (
     <>
+      {app.engineLost && (
+        <div className="banner banner-error" role="alert" data-testid="engine-lost">
+          <strong>{app.engineLost}</strong> What the window shows may be out of date until it answers.
+        </div>
+      )}
       {app.hypervisorError && (
-        <div className="banner banner-error" role="alert">
-          <strong>The hypervisor could not be queried.</strong>
-          <pre>{app.hypervisorError}</pre>
+        <div className="banner banner-error" role="alert" data-testid="hypervisor-error">
+          <strong>{app.hypervisorError.split('\n')[0]}</strong>
+          <pre>{app.hypervisorError.split('\n').slice(1).join('\n')}</pre>
         </div>
       )}
       {app.notices.map((n) => (

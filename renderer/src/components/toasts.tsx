@@ -1,7 +1,7 @@
 // In-window notices of IP changes (the desktop app also shows OS notifications). They sit in the
 // page's flow above the list, so they never cover a row; clicking one brings its VM into view.
 // Several VMs renumbered at once (a host reboot) are one notice with one Sync now, offered when
-// hosts are not synced automatically and no banner already offers it.
+// hosts are not synced automatically, the sync would not skip the VMs, and no banner offers it.
 import type { IpChange } from '../../../contract/api';
 import { SYNC_NOW } from '../../../contract/vm-line';
 import { changeText } from '../format';
@@ -15,7 +15,7 @@ export function Toasts() {
   const renumbered = toasts.filter((t) => t.change.kind === 'changed');
   const grouped = renumbered.length > 1;
   const bannerOffersSync = !!app?.projects.some((p) => p.vms.some((v) => v.problems.some((x) => x.check === 'hosts-stale')));
-  const offerSync = (changes: IpChange[]) => !!settings && !settings.autoSync && !bannerOffersSync && changes.some((c) => c.kind === 'changed' || c.kind === 'appeared');
+  const offerSync = (changes: IpChange[]) => !!settings && !settings.autoSync && !bannerOffersSync && changes.some((c) => (c.kind === 'changed' || c.kind === 'appeared') && !c.hostsSkip);
   const sync = (ids: number[], changes: IpChange[]) => {
     const projects = [...new Set(changes.map((c) => (c as { configPath: string }).configPath))];
     ids.forEach(dismissToast);

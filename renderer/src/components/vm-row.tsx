@@ -10,6 +10,7 @@ import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
 import { VmPowerActions } from './vm-power-actions';
 import { useStore } from '../store';
+import { VmHistory } from './vm-history';
 
 /** `lastSeen`: set while the hypervisor cannot be asked, when the row was last seen as it shows. */
 export function VmRow({ vm, line, progress, focused, configPath, checkedAt, lastSeen }: { vm: VmView; line: VmLine; progress: string | undefined; focused: boolean; configPath: string; checkedAt: string | null; lastSeen: string | null }) {
@@ -156,6 +157,7 @@ function VmDetails({ vm, progress, configPath, checkedAt, lastSeen }: { vm: VmVi
           </div>
         )}
       </dl>
+      <VmHistory machineName={vm.machineName} history={vm.history} />
       {vm.warnings.length > 0 && (
         <details className="vm-warnings" data-testid="vm-warnings">
           <summary>

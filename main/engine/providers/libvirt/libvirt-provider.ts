@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import pLimit from 'p-limit';
 import { HypervisorError } from '../../errors.js';
 import { cLocaleEnv } from '../../discovery/c-locale.js';
+import { installHint } from '../../discovery/tool-path.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
 import type { DiscoveryProvider } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
@@ -41,6 +42,7 @@ export class LibvirtProvider implements DiscoveryProvider {
   constructor(
     uri: string,
     private readonly runCommand: CommandRunner = execRunner,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.uri = checkLibvirtUri(uri, 'the libvirt URI');
   }
@@ -54,7 +56,7 @@ export class LibvirtProvider implements DiscoveryProvider {
     const domains = await this.listDomains();
     const matched = [...new Set(refs.map((r) => matchDomain(r, domains)).filter((d): d is Domain => !!d))];
     const details = await this.readDomains(matched);
-    const neighbors = isLocalUri(this.uri) ? await readHostNeighbors(this.runCommand) : null;
+    const neighbors = isLocalUri(this.uri) ? await readHostNeighbors(this.runCommand, this.platform) : null;
     return observeLibvirt(refs, { uri: this.uri, domains, details, neighbors }, now);
   }
 
@@ -63,7 +65,7 @@ export class LibvirtProvider implements DiscoveryProvider {
       return parseDomainList(await this.virsh(['list', '--all', '--uuid', '--name']));
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { stderr?: string };
-      if (e.code === 'ENOENT') throw new HypervisorError('virsh is not installed, so libvirt cannot be asked.', 'Install libvirt-clients (Debian, Ubuntu) or libvirt-client (Fedora).');
+      if (e.code === 'ENOENT') throw new HypervisorError('virsh is not installed, so libvirt cannot be asked.', installHint('virsh', this.platform));
       throw new HypervisorError(`libvirt at ${this.uri} could not be asked (${lastVirshError(e)}).`, `Check that libvirtd runs there and that you may use it (the libvirt group, or the URI's user).`);
     }
   }

@@ -1,6 +1,6 @@
 // The controller over a real engine worker thread and the simulator: the watch loop, change
 // events, auto-sync, the API calls (Reconcile this VM syncs one guest), and a crashed worker restarted.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -125,6 +125,15 @@ describe('AppController over the engine worker', () => {
     const good = makeFixture({ machines: ['web'] });
     expect((await controller.api.addProject(good.configPath)).projects).toEqual([good.configPath]);
     expect((await controller.api.removeProject(good.configPath)).projects).toEqual([]);
+  });
+
+  it('addProject keeps one entry for one file added under another spelling (a link; another case on APFS)', async () => {
+    const { controller, store } = setup();
+    const good = makeFixture({ machines: ['web'] });
+    store.set({ ...store.get(), projects: [good.configPath] });
+    const link = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-link-')), 'same');
+    symlinkSync(path.dirname(good.configPath), link);
+    expect((await controller.api.addProject(path.join(link, path.basename(good.configPath)))).projects).toEqual([good.configPath]);
   });
 
   it('a hypervisor failure is shown as an error, not a crash', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
+import { sameFileAmong } from '../engine/config/home-path.js';
 import { excerpt } from '../engine/excerpt.js';
 import { projectProviderOptions } from '../engine/providers/provider-args.js';
 import { providerEntry } from '../engine/providers/registry.js';
@@ -226,7 +227,8 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     addProject: async (configPath) => {
       const checked = await this.worker.call('checkProject', path.resolve(configPath));
       const current = this.settings.get();
-      if (current.projects.includes(checked.configPath)) return current;
+      // The same file under another spelling (a link, another case on APFS) is already watched.
+      if (await sameFileAmong(current.projects, checked.configPath)) return current;
       const next = this.updateSettings({ ...current, projects: [...current.projects, checked.configPath] });
       void this.enqueue({ syncHosts: false }).catch(() => undefined);
       return next;

@@ -3,6 +3,7 @@
 
 import os from 'node:os';
 import path from 'node:path';
+import { expandHome } from './home-path.js';
 
 export class UnsetVariableError extends Error {
   constructor(readonly variable: string) {
@@ -11,14 +12,13 @@ export class UnsetVariableError extends Error {
 }
 
 export function expandPath(raw: string, baseDir: string, env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string {
-  let value = raw.replace(/%([A-Za-z_][A-Za-z0-9_]*)%|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a, b, c) => {
+  const value = raw.replace(/%([A-Za-z_][A-Za-z0-9_]*)%|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a, b, c) => {
     const name = (a ?? b ?? c) as string;
     const found = lookupEnv(env, name);
     if (found === undefined) throw new UnsetVariableError(name);
     return found;
   });
-  if (value === '~' || value.startsWith('~/') || value.startsWith('~\\')) value = home + value.slice(1);
-  return path.resolve(baseDir, value);
+  return path.resolve(baseDir, expandHome(value, home));
 }
 
 // Windows environment variable names are case-insensitive; POSIX ones are not.

@@ -5,7 +5,7 @@
 
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { ApiCalls, AppEvent, AppState, DiagnosticView, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
+import type { ApiCalls, AppEvent, AppState, DiagnosticView, HostNotes, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { sameFileAmong } from '../engine/config/home-path.js';
@@ -26,6 +26,8 @@ import type { ProviderRequest } from '../worker/worker-protocol.js';
 
 export interface HostHooks {
   kind: AppState['host']['kind'];
+  /** The OS the engine runs on, for the window's examples. */
+  platform?: NodeJS.Platform;
   pickProjectFile?: () => Promise<string | null>;
   openExternal?: (url: string) => Promise<void>;
   setLaunchAtLogin?: (enabled: boolean) => void;
@@ -66,7 +68,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       lastReconcile: null,
       progress: {},
       simulated: options.simulated,
-      host: { kind: host.kind, filePicker: !!host.pickProjectFile, launchAtLogin: !!host.setLaunchAtLogin },
+      host: { kind: host.kind, filePicker: !!host.pickProjectFile, launchAtLogin: !!host.setLaunchAtLogin, ...(host.platform ? { platform: host.platform } : {}) },
     };
     worker.on('progress', (key, phase) => {
       this.state.progress = { ...this.state.progress, [key]: phase };
@@ -88,6 +90,14 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
 
   snapshot(): AppState {
     return { ...this.state, health: computeHealth(this.state), summary: summarize(this.state, this.now()) };
+  }
+
+  /** What the OS made of a setting (main.ts: the login item's approval, a refused notification), shown beside it. */
+  setHostNote(setting: keyof HostNotes, text: string | null): void {
+    const notes: HostNotes = { launchAtLogin: null, notifications: null, ...this.state.host.notes, [setting]: text };
+    if (this.state.host.notes?.[setting] === text) return;
+    this.state.host = { ...this.state.host, notes };
+    this.publish();
   }
 
   private publish(): void {

@@ -40,6 +40,8 @@ export class Notifier {
     private readonly show: (view: View, vmKey: string | null) => void,
     platform: NodeJS.Platform = process.platform,
     private readonly now: () => number = () => Date.now(),
+    /** Told the OS's reason when it refuses a notification, and null once one is shown again (Settings says it). */
+    private readonly report: (failure: string | null) => void = () => undefined,
   ) {
     // Windows only (Electron docs, Notification.handleActivation, "@platform win32"): called for
     // every activation, whether or not the Notification object still exists, before that
@@ -68,8 +70,12 @@ export class Notifier {
     const n = new Notification({ title, body, silent: false, ...(this.windows ? { id: tag, toastXml: toastXml(title, body, tag) } : {}) });
     this.live.add(n);
     n.on('click', () => this.open(tag));
-    // Not shown (notifications switched off for the app in Windows' Settings): the same change may be told later.
-    n.on('failed', () => {
+    // Not shown (notifications switched off for the app in Windows' Settings; on macOS an unsigned
+    // build, or notifications not allowed: the UNUserNotificationCenter error's description,
+    // cocoa_notification.mm:203-217): the same change may be told later, and Settings says why.
+    n.on('show', () => this.report(null));
+    n.on('failed', (_event: unknown, error: string) => {
+      this.report(error || 'the system gave no reason');
       if (this.lastShown.get(change.key) === text) this.lastShown.delete(change.key);
       this.targets.delete(tag);
       this.live.delete(n);

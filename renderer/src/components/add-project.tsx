@@ -3,7 +3,14 @@
 import { useState } from 'react';
 import { useStore } from '../store';
 
+/** An example path in the spelling of the machine the engine runs on (a Mac user never sees C:\Users). */
+export function projectPathExample(platform: string | undefined): string {
+  if (platform === 'win32') return 'C:\\Users\\you\\project\\ragnatramp.yaml';
+  return platform === 'darwin' ? '/Users/you/project/ragnatramp.yaml' : '/home/you/project/ragnatramp.yaml';
+}
+
 export function AddProject({ filePicker }: { filePicker: boolean }) {
+  const platform = useStore((s) => s.app?.host.platform);
   const api = useStore((s) => s.api);
   const [path, setPath] = useState('');
   // Shown under the field, not as a page-wide banner: the file's own problem (file, line, field).
@@ -51,8 +58,7 @@ export function AddProject({ filePicker }: { filePicker: boolean }) {
     >
       <label htmlFor="project-path">Path to a ragnatramp.yaml</label>
       <div className="row">
-        {/* A JSX attribute string keeps backslashes as typed: the expression gives single ones. */}
-        <input id="project-path" type="text" value={path} placeholder={'C:\\Users\\you\\project\\ragnatramp.yaml'} aria-invalid={error !== null} aria-describedby={error ? 'add-project-error' : undefined} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+        <input id="project-path" type="text" value={path} placeholder={projectPathExample(platform)} aria-invalid={error !== null} aria-describedby={error ? 'add-project-error' : undefined} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
         <button type="submit" className="primary" disabled={!path.trim()}>
           Add project
         </button>

@@ -126,6 +126,11 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
         <input type="checkbox" checked={settings.notifications} onChange={(e) => void update('notifications', { notifications: e.target.checked })} />
         Notify me when a VM's IP address changes or a duplicate appears
       </label>
+      {app.host.notes?.notifications && (
+        <p className="field-error" role="status" data-testid="notifications-note">
+          The last notification was not shown: {app.host.notes.notifications}
+        </p>
+      )}
       {errorFor('notifications')}
       <label className="field">
         <input type="checkbox" checked={settings.autoSync} onChange={(e) => void update('autoSync', { autoSync: e.target.checked })} />
@@ -153,6 +158,11 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
           <input type="checkbox" checked={settings.launchAtLogin} onChange={(e) => void update('launchAtLogin', { launchAtLogin: e.target.checked })} />
           Start Ragnatramp Tray when I sign in
         </label>
+      )}
+      {app.host.launchAtLogin && app.host.notes?.launchAtLogin && (
+        <p className="field-error" role="status" data-testid="login-item-note">
+          {app.host.notes.launchAtLogin}
+        </p>
       )}
       {errorFor('launchAtLogin')}
     </section>

@@ -297,7 +297,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       if (this.options.simulated) throw new Error('Simulated VMs cannot be reached over SSH.');
       if (!this.options.home) throw new Error('This host cannot open a terminal.');
       const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home, await this.providerOf(configPath));
-      const cmd = terminalCommand(configFile, host, process.platform, (exe) => onPath(exe), process.env);
+      const cmd = terminalCommand(configFile, host, this.host.platform ?? process.platform, (exe) => onPath(exe), process.env);
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);
     },

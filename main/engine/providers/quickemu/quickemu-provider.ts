@@ -1,8 +1,9 @@
 // The quickemu provider's edges: lists the folder's `<vm>.conf` files, reads each VM's pid and
 // ports files (regular files of a few KiB only: quickemu's folder is the user's, anything may sit
 // there), checks that the pid file names this VM's live QEMU (not a pid the system has since
-// reused), asks a running VM's guest agent over its socket and, for bridged VMs, reads the host's
-// neighbour table; then hands the facts to observeQuickemu. It watches the VM folders, where QEMU
+// reused), asks a running VM's guest agent over its socket and, for bridged VMs (and on a Mac
+// for vmnet ones, with bootpd's leases), reads the host's neighbour table; then hands the facts
+// to observeQuickemu. It watches the VM folders, where QEMU
 // writes and removes pid files.
 
 import { watch as watchPath, type FSWatcher } from 'node:fs';
@@ -13,7 +14,9 @@ import { execRunner, readHostNeighbors, type CommandRunner } from '../../discove
 import type { DiscoveryProvider } from '../../discovery/provider.js';
 import { readSmallFile } from '../../discovery/read-tail.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
-import { networkOf, parseConf, parsePid, parsePorts, vmPaths } from './quickemu-files.js';
+import { networkOf, parseConf, parsePid, parsePorts, vmnetNic, vmPaths } from './quickemu-files.js';
+import { readBootpdLeases } from '../../discovery/bootpd-leases.js';
+import type { Lease } from '../../discovery/address-tiers.js';
 import { observeQuickemu, type QuickemuVm } from './observe-quickemu.js';
 import { askGuestAgent, type AgentReply } from './guest-agent-socket.js';
 import { isVmQemu, systemLookup, type ProcessLookup } from './quickemu-process.js';
@@ -31,14 +34,17 @@ export class QuickemuProvider implements DiscoveryProvider {
     private readonly runCommand: CommandRunner = execRunner,
     private readonly lookupProcess: ProcessLookup = systemLookup,
     private readonly askAgent: (socket: string) => Promise<AgentReply> = askGuestAgent,
+    private readonly host: { platform: NodeJS.Platform; bootpdLeases: () => Promise<Lease[]> } = { platform: process.platform, bootpdLeases: () => readBootpdLeases() },
   ) {}
 
   async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
     if (refs.length === 0) return [];
     const vms = await this.readVms();
-    const bridged = vms.some((v) => v.running && networkOf(v.conf).kind === 'bridge');
-    const neighbors = bridged ? await readHostNeighbors(this.runCommand) : [];
-    return observeQuickemu(refs, { folder: this.folder, vms, neighbors }, now);
+    const mac = this.host.platform === 'darwin';
+    const vmnet = mac && vms.some((v) => v.running && vmnetNic(v.conf));
+    const bridged = vms.some((v) => v.running && networkOf(v.conf).kind === 'bridge' && !mac);
+    const [neighbors, leases] = await Promise.all([bridged || vmnet ? readHostNeighbors(this.runCommand, this.host.platform) : [], vmnet ? this.host.bootpdLeases() : []]);
+    return observeQuickemu(refs, { folder: this.folder, vms, neighbors, platform: this.host.platform, leases }, now);
   }
 
   private async readVms(): Promise<QuickemuVm[]> {

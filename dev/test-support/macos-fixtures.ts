@@ -41,3 +41,18 @@ export const ARP_AN = [
   '? (192.168.105.7) at 52:54:0:aa:0:2 on bridge100 ifscope [ethernet]',
   '? (192.168.105.9) at (incomplete) on bridge100 ifscope [ethernet]',
 ].join('\n');
+
+/**
+ * `socketfilterfw --listapps` with bootpd allowed, and the words of `--getglobalstate` and
+ * `--getallowsigned`, as minikube reads them (pkg/minikube/firewall/firewall.go:41-62: "Firewall
+ * is disabled", "Automatically allow built-in signed software ENABLED", and bootpd's line followed
+ * by a "( Allow" line). No upstream test holds the real output: the shape is what that reader takes.
+ */
+export const SOCKETFILTERFW = {
+  enabled: 'Firewall is enabled. (State = 1)\n',
+  disabled: 'Firewall is disabled. (State = 0)\n',
+  signedOff: 'Automatically allow built-in signed software DISABLED.\n',
+  signedOn: 'Automatically allow built-in signed software ENABLED.\n',
+  bootpdAllowed: 'ALF: total number of apps = 1\n\n1 :  /usr/libexec/bootpd\n \t ( Allow incoming connections )\n',
+  bootpdBlocked: 'ALF: total number of apps = 1\n\n1 :  /usr/libexec/bootpd\n \t ( Block incoming connections )\n',
+};

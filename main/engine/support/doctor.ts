@@ -1,9 +1,12 @@
 // `ragnatramp-tray doctor`: every step of a pass, one by one, on the real host, each with
 // pass or fail and the fix: PowerShell (found, version, language mode), the Hyper-V module,
 // the vmms service, Hyper-V Administrators membership, Get-VM, the Default Switch, the
-// neighbour table, then each guest's SSH. A step that cannot run says why it was skipped.
+// neighbour table; on macOS the provider's tools and bootpd (doctor-macos.ts); then each guest's
+// SSH. A step that cannot run says why it was skipped.
 
 import { existsSync } from 'node:fs';
+import { execRunner } from '../discovery/host-neighbors.js';
+import { macosDoctorSteps, type MacHost } from './doctor-macos.js';
 import type { Project } from '../config/load-project.js';
 import { inspectGuests } from '../guest-actions.js';
 import { inspectProjects } from '../inspect.js';
@@ -40,7 +43,7 @@ interface DoctorAnswer {
 
 const MEMBERSHIP_FIX = "Ask an administrator to add your account to 'Hyper-V Administrators' (lusrmgr.msc, or 'Add-LocalGroupMember -SID S-1-5-32-578 -Member <you>' in an administrator PowerShell), then sign out and back in.";
 
-export async function runDoctor(env: Environment, projects: Project[], options: { simulated: boolean; platform?: NodeJS.Platform; timeoutMs?: number }): Promise<DoctorStep[]> {
+export async function runDoctor(env: Environment, projects: Project[], options: { simulated: boolean; platform?: NodeJS.Platform; timeoutMs?: number; mac?: MacHost }): Promise<DoctorStep[]> {
   const steps: DoctorStep[] = [];
   const add = (step: string, ok: boolean | null, detail: string, fix: string | null = null) => steps.push({ step, ok, detail, fix });
   const platform = options.platform ?? process.platform;
@@ -68,6 +71,8 @@ export async function runDoctor(env: Environment, projects: Project[], options: 
       add('Neighbour (ARP) table readable', a.NeighborError === undefined, a.NeighborError ?? `${a.NeighborCount ?? 0} IPv4 entries`, a.NeighborError ? 'The ARP tier cannot work; VMs are found through KVP only. Send the support bundle.' : null);
     }
   }
+
+  if (platform === 'darwin' && !options.simulated) steps.push(...(await macosDoctorSteps(env.provider.name, options.mac ?? { run: execRunner, exists: existsSync, env: process.env })));
 
   if (projects.length === 0) {
     add('Guests over SSH', null, 'no project given (--config) or watched by the app');

@@ -80,7 +80,7 @@ export interface MacLoginItems {
 
 export const REQUIRES_APPROVAL =
   'macOS is waiting for you to allow Ragnatramp Tray to open at login: System Settings > General > Login Items (Open at Login / Allow in the Background).';
-const NOT_FOUND = 'macOS cannot find Ragnatramp Tray to register it as a login item: move it to the Applications folder, open it from there, then switch this on again.';
+const NOT_FOUND = "macOS reports Ragnatramp Tray's login item as not found: move the app to the Applications folder, open it from there, then switch this on again.";
 
 /** Whether the Mac will start the app at login (or will once the user allows it), and what to say. */
 export function macLoginState(items: MacLoginItems): { on: boolean; note: string | null } {

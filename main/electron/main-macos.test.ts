@@ -126,7 +126,7 @@ describe('main.ts on macOS', () => {
   it('a login item macOS cannot register is refused with what to do, and not saved as on', async () => {
     fake.app.macLoginItem.registersAs = 'not-found';
     await launchPackaged();
-    expect(await invoke('updateSettings', [{ launchAtLogin: true }])).toMatchObject({ ok: false, message: expect.stringMatching(/move it to the Applications folder/) });
+    expect(await invoke('updateSettings', [{ launchAtLogin: true }])).toMatchObject({ ok: false, message: expect.stringMatching(/move the app to the Applications folder/) });
     expect(JSON.parse(readFileSync(path.join(home, 'settings.json'), 'utf8')).launchAtLogin ?? false).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 // `npm run --silent bench -- [--quick]`: every benchmark on fresh labs (root): one of network
 // namespaces, then one of QEMU VMs in quickemu's layout, then one under a real libvirtd; each
-// removed afterwards. A readable table on stderr and one JSON document on stdout.
+// removed afterwards; then discovery at scale (no lab). A readable table on stderr and one JSON
+// document on stdout. `--scale` runs only discovery at scale, which needs neither root nor a lab;
+// `--providers` only discovery through the quickemu, Proxmox VE and libvirt providers (their labs).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,12 +18,21 @@ import { IDLE_CHILD } from './idle-child-path.js';
 import { benchProviderDiscovery, type ProviderDiscoveryRow } from './provider-discovery-bench.js';
 import { benchHostsSync, type HostsSyncRow } from './hosts-sync-bench.js';
 import { benchChangeDetection } from './watch-bench.js';
+import { benchScale, scaleTable } from './scale-bench.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH_TOKEN = 'bench@pve!ragnatramp=00000000-0000-4000-8000-00000000beef';
-const { values } = parseArgs({ args: process.argv.slice(2), options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ args: process.argv.slice(2), options: { quick: { type: 'boolean', default: false }, scale: { type: 'boolean', default: false }, providers: { type: 'boolean', default: false } } });
 const quick = values.quick;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const scaleSizes = quick ? { proxmox: [100], libvirt: [200] } : { proxmox: [100, 500], libvirt: [200] };
+
+if (values.scale) {
+  const scale = await benchScale(scaleSizes, log);
+  log(`\n${scaleTable(scale)}`);
+  process.stdout.write(`${JSON.stringify({ scale }, null, 2)}\n`);
+  process.exit(0);
+}
 
 if (process.getuid?.() !== 0) {
   log('bench: the benchmarks run on a lab of real guests, which needs root.');
@@ -37,6 +48,16 @@ for (const [tool, pkg] of [['ansible-playbook', 'ansible-core'], ['ssh', 'openss
 const sizes = quick ? [1, 4] : [1, 4, 16];
 const work = mkdtempSync(path.join(os.tmpdir(), 'rt-bench-'));
 chmodSync(work, 0o755);
+if (values.providers) {
+  try {
+    const providers = [...(await benchQuickemu()), ...(await benchLibvirt())];
+    log(`\n${providerTable(providers)}`);
+    process.stdout.write(`${JSON.stringify({ providerDiscovery: providers }, null, 2)}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 const labDir = path.join(work, 'lab');
 log(`bench: bringing up a lab of ${Math.max(...sizes)} guests…`);
 await labUp({ guests: Math.max(...sizes), dir: labDir });
@@ -56,8 +77,9 @@ try {
   log(`bench: idle cost while watching ${lab.record.guests.length} guests for ${idleSeconds} s…`);
   execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', ROOT], { stdio: 'inherit' });
   const idle = JSON.parse(execFileSync(process.execPath, [IDLE_CHILD, lab.paths.config, lab.paths.manifest, path.join(work, 'idle_known_hosts.json'), String(idleSeconds)], { encoding: 'utf8' })) as { seconds: number; cpuPercent: number; rssMB: number };
-  const result = { hostsSync, discovery, asciiEscaping, providerDiscovery: providers, changeDetectionMs: { median: changeDetectionMs.median, max: changeDetectionMs.max }, idle: { seconds: idle.seconds, cpuPercent: idle.cpuPercent, rssMB: idle.rssMB, guests: lab.record.guests.length } };
-  log(`\n${table(result.hostsSync, result.discovery, asciiEscaping, providers, changeDetectionMs, idle)}`);
+  const scale = await benchScale(scaleSizes, log);
+  const result = { hostsSync, discovery, asciiEscaping, providerDiscovery: providers, changeDetectionMs: { median: changeDetectionMs.median, max: changeDetectionMs.max }, idle: { seconds: idle.seconds, cpuPercent: idle.cpuPercent, rssMB: idle.rssMB, guests: lab.record.guests.length }, scale };
+  log(`\n${table(result.hostsSync, result.discovery, asciiEscaping, providers, changeDetectionMs, idle)}\n\n${scaleTable(scale)}`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
   await labDown(labDir).catch((err: Error) => log(`bench: removing the lab failed: ${err.message}`));
@@ -106,6 +128,12 @@ async function benchLibvirt(): Promise<ProviderDiscoveryRow[]> {
   }
 }
 
+function providerTable(providers: ProviderDiscoveryRow[]): string {
+  const lines = ['Discovery per provider on real guests (median pass: observe, SSH probes, plan)', '  provider  VMs    pass ms  found by'];
+  for (const d of providers) lines.push(`  ${d.provider.padEnd(8)}  ${String(d.vms).padEnd(5)}  ${String(d.passMs).padEnd(7)}  ${Object.entries(d.tiers).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  return lines.join('\n');
+}
+
 function table(sync: HostsSyncRow[], discovery: Awaited<ReturnType<typeof benchDiscovery>>, ascii: AsciiEscapingRow[], providers: ProviderDiscoveryRow[], change: { median: number; max: number }, idle: { seconds: number; cpuPercent: number; rssMB: number }): string {
   const lines = ['Hosts sync (median of 5 runs, seconds; every guest block changed each run)', '  guests  ragnatramp-tray cold  warm    openssh loop  ansible blockinfile  all correct'];
   for (const n of [...new Set(sync.map((r) => r.guests))]) {
@@ -116,8 +144,7 @@ function table(sync: HostsSyncRow[], discovery: Awaited<ReturnType<typeof benchD
   for (const d of discovery) lines.push(`  ${String(d.vms).padEnd(5)}  ${String(d.powershellInvocations).padEnd(27)}  ${String(d.passMs).padEnd(7)}  ${d.planMs}`);
   lines.push('', 'Hyper-V: the discovery script\'s ASCII escaping step in the real pwsh (one accented name; median of 5)', '  VMs    language mode        ms      correct');
   for (const a of ascii) lines.push(`  ${String(a.vms).padEnd(5)}  ${a.mode.padEnd(19)}  ${String(a.ms).padEnd(6)}  ${a.correct ? 'yes' : 'NO'}`);
-  lines.push('', 'Discovery per provider on real guests (median pass: observe, SSH probes, plan)', '  provider  VMs    pass ms  found by');
-  for (const d of providers) lines.push(`  ${d.provider.padEnd(8)}  ${String(d.vms).padEnd(5)}  ${String(d.passMs).padEnd(7)}  ${Object.entries(d.tiers).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  lines.push('', providerTable(providers));
   lines.push('', `Change detection (Linux, DHCP renumbering → change event): median ${change.median} ms, max ${change.max} ms`);
   lines.push(`Idle while watching: ${idle.cpuPercent}% of a core, ${idle.rssMB} MB resident (${idle.seconds} s)`);
   return lines.join('\n');

@@ -25,18 +25,22 @@ function fleet(n: number): { scenario: Scenario; project: Project } {
     vms: vms.map((v, i) => ({ name: v.name, id: v.id, kvp: i % 3 === 0 ? 'No Contact' : 'OK', adapters: [{ mac: v.mac, ipAddresses: [v.ip] }] })),
     neighbors: vms.map((v) => ({ ip: v.ip, mac: v.mac })),
   };
-  const configPath = '/bench/ragnatramp.yaml';
-  const project: Project = {
-    name: 'bench',
+  return { scenario, project: benchProject('bench', vms) };
+}
+
+/** A project of these VMs, as loaded from ragnatramp.yaml and a state.json that records each (no file is read). */
+export function benchProject(name: string, vms: Array<{ machine: string; name: string; id: string }>): Project {
+  const configPath = `/${name}/ragnatramp.yaml`;
+  return {
+    name,
     configPath,
-    statePath: '/bench/.ragnatramp/state.json',
-    config: { project: { name: 'bench' }, machines: vms.map((v) => ({ name: v.machine })) },
+    statePath: `/${name}/.ragnatramp/state.json`,
+    config: { project: { name }, machines: vms.map((v) => ({ name: v.machine })) },
     machines: vms.map((v) => ({ name: v.machine, ssh: { user: 'u', privateKeyPath: '/k' } })),
-    state: { version: 1, project: 'bench', configPath, vms: Object.fromEntries(vms.map((v) => [v.machine, { id: v.id, name: v.name, machineName: v.machine }])) },
-    vms: vms.map((v) => ({ project: 'bench', machineName: v.machine, vmName: v.name, vmId: v.id })),
+    state: { version: 1, project: name, configPath, vms: Object.fromEntries(vms.map((v) => [v.machine, { id: v.id, name: v.name, machineName: v.machine }])) },
+    vms: vms.map((v) => ({ project: name, machineName: v.machine, vmName: v.name, vmId: v.id })),
     warnings: [],
   };
-  return { scenario, project };
 }
 
 export async function benchDiscovery(sizes: number[]): Promise<DiscoveryRow[]> {

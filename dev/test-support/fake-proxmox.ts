@@ -7,7 +7,10 @@
 // with and without a `message` body, connections closed after every error, and one certificate
 // per node signed by the cluster's CA. A VM given an agent socket is answered by a real QEMU guest
 // agent over QEMU's chardev (guest-sync, then guest-network-get-interfaces), its JSON passed
-// through under data.result as Proxmox passes it.
+// through under data.result as Proxmox passes it. For scale: each guest's uptime counts from its
+// last start, its config has the digest of its file, guests restart and are reconfigured while the
+// server runs, every request can be given a latency, and each node runs as many handlers at once
+// as pveproxy has workers, the rest waiting (with the most seen in flight, overall and per node).
 
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -17,6 +20,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import pLimit from 'p-limit';
 import { quickemuPaths, type LabGuest, type LabRecord } from '../lab/lab.js';
 
 export interface FakeGuest {
@@ -35,6 +39,10 @@ export interface FakeGuest {
   agentResult?: unknown[];
   /** A container's interfaces as `ip --json a` inside it sees them: addresses as "10.0.0.7/24". */
   lxc?: Array<{ name: string; mac: string; addresses: string[] }>;
+  /** Its `memory` in MiB (192 by default): /cluster/resources shows it as maxmem. */
+  memory?: number;
+  /** Its agent never answers (a hung guest): the request is held until the client gives up. */
+  agentHangs?: boolean;
 }
 
 export interface FakeProxmoxOptions {
@@ -55,6 +63,15 @@ export interface FakeProxmoxOptions {
   /** The node whose certificate the server shows (default the first guest's node, else 'pve1'). */
   serveAs?: string;
   port?: number;
+  /** Every answer waits this long first (a real cluster's per-request time; the bench says which figure). */
+  latencyMs?: number;
+  /**
+   * How many requests a node handles at once; the rest wait. pveproxy runs 3 worker processes
+   * (pve-manager PVE/Service/pveproxy.pm:32), each handling one API call at a time.
+   */
+  nodeWorkers?: number;
+  /** The cluster's clock, in ms (uptimes count on it); Date.now by default. */
+  clock?: () => number;
 }
 
 export interface FakeProxmox {
@@ -65,6 +82,15 @@ export interface FakeProxmox {
   requests: Array<{ path: string; authorized: boolean; authorization: string | null }>;
   /** TLS connections accepted so far. */
   readonly connections: number;
+  /** The most requests seen in flight at once, overall and per node (of guest calls, by node). */
+  readonly maxInFlight: number;
+  readonly maxInFlightByNode: ReadonlyMap<string, number>;
+  /** Forgets the requests and the in-flight maxima seen so far (a bench's next pass). */
+  resetCounts(): void;
+  /** The guest starts again: a new QEMU process, so its uptime counts from 0 (or it started `upFor` seconds ago). */
+  restart(vmid: number, upFor?: number): void;
+  /** Its config changes (a new MAC, more memory): its file, and so its digest, change. */
+  reconfigure(vmid: number, change: Partial<Pick<FakeGuest, 'mac' | 'memory' | 'agentResult' | 'lxc'>>): void;
   /** The SHA-256 fingerprint of a node's certificate, in the form the pins keep. */
   fingerprint(node: string): string;
   /** Shows this node's certificate from now on (another node answering the same address). */
@@ -163,8 +189,20 @@ function lxcInterface(i: { name: string; mac: string; addresses: string[] }) {
 /** The `netN` string of a guest's config (qemu-server src/PVE/QemuServer/Network.pm:207; pve-container src/PVE/LXC/Config.pm:873). */
 function configOf(g: FakeGuest): Record<string, unknown> {
   const mac = (g.mac ?? '').toUpperCase();
-  if (g.type === 'lxc') return { hostname: g.name, arch: 'amd64', ...(mac ? { net0: `name=eth0,bridge=vmbr0,hwaddr=${mac},ip=dhcp,type=veth` } : {}) };
-  return { name: g.name, ...(g.agent === false ? {} : { agent: '1' }), ...(mac ? { net0: `virtio=${mac},bridge=vmbr0,firewall=1` } : {}) };
+  const memory = g.memory ?? 192;
+  if (g.type === 'lxc') return { hostname: g.name, arch: 'amd64', memory, ...(mac ? { net0: `name=eth0,bridge=vmbr0,hwaddr=${mac},ip=dhcp,type=veth` } : {}) };
+  return { name: g.name, memory, ...(g.agent === false ? {} : { agent: '1' }), ...(mac ? { net0: `virtio=${mac},bridge=vmbr0,firewall=1` } : {}) };
+}
+
+/**
+ * GET …/config's answer: the config with `digest`, the SHA-1 of the config file's text
+ * (qemu-server src/PVE/QemuServer.pm:1946, pve-container src/PVE/LXC/Config.pm:1132): any change
+ * to the file changes it.
+ */
+function configAnswer(g: FakeGuest): Record<string, unknown> {
+  const config = configOf(g);
+  const raw = Object.entries(config).map(([k, v]) => `${k}: ${String(v)}\n`).join('');
+  return { ...config, digest: createHash('sha1').update(raw).digest('hex') };
 }
 
 class ApiError extends Error {
@@ -191,6 +229,37 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
   const offline = new Set(options.offlineNodes ?? []);
   const unreachable = new Set(options.unreachableNodes ?? []);
   const privilegesOf = (vmid: number) => options.privileges?.[vmid] ?? allPrivileges(release);
+  // Each guest's process started this long ago when the server starts (an uptime of 4242 s).
+  const clock = options.clock ?? Date.now;
+  const bootedAt = new Map(options.guests.map((g) => [g.vmid, clock() - 4_242_000]));
+  const uptimeOf = (g: FakeGuest) => Math.floor((clock() - (bootedAt.get(g.vmid) ?? clock())) / 1000);
+  const guestOf = (vmid: number) => {
+    const g = options.guests.find((x) => x.vmid === vmid);
+    if (!g) throw new Error(`no guest ${vmid}`);
+    return g;
+  };
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const inFlightByNode = new Map<string, number>();
+  const maxInFlightByNode = new Map<string, number>();
+  const workers = new Map<string, ReturnType<typeof pLimit>>();
+  /** The request handled by its node's workers (a node's own calls are run there, proxyto => 'node'), after the latency. */
+  function handled(pathname: string, query: URLSearchParams): Promise<unknown> {
+    const node = /^\/nodes\/([^/]+)\//.exec(pathname)?.[1] ?? '(entry)';
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    inFlightByNode.set(node, (inFlightByNode.get(node) ?? 0) + 1);
+    maxInFlightByNode.set(node, Math.max(maxInFlightByNode.get(node) ?? 0, inFlightByNode.get(node)!));
+    const run = async () => {
+      if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+      return answer(pathname, query);
+    };
+    const limit = options.nodeWorkers ? (workers.get(node) ?? workers.set(node, pLimit(options.nodeWorkers)).get(node)!) : null;
+    return (limit ? limit(run) : run()).finally(() => {
+      inFlight--;
+      inFlightByNode.set(node, inFlightByNode.get(node)! - 1);
+    });
+  }
 
   // RPCEnvironment::check / check_any (pve-access-control src/PVE/RPCEnvironment.pm:291-326),
   // raised as "Permission check failed (<path>, <privs>)" with 403 (pve-common src/PVE/Exception.pm:58).
@@ -210,7 +279,9 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
           offline.has(g.node)
             ? // No RRD entry for a node offline over 5 minutes: no name, no template (API2Tools.pm:81-91).
               { id: `${g.type}/${g.vmid}`, vmid: g.vmid, node: g.node, type: g.type, status: 'unknown' }
-            : { id: `${g.type}/${g.vmid}`, type: g.type, vmid: g.vmid, name: g.name, node: g.node, status: g.status, template: 0, uptime: g.status === 'running' ? 4242 : 0, maxmem: 201326592, maxcpu: 1 },
+            : // uptime: the age of the guest's process (qemu-server src/PVE/QemuServer.pm:2632), through the RRD (API2Tools.pm:97);
+              // maxmem: its config's memory (QemuServer.pm:2578).
+              { id: `${g.type}/${g.vmid}`, type: g.type, vmid: g.vmid, name: g.name, node: g.node, status: g.status, template: 0, uptime: g.status === 'running' ? uptimeOf(g) : 0, maxmem: (g.memory ?? 192) * 1024 * 1024, maxcpu: 1 },
         );
     }
     const m = /^\/nodes\/([^/]+)\/(.+)$/.exec(pathname);
@@ -236,7 +307,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     // (qemu-server src/PVE/API2/Qemu/Agent.pm:65-68 and :184, VM.Monitor before 9.0.3).
     need(vmid, call.startsWith('agent/') ? (pve9 ? ['VM.GuestAgent.Audit', 'VM.GuestAgent.Unrestricted'] : ['VM.Monitor']) : ['VM.Audit']);
     if (!g) throw new ApiError(500, `Configuration file 'nodes/${node}/${g2[1] === 'qemu' ? 'qemu-server' : 'lxc'}/${vmid}.conf' does not exist`);
-    if (call === 'config') return configOf(g);
+    if (call === 'config') return configAnswer(g);
     if (g.type === 'lxc') {
       if (call !== 'interfaces') throw new ApiError(501, `Method 'GET ${pathname}' not implemented`);
       // A stopped container has no pid: get_interfaces returns nothing (pve-container src/PVE/LXC.pm:1265-1266).
@@ -247,6 +318,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     // qemu-server src/PVE/QemuServer/Agent.pm:109-113, in this order.
     if (g.agent === false) throw new ApiError(500, 'No QEMU guest agent configured');
     if (g.status !== 'running') throw new ApiError(500, `VM ${vmid} is not running`);
+    if (g.agentHangs) return new Promise<never>(() => undefined);
     if (g.agentResult) return { result: g.agentResult };
     if (!g.agentSocket) throw new ApiError(500, 'QEMU guest agent is not running');
     const result = await askAgent(g.agentSocket, 'guest-network-get-interfaces').catch(() => {
@@ -276,7 +348,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     const url = new URL(req.url ?? '/', 'https://pve');
     if (!url.pathname.startsWith('/api2/json/')) return close(501, 'no such uri', 'no such uri');
     if (req.method !== 'GET') return close(501, `Method '${req.method} ${url.pathname}' not implemented`);
-    answer(url.pathname.slice('/api2/json'.length), url.searchParams).then(
+    handled(url.pathname.slice('/api2/json'.length), url.searchParams).then(
       (data) => {
         res.writeHead(200, 'OK', { 'Content-Type': 'application/json;charset=UTF-8' });
         res.end(JSON.stringify({ data }));
@@ -309,6 +381,23 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     requests,
     get connections() {
       return connections;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    maxInFlightByNode,
+    resetCounts() {
+      requests.length = 0;
+      maxInFlight = inFlight;
+      maxInFlightByNode.clear();
+    },
+    restart(vmid, upFor = 0) {
+      const g = guestOf(vmid);
+      g.status = 'running';
+      bootedAt.set(vmid, clock() - upFor * 1000);
+    },
+    reconfigure(vmid, change) {
+      Object.assign(guestOf(vmid), change);
     },
     fingerprint(node) {
       return `SHA256:${createHash('sha256').update(new X509Certificate(certOf(node).cert).raw).digest('base64').replace(/=+$/, '')}`;

@@ -134,6 +134,8 @@ export async function inspectProjects(given: EngineDeps, projects: Project[], wa
   const refs = projects.flatMap((p) => p.vms);
   const observations = await confirmCached(deps, await disambiguateArp(deps, await observeWithWait(deps, refs, wait)));
   const open = await probeSsh(deps, observations);
+  // The provider hears what answered at the addresses it gave (planning stays pure; this is the shell).
+  given.provider.sshAnswers?.(observations.flatMap((o) => (o.hypervisorId && o.network?.ipv4 && !o.forward && typeof open.get(o.ref) === 'boolean' ? [{ hypervisorId: o.hypervisorId, ipv4: o.network.ipv4, open: open.get(o.ref)! }] : [])));
   const facts: ProjectFacts[] = projects.map((p) => {
     const mine = observations.filter((o) => p.vms.includes(o.ref));
     return {

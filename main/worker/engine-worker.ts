@@ -16,7 +16,7 @@ import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests } from '../engine/guest-actions.js';
 import { inspectProjects } from '../engine/inspect.js';
 import { reconcileProjects, type ReconcileOutcome } from '../engine/reconcile.js';
-import { projectProviderOptions } from '../engine/providers/provider-args.js';
+import { canonicalClusterUrl, projectProviderOptions } from '../engine/providers/provider-args.js';
 import type { ProviderOptions } from '../engine/providers/provider-entry.js';
 import { providerEntry } from '../engine/providers/registry.js';
 import type { DuplicateGroup } from '../engine/plan/plan.js';
@@ -49,9 +49,14 @@ interface Resolved {
 /** The app's own provider (its start-up options): kept for the worker's life. */
 const AUTO_KEY = JSON.stringify(['auto', null]);
 
-/** Throws for a choice that does not check out (a saved URI that is no longer valid, say). */
+/**
+ * Throws for a choice that does not check out (a saved URI that is no longer valid, say). Projects
+ * naming one cluster however they spell it share one environment: a pass asks that cluster once
+ * for all of them, and its guests' reads are remembered once.
+ */
 function resolveChoice(choice: ProviderRequest | undefined): Resolved {
-  const chosen = projectProviderOptions(choice);
+  const given = projectProviderOptions(choice);
+  const chosen = given?.proxmox ? { ...given, proxmox: canonicalClusterUrl(given.proxmox) } : given;
   const secret = chosen ? choice?.secret : undefined;
   return {
     // A stored token is part of the key, hashed: keys are logged nowhere, but need not hold it.

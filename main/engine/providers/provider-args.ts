@@ -42,6 +42,12 @@ function clusterUrl(v: unknown): string {
   return v;
 }
 
+/** A checked cluster address in one spelling (`https://host:port`, host lowercased, port given): projects naming one cluster however they write it share its answers. */
+export function canonicalClusterUrl(url: string): string {
+  const u = new URL(url);
+  return `https://${u.hostname}:${u.port || 8006}`;
+}
+
 /** Whether options name a provider (a token file alone does not: it feeds the provider chosen elsewhere). */
 export function namesProvider(o: ProviderOptions & { provider?: string }): boolean {
   return !!(o.simulate ?? o.provider ?? o.manifest ?? o.quickemu ?? o.libvirt ?? o.proxmox);

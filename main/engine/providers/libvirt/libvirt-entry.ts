@@ -22,6 +22,6 @@ export const LIBVIRT: ProviderEntry = {
   },
   async create(options, shared) {
     const [{ LibvirtProvider }, { execRunner }] = await Promise.all([import('./libvirt-provider.js'), import('../../discovery/host-neighbors.js')]);
-    return { provider: new LibvirtProvider(options.libvirt ?? DEFAULT_LIBVIRT_URI, execRunner, shared.platform) };
+    return { provider: new LibvirtProvider(options.libvirt ?? DEFAULT_LIBVIRT_URI, execRunner, Date.now, shared.platform) };
   },
 };

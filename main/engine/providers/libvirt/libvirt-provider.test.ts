@@ -116,7 +116,7 @@ describe('LibvirtProvider through the runner seam', () => {
     expect(o).toMatchObject({ tier: 'agent', network: { ipv4: '10.202.2.203' } });
     expect(calls).toEqual([
       ['virsh', '-c', 'qemu:///system', '-q', 'list', '--all', '--uuid', '--name'],
-      ['virsh', '-c', 'qemu:///system', '-q', expect.stringMatching(new RegExp(`^echo @@(\\w{12}):${U1}:state@@ ; domstate --domain ${U1} ; echo @@\\1:${U1}:xml@@ ; dumpxml --domain ${U1} ; echo @@\\1:${U1}:lease@@ ; domifaddr --domain ${U1} --full --source lease$`))],
+      ['virsh', '-c', 'qemu:///system', '-q', expect.stringMatching(new RegExp(`^echo @@(\\w{12}):${U1}:state@@ ; domstate --domain ${U1} ; echo @@\\1:${U1}:id@@ ; domid --domain ${U1} ; echo @@\\1:${U1}:xml@@ ; dumpxml --domain ${U1} ; echo @@\\1:${U1}:lease@@ ; domifaddr --domain ${U1} --full --source lease$`))],
       ['virsh', '-c', 'qemu:///system', '-q', 'domifaddr', '--domain', U1, '--full', '--source', 'agent'],
       ['ip', '-j', '-4', 'neigh', 'show'],
     ]);
@@ -135,7 +135,7 @@ describe('LibvirtProvider through the runner seam', () => {
     };
     await expect(new LibvirtProvider('qemu:///system', missing).observe([ref('web', 'w')], NOW)).rejects.toThrow(/virsh is not installed/);
     // On a Mac, Homebrew's package, never Debian's.
-    await expect(new LibvirtProvider('qemu:///system', missing, 'darwin').observe([ref('web', 'w')], NOW)).rejects.toThrow(/virsh is not installed, so libvirt cannot be asked\.\nInstall it with Homebrew: brew install libvirt/);
+    await expect(new LibvirtProvider('qemu:///system', missing, Date.now, 'darwin').observe([ref('web', 'w')], NOW)).rejects.toThrow(/virsh is not installed, so libvirt cannot be asked\.\nInstall it with Homebrew: brew install libvirt/);
     const down: CommandRunner = async () => {
       throw Object.assign(new Error('Command failed'), { code: 1, stderr: "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n" });
     };
@@ -197,7 +197,7 @@ interface FakeAddrs {
  * the others, and an empty MAC when the agent gave none (:2343-2388); `dumpxml` the domain's XML;
  * `echo` its words. A batch is the same commands joined by ` ; `.
  */
-function fakeVirsh(dom: { uuid: string; name: string; ifaces: FakeIface[]; lease: FakeAddrs[]; agent: FakeAddrs[] }): CommandRunner {
+function fakeVirsh(dom: { uuid: string; name: string; ifaces: FakeIface[]; lease: FakeAddrs[]; agent: FakeAddrs[]; id?: number }): CommandRunner {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/'/g, '&apos;').replace(/</g, '&lt;');
   const xml = () =>
     `<domain type='qemu' id='1'>\n  <name>${esc(dom.name)}</name>\n  <uuid>${dom.uuid}</uuid>\n  <description>@@${dom.uuid}:state@@ shut off</description>\n  <devices>\n${dom.ifaces
@@ -225,6 +225,8 @@ function fakeVirsh(dom: { uuid: string; name: string; ifaces: FakeIface[]; lease
         return `${dom.uuid} ${dom.name}\n`;
       case 'domstate':
         return 'running\n\n';
+      case 'domid':
+        return `${dom.id ?? 1}\n\n`;
       case 'domiflist':
         return iflist();
       case 'dumpxml':
@@ -284,5 +286,51 @@ describe('libvirt as it really is (virsh 9.0.0 modelled on its source)', () => {
     // Beside a NIC on a libvirt network, the user-mode one is passed over.
     const both = await observeOne({ ifaces: [{ type: 'user', mac: '52:54:00:4a:00:09' }, { type: 'network', network: 'default', target: 'vnet1', mac: MAC }], lease: [{ name: 'vnet1', mac: MAC, addrs: [['ipv4', '10.231.7.73/24']] }] });
     expect([both.network?.ipv4, both.network?.mac, both.tier]).toEqual(['10.231.7.73', '5254004A0001', 'lease']);
+  });
+});
+
+describe("a domain's guest-agent answer is remembered while it is the same boot", () => {
+  const MAC = '52:54:00:4a:00:01';
+  /** A domain without a lease (a bridge, qemu:///session): its address comes from its agent; calls are counted. */
+  function domain() {
+    const dom = { uuid: U1, name: 'p-web-1', id: 3, ifaces: [{ type: 'bridge' as const, bridge: 'br0', target: 'vnet0', mac: MAC }], lease: [] as FakeAddrs[], agent: [{ name: 'eth0', mac: MAC, addrs: [['ipv4', '10.231.7.80/24']] }] as FakeAddrs[] };
+    const virsh = fakeVirsh(dom);
+    let agentCalls = 0;
+    let clock = Date.parse(NOW);
+    const provider = new LibvirtProvider(
+      'qemu:///session',
+      (cmd, args) => {
+        if (args.includes('agent') && !args.some((a) => a.includes(' ; '))) agentCalls++;
+        return virsh(cmd, args);
+      },
+      () => clock,
+    );
+    const pass = async () => (await provider.observe([ref('web', 'p-web-1', U1)], NOW))[0]!.network?.ipv4;
+    return { dom, provider, pass, agentCalls: () => agentCalls, advance: (ms: number) => (clock += ms) };
+  }
+
+  it('asked once, then again when the domain started again (a new domain id)', async () => {
+    const d = domain();
+    expect(await d.pass()).toBe('10.231.7.80');
+    d.dom.agent = [{ name: 'eth0', mac: MAC, addrs: [['ipv4', '10.231.7.81/24']] }];
+    expect(await d.pass()).toBe('10.231.7.80'); // the same boot: the remembered answer
+    expect(d.agentCalls()).toBe(1);
+    d.dom.id = 4;
+    expect(await d.pass()).toBe('10.231.7.81');
+    expect(d.agentCalls()).toBe(2);
+  });
+
+  it('asked again when the address it gave stopped answering SSH, and after the slow refresh', async () => {
+    const d = domain();
+    await d.pass();
+    d.provider.sshAnswers([{ hypervisorId: U1, ipv4: '10.231.7.80', open: true }]);
+    d.dom.agent = [{ name: 'eth0', mac: MAC, addrs: [['ipv4', '10.231.7.82/24']] }];
+    d.provider.sshAnswers([{ hypervisorId: U1, ipv4: '10.231.7.80', open: false }]);
+    expect(await d.pass()).toBe('10.231.7.82');
+    expect(d.agentCalls()).toBe(2);
+    d.dom.agent = [{ name: 'eth0', mac: MAC, addrs: [['ipv4', '10.231.7.83/24']] }];
+    d.advance(11 * 60_000);
+    expect(await d.pass()).toBe('10.231.7.83');
+    expect(d.agentCalls()).toBe(3);
   });
 });

@@ -2,8 +2,11 @@
 // the user gave (qemu:///system, qemu:///session, qemu+ssh://host/system). One virsh call lists
 // the domains, one more reads state, XML (the interfaces) and leases of the domains asked about (a batch
 // of commands whose only words are fixed ones and UUIDs), and the guest agent is asked only for
-// running domains the leases left without an address. The neighbour table is read only when
-// libvirt runs on this host. Watching: virsh's event stream, and on this host the lease files.
+// running domains the leases left without an address, and among them only those whose last answer
+// cannot stand: the domain started again (a new domain id), its state changed, that answer gave no
+// address or its address stopped answering SSH, or a slow refresh came due. The neighbour table is
+// read only when libvirt runs on this host. Watching: virsh's event stream, and on this host the
+// lease files.
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +17,7 @@ import { HypervisorError } from '../../errors.js';
 import { cLocaleEnv } from '../../discovery/c-locale.js';
 import { installHint } from '../../discovery/tool-path.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
-import type { DiscoveryProvider } from '../../discovery/provider.js';
+import type { DiscoveryProvider, SshAnswer } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { isUsableIpv4 } from '../../discovery/net-address.js';
 import { checkLibvirtUri, isLocalUri } from './libvirt-uri.js';
@@ -23,6 +26,24 @@ import { parseDomainInterfaces } from './domain-xml.js';
 import { parseBatch, parseDomainList, parseDomifaddr, UUID, type Domain } from './virsh-output.js';
 
 const LEASE_DIR = '/var/lib/libvirt/dnsmasq';
+/** A remembered agent answer is asked again after this long whatever else (minutes). */
+export const AGENT_REFRESH_MS = 10 * 60_000;
+
+/**
+ * A domain's last guest-agent answer and the boot it came from: libvirt gives a domain a new id
+ * each time its process starts (src/qemu/qemu_process.c, qemuProcessInit:
+ * `vm->def->id = qemuDriverAllocateID(driver)`; `virsh domid` prints it), so the same id and
+ * state is the same boot.
+ */
+interface AgentMemo {
+  boot: string;
+  answer: NonNullable<DomainFacts['agent']>;
+  /** The address it gave for the domain's own NIC. */
+  address: string | null;
+  at: number;
+  answered: boolean;
+  silent: boolean;
+}
 
 /**
  * virsh's reason for a failure: it says what failed first ("failed to connect to the
@@ -39,9 +60,12 @@ export class LibvirtProvider implements DiscoveryProvider {
   readonly uri: string;
 
   /** Checked here too, the last step before virsh: a URI can name programs libvirt runs (libvirt-uri.ts). */
+  private readonly agents = new Map<string, AgentMemo>();
+
   constructor(
     uri: string,
     private readonly runCommand: CommandRunner = execRunner,
+    private readonly clock: () => number = Date.now,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.uri = checkLibvirtUri(uri, 'the libvirt URI');
@@ -78,7 +102,7 @@ export class LibvirtProvider implements DiscoveryProvider {
     const mark = (uuid: string, what: string) => `echo @@${nonce}:${uuid}:${what}@@`;
     const commands = domains.flatMap((d) => {
       if (!UUID.test(d.uuid)) return [];
-      return [mark(d.uuid, 'state'), `domstate --domain ${d.uuid}`, mark(d.uuid, 'xml'), `dumpxml --domain ${d.uuid}`, mark(d.uuid, 'lease'), `domifaddr --domain ${d.uuid} --full --source lease`];
+      return [mark(d.uuid, 'state'), `domstate --domain ${d.uuid}`, mark(d.uuid, 'id'), `domid --domain ${d.uuid}`, mark(d.uuid, 'xml'), `dumpxml --domain ${d.uuid}`, mark(d.uuid, 'lease'), `domifaddr --domain ${d.uuid} --full --source lease`];
     });
     // A domain that vanished between the two calls fails its own commands; the rest still print.
     const out = parseBatch(await this.virsh([commands.join(' ; ')]).catch((err: { stdout?: string }) => err.stdout ?? ''), nonce);
@@ -87,21 +111,41 @@ export class LibvirtProvider implements DiscoveryProvider {
       details.set(d.uuid, { state: (out.get(`${d.uuid}:state`) ?? '').trim() || 'unknown', interfaces, leases: parseDomifaddr(out.get(`${d.uuid}:lease`) ?? '') });
     }
     const limit = pLimit(4);
+    const now = this.clock();
     await Promise.all(
       [...details].map(([uuid, f]) =>
         limit(async () => {
           const mac = primaryInterface(f.interfaces)?.mac;
+          if (f.state !== 'running') this.agents.delete(uuid);
           if (f.state !== 'running' || !mac || f.leases.some((l) => l.mac === mac && l.ipv4.some(isUsableIpv4))) return;
+          const boot = `${(out.get(`${uuid}:id`) ?? '').trim()} ${f.state}`;
+          const memo = this.agents.get(uuid);
+          if (memo && memo.boot === boot && memo.address && !memo.silent && now - memo.at < AGENT_REFRESH_MS) {
+            f.agent = memo.answer;
+            return;
+          }
           try {
             f.agent = { interfaces: parseDomifaddr(await this.virsh(['domifaddr', '--domain', uuid, '--full', '--source', 'agent'])) };
           } catch (err) {
             const e = err as Error & { stderr?: string };
             f.agent = { error: lastVirshError(e) };
           }
+          const address = 'interfaces' in f.agent ? (f.agent.interfaces.find((i) => i.mac === mac)?.ipv4.find(isUsableIpv4) ?? null) : null;
+          this.agents.set(uuid, { boot, answer: f.agent, address, at: now, answered: false, silent: false });
         }),
       ),
     );
     return details;
+  }
+
+  /** Whether the addresses given answered SSH: an agent's address that answered and no longer does is asked again next pass. */
+  sshAnswers(answers: SshAnswer[]): void {
+    for (const a of answers) {
+      const memo = this.agents.get(a.hypervisorId);
+      if (!memo || memo.address !== a.ipv4) continue;
+      if (a.open) Object.assign(memo, { answered: true, silent: false });
+      else if (memo.answered) Object.assign(memo, { answered: false, silent: true });
+    }
   }
 
   /** virsh's event stream (domains started, stopped) and, on this host, libvirt's lease files. */

@@ -16,6 +16,10 @@ export interface ProxmoxGuest {
   node: string;
   /** 'running', 'stopped', or for a VM its finer qmpstatus ('paused', 'suspended') where given. */
   status: string;
+  /** Seconds since its process started (a new boot starts it again); null where not given. */
+  uptime: number | null;
+  /** What /cluster/resources shows of its config (name, memory, CPUs, disk, tags, lock): a change here is a change to its config. */
+  shape: string;
 }
 
 export type { GuestInterface };
@@ -37,7 +41,11 @@ export function parseResources(body: unknown): ProxmoxGuest[] {
     const vmid = Number(r['vmid']);
     if ((type !== 'qemu' && type !== 'lxc') || !Number.isInteger(vmid) || r['template'] === 1 || typeof r['node'] !== 'string') return [];
     const qmp = typeof r['qmpstatus'] === 'string' ? r['qmpstatus'] : null;
-    return [{ type, vmid, name: typeof r['name'] === 'string' ? r['name'] : null, node: r['node'], status: qmp ?? String(r['status'] ?? 'unknown') }];
+    const uptime = typeof r['uptime'] === 'number' && Number.isFinite(r['uptime']) ? r['uptime'] : null;
+    // The entry's fields that come from the guest's config (qemu-server src/PVE/QemuServer.pm:2560-2596:
+    // maxdisk, cpus, name, maxmem, lock, tags; pve-manager PVE/API2/Cluster.pm:555-590 adds lock and tags).
+    const shape = JSON.stringify(['name', 'maxmem', 'maxcpu', 'maxdisk', 'tags', 'lock'].map((k) => r[k] ?? null));
+    return [{ type, vmid, name: typeof r['name'] === 'string' ? r['name'] : null, node: r['node'], status: qmp ?? String(r['status'] ?? 'unknown'), uptime, shape }];
   });
 }
 
@@ -54,6 +62,16 @@ export function parseConfigMacs(body: unknown): string[] {
     .filter((k) => /^net\d+$/.test(k))
     .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)))
     .flatMap((k) => String(data[k]).split(',').map((part) => normalizeMac(part.split('=')[1] ?? '')).filter((m): m is string => !!m && m !== '000000000000').slice(0, 1));
+}
+
+/**
+ * The config's `digest`, the SHA-1 of its file (qemu-server src/PVE/QemuServer.pm:1946,
+ * pve-container src/PVE/LXC/Config.pm:1132): /cluster/resources carries none, so a cached read
+ * is checked against it whenever the config is read again.
+ */
+export function parseConfigDigest(body: unknown): string | null {
+  const digest = object(object(body)['data'])['digest'];
+  return typeof digest === 'string' && /^[0-9a-f]{40}$/.test(digest) ? digest : null;
 }
 
 /** The release of /version's `release` ("9.0"; pve-manager PVE/API2.pm:86-110, allowed to every user). */

@@ -47,6 +47,8 @@ export interface ProxmoxClientOptions {
   pins: FileHostKeyStore;
   /** Overall deadline of one request, connection and whole answer included. */
   timeoutMs?: number;
+  /** Connections kept open at once: as many requests run side by side. */
+  maxSockets?: number;
   /** The largest answer read; a bigger one is cut off and the request fails. */
   maxBytes?: number;
   /** The certificate was pinned on first use (its SHA-256 fingerprint). */
@@ -54,6 +56,9 @@ export interface ProxmoxClientOptions {
   /** A changed certificate was accepted (why: the pinned cluster CA signs it, or the system's CAs do). */
   onRenewed?: (fingerprint: string, why: string) => void;
 }
+
+/** A request that had no full answer within its deadline (the cluster, or the node it was proxied to, is slow or hung). */
+export class ProxmoxDeadlineError extends HypervisorError {}
 
 export class ProxmoxApiError extends Error {
   constructor(
@@ -75,7 +80,7 @@ export class ProxmoxClient {
   private caLearned = false;
 
   constructor(private readonly o: ProxmoxClientOptions) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 4, timeout: IDLE_MS });
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 4, timeout: IDLE_MS });
     // Node's Agent takes a connection from a callback when createConnection returns none
     // (https://nodejs.org/api/http.html#agentcreateconnectionoptions-callback): every new one is
     // a checked one.
@@ -98,18 +103,24 @@ export class ProxmoxClient {
     return this.o.timeoutMs ?? 15_000;
   }
 
-  /** GET /api2/json<path>; resolves with the parsed body, rejects with ProxmoxApiError for a non-2xx answer. */
-  async get(path: string): Promise<unknown> {
-    const body = await this.request(path)
+  /**
+   * GET /api2/json<path>; resolves with the parsed body, rejects with ProxmoxApiError for a non-2xx
+   * answer and ProxmoxDeadlineError when no full answer came within the deadline (`timeoutMs`, by
+   * default the client's).
+   */
+  async get(path: string, timeoutMs = this.timeoutMs): Promise<unknown> {
+    const body = await this.request(path, timeoutMs)
       .catch((err: NodeJS.ErrnoException & { reused?: boolean }) => {
         // A kept connection the server closed as it was reused: Node's documented remedy is to try
         // again, on a new connection (https://nodejs.org/api/http.html#requestreusedsocket).
-        if (err.reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return this.request(path);
+        if (err.reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return this.request(path, timeoutMs);
         throw err;
       })
-      .catch((err: Error) => {
+      .catch((err: Error & { deadline?: boolean }) => {
         if (err instanceof ProxmoxApiError || err instanceof HypervisorError) throw err;
-        throw new HypervisorError(`${this.o.endpoint.url} did not answer properly: ${err.message}.`, "Check that the address is the cluster's pveproxy (https, port 8006) and that the cluster is healthy (pvesh get /cluster/status).");
+        const hint = "Check that the address is the cluster's pveproxy (https, port 8006) and that the cluster is healthy (pvesh get /cluster/status).";
+        if (err.deadline) throw new ProxmoxDeadlineError(`${this.o.endpoint.url} did not answer properly: ${err.message} (${path.split('?')[0]}).`, hint);
+        throw new HypervisorError(`${this.o.endpoint.url} did not answer properly: ${err.message}.`, hint);
       });
     await this.learnCa();
     return body;
@@ -120,7 +131,7 @@ export class ProxmoxClient {
     this.agent.destroy();
   }
 
-  private request(path: string): Promise<unknown> {
+  private request(path: string, timeoutMs: number): Promise<unknown> {
     const limit = this.o.maxBytes ?? MAX_ANSWER_BYTES;
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -161,7 +172,7 @@ export class ProxmoxClient {
         },
       );
       // One deadline for the whole request (a server that trickles bytes never trips an idle timeout).
-      const deadline = setTimeout(() => req.destroy(new Error(`no full answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+      const deadline = setTimeout(() => req.destroy(Object.assign(new Error(`no full answer within ${timeoutMs / 1000} s`), { deadline: true })), timeoutMs);
       req.on('error', (err) => {
         clearTimeout(deadline);
         reject(Object.assign(err, { reused: req.reusedSocket }));
@@ -185,7 +196,7 @@ export class ProxmoxClient {
     if (!leaf || (await this.o.pins.pinned(this.caAlias))) return;
     let infos: unknown;
     try {
-      infos = await this.request('/nodes/localhost/certificates/info');
+      infos = await this.request('/nodes/localhost/certificates/info', this.timeoutMs);
     } catch {
       return; // an older or odd cluster: the leaf pin stands alone
     }

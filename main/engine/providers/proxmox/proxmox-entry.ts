@@ -22,7 +22,7 @@ export const PROXMOX: ProviderEntry = {
     return [{ label: 'Node/ID', value: detail.where, ok: null, why: null }, agentFact(detail.kind === 'qemu' ? 'Agent' : 'Interfaces', detail.agent, '—')];
   },
   async create(options, shared) {
-    const [{ ProxmoxProvider }, { ProxmoxClient, parseClusterUrl }, { checkToken, defaultTokenFile, readTokenFile }, { FileHostKeyStore }] = await Promise.all([import('./proxmox-provider.js'), import('./proxmox-client.js'), import('./proxmox-token.js'), import('../../ssh/known-hosts.js')]);
+    const [{ ProxmoxProvider, OVERALL }, { ProxmoxClient, parseClusterUrl }, { checkToken, defaultTokenFile, readTokenFile }, { FileHostKeyStore }] = await Promise.all([import('./proxmox-provider.js'), import('./proxmox-client.js'), import('./proxmox-token.js'), import('../../ssh/known-hosts.js')]);
     if (!options.proxmox) throw new Error('The Proxmox VE provider needs --proxmox https://host:8006.');
     const endpoint = parseClusterUrl(options.proxmox);
     const home = path.dirname(shared.hostKeys.file);
@@ -34,6 +34,7 @@ export const PROXMOX: ProviderEntry = {
       endpoint,
       token,
       pins,
+      maxSockets: OVERALL,
       onFirstUse: (fp) => {
         shared.logger?.info('tls-first-use', { cluster: endpoint.url, fingerprint: fp });
         shared.onNotice?.(`Proxmox VE ${endpoint.url}: its TLS certificate ${fp} was pinned on first use (in ${pinsFile}). Check on the node (pvenode cert info) that this is its fingerprint.`);

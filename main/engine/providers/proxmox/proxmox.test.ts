@@ -29,7 +29,7 @@ const AGENT_RESULT = [
 ];
 
 describe('a running guest without an address says why, and what to do', () => {
-  const guests = [{ type: 'qemu' as const, vmid: 101, name: 'web', node: 'pve1', status: 'running' }, { type: 'lxc' as const, vmid: 201, name: 'cache', node: 'pve2', status: 'running' }];
+  const guests = [{ type: 'qemu' as const, vmid: 101, name: 'web', node: 'pve1', status: 'running', uptime: 60, shape: '' }, { type: 'lxc' as const, vmid: 201, name: 'cache', node: 'pve2', status: 'running', uptime: 60, shape: '' }];
   const why = (vmid: number, read: GuestRead) => observeProxmox([ref(vmid === 101 ? 'web' : 'cache', vmid === 101 ? 'web' : 'cache')], { cluster: 'https://pve:8006', guests, release: 9, reads: new Map([[vmid, read]]) }, NOW)[0]!.warnings.map((w) => w.text);
   const eth0 = { name: 'eth0', mac: 'BC24115E0A01', ipv4: [] as string[] };
   it('each reason with its fix', () => {
@@ -45,12 +45,12 @@ describe('a running guest without an address says why, and what to do', () => {
 
 describe("the Proxmox VE API's answers", () => {
   it('guests across nodes, templates left out; agent and container interfaces', () => {
-    expect(parseResources({ data: [{ id: 'qemu/101', type: 'qemu', vmid: 101, name: 'web', node: 'pve1', status: 'running', template: 0 }, { id: 'lxc/201', type: 'lxc', vmid: 201, name: 'cache', node: 'pve2', status: 'stopped' }, { id: 'qemu/900', type: 'qemu', vmid: 900, name: 'tmpl', node: 'pve1', status: 'stopped', template: 1 }, { id: 'storage/pve1/local', type: 'storage' }] })).toEqual([
-      { type: 'qemu', vmid: 101, name: 'web', node: 'pve1', status: 'running' },
-      { type: 'lxc', vmid: 201, name: 'cache', node: 'pve2', status: 'stopped' },
+    expect(parseResources({ data: [{ id: 'qemu/101', type: 'qemu', vmid: 101, name: 'web', node: 'pve1', status: 'running', template: 0, uptime: 4242, maxmem: 201326592 }, { id: 'lxc/201', type: 'lxc', vmid: 201, name: 'cache', node: 'pve2', status: 'stopped' }, { id: 'qemu/900', type: 'qemu', vmid: 900, name: 'tmpl', node: 'pve1', status: 'stopped', template: 1 }, { id: 'storage/pve1/local', type: 'storage' }] })).toEqual([
+      { type: 'qemu', vmid: 101, name: 'web', node: 'pve1', status: 'running', uptime: 4242, shape: '["web",201326592,null,null,null,null]' },
+      { type: 'lxc', vmid: 201, name: 'cache', node: 'pve2', status: 'stopped', uptime: null, shape: '["cache",null,null,null,null,null]' },
     ]);
     // A node offline over 5 minutes: no name, no template (pve-manager PVE/API2Tools.pm:81-91).
-    expect(parseResources({ data: [{ id: 'qemu/103', vmid: 103, node: 'pve3', type: 'qemu', status: 'unknown' }] })).toEqual([{ type: 'qemu', vmid: 103, name: null, node: 'pve3', status: 'unknown' }]);
+    expect(parseResources({ data: [{ id: 'qemu/103', vmid: 103, node: 'pve3', type: 'qemu', status: 'unknown' }] })).toEqual([{ type: 'qemu', vmid: 103, name: null, node: 'pve3', status: 'unknown', uptime: null, shape: '[null,null,null,null,null,null]' }]);
     expect(parseAgentInterfaces({ data: { result: AGENT_RESULT } })).toEqual([
       { name: 'lo', mac: '000000000000', ipv4: ['127.0.0.1'] },
       { name: 'ens18', mac: 'BC24115E0A01', ipv4: ['192.168.128.105'] },
@@ -223,8 +223,9 @@ describe('ProxmoxProvider over HTTPS', () => {
       const refs = many.map((g) => ref(g.name, g.name));
       expect((await provider.observe(refs, NOW)).map((o) => o.network?.ipv4)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
       expect((await provider.observe(refs, NOW)).map((o) => o.network?.ipv4)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
-      // Two passes: the list twice, /version and the CA once, a config and the interfaces per guest each pass.
-      expect(server.requests).toHaveLength(2 + 1 + 1 + 2 * 3 * 2);
+      // Two passes: the list twice, /version and the CA once, a config and the interfaces per guest
+      // in the first; the second finds every guest in the same boot and config, and asks none.
+      expect(server.requests).toHaveLength(2 + 1 + 1 + 2 * 3);
       expect(server.connections).toBeLessThanOrEqual(4);
     } finally {
       await provider.dispose();

@@ -70,6 +70,8 @@ export interface Settings {
   notifications: boolean;
   /** Sync every guest's /etc/hosts automatically after an IP change. */
   autoSync: boolean;
+  /** Whether the user answered the first run's question about auto-sync (or set it in Settings): asked once. */
+  autoSyncAsked: boolean;
   launchAtLogin: boolean;
   /** Keep an OpenSSH config of the VMs current and included from ~/.ssh/config (`ssh web`). */
   sshConfig: boolean;
@@ -77,7 +79,7 @@ export interface Settings {
   muted: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const DEFAULT_SETTINGS: Settings = { projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export interface HostsSyncView {
   success: boolean;
@@ -125,6 +127,8 @@ export interface VmView {
   duplicateOf: string[];
   warnings: WarningView[];
   sync: HostsSyncView | null;
+  /** Set when its provider cannot start or stop VMs (a Linux manifest): why, and no power buttons are shown. */
+  powerUnavailable?: string;
 }
 
 export interface ProjectView {
@@ -147,7 +151,8 @@ export interface DuplicateView {
   vms: Array<{ project: string; machineName: string }>;
 }
 
-export type Health = 'good' | 'attention' | 'error' | 'working';
+/** 'idle': nothing is watched yet (no project): grey, neither good nor bad. */
+export type Health = 'good' | 'attention' | 'error' | 'working' | 'idle';
 
 export interface ReconcileSummary {
   at: string;
@@ -183,9 +188,19 @@ export interface AppState {
   lastReconcile: ReconcileSummary | null;
   /** Per VM key, while a reconcile runs: connecting, reading, writing, done. */
   progress: Record<string, string>;
+  /** Per VM key, while a start, stop or restart asked for it runs. */
+  powering?: Record<string, PowerAction>;
   simulated: boolean;
   /** What this host can do natively: the browser host has no file picker or OS notifications. */
-  host: { kind: 'electron' | 'browser'; filePicker: boolean; launchAtLogin: boolean; notes?: HostNotes; /** The OS the engine runs on (Node's process.platform): the window's examples follow it. */ platform?: string };
+  host: {
+    kind: 'electron' | 'browser';
+    filePicker: boolean;
+    launchAtLogin: boolean;
+    /** The platform main runs on (Node's names: 'win32', 'darwin', 'linux'…): paths typed into the window are its paths, and its examples follow it. */
+    platform: string;
+    /** What the OS said when it refused a setting (a login item awaiting approval, a notification not allowed). */
+    notes?: HostNotes;
+  };
 }
 
 export interface GuestCheckView {
@@ -214,6 +229,21 @@ export interface DiagnosticView {
   guest: GuestCheckView | { error: string } | { unavailable: string };
 }
 
+/** One check of this computer (the same as `ragnatramp-tray doctor`'s), with its fix. */
+export interface HostCheckView {
+  step: string;
+  /** null: skipped (an earlier step failed, or it does not apply). */
+  ok: boolean | null;
+  detail: string;
+  fix: string | null;
+}
+
+/** "This PC": each provider in use (the app's own when no project is watched), with its checks, and when they were taken. */
+export interface HostChecksView {
+  at: string;
+  providers: Array<{ provider: string; label: string; checks: HostCheckView[] }>;
+}
+
 export interface KvpFixResult {
   machineName: string;
   dryRun: boolean;
@@ -232,6 +262,28 @@ export type IpChange =
   | { kind: 'duplicate'; key: string; ip: string; machines: string[] };
 
 export type View = 'vms' | 'diagnostics' | 'settings';
+
+export const POWER_ACTIONS = ['start', 'stop', 'restart'] as const;
+export type PowerAction = (typeof POWER_ACTIONS)[number];
+
+/** What a start, stop or restart did: `changed` false when the VM already was as asked. */
+export interface PowerResultView {
+  machineName: string;
+  action: PowerAction;
+  changed: boolean;
+  message: string;
+}
+
+/** What a VM's row and the tray offer: Start for a stopped or missing VM, Stop and Restart for a running one; nothing while its state is unknown or its provider cannot. */
+export function powerActions(vm: Pick<VmView, 'status' | 'powerUnavailable'>): PowerAction[] {
+  if (vm.powerUnavailable) return [];
+  if (vm.status === 'stopped' || vm.status === 'missing') return ['start'];
+  if (vm.status === 'running' || vm.status === 'booting' || vm.status === 'initializing') return ['stop', 'restart'];
+  return [];
+}
+
+/** The row's progress words for a power action that runs. */
+export const POWER_PROGRESS: Record<PowerAction, string> = { start: 'starting…', stop: 'stopping…', restart: 'restarting…' };
 
 /** `show` asks the window to open a view (from the tray menu, or a notification's VM). */
 export type AppEvent = { type: 'state'; state: AppState } | { type: 'change'; change: IpChange } | { type: 'show'; view: View; vmKey: string | null };
@@ -254,6 +306,8 @@ export interface ApiCalls {
   reconcileVm(configPath: string, machineName: string): ReconcileSummary;
   setPaused(paused: boolean): AppState;
   diagnose(configPath: string): DiagnosticView[];
+  /** This computer's checks for every provider in use, as `ragnatramp-tray doctor` runs them. */
+  hostChecks(): HostChecksView;
   fixKvp(configPath: string, machineName: string, dryRun: boolean): KvpFixResult;
   acceptHostKey(configPath: string, machineName: string): ReconcileSummary;
   openExternal(url: string): void;
@@ -261,6 +315,8 @@ export interface ApiCalls {
   collectDiagnostics(): string;
   /** Opens the user's terminal running ssh to that VM, with the project's user, key and pinned host key. */
   openSsh(configPath: string, machineName: string): void;
+  /** Starts, stops (the guest shuts down) or restarts one VM through its provider; a pass follows. */
+  powerVm(configPath: string, machineName: string, action: PowerAction): PowerResultView;
 }
 
 export type ApiMethod = keyof ApiCalls;
@@ -316,6 +372,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
           pollSeconds: { type: 'integer', minimum: POLL_SECONDS.min, maximum: POLL_SECONDS.max },
           notifications: { type: 'boolean' },
           autoSync: { type: 'boolean' },
+          autoSyncAsked: { type: 'boolean' },
           launchAtLogin: { type: 'boolean' },
           sshConfig: { type: 'boolean' },
           muted: { type: 'array', maxItems: 1000, uniqueItems: true, items: { type: 'string', minLength: 3, maxLength: 4300 } },
@@ -332,11 +389,13 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   reconcileVm: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   setPaused: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'boolean' }] },
   diagnose: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
+  hostChecks: { type: 'array', maxItems: 0 },
   fixKvp: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { type: 'boolean' }] },
   acceptHostKey: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   openExternal: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'string', pattern: '^https://', maxLength: 2048 }] },
   collectDiagnostics: { type: 'array', maxItems: 0 },
   openSsh: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
+  powerVm: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { enum: POWER_ACTIONS }] },
 };
 
 export const API_METHODS = Object.keys(ARGUMENT_SCHEMAS) as ApiMethod[];

@@ -51,7 +51,7 @@ function png(size: number, pixel: (x: number, y: number) => RGBA): Buffer {
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
-const STATES: Record<string, RGBA> = { good: [26, 160, 70, 255], attention: [235, 140, 0, 255], error: [214, 40, 40, 255], working: [40, 100, 230, 255] };
+const STATES: Record<string, RGBA> = { good: [26, 160, 70, 255], attention: [235, 140, 0, 255], error: [214, 40, 40, 255], working: [40, 100, 230, 255], idle: [140, 140, 140, 255] };
 
 function trayIcon(size: number, fill: RGBA): Buffer {
   const c = size / 2;
@@ -65,14 +65,15 @@ function trayIcon(size: number, fill: RGBA): Buffer {
 }
 
 // A menu-bar template image, 18 pt: a disc (good), a ring (attention), a ring crossed out
-// (error), a half disc (working); black, the alpha carrying the shape.
+// (error), a half disc (working), a small dot (idle: nothing watched yet); black, the alpha
+// carrying the shape.
 function templateIcon(size: number, state: string): Buffer {
   const c = size / 2;
   return png(size, (x, y) => {
     const d = Math.hypot(x - c, y - c) / c;
     if (d > 0.9) return [0, 0, 0, 0];
     const ring = d > 0.66;
-    const on = state === 'good' ? true : state === 'attention' ? ring : state === 'error' ? ring || Math.abs(x - y) < size * 0.09 : ring || x < c;
+    const on = state === 'good' ? true : state === 'attention' ? ring : state === 'error' ? ring || Math.abs(x - y) < size * 0.09 : state === 'idle' ? d < 0.34 : ring || x < c;
     return on ? [0, 0, 0, 255] : [0, 0, 0, 0];
   });
 }

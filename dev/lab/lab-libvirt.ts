@@ -139,6 +139,8 @@ function networkXml(record: LabRecord): string {
 `;
 }
 
+// ACPI on, as virt-install defines x86 domains: without <acpi/> libvirt starts QEMU with ACPI off
+// (formatdomain.rst, "Hypervisor features"), and a guest then cannot power itself off.
 function domainXml(record: LabRecord, g: LabGuest, kernel: string): string {
   const cmdline = [`console=ttyS0 quiet panic=-1 rt.hostname=${g.machine}`, ...(g.staticIp ? [`rt.ip=${g.staticIp}/24`] : [])].join(' ');
   return `<domain type='qemu'>
@@ -152,6 +154,7 @@ function domainXml(record: LabRecord, g: LabGuest, kernel: string): string {
     <initrd>${xml(path.join(g.dir, 'initrd.img'))}</initrd>
     <cmdline>${xml(cmdline)}</cmdline>
   </os>
+  <features><acpi/></features>
   <devices>
     ${g.network === 'user' ? `<interface type='user'>` : record.session ? `<interface type='ethernet'>\n      <target dev='${xml(g.veth)}' managed='no'/>` : `<interface type='network'>\n      <source network='${xml(networkName(record))}'/>`}
       <mac address='${g.mac}'/>

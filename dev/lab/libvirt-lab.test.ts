@@ -76,6 +76,17 @@ describe.skipIf(!isRoot)('the libvirt provider on a real libvirtd', () => {
     expect(vms[3]!.warnings.join('\n')).toContain("is on libvirt's user-mode network (<interface type='user'>, SLIRP)");
   }, 120_000);
 
+  it("doctor checks libvirt on this host (issue 23): virsh, the URI, and the network the VMs use, whose name holds spaces", async () => {
+    // doctor takes no --known-hosts (it pins nothing of its own): the CLI without it, as cliWith runs it.
+    const r = await new Promise<{ out: string; err: string }>((resolve) =>
+      execFile('ip', ['netns', 'exec', lab().record.hostNetns!, TSX, CLI, 'doctor', '--config', lab().paths.config, '--libvirt', 'qemu:///system'], { timeout: 120_000, env: { ...USER_ENV, ...GERMAN, RAGNATRAMP_TRAY_HOME: home } }, (_e, out, err) => resolve({ out, err })),
+    );
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^PASS {2}virsh installed: \d+\.\d+\.\d+$/m);
+    expect(r.out).toMatch(/^PASS {2}libvirt at qemu:\/\/\/system answers: qemu:\/\/\/system; runs QEMU \d+\.\d+\.\d+$/m);
+    expect(r.out).toContain(`PASS  Network ${lab().record.bridge} lab net: active, used by guest1, guest2, guest3\n`);
+  }, 120_000);
+
   // One libvirt host serving several developers: the tray reaches libvirtd over qemu+ssh, whose
   // OpenSSH checks the host's key against the known_hosts given it (never switched off).
   it('a remote URI (qemu+ssh): leases and the agent through the API, no neighbour table of its host', async () => {

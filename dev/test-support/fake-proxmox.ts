@@ -11,6 +11,8 @@
 // last start, its config has the digest of its file, guests restart and are reconfigured while the
 // server runs, every request can be given a latency, and each node runs as many handlers at once
 // as pveproxy has workers, the rest waiting (with the most seen in flight, overall and per node).
+// A guest's status/start, shutdown and reboot (POST) need VM.PowerMgmt, answer with the UPID of
+// the task they fork and change its status (a start or reboot is a new process: a new uptime).
 
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -50,8 +52,10 @@ export interface FakeProxmoxOptions {
   token: string;
   /** `release` of /version: '9.0' (default) or '8.4'; it decides the agent endpoint's privilege. */
   release?: string;
-  /** The token's privileges per guest (by vmid); a guest not listed has `allPrivileges`. */
+  /** The token's privileges per guest (by vmid): an ACL on /vms/<vmid>; a guest not listed has `vmsPrivileges`. */
   privileges?: Record<number, string[]>;
+  /** The token's privileges on /vms (an ACL there, propagated to every guest); by default all the tray needs. */
+  vmsPrivileges?: string[];
   /** Guests on these nodes come back as an offline node's do (over 5 minutes offline). */
   offlineNodes?: string[];
   /** These nodes cannot be reached from the node answering (595 for any request proxied to them). */
@@ -78,8 +82,10 @@ export interface FakeProxmox {
   url: string;
   port: number;
   ca: ClusterCa;
-  /** Every request: path and whether it carried the token. */
-  requests: Array<{ path: string; authorized: boolean; authorization: string | null }>;
+  /** Every request: method, path and whether it carried the token. */
+  requests: Array<{ method: string; path: string; authorized: boolean; authorization: string | null }>;
+  /** The guests as the cluster has them now (a start or shutdown changes their status). */
+  guests: FakeGuest[];
   /** TLS connections accepted so far. */
   readonly connections: number;
   /** The most requests seen in flight at once, overall and per node (of guest calls, by node). */
@@ -217,7 +223,7 @@ class ApiError extends Error {
 export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<FakeProxmox> {
   const release = options.release ?? '9.0';
   const pve9 = Number.parseFloat(release) >= 9;
-  for (const privs of Object.values(options.privileges ?? {})) {
+  for (const privs of [...Object.values(options.privileges ?? {}), options.vmsPrivileges ?? []]) {
     // pve-access-control 9 dropped VM.Monitor: a role naming it cannot be made (src/PVE/AccessControl.pm:1235).
     if (pve9 && privs.includes('VM.Monitor')) throw new Error("invalid privilege 'VM.Monitor'");
   }
@@ -228,7 +234,8 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
   const requests: FakeProxmox['requests'] = [];
   const offline = new Set(options.offlineNodes ?? []);
   const unreachable = new Set(options.unreachableNodes ?? []);
-  const privilegesOf = (vmid: number) => options.privileges?.[vmid] ?? allPrivileges(release);
+  const onVms = options.vmsPrivileges ?? allPrivileges(release);
+  const privilegesOf = (vmid: number) => options.privileges?.[vmid] ?? onVms;
   // Each guest's process started this long ago when the server starts (an uptime of 4242 s).
   const clock = options.clock ?? Date.now;
   const bootedAt = new Map(options.guests.map((g) => [g.vmid, clock() - 4_242_000]));
@@ -267,9 +274,49 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     if (!any.some((p) => privilegesOf(vmid).includes(p))) throw new ApiError(403, `Permission check failed (/vms/${vmid}, ${any.join('|')})`);
   };
 
+  let tasks = 0;
+  /**
+   * POST …/status/start|shutdown|reboot (qemu-server src/PVE/API2/Qemu.pm:3494-3501, :3857-3866,
+   * :3973-3981): VM.PowerMgmt on /vms/{vmid}, then the UPID of the forked task (:3676, :3967,
+   * :4023), as pve-common's upid_encode writes it (src/PVE/Tools.pm): "UPID:$node:$pid:$pstart:
+   * $starttime:$dtype:$id:$user:", the numbers in upper-case hex; $user is the token's id. A reboot
+   * of a stopped VM dies before its task (:4013); a start of a running one fails in its task
+   * (src/PVE/QemuServer.pm:5531), after the UPID was answered.
+   */
+  function power(pathname: string): string {
+    const m = /^\/nodes\/([^/]+)\/(qemu|lxc)\/(\d+)\/status\/(start|shutdown|reboot)$/.exec(pathname);
+    if (!m) throw new ApiError(501, `Method 'POST ${pathname}' not implemented`);
+    const node = decodeURIComponent(m[1]!);
+    const vmid = Number(m[3]);
+    if (offline.has(node) || unreachable.has(node)) throw new ApiError(595, 'Connection refused');
+    need(vmid, ['VM.PowerMgmt']);
+    const g = options.guests.find((x) => x.node === node && x.type === m[2] && x.vmid === vmid);
+    if (!g) throw new ApiError(500, `Configuration file 'nodes/${node}/${m[2] === 'qemu' ? 'qemu-server' : 'lxc'}/${vmid}.conf' does not exist`);
+    const call = m[4]!;
+    if (call === 'reboot' && g.status !== 'running') throw new ApiError(500, `VM ${vmid} not running`);
+    if (call === 'start' && g.status !== 'running') bootedAt.set(vmid, clock());
+    if (call === 'reboot') bootedAt.set(vmid, clock());
+    if (call === 'start') g.status = 'running';
+    if (call === 'shutdown') g.status = 'stopped';
+    const hex = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
+    const type = { start: 'qmstart', shutdown: 'qmshutdown', reboot: 'qmreboot' }[call]!;
+    return `UPID:${node}:${hex(4000 + ++tasks)}:${hex(123456)}:${hex(Math.floor(Date.now() / 1000))}:${type}:${vmid}:${options.token.split('=')[0]}:`;
+  }
+
   async function answer(pathname: string, query: URLSearchParams): Promise<unknown> {
     // /version and /cluster/resources are allowed to every user (pve-manager PVE/API2.pm:89, PVE/API2/Cluster.pm:267).
     if (pathname === '/version') return { version: `${release}.2`, release, repoid: 'f0e1d2c3' };
+    // Every user and token may read its own effective permissions (pve-access-control
+    // src/PVE/API2/AccessControl.pm:509-574): without `path`, per path among '/', '/vms' and each
+    // path an ACL names, the privileges in effect there (value: propagate, 1), paths with none
+    // left out (src/PVE/RPCEnvironment.pm:241-290).
+    if (pathname === '/access/permissions') {
+      const perms: Record<string, Record<string, number>> = {};
+      const as = (privs: string[]) => Object.fromEntries(privs.map((p) => [p, 1]));
+      if (onVms.length > 0) perms['/vms'] = as(onVms);
+      for (const [vmid, privs] of Object.entries(options.privileges ?? {})) if (privs.length > 0) perms[`/vms/${vmid}`] = as(privs);
+      return perms;
+    }
     if (pathname === '/cluster/resources') {
       if (query.get('type') !== 'vm') throw new ApiError(400, 'Parameter verification failed.');
       // Guests the token may not audit are left out, never refused (Cluster.pm:588).
@@ -331,7 +378,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     const authorization = req.headers.authorization ?? null;
     // pve-http-server src/PVE/APIServer/Formatter.pm:78-88 reads the value after `PVEAPIToken=`.
     const authorized = authorization === `PVEAPIToken=${options.token}`;
-    requests.push({ path: req.url ?? '', authorized, authorization });
+    requests.push({ method: req.method ?? '', path: req.url ?? '', authorized, authorization });
     // Every answer >= 400 closes the connection (AnyEvent.pm:322, then `Connection: close`, :366-370).
     const close = (status: number, reason: string, body?: string) => {
       res.shouldKeepAlive = false;
@@ -347,8 +394,9 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     }
     const url = new URL(req.url ?? '/', 'https://pve');
     if (!url.pathname.startsWith('/api2/json/')) return close(501, 'no such uri', 'no such uri');
-    if (req.method !== 'GET') return close(501, `Method '${req.method} ${url.pathname}' not implemented`);
-    handled(url.pathname.slice('/api2/json'.length), url.searchParams).then(
+    if (req.method !== 'GET' && req.method !== 'POST') return close(501, `Method '${req.method} ${url.pathname}' not implemented`);
+    const pathname = url.pathname.slice('/api2/json'.length);
+    (req.method === 'POST' ? Promise.resolve().then(() => power(pathname)) : handled(pathname, url.searchParams)).then(
       (data) => {
         res.writeHead(200, 'OK', { 'Content-Type': 'application/json;charset=UTF-8' });
         res.end(JSON.stringify({ data }));
@@ -379,6 +427,7 @@ export async function startFakeProxmox(options: FakeProxmoxOptions): Promise<Fak
     port,
     ca,
     requests,
+    guests: options.guests,
     get connections() {
       return connections;
     },

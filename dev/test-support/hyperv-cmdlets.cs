@@ -34,6 +34,12 @@
 //   guest's network configuration and can throw (facts, "Added after a review").
 // - Outside Hyper-V Administrators Get-VM lists nothing (facts, unconfirmed), and the switch
 //   query is refused (the issue's point 20: the permission record above).
+// - Start-VM and Stop-VM as Microsoft documents them (learn.microsoft.com/powershell/module/
+//   hyper-v/start-vm and /stop-vm, parameter set VMObject): the VM given as [-VM] or from the
+//   pipeline, -Passthru writes it back; Start-VM starts it; Stop-VM "shuts down, turns off, or
+//   saves a virtual machine": through the guest by default (-Force: without asking), -TurnOff
+//   turns it off, -Save saves it. A start or stop changes the VM's state in the scenario file, so
+//   the next Get-VM sees it, as Hyper-V's would.
 
 using System;
 using System.Collections.Generic;
@@ -144,6 +150,18 @@ namespace Microsoft.HyperV.PowerShell
 
         public static string Permission => $"You do not have the required permission to complete this task. Contact the administrator of the authorization policy for the computer '{Computer}'.";
 
+        /// <summary>Records a VM's new state in the scenario file (a start or stop the tests' host carried out).</summary>
+        public static void SetState(Guid id, VMState state)
+        {
+            var file = Environment.GetEnvironmentVariable("RAGNATRAMP_PWSH_SCENARIO")!;
+            var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
+            foreach (var vm in root["vms"]!.AsArray())
+            {
+                if (VmId(JsonDocument.Parse(vm!.ToJsonString()).RootElement) == id) vm!["state"] = state.ToString();
+            }
+            File.WriteAllText(file, root.ToJsonString());
+        }
+
         public static ErrorRecord Error(string message, string id, ErrorCategory category, object? target = null) =>
             new ErrorRecord(new VirtualizationException(message), id, category, target);
     }
@@ -187,6 +205,46 @@ namespace Microsoft.HyperV.PowerShell.Commands
             var error = ScenarioHost.Str(vm, "vmError");
             if (error != null) WriteError(ScenarioHost.Error(error, "ObjectNotFound", ErrorCategory.ObjectNotFound));
             else WriteObject(ScenarioHost.Vm(vm));
+        }
+    }
+
+    [Cmdlet(VerbsLifecycle.Start, "VM")]
+    [OutputType(typeof(VirtualMachine))]
+    public class StartVM : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)] public VirtualMachine[] VM { get; set; } = Array.Empty<VirtualMachine>();
+        [Parameter] public SwitchParameter Passthru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var vm in VM)
+            {
+                ScenarioHost.SetState(vm.Id, VMState.Running);
+                vm.State = VMState.Running;
+                if (Passthru) WriteObject(vm);
+            }
+        }
+    }
+
+    [Cmdlet(VerbsLifecycle.Stop, "VM")]
+    [OutputType(typeof(VirtualMachine))]
+    public class StopVM : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)] public VirtualMachine[] VM { get; set; } = Array.Empty<VirtualMachine>();
+        [Parameter] public SwitchParameter Force { get; set; }
+        [Parameter] public SwitchParameter TurnOff { get; set; }
+        [Parameter] public SwitchParameter Save { get; set; }
+        [Parameter] public SwitchParameter Passthru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var vm in VM)
+            {
+                var state = Save ? VMState.Saved : VMState.Off;
+                ScenarioHost.SetState(vm.Id, state);
+                vm.State = state;
+                if (Passthru) WriteObject(vm);
+            }
         }
     }
 

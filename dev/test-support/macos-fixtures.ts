@@ -1,5 +1,5 @@
 // What a Mac prints, taken from the upstream sources (no Mac runs the tests): bootpd's lease
-// file and `arp -an`'s lines. Cited per fixture.
+// file, `arp -an`'s lines and socketfilterfw's words, and a runner that answers them. Cited per fixture.
 
 /**
  * /var/db/dhcpd_leases as bootpd writes it (apple-oss-distributions/bootp, bootpd.tproj/dhcpd.c:405-441):
@@ -55,4 +55,11 @@ export const SOCKETFILTERFW = {
   signedOn: 'Automatically allow built-in signed software ENABLED.\n',
   bootpdAllowed: 'ALF: total number of apps = 1\n\n1 :  /usr/libexec/bootpd\n \t ( Allow incoming connections )\n',
   bootpdBlocked: 'ALF: total number of apps = 1\n\n1 :  /usr/libexec/bootpd\n \t ( Block incoming connections )\n',
+};
+
+/** A runner that answers socketfilterfw with `answers` (by its first argument), `arp -an` with ARP_AN, and fails anything else. */
+export const fakeMacRunner = (answers: Record<string, string>) => async (cmd: string, args: string[]): Promise<string> => {
+  if (cmd === 'arp' && args.join(' ') === '-an') return ARP_AN;
+  if (cmd !== '/usr/libexec/ApplicationFirewall/socketfilterfw' || !(args[0]! in answers)) throw new Error(`unexpected ${cmd} ${args.join(' ')}`);
+  return answers[args[0]!]!;
 };

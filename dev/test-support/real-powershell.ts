@@ -56,7 +56,7 @@ export class HyperVHost {
   static build(): HyperVHost {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-hyperv-host-'));
     const modules: Record<string, string[]> = {
-      'Hyper-V': ['Get-VM', 'Get-VMNetworkAdapter', 'Get-VMIntegrationService', 'Get-VMSwitch'],
+      'Hyper-V': ['Get-VM', 'Get-VMNetworkAdapter', 'Get-VMIntegrationService', 'Get-VMSwitch', 'Start-VM', 'Stop-VM'],
       NetTCPIP: ['Get-NetNeighbor'],
       'Microsoft.PowerShell.Management': ['Get-Service'],
     };

@@ -1,5 +1,7 @@
 // The controller over a real engine worker thread and the simulator: the watch loop, change
-// events, auto-sync, the API calls (Reconcile this VM syncs one guest), and a crashed worker restarted.
+// events, auto-sync, the API calls (Reconcile this VM syncs one guest; powerVm checked in main,
+// its progress published, a pass after it; one file added under two spellings is one project),
+// and a crashed worker restarted.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +12,7 @@ import type { Scenario } from '../engine/simulator/scenario.js';
 import { makeFixture } from '../../dev/test-support/project-fixture.js';
 import { WorkerClient } from '../worker/worker-client.js';
 import { AppController, type HostHooks } from './app-controller.js';
+import { dispatchCall } from './dispatch-call.js';
 import { FileCredentialStore } from './credential-store.js';
 import { startFakeProxmox } from '../../dev/test-support/fake-proxmox.js';
 import type { SettingsStore } from './settings.js';
@@ -134,6 +137,25 @@ describe('AppController over the engine worker', () => {
     const link = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-link-')), 'same');
     symlinkSync(path.dirname(good.configPath), link);
     expect((await controller.api.addProject(path.join(link, path.basename(good.configPath)))).projects).toEqual([good.configPath]);
+  });
+
+  it('addProject takes what users paste, decided in main: a quoted path, a folder, ~; a relative path is refused with why (issue 23, point 13)', async () => {
+    const { controller, store } = setup();
+    store.set({ ...store.get(), projects: [] });
+    const a = makeFixture({ machines: ['web'] });
+    expect((await controller.api.addProject(`"${a.configPath}"`)).projects).toEqual([a.configPath]);
+    const b = makeFixture({ machines: ['web'] });
+    expect((await controller.api.addProject(`  ${path.dirname(b.configPath)}  `)).projects).toEqual([a.configPath, b.configPath]);
+    const c = makeFixture({ machines: ['web'] });
+    const home = process.env.HOME;
+    process.env.HOME = path.dirname(path.dirname(c.configPath));
+    try {
+      expect((await controller.api.addProject(`~/${path.basename(path.dirname(c.configPath))}/ragnatramp.yaml`)).projects).toEqual([a.configPath, b.configPath, c.configPath]);
+    } finally {
+      process.env.HOME = home;
+    }
+    await expect(controller.api.addProject('demo/ragnatramp.yaml')).rejects.toThrow(/^The project's path "demo\/ragnatramp\.yaml" is relative, and the tray has no working folder it could be relative to/);
+    expect(store.get().projects).toHaveLength(3);
   });
 
   it('a hypervisor failure is shown as an error, not a crash', async () => {
@@ -293,5 +315,69 @@ describe('AppController over the engine worker', () => {
     expect(controller.snapshot().notices).toContainEqual(expect.stringContaining(`Proxmox VE ${pve.url}: its TLS certificate ${pve.fingerprint('pve1')} was pinned on first use`));
     expect(JSON.stringify(controller.snapshot())).not.toContain('0b3c7a4e');
     expect(JSON.stringify(store.get())).not.toContain('0b3c7a4e');
+  });
+
+  it('"This PC": the host checks of every provider in use, through the worker, with when they were taken (issue 23, point 11)', async () => {
+    const TOKEN = 'tray@pve!ragnatramp=0b3c7a4e-1f2d-4c5b-9a8e-7d6c5b4a3f21';
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-pve-app-'));
+    const { f, controller, store } = setup({}, { credentials: new FileCredentialStore(home) });
+    const pve = await startFakeProxmox({ token: TOKEN, vmsPrivileges: ['VM.Audit'], guests: [{ type: 'qemu', vmid: 101, name: 'web', node: 'pve1', status: 'stopped' }] });
+    cleanups.push(() => pve.close());
+    const onPve = makeFixture({ project: 'pveproj', machines: ['web'] });
+    const onVirt = makeFixture({ project: 'virtproj', machines: ['db'] });
+    store.set({ ...store.get(), projects: [f.configPath, onPve.configPath, onVirt.configPath] });
+    await controller.api.setProjectProvider(onPve.configPath, { provider: 'proxmox', option: pve.url });
+    await controller.api.setProxmoxToken(onPve.configPath, TOKEN);
+    await controller.api.setProjectProvider(onVirt.configPath, { provider: 'libvirt', option: 'test:///default' });
+
+    const view = await controller.api.hostChecks();
+    expect(Date.now() - Date.parse(view.at)).toBeLessThan(60_000);
+    const by = Object.fromEntries(view.providers.map((p) => [p.label, p.checks.map((c) => [c.step, c.ok])]));
+    expect(Object.keys(by).sort()).toEqual(['Hyper-V', 'Proxmox VE', 'libvirt']);
+    expect(by['Hyper-V']).toContainEqual(['Virtual Machine Management service (vmms)', true]);
+    expect(by['libvirt']).toContainEqual(['libvirt at test:///default answers', true]);
+    expect(by['Proxmox VE']).toContainEqual(['Privilege to ask guest agents (VM.GuestAgent.Audit)', false]);
+    expect(JSON.stringify(view)).not.toContain('0b3c7a4e');
+  }, 30_000);
+
+  it('"This PC" with no project: the checks of the app\'s own provider', async () => {
+    const { controller, store } = setup();
+    store.set({ ...store.get(), projects: [] });
+    const view = await controller.api.hostChecks();
+    expect(view.providers.map((p) => p.label)).toEqual(['Hyper-V']);
+    expect(view.providers[0]!.checks[0]).toEqual({ step: 'PowerShell found', ok: true, detail: 'simulated Hyper-V host (--simulate)', fix: null });
+  });
+});
+
+describe('powerVm in the app core', () => {
+  it('refuses an action the contract does not name, or a project the user did not add, before the worker is asked', async () => {
+    const { f, controller } = setup();
+    await expect(dispatchCall(controller.api, 'powerVm', [f.configPath, 'web', 'destroy'])).rejects.toThrow(/Invalid arguments for powerVm: \/2 must be equal to one of the allowed values/);
+    await expect(dispatchCall(controller.api, 'powerVm', [f.configPath, 'web; rm -rf /', 'start'])).rejects.toThrow(/Invalid arguments for powerVm: \/1/);
+    await expect(dispatchCall(controller.api, 'powerVm', ['/etc/other/ragnatramp.yaml', 'web', 'start'])).rejects.toThrow('is not one of your projects');
+  });
+
+  it("stops and starts a VM: the row says 'stopping' meanwhile, and the pass that follows each shows it", async () => {
+    const { f, controller, events } = setup();
+    controller.start();
+    await waitFor(() => controller.snapshot().projects[0]?.vms.find((v) => v.machineName === 'web')?.ipv4 === '172.18.185.163');
+    const web = () => controller.snapshot().projects[0]!.vms.find((v) => v.machineName === 'web')!;
+    expect(await dispatchCall(controller.api, 'powerVm', [f.configPath, 'web', 'stop'])).toMatchObject({ changed: true, message: "'web' shut down (Hyper-V says Off)." });
+    expect(events.flatMap((e) => (e.type === 'state' ? [e.state.powering?.[web().key]] : []))).toContain('stop');
+    expect(controller.snapshot().powering).toEqual({});
+    await waitFor(() => web().status === 'stopped');
+    expect(await dispatchCall(controller.api, 'powerVm', [f.configPath, 'web', 'start'])).toMatchObject({ changed: true });
+    await waitFor(() => web().ipv4 === '172.18.185.163');
+  });
+
+  it("a manifest project's rows say their provider cannot start or stop VMs", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-manifest-'));
+    const manifest = path.join(dir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ version: 1, vms: [{ name: 'myproject-web-a1b2c3d4', mac: '52:54:00:12:34:01' }] }));
+    const { f, controller, store } = setup();
+    store.set({ ...store.get(), providers: { [f.configPath]: { provider: 'linux', option: manifest } } });
+    controller.start();
+    await waitFor(() => (controller.snapshot().projects[0]?.vms.length ?? 0) > 0 && controller.snapshot().lastPassAt !== null);
+    expect(controller.snapshot().projects[0]!.vms[0]!.powerUnavailable).toContain('Linux (manifest) cannot start or stop VMs');
   });
 });

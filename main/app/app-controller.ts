@@ -4,12 +4,11 @@
 // hosts only add what is native (file picker, notifications, tray).
 
 import { EventEmitter } from 'node:events';
-import path from 'node:path';
-import type { ApiCalls, AppEvent, AppState, DiagnosticView, HostNotes, KvpFixResult, ReconcileSummary, Settings, View } from '../../contract/api.js';
+import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type HostNotes, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type View } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
-import { sameFileAmong } from '../engine/config/home-path.js';
 import { excerpt } from '../engine/excerpt.js';
+import { projectConfigPath, sameFileAmong } from '../engine/config/user-path.js';
 import { projectProviderOptions } from '../engine/providers/provider-args.js';
 import { providerEntry } from '../engine/providers/registry.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
@@ -26,7 +25,7 @@ import type { ProviderRequest } from '../worker/worker-protocol.js';
 
 export interface HostHooks {
   kind: AppState['host']['kind'];
-  /** The OS the engine runs on, for the window's examples. */
+  /** Where main runs (tests pretend); process.platform by default: the window's paths and examples follow it. */
   platform?: NodeJS.Platform;
   pickProjectFile?: () => Promise<string | null>;
   openExternal?: (url: string) => Promise<void>;
@@ -68,7 +67,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       lastReconcile: null,
       progress: {},
       simulated: options.simulated,
-      host: { kind: host.kind, filePicker: !!host.pickProjectFile, launchAtLogin: !!host.setLaunchAtLogin, ...(host.platform ? { platform: host.platform } : {}) },
+      host: { kind: host.kind, filePicker: !!host.pickProjectFile, launchAtLogin: !!host.setLaunchAtLogin, platform: host.platform ?? process.platform },
     };
     worker.on('progress', (key, phase) => {
       this.state.progress = { ...this.state.progress, [key]: phase };
@@ -229,13 +228,36 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     return Object.fromEntries(entries.filter((e): e is readonly [string, ProviderRequest] => !!e[1]));
   }
 
+  /**
+   * A start, stop or restart: the row says what runs meanwhile, one at a time per VM; a VM it
+   * changed is looked at again at once (a started VM's address, then its hosts sync when
+   * autoSync is on, follow as after any change).
+   */
+  private async power(configPath: string, machineName: string, action: PowerAction): Promise<PowerResultView> {
+    const key = vmKey(this.known(configPath), machineName);
+    const running = this.state.powering?.[key];
+    if (running) throw new Error(`${machineName} is still being asked to ${running}; wait for it to finish.`);
+    this.state.powering = { ...this.state.powering, [key]: action };
+    this.publish();
+    try {
+      const result = await this.worker.call('power', configPath, machineName, action, await this.providerOf(configPath));
+      if (result.changed) this.rediscover();
+      return result;
+    } finally {
+      const { [key]: _done, ...rest } = this.state.powering ?? {};
+      this.state.powering = rest;
+      this.publish();
+    }
+  }
+
   /** The API contract's calls; arguments are already validated by the host. */
   readonly api: Handlers = {
     getState: async () => this.snapshot(),
     getSettings: async () => this.settings.get(),
     updateSettings: async (patch) => this.updateSettings({ ...this.settings.get(), ...patch }),
-    addProject: async (configPath) => {
-      const checked = await this.worker.call('checkProject', path.resolve(configPath));
+    addProject: async (given) => {
+      // What users paste: a quoted path, a project's folder, `~`; a relative path is refused with why.
+      const checked = await this.worker.call('checkProject', await projectConfigPath(given));
       const current = this.settings.get();
       // The same file under another spelling (a link, another case on APFS) is already watched.
       if (await sameFileAmong(current.projects, checked.configPath)) return current;
@@ -283,6 +305,10 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       return this.snapshot();
     },
     diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), await this.providerOf(configPath)),
+    hostChecks: async (): Promise<HostChecksView> => {
+      const configPaths = this.settings.get().projects;
+      return { at: this.now().toISOString(), providers: await this.worker.call('hostChecks', { configPaths, providers: await this.providerRequests(configPaths) }) };
+    },
     fixKvp: async (configPath, machineName, dryRun): Promise<KvpFixResult> => {
       const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, await this.providerOf(configPath));
       if (!dryRun && result.success) this.rediscover();
@@ -301,6 +327,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);
     },
+    powerVm: async (configPath, machineName, action) => this.power(configPath, machineName, action),
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');
       const { file, leftOut } = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, appVersion: this.options.version ?? 'unknown' });

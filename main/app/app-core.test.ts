@@ -131,7 +131,9 @@ describe('health and summary', () => {
     const now = new Date('2026-11-22T10:00:00.000Z');
     expect(summarize({ ...base, projects: [project([vm({}), vm({ key: 'b' }), vm({ key: 'c', status: 'stopped', ipv4: null, sync: null })])] }, now)).toBe('3 VMs · 2 running · hosts in sync · 2 min ago');
     expect(summarize({ ...base, paused: true, projects: [project([vm({ sync: null })])] }, now)).toBe('1 VM · 1 running · hosts not synced yet · 2 min ago · paused');
-    expect(summarize({ ...base, projects: [] }, now)).toBe('No project watched yet');
+    expect(summarize({ ...base, projects: [] }, now)).toBe('Nothing watched yet: add a project');
+    // Nothing watched is grey, not green (issue 23, point 10).
+    expect(computeHealth({ busy: 'idle', hypervisorError: null, duplicates: [], projects: [] })).toBe('idle');
     expect(summarize({ ...base, hypervisorError: 'Hyper-V could not be queried: denied\nhint', projects: [] }, now)).toBe('Hypervisor unreachable · Hyper-V could not be queried: denied');
   });
 });
@@ -142,7 +144,7 @@ describe('openSettings', () => {
   it('defaults first, then what was saved', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-set-'));
     const s = openSettings(path.join(dir, 'settings.json'), open(dir));
-    expect(s.get()).toEqual({ projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] });
+    expect(s.get()).toEqual({ projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] });
     s.set({ ...s.get(), pollSeconds: 30, projects: ['/a/ragnatramp.yaml'], providers: { '/a/ragnatramp.yaml': { provider: 'libvirt', option: 'qemu+ssh://dev@vmhost/system' } } });
     expect(openSettings(path.join(dir, 'settings.json'), open(dir)).get()).toMatchObject({ pollSeconds: 30, projects: ['/a/ragnatramp.yaml'], providers: { '/a/ragnatramp.yaml': { provider: 'libvirt', option: 'qemu+ssh://dev@vmhost/system' } } });
   });

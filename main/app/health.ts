@@ -7,6 +7,8 @@ export function computeHealth(s: Pick<AppState, 'busy' | 'hypervisorError' | 'pr
   // would make the icon flicker (and rebuild it twice a pass).
   if (s.busy === 'reconciling') return 'working';
   if (s.hypervisorError) return 'error';
+  // Nothing watched is not "all good": grey until a project is added.
+  if (s.projects.length === 0) return 'idle';
   const attention = s.projects.some((p) => p.error || p.stale) || s.duplicates.length > 0 || s.projects.some((p) => p.vms.some((v) => v.problems.length > 0));
   return attention ? 'attention' : 'good';
 }
@@ -14,7 +16,7 @@ export function computeHealth(s: Pick<AppState, 'busy' | 'hypervisorError' | 'pr
 export function summarize(s: Pick<AppState, 'projects' | 'lastPassAt' | 'hypervisorError' | 'paused'>, now: Date): string {
   if (s.hypervisorError) return `Hypervisor unreachable · ${s.hypervisorError.split('\n')[0]}`;
   const vms = s.projects.flatMap((p) => p.vms);
-  if (s.projects.length === 0) return 'No project watched yet';
+  if (s.projects.length === 0) return 'Nothing watched yet: add a project';
   const running = vms.filter((v) => v.status === 'running').length;
   const synced = vms.filter((v) => v.ipv4 && v.status === 'running');
   const hosts = synced.length === 0 ? null : synced.some((v) => v.sync && !v.sync.success) ? 'hosts sync failed' : synced.some((v) => v.hostsStale) ? 'hosts out of date' : synced.every((v) => v.sync && v.sync.success && !v.sync.skipped) ? 'hosts in sync' : 'hosts not synced yet';

@@ -11,6 +11,7 @@ export const SETTINGS_SCHEMA = {
   pollSeconds: { type: 'integer', minimum: POLL_SECONDS.min, maximum: POLL_SECONDS.max, default: DEFAULT_SETTINGS.pollSeconds },
   notifications: { type: 'boolean', default: DEFAULT_SETTINGS.notifications },
   autoSync: { type: 'boolean', default: DEFAULT_SETTINGS.autoSync },
+  autoSyncAsked: { type: 'boolean', default: DEFAULT_SETTINGS.autoSyncAsked },
   launchAtLogin: { type: 'boolean', default: DEFAULT_SETTINGS.launchAtLogin },
   sshConfig: { type: 'boolean', default: DEFAULT_SETTINGS.sshConfig },
   muted: { type: 'array', items: { type: 'string' }, default: DEFAULT_SETTINGS.muted },

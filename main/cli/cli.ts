@@ -1,7 +1,8 @@
 // `ragnatramp-tray`: the engine as a command-line tool. Parses arguments (grammar.ts), builds
 // the engine's edges, runs one command (project-commands.ts, support-commands.ts,
 // ssh-config-command.ts), and maps outcomes to exit codes: 0 success, 1 hypervisor or a VM
-// failed (status: a VM needs attention; diagnose: a check failed), 2 bad input, 3 a reconcile
+// failed (status: a VM needs attention; diagnose: a check failed; start, stop, restart: the
+// hypervisor refused or the VM did not do it), 2 bad input, 3 a reconcile
 // that synced no guest (every sync skipped).
 
 import { loadProject, type Project } from '../engine/config/load-project.js';
@@ -13,7 +14,7 @@ import { failedReconcileResult } from '../engine/reconcile.js';
 import { VERSION } from '../engine/version.js';
 import { parse, UsageError, type Args, type Info } from './grammar.js';
 import { commandHelp, USAGE, usageError } from './help.js';
-import { diagnoseCommand, fixKvpCommand, hostsCommand, reconcile, status } from './project-commands.js';
+import { diagnoseCommand, fixKvpCommand, hostsCommand, powerCommand, reconcile, status } from './project-commands.js';
 import { runSshConfigCommand } from './ssh-config-command.js';
 import { runSupportCommand, SUPPORT_COMMANDS } from './support-commands.js';
 import { commandProvider, readTraySettings } from './tray-settings.js';
@@ -112,6 +113,10 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
         return await hostsCommand(env, projects[0]!, a, wait, io);
       case 'fix':
         return await fixKvpCommand(env, projects[0]!, a, wait, io);
+      case 'start':
+      case 'stop':
+      case 'restart':
+        return await powerCommand(env, projects[0]!, a, io);
       default:
         return await reconcile(env, projects[0]!, a, wait, io, firstUse, log);
     }

@@ -9,7 +9,8 @@ import { errorMessage } from '../engine/errors.js';
 import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
 import { COMMAND_NAMES } from './help.js';
 
-const COMMANDS = ['status', 'reconcile', 'diagnose', 'hosts', 'fix'] as const;
+const COMMANDS = ['status', 'reconcile', 'diagnose', 'hosts', 'fix', 'start', 'stop', 'restart'] as const;
+const POWER = ['start', 'stop', 'restart'];
 type Command = (typeof COMMANDS)[number];
 
 export class UsageError extends Error {
@@ -122,6 +123,7 @@ function checkedArgs(command: Command, values: Record<string, unknown>, position
   const extra = command === 'fix' ? 2 : 1;
   if (command === 'fix' && positionals[1] !== 'kvp') throw new UsageError(`fix knows one repair: 'fix kvp' (got ${positionals[1] ? `'${positionals[1]}'` : 'nothing'})`);
   if (command === 'fix' && !v.machine) throw new UsageError('fix kvp needs --machine <name>');
+  if (POWER.includes(command) && !v.machine) throw new UsageError(`${command} needs --machine <name>`);
   if (positionals.length > extra) throw new UsageError(`unexpected argument '${positionals[extra]}'`);
   const configs = v.config ?? [];
   // status and hosts, like doctor, default to the projects the app watches (cli.ts reads them).
@@ -135,7 +137,7 @@ function checkedArgs(command: Command, values: Record<string, unknown>, position
   onlyFor('accept-host-key', 'reconcile', !!v['accept-host-key']);
   onlyFor('concurrency', 'reconcile', v.concurrency !== undefined);
   if (v.timeout !== undefined && !['reconcile', 'diagnose', 'fix'].includes(command)) throw new UsageError('--timeout applies to reconcile, diagnose and fix kvp only');
-  onlyFor('machine', 'fix', v.machine !== undefined);
+  if (v.machine !== undefined && command !== 'fix' && !POWER.includes(command)) throw new UsageError('--machine applies to fix kvp, start, stop and restart only');
   onlyFor('apply-to', 'hosts', v['apply-to'] !== undefined);
   let chosen;
   try {

@@ -77,9 +77,18 @@ export const COMMANDS: CommandHelp[] = [
     options: [['--config <yaml>', 'the project'], ['--machine <name>', 'the machine to fix'], ['--dry-run', 'print the exact commands, run nothing'], ['--timeout <s>', 'deadline per step, times 15 (20)'], ...COMMON],
     examples: ['ragnatramp-tray fix kvp --config ragnatramp.yaml --machine db --dry-run', 'ragnatramp-tray fix kvp --config ragnatramp.yaml --machine db'],
   },
+  ...(['start', 'stop', 'restart'] as const).map(
+    (name): CommandHelp => ({
+      name,
+      summary: { start: 'start a VM through its provider (Start-VM, virsh start, quickemu --vm, the Proxmox VE API)', stop: 'shut a VM down through its guest OS (Stop-VM, virsh shutdown, system_powerdown, the API)', restart: 'restart a VM: its guest shuts down, then it starts again' }[name],
+      usage: `ragnatramp-tray ${name} --config <ragnatramp.yaml> --machine <name> [options]`,
+      options: [['--config <yaml>', 'the project'], ['--machine <name>', `the machine to ${name}`], ...COMMON],
+      examples: [`ragnatramp-tray ${name} --config ragnatramp.yaml --machine web`, ...(name === 'start' ? ['ragnatramp-tray start --config ragnatramp.yaml --machine web && ragnatramp-tray reconcile --config ragnatramp.yaml'] : [])],
+    }),
+  ),
   {
     name: 'doctor',
-    summary: 'check every step of a pass on this PC, with the fix for each',
+    summary: "check every step of a pass on this PC, for each provider in use (the flags', else each project's), with the fix for each",
     usage: 'ragnatramp-tray doctor [--config <ragnatramp.yaml>]... [options]',
     options: [['--config <yaml>', "a project (by default the app's projects)"], ['--json', 'print one JSON object'], ...PROVIDER_OPTIONS, ['--verbose', 'print each PowerShell invocation to stderr']],
     examples: ['ragnatramp-tray doctor', 'ragnatramp-tray doctor --config ragnatramp.yaml --json'],

@@ -11,6 +11,8 @@ import { logPass } from '../engine/log/log-pass.js';
 import { toDiagnosticResult, type VmRecord } from '../engine/plan/vm-record.js';
 import type { HostsEntry } from '../engine/hosts/hosts-block.js';
 import { reconcileProject } from '../engine/reconcile.js';
+import { powerVm } from '../engine/power-vm.js';
+import type { PowerAction } from '../engine/discovery/provider.js';
 import type { ReconcileResult } from '../engine/seed-types.js';
 import type { CliIo } from './cli.js';
 import { nameLabel } from '../engine/excerpt.js';
@@ -102,6 +104,14 @@ export async function fixKvpCommand(env: Environment, project: Project, a: Args,
     return 1;
   }
   io.stdout(`${a.machine}: the KVP daemon is installed and running; Hyper-V reports the guest's IP from the next pass on.\n`);
+  return 0;
+}
+
+/** start, stop, restart: the provider's own seam; 0 done (or already so), 1 the hypervisor or the VM failed. */
+export async function powerCommand(env: Environment, project: Project, a: Args, io: CliIo): Promise<number> {
+  const result = await powerVm(env.provider, project, a.machine!, a.command as PowerAction);
+  if (a.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else io.stdout(`${safeText(result.message)}\n`);
   return 0;
 }
 

@@ -36,7 +36,7 @@ describe('doctor', () => {
     const g = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }], scenario: { ...scenario, member: false } });
     const m = await cli(['doctor', '--config', g.configPath, '--simulate', g.scenarioPath, '--json']);
     expect(m.code).toBe(1);
-    expect(JSON.parse(m.stdout).steps).toContainEqual({ step: "Member of 'Hyper-V Administrators'", ok: false, detail: 'no', fix: expect.stringMatching(/S-1-5-32-578.*sign out and back in/) });
+    expect(JSON.parse(m.stdout).steps).toContainEqual({ step: "Member of 'Hyper-V Administrators'", ok: false, detail: 'no', fix: expect.stringMatching(/S-1-5-32-578.*sign out and back in/), provider: 'Hyper-V' });
   });
 
   it('a Get-VMSwitch refused for lack of permission says so, never "this PC has no Default Switch"', async () => {
@@ -46,6 +46,20 @@ describe('doctor', () => {
     expect(step).toMatchObject({ ok: false, detail: expect.stringMatching(/^could not be checked: Hyper-V refused the switch query \(You do not have the required permission.*\[Unspecified,Microsoft\.HyperV\.PowerShell\.Commands\.GetVMSwitch\]\)$/), fix: expect.stringMatching(/Hyper-V Administrators.*sign out and back in/) });
     expect(r.stdout).not.toMatch(/has no Default Switch/);
   });
+
+  it("checks every provider the app's projects use, each with its own host checks (issue 23: not Hyper-V only)", async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+    const viaLibvirt = makeFixture({ project: 'onvirt', machines: ['web'] });
+    const viaQuickemu = makeFixture({ project: 'onquick', machines: ['db'] });
+    writeFileSync(path.join(home, 'settings.json'), JSON.stringify({ projects: [viaLibvirt.configPath, viaQuickemu.configPath], providers: { [viaLibvirt.configPath]: { provider: 'libvirt', option: 'test:///default' }, [viaQuickemu.configPath]: { provider: 'quickemu', option: '/nonexistent/vms' } } }));
+    const r = await cli(['doctor'], home);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('libvirt:\nPASS  virsh installed: ');
+    expect(r.stdout).toContain('PASS  libvirt at test:///default answers: test:///default; runs TEST 0.0.2');
+    expect(r.stdout).toMatch(/quickemu:\nFAIL {2}quickemu's folder: \/nonexistent\/vms cannot be read \(ENOENT\)\n {6}fix: Choose the folder/);
+    const json = JSON.parse((await cli(['doctor', '--json'], home)).stdout) as { steps: Array<{ step: string; provider?: string }> };
+    expect(new Set(json.steps.flatMap((s) => (s.provider ? [s.provider] : [])))).toEqual(new Set(['libvirt', 'quickemu']));
+  }, 30_000);
 
   it('a usage error is one line and where to read the usage', async () => {
     const r = await cli(['doctor', '--bogus']);

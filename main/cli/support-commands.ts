@@ -8,15 +8,17 @@ import { createEnvironment } from '../engine/environment.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { openLog, NO_LOG } from '../engine/log/log-file.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
-import { formatDoctor, runDoctor } from '../engine/support/doctor.js';
-import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
+import { formatDoctor, runDoctor, type DoctorStep } from '../engine/support/doctor.js';
+import { namesProvider, PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
+import type { ProviderOptions } from '../engine/providers/provider-entry.js';
+import { defaultProvider, providerEntry } from '../engine/providers/registry.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
 import type { CliIo } from './cli.js';
 import { safeInline, safeText } from './sanitize.js';
 import { parseOptions } from './grammar.js';
 import { usageError } from './help.js';
 import { VERSION } from '../engine/version.js';
-import { readTraySettings } from './tray-settings.js';
+import { readTraySettings, settingsProvider } from './tray-settings.js';
 
 export const SUPPORT_COMMANDS = ['doctor', 'support-bundle'] as const;
 
@@ -61,24 +63,60 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
       io.stderr(`${safeText(err instanceof InputError ? err.message : errorMessage(err))}\n`);
     }
   }
-  let env: Awaited<ReturnType<typeof createEnvironment>>;
+  // Each provider in use is checked: the one the flags name, else each project's in the app's
+  // settings (a project without one, or no project at all: this computer's default).
+  let groups: Array<{ options: ProviderOptions & { provider: string }; projects: Project[] }>;
   try {
-    env = await (io.createEnvironment ?? createEnvironment)({ ...chosen, logger: log, log: values.verbose ? (l) => io.stderr(`${l}\n`) : undefined });
+    groups = await doctorGroups(chosen, projects, home);
   } catch (err) {
     await log.close();
-    // A --simulate or --manifest file that is not one: the user's input, said in one place.
-    if (!(err instanceof InputError || err instanceof HypervisorError)) throw err;
-    return failed(io, !!values.json, err.message, err instanceof InputError ? 2 : 1);
+    return failed(io, !!values.json, errorMessage(err), 2);
   }
-  try {
-    const steps = await runDoctor(env, projects, { simulated: !!values.simulate });
-    log.info('doctor', { steps });
-    io.stdout(values.json ? `${JSON.stringify({ steps }, null, 2)}\n` : `${safeText(formatDoctor(steps))}\n`);
-    return steps.some((s) => s.ok === false) ? 1 : 0;
-  } finally {
-    await env.dispose();
-    await log.close();
+  const steps: DoctorStep[] = [];
+  for (const group of groups) {
+    let env: Awaited<ReturnType<typeof createEnvironment>>;
+    try {
+      env = await (io.createEnvironment ?? createEnvironment)({ ...group.options, logger: log, log: values.verbose ? (l) => io.stderr(`${l}\n`) : undefined });
+    } catch (err) {
+      // A --simulate or --manifest file that is not one: the user's input, said in one place.
+      if (!(err instanceof InputError || err instanceof HypervisorError)) {
+        await log.close();
+        throw err;
+      }
+      if (groups.length === 1) {
+        await log.close();
+        return failed(io, !!values.json, err.message, err instanceof InputError ? 2 : 1);
+      }
+      // One provider's bad setting does not hide the others' checks.
+      steps.push({ step: `${providerEntry(group.options.provider).label} set up`, ok: false, detail: err.message.split('\n')[0]!, fix: err.message.split('\n').slice(1).join(' ') || null, provider: providerEntry(group.options.provider).label });
+      continue;
+    }
+    try {
+      steps.push(...(await runDoctor(env, group.projects, { provider: group.options.provider, options: group.options, simulated: !!group.options.simulate, logger: log })));
+    } finally {
+      await env.dispose();
+    }
   }
+  log.info('doctor', { steps });
+  await log.close();
+  io.stdout(values.json ? `${JSON.stringify({ steps }, null, 2)}\n` : `${safeText(formatDoctor(steps))}\n`);
+  return steps.some((s) => s.ok === false) ? 1 : 0;
+}
+
+/** The providers to check, each with its projects: the flags' for all, else each project's choice in the app's settings. */
+async function doctorGroups(chosen: ProviderOptions & { provider?: string }, projects: Project[], home: string): Promise<Array<{ options: ProviderOptions & { provider: string }; projects: Project[] }>> {
+  const own = { ...chosen, provider: chosen.provider ?? defaultProvider(chosen) };
+  if (namesProvider(chosen) || projects.length === 0) return [{ options: own, projects }];
+  const groups = new Map<string, { options: ProviderOptions & { provider: string }; projects: Project[] }>();
+  for (const project of projects) {
+    const options = (await settingsProvider(home, [project.configPath])) ?? own;
+    const withToken = chosen.proxmoxToken && options.provider === 'proxmox' ? { ...options, proxmoxToken: chosen.proxmoxToken } : options;
+    const key = JSON.stringify(withToken);
+    const group = groups.get(key) ?? { options: withToken, projects: [] };
+    group.projects.push(project);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 /** A failure said on stderr and, with --json, as the one { error } object on stdout (as cli.ts does for the other commands). */

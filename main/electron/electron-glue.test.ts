@@ -11,7 +11,7 @@ const { TrayUi } = await import('./tray.js');
 const { registerIpc, isAppFrame } = await import('./ipc.js');
 const { Notifier } = await import('./notifications.js');
 const { WindowUi, BACKGROUND } = await import('./window.js');
-const { trayMenuTemplate, trayTooltip } = await import('./tray-menu.js');
+const { powerConfirmation, trayMenuTemplate, trayTooltip } = await import('./tray-menu.js');
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,7 @@ function state(over: Partial<AppState> = {}): AppState {
     lastReconcile: null,
     progress: {},
     simulated: false,
-    host: { kind: 'electron', filePicker: true, launchAtLogin: true },
+    host: { kind: 'electron', filePicker: true, launchAtLogin: true, platform: 'win32' },
     ...over,
   };
 }
@@ -44,7 +44,7 @@ const ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('tray', () => {
-  const actions = { reconcileNow: vi.fn(), show: vi.fn(), setPaused: vi.fn(), collectDiagnostics: vi.fn(), copyIp: vi.fn(), openSsh: vi.fn(), reconcileVm: vi.fn() };
+  const actions = { reconcileNow: vi.fn(), show: vi.fn(), setPaused: vi.fn(), collectDiagnostics: vi.fn(), copyIp: vi.fn(), openSsh: vi.fn(), reconcileVm: vi.fn(), power: vi.fn() };
 
   it('shows the health as its icon and the summary as its tooltip, updating only what changed', () => {
     const onClick = vi.fn();
@@ -134,8 +134,8 @@ describe('tray', () => {
     expect(actions.copyIp).toHaveBeenLastCalledWith('172.29.16.10');
     const vms = menu.template[2]!.submenu as Array<{ label: string; submenu: Array<{ label: string; enabled: boolean }> }>;
     expect(vms.map((v) => v.label)).toEqual(['web', 'db (initializing)', 'old (stopped)']);
-    expect(vms[0]!.submenu.map((i) => [i.label, i.enabled])).toEqual([['Copy IP 172.29.16.10', true], ['Open SSH', true], ['Reconcile this VM', true]]);
-    expect(vms[1]!.submenu.map((i) => i.enabled)).toEqual([false, false, false]);
+    expect(vms[0]!.submenu.map((i) => [i.label, i.enabled])).toEqual([['Copy IP 172.29.16.10', true], ['Open SSH', true], ['Reconcile this VM', true], [undefined, undefined], ['Stop…', undefined], ['Restart…', undefined]]);
+    expect(vms[1]!.submenu.slice(0, 3).map((i) => i.enabled)).toEqual([false, false, false]);
     menu.pick(2, 0, 1);
     expect(actions.openSsh).toHaveBeenCalledWith('/p/ragnatramp.yaml', 'web');
     menu.pick(2, 0, 2);
@@ -144,6 +144,23 @@ describe('tray', () => {
     menu.pick(2, 1, 1); // greyed out: nothing happens
     expect(actions.openSsh).not.toHaveBeenCalled();
     expect(fake.Tray.instances[0]!.tooltip).toBe('Ragnatramp Tray\n3 VMs · 3 running · hosts in sync · just now\n1 problem: db: IP unknown');
+  });
+
+  it('per VM, a stopped one offers Start and a running one Stop… and Restart…; one being powered says so, greyed; a manifest VM offers none', () => {
+    const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
+    const manifest = { ...vmView('bare', '172.29.16.12', 'running'), powerUnavailable: 'Linux (manifest) cannot start or stop VMs' };
+    ui.update({ ...withVms([vmView('web', '172.29.16.10', 'running'), vmView('old', null, 'stopped'), vmView('db', '172.29.16.11', 'running'), manifest]), powering: { '/p/ragnatramp.yaml#db': 'restart' } });
+    const menu = fake.Tray.instances[0]!.menu!;
+    const vmsAt = menu.template.findIndex((i) => i.label === 'VMs');
+    const vms = menu.template[vmsAt]!.submenu as Array<{ submenu: Array<{ label?: string; enabled?: boolean }> }>;
+    expect(vms.map((v) => v.submenu.slice(3).map((i) => i.label ?? 'separator'))).toEqual([['separator', 'Stop…', 'Restart…'], ['separator', 'Start'], ['separator', 'Restarting…'], []]);
+    expect(vms[2]!.submenu[4]!.enabled).toBe(false);
+    menu.pick(vmsAt, 1, 4);
+    expect(actions.power).toHaveBeenLastCalledWith('/p/ragnatramp.yaml', 'old', 'start');
+    menu.pick(vmsAt, 0, 5);
+    expect(actions.power).toHaveBeenLastCalledWith('/p/ragnatramp.yaml', 'web', 'restart');
+    // Stop and Restart ask first; Cancel is the default and what Escape answers.
+    expect(powerConfirmation('web', 'stop')).toMatchObject({ type: 'question', message: 'Stop web?', buttons: ['Stop', 'Cancel'], defaultId: 1, cancelId: 1 });
   });
 
   it('a glance item says how to copy on Windows, where a toolTip or sublabel is never shown', () => {
@@ -175,6 +192,16 @@ describe('tray', () => {
     expect(trayMenuTemplate(state({ busy: 'reconciling' }), actions)[0]).toMatchObject({ label: 'Reconciling…', enabled: false });
     expect(trayMenuTemplate(state({ projects: [] }), actions)[0]).toMatchObject({ enabled: false });
   });
+
+  it('with nothing watched yet the icon is grey and there is nothing to pause (issue 23, point 10)', () => {
+    const ui = new TrayUi(ASSETS, actions, vi.fn(), 'win32');
+    ui.update(state({ projects: [], health: 'idle', summary: 'Nothing watched yet: add a project' }));
+    const tray = fake.Tray.instances[0]!;
+    expect(tray.image.path).toBe(path.join(ASSETS, 'tray-idle.ico'));
+    expect(tray.tooltip).toBe('Ragnatramp Tray\nNothing watched yet: add a project');
+    expect(tray.menu!.template.find((i) => i.label === 'Pause watching')).toMatchObject({ enabled: false });
+    expect(trayMenuTemplate(state(), actions).find((i) => i.label === 'Pause watching')).toMatchObject({ enabled: true });
+  });
 });
 
 describe('IPC', () => {
@@ -193,6 +220,9 @@ describe('IPC', () => {
     expect(await invoke('addProject', ['/x/ragnatramp.yaml'])).toEqual({ ok: true, value: { projects: ['/x/ragnatramp.yaml'] } });
     expect(await invoke('addProject', [42])).toEqual({ ok: false, message: 'Invalid arguments for addProject: /0 must be string.' });
     expect(await invoke('addProject', [])).toMatchObject({ ok: false, message: expect.stringMatching(/^Invalid arguments for addProject/) });
+    // "This PC" takes nothing: the providers to check are main's to know.
+    expect(await invoke('hostChecks', ['/etc'])).toEqual({ ok: false, message: 'Invalid arguments for hostChecks: arguments must NOT have more than 0 items.' });
+    expect(await invoke('updateSettings', [{ autoSyncAsked: 'yes' }])).toMatchObject({ ok: false, message: expect.stringMatching(/^Invalid arguments for updateSettings/) });
     expect(await invoke('deleteEverything', [])).toEqual({ ok: false, message: 'Unknown call "deleteEverything".' });
     expect(await invoke('__proto__', [])).toMatchObject({ ok: false });
     expect(handlers.addProject).toHaveBeenCalledTimes(1);

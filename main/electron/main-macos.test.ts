@@ -92,7 +92,8 @@ describe('main.ts on macOS', () => {
   it("the icon is a template image for light and dark menu bars, and keeps its place (a guid); no Dock icon", async () => {
     await launchPackaged();
     const tray = fake.Tray.instances[0]!;
-    expect(path.basename(tray.image.path)).toBe('tray-goodTemplate.png');
+    // Nothing watched yet: the idle state's shape (a small dot), drawn like every state's.
+    expect(path.basename(tray.image.path)).toBe('tray-idleTemplate.png');
     expect(tray.image.isEmpty()).toBe(false);
     expect(tray.guid).toBe(MAC_TRAY_GUID);
     expect(fake.app.dockHidden).toBe(true);

@@ -4,8 +4,8 @@
 // program and following Task Manager, the CLI inside the app, --quit, refused permissions, a
 // failure while starting, and quit; and the Windows behaviours the user meets first: the file
 // picker is modal, a double-click on the icon, a click while starting, errors that do not freeze
-// the app.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+// the app; and a VM started and stopped from the tray menu (Stop asks first, in a message box).
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -55,6 +55,31 @@ async function launch(args: string[] = []): Promise<void> {
 }
 
 describe('main.ts', () => {
+  it("the tray menu starts a stopped VM at once, and stops a running one once its question is answered", async () => {
+    const demo = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-main-demo-')), 'demo');
+    cpSync(path.resolve('examples/demo'), demo, { recursive: true });
+    mkdirSync(path.join(home, 'electron-dev'), { recursive: true });
+    writeFileSync(path.join(home, 'electron-dev', 'settings.json'), JSON.stringify({ projects: [path.join(demo, 'ragnatramp.yaml')] }));
+    await launch(['--hidden', '--simulate', path.join(demo, 'scenario.yaml')]);
+    const tray = fake.Tray.instances[0]!;
+    const vmItems = () => (tray.menu?.template.find((i) => i.label === 'VMs')?.submenu ?? []) as Array<{ label: string; submenu: Array<{ label?: string }> }>;
+    const pick = (machine: string, label: string) => {
+      const vms = tray.menu!.template.findIndex((i) => i.label === 'VMs');
+      const at = vmItems().findIndex((v) => v.label.startsWith(machine));
+      tray.menu!.pick(vms, at, vmItems()[at]!.submenu.findIndex((i) => i.label === label));
+    };
+    const offers = (machine: string) => vmItems().find((v) => v.label.startsWith(machine))?.submenu.map((i) => i.label) ?? [];
+    await vi.waitFor(() => expect(offers('worker')).toContain('Start'), { timeout: 20_000 });
+    pick('worker', 'Start');
+    await vi.waitFor(() => expect(offers('worker')).toContain('Stop…'), { timeout: 20_000 });
+    expect(fake.dialog.messageBoxes).toEqual([]);
+    pick('worker', 'Stop…');
+    // The question first (the fake answers its first button, Stop); then the VM is stopped.
+    await vi.waitFor(() => expect(fake.dialog.messageBoxes).toEqual([expect.objectContaining({ type: 'question', message: 'Stop worker?', buttons: ['Stop', 'Cancel'], cancelId: 1 })]));
+    await vi.waitFor(() => expect(offers('worker')).toContain('Start'), { timeout: 20_000 });
+    expect(fake.dialog.errors).toEqual([]);
+  }, 60_000);
+
   it('a second instance quits at once and creates nothing', async () => {
     fake.app.lockGranted = false;
     await launch();

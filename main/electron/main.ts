@@ -23,6 +23,7 @@ import { Notifier } from './notifications.js';
 import { credentialStore } from './os-credential-store.js';
 import { refuseAllPermissions } from './refuse-permissions.js';
 import { TrayUi } from './tray.js';
+import { powerConfirmation } from './tray-menu.js';
 import { WindowUi } from './window.js';
 import { windowsIdentity } from './windows-identity.js';
 
@@ -162,6 +163,10 @@ async function start(): Promise<void> {
       copyIp: (ip) => clipboard.writeText(ip),
       openSsh: (configPath, machineName) => void controller.api.openSsh(configPath, machineName).catch((err: unknown) => tell(`SSH to ${machineName} could not be opened`, errorMessage(err))),
       reconcileVm: (configPath, machineName) => void controller.api.reconcileVm(configPath, machineName).catch(() => undefined),
+      power: (configPath, machineName, action) =>
+        void (action === 'start' ? Promise.resolve(true) : dialog.showMessageBox(powerConfirmation(machineName, action)).then((r) => r.response === 0))
+          .then((yes) => (yes ? controller.api.powerVm(configPath, machineName, action) : undefined))
+          .catch((err: unknown) => tell(`${machineName} could not be ${action === 'stop' ? 'stopped' : `${action}ed`}`, errorMessage(err))),
     },
     (bounds, kind) => (kind === 'click' ? windowUi.toggle(bounds) : windowUi.showAt(bounds)),
     platform,

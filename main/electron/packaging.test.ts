@@ -286,7 +286,7 @@ describe('packaging for macOS', () => {
 
   it("ships the menu bar's template images (both sizes) for every health state", () => {
     const shipped = builder.extraResources.find((r: { from: string }) => r.from === 'assets').filter as string[];
-    for (const health of ['good', 'attention', 'error', 'working']) {
+    for (const health of ['good', 'attention', 'error', 'working', 'idle']) {
       for (const file of [`tray-${health}Template.png`, `tray-${health}Template@2x.png`]) {
         expect(existsSync(path.join(rootDir, 'assets', file))).toBe(true);
         expect(shipped.some((glob) => new RegExp(`^${glob.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`).test(file))).toBe(true);

@@ -1,8 +1,8 @@
 // The tray's right-click menu and its look for each health state. The template is plain data,
 // so the menu is tested without Electron.
 
-import type { MenuItemConstructorOptions } from 'electron';
-import { problemList, type AppState, type Health, type View } from '../../contract/api.js';
+import type { MenuItemConstructorOptions, MessageBoxOptions } from 'electron';
+import { POWER_PROGRESS, powerActions, problemList, type AppState, type Health, type PowerAction, type View } from '../../contract/api.js';
 
 export interface TrayActions {
   reconcileNow(): void;
@@ -12,9 +12,11 @@ export interface TrayActions {
   copyIp(ip: string): void;
   openSsh(configPath: string, machineName: string): void;
   reconcileVm(configPath: string, machineName: string): void;
+  /** Starts at once; Stop and Restart ask first (powerConfirmation). */
+  power(configPath: string, machineName: string, action: PowerAction): void;
 }
 
-type MenuState = Pick<AppState, 'paused' | 'busy' | 'projects' | 'simulated'>;
+type MenuState = Pick<AppState, 'paused' | 'busy' | 'projects' | 'simulated' | 'powering'>;
 
 interface MenuVm {
   configPath: string;
@@ -23,11 +25,40 @@ interface MenuVm {
   label: string;
   ipv4: string | null;
   status: string;
+  /** What power actions it offers, and the one running now. */
+  power: PowerAction[];
+  powering: PowerAction | null;
 }
 
 function menuVms(state: MenuState): MenuVm[] {
   const several = state.projects.length > 1;
-  return state.projects.flatMap((p) => p.vms.map((v) => ({ configPath: p.configPath, machineName: v.machineName, label: several ? `${p.name ?? 'project'}/${v.machineName}` : v.machineName, ipv4: v.ipv4, status: v.status })));
+  return state.projects.flatMap((p) =>
+    p.vms.map((v) => ({ configPath: p.configPath, machineName: v.machineName, label: several ? `${p.name ?? 'project'}/${v.machineName}` : v.machineName, ipv4: v.ipv4, status: v.status, power: powerActions(v), powering: state.powering?.[v.key] ?? null })),
+  );
+}
+
+const POWER_LABEL: Record<PowerAction, string> = { start: 'Start', stop: 'Stop…', restart: 'Restart…' };
+
+/** A VM's power items: the one running, greyed, or what it offers (none where its provider cannot). */
+function powerItems(v: MenuVm, actions: TrayActions): MenuItemConstructorOptions[] {
+  if (v.powering) return [{ type: 'separator' }, { label: POWER_PROGRESS[v.powering].replace(/^./, (c) => c.toUpperCase()), enabled: false }];
+  if (v.power.length === 0) return [];
+  return [{ type: 'separator' }, ...v.power.map((a) => ({ label: POWER_LABEL[a], click: () => actions.power(v.configPath, v.machineName, a) }))];
+}
+
+/** The question Stop and Restart ask before anything is sent (Cancel is the default and Escape's answer). */
+export function powerConfirmation(machineName: string, action: 'stop' | 'restart'): MessageBoxOptions {
+  const verb = action === 'stop' ? 'Stop' : 'Restart';
+  return {
+    type: 'question',
+    title: 'Ragnatramp Tray',
+    message: `${verb} ${machineName}?`,
+    detail: action === 'stop' ? `${machineName}'s operating system is asked to shut down; unsaved work inside it may be lost.` : `${machineName}'s operating system shuts down and the VM starts again; unsaved work inside it may be lost.`,
+    buttons: [verb, 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+  };
 }
 
 // A label's "&" would become a Windows access key (Electron docs, MenuItem "label": on Windows
@@ -47,6 +78,7 @@ export function trayMenuTemplate(state: MenuState, actions: TrayActions, platfor
       // Simulated VMs answer no real SSH.
       { label: 'Open SSH', enabled: v.status === 'running' && !state.simulated, click: () => actions.openSsh(v.configPath, v.machineName) },
       { label: 'Reconcile this VM', enabled: state.busy !== 'reconciling' && !!v.ipv4, click: () => actions.reconcileVm(v.configPath, v.machineName) },
+      ...powerItems(v, actions),
     ],
   }));
   return [
@@ -57,7 +89,8 @@ export function trayMenuTemplate(state: MenuState, actions: TrayActions, platfor
     // window opens from here, named as Mac menu-bar apps name it.
     { label: platform === 'darwin' ? 'Open Ragnatramp Tray' : 'Open', click: () => actions.show('vms') },
     { label: 'Diagnostics', click: () => actions.show('diagnostics') },
-    { label: 'Pause watching', type: 'checkbox', checked: state.paused, click: () => actions.setPaused(!state.paused) },
+    // With nothing watched there is nothing to pause.
+    { label: 'Pause watching', type: 'checkbox', checked: state.paused, enabled: state.projects.length > 0, click: () => actions.setPaused(!state.paused) },
     { label: 'Settings', click: () => actions.show('settings') },
     { label: 'Collect diagnostics…', click: () => actions.collectDiagnostics() },
     { type: 'separator' },
@@ -84,7 +117,7 @@ export function trayTooltip(state: Pick<AppState, 'summary' | 'projects'>): stri
   return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;
 }
 
-const TRAY_BASE: Record<Health, string> = { good: 'tray-good', attention: 'tray-attention', error: 'tray-error', working: 'tray-working' };
+const TRAY_BASE: Record<Health, string> = { good: 'tray-good', attention: 'tray-attention', error: 'tray-error', working: 'tray-working', idle: 'tray-idle' };
 
 /**
  * The icon file for a health state. Windows builds the tray icon from one bitmap of a PNG (the

@@ -1,4 +1,4 @@
-// One inspection pass: the DHCP wait, ARP disambiguation and seed 003's cached tier.
+// One inspection pass: the DHCP wait, ARP disambiguation and seed 003's cached tier, and how many connections it opens at once.
 import { describe, expect, it } from 'vitest';
 import { loadProject } from './config/load-project.js';
 import { makeFixture } from '../../dev/test-support/project-fixture.js';
@@ -145,5 +145,52 @@ describe('SSH probes in a pass', () => {
     expect(probed).toEqual(['172.18.0.9:22']);
     await inspectProjects(deps, [project], { waitMs: 0, pollMs: 1000 });
     expect(probed).toEqual(['172.18.0.9:22', '172.18.0.9:22']); // a new pass probes again
+  });
+});
+
+describe('a pass over many guests opens a bounded number of connections at once', () => {
+  it("the cached tier's host-key reads, 200 guests without an address: at most 32 at once", async () => {
+    const provider: EngineDeps['provider'] = {
+      name: 'fake',
+      observe: async (refs) => refs.map((ref) => ({ ref, found: true, hypervisorId: ref.vmId!, power: 'running', vmState: 'running', network: null, tier: null, warnings: [], lookedIn: 'fake', detail: { provider: 'linux', listedBy: 'manifest' } })),
+      dispose: async () => undefined,
+    };
+    const vms = Array.from({ length: 200 }, (_, i) => ({ project: 'p', machineName: `m${i}`, vmName: `p-m${i}`, vmId: `x${i}`, lastKnown: { ipv4: `172.18.${i >> 8}.${i & 0xff}` } }));
+    const hostKeys: HostKeyStore = { ...trustAll, pinned: async () => ({ keyType: 'ssh-ed25519', fingerprint: fingerprintOf(key('web')), firstSeen: '2026-11-01T00:00:00.000Z', host: '172.18.0.9' }) };
+    let open = 0;
+    let most = 0;
+    const offeredHostKey = async () => {
+      most = Math.max(most, ++open);
+      await new Promise((r) => setTimeout(r, 5));
+      open--;
+      return key('web');
+    };
+    const deps: EngineDeps = { provider, probe: async () => true, offeredHostKey, hostKeys, connector: { connect: async () => { throw new Error('no SSH here'); } } };
+    const project = { name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: vms.map((v) => ({ name: v.machineName, ssh: { user: 'u', privateKeyPath: '/k' } })), state: null, warnings: [], vms };
+    const pass = await inspectProjects(deps, [project], { waitMs: 0, pollMs: 1000 });
+    expect(pass.plan.projects[0]!.vms.filter((v) => v.tier === 'cache')).toHaveLength(200);
+    expect(most).toBeLessThanOrEqual(32);
+  });
+
+  it("ARP's candidates, 100 guests with two each: at most 32 probes at once", async () => {
+    const ips = (i: number) => [`10.0.${i}.1`, `10.0.${i}.2`];
+    const provider: EngineDeps['provider'] = {
+      name: 'fake',
+      observe: async (refs) => refs.map((ref, i) => ({ ref, found: true, hypervisorId: ref.vmId!, power: 'running', vmState: 'running', network: { ipv4: ips(i)[0]!, mac: '525400000001', adapterName: null, discoveredAt: 'now', source: 'arp' }, addressChoice: { candidates: ips(i), by: 'freshest', table: "the host's ARP table" }, tier: 'arp', warnings: [], lookedIn: 'fake', detail: { provider: 'linux', listedBy: 'manifest' } })),
+      dispose: async () => undefined,
+    };
+    let open = 0;
+    let most = 0;
+    const probe = async (ip: string) => {
+      most = Math.max(most, ++open);
+      await new Promise((r) => setTimeout(r, 5));
+      open--;
+      return ip.endsWith('.2');
+    };
+    const vms = Array.from({ length: 100 }, (_, i) => ({ project: 'p', machineName: `m${i}`, vmName: `p-m${i}`, vmId: `x${i}` }));
+    const project = { name: 'p', configPath: '/p/ragnatramp.yaml', statePath: '/p/.ragnatramp/state.json', config: {} as never, machines: vms.map((v) => ({ name: v.machineName, ssh: { user: 'u', privateKeyPath: '/k' } })), state: null, warnings: [], vms };
+    const pass = await inspectProjects({ provider, probe, connector: { connect: async () => { throw new Error('no SSH here'); } } }, [project], { waitMs: 0, pollMs: 1000 });
+    expect(pass.plan.projects[0]!.vms.every((v) => v.ipv4?.endsWith('.2'))).toBe(true); // the one answering SSH
+    expect(most).toBeLessThanOrEqual(32);
   });
 });

@@ -67,16 +67,24 @@ export async function observeWithWait(deps: EngineDeps, refs: VmRef[], wait: Wai
 }
 
 /**
+ * Connections a pass opens at once, in each of its steps that reach guests (ARP's candidates, the
+ * cached tier's host keys, the SSH probes): a cluster restarting leaves hundreds of guests without
+ * an address at once, and each would otherwise be asked at the same moment.
+ */
+const SSH_AT_ONCE = 32;
+
+/**
  * A guest renumbered by DHCP leaves its old neighbour entry behind, as fresh as the new one:
  * when the ARP tier found several IPv4s for one MAC, the one that answers on port 22 is the
  * guest's. If none or several answer, the tier's own choice (and its warning) stands.
  */
 async function disambiguateArp(deps: EngineDeps, observations: VmObservation[]): Promise<VmObservation[]> {
+  const limit = pLimit(SSH_AT_ONCE);
   return Promise.all(
     observations.map(async (o) => {
       const choice = o.addressChoice;
       if (!choice || !o.network) return o;
-      const answering = (await Promise.all(choice.candidates.map(async (ip) => ((await deps.probe(ip, 22)) ? [ip] : [])))).flat();
+      const answering = (await Promise.all(choice.candidates.map((ip) => limit(async () => ((await deps.probe(ip, 22)) ? [ip] : []))))).flat();
       if (answering.length !== 1) return o;
       const chosen = answering[0]!;
       return { ...o, network: { ...o.network, ipv4: chosen }, addressChoice: { ...choice, candidates: [chosen, ...choice.candidates.filter((ip) => ip !== chosen)], by: 'port-22' } };
@@ -94,13 +102,14 @@ async function confirmCached(deps: EngineDeps, observations: VmObservation[]): P
   const { hostKeys, offeredHostKey } = deps;
   if (!hostKeys || !offeredHostKey) return observations;
   const reported = new Set(observations.flatMap((o) => (o.found && isActive(o.power) && o.network?.ipv4 ? [o.network.ipv4] : [])));
+  const limit = pLimit(SSH_AT_ONCE);
   return Promise.all(
     observations.map(async (o) => {
       const last = o.ref.lastKnown;
       if (!last || !o.found || o.power !== 'running' || o.network?.ipv4 || o.forward || reported.has(last.ipv4)) return o;
       const pinned = (await hostKeys.pinned(hostKeyAlias(o.ref.project, o.ref.machineName, o.hypervisorId)))?.fingerprint;
       if (!pinned) return o;
-      const offered = await offeredHostKey(last.ipv4, 22);
+      const offered = await limit(() => offeredHostKey(last.ipv4, 22));
       if (!offered || fingerprintOf(offered) !== pinned) return o;
       return { ...o, cached: { ipv4: last.ipv4 }, warnings: o.warnings.filter((w) => w.code !== 'no-ipv4') };
     }),
@@ -108,7 +117,7 @@ async function confirmCached(deps: EngineDeps, observations: VmObservation[]): P
 }
 
 async function probeSsh(deps: EngineDeps, observations: VmObservation[]): Promise<Map<VmRef, boolean | null>> {
-  const limit = pLimit(32);
+  const limit = pLimit(SSH_AT_ONCE);
   const entries = await Promise.all(
     observations.map((o) =>
       limit(async (): Promise<[VmRef, boolean | null]> => {

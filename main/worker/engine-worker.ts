@@ -10,15 +10,17 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { vmKey, type DiagnosticView, type KvpFixResult, type ProjectView } from '../../contract/api.js';
+import { vmKey, type DiagnosticView, type KvpFixResult, type PowerAction, type PowerResultView, type ProjectView } from '../../contract/api.js';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests } from '../engine/guest-actions.js';
 import { inspectProjects } from '../engine/inspect.js';
+import { powerUnavailable, powerVm } from '../engine/power-vm.js';
 import { reconcileProjects, type ReconcileOutcome } from '../engine/reconcile.js';
 import { canonicalClusterUrl, projectProviderOptions } from '../engine/providers/provider-args.js';
 import type { ProviderOptions } from '../engine/providers/provider-entry.js';
-import { providerEntry } from '../engine/providers/registry.js';
+import { defaultProvider, providerEntry } from '../engine/providers/registry.js';
+import { runHostChecks } from '../engine/support/doctor.js';
 import type { DuplicateGroup } from '../engine/plan/plan.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { statePathFor } from '../engine/state/state-file.js';
@@ -62,7 +64,7 @@ function resolveChoice(choice: ProviderRequest | undefined): Resolved {
     // A stored token is part of the key, hashed: keys are logged nowhere, but need not hold it.
     key: chosen ? JSON.stringify([chosen, secret ? createHash('sha256').update(secret).digest('hex') : null]) : AUTO_KEY,
     options: chosen && { ...chosen, ...(secret ? { proxmoxTokenValue: secret } : {}) },
-    label: providerEntry(chosen?.provider ?? init.provider ?? 'hyperv').label,
+    label: providerEntry(chosen?.provider ?? init.provider ?? defaultProvider(init)).label,
   };
 }
 
@@ -225,6 +227,16 @@ function brokenProject(configPath: string, error: string): ProjectView {
   return { configPath, name: null, error, vms: [], hostsBlock: '', warnings: [] };
 }
 
+/** Per project whose provider cannot power VMs (a Linux manifest), why: its rows offer no Start or Stop. */
+async function powerlessProjects(ok: Array<{ project: Project; resolved: Resolved }>): Promise<Map<string, string>> {
+  const why = await Promise.all(ok.map(async (o) => [o.project.configPath, await environment(o.resolved).then((e) => powerUnavailable(e.provider), () => null)] as const));
+  return new Map(why.filter((w): w is readonly [string, string] => w[1] !== null));
+}
+
+function withPowerUnavailable(view: ProjectView, why: string | undefined): ProjectView {
+  return why ? { ...view, vms: view.vms.map((v) => ({ ...v, powerUnavailable: why })) } : view;
+}
+
 type Handlers = { [M in keyof WorkerCalls]: (...args: Parameters<WorkerCalls[M]>) => Promise<ReturnType<WorkerCalls[M]>> };
 
 /**
@@ -282,9 +294,10 @@ const calls: Handlers = {
     logPass(log, done.map((d) => d.outcome), request.syncHosts);
     const syncs = request.syncHosts ? Object.assign({}, ...done.map((d) => syncViews(d.project.configPath, d.outcome, at, request.onlyMachines?.[d.project.configPath]))) : {};
     const syncedBlocks = Object.fromEntries(done.flatMap((d) => d.outcome.sync.filter((s) => s.success).map((s) => [vmKey(d.project.configPath, s.machineName), d.outcome.plan.hostsBlock])));
+    const powerless = await powerlessProjects(ok);
     const projects = loaded.map((l) => {
       const d = done.find((x) => x.project.configPath === l.configPath);
-      return d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings)) : unasked(l, staleWhy(l));
+      return withPowerUnavailable(d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings)) : unasked(l, staleWhy(l)), powerless.get(l.configPath));
     });
     const ipDiffs = done.flatMap(({ project, outcome }) =>
       outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
@@ -313,6 +326,20 @@ const calls: Handlers = {
     return { configFile: files.configFile, host };
   },
 
+  async power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest): Promise<PowerResultView> {
+    const env = await environment(await chosen(configPath, provider));
+    const project = await loadProject(configPath);
+    log.info('power requested', { project: project.name, machine: machineName, action });
+    try {
+      const result = await powerVm(env.provider, project, machineName, action);
+      log.info('power done', { project: project.name, machine: machineName, action, changed: result.changed, message: result.message });
+      return result;
+    } catch (err) {
+      log.error('power failed', { project: project.name, machine: machineName, action, error: errorMessage(err) });
+      throw err;
+    }
+  },
+
   async checkProject(configPath: string) {
     const project = await loadProject(configPath);
     return { name: project.name, configPath: project.configPath };
@@ -328,6 +355,37 @@ const calls: Handlers = {
       const v = vmView(configPath, r);
       return { key: v.key, machineName: v.machineName, vmName: v.vmName, facts: v.facts, sshOpen: v.sshOpen, warnings: v.warnings, guest: guests.get(r.machineName) ?? { unavailable: 'not inspected' } };
     });
+  },
+
+  async hostChecks(request) {
+    const groups = new Map<string, { resolved: Resolved; projects: Project[] }>();
+    const join = (resolved: Resolved, project: Project | null) => {
+      const group = groups.get(resolved.key) ?? { resolved, projects: [] };
+      if (project) group.projects.push(project);
+      groups.set(resolved.key, group);
+    };
+    if (request.configPaths.length === 0) join(resolveChoice(undefined), null);
+    for (const l of await loadAll(request.configPaths)) {
+      try {
+        join(resolveChoice(request.providers[l.configPath]), l.project);
+      } catch {
+        // A provider choice that no longer checks out is that project's error, said by its pass.
+      }
+    }
+    return Promise.all(
+      [...groups.values()].map(async ({ resolved, projects }) => {
+        const options = resolved.options ?? init;
+        const provider = resolved.options?.provider ?? init.provider ?? defaultProvider(init);
+        const label = providerEntry(provider).label;
+        try {
+          const env = await environment(resolved);
+          return { provider, label, checks: await runHostChecks(env, projects, { provider, options, simulated: !resolved.options && !!init.simulate, logger: log }) };
+        } catch (err) {
+          const [first, ...rest] = errorMessage(err).split('\n');
+          return { provider, label, checks: [{ step: `${label} set up`, ok: false, detail: first!, fix: rest.join(' ') || null }] };
+        }
+      }),
+    );
   },
 
   async dispose() {

@@ -17,9 +17,12 @@ export const CALL_DEADLINES_MS: Record<keyof WorkerCalls, number> = {
   pass: 180_000,
   checkProject: 30_000,
   diagnose: 180_000,
+  hostChecks: 180_000,
   // fixKvp waits up to 300 s for the guest's package manager (engine-worker.ts).
   fixKvp: 600_000,
   prepareSsh: 120_000,
+  // A stop waits for the guest up to 90 s (libvirt) or 60 s and then 5 s (quickemu); a restart of a quickemu VM also starts it.
+  power: 300_000,
   dispose: 5_000,
 };
 

@@ -1,6 +1,6 @@
 // The typed messages between the main thread and the engine worker.
 
-import type { DiagnosticView, DuplicateView, HostsSyncView, KvpFixResult, ProjectView, ProjectProvider } from '../../contract/api.js';
+import type { DiagnosticView, DuplicateView, HostChecksView, HostsSyncView, KvpFixResult, PowerAction, PowerResultView, ProjectView, ProjectProvider } from '../../contract/api.js';
 
 export interface WorkerInit {
   simulate?: string;
@@ -67,7 +67,11 @@ export interface WorkerCalls {
   /** Loads a ragnatramp.yaml (and its state.json) to check it before it is watched. */
   checkProject(configPath: string): { name: string; configPath: string };
   diagnose(configPath: string, provider?: ProviderRequest): DiagnosticView[];
+  /** This computer's checks for each provider these projects use (the app's own when there are none). */
+  hostChecks(request: { configPaths: string[]; providers: Record<string, ProviderRequest> }): HostChecksView['providers'];
   fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): KvpFixResult;
+  /** Starts, stops or restarts one machine through its project's provider. */
+  power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest): PowerResultView;
   /** Writes an OpenSSH config for the project into <home>/ssh and names the VM's Host in it. */
   prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest): { configFile: string; host: string };
   /** Disposes of every provider's environment (PowerShell, SSH pool, watchers' children): before the worker is stopped. */

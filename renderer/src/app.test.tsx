@@ -29,13 +29,13 @@ describe('the window', () => {
     const fake = await mount(appState({ projects: [] }));
     expect(screen.getByRole('heading', { name: 'Watch your first project' })).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Reconcile now' }) as HTMLButtonElement).disabled).toBe(true);
-    fireEvent.change(screen.getByLabelText('Path to a ragnatramp.yaml'), { target: { value: '/home/me/p/ragnatramp.yaml' } });
+    fireEvent.change(screen.getByLabelText(/^Path to a ragnatramp\.yaml/), { target: { value: '/home/me/p/ragnatramp.yaml' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Add project' })));
     expect(fake.calls).toContainEqual(['addProject', ['/home/me/p/ragnatramp.yaml']]);
   });
 
   it('with a native file picker, offers it instead', async () => {
-    const fake = await mount(appState({ projects: [], host: { kind: 'electron', filePicker: true, launchAtLogin: true } }));
+    const fake = await mount(appState({ projects: [], host: { kind: 'electron', filePicker: true, launchAtLogin: true, platform: 'win32' } }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Add a project…' })));
     expect(fake.calls.map((c) => c[0])).toContain('pickProjectFile');
   });
@@ -96,10 +96,10 @@ describe('the window', () => {
     // Opening the panel runs the checks.
     await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Diagnostics' })));
     const card = await screen.findByTestId('diag-web');
-    expect(card.textContent).toMatch(/✗KVPNo Contact/);
-    expect(card.textContent).toMatch(/✓SSH reachableport 22 answers/);
-    expect(card.textContent).toMatch(/✗Guest KVP daemonnot installed \(linux-cloud-tools-6\.8\.0-45-generic\)/);
-    expect(card.textContent).toMatch(/✗cloud-initrewrites \/etc\/hosts at boot/);
+    expect(card.textContent).toMatch(/✗failed: KVPNo Contact/);
+    expect(card.textContent).toMatch(/✓passed: SSH reachableport 22 answers/);
+    expect(card.textContent).toMatch(/✗failed: Guest KVP daemonnot installed \(linux-cloud-tools-6\.8\.0-45-generic\)/);
+    expect(card.textContent).toMatch(/✗failed: cloud-initrewrites \/etc\/hosts at boot/);
     expect(card.textContent).toContain(fix.join('\n'));
     fireEvent.click(screen.getByRole('button', { name: 'Fix over SSH…' }));
     expect(screen.getByRole('dialog', { name: 'Fix web over SSH' }).textContent).toContain(fix[0]);
@@ -195,7 +195,7 @@ describe('the window', () => {
     const fake = await mount();
     act(() => fireEvent.click(screen.getByRole('tab', { name: 'Settings' })));
     await act(async () => fireEvent.click(screen.getByLabelText(/Sync every guest's \/etc\/hosts automatically/)));
-    expect(fake.calls).toContainEqual(['updateSettings', [{ autoSync: true }]]);
+    expect(fake.calls).toContainEqual(['updateSettings', [{ autoSync: true, autoSyncAsked: true }]]);
     await act(async () => fireEvent.click(screen.getByLabelText(/Let me run ssh <machine> from this computer/)));
     expect(fake.calls).toContainEqual(['updateSettings', [{ sshConfig: true }]]);
     expect(screen.queryByLabelText(/Start Ragnatramp Tray when I sign in/)).toBeNull();

@@ -1,5 +1,6 @@
 // The tray window: header, banners, and the VMs / Diagnostics / Settings tabs.
 import { useEffect, useReducer, type KeyboardEvent } from 'react';
+import { AutoSyncQuestion } from './components/auto-sync-question';
 import { Banners } from './components/banners';
 import { DiagnosticsPanel } from './components/diagnostics-panel';
 import { EmptyState } from './components/empty-state';
@@ -16,7 +17,7 @@ const TABS: Array<{ id: Tab; label: string }> = [
 ];
 
 export function App() {
-  const { app, settings, tab, setTab, error, linkLost } = useStore();
+  const { app, settings, tab, setTab, error, linkLost, firstRun } = useStore();
   // Relative times ("2 min ago") are worked out as the window renders: render again as the
   // clock moves, also while watching is paused and no new state arrives.
   const [, tick] = useReducer((n: number) => n + 1, 0);
@@ -58,7 +59,19 @@ export function App() {
         ))}
       </nav>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
-        {tab === 'vms' && (app.projects.length === 0 ? <EmptyState filePicker={app.host.filePicker} /> : <VmList app={app} />)}
+        {/* Auto-sync is asked once, on the first run (also once its first project is added), never silently off. */}
+        {tab === 'vms' &&
+          (app.projects.length === 0 ? (
+            <>
+              <EmptyState filePicker={app.host.filePicker} platform={app.host.platform} />
+              {firstRun && !settings.autoSyncAsked && <AutoSyncQuestion />}
+            </>
+          ) : (
+            <>
+              {firstRun && !settings.autoSyncAsked && <AutoSyncQuestion />}
+              <VmList app={app} />
+            </>
+          ))}
         {tab === 'diagnostics' && <DiagnosticsPanel app={app} />}
         {tab === 'settings' && <SettingsPanel app={app} settings={settings} />}
       </div>

@@ -2,7 +2,7 @@
 // cares about (the open tab, diagnostics results, toasts, the VM to bring into view).
 
 import { create } from 'zustand';
-import type { AppEvent, AppState, DiagnosticView, IpChange, KvpFixResult, RagnatrampApi, Settings, View } from '../../contract/api';
+import type { AppEvent, AppState, DiagnosticView, HostChecksView, IpChange, KvpFixResult, RagnatrampApi, Settings, View } from '../../contract/api';
 
 export type Tab = View;
 
@@ -37,8 +37,12 @@ export interface UiState {
   /** Set while the connection to the app is lost: what to say. */
   linkLost: string | null;
   /** Each project's last checks, with when they were taken. */
-  diagnostics: Record<string, Loadable<{ views: DiagnosticView[]; at: string }>>;
+  diagnostics: Record<string, Loadable<{ views: DiagnosticView[]; at: string }> & { last?: { views: DiagnosticView[]; at: string } }>;
   fixes: Record<string, Loadable<KvpFixResult>>;
+  /** "This PC": the host checks of the providers in use; the last result stays shown while they run again. */
+  hostChecks: Loadable<HostChecksView> & { last?: HostChecksView };
+  /** The window opened with no project watched: the first run, when auto-sync is asked. */
+  firstRun: boolean;
   connect(api: RagnatrampApi): () => void;
   /** The connection was lost (what to say) or is back (null: the state is fetched again). */
   setLink(lost: string | null): void;
@@ -47,6 +51,7 @@ export interface UiState {
   focus(key: string | null): void;
   run<T>(work: (api: RagnatrampApi) => Promise<T>): Promise<T | undefined>;
   runDiagnostics(configPath: string): Promise<void>;
+  runHostChecks(): Promise<void>;
   fixKvp(configPath: string, machineName: string, dryRun: boolean): Promise<KvpFixResult | undefined>;
   /** Mutes or unmutes one check of one VM (kept in the settings). */
   setMuted(key: string, muted: boolean): Promise<void>;
@@ -65,6 +70,8 @@ export const useStore = create<UiState>((set, get) => ({
   error: null,
   diagnostics: {},
   fixes: {},
+  hostChecks: { status: 'idle' },
+  firstRun: false,
 
   connect(api) {
     set({ api });
@@ -77,7 +84,7 @@ export const useStore = create<UiState>((set, get) => ({
       }
       else if (e.type === 'show') set({ tab: e.view, focusKey: e.vmKey });
     });
-    void Promise.all([api.getState(), api.getSettings()]).then(([app, settings]) => set({ app, settings }), (err: Error) => set({ error: err.message }));
+    void Promise.all([api.getState(), api.getSettings()]).then(([app, settings]) => set({ app, settings, firstRun: settings.projects.length === 0 }), (err: Error) => set({ error: err.message }));
     return unsubscribe;
   },
 
@@ -105,12 +112,27 @@ export const useStore = create<UiState>((set, get) => ({
   },
 
   async runDiagnostics(configPath) {
-    set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'loading' } } }));
+    // The checks shown stay while they are taken again (after a fix, say): the page does not empty under the reader.
+    set((s) => {
+      const before = s.diagnostics[configPath];
+      const last = before?.status === 'done' ? before.value : before?.last;
+      return { diagnostics: { ...s.diagnostics, [configPath]: { status: 'loading', ...(last ? { last } : {}) } } };
+    });
     try {
       const views = await get().api!.diagnose(configPath);
       set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'done', value: { views, at: new Date().toISOString() } } } }));
     } catch (err) {
       set((s) => ({ diagnostics: { ...s.diagnostics, [configPath]: { status: 'failed', error: (err as Error).message } } }));
+    }
+  },
+
+  async runHostChecks() {
+    const last = get().hostChecks.status === 'done' ? (get().hostChecks as { value: HostChecksView }).value : get().hostChecks.last;
+    set({ hostChecks: { status: 'loading', ...(last ? { last } : {}) } });
+    try {
+      set({ hostChecks: { status: 'done', value: await get().api!.hostChecks() } });
+    } catch (err) {
+      set({ hostChecks: { status: 'failed', error: (err as Error).message, ...(last ? { last } : {}) } });
     }
   },
 

@@ -46,12 +46,12 @@ export function appState(over: Partial<AppState> = {}): AppState {
     lastReconcile: null,
     progress: {},
     simulated: false,
-    host: { kind: 'browser', filePicker: false, launchAtLogin: false },
+    host: { kind: 'browser', filePicker: false, launchAtLogin: false, platform: 'linux' },
     ...over,
   };
 }
 
-export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {}) {
   const calls: Array<[string, unknown[]]> = [];
@@ -73,10 +73,12 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     reconcileVm: record('reconcileVm', { at: new Date().toISOString(), projects: 1, synced: 1, updated: 0, skipped: 1, failed: 0, changes: 0, hypervisorError: null }),
     setPaused: record('setPaused', state),
     diagnose: record('diagnose', []),
+    hostChecks: record('hostChecks', { at: new Date().toISOString(), providers: [{ provider: 'hyperv', label: 'Hyper-V', checks: [{ step: 'PowerShell found', ok: true, detail: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', fix: null }, { step: 'Virtual Machine Management service (vmms)', ok: false, detail: 'Stopped', fix: "Start it from Services (or 'Start-Service vmms' in an administrator PowerShell), or restart the PC." }] }] }),
     fixKvp: record('fixKvp', { machineName: 'web', dryRun: false, commands: [], steps: [], success: true }),
     acceptHostKey: record('acceptHostKey', null),
     openExternal: record('openExternal', undefined),
     openSsh: record('openSsh', undefined),
+    powerVm: record('powerVm', { machineName: 'web', action: 'stop', changed: true, message: "'web' shut down (Hyper-V says Off)." }),
     collectDiagnostics: record('collectDiagnostics', '/home/u/.config/ragnatramp-tray/support/ragnatramp-tray-support.zip'),
     subscribe: (l: (e: AppEvent) => void) => {
       listeners.add(l);

@@ -3,7 +3,7 @@
 
 import os from 'node:os';
 import path from 'node:path';
-import { expandHome } from './home-path.js';
+import { expandHome } from './user-path.js';
 
 export class UnsetVariableError extends Error {
   constructor(readonly variable: string) {

@@ -1,7 +1,10 @@
 // What every hypervisor provider offers the engine: one call that observes a set of VMs in a
-// single pass, and may hear back what the pass's SSH probes found at the addresses it gave.
+// single pass, may hear back what the pass's SSH probes found at the addresses it gave, and,
+// where the provider has a seam for it, starts and stops one VM.
 
 import type { VmObservation, VmRef } from './observation.js';
+
+export type PowerAction = 'start' | 'stop' | 'restart';
 
 /** An address a provider gave for a VM (by its hypervisorId), and whether it answered SSH this pass. */
 export interface SshAnswer {
@@ -23,6 +26,12 @@ export interface DiscoveryProvider {
    * Returns a function that stops watching.
    */
   watch?(onHint: () => void): () => void;
+  /**
+   * Starts, stops (the guest shuts down) or restarts the VM this observation describes, through
+   * the provider's own seam. Resolves with what was done, in words; rejects with HypervisorError
+   * saying why and what to do. Absent where the provider has no way to power VMs.
+   */
+  power?(vm: VmObservation, action: PowerAction): Promise<string>;
   /**
    * After a pass's SSH probes: whether each address this provider gave answered on port 22. A
    * provider that remembers its guests' answers between passes asks again where an address that

@@ -4,8 +4,9 @@
 // node:util's parseArgs and one check.
 
 import path from 'node:path';
-import { expandHome } from '../config/home-path.js';
+import { expandHome } from '../config/user-path.js';
 import { checkLibvirtUri } from './libvirt/libvirt-uri.js';
+import { parseClusterUrl } from './proxmox/proxmox-client.js';
 import type { ProviderOptions } from './provider-entry.js';
 import { checkProviderName, providerEntry } from './registry.js';
 
@@ -42,10 +43,14 @@ function clusterUrl(v: unknown): string {
   return v;
 }
 
-/** A checked cluster address in one spelling (`https://host:port`, host lowercased, port given): projects naming one cluster however they write it share its answers. */
+/**
+ * A checked cluster address in one spelling (`https://host:port`, host lowercased, port given):
+ * projects naming one cluster however they write it share its answers. Read as the client reads
+ * it, so an address it refuses (a user in it) is refused here too, not silently trimmed.
+ */
 export function canonicalClusterUrl(url: string): string {
-  const u = new URL(url);
-  return `https://${u.hostname}:${u.port || 8006}`;
+  const { host, port } = parseClusterUrl(url);
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** Whether options name a provider (a token file alone does not: it feeds the provider chosen elsewhere). */

@@ -3,6 +3,8 @@
 // builds its edges. The factory is imported lazily, so that reading the registry (the worker's
 // views, option parsing in Electron's main process) loads no hypervisor client.
 
+import type { CommandRunner } from '../discovery/host-neighbors.js';
+import type { VmRef } from '../discovery/observation.js';
 import type { DiscoveryProvider } from '../discovery/provider.js';
 import type { EngineDeps } from '../inspect.js';
 import type { Log } from '../log/log-file.js';
@@ -67,6 +69,33 @@ export interface ProviderParts {
   simulator?: { powershell: SimulatedPowerShell; guests: SimulatedGuests | null };
 }
 
+/** One check of this computer (`doctor`, and "This PC" in the window): pass, fail or skip, and the fix in the app's words. */
+export interface HostCheck {
+  step: string;
+  /** null: skipped (an earlier step failed, or it does not apply). */
+  ok: boolean | null;
+  detail: string;
+  fix: string | null;
+}
+
+/** What a provider's host checks are given: its options and the edges its environment built. */
+export interface HostCheckContext {
+  options: ProviderOptions;
+  /** The SSH pin store: its folder is the tray's (token files, TLS pins live beside it). */
+  hostKeys: FileHostKeyStore;
+  /** Hyper-V's PowerShell (or its simulator), as the environment built it. */
+  powershell?: PowerShellRunner;
+  simulated: boolean;
+  platform: NodeJS.Platform;
+  /** The VMs of the projects that use this provider (libvirt looks at their networks). */
+  refs: VmRef[];
+  /** Runs a program without a shell (tests give their own). */
+  run: CommandRunner;
+  env: NodeJS.ProcessEnv;
+  logger?: Log;
+  onNotice?: (text: string) => void;
+}
+
 export interface ProviderEntry {
   name: string;
   /** For people: "Hyper-V". */
@@ -80,6 +109,8 @@ export interface ProviderEntry {
   guestNeedsKvpDaemon?: boolean;
   facts(detail: ProviderDetail): ProviderFact[];
   create(options: ProviderOptions, shared: SharedEdges): Promise<ProviderParts>;
+  /** This computer's checks for the provider (imported lazily, as `create`), in the order a user fixes them. */
+  hostChecks(context: HostCheckContext): Promise<HostCheck[]>;
 }
 
 /** Whether a guest agent (or the API standing in for it) answered: 'not asked' when no tier needed it. */

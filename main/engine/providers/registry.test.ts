@@ -1,6 +1,6 @@
 // Which provider a run uses, and how its start-up options are checked.
 import { describe, expect, it } from 'vitest';
-import { providerArgs } from './provider-args.js';
+import { canonicalClusterUrl, providerArgs } from './provider-args.js';
 import { PROVIDER_CHOICES } from '../../../contract/api.js';
 import { defaultProvider, PROVIDER_NAMES, providerEntry } from './registry.js';
 
@@ -43,5 +43,19 @@ describe('the provider registry', () => {
       const wanted = providerEntry(c.id).projectOption;
       expect([c.id, c.option?.required ?? null]).toEqual([c.id, wanted ? wanted.required : null]);
     }
+  });
+});
+
+describe('a cluster address in one spelling (projects naming one cluster share it)', () => {
+  it("the host's case, a trailing slash and the default port 8006 do not matter; 443 written out is 443", () => {
+    for (const u of ['https://PVE.example.com', 'https://pve.example.com:8006/', 'https://pve.EXAMPLE.com:8006']) expect(canonicalClusterUrl(u)).toBe('https://pve.example.com:8006');
+    expect(canonicalClusterUrl('https://pve.example.com:443')).toBe('https://pve.example.com:443');
+    expect(canonicalClusterUrl('https://[FD00::5]')).toBe('https://[fd00::5]:8006');
+    expect(canonicalClusterUrl('https://[fd00::5]:443/')).toBe('https://[fd00::5]:443');
+  });
+
+  it('an address the client refuses is refused, not trimmed into one it takes', () => {
+    expect(() => canonicalClusterUrl('https://root:secret@pve:8006')).toThrow(/no user in it/);
+    expect(() => canonicalClusterUrl('https://pve:8006/api2/json')).toThrow(/no path/);
   });
 });

@@ -5,13 +5,16 @@
 // by name for names still unfound; a per-VM error record where a VM's adapter query throws; a
 // host error record, in the scenario's language, when vmms is not running; nothing from Get-VM
 // for a user outside Hyper-V Administrators. In Constrained Language Mode it refuses a script
-// that uses a type that mode forbids, as PowerShell does. It counts invocations.
+// that uses a type that mode forbids, as PowerShell does. It counts invocations. The power
+// script (Start-VM, Stop-VM by id) changes a VM's state for the rest of its life, over the
+// scenario's, as the tests' compiled cmdlets change theirs (dev/test-support/hyperv-cmdlets.cs).
 
 import { DEFAULT_SWITCH_ID, parseDiscoveryScript, type DiscoveryRequest } from '../providers/hyperv/discovery-script.js';
 import { PowerShellError, cleanErrorText, type PowerShellRunner } from '../providers/hyperv/powershell-runner.js';
 import { normalizeMac } from '../discovery/net-address.js';
 import { convertToJsonCompressed } from './powershell-json.js';
 import { asciiJson, DOCTOR_SCRIPT } from '../providers/hyperv/discovery-script.js';
+import { parsePowerScript } from '../providers/hyperv/hyperv-power.js';
 import { scenarioVmId, type Scenario, type ScenarioVm } from './scenario.js';
 import type { ScenarioSource } from './scenario-source.js';
 import { createHash } from 'node:crypto';
@@ -30,6 +33,8 @@ export class SimulatedPowerShell implements PowerShellRunner {
   invocations = 0;
   private passes = 0;
   private disposed = false;
+  /** States set by the power script, by VM id: over the scenario's. */
+  private readonly powered = new Map<string, 'Running' | 'Off'>();
 
   constructor(
     private readonly source: ScenarioSource,
@@ -54,14 +59,30 @@ export class SimulatedPowerShell implements PowerShellRunner {
       throw new PowerShellError(cleanErrorText('Cannot invoke method. Method invocation is supported only on core types in this language mode.\r\nAt line:1 char:200\r\n    + CategoryInfo          : InvalidOperation: (:) [], RuntimeException\r\n    + FullyQualifiedErrorId : MethodInvocationNotSupportedInConstrainedLanguage'), 'failed');
     }
     if (script === DOCTOR_SCRIPT) return asciiOnly(doctorAnswer(scenario));
+    const power = parsePowerScript(script);
+    if (power) return asciiOnly(this.power(scenario, power.vmId, power.action));
     const request = parseDiscoveryScript(script);
     if (!request) {
       throw new PowerShellError("The simulator answers only the tray's discovery script, and this is not it (the script text was altered).", 'failed');
     }
     if (this.disposed) throw new PowerShellError('invoke called after process exited', 'exited');
     const pass = this.passes++;
-    const json = convertToJsonCompressed(discoveryRecords(withFixes(scenario, this.options.kvpFixed), request, pass), ps.version ?? '5.1');
+    const json = convertToJsonCompressed(discoveryRecords(this.withPower(withFixes(scenario, this.options.kvpFixed)), request, pass), ps.version ?? '5.1');
     return asciiOnly(json);
+  }
+
+  /** What the power script prints: the new state, or Get-VM's record when the VM is not there for this user. */
+  private power(scenario: Scenario, vmId: string, action: 'start' | 'stop' | 'restart'): string {
+    const vm = (scenario.member ?? true) ? (scenario.vms ?? []).find((v) => scenarioVmId(v) === vmId) : undefined;
+    if (!vm) return JSON.stringify({ ok: false, message: `Hyper-V was unable to find a virtual machine with ID "${vmId}".`, errorId: 'InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM', category: 'InvalidArgument' });
+    const state = action === 'stop' ? 'Off' : 'Running';
+    this.powered.set(vmId, state);
+    return JSON.stringify({ ok: true, state });
+  }
+
+  private withPower(scenario: Scenario): Scenario {
+    if (this.powered.size === 0) return scenario;
+    return { ...scenario, vms: (scenario.vms ?? []).map((vm) => (this.powered.has(scenarioVmId(vm)) ? { ...vm, state: this.powered.get(scenarioVmId(vm))! } : vm)) };
   }
 
   async dispose(): Promise<void> {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { expandHome } from '../config/home-path.js';
+import { expandHome } from '../config/user-path.js';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { mkdirKeepingOwner, replaceFile } from '../atomic-file.js';

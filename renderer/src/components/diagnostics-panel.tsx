@@ -1,11 +1,15 @@
-// The diagnostics panel: for each VM, each check with pass or fail, why it matters, the exact
+// The diagnostics panel: "This PC" (the host checks of the providers in use, also on the first
+// run), then for each VM each check with pass or fail (in words too), why it matters, the exact
 // commands that fix it, and "Fix over SSH" for a missing KVP daemon (after a confirmation that
-// shows the commands).
+// shows the commands whole). A fix's outcome is said in its VM's card, which stays in sight while
+// the checks are taken again, and the focus goes to it.
 import { useEffect, useRef, useState } from 'react';
 import { factCheck, muteKey, type AppState, type DiagnosticView, type GuestCheckView } from '../../../contract/api';
 import { useStore } from '../store';
+import { CheckStatus } from './check-status';
 import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
+import { HostChecks } from './host-checks';
 
 interface Check {
   /** What a mute names (shared with the VM's problems where they overlap). */
@@ -88,10 +92,12 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
     if (down.current && !app.hypervisorError && project) void runDiagnostics(project);
     down.current = app.hypervisorError;
   }, [app.hypervisorError, project, runDiagnostics]);
-  if (app.projects.length === 0) return <p className="muted">Add a project first.</p>;
-  const cards = result.status === 'done' ? result.value.views.map((d) => ({ d, checks: sortFailuresFirst(checksOf(d).map((c) => ({ ...c, muted: muted.includes(muteKey(d.key, c.id)) }))) })).sort((a, b) => failures(b.checks) - failures(a.checks)) : [];
+  // While the checks are taken again, the last ones stay shown (greyed by aria-busy).
+  const shown = result.status === 'done' ? result.value : 'last' in result ? result.last : undefined;
+  const cards = shown ? shown.views.map((d) => ({ d, checks: sortFailuresFirst(checksOf(d).map((c) => ({ ...c, muted: muted.includes(muteKey(d.key, c.id)) }))) })).sort((a, b) => failures(b.checks) - failures(a.checks)) : [];
   const failingCards = cards.filter((c) => failures(c.checks) > 0);
   const mutedCount = cards.reduce((n, c) => n + c.checks.filter((x) => x.ok === false && x.muted).length, 0);
+  const failedChecks = failingCards.reduce((n, c) => n + failures(c.checks), 0);
   return (
     <section aria-labelledby="diag-title">
       <h2 id="diag-title">Diagnostics</h2>
@@ -105,71 +111,73 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
             ))}
           </select>
         )}
-        {/* aria-disabled, not disabled: a disabled button would drop the keyboard focus to the page. */}
-        <button type="button" className="primary" aria-disabled={result.status === 'loading'} onClick={() => result.status !== 'loading' && void runDiagnostics(project)}>
-          {result.status === 'loading' ? 'Checking…' : 'Run checks'}
-        </button>
+        {app.projects.length > 0 && (
+          // aria-disabled, not disabled: a disabled button would drop the keyboard focus to the page.
+          <button type="button" className="primary" aria-disabled={result.status === 'loading'} onClick={() => result.status !== 'loading' && void runDiagnostics(project)}>
+            {result.status === 'loading' ? 'Checking…' : 'Run checks'}
+          </button>
+        )}
         <CollectDiagnostics />
       </div>
+      <HostChecks />
+      {app.projects.length === 0 && <p className="muted">Add a project to check its VMs too.</p>}
       {result.status === 'failed' && (
         <div className="banner banner-error" role="alert">
           {result.error}
         </div>
       )}
-      {result.status === 'done' && (
+      {shown && (
         <p className="diag-summary" data-testid="diag-summary" aria-live="polite">
-          {failingCards.length === 0 ? `All checks pass on ${cards.length} VM${cards.length === 1 ? '' : 's'}.` : `${failingCards.length} of ${cards.length} VMs need attention: ${failingCards.reduce((n, c) => n + failures(c.checks), 0)} failed check${failingCards.reduce((n, c) => n + failures(c.checks), 0) === 1 ? '' : 's'}, listed first.`}
+          {failingCards.length === 0 ? `All checks pass on ${cards.length} VM${cards.length === 1 ? '' : 's'}.` : `${failingCards.length} of ${cards.length} VMs need attention: ${failedChecks} failed check${failedChecks === 1 ? '' : 's'}, listed first.`}
           {mutedCount > 0 && ` ${mutedCount} muted.`}
           <span className="muted" data-testid="diag-at">
             {' '}
-            Checked at {new Date(result.value.at).toLocaleTimeString()}.
+            Checked at {new Date(shown.at).toLocaleTimeString()}.
           </span>
         </p>
       )}
-      {result.status === 'done' &&
-        cards.map(({ d, checks }) => (
-          <article key={d.key} className="diag-vm" data-testid={`diag-${d.machineName}`}>
-            <h3>{d.machineName}</h3>
-            {'error' in d.guest && <p className="muted">Guest checks could not run: {d.guest.error}</p>}
-            {'unavailable' in d.guest && <p className="muted">Guest checks need SSH: {d.guest.unavailable}</p>}
-            <ul className="checks">
-              {checks.map((c) => (
-                <li key={c.id} className={`check check-${c.ok === null ? 'unknown' : c.ok ? 'pass' : c.muted ? 'muted' : 'fail'}`}>
-                  <span className="check-mark" aria-hidden="true">
-                    {c.ok === null ? '?' : c.ok ? '✓' : c.muted ? '–' : '✗'}
-                  </span>
-                  <span className="check-name">{c.name}</span>
-                  <span className="check-detail">
-                    {c.detail}
-                    {c.muted && ' (muted)'}
-                  </span>
-                  {c.ok === false && (
-                    <button type="button" className="link mute" aria-label={`${c.muted ? 'Unmute' : 'Mute'} ${c.name} for ${d.machineName}`} onClick={() => void setMuted(muteKey(d.key, c.id), !c.muted)}>
-                      {c.muted ? 'Unmute' : 'Mute'}
-                    </button>
-                  )}
-                  {failing(c) && <p className="why">{c.why}</p>}
-                  {failing(c) && c.fix && c.fix.length > 0 && <FixCommands configPath={project} machineName={d.machineName} commands={c.fix} />}
-                  {failing(c) && c.commands && (
-                    <div className="fix row">
-                      <pre className="commands" tabIndex={0} aria-label={`The fix for ${c.name} on ${d.machineName}`}>
-                        {c.commands.join('\n')}
-                      </pre>
-                      <CopyButton text={c.commands.join('\n')} label={`the fix for ${c.name}`} />
-                    </div>
-                  )}
-                </li>
+      {cards.map(({ d, checks }) => (
+        <article key={d.key} className="diag-vm" data-testid={`diag-${d.machineName}`} aria-busy={result.status === 'loading'}>
+          <h3>{d.machineName}</h3>
+          <FixOutcome configPath={project} machineName={d.machineName} />
+          {'error' in d.guest && <p className="muted">Guest checks could not run: {d.guest.error}</p>}
+          {'unavailable' in d.guest && <p className="muted">Guest checks need SSH: {d.guest.unavailable}</p>}
+          <ul className="checks">
+            {checks.map((c) => (
+              <li key={c.id} className={`check check-${c.ok === null ? 'unknown' : c.ok ? 'pass' : c.muted ? 'muted' : 'fail'}`}>
+                <CheckStatus ok={c.ok} muted={c.muted} />
+                <span className="check-name">{c.name}</span>
+                <span className="check-detail">
+                  {c.detail}
+                  {c.muted && ' (muted)'}
+                </span>
+                {c.ok === false && (
+                  <button type="button" className="link mute" aria-label={`${c.muted ? 'Unmute' : 'Mute'} ${c.name} for ${d.machineName}`} onClick={() => void setMuted(muteKey(d.key, c.id), !c.muted)}>
+                    {c.muted ? 'Unmute' : 'Mute'}
+                  </button>
+                )}
+                {failing(c) && <p className="why">{c.why}</p>}
+                {failing(c) && c.fix && c.fix.length > 0 && <FixCommands configPath={project} machineName={d.machineName} commands={c.fix} />}
+                {failing(c) && c.commands && (
+                  <div className="fix row">
+                    <pre className="commands" tabIndex={0} aria-label={`The fix for ${c.name} on ${d.machineName}`}>
+                      {c.commands.join('\n')}
+                    </pre>
+                    <CopyButton text={c.commands.join('\n')} label={`the fix for ${c.name}`} />
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+          {shownWarnings(d).length > 0 && (
+            <ul className="warnings">
+              {shownWarnings(d).map((w) => (
+                <li key={w.code + w.text}>{w.text}</li>
               ))}
             </ul>
-            {shownWarnings(d).length > 0 && (
-              <ul className="warnings">
-                {shownWarnings(d).map((w) => (
-                  <li key={w.code + w.text}>{w.text}</li>
-                ))}
-              </ul>
-            )}
-          </article>
-        ))}
+          )}
+        </article>
+      ))}
     </section>
   );
 }
@@ -244,9 +252,46 @@ function FixCommands({ configPath, machineName, commands }: { configPath: string
           </div>
         </Confirm>
       )}
-      {state?.status === 'loading' && <p aria-live="polite">Running on {machineName}…</p>}
-      {state?.status === 'failed' && <p className="error">{state.error}</p>}
-      {state?.status === 'done' && <p aria-live="polite">{state.value.success ? (state.value.nothingToDo ? `Nothing to do: ${state.value.nothingToDo}.` : 'Done: the KVP daemon runs.') : `Failed${state.value.error ? `: ${state.value.error}` : `: ${state.value.steps.at(-1)?.command} (exit ${state.value.steps.at(-1)?.code})`}`}</p>}
+    </div>
+  );
+}
+
+/**
+ * What the last fix of a VM came to, at the top of its card: a live region that is always there
+ * (so that a screen reader hears it change), and the focus once the fix is over, since the
+ * button that ran it is gone (the check passes now, or the checks are being taken again).
+ */
+function FixOutcome({ configPath, machineName }: { configPath: string; machineName: string }) {
+  const state = useStore((s) => s.fixes[`${configPath}#${machineName}`]);
+  const ref = useRef<HTMLDivElement>(null);
+  // Set when a fix ends, until the user moves the focus: the card may move as the checks are taken
+  // again (failing VMs first), and a moved element loses the focus, which then goes back to it.
+  const holding = useRef(false);
+  const over = state?.status === 'done' || state?.status === 'failed';
+  useEffect(() => {
+    holding.current = over;
+    if (over) ref.current?.focus();
+  }, [over, state]);
+  // The card's place when last seen: when the checks come back and move it, it is brought back into sight.
+  const top = useRef<number | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !holding.current) return void (top.current = null);
+    if (document.activeElement === document.body || document.activeElement === null) el.focus();
+    if (top.current !== null && el.offsetTop !== top.current) el.scrollIntoView({ block: 'nearest' });
+    top.current = el.offsetTop;
+  });
+  const failed = state?.status === 'failed' || (state?.status === 'done' && !state.value.success);
+  return (
+    <div ref={ref} role="status" tabIndex={-1} className={`fix-outcome${failed ? ' error' : ''}`} data-testid={`fix-outcome-${machineName}`} onBlur={(e) => e.relatedTarget && (holding.current = false)}>
+      {state?.status === 'loading' && `Fixing ${machineName} over SSH…`}
+      {state?.status === 'failed' && `The fix on ${machineName} failed: ${state.error}`}
+      {state?.status === 'done' &&
+        (state.value.success
+          ? state.value.nothingToDo
+            ? `Nothing to do on ${machineName}: ${state.value.nothingToDo}.`
+            : `Fixed: the KVP daemon runs on ${machineName}.`
+          : `The fix on ${machineName} failed${state.value.error ? `: ${state.value.error}` : `: ${state.value.steps.at(-1)?.command} (exit ${state.value.steps.at(-1)?.code})`}`)}
     </div>
   );
 }

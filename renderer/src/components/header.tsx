@@ -2,7 +2,7 @@
 import { problemList, type AppState } from '../../../contract/api';
 import { useStore } from '../store';
 
-const HEALTH_LABEL: Record<AppState['health'], string> = { good: 'All good', attention: 'Needs attention', error: 'Hypervisor unreachable', working: 'Working…' };
+const HEALTH_LABEL: Record<AppState['health'], string> = { good: 'All good', attention: 'Needs attention', error: 'Hypervisor unreachable', working: 'Working…', idle: 'Nothing watched yet' };
 
 export function Header({ app }: { app: AppState }) {
   const run = useStore((s) => s.run);
@@ -36,7 +36,8 @@ export function Header({ app }: { app: AppState }) {
         <button type="button" className="primary" disabled={reconciling || app.projects.length === 0} onClick={() => void run((api) => api.reconcileNow(null))}>
           {reconciling ? 'Reconciling…' : 'Reconcile now'}
         </button>
-        <button type="button" onClick={() => void run((api) => api.setPaused(!app.paused))} aria-pressed={app.paused}>
+        {/* With nothing watched there is nothing to pause. */}
+        <button type="button" disabled={app.projects.length === 0} onClick={() => void run((api) => api.setPaused(!app.paused))} aria-pressed={app.paused}>
           {app.paused ? 'Resume watching' : 'Pause watching'}
         </button>
       </div>

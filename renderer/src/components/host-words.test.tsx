@@ -26,7 +26,7 @@ async function mount(state: AppState) {
 describe('words for the host', () => {
   it("a Mac's paths in the examples: the project field and the provider folders", async () => {
     await mount(appState({ projects: [], host: { kind: 'browser', filePicker: false, launchAtLogin: false, platform: 'darwin' } }));
-    expect(screen.getByLabelText('Path to a ragnatramp.yaml').getAttribute('placeholder')).toBe('/Users/you/project/ragnatramp.yaml');
+    expect(screen.getByLabelText('Path to a ragnatramp.yaml, or its folder').getAttribute('placeholder')).toBe('/Users/you/project/ragnatramp.yaml');
     cleanup();
     await mount(appState({ host: { kind: 'browser', filePicker: false, launchAtLogin: false, platform: 'darwin' } }));
     act(() => fireEvent.click(screen.getByRole('tab', { name: 'Settings' })));

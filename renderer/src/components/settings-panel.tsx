@@ -86,7 +86,7 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
         </p>
       )}
       {errorFor('undo')}
-      <AddProject filePicker={app.host.filePicker} />
+      <AddProject filePicker={app.host.filePicker} platform={app.host.platform} />
       <h3>Watching</h3>
       <form
         className="field"
@@ -133,9 +133,10 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
       )}
       {errorFor('notifications')}
       <label className="field">
-        <input type="checkbox" checked={settings.autoSync} onChange={(e) => void update('autoSync', { autoSync: e.target.checked })} />
+        <input type="checkbox" checked={settings.autoSync} onChange={(e) => void update('autoSync', { autoSync: e.target.checked, autoSyncAsked: true })} aria-describedby="auto-sync-help" />
         Sync every guest's /etc/hosts automatically after a change
       </label>
+      <p id="auto-sync-help" className="muted">Logs in to each guest over SSH and rewrites the managed block in its /etc/hosts when an address changes.</p>
       {errorFor('autoSync')}
       <label className="field">
         <input type="checkbox" checked={settings.sshConfig} onChange={(e) => void update('sshConfig', { sshConfig: e.target.checked })} aria-describedby="ssh-help" />

@@ -7,6 +7,7 @@ import type { VmView } from '../../../contract/api';
 import { formatMac, STATUS_HELP, timeAgo } from '../format';
 import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
+import { VmPowerActions } from './vm-power-actions';
 import { useStore } from '../store';
 
 /** `lastSeen`: set while the hypervisor cannot be asked, when the row was last seen as it shows. */
@@ -88,7 +89,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt, lastSeen }
                 {f.value}
                 {f.ok === false && f.why && <span className="why">: {f.why}. </span>}
                 {f.ok === false && (
-                  <button type="button" className="link" onClick={() => setTab('diagnostics')}>
+                  <button type="button" className="link" aria-label={`How to fix ${f.label} on ${vm.machineName}`} onClick={() => setTab('diagnostics')}>
                     How to fix
                   </button>
                 )}
@@ -137,6 +138,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt, lastSeen }
           </div>
         )}
       </dl>
+      {!lastSeen && <VmPowerActions vm={vm} configPath={configPath} />}
       {vm.warnings.length > 0 && (
         <details className="vm-warnings" data-testid="vm-warnings">
           <summary>

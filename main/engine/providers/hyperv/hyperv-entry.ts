@@ -21,6 +21,10 @@ export const HYPERV: ProviderEntry = {
     const { createHyperV } = await import('./create-hyperv.js');
     return createHyperV(options, shared);
   },
+  async hostChecks(context) {
+    const { hypervHostChecks } = await import('./hyperv-host-checks.js');
+    return hypervHostChecks(context);
+  },
 };
 
 const KVP_WHY: Record<string, string> = {

@@ -4,9 +4,10 @@
 // category and reason, the vmms service's state and Hyper-V Administrators membership.
 
 import { HypervisorError } from '../../errors.js';
-import type { DiscoveryProvider } from '../../discovery/provider.js';
+import type { DiscoveryProvider, PowerAction } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { buildDiscoveryScript } from './discovery-script.js';
+import { powerHyperV } from './hyperv-power.js';
 import { observeHyperV } from './observe-hyperv.js';
 import { parseDiscoveryOutput, type HvError, type HvHost } from './parse-output.js';
 import { PowerShellError, windowsPowerShell, type PowerShellRunner } from './powershell-runner.js';
@@ -32,6 +33,10 @@ export class HyperVProvider implements DiscoveryProvider {
     // not of each VM, and none of them can be called missing ("run ragnatramp up" would be wrong).
     if (snapshot.host.member === false && snapshot.vms.length === 0) throw new HypervisorError(NOT_MEMBER, ADD_ME);
     return observeHyperV(refs, snapshot, now);
+  }
+
+  power(vm: VmObservation, action: PowerAction): Promise<string> {
+    return powerHyperV(this.runner, vm, action);
   }
 
   dispose(): Promise<void> {

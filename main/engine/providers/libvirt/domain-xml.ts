@@ -12,6 +12,12 @@ export interface DomainInterface {
   type: string;
   /** What domiflist shows as its source; for a tap with none, `ethernet <dev>`; `user-mode (passt)` for a user one. */
   source: string;
+  /**
+   * A `type='network'` interface's network, by name. Not always its `source`: a running domain's
+   * live XML adds the network's bridge to `<source network=… bridge=…/>` (libvirt 9.0.0, seen in
+   * the libvirt lab), and domiflist's source then names the bridge.
+   */
+  network?: string;
   mac: string;
   /** A user-mode interface's backend. */
   backend?: 'SLIRP' | 'passt';
@@ -41,7 +47,8 @@ export function parseDomainInterfaces(xml: string): DomainInterface[] {
     const src = children(el, 'source')[0];
     const named = src && ['bridge', 'dev', 'network', 'name', 'path'].map((a) => src.getAttribute(a)).find((v) => v);
     const target = children(el, 'target')[0]?.getAttribute('dev');
-    if (type !== 'user') return [{ type, source: named || `${type} ${target ?? '-'}`, mac }];
+    const network = type === 'network' ? src?.getAttribute('network') : null;
+    if (type !== 'user') return [{ type, source: named || `${type} ${target ?? '-'}`, mac, ...(network ? { network } : {}) }];
     const backend = children(el, 'backend')[0]?.getAttribute('type') === 'passt' ? 'passt' : 'SLIRP';
     const forward = sshForward(children(el, 'portForward'), (e) => children(e, 'range'));
     return [{ type, source: `user-mode (${backend})`, mac, backend, ...(forward ? { sshForward: forward } : {}) }];

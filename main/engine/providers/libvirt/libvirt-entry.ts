@@ -22,6 +22,10 @@ export const LIBVIRT: ProviderEntry = {
   },
   async create(options, shared) {
     const [{ LibvirtProvider }, { execRunner }] = await Promise.all([import('./libvirt-provider.js'), import('../../discovery/host-neighbors.js')]);
-    return { provider: new LibvirtProvider(options.libvirt ?? DEFAULT_LIBVIRT_URI, execRunner, Date.now, shared.platform) };
+    return { provider: new LibvirtProvider(options.libvirt ?? DEFAULT_LIBVIRT_URI, execRunner, Date.now, { platform: shared.platform }) };
+  },
+  async hostChecks(context) {
+    const { libvirtHostChecks } = await import('./libvirt-host-checks.js');
+    return libvirtHostChecks(context);
   },
 };

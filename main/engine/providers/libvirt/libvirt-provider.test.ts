@@ -28,9 +28,11 @@ describe("virsh's output", () => {
   it("the domain's XML (interfaces in order, a tap's device, a user-mode backend; junk reads as none) and domifaddr --full", () => {
     const ifaces = (body: string) => parseDomainInterfaces(`<domain type='qemu'><name>x</name><devices>${body}</devices></domain>`);
     expect(ifaces(`<interface type='network'><mac address='52:54:00:77:00:01'/><source network='Büro &amp; Lab'/><target dev='vnet0'/></interface><interface type='bridge'><mac address='52:54:00:77:00:02'/><source bridge='br0'/></interface>`)).toEqual([
-      { type: 'network', source: 'Büro & Lab', mac: '525400770001' },
+      { type: 'network', source: 'Büro & Lab', mac: '525400770001', network: 'Büro & Lab' },
       { type: 'bridge', source: 'br0', mac: '525400770002' },
     ]);
+    // A running domain's live XML names the network's bridge too: the source is the bridge, the network still its own.
+    expect(ifaces(`<interface type='network'><mac address='52:54:00:77:00:03'/><source network='rtl8ee6br lab net' portid='0c1f' bridge='rtl8ee6br'/><target dev='vnet3'/></interface>`)).toEqual([{ type: 'network', source: 'rtl8ee6br', mac: '525400770003', network: 'rtl8ee6br lab net' }]);
     expect(ifaces(`<interface type='ethernet'><mac address='52:54:00:9f:1a:01'/><target dev='rtl9f1at1' managed='no'/></interface>`)).toEqual([{ type: 'ethernet', source: 'ethernet rtl9f1at1', mac: '5254009F1A01' }]);
     expect(ifaces(`<interface type='user'><mac address='52:54:00:9f:1a:02'/><backend type='passt'/></interface><interface type='user'><mac address='52:54:00:9f:1a:03'/></interface>`).map((i) => i.source)).toEqual(['user-mode (passt)', 'user-mode (SLIRP)']);
     // passt's forwards to the guest's port 22 (the rest of the interface elided).
@@ -116,7 +118,7 @@ describe('LibvirtProvider through the runner seam', () => {
     expect(o).toMatchObject({ tier: 'agent', network: { ipv4: '10.202.2.203' } });
     expect(calls).toEqual([
       ['virsh', '-c', 'qemu:///system', '-q', 'list', '--all', '--uuid', '--name'],
-      ['virsh', '-c', 'qemu:///system', '-q', expect.stringMatching(new RegExp(`^echo @@(\\w{12}):${U1}:state@@ ; domstate --domain ${U1} ; echo @@\\1:${U1}:id@@ ; domid --domain ${U1} ; echo @@\\1:${U1}:xml@@ ; dumpxml --domain ${U1} ; echo @@\\1:${U1}:lease@@ ; domifaddr --domain ${U1} --full --source lease$`))],
+      ['virsh', '-c', 'qemu:///system', '-q', expect.stringMatching(new RegExp(`^echo @@(\\w{12}):${U1}:state@@ ; domstate --domain ${U1} ; echo @@\\1:${U1}:xml@@ ; dumpxml --domain ${U1} ; echo @@\\1:${U1}:lease@@ ; domifaddr --domain ${U1} --full --source lease$`))],
       ['virsh', '-c', 'qemu:///system', '-q', 'domifaddr', '--domain', U1, '--full', '--source', 'agent'],
       ['ip', '-j', '-4', 'neigh', 'show'],
     ]);
@@ -135,7 +137,7 @@ describe('LibvirtProvider through the runner seam', () => {
     };
     await expect(new LibvirtProvider('qemu:///system', missing).observe([ref('web', 'w')], NOW)).rejects.toThrow(/virsh is not installed/);
     // On a Mac, Homebrew's package, never Debian's.
-    await expect(new LibvirtProvider('qemu:///system', missing, Date.now, 'darwin').observe([ref('web', 'w')], NOW)).rejects.toThrow(/virsh is not installed, so libvirt cannot be asked\.\nInstall it with Homebrew: brew install libvirt/);
+    await expect(new LibvirtProvider('qemu:///system', missing, Date.now, { platform: 'darwin' }).observe([ref('web', 'w')], NOW)).rejects.toThrow(/virsh is not installed, so libvirt cannot be asked\.\nInstall it with Homebrew: brew install libvirt/);
     const down: CommandRunner = async () => {
       throw Object.assign(new Error('Command failed'), { code: 1, stderr: "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n" });
     };
@@ -200,7 +202,7 @@ interface FakeAddrs {
 function fakeVirsh(dom: { uuid: string; name: string; ifaces: FakeIface[]; lease: FakeAddrs[]; agent: FakeAddrs[]; id?: number }): CommandRunner {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/'/g, '&apos;').replace(/</g, '&lt;');
   const xml = () =>
-    `<domain type='qemu' id='1'>\n  <name>${esc(dom.name)}</name>\n  <uuid>${dom.uuid}</uuid>\n  <description>@@${dom.uuid}:state@@ shut off</description>\n  <devices>\n${dom.ifaces
+    `<domain type='qemu' id='${dom.id ?? 1}'>\n  <name>${esc(dom.name)}</name>\n  <uuid>${dom.uuid}</uuid>\n  <description>@@${dom.uuid}:state@@ shut off</description>\n  <devices>\n${dom.ifaces
       .map((i) => `    <interface type='${i.type}'>\n      <mac address='${i.mac}'/>\n${i.network ? `      <source network='${esc(i.network)}'/>\n` : ''}${i.bridge ? `      <source bridge='${esc(i.bridge)}'/>\n` : ''}${i.backend ? `      <backend type='${i.backend}'/>\n` : ''}${i.target ? `      <target dev='${i.target}'/>\n` : ''}${i.portForward ?? ''}      <model type='virtio'/>\n    </interface>\n`)
       .join('')}  </devices>\n</domain>\n`;
   const iflist = () => {
@@ -225,8 +227,6 @@ function fakeVirsh(dom: { uuid: string; name: string; ifaces: FakeIface[]; lease
         return `${dom.uuid} ${dom.name}\n`;
       case 'domstate':
         return 'running\n\n';
-      case 'domid':
-        return `${dom.id ?? 1}\n\n`;
       case 'domiflist':
         return iflist();
       case 'dumpxml':
@@ -297,16 +297,13 @@ describe("a domain's guest-agent answer is remembered while it is the same boot"
     const virsh = fakeVirsh(dom);
     let agentCalls = 0;
     let clock = Date.parse(NOW);
-    const provider = new LibvirtProvider(
-      'qemu:///session',
-      (cmd, args) => {
-        if (args.includes('agent') && !args.some((a) => a.includes(' ; '))) agentCalls++;
-        return virsh(cmd, args);
-      },
-      () => clock,
-    );
+    const run: CommandRunner = (cmd, args) => {
+      if (args.includes('agent') && !args.some((a) => a.includes(' ; '))) agentCalls++;
+      return virsh(cmd, args);
+    };
+    const provider = new LibvirtProvider('qemu:///session', run, () => clock);
     const pass = async () => (await provider.observe([ref('web', 'p-web-1', U1)], NOW))[0]!.network?.ipv4;
-    return { dom, provider, pass, agentCalls: () => agentCalls, advance: (ms: number) => (clock += ms) };
+    return { dom, provider, run, pass, agentCalls: () => agentCalls, advance: (ms: number) => (clock += ms) };
   }
 
   it('asked once, then again when the domain started again (a new domain id)', async () => {
@@ -332,5 +329,28 @@ describe("a domain's guest-agent answer is remembered while it is the same boot"
     d.advance(11 * 60_000);
     expect(await d.pass()).toBe('10.231.7.83');
     expect(d.agentCalls()).toBe(3);
+  });
+
+  it('asked again after libvirt could not be listed (a host rebooting hands the same ids out again)', async () => {
+    const d = domain();
+    let down = false;
+    const provider = new LibvirtProvider('qemu:///session', (cmd, args) => (down ? Promise.reject(Object.assign(new Error('virsh failed'), { stderr: 'error: failed to connect to the hypervisor' })) : d.run(cmd, args)));
+    const pass = async () => (await provider.observe([ref('web', 'p-web-1', U1)], NOW))[0]!.network?.ipv4;
+    expect(await pass()).toBe('10.231.7.80');
+    down = true;
+    await expect(pass()).rejects.toThrow(/could not be asked/);
+    down = false;
+    d.dom.agent = [{ name: 'eth0', mac: MAC, addrs: [['ipv4', '10.231.7.85/24']] }]; // the same id, 3, after the reboot
+    expect(await pass()).toBe('10.231.7.85');
+    expect(d.agentCalls()).toBe(2);
+  });
+
+  it("asked again when this machine's clock was set back (the refresh is not put off by as long)", async () => {
+    const d = domain();
+    await d.pass();
+    d.dom.agent = [{ name: 'eth0', mac: MAC, addrs: [['ipv4', '10.231.7.84/24']] }];
+    d.advance(-3_600_000);
+    expect(await d.pass()).toBe('10.231.7.84');
+    expect(d.agentCalls()).toBe(2);
   });
 });

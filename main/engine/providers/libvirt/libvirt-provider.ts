@@ -17,12 +17,13 @@ import { HypervisorError } from '../../errors.js';
 import { cLocaleEnv } from '../../discovery/c-locale.js';
 import { installHint } from '../../discovery/tool-path.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
-import type { DiscoveryProvider, SshAnswer } from '../../discovery/provider.js';
+import type { DiscoveryProvider, PowerAction, SshAnswer } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { isUsableIpv4 } from '../../discovery/net-address.js';
 import { checkLibvirtUri, isLocalUri } from './libvirt-uri.js';
 import { matchDomain, observeLibvirt, primaryInterface, type DomainFacts } from './observe-libvirt.js';
 import { parseDomainInterfaces } from './domain-xml.js';
+import { powerLibvirt, virshReason } from './libvirt-power.js';
 import { parseBatch, parseDomainList, parseDomifaddr, UUID, type Domain } from './virsh-output.js';
 
 const LEASE_DIR = '/var/lib/libvirt/dnsmasq';
@@ -32,8 +33,7 @@ export const AGENT_REFRESH_MS = 10 * 60_000;
 /**
  * A domain's last guest-agent answer and the boot it came from: libvirt gives a domain a new id
  * each time its process starts (src/qemu/qemu_process.c, qemuProcessInit:
- * `vm->def->id = qemuDriverAllocateID(driver)`; `virsh domid` prints it), so the same id and
- * state is the same boot.
+ * `vm->def->id = qemuDriverAllocateID(driver)`), so the same id and state is the same boot.
  */
 interface AgentMemo {
   boot: string;
@@ -46,12 +46,13 @@ interface AgentMemo {
 }
 
 /**
- * virsh's reason for a failure: it says what failed first ("failed to connect to the
- * hypervisor", "Failed to query for interfaces addresses"), then why, on its last line.
+ * A running domain's id, from its live XML's root (`<domain type='kvm' id='5'>`, the number
+ * `virsh domid` prints; a shut-off domain's root has none: virsh 9.0.0's test driver, destroy then
+ * start, prints `<domain type='test'>` then `<domain type='test' id='201'>` and domid 201). Read
+ * from the dumpxml the batch already asks, not one more command per domain; '' when there is none.
  */
-function lastVirshError(err: Error & { stderr?: string }): string {
-  const line = (err.stderr || err.message).split('\n').filter((l) => l.trim()).at(-1) ?? err.message;
-  return line.replace(/^error:\s*/, '').trim();
+function domainId(xml: string): string {
+  return /^\s*<domain\b[^>]*?\sid='(\d+)'/.exec(xml)?.[1] ?? '';
 }
 
 export class LibvirtProvider implements DiscoveryProvider {
@@ -59,16 +60,21 @@ export class LibvirtProvider implements DiscoveryProvider {
 
   readonly uri: string;
 
-  /** Checked here too, the last step before virsh: a URI can name programs libvirt runs (libvirt-uri.ts). */
   private readonly agents = new Map<string, AgentMemo>();
 
+  /** Checked here too, the last step before virsh: a URI can name programs libvirt runs (libvirt-uri.ts). */
   constructor(
     uri: string,
     private readonly runCommand: CommandRunner = execRunner,
     private readonly clock: () => number = Date.now,
-    private readonly platform: NodeJS.Platform = process.platform,
+    /** The host's OS (its neighbour table: arp -an on a Mac; its install hints), and how long a shut-down guest may take to power off (libvirt-power.ts's default when not given). */
+    private readonly more: { platform?: NodeJS.Platform; shutdownMs?: number } = {},
   ) {
     this.uri = checkLibvirtUri(uri, 'the libvirt URI');
+  }
+
+  private get platform(): NodeJS.Platform {
+    return this.more.platform ?? process.platform;
   }
 
   private virsh(args: string[]): Promise<string> {
@@ -88,9 +94,12 @@ export class LibvirtProvider implements DiscoveryProvider {
     try {
       return parseDomainList(await this.virsh(['list', '--all', '--uuid', '--name']));
     } catch (err) {
+      // Unseen for a while (the host rebooting, say): a domain id is no proof of the same boot any
+      // more, as a host's ids start again from 1 and autostart hands them out in the same order.
+      this.agents.clear();
       const e = err as NodeJS.ErrnoException & { stderr?: string };
       if (e.code === 'ENOENT') throw new HypervisorError('virsh is not installed, so libvirt cannot be asked.', installHint('virsh', this.platform));
-      throw new HypervisorError(`libvirt at ${this.uri} could not be asked (${lastVirshError(e)}).`, `Check that libvirtd runs there and that you may use it (the libvirt group, or the URI's user).`);
+      throw new HypervisorError(`libvirt at ${this.uri} could not be asked (${virshReason(e)}).`, `Check that libvirtd runs there and that you may use it (the libvirt group, or the URI's user).`);
     }
   }
 
@@ -102,7 +111,7 @@ export class LibvirtProvider implements DiscoveryProvider {
     const mark = (uuid: string, what: string) => `echo @@${nonce}:${uuid}:${what}@@`;
     const commands = domains.flatMap((d) => {
       if (!UUID.test(d.uuid)) return [];
-      return [mark(d.uuid, 'state'), `domstate --domain ${d.uuid}`, mark(d.uuid, 'id'), `domid --domain ${d.uuid}`, mark(d.uuid, 'xml'), `dumpxml --domain ${d.uuid}`, mark(d.uuid, 'lease'), `domifaddr --domain ${d.uuid} --full --source lease`];
+      return [mark(d.uuid, 'state'), `domstate --domain ${d.uuid}`, mark(d.uuid, 'xml'), `dumpxml --domain ${d.uuid}`, mark(d.uuid, 'lease'), `domifaddr --domain ${d.uuid} --full --source lease`];
     });
     // A domain that vanished between the two calls fails its own commands; the rest still print.
     const out = parseBatch(await this.virsh([commands.join(' ; ')]).catch((err: { stdout?: string }) => err.stdout ?? ''), nonce);
@@ -118,9 +127,10 @@ export class LibvirtProvider implements DiscoveryProvider {
           const mac = primaryInterface(f.interfaces)?.mac;
           if (f.state !== 'running') this.agents.delete(uuid);
           if (f.state !== 'running' || !mac || f.leases.some((l) => l.mac === mac && l.ipv4.some(isUsableIpv4))) return;
-          const boot = `${(out.get(`${uuid}:id`) ?? '').trim()} ${f.state}`;
+          const boot = `${domainId(out.get(`${uuid}:xml`) ?? '')} ${f.state}`;
           const memo = this.agents.get(uuid);
-          if (memo && memo.boot === boot && memo.address && !memo.silent && now - memo.at < AGENT_REFRESH_MS) {
+          // A clock set back makes the age negative: asked again, not kept as long as the clock went back.
+          if (memo && memo.boot === boot && memo.address && !memo.silent && now - memo.at >= 0 && now - memo.at < AGENT_REFRESH_MS) {
             f.agent = memo.answer;
             return;
           }
@@ -128,7 +138,7 @@ export class LibvirtProvider implements DiscoveryProvider {
             f.agent = { interfaces: parseDomifaddr(await this.virsh(['domifaddr', '--domain', uuid, '--full', '--source', 'agent'])) };
           } catch (err) {
             const e = err as Error & { stderr?: string };
-            f.agent = { error: lastVirshError(e) };
+            f.agent = { error: virshReason(e) };
           }
           const address = 'interfaces' in f.agent ? (f.agent.interfaces.find((i) => i.mac === mac)?.ipv4.find(isUsableIpv4) ?? null) : null;
           this.agents.set(uuid, { boot, answer: f.agent, address, at: now, answered: false, silent: false });
@@ -136,6 +146,10 @@ export class LibvirtProvider implements DiscoveryProvider {
       ),
     );
     return details;
+  }
+
+  power(vm: VmObservation, action: PowerAction): Promise<string> {
+    return powerLibvirt({ virsh: (args) => this.virsh(args), uri: this.uri, ...(this.more.shutdownMs ? { shutdownMs: this.more.shutdownMs } : {}) }, vm, action);
   }
 
   /** Whether the addresses given answered SSH: an agent's address that answered and no longer does is asked again next pass. */

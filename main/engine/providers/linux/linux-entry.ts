@@ -23,4 +23,8 @@ export const LINUX: ProviderEntry = {
     const [{ LinuxProvider }, { loadManifest }, { execRunner }, { readBootpdLeases }] = await Promise.all([import('./linux-provider.js'), import('./manifest.js'), import('../../discovery/host-neighbors.js'), import('../../discovery/bootpd-leases.js')]);
     return { provider: new LinuxProvider(options.manifest ? await loadManifest(path.resolve(options.manifest)) : null, execRunner, { platform: shared.platform, bootpdLeases: () => readBootpdLeases() }) };
   },
+  async hostChecks(context) {
+    const { linuxHostChecks } = await import('./linux-host-checks.js');
+    return linuxHostChecks(context);
+  },
 };

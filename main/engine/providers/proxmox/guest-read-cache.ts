@@ -70,7 +70,9 @@ export function newBoot(entry: CachedGuest, g: ProxmoxGuest, nowMs: number): boo
 export function planRead(entry: CachedGuest | undefined, g: ProxmoxGuest, nowMs: number, refreshMs = REFRESH_MS): ReadPlan | null {
   if (!entry) return { config: true, interfaces: true, why: 'first read' };
   if (entry.node !== g.node || entry.type !== g.type) return { config: true, interfaces: true, why: 'moved' };
-  if (nowMs - entry.configAt >= refreshAfter(g.vmid, refreshMs)) return { config: true, interfaces: true, why: 'refresh' };
+  // A clock set back (this machine's) would otherwise put the refresh off by as long: read again now.
+  const age = nowMs - entry.configAt;
+  if (age < 0 || age >= refreshAfter(g.vmid, refreshMs)) return { config: true, interfaces: true, why: 'refresh' };
   if (!entry.config) return { config: true, interfaces: true, why: 'config unreadable' };
   // A new boot may bring a config change made while it ran (a pending netN): its interfaces are
   // read, and its config too when none of them has a MAC remembered (see `needsConfig`).

@@ -1,7 +1,8 @@
 // Proves a Proxmox VE pass asks only what can have changed, counted at a local server answering as
 // pveproxy does: a steady pass over 500 guests is one request; a guest's remembered read is dropped
 // when it starts again (its uptime went back), when its config changed (its digest), when the
-// address it gave stops answering SSH (heard from the pass's own probes), and on the slow refresh;
+// address it gave stops answering SSH (heard from the pass's own probes), and on the slow refresh
+// (due at once when this machine's clock was set back);
 // guests are read a few per node and a dozen overall; one hung guest or node holds up only itself.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -121,6 +122,19 @@ describe("a guest's remembered read is dropped", () => {
     expect((await provider.observe(guests.map(ref), NOW))[0]!.network?.ipv4).toBe('10.1.0.1');
     expect(server.requests).toHaveLength(1);
     advance(5 * 60_000);
+    server.resetCounts();
+    expect((await provider.observe(guests.map(ref), NOW))[0]!.network?.ipv4).toBe('10.9.0.1');
+    expect(guestCalls(server)).toContain('/nodes/pve2/qemu/1001/config');
+  });
+
+  it("when this machine's clock was set back: the refresh comes now, not an hour late", async () => {
+    const guests = three();
+    // Only the tray's clock goes back: the cluster's uptimes count on as before.
+    let tray = Date.now();
+    const { server, provider } = await setup(guests, {}, { refreshMs: 5 * 60_000, clock: () => tray });
+    await provider.observe(guests.map(ref), NOW);
+    server.reconfigure(1001, { mac: 'bc:24:11:99:00:01', agentResult: [{ name: 'ens19', 'hardware-address': 'bc:24:11:99:00:01', 'ip-addresses': [{ 'ip-address': '10.9.0.1', 'ip-address-type': 'ipv4', prefix: 24 }] }] });
+    tray -= 3_600_000;
     server.resetCounts();
     expect((await provider.observe(guests.map(ref), NOW))[0]!.network?.ipv4).toBe('10.9.0.1');
     expect(guestCalls(server)).toContain('/nodes/pve2/qemu/1001/config');

@@ -38,7 +38,9 @@ export function parseClusterUrl(url: string): ProxmoxEndpoint {
     throw new HypervisorError(`'${url}' is not a URL.`, 'Give the cluster as https://host:8006.');
   }
   if (u.protocol !== 'https:' || u.username || u.password || (u.pathname !== '/' && u.pathname !== '')) throw new HypervisorError(`'${url}' is not a Proxmox VE address.`, 'Give the cluster as https://host:8006 (no path, no user in it: the API token is kept apart).');
-  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 8006), url: `https://${u.host}` };
+  // URL drops a scheme's default port (https://h:443 reads as port ''), so the port is read as written.
+  const port = Number(/^https:\/\/(?:\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/i.exec(url)?.[1] ?? 8006);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port, url: `https://${u.host}${u.port === '' && port !== 8006 ? `:${port}` : ''}` };
 }
 
 export interface ProxmoxClientOptions {
@@ -108,12 +110,22 @@ export class ProxmoxClient {
    * answer and ProxmoxDeadlineError when no full answer came within the deadline (`timeoutMs`, by
    * default the client's).
    */
-  async get(path: string, timeoutMs = this.timeoutMs): Promise<unknown> {
-    const body = await this.request(path, timeoutMs)
+  get(path: string, timeoutMs = this.timeoutMs): Promise<unknown> {
+    return this.call('GET', path, timeoutMs);
+  }
+
+  /** POST /api2/json<path> with no parameters (a guest's status/start); the same checks as get. */
+  post(path: string, timeoutMs = this.timeoutMs): Promise<unknown> {
+    return this.call('POST', path, timeoutMs);
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, timeoutMs: number): Promise<unknown> {
+    const body = await this.request(path, timeoutMs, method)
       .catch((err: NodeJS.ErrnoException & { reused?: boolean }) => {
         // A kept connection the server closed as it was reused: Node's documented remedy is to try
-        // again, on a new connection (https://nodejs.org/api/http.html#requestreusedsocket).
-        if (err.reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return this.request(path, timeoutMs);
+        // again, on a new connection (https://nodejs.org/api/http.html#requestreusedsocket). The
+        // server read nothing of the request then, so a POST is not sent twice.
+        if (err.reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return this.request(path, timeoutMs, method);
         throw err;
       })
       .catch((err: Error & { deadline?: boolean }) => {
@@ -131,16 +143,16 @@ export class ProxmoxClient {
     this.agent.destroy();
   }
 
-  private request(path: string, timeoutMs: number): Promise<unknown> {
+  private request(path: string, timeoutMs: number, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
     const limit = this.o.maxBytes ?? MAX_ANSWER_BYTES;
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
-          method: 'GET',
+          method,
           host: this.o.endpoint.host,
           port: this.o.endpoint.port,
           path: `/api2/json${path}`,
-          headers: { Authorization: `PVEAPIToken=${this.o.token}`, Accept: 'application/json' },
+          headers: { Authorization: `PVEAPIToken=${this.o.token}`, Accept: 'application/json', ...(method === 'POST' ? { 'Content-Length': '0' } : {}) },
           agent: this.agent,
         },
         (res) => {

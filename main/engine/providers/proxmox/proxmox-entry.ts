@@ -1,7 +1,6 @@
 // Proxmox VE's registration (seed 004's world): a cluster's guests over its HTTPS API, with an
 // API token kept in a file only its owner reads and the certificate pinned on first use.
 
-import path from 'node:path';
 import { agentFact, type ProviderEntry } from '../provider-entry.js';
 
 export const PROXMOX: ProviderEntry = {
@@ -22,28 +21,13 @@ export const PROXMOX: ProviderEntry = {
     return [{ label: 'Node/ID', value: detail.where, ok: null, why: null }, agentFact(detail.kind === 'qemu' ? 'Agent' : 'Interfaces', detail.agent, '—')];
   },
   async create(options, shared) {
-    const [{ ProxmoxProvider, OVERALL }, { ProxmoxClient, parseClusterUrl }, { checkToken, defaultTokenFile, readTokenFile }, { FileHostKeyStore }] = await Promise.all([import('./proxmox-provider.js'), import('./proxmox-client.js'), import('./proxmox-token.js'), import('../../ssh/known-hosts.js')]);
-    if (!options.proxmox) throw new Error('The Proxmox VE provider needs --proxmox https://host:8006.');
-    const endpoint = parseClusterUrl(options.proxmox);
-    const home = path.dirname(shared.hostKeys.file);
-    const token = options.proxmoxTokenValue ? checkToken(options.proxmoxTokenValue) : await readTokenFile(path.resolve(options.proxmoxToken ?? defaultTokenFile(home, endpoint)));
-    // TLS pins sit beside the SSH ones, in a file of their own (OpenSSH reads the SSH pins).
-    const pins = new FileHostKeyStore(path.join(home, 'tls_pins.json'));
-    const pinsFile = pins.file;
-    const client = new ProxmoxClient({
-      endpoint,
-      token,
-      pins,
-      maxSockets: OVERALL,
-      onFirstUse: (fp) => {
-        shared.logger?.info('tls-first-use', { cluster: endpoint.url, fingerprint: fp });
-        shared.onNotice?.(`Proxmox VE ${endpoint.url}: its TLS certificate ${fp} was pinned on first use (in ${pinsFile}). Check on the node (pvenode cert info) that this is its fingerprint.`);
-      },
-      onRenewed: (fp, why) => {
-        shared.logger?.info('tls-renewed', { cluster: endpoint.url, fingerprint: fp, why });
-        shared.onNotice?.(`Proxmox VE ${endpoint.url}: its new TLS certificate ${fp} was accepted (${why}) and pinned.`);
-      },
-    });
+    const [{ ProxmoxProvider, OVERALL }, { proxmoxClient, proxmoxEndpoint, proxmoxToken }] = await Promise.all([import('./proxmox-provider.js'), import('./proxmox-connect.js')]);
+    const endpoint = proxmoxEndpoint(options);
+    const client = proxmoxClient(endpoint, await proxmoxToken(options, endpoint, shared), shared, { maxSockets: OVERALL });
     return { provider: new ProxmoxProvider(client, endpoint.url) };
+  },
+  async hostChecks(context) {
+    const { proxmoxHostChecks } = await import('./proxmox-host-checks.js');
+    return proxmoxHostChecks(context);
   },
 };

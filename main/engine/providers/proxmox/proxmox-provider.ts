@@ -11,13 +11,14 @@
 
 import pLimit from 'p-limit';
 import { HypervisorError } from '../../errors.js';
-import type { DiscoveryProvider, SshAnswer } from '../../discovery/provider.js';
+import type { DiscoveryProvider, PowerAction, SshAnswer } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { parseAgentInterfaces, parseConfigDigest, parseConfigMacs, parseLxcInterfaces, parseRelease, parseResources, type ProxmoxGuest } from './proxmox-api.js';
 import { ProxmoxApiError, ProxmoxDeadlineError, type ProxmoxClient } from './proxmox-client.js';
 import { matchGuest, observeProxmox, type GuestRead } from './observe-proxmox.js';
 import { needsConfig, planRead, remember, seen, sshAnswer, type CachedGuest, type GuestConfig, type ReadPlan } from './guest-read-cache.js';
 import { privilegesFor } from './proxmox-privileges.js';
+import { powerProxmox } from './proxmox-power.js';
 
 /** What the API's status codes mean for the whole pass (pveproxy's answers, pve-manager PVE/HTTPServer.pm:85-102). */
 function clusterError(err: unknown, url: string, release: number | null): never {
@@ -73,7 +74,7 @@ export class ProxmoxProvider implements DiscoveryProvider {
   private readonly nodes = new Map<string, ReturnType<typeof pLimit>>();
 
   constructor(
-    private readonly client: Pick<ProxmoxClient, 'get' | 'close'>,
+    private readonly client: Pick<ProxmoxClient, 'get' | 'post' | 'close'>,
     private readonly url: string,
     private readonly o: ProxmoxProviderOptions = {},
   ) {
@@ -168,6 +169,10 @@ export class ProxmoxProvider implements DiscoveryProvider {
     }
     if (err instanceof ProxmoxApiError && err.status !== 401) return own(err);
     return clusterError(err, this.url, this.release ?? null);
+  }
+
+  power(vm: VmObservation, action: PowerAction): Promise<string> {
+    return powerProxmox(this.client, this.url, vm, action);
   }
 
   async dispose(): Promise<void> {

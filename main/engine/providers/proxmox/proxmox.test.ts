@@ -79,6 +79,10 @@ describe("the Proxmox VE API's answers", () => {
     expect(parseClusterUrl('https://10.0.0.2:8443/')).toEqual({ host: '10.0.0.2', port: 8443, url: 'https://10.0.0.2:8443' });
     expect(() => parseClusterUrl('http://pve:8006')).toThrow(/is not a Proxmox VE address/);
     expect(() => parseClusterUrl('https://root:secret@pve:8006')).toThrow(/no user in it/);
+    // 443 written out is 443 (a cluster behind a reverse proxy), though URL drops https's default port.
+    expect(parseClusterUrl('https://pve.example.com:443')).toEqual({ host: 'pve.example.com', port: 443, url: 'https://pve.example.com:443' });
+    expect(parseClusterUrl('https://[fd00::5]:443/')).toMatchObject({ host: 'fd00::5', port: 443 });
+    expect(parseClusterUrl('https://[fd00::5]')).toMatchObject({ host: 'fd00::5', port: 8006 });
   });
 });
 

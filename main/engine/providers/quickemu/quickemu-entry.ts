@@ -30,4 +30,8 @@ export const QUICKEMU: ProviderEntry = {
     if (!options.quickemu) throw new Error("The quickemu provider needs --quickemu <folder>: the folder that holds your <vm>.conf files.");
     return { provider: new QuickemuProvider(path.resolve(options.quickemu), execRunner, systemLookup, askGuestAgent, { platform: shared.platform, bootpdLeases: () => readBootpdLeases() }) };
   },
+  async hostChecks(context) {
+    const { quickemuHostChecks } = await import('./quickemu-host-checks.js');
+    return quickemuHostChecks(context);
+  },
 };

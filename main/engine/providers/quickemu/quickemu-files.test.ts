@@ -28,6 +28,7 @@ describe("quickemu's files", () => {
       log: '/vms/server/server.log',
       serial: '/vms/server/server-serial.socket',
       agent: '/vms/server/server-agent.sock',
+      monitor: '/vms/server/server-monitor.socket',
     });
     expect(vmPaths('/vms/a.conf', parseConf('disk_img="/data/a/disk.raw"'))).toMatchObject({ dir: '/data/a', pid: '/data/a/a.pid', pidArg: '/data/a/a.pid' });
   });

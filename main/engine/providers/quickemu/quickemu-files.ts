@@ -63,6 +63,8 @@ export interface VmPaths {
   serial: string;
   /** The QEMU guest agent's channel, when the display is none, spice or spice-app (quickemu:1767-1772). */
   agent: string;
+  /** QEMU's human monitor, `-monitor unix:…,server,nowait` (quickemu:2099-2101, the default `monitor="socket"`, :2557). */
+  monitor: string;
 }
 
 /**
@@ -86,6 +88,7 @@ export function vmPaths(confFile: string, conf: QuickemuConf): VmPaths {
     log: inDir(`${name}.log`),
     serial: inDir(`${name}-serial.socket`),
     agent: inDir(`${name}-agent.sock`),
+    monitor: inDir(`${name}-monitor.socket`), // SOCKET_MONITOR (quickemu:2819)
   };
 }
 

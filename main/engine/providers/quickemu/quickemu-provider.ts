@@ -11,7 +11,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HypervisorError } from '../../errors.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
-import type { DiscoveryProvider } from '../../discovery/provider.js';
+import type { DiscoveryProvider, PowerAction } from '../../discovery/provider.js';
 import { readSmallFile } from '../../discovery/read-tail.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { networkOf, parseConf, parsePid, parsePorts, vmnetNic, vmPaths } from './quickemu-files.js';
@@ -19,6 +19,7 @@ import { readBootpdLeases } from '../../discovery/bootpd-leases.js';
 import type { Lease } from '../../discovery/address-tiers.js';
 import { observeQuickemu, type QuickemuVm } from './observe-quickemu.js';
 import { askGuestAgent, type AgentReply } from './guest-agent-socket.js';
+import { powerQuickemu, type QuickemuPowerOptions } from './quickemu-power.js';
 import { isVmQemu, systemLookup, type ProcessLookup } from './quickemu-process.js';
 
 // A silent agent costs every pass its whole deadline: one that stayed silent is asked again
@@ -34,20 +35,22 @@ export class QuickemuProvider implements DiscoveryProvider {
     private readonly runCommand: CommandRunner = execRunner,
     private readonly lookupProcess: ProcessLookup = systemLookup,
     private readonly askAgent: (socket: string) => Promise<AgentReply> = askGuestAgent,
-    private readonly host: { platform: NodeJS.Platform; bootpdLeases: () => Promise<Lease[]> } = { platform: process.platform, bootpdLeases: () => readBootpdLeases() },
+    /** The host's OS and bootpd's leases (a vmnet NIC on a Mac), and how a start or stop runs (quickemu-power.ts). */
+    private readonly more: { platform?: NodeJS.Platform; bootpdLeases?: () => Promise<Lease[]>; power?: Omit<QuickemuPowerOptions, 'running'> } = {},
   ) {}
 
   async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
     if (refs.length === 0) return [];
     const vms = await this.readVms();
-    const mac = this.host.platform === 'darwin';
+    const platform = this.more.platform ?? process.platform;
+    const mac = platform === 'darwin';
     const vmnet = mac && vms.some((v) => v.running && vmnetNic(v.conf));
     const bridged = vms.some((v) => v.running && networkOf(v.conf).kind === 'bridge' && !mac);
-    const [neighbors, leases] = await Promise.all([bridged || vmnet ? readHostNeighbors(this.runCommand, this.host.platform) : [], vmnet ? this.host.bootpdLeases() : []]);
-    return observeQuickemu(refs, { folder: this.folder, vms, neighbors, platform: this.host.platform, leases }, now);
+    const [neighbors, leases] = await Promise.all([bridged || vmnet ? readHostNeighbors(this.runCommand, platform) : [], vmnet ? (this.more.bootpdLeases ?? readBootpdLeases)() : []]);
+    return observeQuickemu(refs, { folder: this.folder, vms, neighbors, platform, leases }, now);
   }
 
-  private async readVms(): Promise<QuickemuVm[]> {
+  private async readVms(askAgents = true): Promise<QuickemuVm[]> {
     let names: string[];
     try {
       names = (await readdir(this.folder)).filter((f) => f.endsWith('.conf')).sort();
@@ -71,7 +74,7 @@ export class QuickemuProvider implements DiscoveryProvider {
         const running = !!proc && isVmQemu(proc, paths, pidFile!.modifiedMs);
         const confPort = Number(conf.values['ssh_port']);
         const sshPort = parsePorts(portsFile?.text ?? '').ssh ?? (Number.isInteger(confPort) && confPort > 0 && confPort < 65536 ? confPort : null);
-        const agent = running && agentSocket && networkOf(conf).kind !== 'none' ? await this.agentOf(paths.agent, pid!) : undefined;
+        const agent = askAgents && running && agentSocket && networkOf(conf).kind !== 'none' ? await this.agentOf(paths.agent, pid!) : undefined;
         return { confFile, conf, paths, created, running, sshPort, ...(agent ? { agent } : {}) };
       }),
     );
@@ -84,6 +87,11 @@ export class QuickemuProvider implements DiscoveryProvider {
     if ('silent' in reply) this.silentAgents.set(socket, { pid, until: Date.now() + SILENT_AGENT_RETRY_MS, reply });
     else this.silentAgents.delete(socket);
     return reply;
+  }
+
+  power(vm: VmObservation, action: PowerAction): Promise<string> {
+    const running = async (v: VmObservation) => (await this.readVms(false)).some((q) => q.confFile === (v.detail.provider === 'quickemu' ? v.detail.conf : null) && q.running);
+    return powerQuickemu({ ...this.more.power, running }, vm, action);
   }
 
   /** quickemu writes the pid file when QEMU starts and removes it when it is stopped. */

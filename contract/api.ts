@@ -57,9 +57,50 @@ export interface ProjectProvider {
   option?: string;
 }
 
+/** The providers whose VMs can be a project of their own, with no ragnatramp.yaml (Add project's kinds). */
+export const WATCHED_KINDS = [
+  { id: 'quickemu', label: 'A quickemu folder', option: 'Folder of .conf files', placeholder: '/home/me/vms' },
+  { id: 'libvirt', label: 'A libvirt host', option: 'URI', placeholder: 'qemu:///system' },
+  { id: 'proxmox', label: 'A Proxmox VE cluster', option: 'Cluster', placeholder: 'https://pve.example.com:8006' },
+] as const;
+
+/** An SSH login; the key's path is made absolute before it is kept. */
+export interface SshLoginSetting {
+  user: string;
+  privateKey: string;
+}
+
+/** A project defined by its provider alone: every VM there is a machine, named as its hypervisor names it. */
+export interface WatchedProject {
+  provider: (typeof WATCHED_KINDS)[number]['id'];
+  /** The folder, the URI or the cluster's address. */
+  option: string;
+  /** Proxmox VE: only this pool's guests, or only this tag's. */
+  pool?: string;
+  tag?: string;
+  /** Its name (letters, digits, hyphens); by default one made from the option. */
+  name?: string;
+  /** The login of its VMs; per VM (by name) a login of their own. */
+  ssh?: SshLoginSetting;
+  vmSsh?: Record<string, SshLoginSetting>;
+}
+
+/** Per project: a domain suffix (every machine is also <machine>.<domain>) and each machine's extra names. */
+export interface ProjectNames {
+  domain?: string;
+  aliases?: Record<string, string[]>;
+}
+
 export interface Settings {
-  /** Absolute paths of the ragnatramp.yaml files to watch. */
+  /**
+   * The projects to watch, by key: a ragnatramp.yaml's absolute path, or a provider-defined
+   * project's key (`quickemu:/home/me/vms`, `libvirt:qemu:///system`, `proxmox:https://…?pool=web`).
+   */
   projects: string[];
+  /** The provider-defined projects, by key. */
+  watched: Record<string, WatchedProject>;
+  /** Per project key, its domain and aliases (kept here: Ragnatramp's YAML stays closed). */
+  names: Record<string, ProjectNames>;
   /**
    * Per project (by config path), the provider that finds its VMs; a project not listed is
    * 'auto'. Kept here, not in ragnatramp.yaml, whose schema Ragnatramp closes to extra keys.
@@ -79,7 +120,7 @@ export interface Settings {
   muted: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const DEFAULT_SETTINGS: Settings = { projects: [], watched: {}, names: {}, providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export interface HostsSyncView {
   success: boolean;
@@ -89,6 +130,23 @@ export interface HostsSyncView {
   /** Why the sync failed, as a code: an SSH failure's kind ('host-key-changed', 'auth', …) or 'hosts-file'. */
   problem: string | null;
   at: string;
+}
+
+/** One stretch of a VM at one address, from the tray's own history (kept across restarts): until `endedAt`, or still (null). */
+export interface AddressSeenView {
+  ipv4: string;
+  seenAt: string;
+  endedAt: string | null;
+}
+
+/** A line of the tray's log about one VM; a run of the same line is one, with its count. */
+export interface VmLogLineView {
+  at: string;
+  lastAt: string;
+  count: number;
+  level: 'info' | 'warn' | 'error';
+  event: string;
+  text: string;
 }
 
 export interface VmView {
@@ -127,6 +185,8 @@ export interface VmView {
   duplicateOf: string[];
   warnings: WarningView[];
   sync: HostsSyncView | null;
+  /** Its last addresses, newest first (at most 10). */
+  history: AddressSeenView[];
   /** Set when its provider cannot start or stop VMs (a Linux manifest): why, and no power buttons are shown. */
   powerUnavailable?: string;
 }
@@ -183,6 +243,8 @@ export interface AppState {
   hypervisorError: string | null;
   /** Something the user should know about the app itself (engine restarted, settings reset). */
   notices: string[];
+  /** Set while the engine (its worker thread) died or stopped answering and is being replaced: what to say. */
+  engineLost?: string | null;
   projects: ProjectView[];
   duplicates: DuplicateView[];
   lastReconcile: ReconcileSummary | null;
@@ -255,10 +317,17 @@ export interface KvpFixResult {
 }
 
 export type IpChange =
-  | { kind: 'changed'; key: string; configPath: string; project: string; machineName: string; from: string; to: string }
-  | { kind: 'appeared'; key: string; configPath: string; project: string; machineName: string; to: string }
-  /** The VM stopped (recorded), or runs with no IPv4 known any more (`why`, e.g. "KVP No Contact"). */
+  /** `hostsSkip`: why a hosts sync would leave this VM alone now (a duplicate address), so none is offered. */
+  | { kind: 'changed'; key: string; configPath: string; project: string; machineName: string; from: string; to: string; hostsSkip?: string | null }
+  | { kind: 'appeared'; key: string; configPath: string; project: string; machineName: string; to: string; hostsSkip?: string | null }
+  /** The VM runs with no IPv4 known any more (`why`, e.g. "KVP No Contact"), or lost it otherwise. */
   | { kind: 'lost'; key: string; configPath: string; project: string; machineName: string; from: string; why: string | null }
+  /** The VM was stopped: its address went with it (`from`). */
+  | { kind: 'stopped'; key: string; configPath: string; project: string; machineName: string; from: string | null }
+  /** The hypervisor no longer lists a VM it listed before. */
+  | { kind: 'missing'; key: string; configPath: string; project: string; machineName: string; lookedIn: string }
+  /** Every VM of a project went missing at once: one change, not one per VM. */
+  | { kind: 'gone'; key: string; configPath: string; project: string; count: number; lookedIn: string }
   | { kind: 'duplicate'; key: string; ip: string; machines: string[] };
 
 export type View = 'vms' | 'diagnostics' | 'settings';
@@ -292,7 +361,11 @@ export type AppEvent = { type: 'state'; state: AppState } | { type: 'change'; ch
 export interface ApiCalls {
   getState(): AppState;
   getSettings(): Settings;
-  updateSettings(patch: Partial<Omit<Settings, 'projects' | 'providers'>>): Settings;
+  updateSettings(patch: Partial<Omit<Settings, 'projects' | 'providers' | 'watched' | 'names'>>): Settings;
+  /** Adds a provider-defined project, or replaces the one with the same key (its name, logins); checked first. */
+  saveWatchedProject(project: WatchedProject): Settings;
+  /** Sets a project's domain and aliases, each checked as a host name; empty names clear them. */
+  setProjectNames(configPath: string, names: ProjectNames): Settings;
   /** Names the provider of one of the user's projects; its option is checked before it is kept. */
   setProjectProvider(configPath: string, choice: ProjectProvider): Settings;
   /** Keeps the API token for a project whose provider is Proxmox VE; returns where it was kept. */
@@ -315,6 +388,8 @@ export interface ApiCalls {
   collectDiagnostics(): string;
   /** Opens the user's terminal running ssh to that VM, with the project's user, key and pinned host key. */
   openSsh(configPath: string, machineName: string): void;
+  /** The last lines of the tray's log about one VM, oldest first. */
+  vmLog(configPath: string, machineName: string): VmLogLineView[];
   /** Starts, stops (the guest shuts down) or restarts one VM through its provider; a pass follows. */
   powerVm(configPath: string, machineName: string, action: PowerAction): PowerResultView;
 }
@@ -330,9 +405,13 @@ export const factCheck = (label: string): string => `fact:${label}`;
 /** The settings entry that mutes one check of one VM. */
 export const muteKey = (key: string, check: string): string => `${key}|${check}`;
 
-/** Every unmuted VM problem as "machine: problem", for the header and the tray tooltip. */
+/**
+ * Every unmuted VM problem as "machine: problem", for the header and the tray tooltip. A stale
+ * project's rows are what was last seen, not what is: their problems are not listed as current
+ * (the cause that keeps them stale is said instead).
+ */
 export function problemList(state: Pick<AppState, 'projects'>): Array<{ key: string; text: string }> {
-  return state.projects.flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem.text}` }))));
+  return state.projects.filter((p) => !p.stale).flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem.text}` }))));
 }
 
 /** The poll interval's bounds, for the settings file, the API's check and the window's field. */
@@ -354,7 +433,38 @@ export const PROJECT_PROVIDER_SCHEMA = {
   required: ['provider'],
   properties: { provider: { enum: PROVIDER_CHOICES.map((c) => c.id) }, option: { type: 'string', minLength: 1, maxLength: 4096 } },
 } as const;
-const machine = { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9-]{0,15}$' } as const;
+// A Ragnatramp machine's name, or a VM's as its hypervisor names it (a provider-defined
+// project: 'Ubuntu 24.04', 'web_1', 'fedora-40 (test)'): letters, digits, spaces and . _ ( ) + @ -,
+// never a shell's or a path's special character; main matches it against the project's own machines.
+const machine = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9 ._()+@-]{0,254}$' } as const;
+const hostName = { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.-]+$' } as const;
+const login = { type: 'object', additionalProperties: false, required: ['user', 'privateKey'], properties: { user: { type: 'string', minLength: 1, maxLength: 32 }, privateKey: path } } as const;
+
+/** A provider-defined project, for the API's check and the settings file. */
+export const WATCHED_PROJECT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['provider', 'option'],
+  properties: {
+    provider: { enum: WATCHED_KINDS.map((k) => k.id) },
+    option: path,
+    pool: { type: 'string', minLength: 1, maxLength: 256 },
+    tag: { type: 'string', minLength: 1, maxLength: 256 },
+    name: { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9-]{0,31}$' },
+    ssh: login,
+    vmSsh: { type: 'object', maxProperties: 1000, additionalProperties: login },
+  },
+} as const;
+
+/** A project's domain and aliases, for the API's check and the settings file. */
+export const PROJECT_NAMES_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    domain: hostName,
+    aliases: { type: 'object', maxProperties: 1000, additionalProperties: { type: 'array', maxItems: 32, uniqueItems: true, items: hostName } },
+  },
+} as const;
 
 /** JSON schema of each call's argument list (an array). */
 export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
@@ -383,6 +493,8 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   setProjectProvider: { type: 'array', minItems: 2, maxItems: 2, items: [path, PROJECT_PROVIDER_SCHEMA] },
   setProxmoxToken: { type: 'array', minItems: 2, maxItems: 2, items: [path, { type: 'string', minLength: 1, maxLength: 512 }] },
   addProject: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
+  saveWatchedProject: { type: 'array', minItems: 1, maxItems: 1, items: [WATCHED_PROJECT_SCHEMA] },
+  setProjectNames: { type: 'array', minItems: 2, maxItems: 2, items: [path, PROJECT_NAMES_SCHEMA] },
   removeProject: { type: 'array', minItems: 1, maxItems: 1, items: [path] },
   pickProjectFile: { type: 'array', maxItems: 0 },
   reconcileNow: { type: 'array', minItems: 1, maxItems: 1, items: [{ anyOf: [path, { type: 'null' }] }] },
@@ -395,6 +507,7 @@ export const ARGUMENT_SCHEMAS: Record<ApiMethod, object> = {
   openExternal: { type: 'array', minItems: 1, maxItems: 1, items: [{ type: 'string', pattern: '^https://', maxLength: 2048 }] },
   collectDiagnostics: { type: 'array', maxItems: 0 },
   openSsh: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
+  vmLog: { type: 'array', minItems: 2, maxItems: 2, items: [path, machine] },
   powerVm: { type: 'array', minItems: 3, maxItems: 3, items: [path, machine, { enum: POWER_ACTIONS }] },
 };
 

@@ -12,7 +12,13 @@ function launchArgs(toastXml: string | undefined): string {
   return m ? m[1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : '';
 }
 
-type ActivationDetails = { type: string; arguments: string };
+/** The `arguments` of a toastXml's index-th `<action>` button (decoded as Windows' XML parser would). */
+function actionArgs(toastXml: string | undefined, index: number): string | null {
+  const m = [...(toastXml ?? '').matchAll(/<action\b[^>]*\sarguments="([^"]*)"/g)][index];
+  return m ? m[1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : null;
+}
+
+type ActivationDetails = { type: string; arguments: string; actionIndex?: number };
 
 const ENTITIES = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)/;
 
@@ -60,7 +66,7 @@ export class Notification extends EventEmitter {
   readonly id: string;
   /** The object was garbage-collected (or the app restarted): only the global callback hears a click. */
   gone = false;
-  constructor(readonly options: { title: string; body: string; silent?: boolean; id?: string; toastXml?: string }) {
+  constructor(readonly options: { title: string; body: string; silent?: boolean; id?: string; toastXml?: string; actions?: Array<{ type: 'button'; text: string }> }) {
     super();
     assertReady('Notification');
     this.id = options.id || randomUUID();
@@ -94,6 +100,30 @@ export class Notification extends EventEmitter {
       else Notification.storedActivation = details;
       const target = Notification.shown.find((n) => !n.gone && n.id === (params.get('tag') ?? ''));
       target?.emit('click', electronEvent());
+    });
+  }
+
+  /**
+   * A press on the toast's index-th button. Windows activates the toast with that `<action>`'s
+   * arguments; since Electron 43 the in-process path too goes through HandleToastActivation
+   * (windows_toast_notification.cc:881-895 at 96f3996, #51286), which parses `type=action&action=<i>&tag=`
+   * (windows_toast_activator.cc:436-460), calls the global callback first with type 'action' and
+   * actionIndex (:470-475, :529), then the living Notification with that tag emits 'action' with
+   * the index (:532-559; electron_api_notification.cc:209-222, EmitWithoutEvent). A toast without
+   * that button cannot be pressed there.
+   */
+  static activateAction(toast: Notification, index: number) {
+    const args = actionArgs(toast.options.toastXml, index);
+    if (args === null) throw new Error(`the toast has no button ${index}`);
+    const params = new URLSearchParams(args);
+    const actionIndex = Number(params.get('action') ?? -1);
+    fromNative(() => {
+      const details = params.get('type') === 'action' ? { type: 'action', actionIndex, arguments: args } : { type: 'click', arguments: args };
+      if (Notification.activationHandler) Notification.activationHandler(details);
+      else Notification.storedActivation = details;
+      const target = Notification.shown.find((n) => !n.gone && n.id === (params.get('tag') ?? ''));
+      if (details.type === 'action') target?.emit('action', electronEvent(), actionIndex, -1);
+      else target?.emit('click', electronEvent());
     });
   }
 }

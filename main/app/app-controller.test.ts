@@ -102,7 +102,7 @@ describe('AppController over the engine worker', () => {
     await waitFor(() => events.some((e) => e.type === 'change'));
     await waitFor(() => controller.snapshot().projects[0]!.vms.find((v) => v.machineName === 'db')!.sync?.changed === true && controller.snapshot().busy === 'idle');
     const changes = events.filter((e) => e.type === 'change');
-    expect(changes).toEqual([{ type: 'change', change: { kind: 'changed', key: `${f.configPath}#web`, configPath: f.configPath, project: 'myproject', machineName: 'web', from: '172.18.185.163', to: '172.18.185.200' } }]);
+    expect(changes).toEqual([{ type: 'change', change: { kind: 'changed', key: `${f.configPath}#web`, configPath: f.configPath, project: 'myproject', machineName: 'web', from: '172.18.185.163', to: '172.18.185.200', hostsSkip: null } }]);
     // Later passes see nothing new: no repeated notification.
     const passes = () => events.filter((e) => e.type === 'state' && e.state.busy === 'discovering').length;
     const before = passes();
@@ -223,9 +223,11 @@ describe('AppController over the engine worker', () => {
     const { controller, worker } = setup();
     await controller.api.reconcileNow(null);
     await (worker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
-    await waitFor(() => controller.snapshot().notices.length > 0);
-    expect(controller.snapshot().notices[0]).toMatch(/The engine stopped unexpectedly \(exit code 1\) and was restarted\./);
+    await waitFor(() => !!controller.snapshot().engineLost);
+    expect(controller.snapshot().engineLost).toBe('The engine stopped unexpectedly (exit code 1); it is being restarted.');
     expect((await controller.api.reconcileNow(null)).synced).toBe(2);
+    // Its successor answered: said no more.
+    expect(controller.snapshot().engineLost).toBeNull();
   });
 
   it('diagnose and fix kvp go through the worker', async () => {

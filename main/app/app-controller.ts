@@ -4,7 +4,8 @@
 // hosts only add what is native (file picker, notifications, tray).
 
 import { EventEmitter } from 'node:events';
-import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type HostNotes, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type View } from '../../contract/api.js';
+import path from 'node:path';
+import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type HostNotes, type IpChange, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type SshLoginSetting, type View, type WatchedProject } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
@@ -21,7 +22,9 @@ import { mergePass, reconcileSummary, remute, unloadedProject, type SyncMemory }
 import type { SettingsStore } from './settings.js';
 import type { CredentialStore } from './credential-store.js';
 import { checkToken } from '../engine/providers/proxmox/proxmox-token.js';
-import type { ProviderRequest } from '../worker/worker-protocol.js';
+import type { ProjectRequest, ProviderRequest } from '../worker/worker-protocol.js';
+import { checkWatchedDefinition, watchedKey } from '../engine/config/watched-project.js';
+import { checkProjectNames } from '../engine/plan/host-names.js';
 
 export interface HostHooks {
   kind: AppState['host']['kind'];
@@ -40,7 +43,8 @@ export interface HostHooks {
 
 type Handlers = { [M in keyof ApiCalls]: (...args: Parameters<ApiCalls[M]>) => Promise<ReturnType<ApiCalls[M]>> };
 
-export class AppController extends EventEmitter<{ event: [AppEvent] }> {
+/** `event` goes to the window; `changes` (one pass's, together) to the host's OS notifications. */
+export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [IpChange[]] }> {
   private state: Omit<AppState, 'health' | 'summary'>;
   private memory: Omit<SyncMemory, 'muted'> = { syncs: {}, blocks: {} };
   private reported: Reported = NOTHING_REPORTED;
@@ -48,12 +52,15 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   private seen = new Set<string>();
   private lastSshConfigError: string | null = null;
   private readonly scheduler: WatchScheduler;
+  /** The summary last published, and the clock that publishes it again when its relative time moved. */
+  private publishedSummary = '';
+  private ticker: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly settings: SettingsStore,
     private readonly worker: Pick<WorkerClient, 'call' | 'on'>,
     private readonly host: HostHooks,
-    private readonly options: { simulated: boolean; now?: () => Date; /** The tray's folder: log and settings for the support bundle, the OpenSSH config. */ home?: string; version?: string; /** Tests: instead of ~/.ssh/config. */ userSshConfig?: string } = { simulated: false },
+    private readonly options: { simulated: boolean; now?: () => Date; /** How often the summary's relative time is looked at (15 s). */ tickMs?: number; /** The tray's folder: log and settings for the support bundle, the OpenSSH config. */ home?: string; version?: string; /** Tests: instead of ~/.ssh/config. */ userSshConfig?: string } = { simulated: false },
   ) {
     super();
     this.state = {
@@ -62,6 +69,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       lastPassAt: null,
       hypervisorError: null,
       notices: settings.warning ? [settings.warning] : [],
+      engineLost: null,
       projects: settings.get().projects.map(unloadedProject),
       duplicates: [],
       lastReconcile: null,
@@ -73,7 +81,16 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.state.progress = { ...this.state.progress, [key]: phase };
       this.publish();
     });
-    worker.on('restarted', (reason) => this.notice(`The engine stopped unexpectedly (${reason}) and was restarted.`));
+    // Said while it lasts, in the window and the tooltip: a notice would stay after it is over.
+    worker.on('restarted', (reason) => {
+      this.state.engineLost = `The engine stopped unexpectedly (${reason}); it is being restarted.`;
+      this.publish();
+      this.scheduler.hint(); // a pass soon starts the next worker (after its back-off), and says when it answers
+    });
+    worker.on('recovered', () => {
+      this.state.engineLost = null;
+      this.publish();
+    });
     this.scheduler = new WatchScheduler({
       pollMs: () => this.settings.get().pollSeconds * 1000,
       paused: () => this.state.paused,
@@ -100,7 +117,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   }
 
   private publish(): void {
-    this.emit('event', { type: 'state', state: this.snapshot() });
+    const state = this.snapshot();
+    this.publishedSummary = state.summary;
+    this.emit('event', { type: 'state', state });
   }
 
   private notice(text: string): void {
@@ -111,10 +130,18 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
   /** Starts watching: a pass now, then one every pollSeconds. */
   start(): void {
     this.scheduler.start();
+    // "2 min ago" in the summary (the window's header, the tray tooltip) moves with the clock,
+    // also while paused, when no pass publishes anything.
+    this.ticker ??= setInterval(() => {
+      if (summarize(this.state, this.now()) !== this.publishedSummary) this.publish();
+    }, this.options.tickMs ?? 15_000);
+    this.ticker.unref();
   }
 
   stop(): void {
     this.scheduler.stop();
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
   }
 
   /** After the host resumes from sleep the Default Switch renumbers: look again at once. */
@@ -145,7 +172,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       const s = this.settings.get();
       // Simulated VMs are reachable by nobody: they never go into the user's OpenSSH config.
       const sshConfig = s.sshConfig && this.options.home && !this.options.simulated ? { home: this.options.home, userConfig: this.options.userSshConfig ?? userSshConfigPath() } : undefined;
-      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, providers: await this.providerRequests(configPaths), acceptHostKeys: request.acceptHostKeys, onlyMachines: request.onlyMachines, ...(sshConfig ? { sshConfig } : {}) });
+      result = await this.worker.call('pass', { configPaths, syncHosts: request.syncHosts, providers: await this.providerRequests(configPaths), projects: this.projectRequests(configPaths), acceptHostKeys: request.acceptHostKeys, onlyMachines: request.onlyMachines, ...(sshConfig ? { sshConfig } : {}) });
     } catch (err) {
       this.state.busy = 'idle';
       this.state.progress = {};
@@ -159,12 +186,14 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     Object.assign(this.memory.blocks, result.syncedBlocks);
     this.merge(result, configPaths);
     const { changes: detected, reported } = detectChanges(result.ipDiffs, result.duplicates, result.hypervisorError ? [] : this.state.projects, this.reported);
-    this.reported = result.hypervisorError ? { ...reported, unknown: this.reported.unknown } : reported;
+    // An outage's pass saw no VM: what was reported stays reported.
+    this.reported = result.hypervisorError ? { ...reported, unknown: this.reported.unknown, missing: this.reported.missing } : reported;
     // A project's first pass records what is there: only an address that differs from the one
     // recorded (a host reboot renumbered it) is news; "appeared" for every VM would be noise.
     const changes = detected.filter((c) => c.kind === 'changed' || c.kind === 'duplicate' || this.seen.has(c.configPath));
     for (const p of result.projects) if (!p.error) this.seen.add(p.configPath);
     for (const change of changes) this.emit('event', { type: 'change', change });
+    if (changes.length > 0) this.emit('changes', changes);
     this.state.busy = 'idle';
     this.state.progress = {};
     this.publish();
@@ -211,7 +240,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
 
   /** A project's provider, with the API token the app keeps for it (Proxmox VE). */
   private async providerOf(configPath: string): Promise<ProviderRequest | undefined> {
-    const choice = this.settings.get().providers[configPath];
+    const watched = this.settings.get().watched[configPath];
+    // A provider-defined project's provider is its own; a ragnatramp.yaml's the one Settings gave it.
+    const choice = watched ? { provider: watched.provider, option: watched.option } : this.settings.get().providers[configPath];
     if (choice?.provider !== 'proxmox' || !choice.option || !this.host.credentials) return choice;
     try {
       const secret = await this.host.credentials.load(choice.option);
@@ -221,6 +252,16 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.notice(`The API token for ${choice.option} could not be read: ${(err as Error).message}`);
       return choice;
     }
+  }
+
+  /** What the worker needs to load a project beyond its key: a provider-defined one's definition, and its names. */
+  private projectRequest(configPath: string): ProjectRequest {
+    const s = this.settings.get();
+    return { ...(s.watched[configPath] ? { watched: s.watched[configPath] } : {}), ...(s.names[configPath] ? { names: s.names[configPath] } : {}) };
+  }
+
+  private projectRequests(configPaths: string[]): Record<string, ProjectRequest> {
+    return Object.fromEntries(configPaths.map((c) => [c, this.projectRequest(c)]).filter(([, r]) => Object.keys(r as object).length > 0));
   }
 
   private async providerRequests(configPaths: string[]): Promise<Record<string, ProviderRequest>> {
@@ -240,7 +281,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     this.state.powering = { ...this.state.powering, [key]: action };
     this.publish();
     try {
-      const result = await this.worker.call('power', configPath, machineName, action, await this.providerOf(configPath));
+      const result = await this.worker.call('power', configPath, machineName, action, await this.providerOf(configPath), this.projectRequest(configPath));
       if (result.changed) this.rediscover();
       return result;
     } finally {
@@ -265,8 +306,28 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       void this.enqueue({ syncHosts: false }).catch(() => undefined);
       return next;
     },
+    saveWatchedProject: async (project) => {
+      const current = this.settings.get();
+      const checked = checkedWatched(project);
+      const key = watchedKey(checked);
+      const next = this.updateSettings({ ...current, projects: current.projects.includes(key) ? current.projects : [...current.projects, key], watched: { ...current.watched, [key]: checked } });
+      void this.enqueue({ syncHosts: false }).catch(() => undefined);
+      return next;
+    },
+    setProjectNames: async (configPath, names) => {
+      const current = this.settings.get();
+      this.known(configPath);
+      checkProjectNames(names);
+      const aliases = Object.fromEntries(Object.entries(names.aliases ?? {}).filter(([, a]) => a.length > 0));
+      const kept = { ...(names.domain ? { domain: names.domain } : {}), ...(Object.keys(aliases).length > 0 ? { aliases } : {}) };
+      const { [configPath]: _old, ...others } = current.names;
+      const next = this.updateSettings({ ...current, names: Object.keys(kept).length > 0 ? { ...others, [configPath]: kept } : others });
+      void this.enqueue({ syncHosts: false }).catch(() => undefined);
+      return next;
+    },
     setProjectProvider: async (configPath, choice) => {
       const current = this.settings.get();
+      if (current.watched[configPath]) throw new Error("A project defined by its provider keeps that provider; add the other one as a project of its own.");
       // Checked (and a folder or file made absolute) before it is kept: a bad URI never reaches the worker.
       const checked = projectProviderOptions(choice);
       const key = checked && providerEntry(checked.provider).projectOption?.key;
@@ -278,7 +339,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       return next;
     },
     setProxmoxToken: async (configPath, token) => {
-      const choice = this.settings.get().providers[this.known(configPath)];
+      const choice = this.settings.get().watched[this.known(configPath)] ?? this.settings.get().providers[configPath];
       if (choice?.provider !== 'proxmox' || !choice.option) throw new Error("Choose Proxmox VE (with the cluster's address) as this project's provider first.");
       if (!this.host.credentials) throw new Error(`This window cannot keep a token; put it in the token file instead (see the README, "Proxmox VE").`);
       await this.host.credentials.save(choice.option, checkToken(token));
@@ -288,7 +349,9 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     removeProject: async (configPath) => {
       const current = this.settings.get();
       const { [configPath]: _gone, ...providers } = current.providers;
-      const next = this.updateSettings({ ...current, projects: current.projects.filter((p) => p !== configPath), providers });
+      const { [configPath]: _definition, ...watched } = current.watched;
+      const { [configPath]: _names, ...names } = current.names;
+      const next = this.updateSettings({ ...current, projects: current.projects.filter((p) => p !== configPath), providers, watched, names });
       this.state.projects = this.state.projects.filter((p) => p.configPath !== configPath);
       this.publish();
       return next;
@@ -304,13 +367,13 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
       this.publish();
       return this.snapshot();
     },
-    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), await this.providerOf(configPath)),
+    diagnose: async (configPath): Promise<DiagnosticView[]> => this.worker.call('diagnose', this.known(configPath), await this.providerOf(configPath), this.projectRequest(configPath)),
     hostChecks: async (): Promise<HostChecksView> => {
       const configPaths = this.settings.get().projects;
       return { at: this.now().toISOString(), providers: await this.worker.call('hostChecks', { configPaths, providers: await this.providerRequests(configPaths) }) };
     },
     fixKvp: async (configPath, machineName, dryRun): Promise<KvpFixResult> => {
-      const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, await this.providerOf(configPath));
+      const result = await this.worker.call('fixKvp', this.known(configPath), machineName, dryRun, await this.providerOf(configPath), this.projectRequest(configPath));
       if (!dryRun && result.success) this.rediscover();
       return result;
     },
@@ -322,18 +385,41 @@ export class AppController extends EventEmitter<{ event: [AppEvent] }> {
     openSsh: async (configPath, machineName) => {
       if (this.options.simulated) throw new Error('Simulated VMs cannot be reached over SSH.');
       if (!this.options.home) throw new Error('This host cannot open a terminal.');
-      const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home, await this.providerOf(configPath));
+      const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home, await this.providerOf(configPath), this.projectRequest(configPath));
       const cmd = terminalCommand(configFile, host, this.host.platform ?? process.platform, (exe) => onPath(exe), process.env);
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);
     },
+    vmLog: async (configPath, machineName) => this.worker.call('vmLog', this.known(configPath), machineName),
     powerVm: async (configPath, machineName, action) => this.power(configPath, machineName, action),
     collectDiagnostics: async () => {
       if (!this.options.home) throw new Error('This host keeps no log to collect.');
-      const { file, leftOut } = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, appVersion: this.options.version ?? 'unknown' });
+      const { file, leftOut } = await writeSupportBundle({ home: this.options.home, configPaths: this.settings.get().projects, watched: this.settings.get().watched, appVersion: this.options.version ?? 'unknown' });
       if (leftOut.length > 0) this.notice(`The support bundle left out: ${leftOut.map((l) => `${l.file} (${l.why})`).join('; ')}.`);
       this.host.revealFile?.(file);
       return file;
     },
   };
+}
+
+/**
+ * A provider-defined project as it is kept: its option checked as the provider's own (a folder
+ * made absolute, a URI that names no program), its key paths absolute. Throws an Error whose
+ * message says what to change.
+ */
+function checkedWatched(project: WatchedProject): WatchedProject {
+  const options = projectProviderOptions({ provider: project.provider, option: project.option });
+  const key = providerEntry(project.provider).projectOption?.key;
+  const option = options && key ? options[key] : undefined;
+  if (!option) throw new Error(`${providerEntry(project.provider).label} needs ${providerEntry(project.provider).projectOption?.words ?? 'its address'}`);
+  // ~ and $VARS stay for the engine to expand where the key is used; a relative path is made absolute now.
+  const keyPath = (login: SshLoginSetting): SshLoginSetting => ({ user: login.user, privateKey: /^[~$%]/.test(login.privateKey) ? login.privateKey : path.resolve(login.privateKey) });
+  const checked: WatchedProject = {
+    ...project,
+    option: String(option),
+    ...(project.ssh ? { ssh: keyPath(project.ssh) } : {}),
+    ...(project.vmSsh ? { vmSsh: Object.fromEntries(Object.entries(project.vmSsh).map(([vm, l]) => [vm, keyPath(l)])) } : {}),
+  };
+  checkWatchedDefinition(checked);
+  return checked;
 }

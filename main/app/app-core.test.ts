@@ -110,7 +110,7 @@ describe('mergePass', () => {
 });
 
 function vm(over: Partial<VmView>): VmView {
-  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, ...over };
+  return { key: '/p#web', machineName: 'web', vmName: 'p-web', status: 'running', vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4: '172.18.0.2', ipv6: [], tier: { id: 'kvp', label: 'KVP', help: '' }, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: [], muted: [], facts: [], sshOpen: true, sshAt: null, duplicateOf: [], warnings: [], sync: { success: true, skipped: false, changed: false, message: null, problem: null, at: '2026-11-22T10:00:00.000Z' }, history: [], ...over };
 }
 const project = (vms: VmView[], over: Partial<ProjectView> = {}): ProjectView => ({ configPath: '/p', name: 'p', error: null, vms, hostsBlock: '', warnings: [], ...over });
 const base = { busy: 'idle' as const, hypervisorError: null, duplicates: [], paused: false, lastPassAt: '2026-11-22T09:58:00.000Z' };
@@ -134,7 +134,9 @@ describe('health and summary', () => {
     expect(summarize({ ...base, projects: [] }, now)).toBe('Nothing watched yet: add a project');
     // Nothing watched is grey, not green (issue 23, point 10).
     expect(computeHealth({ busy: 'idle', hypervisorError: null, duplicates: [], projects: [] })).toBe('idle');
-    expect(summarize({ ...base, hypervisorError: 'Hyper-V could not be queried: denied\nhint', projects: [] }, now)).toBe('Hypervisor unreachable · Hyper-V could not be queried: denied');
+    // A lost engine is red even with nothing watched: the grey would hide that nothing runs.
+    expect(computeHealth({ busy: 'idle', hypervisorError: null, duplicates: [], projects: [], engineLost: 'The engine stopped unexpectedly (exit code 1); it is being restarted.' })).toBe('error');
+    expect(summarize({ ...base, hypervisorError: 'Hyper-V could not be queried: denied\nhint', projects: [] }, now)).toBe('Hyper-V could not be queried: denied');
   });
 });
 
@@ -144,7 +146,7 @@ describe('openSettings', () => {
   it('defaults first, then what was saved', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rt-set-'));
     const s = openSettings(path.join(dir, 'settings.json'), open(dir));
-    expect(s.get()).toEqual({ projects: [], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] });
+    expect(s.get()).toEqual({ projects: [], watched: {}, names: {}, providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] });
     s.set({ ...s.get(), pollSeconds: 30, projects: ['/a/ragnatramp.yaml'], providers: { '/a/ragnatramp.yaml': { provider: 'libvirt', option: 'qemu+ssh://dev@vmhost/system' } } });
     expect(openSettings(path.join(dir, 'settings.json'), open(dir)).get()).toMatchObject({ pollSeconds: 30, projects: ['/a/ragnatramp.yaml'], providers: { '/a/ragnatramp.yaml': { provider: 'libvirt', option: 'qemu+ssh://dev@vmhost/system' } } });
   });

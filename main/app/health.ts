@@ -2,20 +2,31 @@
 
 import type { AppState, Health } from '../../contract/api.js';
 
-export function computeHealth(s: Pick<AppState, 'busy' | 'hypervisorError' | 'projects' | 'duplicates'>): Health {
+export function computeHealth(s: Pick<AppState, 'busy' | 'hypervisorError' | 'projects' | 'duplicates' | 'engineLost'>): Health {
   // Blue only for a reconcile the user asked for: a background watch pass every few seconds
   // would make the icon flicker (and rebuild it twice a pass).
   if (s.busy === 'reconciling') return 'working';
-  if (s.hypervisorError) return 'error';
+  if (s.hypervisorError || s.engineLost) return 'error';
   // Nothing watched is not "all good": grey until a project is added.
   if (s.projects.length === 0) return 'idle';
   const attention = s.projects.some((p) => p.error || p.stale) || s.duplicates.length > 0 || s.projects.some((p) => p.vms.some((v) => v.problems.length > 0));
   return attention ? 'attention' : 'good';
 }
 
-export function summarize(s: Pick<AppState, 'projects' | 'lastPassAt' | 'hypervisorError' | 'paused'>, now: Date): string {
-  if (s.hypervisorError) return `Hypervisor unreachable · ${s.hypervisorError.split('\n')[0]}`;
+export function summarize(s: Pick<AppState, 'projects' | 'lastPassAt' | 'hypervisorError' | 'paused' | 'engineLost'>, now: Date): string {
+  const line = passSummary(s, now);
+  return s.engineLost ? `${s.engineLost} · ${line}` : line;
+}
+
+function passSummary(s: Pick<AppState, 'projects' | 'lastPassAt' | 'hypervisorError' | 'paused'>, now: Date): string {
   const vms = s.projects.flatMap((p) => p.vms);
+  if (s.hypervisorError) {
+    // The cause leads (the error's first line); then what the rows are: history.
+    const seen = s.projects.flatMap((p) => (p.stale && p.seenAt ? [p.seenAt] : [])).sort().at(-1);
+    const stale = s.projects.filter((p) => p.stale).flatMap((p) => p.vms).length;
+    const history = stale > 0 && seen ? [`${stale} VM${stale === 1 ? '' : 's'} as last seen ${ago(new Date(seen), now)}`] : [];
+    return `${[s.hypervisorError.split('\n')[0], ...history].join(' · ')}${s.paused ? ' · paused' : ''}`;
+  }
   if (s.projects.length === 0) return 'Nothing watched yet: add a project';
   const running = vms.filter((v) => v.status === 'running').length;
   const synced = vms.filter((v) => v.ipv4 && v.status === 'running');

@@ -2,12 +2,14 @@
 // crashes the app. The file is set aside (not lost), defaults take over, and the user is told.
 
 import { renameSync } from 'node:fs';
-import { DEFAULT_SETTINGS, POLL_SECONDS, PROJECT_PROVIDER_SCHEMA, type Settings } from '../../contract/api.js';
+import { DEFAULT_SETTINGS, POLL_SECONDS, PROJECT_NAMES_SCHEMA, PROJECT_PROVIDER_SCHEMA, WATCHED_PROJECT_SCHEMA, type Settings } from '../../contract/api.js';
 
 /** electron-store's and conf's `schema` option: one JSON schema per key. */
 export const SETTINGS_SCHEMA = {
   projects: { type: 'array', items: { type: 'string', minLength: 1 }, default: DEFAULT_SETTINGS.projects },
   providers: { type: 'object', additionalProperties: PROJECT_PROVIDER_SCHEMA, default: DEFAULT_SETTINGS.providers },
+  watched: { type: 'object', additionalProperties: WATCHED_PROJECT_SCHEMA, default: DEFAULT_SETTINGS.watched },
+  names: { type: 'object', additionalProperties: PROJECT_NAMES_SCHEMA, default: DEFAULT_SETTINGS.names },
   pollSeconds: { type: 'integer', minimum: POLL_SECONDS.min, maximum: POLL_SECONDS.max, default: DEFAULT_SETTINGS.pollSeconds },
   notifications: { type: 'boolean', default: DEFAULT_SETTINGS.notifications },
   autoSync: { type: 'boolean', default: DEFAULT_SETTINGS.autoSync },

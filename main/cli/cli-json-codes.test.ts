@@ -62,6 +62,15 @@ describe('--json: each warning has its code beside its text', () => {
     expect(d.vms.find((v: { machineName: string }) => v.machineName === 'db').codedWarnings[0].code).toBe('vm-stopped');
   });
 
+  it("diagnose: the guest checks' warnings carry their codes too", async () => {
+    const d = JSON.parse((await cli(['diagnose', '--json', ...project()])).stdout);
+    const guest = d.vms.find((v: { machineName: string }) => v.machineName === 'web').guest;
+    expect(guest.warnings.length).toBeGreaterThan(0);
+    sameTexts(guest);
+    // Never synced: the simulated guest's /etc/hosts has no managed block yet.
+    expect(guest.codedWarnings.map((w: Coded) => w.code)).toContain('hosts-block-missing');
+  });
+
   it('hosts: a duplicate address has its code', async () => {
     const dup: Scenario = { vms: [scenario.vms![0]!, { ...scenario.vms![1]!, state: 'Running', adapters: [{ mac: '00155DDE3302', ipAddresses: ['172.18.185.163'] }] }] };
     const f = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db' }], scenario: dup });

@@ -141,7 +141,7 @@ describe('ragnatramp-tray reconcile', () => {
     expect(seed000Problems(JSON.parse(r.stdout))).toEqual([]);
     expect(JSON.parse(r.stdout)).toMatchObject({ success: false, discoveries: [], hostsSyncResults: [] });
     // German error text, classified all the same: from the vmms service's state, not the words.
-    expect(r.stderr).toMatch(/Hyper-V could not be queried: Hyper-V konnte keinen virtuellen Computer finden.*\nThe Hyper-V Virtual Machine Management service \(vmms\) is Stopped: start it/);
+    expect(r.stderr).toMatch(/The Hyper-V Virtual Machine Management service \(vmms\) is Stopped\.\nStart it from Services.*\nHyper-V said: Hyper-V konnte keinen virtuellen Computer finden/);
   });
 
   it('a failing VM exits 1 and the table says why', async () => {
@@ -200,6 +200,7 @@ describe('ragnatramp-tray diagnose and hosts', () => {
         "The KVP daemon (hv_kvp_daemon) is not installed: install linux-cloud-tools-6.8.0-45-generic, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.",
         "/etc/hosts has no managed block yet: reconcile to write it (Reconcile now in the window, or 'ragnatramp-tray reconcile').",
       ],
+      codedWarnings: [expect.objectContaining({ code: 'kvp-daemon-missing' }), expect.objectContaining({ code: 'hosts-block-missing' })],
     });
     expect(results[1].guest.kvpDaemon).toMatchObject({ installed: true, running: true, fix: [] });
   });
@@ -245,6 +246,30 @@ describe('ragnatramp-tray diagnose and hosts', () => {
     expect(readFileSync(`${target}.ragnatramp.bak`, 'utf8')).toBe('127.0.0.1 localhost\r\n');
     const again = await cli(['hosts', ...common, '--apply-to', target]);
     expect(again.stderr).toMatch(/already holds the current block; nothing written/);
+  });
+
+  it("hosts --apply-to never drops a running VM's line only because its address is unknown this pass: the file's line, else state.json's", async () => {
+    // db runs, but neither KVP nor the neighbour table knows its address this pass.
+    const blind: Scenario = { vms: scenario.vms, neighbors: [] };
+    const { f, common } = project(blind);
+    const target = path.join(f.dir, 'hosts');
+    writeFileSync(target, '127.0.0.1 localhost\n# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n172.18.185.164 db\n172.18.185.150 web\n# END RAGNATRAMP\n');
+    const fromFile = await cli(['hosts', ...common, '--apply-to', target]);
+    expect(fromFile.code).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe('127.0.0.1 localhost\n# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n172.18.185.164 db\n172.18.185.163 web\n# END RAGNATRAMP\n');
+    expect(fromFile.stderr).toContain(`kept: db 172.18.185.164: its address is unknown this pass, so its line stays (the one ${target} had)\n`);
+    expect(fromFile.stderr).not.toContain('left out: db');
+    // A file without db's line: state.json's last known address.
+    const g = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db', network: { ipv4: '172.18.185.170', ipv6: [], mac: '00155DDE330A', adapterName: 'Network Adapter', source: 'arp', discoveredAt: '2026-11-20T10:00:00.000Z', previousIpv4: null } }], scenario: blind });
+    const other = path.join(g.dir, 'hosts');
+    writeFileSync(other, '127.0.0.1 localhost\n');
+    const fromState = await cli(['hosts', '--config', g.configPath, '--simulate', g.scenarioPath, '--known-hosts', g.knownHostsPath, '--apply-to', other, '--json']);
+    expect(readFileSync(other, 'utf8')).toContain('172.18.185.170 db\n172.18.185.163 web\n');
+    const doc = JSON.parse(fromState.stdout);
+    expect(doc.applied.kept).toEqual([{ machineName: 'db', ip: '172.18.185.170', from: 'state' }]);
+    expect(doc.leftOut).toEqual([]);
+    // Printing the block (no file to keep a line in) still says what it left out.
+    expect((await cli(['hosts', ...common])).stderr).toContain('left out: db: ');
   });
 });
 
@@ -297,7 +322,7 @@ describe('bad input exits 2 with a message that says what to do', () => {
     const b = await cli(['reconcile', '--help']);
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
-    expect(a.stdout).toMatch(/^Discover IPs.*\n\nUsage: ragnatramp-tray reconcile --config/);
+    expect(a.stdout).toMatch(/^Discover IPs.*\n\nUsage: ragnatramp-tray reconcile \(--config <ragnatramp.yaml> \| --quickemu/);
     expect(a.stdout).toContain('--accept-host-key <machine>');
     expect(a.stdout).toContain('Examples:\n  ragnatramp-tray reconcile --config ragnatramp.yaml\n');
     expect((await cli(['ssh-config', '--help'])).stdout).toContain('ssh web');

@@ -5,7 +5,8 @@
 // hypervisor refused or the VM did not do it), 2 bad input, 3 a reconcile
 // that synced no guest (every sync skipped).
 
-import { loadProject, type Project } from '../engine/config/load-project.js';
+import type { Project } from '../engine/config/load-project.js';
+import { watchedKey } from '../engine/config/watched-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import type { WaitOptions } from '../engine/inspect.js';
@@ -16,8 +17,10 @@ import { parse, UsageError, type Args, type Info } from './grammar.js';
 import { commandHelp, USAGE, usageError } from './help.js';
 import { diagnoseCommand, fixKvpCommand, hostsCommand, powerCommand, reconcile, status } from './project-commands.js';
 import { runSshConfigCommand } from './ssh-config-command.js';
+import { inventoryCommand } from './inventory-command.js';
+import { watchStatus, type WatchStop } from './watch-command.js';
 import { runSupportCommand, SUPPORT_COMMANDS } from './support-commands.js';
-import { commandProvider, readTraySettings } from './tray-settings.js';
+import { commandProvider, loadProjectFor, readTraySettings } from './tray-settings.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import { safeText, terminalSafe } from './sanitize.js';
 
@@ -31,6 +34,8 @@ export interface CliIo {
   createEnvironment?: typeof createEnvironment;
   /** The tray's folder, for the log file; none: no log file. */
   logDir?: string;
+  /** What ends `status --watch` (SIGINT, SIGTERM, a closed stdout); none: it watches until the process ends. */
+  watchStop?: () => WatchStop;
 }
 
 export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
@@ -65,9 +70,12 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
   const log = io.logDir ? openLog({ dir: io.logDir, component: 'cli', mirror: args.verbose ? (line) => io.stderr(`${line}\n`) : undefined }) : NO_LOG;
   log.info('command', { command: args.command, configs: args.configs, simulate: args.simulate ?? null });
   try {
-    // status and hosts without --config, like doctor: the projects the app watches.
+    const home = io.logDir ?? defaultTrayHome(io.env);
+    // A project defined by its provider on the command line: its key stands where a config's path would.
+    if (args.watched) args.configs = [watchedKey(args.watched)];
+    // status, hosts and inventory without --config, like doctor: the projects the app watches.
     if (args.configs.length === 0) {
-      const watched = (await readTraySettings(io.logDir ?? defaultTrayHome(io.env))).projects;
+      const watched = (await readTraySettings(home)).projects;
       const problem = watched.length === 0 ? `${args.command} needs --config <ragnatramp.yaml> (the app watches no project yet)` : args.command === 'hosts' && watched.length > 1 ? `hosts takes one project and the app watches ${watched.length} (${watched.join(', ')}): name one with --config` : null;
       if (problem) {
         io.stderr(usageError(problem, args.command));
@@ -76,7 +84,7 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
       args.configs = watched;
     }
     const projects: Project[] = [];
-    for (const c of args.configs) projects.push(await loadProject(c, io.env));
+    for (const c of args.configs) projects.push(await loadProjectFor(c, home, io.env, args.watched, !!io.logDir));
     // Without a provider on the command line, the one the app's settings give these projects.
     let chosen: Args;
     try {
@@ -106,7 +114,9 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
     const wait: WaitOptions = { ...a.wait, onPass: a.json ? undefined : (pass, pending) => pass > 0 && io.stderr(`waiting for an IPv4 from ${pending.join(', ')} (pass ${pass + 1})…\n`) };
     switch (a.command) {
       case 'status':
-        return await status(env, projects, a, wait, io);
+        return await (a.watch ? watchStatus(env, projects, a, io) : status(env, projects, a, wait, io));
+      case 'inventory':
+        return await inventoryCommand(env, projects, a, wait, io);
       case 'diagnose':
         return await diagnoseCommand(env, projects[0]!, a, wait, io);
       case 'hosts':
@@ -125,8 +135,8 @@ export async function runCli(argv: string[], unsafeIo: CliIo): Promise<number> {
     if (!(err instanceof InputError) && !(err instanceof HypervisorError)) throw err;
     const exitCode = err instanceof InputError ? 2 : 1;
     // With --json, stdout still carries one JSON object: reconcile's seed-shaped result, or
-    // { error } for the others.
-    if (args.json) io.stdout(`${JSON.stringify(args.command === 'reconcile' && exitCode === 1 ? { ...failedReconcileResult(err), codedWarnings: [{ code: 'hypervisor-unavailable', text: errorMessage(err) }] } : { error: { message: err.message, exitCode } }, null, 2)}\n`);
+    // { error } for the others (on one line for status --watch, whose documents are lines).
+    if (args.json) io.stdout(`${JSON.stringify(args.command === 'reconcile' && exitCode === 1 ? { ...failedReconcileResult(err), codedWarnings: [{ code: 'hypervisor-unavailable', text: errorMessage(err) }] } : { error: { message: err.message, exitCode } }, null, args.watch ? undefined : 2)}\n`);
     io.stderr(`${safeText(err.message)}\n`);
     return exitCode;
   } finally {

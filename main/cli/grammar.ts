@@ -8,9 +8,15 @@ import type { WaitOptions } from '../engine/inspect.js';
 import { errorMessage } from '../engine/errors.js';
 import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
 import { COMMAND_NAMES } from './help.js';
+import type { WatchedDefinition } from '../engine/config/watched-project.js';
+import { WATCHED_ARGS, watchedFromArgs } from './watched-args.js';
 
-const COMMANDS = ['status', 'reconcile', 'diagnose', 'hosts', 'fix', 'start', 'stop', 'restart'] as const;
+const COMMANDS = ['status', 'reconcile', 'diagnose', 'hosts', 'fix', 'start', 'stop', 'restart', 'inventory'] as const;
 const POWER = ['start', 'stop', 'restart'];
+
+/** What `inventory --format` prints. */
+export const INVENTORY_FORMATS = ['ansible', 'ssh', 'hosts'] as const;
+export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
 type Command = (typeof COMMANDS)[number];
 
 export class UsageError extends Error {
@@ -62,6 +68,13 @@ export interface Args {
   knownHosts?: string;
   applyTo?: string;
   machine?: string;
+  /** The project --quickemu, --libvirt or --proxmox define without --config. */
+  watched?: WatchedDefinition;
+  /** status --watch: print again at every change, until stopped. */
+  watch: boolean;
+  /** status --watch: between passes. */
+  intervalMs: number;
+  format?: InventoryFormat;
 }
 
 function seconds(name: string, raw: string | undefined, fallback: number, min: number): number {
@@ -88,6 +101,7 @@ export function parse(argv: string[]): Args | Info {
         config: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         ...PROVIDER_ARGS,
+        ...WATCHED_ARGS,
         verbose: { type: 'boolean', default: false },
         wait: { type: 'string' },
         poll: { type: 'string' },
@@ -99,6 +113,9 @@ export function parse(argv: string[]): Args | Info {
         'known-hosts': { type: 'string' },
         'apply-to': { type: 'string' },
         machine: { type: 'string' },
+        watch: { type: 'boolean', default: false },
+        interval: { type: 'string' },
+        format: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -119,16 +136,24 @@ export function parse(argv: string[]): Args | Info {
 }
 
 function checkedArgs(command: Command, values: Record<string, unknown>, positionals: string[]): Args {
-  const v = values as { config?: string[]; json: boolean; verbose: boolean; wait?: string; poll?: string; 'dry-run': boolean; 'no-hosts': boolean; concurrency?: string; timeout?: string; 'accept-host-key'?: string[]; 'known-hosts'?: string; 'apply-to'?: string; machine?: string; simulate?: string; provider?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string; 'proxmox-token'?: string };
+  const v = values as { pool?: string; tag?: string; 'ssh-user'?: string; 'ssh-key'?: string; config?: string[]; json: boolean; verbose: boolean; wait?: string; poll?: string; 'dry-run': boolean; 'no-hosts': boolean; concurrency?: string; timeout?: string; 'accept-host-key'?: string[]; 'known-hosts'?: string; 'apply-to'?: string; machine?: string; watch: boolean; interval?: string; format?: string; simulate?: string; provider?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string; 'proxmox-token'?: string };
   const extra = command === 'fix' ? 2 : 1;
   if (command === 'fix' && positionals[1] !== 'kvp') throw new UsageError(`fix knows one repair: 'fix kvp' (got ${positionals[1] ? `'${positionals[1]}'` : 'nothing'})`);
   if (command === 'fix' && !v.machine) throw new UsageError('fix kvp needs --machine <name>');
   if (POWER.includes(command) && !v.machine) throw new UsageError(`${command} needs --machine <name>`);
   if (positionals.length > extra) throw new UsageError(`unexpected argument '${positionals[extra]}'`);
   const configs = v.config ?? [];
-  // status and hosts, like doctor, default to the projects the app watches (cli.ts reads them).
-  if (configs.length === 0 && command !== 'status' && command !== 'hosts') throw new UsageError(`${command} needs --config <ragnatramp.yaml>`);
-  if (command !== 'status' && configs.length > 1) throw new UsageError(`${command} takes one --config; status takes several`);
+  let chosen;
+  let watched;
+  try {
+    chosen = providerArgs(v);
+    watched = watchedFromArgs(v, chosen, configs);
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
+  // status, hosts and inventory, like doctor, default to the projects the app watches (cli.ts reads them).
+  if (configs.length === 0 && !watched && command !== 'status' && command !== 'hosts' && command !== 'inventory') throw new UsageError(`${command} needs --config <ragnatramp.yaml>, or a project's provider (--quickemu, --libvirt or --proxmox)`);
+  if (command !== 'status' && command !== 'inventory' && configs.length > 1) throw new UsageError(`${command} takes one --config; status and inventory take several`);
   const onlyFor = (flag: string, allowed: Command, set: boolean) => {
     if (set && command !== allowed) throw new UsageError(`--${flag} applies to ${allowed} only`);
   };
@@ -139,12 +164,10 @@ function checkedArgs(command: Command, values: Record<string, unknown>, position
   if (v.timeout !== undefined && !['reconcile', 'diagnose', 'fix'].includes(command)) throw new UsageError('--timeout applies to reconcile, diagnose and fix kvp only');
   if (v.machine !== undefined && command !== 'fix' && !POWER.includes(command)) throw new UsageError('--machine applies to fix kvp, start, stop and restart only');
   onlyFor('apply-to', 'hosts', v['apply-to'] !== undefined);
-  let chosen;
-  try {
-    chosen = providerArgs(v);
-  } catch (err) {
-    throw new UsageError(errorMessage(err));
-  }
+  onlyFor('watch', 'status', v.watch);
+  if (v.interval !== undefined && !v.watch) throw new UsageError('--interval applies to status --watch only');
+  onlyFor('format', 'inventory', v.format !== undefined);
+  if (command === 'inventory' && !(INVENTORY_FORMATS as readonly string[]).includes(v.format ?? '')) throw new UsageError(`inventory needs --format ${INVENTORY_FORMATS.join('|')}${v.format === undefined ? '' : ` (got ${JSON.stringify(v.format)})${didYouMean(v.format, [...INVENTORY_FORMATS])}`}`);
   const concurrency = seconds('concurrency', v.concurrency, 8, 1);
   if (!Number.isInteger(concurrency)) throw new UsageError('--concurrency must be a whole number ≥ 1');
   return {
@@ -162,5 +185,10 @@ function checkedArgs(command: Command, values: Record<string, unknown>, position
     knownHosts: v['known-hosts'],
     applyTo: v['apply-to'],
     machine: v.machine,
+    ...(watched ? { watched } : {}),
+    watch: v.watch,
+    // The app's own default poll; a watcher of a Linux host is also woken by its watchers at once.
+    intervalMs: seconds('interval', v.interval, 10, 0.5) * 1000,
+    ...(command === 'inventory' ? { format: v.format as InventoryFormat } : {}),
   };
 }

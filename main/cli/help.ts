@@ -2,6 +2,7 @@
 // examples (`help <command>`, `<command> --help`). A usage error is one line and a hint.
 
 import { PROVIDER_NAMES } from '../engine/providers/registry.js';
+import { WATCHED_HELP } from './watched-args.js';
 
 interface CommandHelp {
   name: string;
@@ -19,6 +20,7 @@ const PROVIDER_OPTIONS: Array<[string, string]> = [
   ['--proxmox <url>', 'Proxmox VE provider: the cluster, https://host:8006'],
   ['--proxmox-token <file>', "Proxmox VE provider: the API token's file (by default <tray folder>/proxmox/<host>_<port>.token)"],
   ['--libvirt <uri>', 'libvirt provider: qemu:///system (the default), qemu:///session or qemu+ssh://host/system'],
+  ...WATCHED_HELP,
 ];
 const COMMON: Array<[string, string]> = [
   ['--json', 'print one JSON object on stdout and nothing else'],
@@ -36,15 +38,21 @@ export const COMMANDS: CommandHelp[] = [
     name: 'status',
     summary: 'each VM with its IP, source, KVP and SSH; writes nothing',
     usage: 'ragnatramp-tray status [--config <ragnatramp.yaml>]... [options]',
-    options: [['--config <yaml>', "a project (give several to see them together; by default the app's projects)"], ...WAIT, ...COMMON],
-    examples: ['ragnatramp-tray status', 'ragnatramp-tray status --config ragnatramp.yaml', 'ragnatramp-tray status --config a/ragnatramp.yaml --config b/ragnatramp.yaml --json'],
+    options: [
+      ['--config <yaml>', "a project (give several to see them together; by default the app's projects)"],
+      ['--watch', 'look again and again, printing the status each time it changed (with --json: one document per line), until Ctrl-C'],
+      ['--interval <s>', 'with --watch: seconds between looks (10; a Linux host\'s changes are seen at once)'],
+      ...WAIT,
+      ...COMMON,
+    ],
+    examples: ['ragnatramp-tray status', 'ragnatramp-tray status --config ragnatramp.yaml', 'ragnatramp-tray status --config a/ragnatramp.yaml --config b/ragnatramp.yaml --json', 'ragnatramp-tray status --watch --json | jq -c .duplicates', 'ragnatramp-tray status --libvirt qemu:///system'],
   },
   {
     name: 'reconcile',
     summary: "discover IPs, record them in state.json, sync every guest's /etc/hosts",
-    usage: 'ragnatramp-tray reconcile --config <ragnatramp.yaml> [options]',
+    usage: 'ragnatramp-tray reconcile (--config <ragnatramp.yaml> | --quickemu <folder> | --libvirt <uri> | --proxmox <url>) [options]',
     options: [
-      ['--config <yaml>', 'the project'],
+      ['--config <yaml>', 'the project (or, without it, every VM of --quickemu, --libvirt or --proxmox)'],
       ['--dry-run', 'plan and show, write nothing'],
       ['--no-hosts', 'record IPs but touch no /etc/hosts'],
       ['--concurrency <n>', 'guests synced at once (8)'],
@@ -54,7 +62,7 @@ export const COMMANDS: CommandHelp[] = [
       ['--poll <s>', 'seconds between those polls (3)'],
       ...COMMON,
     ],
-    examples: ['ragnatramp-tray reconcile --config ragnatramp.yaml', 'ragnatramp-tray reconcile --config ragnatramp.yaml --dry-run', 'ragnatramp-tray reconcile --config ragnatramp.yaml --accept-host-key web'],
+    examples: ['ragnatramp-tray reconcile --config ragnatramp.yaml', 'ragnatramp-tray reconcile --config ragnatramp.yaml --dry-run', 'ragnatramp-tray reconcile --config ragnatramp.yaml --accept-host-key web', 'ragnatramp-tray reconcile --quickemu ~/vms --ssh-user me --ssh-key ~/.ssh/id_ed25519'],
   },
   {
     name: 'diagnose',
@@ -69,6 +77,18 @@ export const COMMANDS: CommandHelp[] = [
     usage: 'ragnatramp-tray hosts [--config <ragnatramp.yaml>] [--apply-to <file>] [options]',
     options: [['--config <yaml>', "the project (by default the app's, when it watches one)"], ['--apply-to <file>', 'merge the block into this file, keeping a .ragnatramp.bak'], ...WAIT, ...COMMON],
     examples: ['ragnatramp-tray hosts --config ragnatramp.yaml', 'sudo ragnatramp-tray hosts --config ragnatramp.yaml --apply-to /etc/hosts'],
+  },
+  {
+    name: 'inventory',
+    summary: 'every running VM with an address, for Ansible, OpenSSH or a hosts file',
+    usage: 'ragnatramp-tray inventory --format ansible|ssh|hosts [--config <ragnatramp.yaml>]... [options]',
+    options: [
+      ['--format <f>', 'ansible: an inventory in YAML, one group per project; ssh: an OpenSSH config (as ssh-config prints it); hosts: hosts-file lines'],
+      ['--config <yaml>', "a project (give several; by default the app's projects)"],
+      ...WAIT,
+      ...COMMON,
+    ],
+    examples: ['ragnatramp-tray inventory --format ansible > inventory.yml && ansible all -i inventory.yml -m ping', 'ragnatramp-tray inventory --format hosts'],
   },
   {
     name: 'fix',

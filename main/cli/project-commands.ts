@@ -5,11 +5,14 @@ import type { Project } from '../engine/config/load-project.js';
 import type { Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests, type GuestReport } from '../engine/guest-actions.js';
 import { applyHostsBlockToFile } from '../engine/hosts/apply-to-file.js';
-import { inspectProjects, projectPlanOf, type WaitOptions } from '../engine/inspect.js';
+import { inspectProjects, projectPlanOf, type Inspection, type WaitOptions } from '../engine/inspect.js';
+import { historyOf, type AddressHistory } from '../engine/history/address-history.js';
+import { readHistory } from '../engine/history/history-file.js';
+import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 import type { Log } from '../engine/log/log-file.js';
 import { logPass } from '../engine/log/log-pass.js';
 import { toDiagnosticResult, type VmRecord } from '../engine/plan/vm-record.js';
-import type { HostsEntry } from '../engine/hosts/hosts-block.js';
+import { hostsName, managedEntries, renderHostsBlock, type HostsEntry } from '../engine/hosts/hosts-block.js';
 import { reconcileProject } from '../engine/reconcile.js';
 import { powerVm } from '../engine/power-vm.js';
 import type { PowerAction } from '../engine/discovery/provider.js';
@@ -28,26 +31,61 @@ export const coded = (warnings: readonly Warning[]) => warnings.map((w) => ({ co
 /** status exits 1 when a VM needs attention: it has a warning (the table's "!" lines). */
 export async function status(env: Environment, projects: Project[], a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
   const inspection = await inspectProjects(env, projects, wait);
-  const report = projects.map((p) => ({ project: p, plan: projectPlanOf(inspection, p.configPath) }));
-  const exitCode = report.some(({ plan }) => plan.vms.some((r) => r.warnings.length > 0)) ? 1 : 0;
+  const exitCode = needsAttention(inspection) ? 1 : 0;
   if (a.json) {
-    const json = report.map(({ project, plan }) => ({
-      project: project.name,
-      configPath: project.configPath,
-      vms: plan.vms.map((r) => ({ ...toDiagnosticResult(r), codedWarnings: coded(r.warnings), status: r.status, vmState: r.vmState, ipv4: r.ipv4, network: r.observed, tier: r.tier, duplicateOf: r.duplicateOf.map((d) => d.machineName) })),
-      hostsBlock: plan.hostsBlock,
-      warnings: texts(project.warnings),
-      codedWarnings: coded(project.warnings),
-    }));
-    io.stdout(`${JSON.stringify({ projects: json, duplicates: inspection.plan.duplicates }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(statusDocument(inspection, projects, await recordedHistory(io)), null, 2)}\n`);
     return exitCode;
   }
-  for (const { project, plan } of report) {
-    io.stdout(`${project.name}  (${project.configPath})\n`);
-    io.stdout(`${statusTable(plan.vms)}\n`);
-    printWarnings(io.stdout, [...texts(project.warnings), ...vmWarnings(plan.vms)]);
-  }
+  io.stdout(statusText(inspection, projects));
   return exitCode;
+}
+
+export const needsAttention = (inspection: Inspection): boolean => inspection.plan.projects.some((plan) => plan.vms.some((r) => r.warnings.length > 0));
+
+/**
+ * The address history the app recorded (status writes nothing, so it only reads it); a file that
+ * is not one is said on stderr, once per problem in `said` (a watch reads it at every pass).
+ */
+export async function recordedHistory(io: CliIo, said = new Set<string>()): Promise<AddressHistory> {
+  const { history, problem } = await readHistory(io.logDir ?? defaultTrayHome(io.env));
+  if (problem && !said.has(problem)) {
+    said.add(problem);
+    io.stderr(`note: ${safeText(problem)}; the app sets it aside at its next pass.\n`);
+  }
+  return history;
+}
+
+/**
+ * status --json: per project each VM as seed 000's DiagnosticResult with what the tray adds
+ * (codes, status, address, its address history…), the hosts block and the project's warnings;
+ * then the duplicates. status --watch --json prints the same document.
+ */
+export function statusDocument(inspection: Inspection, projects: Project[], history: AddressHistory) {
+  return {
+    projects: projects.map((project) => {
+      const plan = projectPlanOf(inspection, project.configPath);
+      return {
+        project: project.name,
+        configPath: project.configPath,
+        vms: plan.vms.map((r) => ({ ...toDiagnosticResult(r), codedWarnings: coded(r.warnings), status: r.status, vmState: r.vmState, ipv4: r.ipv4, network: r.observed, tier: r.tier, duplicateOf: r.duplicateOf.map((d) => d.machineName), history: historyOf(history, project.configPath, r.machineName) })),
+        hostsBlock: plan.hostsBlock,
+        warnings: texts(project.warnings),
+        codedWarnings: coded(project.warnings),
+      };
+    }),
+    duplicates: inspection.plan.duplicates,
+  };
+}
+
+/** status's tables: per project its VMs and the warnings. */
+export function statusText(inspection: Inspection, projects: Project[]): string {
+  let out = '';
+  for (const project of projects) {
+    const plan = projectPlanOf(inspection, project.configPath);
+    out += `${project.name}  (${project.configPath})\n${statusTable(plan.vms)}\n`;
+    printWarnings((t) => (out += t), [...texts(project.warnings), ...vmWarnings(plan.vms)]);
+  }
+  return out;
 }
 
 /** diagnose exits 1 when a check failed: a VM or its guest has something to fix. */
@@ -118,24 +156,55 @@ export async function powerCommand(env: Environment, project: Project, a: Args, 
 export async function hostsCommand(env: Environment, project: Project, a: Args, wait: WaitOptions, io: CliIo): Promise<number> {
   const inspection = await inspectProjects(env, [project], wait);
   const projectPlan = projectPlanOf(inspection, project.configPath);
-  const hostsWarnings = projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname').map((w) => ({ ...w, text: `${nameLabel(r.machineName)}: ${w.text}` })));
+  const hostsWarnings = projectPlan.vms.flatMap((r) => r.warnings.filter((w) => w.code === 'duplicate-ip' || w.code === 'bad-hostname' || w.code === 'bad-alias').map((w) => ({ ...w, text: `${nameLabel(r.machineName)}: ${w.text}` })));
   const warnings = texts(hostsWarnings);
-  const leftOut = leftOutOfBlock(projectPlan.vms, projectPlan.hostsEntries);
+  let leftOut = leftOutOfBlock(projectPlan.vms, projectPlan.hostsEntries);
+  let kept: KeptLine[] = [];
+  // A file's block keeps the line of a VM whose address is unknown only this pass.
+  const blockFor = (current: string) => {
+    kept = keptLines(projectPlan.vms, projectPlan.hostsEntries, current);
+    leftOut = leftOut.filter((l) => !kept.some((k) => k.machineName === l.machineName));
+    return kept.length === 0 ? projectPlan.hostsBlock : renderHostsBlock([...projectPlan.hostsEntries, ...kept.map((k) => ({ ip: k.ip, name: k.machineName }))]);
+  };
+  const file = a.applyTo;
+  const applied = file ? await applyHostsBlockToFile(file, blockFor) : null;
   if (a.json) {
-    const applied = a.applyTo ? await applyHostsBlockToFile(a.applyTo, projectPlan.hostsBlock) : null;
-    io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, hostsBlock: projectPlan.hostsBlock, entries: projectPlan.hostsEntries, ...(applied ? { applied: { file: a.applyTo, ...applied } } : {}), warnings, codedWarnings: coded(hostsWarnings), leftOut }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ project: project.name, configPath: project.configPath, hostsBlock: projectPlan.hostsBlock, entries: projectPlan.hostsEntries, ...(applied ? { applied: { file, ...applied, kept } } : {}), warnings, codedWarnings: coded(hostsWarnings), leftOut }, null, 2)}\n`);
     return 0;
   }
-  if (!a.applyTo) {
-    io.stdout(projectPlan.hostsBlock);
-  } else {
-    const outcome = await applyHostsBlockToFile(a.applyTo, projectPlan.hostsBlock);
-    io.stderr(outcome.changed ? `updated ${a.applyTo} (previous version kept as ${outcome.backup})\n` : `${a.applyTo} already holds the current block; nothing written\n`);
-  }
+  if (!applied) io.stdout(projectPlan.hostsBlock);
+  else io.stderr(applied.changed ? `updated ${file} (previous version kept as ${applied.backup})\n` : `${file} already holds the current block; nothing written\n`);
   // stdout carries only the block, so that `hosts > file` gives a clean file.
+  for (const k of kept) io.stderr(safeText(`kept: ${nameLabel(k.machineName)} ${k.ip}: its address is unknown this pass, so its line stays (${k.from === 'file' ? `the one ${file} had` : "its last known address, from state.json"})\n`));
   for (const l of leftOut) io.stderr(safeText(`left out: ${nameLabel(l.machineName)}: ${l.reason}\n`));
   printWarnings(io.stderr, warnings);
   return 0;
+}
+
+export interface KeptLine {
+  machineName: string;
+  ip: string;
+  /** Where the address comes from: the managed block of the file applied to, or state.json's last known one. */
+  from: 'file' | 'state';
+}
+
+/**
+ * The lines a file's block keeps for VMs that run but whose address no tier found this pass:
+ * the line the file had, else state.json's last known address; never an address another VM
+ * reports now (that VM wins, as the cached tier's rule says).
+ */
+export function keptLines(records: VmRecord[], entries: HostsEntry[], fileText: string): KeptLine[] {
+  const inFile = managedEntries(fileText);
+  const taken = new Set(entries.map((e) => e.ip));
+  return records.flatMap((r): KeptLine[] => {
+    const unknownNow = r.found && !r.ipv4 && r.status !== 'stopped' && !r.forward && r.duplicateOf.length === 0 && !r.warnings.some((w) => w.code === 'bad-hostname');
+    if (!unknownNow || entries.some((e) => hostsName(e.name) === hostsName(r.machineName))) return [];
+    const line = inFile.find((e) => hostsName(e.name) === hostsName(r.machineName));
+    const kept: KeptLine | null = line ? { machineName: r.machineName, ip: line.ip, from: 'file' } : r.keptIpv4 ? { machineName: r.machineName, ip: r.keptIpv4, from: 'state' } : null;
+    if (!kept || taken.has(kept.ip)) return [];
+    taken.add(kept.ip);
+    return [kept];
+  });
 }
 
 /** The VMs the hosts block has no line for, each with why, read from its record. */

@@ -3,29 +3,35 @@
 // adds the marked Include to ~/.ssh/config, so that `ssh web` works from the host.
 
 import path from 'node:path';
-import { loadProject } from '../engine/config/load-project.js';
+import { watchedKey, type WatchedDefinition } from '../engine/config/watched-project.js';
 import { inspectProjects } from '../engine/inspect.js';
 import { PROVIDER_ARGS, providerArgs } from '../engine/providers/provider-args.js';
 import { createEnvironment } from '../engine/environment.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
-import { leftToUserNotice, renderSshClientConfig, type LeftToUser, type RefusedEntry } from '../engine/ssh/ssh-client-config.js';
+import { leftToUserNotice, renderSshClientConfig, type LeftToUser, type RefusedEntry, type RenderedSshConfig, type SshHostEntry } from '../engine/ssh/ssh-client-config.js';
+import type { ProjectPlan } from '../engine/plan/plan.js';
 import { OwnershipError } from '../engine/atomic-file.js';
 import { planMachines, sshEntries, userNames, userSshConfigPath, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import type { CliIo } from './cli.js';
 import { safeInline, safeText } from './sanitize.js';
 import { parseOptions } from './grammar.js';
 import { usageError } from './help.js';
-import { commandProvider } from './tray-settings.js';
+import { commandProvider, loadProjectFor } from './tray-settings.js';
+import { WATCHED_ARGS, watchedFromArgs } from './watched-args.js';
 
 export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<number> {
-  let values: { config?: string[]; write?: boolean; json?: boolean; 'user-config'?: string; 'known-hosts'?: string; simulate?: string; provider?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string; 'proxmox-token'?: string };
+  let values: { pool?: string; tag?: string; 'ssh-user'?: string; 'ssh-key'?: string; config?: string[]; write?: boolean; json?: boolean; 'user-config'?: string; 'known-hosts'?: string; simulate?: string; provider?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string; 'proxmox-token'?: string };
   let chosen: ReturnType<typeof providerArgs>;
+  let watched: WatchedDefinition | null = null;
   try {
-    ({ values } = parseOptions(argv.slice(1), { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, json: { type: 'boolean' }, 'user-config': { type: 'string' }, ...PROVIDER_ARGS, 'known-hosts': { type: 'string' } }, 'ssh-config'));
-    if (!values.config?.length) throw new Error('ssh-config needs --config <ragnatramp.yaml>');
+    ({ values } = parseOptions(argv.slice(1), { config: { type: 'string', multiple: true }, write: { type: 'boolean' }, json: { type: 'boolean' }, 'user-config': { type: 'string' }, ...PROVIDER_ARGS, ...WATCHED_ARGS, 'known-hosts': { type: 'string' } }, 'ssh-config'));
+    const given = providerArgs(values);
+    watched = watchedFromArgs(values, given, values.config ?? []);
+    if (watched) values.config = [watchedKey(watched)];
+    if (!values.config?.length) throw new Error("ssh-config needs --config <ragnatramp.yaml>, or a project's provider (--quickemu, --libvirt or --proxmox)");
     if (values['user-config'] && !values.write) throw new Error('--user-config applies with --write only');
-    chosen = await commandProvider(providerArgs(values), io.logDir ?? defaultTrayHome(io.env), values.config);
+    chosen = await commandProvider(given, io.logDir ?? defaultTrayHome(io.env), values.config);
   } catch (err) {
     io.stderr(usageError(errorMessage(err), 'ssh-config'));
     return 2;
@@ -39,7 +45,7 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
   }
   try {
     const projects = [];
-    for (const c of values.config) projects.push(await loadProject(c, io.env));
+    for (const c of values.config!) projects.push(await loadProjectFor(c, home, io.env, watched ?? undefined, !!io.logDir));
     const inspection = await inspectProjects(env, projects, { waitMs: 0, pollMs: 1000 });
     const plans = inspection.plan.projects;
     const entries = sshEntries(plans);
@@ -49,7 +55,7 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
     let refused: RefusedEntry[];
     let leftToUser: LeftToUser[];
     if (!values.write) {
-      const rendered = renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts'), { machines: planMachines(plans), userHas: await userNames(userConfig, home) });
+      const rendered = await printableSshConfig(plans, entries, home, userConfig);
       ({ refused, leftToUser } = rendered);
       io.stdout(values.json ? `${JSON.stringify({ entries, config: rendered.text, refused, leftToUser, leftOut }, null, 2)}\n` : safeText(rendered.text));
     } else {
@@ -64,19 +70,28 @@ export async function runSshConfigCommand(argv: string[], io: CliIo): Promise<nu
       // Reconcile logs in to the VMs it syncs; diagnose to every VM it can reach (a user-mode one too).
       const syncing = new Set(plans.flatMap((pp) => pp.vms.filter((r) => r.sync.action === 'sync').map((r) => r.machineName)));
       const pinBy = files.unpinned.every((m) => syncing.has(m)) ? 'reconcile' : 'diagnose';
-      if (files.unpinned.length > 0) io.stderr(safeText(`Not pinned yet, so ssh refuses them: ${files.unpinned.join(', ')}. Run 'ragnatramp-tray ${pinBy} --config ${values.config[0]}' first (it logs in and pins each key), then ssh-config --write again.\n`));
+      if (files.unpinned.length > 0) io.stderr(safeText(`Not pinned yet, so ssh refuses them: ${files.unpinned.join(', ')}. Run 'ragnatramp-tray ${pinBy} ${watched ? `--${watched.provider} ${watched.option}` : `--config ${values.config[0]}`}' first (it logs in and pins each key), then ssh-config --write again.\n`));
     }
     const several = plans.length > 1;
     for (const l of leftOut) io.stderr(safeText(`left out: ${several ? `${l.project}/` : ''}${l.machineName}: ${l.reason}\n`));
-    if (leftToUser.length > 0) io.stderr(`${safeText(leftToUserNotice(leftToUser, userConfig))}\n`);
-    // A value OpenSSH cannot be given is the user's to fix (exit 2); the other VMs were written.
-    for (const r of refused) io.stderr(`${safeInline(r.message)}\n`);
-    return refused.length > 0 ? 2 : 0;
+    return saySshNames({ refused, leftToUser }, userConfig, io);
   } catch (err) {
     return failure(err, io, !!values.json);
   } finally {
     await env.dispose();
   }
+}
+
+/** The OpenSSH config as `ssh-config` prints it: with the tray's pins as its known_hosts, and the short names the user's own config has left to it. */
+export async function printableSshConfig(plans: ProjectPlan[], entries: SshHostEntry[], home: string, userConfig: string): Promise<RenderedSshConfig> {
+  return renderSshClientConfig(entries, path.join(home, 'ssh', 'known_hosts'), { machines: planMachines(plans), userHas: await userNames(userConfig, home) });
+}
+
+/** Names left to the user's own config, and VMs whose values OpenSSH cannot be given (exit 2: the user's to fix; the others were written). */
+export function saySshNames(rendered: Pick<RenderedSshConfig, 'refused' | 'leftToUser'>, userConfig: string, io: CliIo): number {
+  if (rendered.leftToUser.length > 0) io.stderr(`${safeText(leftToUserNotice(rendered.leftToUser, userConfig))}\n`);
+  for (const r of rendered.refused) io.stderr(`${safeInline(r.message)}\n`);
+  return rendered.refused.length > 0 ? 2 : 0;
 }
 
 /**

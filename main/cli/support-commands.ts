@@ -3,7 +3,7 @@
 // projects from --config, or else from the app's settings.
 
 import path from 'node:path';
-import { loadProject, type Project } from '../engine/config/load-project.js';
+import type { Project } from '../engine/config/load-project.js';
 import { createEnvironment } from '../engine/environment.js';
 import { errorMessage, HypervisorError, InputError } from '../engine/errors.js';
 import { openLog, NO_LOG } from '../engine/log/log-file.js';
@@ -18,7 +18,7 @@ import { safeInline, safeText } from './sanitize.js';
 import { parseOptions } from './grammar.js';
 import { usageError } from './help.js';
 import { VERSION } from '../engine/version.js';
-import { readTraySettings, settingsProvider } from './tray-settings.js';
+import { loadProjectFor, readTraySettings, settingsProvider } from './tray-settings.js';
 
 export const SUPPORT_COMMANDS = ['doctor', 'support-bundle'] as const;
 
@@ -42,7 +42,7 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
   if (command === 'support-bundle') {
     let bundle;
     try {
-      bundle = await writeSupportBundle({ home, configPaths, out: values.out, appVersion: VERSION });
+      bundle = await writeSupportBundle({ home, configPaths, watched: (await readTraySettings(home)).watched, out: values.out, appVersion: VERSION });
     } catch (err) {
       return failed(io, !!values.json, `The support bundle could not be written: ${errorMessage(err)}`, 1, safeInline);
     }
@@ -58,7 +58,7 @@ export async function runSupportCommand(argv: string[], io: CliIo): Promise<numb
   const projects: Project[] = [];
   for (const c of configPaths) {
     try {
-      projects.push(await loadProject(c, io.env));
+      projects.push(await loadProjectFor(c, home, io.env, undefined, !!io.logDir));
     } catch (err) {
       io.stderr(`${safeText(err instanceof InputError ? err.message : errorMessage(err))}\n`);
     }

@@ -25,11 +25,13 @@ export function cliArguments(argv: string[], isPackaged: boolean): string[] | nu
 export async function runCliInApp(argv: string[], home: string, streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process): Promise<number> {
   // Loaded only here: the tray app itself never needs the CLI's modules.
   const { runCli } = await import('../cli/cli.js');
+  const { processWatchStop } = await import('../cli/watch-signals.js');
   const code = await runCli(argv, {
     stdout: (t) => streams.stdout.write(t),
     stderr: (t) => streams.stderr.write(t),
     env: process.env,
     logDir: home,
+    watchStop: processWatchStop,
   }).catch((err: unknown) => {
     streams.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -122,7 +122,7 @@ describe('tray', () => {
     expect(menu.template[7]).not.toHaveProperty('click');
   });
 
-  const vmView = (machineName: string, ipv4: string | null, status: VmView['status'], problems: string[] = []): VmView => ({ key: `/p/ragnatramp.yaml#${machineName}`, machineName, vmName: machineName, status, vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4, ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: problems.map((text) => ({ check: 'x', text })), muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null });
+  const vmView = (machineName: string, ipv4: string | null, status: VmView['status'], problems: string[] = []): VmView => ({ key: `/p/ragnatramp.yaml#${machineName}`, machineName, vmName: machineName, status, vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4, ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: problems.map((text) => ({ check: 'x', text })), muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null, history: [] });
   const withVms = (vms: VmView[]) => state({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'p', error: null, vms, hostsBlock: '', warnings: [] }] });
 
   it('the menu is a glance: each VM with an address copies it; per VM Copy IP, Open SSH, Reconcile this VM', () => {
@@ -180,6 +180,19 @@ describe('tray', () => {
     const sim = trayMenuTemplate({ ...withVms([vmView('web', '172.29.16.10', 'running')]), simulated: true, projects: [{ configPath: '/p', name: 'R&D', error: null, vms: [vmView('web', '1.2.3.4', 'running')], hostsBlock: '', warnings: [] }, { configPath: '/q', name: 'q', error: null, vms: [], hostsBlock: '', warnings: [] }] }, actions);
     expect(sim[0]!.label).toBe('R&&D/web  1.2.3.4  (click to copy)');
     expect(((sim[2]!.submenu as Array<{ submenu: Array<{ enabled: boolean }> }>)[0]!.submenu[1]!).enabled).toBe(false);
+  });
+
+  it('one duplicate is one problem in the tooltip, not one per VM sharing the address', () => {
+    const dup = (name: string) => ({ ...vmView(name, '172.18.0.9', 'running'), problems: [{ check: 'duplicate-ip', text: 'duplicate IP' }] });
+    const s = { ...withVms([dup('web'), dup('db'), vmView('cache', '172.18.0.3', 'running', ['SSH closed'])]), duplicates: [{ ip: '172.18.0.9', vms: [{ project: 'p', machineName: 'web' }, { project: 'p', machineName: 'db' }] }] };
+    expect(trayTooltip(s).split('\n')[2]).toBe('2 problems: duplicate IP 172.18.0.9 (web, db), …');
+  });
+
+  it('while the hypervisor cannot be asked the tooltip starts with the cause, within 127 characters', () => {
+    const cause = 'The Hyper-V Virtual Machine Management service (vmms) is Stopped.';
+    const s = { ...withVms([vmView('web', '172.18.0.2', 'running', ['SSH closed'])]), hypervisorError: `${cause}\nStart it from Services.`, summary: `${cause} · 1 VM as last seen 3 min ago` };
+    const stale = { ...s, projects: s.projects.map((p) => ({ ...p, stale: 'Showing what was last seen' })) };
+    expect(trayTooltip(stale)).toBe(`${cause} · 1 VM as last seen 3 min ago`);
   });
 
   it('the tooltip fits in the 127 characters Windows shows', () => {
@@ -256,7 +269,7 @@ describe('notifications', () => {
     const n = new Notifier(() => enabled, show, 'linux');
     expect(n.notify(change)).toBe(true);
     expect(n.notify(change)).toBe(false);
-    expect(fake.Notification.shown.map((x) => x.options)).toEqual([{ title: 'web: new IP address', body: '172.18.0.2 → 172.18.0.9 (p)', silent: false }]);
+    expect(fake.Notification.shown.map((x) => x.options)).toEqual([{ title: 'web: new IP address', body: '172.18.0.2 → 172.18.0.9 (p) · hosts being synced', silent: false }]);
     fake.Notification.shown[0]!.emit('click');
     expect(show).toHaveBeenCalledWith('vms', '/p#web');
     expect(n.notify({ ...change, from: '172.18.0.9', to: '172.18.0.3' })).toBe(true);
@@ -308,7 +321,41 @@ describe('notifications', () => {
     fake.Notification.shown[0]!.on('failed', (_e: unknown, why: string) => failed.push(why));
     await sleep(5);
     expect(failed).toEqual([]);
-    expect(fake.Notification.shown[0]!.options.toastXml).toContain('<text>172.18.0.2 → 172.18.0.9 (R&amp;D &lt;lab&gt; &quot;x&quot;)</text>');
+    expect(fake.Notification.shown[0]!.options.toastXml).toContain('<text>172.18.0.2 → 172.18.0.9 (R&amp;D &lt;lab&gt; &quot;x&quot;) · hosts being synced</text>');
+  });
+
+  it('a host reboot that renumbers 3 VMs is one toast with one "Sync now", which syncs once, also from the Action Center', async () => {
+    const syncNow = vi.fn();
+    const n = new Notifier(() => true, vi.fn(), 'win32', () => Date.now(), syncNow);
+    const third: IpChange = { ...change, key: '/p#cache', machineName: 'cache', from: '172.18.0.4', to: '172.18.0.8' };
+    expect(n.notifyPass([change, other, third], false)).toEqual([true]);
+    expect(fake.Notification.shown).toHaveLength(1);
+    const toast = fake.Notification.shown[0]!;
+    expect(toast.options.title).toBe('3 VMs renumbered · hosts out of date');
+    expect(toast.options.toastXml!.match(/<action\b/g)).toHaveLength(1);
+    expect(toast.options.toastXml).toContain('content="Sync now"');
+    const failed: string[] = [];
+    toast.on('failed', (_e: unknown, why: string) => failed.push(why));
+    await sleep(5);
+    expect(failed).toEqual([]); // Windows parses it
+    fake.Notification.activateAction(toast, 0); // global callback, then the living toast's 'action'
+    expect(syncNow.mock.calls).toEqual([[['/p']]]);
+    toast.gone = true;
+    fake.Notification.activateAction(toast, 0); // pressed again from the Action Center
+    expect(syncNow).toHaveBeenCalledTimes(1);
+  });
+
+  it('a change that made a duplicate gets no Sync now (the sync would skip it); on Linux no button at all, on macOS the object\'s action', () => {
+    const syncNow = vi.fn();
+    new Notifier(() => true, vi.fn(), 'win32', () => Date.now(), syncNow).notifyPass([{ ...change, hostsSkip: 'duplicate IPv4 172.18.0.9 (shared with db)' }], false);
+    expect(fake.Notification.shown[0]!.options.toastXml).not.toContain('<action');
+    expect(() => fake.Notification.activateAction(fake.Notification.shown[0]!, 0)).toThrow(/no button/);
+    new Notifier(() => true, vi.fn(), 'linux', () => Date.now(), syncNow).notifyPass([other], false);
+    expect(fake.Notification.shown[1]!.options.actions).toBeUndefined();
+    new Notifier(() => true, vi.fn(), 'darwin', () => Date.now(), syncNow).notifyPass([{ ...other, key: '/p#x', machineName: 'x' }], false);
+    expect(fake.Notification.shown[2]!.options.actions).toEqual([{ type: 'button', text: 'Sync now' }]);
+    fake.Notification.shown[2]!.emit('action', {}, 0, -1);
+    expect(syncNow.mock.calls).toEqual([[['/p']]]);
   });
 
   it('a toast that failed is not kept as shown: the same change can be told again', async () => {

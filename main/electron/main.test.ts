@@ -361,12 +361,12 @@ describe('main.ts', () => {
     expect(fake.dialog.messageBoxes).toEqual([expect.objectContaining({ type: 'error', detail: expect.stringContaining('a bare string') })]);
   });
 
-  it('quit destroys the tray and stops the tooltip timer first', async () => {
+  it("quit destroys the tray and stops the summary's clock (which keeps the tooltip's \"2 min ago\" true) first", async () => {
     const handles: unknown[] = [];
     const real = globalThis.setInterval;
     const spy = vi.spyOn(globalThis, 'setInterval').mockImplementation(((fn: () => void, ms: number) => {
       const h = real(fn, ms);
-      if (ms === 30_000) handles.push(h);
+      if (ms === 15_000) handles.push(h);
       return h;
     }) as typeof setInterval);
     await launch();

@@ -175,17 +175,16 @@ async function start(): Promise<void> {
     windowUi.showAt(tray.bounds());
     controller.show(view, vmKey);
   };
-  const notifier = new Notifier(() => settings.get().notifications, showView, platform, undefined, (failure) => controller.setHostNote('notifications', failure));
+  const syncNow = (configPaths: string[]) => void controller.api.reconcileNow(configPaths.length === 1 ? configPaths[0]! : null).catch(() => undefined);
+  const notifier = new Notifier(() => settings.get().notifications, showView, platform, () => Date.now(), syncNow, (failure) => controller.setHostNote('notifications', failure));
   registerIpc(ipcMain, controller.api, (event) => isAppFrame(event, windowUi.window.webContents));
 
   controller.on('event', (event) => {
     windowUi.send(CHANNELS.event, event);
     if (event.type === 'state') tray.update(event.state);
-    if (event.type === 'change') notifier.notify(event.change);
   });
-  // The tooltip says "2 min ago": keep it true while nothing else changes.
-  const tooltipTimer = setInterval(() => tray.update(controller.snapshot()), 30_000);
-  tooltipTimer.unref();
+  // One pass's changes together: several VMs renumbered at once are one notice.
+  controller.on('changes', (changes) => notifier.notifyPass(changes, settings.get().autoSync));
   powerMonitor.on('resume', () => controller.rediscover());
   app.off('second-instance', early);
   app.off('activate', earlyReopen);
@@ -203,7 +202,6 @@ async function start(): Promise<void> {
     event.preventDefault();
     if (quitting === 'stopping') return;
     quitting = 'stopping';
-    clearInterval(tooltipTimer);
     windowUi.prepareToQuit();
     controller.stop();
     tray.destroy();

@@ -19,7 +19,7 @@ describe('a notification the OS refused', () => {
   it('is reported with its reason on macOS, and cleared once one is shown', async () => {
     fake.resetFakeElectron();
     const reports: Array<string | null> = [];
-    const n = new Notifier(() => true, vi.fn(), 'darwin', () => Date.now(), (failure) => reports.push(failure));
+    const n = new Notifier(() => true, vi.fn(), 'darwin', () => Date.now(), undefined, (failure) => reports.push(failure));
     fake.Notification.failure = 'Notifications are not allowed for this application';
     expect(n.notify(change('172.18.0.9'))).toBe(true);
     await sleep(5);

@@ -2,7 +2,7 @@
 // so the menu is tested without Electron.
 
 import type { MenuItemConstructorOptions, MessageBoxOptions } from 'electron';
-import { POWER_PROGRESS, powerActions, problemList, type AppState, type Health, type PowerAction, type View } from '../../contract/api.js';
+import { POWER_PROGRESS, powerActions, type AppState, type Health, type PowerAction, type View } from '../../contract/api.js';
 
 export interface TrayActions {
   reconcileNow(): void;
@@ -109,10 +109,29 @@ export function trayMenuKey(state: MenuState): string {
 // NOTIFYICONDATA szTip holds 128 with the terminator).
 const TOOLTIP_MAX = 127;
 
-/** The tooltip: the summary line, then how many problems and the first of them. */
-export function trayTooltip(state: Pick<AppState, 'summary' | 'projects'>): string {
-  const problems = problemList(state).map((p) => p.text);
-  const lines = ['Ragnatramp Tray', state.summary, ...(problems.length > 0 ? [`${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]}${problems.length > 1 ? ', …' : ''}`] : [])];
+type TooltipState = Pick<AppState, 'summary' | 'projects' | 'hypervisorError' | 'duplicates' | 'engineLost'>;
+
+/**
+ * What needs attention, each once: a duplicate IP is one problem (not one per VM sharing it);
+ * a stale project's last seen problems are not current ones (problemList).
+ */
+function tooltipProblems(state: TooltipState): string[] {
+  const current = state.projects.filter((p) => !p.stale);
+  const unmutedDuplicate = (d: AppState['duplicates'][number]) => current.some((p) => p.vms.some((v) => d.vms.some((x) => x.project === p.name && x.machineName === v.machineName) && v.problems.some((x) => x.check === 'duplicate-ip')));
+  const duplicates = state.duplicates.filter(unmutedDuplicate).map((d) => `duplicate IP ${d.ip} (${d.vms.map((v) => v.machineName).join(', ')})`);
+  const others = current.flatMap((p) => p.vms.flatMap((v) => v.problems.filter((x) => x.check !== 'duplicate-ip').map((x) => `${v.machineName}: ${x.text}`)));
+  return [...duplicates, ...others];
+}
+
+/**
+ * The tooltip: the summary line, then how many problems and the first of them. When the engine
+ * or the hypervisor cannot be reached the summary leads with that cause, and so does the tooltip
+ * (Windows shows only its first 127 characters).
+ */
+export function trayTooltip(state: TooltipState): string {
+  const problems = tooltipProblems(state);
+  const cause = !!state.engineLost || !!state.hypervisorError;
+  const lines = [...(cause ? [] : ['Ragnatramp Tray']), state.summary, ...(problems.length > 0 ? [`${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]}${problems.length > 1 ? ', …' : ''}`] : [])];
   const text = lines.join('\n');
   return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;
 }

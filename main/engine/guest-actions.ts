@@ -39,7 +39,8 @@ export function withCloneCheck(reports: Map<string, GuestReport>): Map<string, G
     [...reports].map(([m, r]): [string, GuestReport] => {
       if (!('warnings' in r)) return [m, r];
       const sharedWith = [...ids].filter(([other, id]) => other !== m && id !== null && id === r.machineId).map(([other]) => other);
-      return [m, { ...r, clonedWith: sharedWith, warnings: clones.has(m) ? [...r.warnings, clones.get(m)!.text] : r.warnings }];
+      const clone = clones.get(m);
+      return [m, { ...r, clonedWith: sharedWith, ...(clone ? { warnings: [...r.warnings, clone.text], codedWarnings: [...r.codedWarnings, { code: clone.code, text: clone.text }] } : {}) }];
     }),
   );
 }

@@ -4,6 +4,8 @@
 
 import pLimit from 'p-limit';
 import type { Project } from './config/load-project.js';
+import { withListedVms } from './config/watched-project.js';
+import { HypervisorError } from './errors.js';
 import { isActive, type VmObservation, type VmRef } from './discovery/observation.js';
 import type { DiscoveryProvider } from './discovery/provider.js';
 import { probeOncePerPass, type PortProbe } from './discovery/port-probe.js';
@@ -134,12 +136,22 @@ async function probeSsh(deps: EngineDeps, observations: VmObservation[]): Promis
 export interface Inspection {
   plan: Plan;
   facts: ProjectFacts[];
+  /** The projects as inspected: a provider-defined one with the VMs its hypervisor lists now. */
+  projects: Project[];
+}
+
+/** A provider-defined project's VMs, listed by its provider now; a Ragnatramp project as it is. */
+async function listed(deps: EngineDeps, project: Project): Promise<Project> {
+  if (project.source?.kind !== 'watched') return project;
+  if (!deps.provider.list) throw new HypervisorError(`The ${deps.provider.name} provider cannot list its VMs, so ${project.configPath} cannot be a project of its own.`, 'Use a quickemu folder, a libvirt URI or a Proxmox VE cluster.');
+  return withListedVms(project, await deps.provider.list(project.source.selection));
 }
 
 /** Discovery, SSH probes and the plan for several projects; writes nothing. */
-export async function inspectProjects(given: EngineDeps, projects: Project[], wait: WaitOptions, syncHosts = true): Promise<Inspection> {
+export async function inspectProjects(given: EngineDeps, asked: Project[], wait: WaitOptions, syncHosts = true): Promise<Inspection> {
   // One SSH probe per address in a pass, however many steps ask about it.
   const deps = { ...given, probe: probeOncePerPass(given.probe) };
+  const projects = await Promise.all(asked.map((p) => listed(deps, p)));
   const refs = projects.flatMap((p) => p.vms);
   const observations = await confirmCached(deps, await disambiguateArp(deps, await observeWithWait(deps, refs, wait)));
   const open = await probeSsh(deps, observations);
@@ -154,9 +166,11 @@ export async function inspectProjects(given: EngineDeps, projects: Project[], wa
       state: p.state,
       observations: mine,
       sshOpen: Object.fromEntries(mine.map((o) => [o.ref.machineName, open.get(o.ref) ?? null])),
+      ...(p.names ? { names: p.names } : {}),
+      ...(p.source?.kind === 'watched' ? { kind: 'watched' as const } : {}),
     };
   });
-  return { plan: plan({ projects: facts, now: (deps.now ?? (() => new Date()))().toISOString(), syncHosts }), facts };
+  return { plan: plan({ projects: facts, now: (deps.now ?? (() => new Date()))().toISOString(), syncHosts }), facts, projects };
 }
 
 /** The plan of one project of an inspection. */

@@ -11,6 +11,7 @@ import type { DuplicateGroup, ProjectFacts, ProjectPlan } from './plan/plan.js';
 import { toDiscoveryResult } from './plan/vm-record.js';
 import type { HostsSyncResult, ReconcileResult } from './seed-types.js';
 import { writeNetworkStates } from './state/state-file.js';
+import { writeTrayState } from './state/tray-state.js';
 import { syncHostsFiles, type SyncOptions, type SyncOutcome } from './ssh/sync-hosts.js';
 import { texts, warning, type Warning } from './warning.js';
 
@@ -66,7 +67,7 @@ export async function reconcileProjects(deps: EngineDeps, projects: Project[], o
   }
   const inspection = await inspectProjects(deps, projects, options, options.syncHosts);
   const outcomes: ReconcileOutcome[] = [];
-  for (const [i, project] of projects.entries()) {
+  for (const [i, project] of inspection.projects.entries()) {
     outcomes.push(await applyProjectPlan(deps, project, inspection.facts[i]!, projectPlanOf(inspection, project.configPath), options));
   }
   return { outcomes, duplicates: inspection.plan.duplicates };
@@ -81,7 +82,7 @@ async function applyProjectPlan(deps: EngineDeps, project: Project, facts: Proje
   if (!options.dryRun && projectPlan.networkUpdates.length > 0) {
     // A state.json the tray cannot write must not keep the guests from their hosts sync.
     try {
-      const outcome = await writeNetworkStates(project.statePath, projectPlan.networkUpdates);
+      const outcome = project.source?.kind === 'watched' ? await writeTrayState(project.statePath, { name: project.name, key: project.configPath }, project.state?.vms ?? {}, projectPlan.networkUpdates) : await writeNetworkStates(project.statePath, projectPlan.networkUpdates);
       stateWritten = outcome.written;
       for (const m of outcome.dropped) warnings.push(warning('state-dropped', `${m}: left state.json while reconciling (Ragnatramp removed or recreated it); its network was not recorded.`));
     } catch (err) {

@@ -34,6 +34,8 @@ export type CoreWarningCode =
   /** Guests that share /etc/machine-id (clones of one image), found over SSH. */
   | 'cloned-image'
   | 'bad-hostname'
+  /** A domain or alias from the app's settings that cannot be a host name, or clashes with another machine's. */
+  | 'bad-alias'
   /** A project's, not a VM's: state.json names another project than ragnatramp.yaml. */
   | 'state-other-project'
   /** Reconcile's: a machine left state.json while its network was being recorded. */
@@ -46,7 +48,15 @@ export type CoreWarningCode =
   | 'host-key-pinned'
   | 'hosts-sync-failed'
   /** The pass could not query the hypervisor at all. */
-  | 'hypervisor-unavailable';
+  | 'hypervisor-unavailable'
+  /** Diagnose's guest checks over SSH: the KVP daemon missing or stopped, sudo wanting a password, cloud-init owning /etc/hosts, the managed block missing, out of date or broken. */
+  | 'kvp-daemon-missing'
+  | 'kvp-daemon-stopped'
+  | 'sudo-password'
+  | 'cloud-init-hosts'
+  | 'hosts-block-missing'
+  | 'hosts-block-stale'
+  | 'hosts-block-broken';
 
 export const warning = (code: WarningCode, text: string, brief?: string): Warning => ({ code, text, ...(brief ? { brief } : {}) });
 

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { vmKey, type DiagnosticView, type KvpFixResult, type PowerAction, type PowerResultView, type ProjectView } from '../../contract/api.js';
+import { vmKey, type DiagnosticView, type KvpFixResult, type PowerAction, type PowerResultView, type ProjectView, type VmLogLineView } from '../../contract/api.js';
 import { loadProject, type Project } from '../engine/config/load-project.js';
 import { createEnvironment, type Environment } from '../engine/environment.js';
 import { fixGuestKvp, inspectGuests } from '../engine/guest-actions.js';
@@ -30,8 +30,13 @@ import type { ProjectPlan } from '../engine/plan/plan.js';
 import { planMachines, sshEntries, writeSshConfig } from '../engine/ssh/write-ssh-config.js';
 import { leftToUserNotice } from '../engine/ssh/ssh-client-config.js';
 import { texts } from '../engine/warning.js';
+import { historyOf, noteProject, type AddressHistory } from '../engine/history/address-history.js';
+import { loadHistoryForWriting, writeHistory } from '../engine/history/history-file.js';
+import { vmLogLines } from '../engine/log/vm-log.js';
 import { buildProjectView, unknownVmView, duplicateViews, syncViews, vmView } from './project-view.js';
-import type { PassRequest, PassResult, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
+import type { PassRequest, PassResult, ProjectRequest, ProviderRequest, WorkerCalls, WorkerInit, WorkerMessage, WorkerRequest } from './worker-protocol.js';
+import { isWatchedKey, loadWatchedProject, withListedVms } from '../engine/config/watched-project.js';
+import { defaultTrayHome } from '../engine/ssh/known-hosts.js';
 
 const init = (workerData ?? {}) as WorkerInit;
 const port = parentPort!;
@@ -211,11 +216,25 @@ async function loadCached(configPath: string): Promise<Project> {
   return project;
 }
 
-async function loadAll(configPaths: string[]): Promise<Array<{ configPath: string; project: Project | null; error: string | null }>> {
+/** The tray's folder: a provider-defined project's state file lives there. */
+const trayHome = () => init.logDir ?? defaultTrayHome();
+
+/** A project by its key: a ragnatramp.yaml (cached), or a provider-defined one from its definition; with its names. */
+async function loadFor(configPath: string, request: ProjectRequest | undefined, cached = true): Promise<Project> {
+  let project: Project;
+  if (isWatchedKey(configPath)) {
+    const definition = request?.watched;
+    if (!definition) throw new Error(`${configPath} is not defined in the settings: add it again.`);
+    project = await loadWatchedProject(definition, trayHome());
+  } else project = cached ? await loadCached(configPath) : await loadProject(configPath);
+  return request?.names ? { ...project, names: request.names } : project;
+}
+
+async function loadAll(configPaths: string[], requests: Record<string, ProjectRequest> = {}): Promise<Array<{ configPath: string; project: Project | null; error: string | null }>> {
   return Promise.all(
     configPaths.map(async (configPath) => {
       try {
-        return { configPath, project: await loadCached(configPath), error: null };
+        return { configPath, project: await loadFor(configPath, requests[configPath]), error: null };
       } catch (err) {
         return { configPath, project: null, error: errorMessage(err) };
       }
@@ -225,6 +244,35 @@ async function loadAll(configPaths: string[]): Promise<Array<{ configPath: strin
 
 function brokenProject(configPath: string, error: string): ProjectView {
   return { configPath, name: null, error, vms: [], hostsBlock: '', warnings: [] };
+}
+
+/** Each VM's last addresses: read from the tray's folder at the first pass, written when a pass changes them. */
+let history: AddressHistory | null = null;
+
+async function addressHistory(): Promise<AddressHistory> {
+  if (!history) {
+    const loaded = init.logDir ? await loadHistoryForWriting(init.logDir, new Date()) : { history: {}, notice: null };
+    if (loaded.notice) notices.push(loaded.notice);
+    history ??= loaded.history;
+  }
+  return history;
+}
+
+/** Notes what this pass saw of each project's VMs; a VM stopped or missing has left its address, one whose address is unknown has not. */
+async function noteAddresses(done: Array<{ project: Project; outcome: ReconcileOutcome }>, at: string): Promise<AddressHistory> {
+  const before = await addressHistory();
+  let after = before;
+  for (const { project, outcome } of done) {
+    after = noteProject(after, project.configPath, outcome.plan.vms.map((r) => ({ machineName: r.machineName, ipv4: r.ipv4, active: r.status !== 'stopped' && r.status !== 'missing' })), at);
+  }
+  history = after;
+  if (after !== before && init.logDir) {
+    await writeHistory(init.logDir, after).catch((err: unknown) => {
+      log.error('address history not written', { error: errorMessage(err) });
+      notices.push(`The address history could not be saved: ${errorMessage(err)}`);
+    });
+  }
+  return after;
 }
 
 /** Per project whose provider cannot power VMs (a Linux manifest), why: its rows offer no Start or Stop. */
@@ -263,7 +311,7 @@ async function keepSshConfig(env: Environment, where: { home: string; userConfig
 const calls: Handlers = {
   async pass(request: PassRequest): Promise<PassResult> {
     const at = new Date().toISOString();
-    const loaded = await loadAll(request.configPaths);
+    const loaded = await loadAll(request.configPaths, request.projects);
     // A saved provider choice that no longer checks out (a bad URI) is that project's error.
     const ok: Array<{ project: Project; resolved: Resolved }> = [];
     for (const l of loaded) {
@@ -278,8 +326,9 @@ const calls: Handlers = {
     // last known VMs (marked stale) rather than showing none.
     // Its VMs read "unknown" (never "missing"): the app shows them when it has seen none before.
     const labels = new Map(ok.map((o) => [o.project, o.resolved.label]));
+    let seen = await addressHistory();
     const unasked = (l: (typeof loaded)[number], stale?: string): ProjectView =>
-      l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null, ...(stale ? { stale, vms: l.project.vms.map((r) => unknownVmView(l.configPath, r, labels.get(l.project!) ?? '')) } : {}) } : brokenProject(l.configPath, l.error ?? '');
+      l.project ? { ...brokenProject(l.configPath, ''), name: l.project.name, error: null, ...(stale ? { stale, vms: l.project.vms.map((r) => unknownVmView(l.configPath, r, labels.get(l.project!) ?? '', historyOf(seen, l.configPath, r.machineName))) } : {}) } : brokenProject(l.configPath, l.error ?? '');
     const empty: PassResult = { at, hypervisorError: null, projects: loaded.map((l) => unasked(l)), duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [] };
     await recordChoices(ok.map((o) => [o.project.configPath, o.resolved]));
     if (ok.length === 0) return empty;
@@ -292,12 +341,13 @@ const calls: Handlers = {
     if (!env) return { ...empty, projects: loaded.map((l) => unasked(l, staleWhy(l))), hypervisorError, notices: notices.splice(0) };
     const done = ok.flatMap(({ project }, i) => (outcomes[i] ? [{ project, outcome: outcomes[i]! }] : []));
     logPass(log, done.map((d) => d.outcome), request.syncHosts);
+    seen = await noteAddresses(done, at);
     const syncs = request.syncHosts ? Object.assign({}, ...done.map((d) => syncViews(d.project.configPath, d.outcome, at, request.onlyMachines?.[d.project.configPath]))) : {};
     const syncedBlocks = Object.fromEntries(done.flatMap((d) => d.outcome.sync.filter((s) => s.success).map((s) => [vmKey(d.project.configPath, s.machineName), d.outcome.plan.hostsBlock])));
     const powerless = await powerlessProjects(ok);
     const projects = loaded.map((l) => {
       const d = done.find((x) => x.project.configPath === l.configPath);
-      return withPowerUnavailable(d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings)) : unasked(l, staleWhy(l)), powerless.get(l.configPath));
+      return withPowerUnavailable(d ? buildProjectView(l.configPath, d.outcome.plan, texts(d.project.warnings), seen) : unasked(l, staleWhy(l)), powerless.get(l.configPath));
     });
     const ipDiffs = done.flatMap(({ project, outcome }) =>
       outcome.plan.vms.flatMap((r) => (r.ipChange ? [{ key: vmKey(project.configPath, r.machineName), configPath: project.configPath, project: project.name, machineName: r.machineName, from: r.ipChange.from, to: r.ipChange.to }] : [])),
@@ -306,9 +356,9 @@ const calls: Handlers = {
     return { at, hypervisorError, projects, duplicates: duplicateViews(duplicates), syncs, syncedBlocks, changes: done.reduce((n, d) => n + d.outcome.result.diffs.length, 0), ipDiffs, sshConfigError, notices: notices.splice(0) };
   },
 
-  async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest) {
+  async prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest, request?: ProjectRequest) {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const project = await loadFor(configPath, request, false);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
     const record = pp.vms.find((r) => r.machineName === machineName);
@@ -326,9 +376,11 @@ const calls: Handlers = {
     return { configFile: files.configFile, host };
   },
 
-  async power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest): Promise<PowerResultView> {
+  async power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest, request?: ProjectRequest): Promise<PowerResultView> {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const loaded = await loadFor(configPath, request, false);
+    // A provider-defined project's VMs as listed now: a stopped one may have no address recorded yet.
+    const project = loaded.source?.kind === 'watched' && env.provider.list ? withListedVms(loaded, await env.provider.list(loaded.source.selection)) : loaded;
     log.info('power requested', { project: project.name, machine: machineName, action });
     try {
       const result = await powerVm(env.provider, project, machineName, action);
@@ -345,9 +397,9 @@ const calls: Handlers = {
     return { name: project.name, configPath: project.configPath };
   },
 
-  async diagnose(configPath: string, provider?: ProviderRequest): Promise<DiagnosticView[]> {
+  async diagnose(configPath: string, provider?: ProviderRequest, request?: ProjectRequest): Promise<DiagnosticView[]> {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const project = await loadFor(configPath, request, false);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const pp = inspection.plan.projects[0]!;
     const guests = await inspectGuests(env, pp, { concurrency: 8, timeoutMs: 15_000 });
@@ -355,6 +407,13 @@ const calls: Handlers = {
       const v = vmView(configPath, r);
       return { key: v.key, machineName: v.machineName, vmName: v.vmName, facts: v.facts, sshOpen: v.sshOpen, warnings: v.warnings, guest: guests.get(r.machineName) ?? { unavailable: 'not inspected' } };
     });
+  },
+
+  async vmLog(configPath: string, machineName: string): Promise<VmLogLineView[]> {
+    if (!init.logDir) return [];
+    // The project's name finds the lines that name it rather than its path; one that does not load has lines by path only.
+    const project = await loadCached(configPath).then((p) => p.name, () => '');
+    return vmLogLines(init.logDir, { configPath, project, machineName });
   },
 
   async hostChecks(request) {
@@ -392,9 +451,13 @@ const calls: Handlers = {
     await disposeEnvironments(() => false);
   },
 
-  async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): Promise<KvpFixResult> {
+  async ping() {
+    return 'pong' as const;
+  },
+
+  async fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest, request?: ProjectRequest): Promise<KvpFixResult> {
     const env = await environment(await chosen(configPath, provider));
-    const project = await loadProject(configPath);
+    const project = await loadFor(configPath, request, false);
     const inspection = await inspectProjects(env, [project], { waitMs: 0, pollMs: 3000 });
     const outcome = await fixGuestKvp(env, inspection.plan.projects[0]!, machineName, { dryRun, timeoutMs: 300_000 });
     if ('error' in outcome) return { machineName, dryRun, commands: [], steps: [], success: false, error: outcome.error };
@@ -409,3 +472,4 @@ port.on('message', (request: WorkerRequest) => {
     (err: unknown) => send({ kind: 'error', id: request.id, message: errorMessage(err) }),
   );
 });
+send({ kind: 'ready' });

@@ -8,8 +8,10 @@ import { peerName, type DuplicateGroup, type ProjectPlan } from '../engine/plan/
 import type { VmRecord } from '../engine/plan/vm-record.js';
 import type { VmRef } from '../engine/discovery/observation.js';
 import { PROVIDERS, tierInfo } from '../engine/providers/registry.js';
+import { historyOf, type AddressHistory, type AddressSeen } from '../engine/history/address-history.js';
 
-export function vmView(configPath: string, r: VmRecord): VmView {
+/** `history`: the VM's last addresses as the tray recorded them (newest first). */
+export function vmView(configPath: string, r: VmRecord, history: AddressSeen[] = []): VmView {
   const provider = PROVIDERS.find((p) => p.name === r.detail.provider);
   return {
     key: vmKey(configPath, r.machineName),
@@ -38,20 +40,21 @@ export function vmView(configPath: string, r: VmRecord): VmView {
     duplicateOf: r.duplicateOf.map((v) => peerName(configPath, v)),
     warnings: r.warnings.map((w) => ({ code: w.code, text: w.text, ...(w.brief ? { brief: w.brief } : {}) })),
     sync: null,
+    history,
   };
 }
 
 /** A VM the hypervisor could not be asked about (a cause of the host hides it): unknown, with its last recorded IPv4. */
-export function unknownVmView(configPath: string, ref: VmRef, lookedIn: string): VmView {
+export function unknownVmView(configPath: string, ref: VmRef, lookedIn: string, history: AddressSeen[] = []): VmView {
   return {
     key: vmKey(configPath, ref.machineName), machineName: ref.machineName, vmName: ref.vmName, status: 'unknown', vmState: 'Unknown', provider: lookedIn, lookedIn,
     ipv4: null, ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: ref.lastKnown?.ipv4 ?? null,
-    hostsStale: false, hostsSkip: `${lookedIn} could not be asked`, problems: [], muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null,
+    hostsStale: false, hostsSkip: `${lookedIn} could not be asked`, problems: [], muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null, history,
   };
 }
 
-export function buildProjectView(configPath: string, plan: ProjectPlan, projectWarnings: string[]): ProjectView {
-  return { configPath, name: plan.project, error: null, vms: plan.vms.map((r) => vmView(configPath, r)), hostsBlock: plan.hostsBlock, warnings: projectWarnings };
+export function buildProjectView(configPath: string, plan: ProjectPlan, projectWarnings: string[], history: AddressHistory = {}): ProjectView {
+  return { configPath, name: plan.project, error: null, vms: plan.vms.map((r) => vmView(configPath, r, historyOf(history, configPath, r.machineName))), hostsBlock: plan.hostsBlock, warnings: projectWarnings };
 }
 
 /** This pass's sync results by VM key; with `only`, just those machines' (the others keep theirs). */

@@ -53,6 +53,28 @@ describe('WorkerClient', () => {
     expect(restarts).toHaveLength(1);
   });
 
+  it('a worker that stops answering is found by the heartbeat within seconds, long before the call\'s own deadline', async () => {
+    const { client, restarts } = standIn('block', { deadlinesMs: { checkProject: 600_000, ping: 300, dispose: 200 }, heartbeatMs: 100 });
+    await expect(client.call('checkProject', '/p')).rejects.toThrow(/The engine stopped unexpectedly \(it stopped answering \(no reply within 0.3 s\)\)/);
+    expect(restarts).toEqual(['it stopped answering (no reply within 0.3 s)']);
+  });
+
+  it('a busy worker whose event loop runs answers the heartbeat and is left to its work; a lost one is said at once, and its successor\'s first answer says it is back', async () => {
+    const { client, restarts } = standIn('hang', { deadlinesMs: { checkProject: 1500, ping: 300 }, heartbeatMs: 100 });
+    await expect(client.call('checkProject', '/p')).rejects.toThrow(/did not answer checkProject within 1.5 s/);
+    expect(restarts).toEqual(['it did not answer checkProject within 1.5 s']);
+    const alive = standIn('answer');
+    let recovered = 0;
+    alive.client.on('recovered', () => recovered++);
+    expect(await alive.client.call('checkProject', '/p')).toBe('checkProject');
+    await (alive.client as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await until(() => alive.restarts.length > 0);
+    expect(alive.restarts).toEqual(['exit code 1']);
+    expect(recovered).toBe(0);
+    expect(await alive.client.call('checkProject', '/p')).toBe('checkProject');
+    expect(recovered).toBe(1);
+  });
+
   it('restarts back off: each death in a row waits longer before the next worker starts', async () => {
     const { client, lines } = standIn('crash', { backoffMs: { base: 300, max: 10_000 } });
     const starts: number[] = [];

@@ -4,7 +4,10 @@
 // tells the user. A replaced or stopped worker is first asked to dispose of its providers'
 // environments (PowerShell sessions, SSH pools, virsh and `ip monitor` children), which a bare
 // Worker.terminate() would leave running. A worker that keeps dying is restarted with a growing
-// delay, not in a loop.
+// delay, not in a loop. While a call waits, the worker is pinged every few seconds: one whose
+// event loop stopped (a synchronous loop, a native call that never returns) is found within
+// seconds, not at the call's generous deadline; a worker gone is said at once ('restarted'), and
+// the first answer of its successor says the engine is back ('recovered').
 
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
@@ -21,10 +24,17 @@ export const CALL_DEADLINES_MS: Record<keyof WorkerCalls, number> = {
   // fixKvp waits up to 300 s for the guest's package manager (engine-worker.ts).
   fixKvp: 600_000,
   prepareSsh: 120_000,
+  // Half a megabyte of the log's tail, read and parsed.
+  vmLog: 30_000,
   // A stop waits for the guest up to 90 s (libvirt) or 60 s and then 5 s (quickemu); a restart of a quickemu VM also starts it.
   power: 300_000,
   dispose: 5_000,
+  // The heartbeat's: a worker whose event loop runs answers at once.
+  ping: 10_000,
 };
+
+/** How often a worker with calls waiting is pinged. */
+const HEARTBEAT_MS = 2_000;
 
 const QUITTING = 'The engine has stopped (the app is quitting).';
 
@@ -34,12 +44,16 @@ export interface WorkerClientOptions {
   deadlinesMs?: Partial<Record<keyof WorkerCalls, number>>;
   /** Delay before the n-th restart in a row: base·2^(n-1), at most max; a call answered resets it. */
   backoffMs?: { base: number; max: number };
+  /** How often a worker with calls waiting is pinged (HEARTBEAT_MS by default). */
+  heartbeatMs?: number;
 }
 
 export interface WorkerClientEvents {
   progress: [key: string, phase: string];
   hint: [];
   restarted: [reason: string];
+  /** The first answer from the worker that replaced a lost one. */
+  recovered: [];
 }
 
 /**
@@ -54,13 +68,18 @@ export function unpackedEntry(entry: URL): URL {
 export class WorkerClient extends EventEmitter<WorkerClientEvents> {
   private worker: Worker | null = null;
   private nextId = 1;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; method: keyof WorkerCalls }>();
   private disposed = false;
   /** Deaths in a row without an answer, and when the next worker may start. */
   private failures = 0;
   private notBefore = 0;
   private readonly deadlines: Record<keyof WorkerCalls, number>;
   private readonly backoff: { base: number; max: number };
+  private heartbeat: NodeJS.Timeout | null = null;
+  /** A worker was lost and none has answered since. */
+  private down = false;
+  /** The worker that said it is ready: one still loading its modules is not pinged. */
+  private ready: Worker | null = null;
 
   constructor(
     private readonly init: WorkerInit,
@@ -84,15 +103,31 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
   private send<M extends keyof WorkerCalls>(worker: Worker, method: M, args: unknown[]): Promise<ReturnType<WorkerCalls[M]>> {
     const id = this.nextId++;
     const ms = this.deadlines[method];
+    if (method !== 'dispose' && method !== 'ping') this.beat();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         if (method === 'dispose') return void this.settle(id, new Error('The engine did not stop its work in time.'));
-        void this.replace(worker, `it did not answer ${method} within ${ms / 1000} s`);
+        void this.replace(worker, method === 'ping' ? `it stopped answering (no reply within ${ms / 1000} s)` : `it did not answer ${method} within ${ms / 1000} s`);
       }, ms);
       timer.unref();
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, method });
       worker.postMessage({ id, method, args } as WorkerRequest);
     });
+  }
+
+  /** Pings the worker while calls wait on it, one ping at a time; stops when none waits. */
+  private beat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      const waiting = [...this.pending.values()];
+      if (!this.worker || this.disposed || !waiting.some((p) => p.method !== 'ping' && p.method !== 'dispose')) {
+        clearInterval(this.heartbeat!);
+        this.heartbeat = null;
+        return;
+      }
+      if (this.ready === this.worker && !waiting.some((p) => p.method === 'ping')) this.send(this.worker, 'ping', []).catch(() => undefined);
+    }, this.options.heartbeatMs ?? HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   private settle(id: number, error: Error | null, value?: unknown): void {
@@ -111,7 +146,14 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'progress') return void this.emit('progress', m.key, m.phase);
       if (m.kind === 'hint') return void this.emit('hint');
-      if (this.worker === worker) this.failures = 0;
+      if (m.kind === 'ready') return void (this.ready = worker);
+      if (this.worker === worker) {
+        this.failures = 0;
+        if (this.down) {
+          this.down = false;
+          this.emit('recovered');
+        }
+      }
       this.settle(m.id, m.kind === 'error' ? new Error(m.message) : null, m.kind === 'result' ? m.value : undefined);
     });
     worker.on('error', (err) => this.lost(worker, err.message));
@@ -127,7 +169,9 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
     this.notBefore = Date.now() + Math.min(this.backoff.base * 2 ** (this.failures - 1), this.backoff.max);
     const failed = [...this.pending.keys()];
     for (const id of failed) this.settle(id, new Error(`The engine stopped unexpectedly (${reason}); it was restarted. Try again.`));
-    if (!this.disposed) this.emit('restarted', reason);
+    if (this.disposed) return;
+    this.down = true;
+    this.emit('restarted', reason);
   }
 
   /** A hung worker: its calls fail now; it disposes of its environments if it still can, then it is stopped. */

@@ -1,6 +1,6 @@
 // The typed messages between the main thread and the engine worker.
 
-import type { DiagnosticView, DuplicateView, HostChecksView, HostsSyncView, KvpFixResult, PowerAction, PowerResultView, ProjectView, ProjectProvider } from '../../contract/api.js';
+import type { DiagnosticView, DuplicateView, HostChecksView, HostsSyncView, KvpFixResult, PowerAction, PowerResultView, ProjectNames, ProjectView, ProjectProvider, VmLogLineView, WatchedProject } from '../../contract/api.js';
 
 export interface WorkerInit {
   simulate?: string;
@@ -21,11 +21,19 @@ export interface WorkerInit {
 /** A project's provider as the worker is asked to use it: with the API token the app keeps for it, if any. */
 export type ProviderRequest = ProjectProvider & { secret?: string };
 
+/** What loading a project needs beyond its key: a provider-defined project's definition, and the names Settings give it. */
+export interface ProjectRequest {
+  watched?: WatchedProject;
+  names?: ProjectNames;
+}
+
 export interface PassRequest {
   configPaths: string[];
   syncHosts: boolean;
   /** Per config, the provider the user chose for it (Settings); a config not listed is 'auto'. */
   providers?: Record<string, ProviderRequest>;
+  /** Per project key, its definition (provider-defined projects) and names. */
+  projects?: Record<string, ProjectRequest>;
   /** Machines (per config) whose changed SSH host key the user accepted. */
   acceptHostKeys?: Record<string, string[]>;
   /** Per config, the only machines to sync ("Reconcile this VM"). */
@@ -66,16 +74,20 @@ export interface WorkerCalls {
   pass(request: PassRequest): PassResult;
   /** Loads a ragnatramp.yaml (and its state.json) to check it before it is watched. */
   checkProject(configPath: string): { name: string; configPath: string };
-  diagnose(configPath: string, provider?: ProviderRequest): DiagnosticView[];
+  diagnose(configPath: string, provider?: ProviderRequest, project?: ProjectRequest): DiagnosticView[];
   /** This computer's checks for each provider these projects use (the app's own when there are none). */
   hostChecks(request: { configPaths: string[]; providers: Record<string, ProviderRequest> }): HostChecksView['providers'];
-  fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest): KvpFixResult;
+  fixKvp(configPath: string, machineName: string, dryRun: boolean, provider?: ProviderRequest, project?: ProjectRequest): KvpFixResult;
   /** Starts, stops or restarts one machine through its project's provider. */
-  power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest): PowerResultView;
+  power(configPath: string, machineName: string, action: PowerAction, provider?: ProviderRequest, project?: ProjectRequest): PowerResultView;
   /** Writes an OpenSSH config for the project into <home>/ssh and names the VM's Host in it. */
-  prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest): { configFile: string; host: string };
+  prepareSsh(configPath: string, machineName: string, home: string, provider?: ProviderRequest, project?: ProjectRequest): { configFile: string; host: string };
+  /** The last lines of the tray's log about one VM. */
+  vmLog(configPath: string, machineName: string): VmLogLineView[];
   /** Disposes of every provider's environment (PowerShell, SSH pool, watchers' children): before the worker is stopped. */
   dispose(): void;
+  /** The heartbeat: answered at once by a worker whose event loop runs. */
+  ping(): 'pong';
 }
 
 export type WorkerRequest = { [M in keyof WorkerCalls]: { id: number; method: M; args: Parameters<WorkerCalls[M]> } }[keyof WorkerCalls];
@@ -85,4 +97,6 @@ export type WorkerMessage =
   | { kind: 'error'; id: number; message: string }
   | { kind: 'progress'; key: string; phase: string }
   /** The provider saw something that may have moved an address: worth a pass now. */
-  | { kind: 'hint' };
+  | { kind: 'hint' }
+  /** The worker has loaded its modules and listens: from now on it answers the heartbeat at once. */
+  | { kind: 'ready' };

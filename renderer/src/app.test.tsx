@@ -1,12 +1,11 @@
 // The window in jsdom against a fake API: first run, rows, host keys, Reconcile now, notices.
 /** @vitest-environment jsdom */
 // The window's components and store against a fake API.
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { App } from './app';
 import { addToast, useStore } from './store';
 import type { IpChange, ProjectProvider } from '../../contract/api';
-import { appState, fakeApi, settings, vmView } from './test-support';
+import { appState, mountApp, settings, vmView } from './test-support';
 
 const initial = useStore.getState();
 // jsdom has no layout, so no scrolling: the row's focus is what the test checks.
@@ -14,15 +13,7 @@ Element.prototype.scrollIntoView = () => undefined;
 beforeEach(() => useStore.setState({ ...initial, diagnostics: {}, fixes: {}, toasts: [] }, true));
 afterEach(cleanup);
 
-async function mount(state = appState(), overrides = {}) {
-  const fake = fakeApi(state, overrides);
-  await act(async () => {
-    useStore.getState().connect(fake.api);
-  });
-  render(<App />);
-  await screen.findByText('Ragnatramp Tray');
-  return fake;
-}
+const mount = mountApp;
 
 describe('the window', () => {
   it('first run: tells a new user what to do, and adds a project by path in the browser host', async () => {
@@ -76,6 +67,16 @@ describe('the window', () => {
     expect(screen.getAllByRole('alert').some((a) => a.textContent?.includes('no access'))).toBe(true);
   });
 
+  it('a hypervisor outage is said once in the window, cause first and the fix right after; a lost engine is said too', async () => {
+    const cause = 'The Hyper-V Virtual Machine Management service (vmms) is Stopped.';
+    await mount(appState({ hypervisorError: `${cause}\nStart it from Services.\nHyper-V said: Texte`, summary: `${cause} · 2 VMs as last seen just now`, engineLost: 'The engine stopped unexpectedly (exit code 1); it is being restarted.' }));
+    const banner = screen.getByTestId('hypervisor-error');
+    expect(banner.querySelector('strong')!.textContent).toBe(cause);
+    expect(banner.textContent).toBe(`${cause}Start it from Services.\nHyper-V said: Texte`);
+    expect(document.body.textContent!.split(cause)).toHaveLength(2);
+    expect(screen.getByTestId('engine-lost').textContent).toMatch(/^The engine stopped unexpectedly \(exit code 1\); it is being restarted\./);
+  });
+
   it('a change event shows a toast; clicking it brings the VM into view', async () => {
     const fake = await mount();
     act(() => fake.push({ type: 'change', change: { kind: 'changed', key: '/p/ragnatramp.yaml#web', configPath: '/p/ragnatramp.yaml', project: 'demo', machineName: 'web', from: '172.18.185.100', to: '172.18.185.163' } }));
@@ -84,6 +85,17 @@ describe('the window', () => {
     act(() => fireEvent.click(screen.getByRole('button', { name: 'web: 172.18.185.100 → 172.18.185.163' })));
     expect(useStore.getState().focusKey).toBe('/p/ragnatramp.yaml#web');
     expect(screen.getByTestId('vm-web').className).toContain('focused');
+  });
+
+  it('a toast offers Sync now for a new address, but not for one that made a duplicate (the sync would skip it); a stopped VM reads "stopped"', async () => {
+    const fake = await mount();
+    const moved = { kind: 'changed' as const, key: '/p/ragnatramp.yaml#web', configPath: '/p/ragnatramp.yaml', project: 'demo', machineName: 'web', from: '172.18.185.100', to: '172.18.185.163' };
+    act(() => fake.push({ type: 'change', change: moved }));
+    expect(screen.getAllByRole('button', { name: 'Sync now' })).toHaveLength(1);
+    act(() => fake.push({ type: 'change', change: { ...moved, to: '172.18.185.164', hostsSkip: 'duplicate IPv4 172.18.185.164 (shared with db)' } }));
+    expect(screen.queryAllByRole('button', { name: 'Sync now' })).toHaveLength(0);
+    act(() => fake.push({ type: 'change', change: { kind: 'stopped', key: '/p/ragnatramp.yaml#db', configPath: '/p/ragnatramp.yaml', project: 'demo', machineName: 'db', from: '172.18.185.164' } }));
+    expect(screen.getAllByTestId('toast').map((t) => t.textContent)).toContainEqual(expect.stringContaining('db stopped (it had 172.18.185.164)'));
   });
 
   it('diagnostics: checks with pass/fail, why, the fix commands, and Fix over SSH after confirming', async () => {

@@ -33,6 +33,12 @@ export function changeText(c: IpChange): string {
       return `${c.machineName} is on the network at ${c.to}`;
     case 'lost':
       return c.why ? `${c.machineName}: IP unknown (${c.why}), last known ${c.from}` : `${c.machineName} lost its address (was ${c.from})`;
+    case 'stopped':
+      return `${c.machineName} stopped${c.from ? ` (it had ${c.from})` : ''}`;
+    case 'missing':
+      return `${c.machineName}: VM missing (${c.lookedIn} no longer lists it)`;
+    case 'gone':
+      return `All ${c.count} VMs of ${c.project} are gone (${c.lookedIn} lists none of them)`;
     case 'duplicate':
       return `Duplicate IP ${c.ip}: ${c.machines.join(', ')}`;
   }

@@ -1,6 +1,9 @@
 // A fake of the contract's API for renderer tests: canned state, recorded calls, and a way to
 // push events as main would.
+import { act, render, screen } from '@testing-library/react';
 import type { AppEvent, AppState, RagnatrampApi, Settings, VmView } from '../../contract/api';
+import { App } from './app';
+import { useStore } from './store';
 
 export function vmView(over: Partial<VmView> = {}): VmView {
   return {
@@ -28,6 +31,7 @@ export function vmView(over: Partial<VmView> = {}): VmView {
     duplicateOf: [],
     warnings: [],
     sync: null,
+    history: [],
     ...over,
   };
 }
@@ -51,7 +55,7 @@ export function appState(over: Partial<AppState> = {}): AppState {
   };
 }
 
-export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
+export const settings: Settings = { projects: ['/p/ragnatramp.yaml'], providers: {}, watched: {}, names: {}, pollSeconds: 10, notifications: true, autoSync: false, autoSyncAsked: false, launchAtLogin: false, sshConfig: false, muted: [] };
 
 export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {}) {
   const calls: Array<[string, unknown[]]> = [];
@@ -67,6 +71,8 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     setProjectProvider: record('setProjectProvider', settings),
     setProxmoxToken: record('setProxmoxToken', '/home/u/.config/ragnatramp-tray/proxmox/pve_8006.token'),
     addProject: record('addProject', settings),
+    saveWatchedProject: record('saveWatchedProject', settings),
+    setProjectNames: record('setProjectNames', settings),
     removeProject: record('removeProject', { ...settings, projects: [] }),
     pickProjectFile: record('pickProjectFile', null),
     reconcileNow: record('reconcileNow', { at: new Date().toISOString(), projects: 1, synced: 1, updated: 1, skipped: 0, failed: 0, changes: 0, hypervisorError: null }),
@@ -78,6 +84,7 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     acceptHostKey: record('acceptHostKey', null),
     openExternal: record('openExternal', undefined),
     openSsh: record('openSsh', undefined),
+    vmLog: record('vmLog', []),
     powerVm: record('powerVm', { machineName: 'web', action: 'stop', changed: true, message: "'web' shut down (Hyper-V says Off)." }),
     collectDiagnostics: record('collectDiagnostics', '/home/u/.config/ragnatramp-tray/support/ragnatramp-tray-support.zip'),
     subscribe: (l: (e: AppEvent) => void) => {
@@ -87,4 +94,16 @@ export function fakeApi(state: AppState, overrides: Partial<RagnatrampApi> = {})
     ...overrides,
   } as RagnatrampApi;
   return { api, calls, push: (e: AppEvent) => listeners.forEach((l) => l(e)) };
+}
+
+/** The window connected to a fake API, once it has rendered. */
+export async function mountApp(state: AppState = appState(), overrides: object = {}) {
+  // Canned answers, loosely typed: a test gives only the fields a view reads.
+  const fake = fakeApi(state, overrides as Partial<RagnatrampApi>);
+  await act(async () => {
+    useStore.getState().connect(fake.api);
+  });
+  render(<App />);
+  await screen.findByText('Ragnatramp Tray');
+  return fake;
 }

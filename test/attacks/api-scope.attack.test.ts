@@ -46,6 +46,8 @@ describe('the API acts only on projects the user added', () => {
       ['diagnose', ['/etc/shadow']],
       ['fixKvp', [theirs.configPath, 'web', false]],
       ['acceptHostKey', [theirs.configPath, 'web']],
+      ['vmLog', [theirs.configPath, 'web']],
+      ['vmLog', ['/etc/shadow', 'web']],
     ] as const) {
       await expect(call(method, ...args), `${method}(${args[0]})`).rejects.toThrow(/is not one of your projects; add it in Settings first\.$/);
     }

@@ -14,6 +14,8 @@ import { expandPath, UnsetVariableError } from './expand-path.js';
 import { parseYaml } from './read-yaml.js';
 import { schemaProblems } from './schema-problems.js';
 import { readStateFile, statePathFor, type StateFile } from '../state/state-file.js';
+import type { ProjectSource } from './watched-project.js';
+import type { ProjectNames } from '../plan/host-names.js';
 
 export interface ResolvedMachine {
   name: string;
@@ -22,9 +24,16 @@ export interface ResolvedMachine {
 
 export interface Project {
   name: string;
+  /** The project's key: its ragnatramp.yaml's absolute path, or a provider-defined project's key (watched-project.ts). */
   configPath: string;
+  /** Ragnatramp's state.json, or for a provider-defined project the tray's own state file. */
   statePath: string;
-  config: RagnatrampConfig;
+  /** ragnatramp.yaml as read; absent for a provider-defined project, which has none. */
+  config?: RagnatrampConfig;
+  /** Set for a provider-defined project: its definition and which of the hypervisor's VMs it takes. */
+  source?: ProjectSource;
+  /** Per project, from the app's settings: a domain suffix and each VM's extra names (the plan checks them). */
+  names?: ProjectNames;
   machines: ResolvedMachine[];
   /** null when the project has no state.json yet (`ragnatramp up` never ran). */
   state: StateFile | null;

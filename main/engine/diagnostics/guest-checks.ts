@@ -8,6 +8,7 @@ import { BEGIN_MARKER, HostsFileError, mergeHostsBlock } from '../hosts/hosts-bl
 import { READ_HOSTS_COMMAND, shQuote } from '../ssh/remote-hosts-write.js';
 import type { SshConnector, SshTarget } from '../ssh/ssh-session.js';
 import { withSession } from '../ssh/with-session.js';
+import { texts, warning, type Warning } from '../warning.js';
 
 const PROBE_SCRIPT = [
   // `.` of a missing file ends a POSIX shell (dash, busybox) whatever its redirection: test first.
@@ -103,6 +104,8 @@ export interface GuestDiagnostic {
   /** The other inspected VMs with the same machine-id (clones of one image); set by the clone check. */
   clonedWith?: string[];
   warnings: string[];
+  /** The same warnings in the same order, each with its code (the `codedWarnings` convention of --json). */
+  codedWarnings: Array<{ code: string; text: string }>;
 }
 
 /** What the guest checks look at: the block the guest should hold (null: none), and whether its provider needs the KVP daemon. */
@@ -114,18 +117,18 @@ export interface GuestExpectations {
 export function diagnoseGuest(facts: GuestFacts, hostsText: string, expect: GuestExpectations, user: string): GuestDiagnostic {
   const pkg = kvpPackageFor(facts);
   const fix = pkg && !(facts.kvpInstalled && facts.kvpRunning) ? kvpFixCommands(pkg) : [];
-  const warnings: string[] = [];
+  const found: Warning[] = [];
   // Outside Hyper-V the KVP daemon means nothing to the VM's provider.
-  if (expect.kvpDaemon && !facts.kvpInstalled) warnings.push(`The KVP daemon (hv_kvp_daemon) is not installed${pkg ? `: install ${pkg.package}` : ''}, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.`);
-  else if (expect.kvpDaemon && !facts.kvpRunning) warnings.push(`The KVP daemon is installed but not running${pkg ? `: restart ${pkg.unit} after reloading hv_utils` : ''}. 'ragnatramp-tray fix kvp' does it over SSH.`);
+  if (expect.kvpDaemon && !facts.kvpInstalled) found.push(warning('kvp-daemon-missing', `The KVP daemon (hv_kvp_daemon) is not installed${pkg ? `: install ${pkg.package}` : ''}, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.`));
+  else if (expect.kvpDaemon && !facts.kvpRunning) found.push(warning('kvp-daemon-stopped', `The KVP daemon is installed but not running${pkg ? `: restart ${pkg.unit} after reloading hv_utils` : ''}. 'ragnatramp-tray fix kvp' does it over SSH.`));
   // sudo is for the hosts write, which a VM that gets no block never has.
-  if (!facts.sudo && expect.block !== null) warnings.push(`sudo asks user '${user}' for a password: hosts sync needs passwordless sudo ('${user} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/${user}).`);
+  if (!facts.sudo && expect.block !== null) found.push(warning('sudo-password', `sudo asks user '${user}' for a password: hosts sync needs passwordless sudo ('${user} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/${user}).`));
   const managesHosts = ['true', 'template'].includes(facts.manageEtcHosts.toLowerCase());
-  if (managesHosts) warnings.push(`cloud-init has manage_etc_hosts: ${facts.manageEtcHosts}, so it rewrites /etc/hosts at every boot and drops the managed block until the next sync. Set manage_etc_hosts: false (or localhost) in /etc/cloud/cloud.cfg.d/.`);
+  if (managesHosts) found.push(warning('cloud-init-hosts', `cloud-init has manage_etc_hosts: ${facts.manageEtcHosts}, so it rewrites /etc/hosts at every boot and drops the managed block until the next sync. Set manage_etc_hosts: false (or localhost) in /etc/cloud/cloud.cfg.d/.`));
   const state = expect.block === null ? 'unmanaged' : hostsBlockState(hostsText, expect.block);
-  if (state === 'missing') warnings.push("/etc/hosts has no managed block yet: reconcile to write it (Reconcile now in the window, or 'ragnatramp-tray reconcile').");
-  if (state === 'stale') warnings.push("/etc/hosts holds an out-of-date managed block: reconcile to update it (Reconcile now in the window, or 'ragnatramp-tray reconcile').");
-  if (state === 'broken') warnings.push('/etc/hosts has a BEGIN RAGNATRAMP marker without its END (or the reverse): fix it by hand; the tray will not guess.');
+  if (state === 'missing') found.push(warning('hosts-block-missing', "/etc/hosts has no managed block yet: reconcile to write it (Reconcile now in the window, or 'ragnatramp-tray reconcile')."));
+  if (state === 'stale') found.push(warning('hosts-block-stale', "/etc/hosts holds an out-of-date managed block: reconcile to update it (Reconcile now in the window, or 'ragnatramp-tray reconcile')."));
+  if (state === 'broken') found.push(warning('hosts-block-broken', '/etc/hosts has a BEGIN RAGNATRAMP marker without its END (or the reverse): fix it by hand; the tray will not guess.'));
   return {
     os: facts.osName || facts.osId,
     kernel: facts.kernel,
@@ -134,7 +137,8 @@ export function diagnoseGuest(facts: GuestFacts, hostsText: string, expect: Gues
     sudo: facts.sudo,
     cloudInitManagesHosts: managesHosts,
     hostsBlock: state,
-    warnings,
+    warnings: texts(found),
+    codedWarnings: found.map(({ code, text }) => ({ code, text })),
   };
 }
 

@@ -4,6 +4,18 @@
 
 import type { VmObservation, VmRef } from './observation.js';
 
+/** A VM as its hypervisor lists it: the name it gives it and its own id. */
+export interface ListedVm {
+  name: string;
+  id: string;
+}
+
+/** Which of a hypervisor's VMs a project takes: all of them, or (Proxmox VE) one pool's or one tag's. */
+export interface VmSelection {
+  pool?: string;
+  tag?: string;
+}
+
 export type PowerAction = 'start' | 'stop' | 'restart';
 
 /** An address a provider gave for a VM (by its hypervisorId), and whether it answered SSH this pass. */
@@ -26,6 +38,11 @@ export interface DiscoveryProvider {
    * Returns a function that stops watching.
    */
   watch?(onHint: () => void): () => void;
+  /**
+   * Every VM the hypervisor (the folder, the URI, the cluster) has, for a project the tray
+   * defines by its provider alone; rejects with HypervisorError as observe does.
+   */
+  list?(selection: VmSelection): Promise<ListedVm[]>;
   /**
    * Starts, stops (the guest shuts down) or restarts the VM this observation describes, through
    * the provider's own seam. Resolves with what was done, in words; rejects with HypervisorError

@@ -21,7 +21,8 @@ export function elevationHint(platform: NodeJS.Platform, file: string): string {
   return `Writing ${file} needs root: run the same command with sudo (the file keeps its owner and mode); or print the block with \`hosts\` and paste it yourself.${flush}`;
 }
 
-export async function applyHostsBlockToFile(link: string, block: string, platform: NodeJS.Platform = process.platform): Promise<ApplyOutcome> {
+/** `block` may be worked out from the file's current text (to keep lines of VMs whose address is unknown this pass). */
+export async function applyHostsBlockToFile(link: string, block: string | ((current: string) => string), platform: NodeJS.Platform = process.platform): Promise<ApplyOutcome> {
   let current: Buffer;
   let file: string;
   try {
@@ -32,7 +33,8 @@ export async function applyHostsBlockToFile(link: string, block: string, platfor
   }
   let merged: Buffer;
   try {
-    merged = Buffer.from(mergeHostsBlock(current.toString('latin1'), block), 'latin1');
+    const text = current.toString('latin1');
+    merged = Buffer.from(mergeHostsBlock(text, typeof block === 'string' ? block : block(text)), 'latin1');
   } catch (err) {
     if (err instanceof HostsFileError) throw new InputError(file, [{ field: null, problem: err.message }], 'Nothing was written.');
     throw err;

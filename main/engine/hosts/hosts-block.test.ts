@@ -1,6 +1,6 @@
 // The managed /etc/hosts block: rendered, and merged into a file without touching the rest.
 import { describe, expect, it } from 'vitest';
-import { HostsFileError, mergeHostsBlock, renderHostsBlock } from './hosts-block.js';
+import { HostsFileError, mergeHostsBlock, renderHostsBlock, renderHostsBlockChecked } from './hosts-block.js';
 
 const block = renderHostsBlock([
   { ip: '172.16.0.11', name: 'web' },
@@ -77,3 +77,24 @@ describe('mergeHostsBlock', () => {
   });
 });
 
+
+describe('extra names on a machine line (a domain, aliases)', () => {
+  it('writes them after the machine name, lower case, and leaves out one another machine answers to, saying why', () => {
+    const rendered = renderHostsBlockChecked([
+      { ip: '10.0.0.2', name: 'web', aliases: ['web.demo.internal', 'WWW', 'db', 'shared'] },
+      { ip: '10.0.0.3', name: 'db', aliases: ['db.demo.internal', 'shared'] },
+    ]);
+    expect(rendered.block).toBe('# BEGIN RAGNATRAMP\n# Managed by ragnatramp - do not edit this block\n10.0.0.3 db db.demo.internal\n10.0.0.2 web web.demo.internal www\n# END RAGNATRAMP\n');
+    expect(rendered.skipped).toEqual([
+      { name: 'web', alias: 'db', reason: 'The extra name "db" of "web" is the name of machine "db"; it was left out of the hosts block' },
+      { name: 'web', alias: 'shared', reason: 'The extra name "shared" of "web" is wanted by another machine too; it was left out of the hosts block' },
+      { name: 'db', alias: 'shared', reason: 'The extra name "shared" of "db" is wanted by another machine too; it was left out of the hosts block' },
+    ]);
+  });
+  it('never writes an extra name that could forge another line (a newline, a space)', () => {
+    const rendered = renderHostsBlockChecked([{ ip: '10.0.0.2', name: 'web', aliases: ['a\n10.6.6.6 bank', 'two words'] }]);
+    expect(rendered.block).toContain('\n10.0.0.2 web\n');
+    expect(rendered.block).not.toContain('bank');
+    expect(rendered.skipped.map((s) => s.alias)).toEqual(['a\n10.6.6.6 bank', 'two words']);
+  });
+});

@@ -18,11 +18,15 @@ export const MAX_HOSTS_BYTES = 8 * 1024 * 1024;
 export interface HostsEntry {
   ip: string;
   name: string;
+  /** More names for the same address (a domain's, aliases), written after the name on its line. */
+  aliases?: string[];
 }
 
 export interface SkippedEntry {
   name: string;
   reason: string;
+  /** Set when only this extra name of the machine was left out, not the machine. */
+  alias?: string;
 }
 
 export interface RenderedBlock {
@@ -67,10 +71,24 @@ export function renderHostsBlockChecked(entries: HostsEntry[]): RenderedBlock {
     const name = hostsName(e.name);
     if (problem) skipped.push({ name: e.name, reason: `The machine name ${excerpt(e.name)} ${problem}; it was left out of the hosts block` });
     else if (byName.has(name)) skipped.push({ name: e.name, reason: `The machine name ${excerpt(e.name)} differs from ${excerpt(byName.get(name)!.name)} only in case; it was left out of the hosts block` });
-    else byName.set(name, { ip: e.ip, name });
+    else byName.set(name, { ip: e.ip, name, aliases: [...(e.aliases ?? [])] });
+  }
+  // An extra name another machine already answers to (by name or alias) would send one of them
+  // to the other's address: it is left out, and said, on every machine that wanted it.
+  const claims = new Map<string, number>();
+  for (const e of byName.values()) for (const a of new Set((e.aliases ?? []).map(hostsName))) claims.set(a, (claims.get(a) ?? 0) + 1);
+  for (const e of byName.values()) {
+    const kept: string[] = [];
+    for (const a of e.aliases ?? []) {
+      const alias = hostsName(a);
+      const problem = hostnameProblem(alias) ?? (byName.has(alias) ? `is the name of machine ${excerpt(byName.get(alias)!.name)}` : (claims.get(alias) ?? 0) > 1 ? 'is wanted by another machine too' : null);
+      if (problem) skipped.push({ name: e.name, alias: a, reason: `The extra name ${excerpt(a)} of ${excerpt(e.name)} ${problem}; it was left out of the hosts block` });
+      else if (!kept.includes(alias)) kept.push(alias);
+    }
+    e.aliases = kept;
   }
   const sorted = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { block: [BEGIN_MARKER, BLOCK_NOTE, ...sorted.map((e) => `${e.ip} ${e.name}`), END_MARKER, ''].join('\n'), skipped };
+  return { block: [BEGIN_MARKER, BLOCK_NOTE, ...sorted.map((e) => [e.ip, e.name, ...(e.aliases ?? [])].join(' ')), END_MARKER, ''].join('\n'), skipped };
 }
 
 /** The block text alone; invalid entries are left out (see renderHostsBlockChecked). */
@@ -79,6 +97,22 @@ export function renderHostsBlock(entries: HostsEntry[]): string {
 }
 
 export class HostsFileError extends Error {}
+
+/** The `address name` lines inside the file's managed block(s), as they stand (none when it has no block). */
+export function managedEntries(text: string): HostsEntry[] {
+  const out: HostsEntry[] = [];
+  let inside = false;
+  for (const line of text.split(/\r\n|\n|\r/)) {
+    const t = line.trim();
+    if (t === BEGIN_MARKER) inside = true;
+    else if (t === END_MARKER) inside = false;
+    else if (inside && !t.startsWith('#')) {
+      const [ip, name] = t.split(/\s+/);
+      if (ip && name && isIpv4(ip)) out.push({ ip, name });
+    }
+  }
+  return out;
+}
 
 interface Line {
   text: string;

@@ -16,7 +16,7 @@ export function logPass(log: Log, outcomes: ReconcileOutcome[], syncHosts: boole
       ...(o.stateError ? { stateError: o.stateError } : {}),
     });
     for (const r of o.result.hostsSyncResults) {
-      if (!r.success) log.warn('ssh failure', { project: o.plan.project, machine: r.machineName, error: r.error });
+      if (!r.success) log.warn('ssh failure', { project: o.plan.project, configPath: o.plan.configPath, machine: r.machineName, error: r.error });
     }
   }
 }

@@ -220,3 +220,42 @@ describe('plan', () => {
     expect([booting.status, booting.sshTarget, booting.warnings.map((w) => w.code)]).toEqual(['booting', null, ['ssh-closed']]);
   });
 });
+
+describe('names from the settings: a domain and aliases', () => {
+  const names = { domain: 'demo.internal', aliases: { web: ['www', 'Bad_Alias', 'db'] } };
+  const p = run([facts('demo', [{ machine: 'web', ipv4: '10.0.0.2' }, { machine: 'db', ipv4: '10.0.0.3' }], {}, { names })]).projects[0]!;
+  it('writes each machine under the domain and its aliases on its line; the plan gets them as input', () => {
+    expect(p.hostsBlock).toContain('\n10.0.0.3 db db.demo.internal\n10.0.0.2 web web.demo.internal www\n');
+    expect(p.vms.find((r) => r.machineName === 'web')!.aliases).toEqual(['web.demo.internal', 'www', 'db']);
+  });
+  it('says why an alias is written nowhere (not a host name) or only where it clashes with no machine', () => {
+    const web = p.vms.find((r) => r.machineName === 'web')!;
+    expect(web.warnings.filter((w) => w.code === 'bad-alias').map((w) => w.text)).toEqual([
+      'The alias "Bad_Alias" may contain only letters, digits and inner hyphens in each dot-separated label; it is written nowhere. Change it in Settings.',
+      'The extra name "db" of "web" is the name of machine "db"; it was left out of the hosts block. Change it in Settings.',
+    ]);
+  });
+  it('without names, a machine has none and its line is as before', () => {
+    const plain = run([facts('demo', [{ machine: 'web', ipv4: '10.0.0.2' }])]).projects[0]!;
+    expect(plain.hostsBlock).toContain('\n10.0.0.2 web\n');
+    expect(plain.vms[0]!.aliases).toEqual([]);
+  });
+});
+
+describe('a provider-defined project (no ragnatramp.yaml)', () => {
+  it("says from the first pass that a VM's name cannot be a host name, and how to fix it there; its login is asked of the settings", () => {
+    const p = run([{ ...facts('vms', [{ machine: 'Bad_Name', state: 'Off' }, { machine: 'web', ipv4: '10.0.0.2' }]), kind: 'watched', machines: [{ name: 'Bad_Name' }, { name: 'web' }] }]).projects[0]!;
+    const bad = p.vms.find((r) => r.machineName === 'Bad_Name')!;
+    expect(bad.warnings.map((w) => [w.code, w.text])).toContainEqual(['bad-hostname', 'The VM name "Bad_Name" may contain only letters, digits and inner hyphens in each dot-separated label; it is left out of the hosts block. Rename that VM in its hypervisor (letters, digits and inner hyphens); it is still watched, and reachable at its address.']);
+    const web = p.vms.find((r) => r.machineName === 'web')!;
+    expect(web.sync).toEqual({ action: 'skip', reason: "no ssh settings: add an SSH user and key for the project or for VM 'web' (Settings, or --ssh-user and --ssh-key)" });
+  });
+});
+
+describe('a VM its provider knows but has not made yet', () => {
+  it("is 'not created yet', not 'not found', though state.json (or the listing) gives it an id (quickemu's .conf never started)", () => {
+    const f = facts('p', [{ machine: 'web', found: false }]);
+    f.observations[0] = { ...f.observations[0]!, vmState: 'not created', warnings: [{ code: 'not-created', text: "'web' has a .conf but quickemu has not started it yet" }] };
+    expect(run([f]).projects[0]!.vms[0]!.sync).toEqual({ action: 'skip', reason: 'machine not created yet' });
+  });
+});

@@ -9,13 +9,15 @@ import { compareText } from '../compare-text.js';
 import { DUPLICATE_WHY } from '../diagnostics/clone-check.js';
 import type { ResolvedMachine } from '../config/load-project.js';
 import { isActive, type VmObservation } from '../discovery/observation.js';
-import { renderHostsBlockChecked, type HostsEntry } from '../hosts/hosts-block.js';
+import { hostnameProblem, renderHostsBlockChecked, type HostsEntry } from '../hosts/hosts-block.js';
+import { excerpt } from '../excerpt.js';
 import type { NetworkState, StateDiff } from '../seed-types.js';
 import type { NetworkUpdate, StateFile } from '../state/state-file.js';
 import { hostKeyAlias, type SshTarget } from '../ssh/ssh-session.js';
 import { warning, type Warning } from '../warning.js';
 import type { DuplicatePeer, SyncDecision, VmRecord } from './vm-record.js';
 import { vmStatus } from './vm-status.js';
+import { extraNames, type ProjectNames } from './host-names.js';
 
 export interface ProjectFacts {
   name: string;
@@ -25,6 +27,10 @@ export interface ProjectFacts {
   observations: VmObservation[];
   /** Whether SSH port 22 answered at the discovered IPv4, per machine; null when not probed. */
   sshOpen: Record<string, boolean | null>;
+  /** The domain suffix and aliases the app's settings give the project's machines. */
+  names?: ProjectNames;
+  /** 'watched': a provider-defined project (no ragnatramp.yaml): its fixes read differently. */
+  kind?: 'ragnatramp' | 'watched';
 }
 
 export interface PlanInput {
@@ -117,7 +123,8 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
     const sshOpen = ipv4 || forward ? (p.sshOpen[machineName] ?? null) : null;
     const group = conflicting.get(key(p.configPath, machineName));
     const duplicateOf = group ? group.vms.filter((v) => v.machineName !== machineName || v.configPath !== p.configPath) : [];
-    if (ipv4 && !group) candidates.push({ ip: ipv4, name: machineName });
+    const extra = extraNames(machineName, p.names);
+    if (ipv4 && !group) candidates.push({ ip: ipv4, name: machineName, ...(extra.names.length > 0 ? { aliases: extra.names } : {}) });
     const machine = p.machines.find((m) => m.name === machineName);
     const reach = reachability(p, o, ipv4, duplicateOf, machine, sshOpen);
     const syncable: SyncDecision = !('target' in reach) ? reach : forward ? { action: 'skip', reason: forward.isolated } : { action: 'sync' };
@@ -145,14 +152,24 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
       // Running with no address found: state.json keeps the last one (seed 004: never write an unknown).
       keptIpv4: o.found && isActive(o.power) && !o.network?.ipv4 ? (old?.ipv4 ?? null) : null,
       ipChange,
-      warnings: [...o.warnings, ...vmWarnings(p, o, ipv4, duplicateOf, machine, sshOpen)],
+      aliases: extra.names,
+      warnings: [...o.warnings, ...vmWarnings(p, o, ipv4, duplicateOf, machine, sshOpen), ...extra.problems.map((t) => warning('bad-alias', `${t}; it is written nowhere. Change it in Settings.`, 'extra name unusable'))],
       detail: o.detail,
     });
   }
   const rendered = renderHostsBlockChecked(candidates);
+  const rename = p.kind === 'watched' ? 'Rename that VM in its hypervisor (letters, digits and inner hyphens); it is still watched, and reachable at its address.' : 'Rename that machine (letters, digits and inner hyphens) in ragnatramp.yaml and state.json.';
   for (const s of rendered.skipped) {
     const r = records.find((x) => x.machineName === s.name);
-    r?.warnings.push(warning('bad-hostname', `${s.reason}. Rename that machine (letters, digits and inner hyphens) in ragnatramp.yaml and state.json.`, 'name unusable in hosts'));
+    if (s.alias) r?.warnings.push(warning('bad-alias', `${s.reason}. Change it in Settings.`, 'extra name unusable'));
+    else r?.warnings.push(warning('bad-hostname', `${s.reason}. ${rename}`, 'name unusable in hosts'));
+  }
+  // A hypervisor's names are anyone's: said from the start, not only once the VM has an address.
+  if (p.kind === 'watched') {
+    for (const r of records) {
+      const problem = r.ipv4 ? null : hostnameProblem(r.machineName);
+      if (problem) r.warnings.push(warning('bad-hostname', `The VM name ${excerpt(r.machineName)} ${problem}; it is left out of the hosts block. ${rename}`, 'name unusable in hosts'));
+    }
   }
   return { project: p.name, configPath: p.configPath, vms: records, diffs, networkUpdates, hostsEntries: candidates, hostsBlock: rendered.block };
 }
@@ -174,9 +191,13 @@ function vmWarnings(p: ProjectFacts, o: VmObservation, ipv4: string | null, dupl
   const forward = o.forward;
   if (forward && sshOpen === false) out.push(warning('ssh-closed', `SSH through the port forward ${forward.host}:${forward.port} does not answer: the guest is still booting, or sshd is not running in it (${SSHD_FIX}).`));
   if (!machine) out.push(warning('not-in-config', `Machine '${o.ref.machineName}' is in state.json but no longer in ${p.configPath}; it is left out of hosts sync.`, 'not in ragnatramp.yaml'));
-  else if (!machine.ssh) out.push(warning('no-ssh-settings', `No ssh settings for '${o.ref.machineName}': hosts sync needs ssh: { user, private_key } under defaults or the machine in ${p.configPath}.`, 'no ssh settings'));
+  else if (!machine.ssh) out.push(warning('no-ssh-settings', `No ssh settings for '${o.ref.machineName}': hosts sync needs ${sshHelp(p, o.ref.machineName)}.`, 'no ssh settings'));
   return out;
 }
+
+/** Where a machine's SSH login is given: ragnatramp.yaml's ssh block, or the app's settings for a project with none. */
+const sshHelp = (p: ProjectFacts, machineName: string): string =>
+  p.kind === 'watched' ? `an SSH user and key for the project or for VM '${machineName}' (Settings, or --ssh-user and --ssh-key)` : `ssh: { user, private_key } under defaults or under machine '${machineName}' in ${p.configPath}`;
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -184,13 +205,14 @@ const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 function reachability(p: ProjectFacts, o: VmObservation, ip: string | null, duplicateOf: DuplicatePeer[], machine: ResolvedMachine | undefined, sshOpen: boolean | null): { target: SshTarget } | Extract<SyncDecision, { action: 'skip' }> {
   const machineName = o.ref.machineName;
   const skip = (reason: string) => ({ action: 'skip' as const, reason });
-  if (!o.found) return skip(o.ref.vmId ? `VM not found in ${o.lookedIn}` : 'machine not created yet');
+  // A VM the provider knows but has not made yet (quickemu's .conf never started) is not missing.
+  if (!o.found) return skip(o.ref.vmId && !o.warnings.some((w) => w.code === 'not-created') ? `VM not found in ${o.lookedIn}` : 'machine not created yet');
   if (!isActive(o.power)) return skip(`VM is ${o.vmState}`);
   const at = o.forward ? { host: o.forward.host, port: o.forward.port } : ip ? { host: ip, port: 22 } : null;
   if (!at) return skip('no IPv4 address discovered yet');
   if (ip && duplicateOf.length > 0) return skip(`duplicate IPv4 ${ip} (shared with ${duplicateOf.map((v) => peerName(p.configPath, v)).join(', ')})`);
   if (!machine) return skip('machine is no longer in ragnatramp.yaml');
-  if (!machine.ssh) return skip(`no ssh settings: add ssh: { user, private_key } under defaults or under machine '${machineName}' in ${p.configPath}`);
+  if (!machine.ssh) return skip(`no ssh settings: add ${sshHelp(p, machineName)}`);
   if (sshOpen === false) return skip(`SSH ${o.forward ? `through the port forward ${at.host}:${at.port}` : `port 22 at ${at.host}`} has no SSH server answering yet (the guest is booting or hung, or sshd is not running)`);
   return {
     target: {

@@ -56,6 +56,8 @@ export interface VmRecord {
   keptIpv4: string | null;
   /** The recorded IPv4 before and after, when this plan changes it. */
   ipChange: { from: string | null; to: string | null } | null;
+  /** Its names besides the machine name (the domain's, its aliases), checked as host names. */
+  aliases: string[];
   warnings: Warning[];
   detail: ProviderDetail;
 }

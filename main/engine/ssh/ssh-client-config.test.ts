@@ -97,3 +97,14 @@ describe('pinned keys as known_hosts lines', () => {
     expect(await store.knownHostsLines()).toEqual([`vm:1 ssh-ed25519 ${blob.toString('base64')}`]);
   });
 });
+
+describe('extra names from the settings (the domain, aliases)', () => {
+  it('follow the machine names on its Host line; one another VM answers to, or the user\'s own config has, is left out', () => {
+    const web = { ...entry('shop', 'web'), aliases: ['web.demo.internal', 'www', 'db', 'shared', 'mine'] };
+    const db = { ...entry('shop', 'db', '172.18.0.3'), aliases: ['db.demo.internal', 'shared'] };
+    const { names } = hostNames([web, db], { userHas: (n) => n === 'mine' });
+    expect(names.get(web)).toEqual(['web', 'web.shop', 'web.demo.internal', 'www']);
+    expect(names.get(db)).toEqual(['db', 'db.shop', 'db.demo.internal']);
+    expect(renderSshClientConfig([web], '/t/ssh/known_hosts').text).toContain('Host web web.shop web.demo.internal www db shared mine\n');
+  });
+});

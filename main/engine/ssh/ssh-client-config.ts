@@ -17,6 +17,8 @@ export interface SshHostEntry {
   user: string;
   identityFile: string;
   hostKeyAlias: string;
+  /** Its extra names from the app's settings (the domain's, aliases), already checked by the plan. */
+  aliases?: string[];
 }
 
 export interface RefusedEntry {
@@ -52,15 +54,17 @@ export const INCLUDE_MARKERS: BlockMarkers = { begin: '# BEGIN RAGNATRAMP TRAY',
 /**
  * The names each VM answers to: `<machine>.<project>` always, `<machine>` alone unless another
  * project has a machine of that name (then the longer names tell them apart) or the user's own
- * config already has it. Names that are not valid host names are left out, as in hosts files.
+ * config already has it; then its extra names (the domain's, aliases) that no other VM answers
+ * to. Names that are not valid host names are left out, as in hosts files.
  */
-export function hostNames(entries: SshHostEntry[], context: NameContext = {}): { names: Map<SshHostEntry, string[]>; leftToUser: LeftToUser[] } {
+export function hostNames<E extends { project: string; machine: string; aliases?: string[] }>(entries: E[], context: NameContext = {}): { names: Map<E, string[]>; leftToUser: LeftToUser[] } {
   const machines = new Map<string, Set<string>>();
   for (const m of [...(context.machines ?? []), ...entries]) {
     const short = m.machine.toLowerCase();
     machines.set(short, (machines.get(short) ?? new Set()).add(m.project.toLowerCase()));
   }
   const leftToUser: LeftToUser[] = [];
+  const userHas = (name: string) => !!context.userHas?.(name);
   const names = new Map(
     entries.map((e) => {
       const short = e.machine.toLowerCase();
@@ -68,8 +72,10 @@ export function hostNames(entries: SshHostEntry[], context: NameContext = {}): {
       const unique = machines.get(short)!.size === 1;
       const users = unique && !!context.userHas?.(short);
       if (users && hostnameProblem(short) === null) leftToUser.push({ name: short, instead: long });
-      const names = [...(unique && !users ? [short] : []), long].filter((n) => hostnameProblem(n) === null);
-      return [e, names];
+      // An extra name another VM answers to (its machine name, or an alias of its own too) tells neither apart: left out.
+      const extra = (e.aliases ?? []).filter((a) => !machines.has(a) && !userHas(a) && entries.every((o) => o === e || !(o.aliases ?? []).includes(a)));
+      const names = [...(unique && !users ? [short] : []), long, ...extra].filter((n) => hostnameProblem(n) === null);
+      return [e, [...new Set(names)]];
     }),
   );
   return { names, leftToUser };

@@ -35,7 +35,7 @@ export interface SshConfigFiles {
 
 /** One entry per VM the plan can reach over SSH (it has an address and an SSH block). */
 export function sshEntries(plans: ProjectPlan[]): SshHostEntry[] {
-  return plans.flatMap((pp) => pp.vms.flatMap((r) => (r.sshTarget ? [r.sshTarget] : [])).map((t) => ({ project: pp.project, machine: t.machineName, host: t.host, port: t.port, user: t.user, identityFile: t.privateKeyPath, hostKeyAlias: t.hostKeyAlias })));
+  return plans.flatMap((pp) => pp.vms.flatMap((r) => (r.sshTarget ? [{ t: r.sshTarget, aliases: r.aliases }] : [])).map(({ t, aliases }) => ({ project: pp.project, machine: t.machineName, host: t.host, port: t.port, user: t.user, identityFile: t.privateKeyPath, hostKeyAlias: t.hostKeyAlias, ...(aliases.length > 0 ? { aliases } : {}) })));
 }
 
 /** Every machine of the plans, up or not: short names depend on these, not on what runs. */

@@ -13,12 +13,15 @@ import { ZipFile } from 'yazl';
 import { mkdirKeepingOwner, replaceFile } from '../atomic-file.js';
 import { openRegularFile } from '../regular-file.js';
 import { statePathFor } from '../state/state-file.js';
+import { isWatchedKey, watchedName, watchedStatePath, type WatchedDefinition } from '../config/watched-project.js';
 import { LOG_FILE } from '../log/log-file.js';
 
 export interface BundleOptions {
   /** The tray's folder: log, settings, pins. */
   home: string;
   configPaths: string[];
+  /** The provider-defined projects among them, by key (their state file is in the tray's folder). */
+  watched?: Record<string, WatchedDefinition>;
   /** Where to write the zip; default: <home>/support/ragnatramp-tray-support-<time>.zip. */
   out?: string;
   appVersion: string;
@@ -98,6 +101,13 @@ export async function writeSupportBundle(options: BundleOptions): Promise<Bundle
   for (const f of SETTINGS_FILES) if ((await add(path.join(options.home, f), `settings/${f.replace(/[\\/]/g, '-')}`)) && f !== 'known_hosts.json') settings++;
   if (settings === 0) missing.push({ file: path.join(options.home, SETTINGS_FILES[0]!), why: 'does not exist: the app has saved no settings in this tray folder' });
   for (const [i, configPath] of options.configPaths.entries()) {
+    const definition = options.watched?.[configPath];
+    if (isWatchedKey(configPath)) {
+      // No ragnatramp.yaml: the settings hold its definition; its state file is the tray's own.
+      const folder = `projects/${i + 1}-${definition ? watchedName(definition) : 'project'}`;
+      if (definition) await add(watchedStatePath(options.home, definition), `${folder}/state.json`, 'does not exist: no pass has recorded an address for it yet');
+      continue;
+    }
     const folder = `projects/${i + 1}-${path.basename(path.dirname(configPath)).replace(/[^A-Za-z0-9._-]/g, '_') || 'project'}`;
     await add(configPath, `${folder}/ragnatramp.yaml`, 'does not exist');
     await add(statePathFor(configPath), `${folder}/state.json`, "does not exist: 'ragnatramp up' has not created this project's VMs yet");

@@ -1,5 +1,6 @@
-// Things that need the user's eye before the VM list: an unreachable hypervisor, notices about
-// the app itself, and duplicate IPs.
+// Things that need the user's eye before the VM list: a lost engine, an unreachable hypervisor
+// (its cause first, the fix right after it, said once: the header leaves its summary to this),
+// notices about the app itself, and duplicate IPs.
 import type { AppState } from '../../../contract/api';
 import { useStore } from '../store';
 
@@ -7,10 +8,15 @@ export function Banners({ app }: { app: AppState }) {
   const setTab = useStore((s) => s.setTab);
   return (
     <>
+      {app.engineLost && (
+        <div className="banner banner-error" role="alert" data-testid="engine-lost">
+          <strong>{app.engineLost}</strong> What the window shows may be out of date until it answers.
+        </div>
+      )}
       {app.hypervisorError && (
-        <div className="banner banner-error" role="alert">
-          <strong>The hypervisor could not be queried.</strong>
-          <pre>{app.hypervisorError}</pre>
+        <div className="banner banner-error" role="alert" data-testid="hypervisor-error">
+          <strong>{app.hypervisorError.split('\n')[0]}</strong>
+          <pre>{app.hypervisorError.split('\n').slice(1).join('\n')}</pre>
         </div>
       )}
       {app.notices.map((n) => (

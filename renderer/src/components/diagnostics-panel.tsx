@@ -10,6 +10,7 @@ import { CheckStatus } from './check-status';
 import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
 import { HostChecks } from './host-checks';
+import { VmLog } from './vm-log';
 
 interface Check {
   /** What a mute names (shared with the VM's problems where they overlap). */
@@ -176,6 +177,7 @@ export function DiagnosticsPanel({ app }: { app: AppState }) {
               ))}
             </ul>
           )}
+          <VmLog configPath={project} machineName={d.machineName} />
         </article>
       ))}
     </section>

@@ -1,6 +1,6 @@
-// What a new user sees first: what the tray does, Add project, and this computer's checks (so
-// that a PC that cannot work says why before any project is added).
-import { AddProject } from './add-project';
+// What a new user sees first: what the tray does, Add project (a ragnatramp.yaml, or a provider's
+// VMs), and this computer's checks (so that a PC that cannot work says why before any project is added).
+import { AddProjectKind } from './add-watched-project';
 import { HostChecks } from './host-checks';
 
 export function EmptyState({ filePicker, platform }: { filePicker: boolean; platform: string }) {
@@ -11,7 +11,7 @@ export function EmptyState({ filePicker, platform }: { filePicker: boolean; plat
         Ragnatramp Tray finds the IP address of each VM of a Ragnatramp project, records it in the project's <code>.ragnatramp/state.json</code>, and keeps every guest's <code>/etc/hosts</code> up to date so the VMs reach each other by name.
       </p>
       <p>Pick the project's <code>ragnatramp.yaml</code> (or its folder) to start. For hosts sync, give it an <code>ssh</code> block (user and private key) under <code>defaults</code>.</p>
-      <AddProject filePicker={filePicker} platform={platform} />
+      <AddProjectKind filePicker={filePicker} platform={platform} />
       <HostChecks />
     </section>
   );

@@ -16,9 +16,12 @@ export function Header({ app }: { app: AppState }) {
         <h1>Ragnatramp Tray</h1>
         {app.simulated && <span className="badge badge-sim" title="Answers come from a simulated Hyper-V host">simulated</span>}
       </div>
-      <p className="summary" aria-live="polite">
-        {app.summary}
-      </p>
+      {/* A cause (the engine lost, the hypervisor unreachable) leads the summary; the red banner below says it with its fix, once. */}
+      {!app.hypervisorError && !app.engineLost && (
+        <p className="summary" aria-live="polite">
+          {app.summary}
+        </p>
+      )}
       {problems.length > 0 && (
         <p className="problems" data-testid="problems">
           <span className="visually-hidden">Needs attention: </span>

@@ -74,7 +74,7 @@ export function ProjectProviderField({ configPath, current }: { configPath: stri
   );
 }
 
-function ProxmoxTokenField({ configPath }: { configPath: string }) {
+export function ProxmoxTokenField({ configPath }: { configPath: string }) {
   const api = useStore((s) => s.api);
   const [token, setToken] = useState('');
   const [state, setState] = useState<{ kept: string | null; error: string | null }>({ kept: null, error: null });
@@ -107,7 +107,7 @@ function ProxmoxTokenField({ configPath }: { configPath: string }) {
 }
 
 /** What became of a field's last save: said as a status, or an error under the field. */
-function Outcome({ id, done, error }: { id: string; done: string | null; error: string | null }) {
+export function Outcome({ id, done, error }: { id: string; done: string | null; error: string | null }) {
   return (
     <>
       {done && (

@@ -1,11 +1,12 @@
-// Settings: the watched projects (each with its provider; Remove with Undo), the poll interval (checked as typed, saved
+// Settings: the watched projects (each with its provider, or a provider-defined one's SSH login; its domain and aliases; Remove with Undo), the poll interval (checked as typed, saved
 // on Enter or leaving the field), notifications, auto-sync, ssh <machine>, launch at login. An
 // error shows next to the field that caused it.
 import { useState } from 'react';
-import { POLL_SECONDS, type AppState, type Settings } from '../../../contract/api';
+import { POLL_SECONDS, type AppState, type ProjectNames, type Settings, type WatchedProject } from '../../../contract/api';
 import { useStore } from '../store';
-import { AddProject } from './add-project';
-import { ProjectProviderField } from './project-provider';
+import { AddProjectKind } from './add-watched-project';
+import { ProjectProviderField, ProxmoxTokenField } from './project-provider';
+import { ProjectNamesField, WatchedLoginField } from './project-names';
 
 function pollProblem(text: string): string | null {
   const n = Number(text);
@@ -21,6 +22,7 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
   const [removed, setRemoved] = useState<string | null>(null);
   const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null);
   const problem = pollProblem(poll);
+  const machinesOf = (p: string) => app.projects.find((v) => v.configPath === p)?.vms.map((v) => v.machineName) ?? [];
 
   const update = async (field: string, patch: Partial<Omit<Settings, 'projects' | 'providers'>>): Promise<boolean> => {
     try {
@@ -37,9 +39,13 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
     const ok = await update('poll', { pollSeconds: Number(poll) });
     setPollState({ saved: ok, error: null });
   };
+  // What Undo puts back besides the key: a provider-defined project's definition, the project's names.
+  const [removedSettings, setRemovedSettings] = useState<{ watched?: WatchedProject; names?: ProjectNames }>({});
   const remove = async (p: string) => {
     try {
+      const kept = { watched: settings.watched[p], names: settings.names[p] };
       useStore.setState({ settings: await api!.removeProject(p) });
+      setRemovedSettings(kept);
       setRemoved(p);
     } catch (err) {
       setFieldError({ field: `project:${p}`, message: (err as Error).message });
@@ -48,7 +54,9 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
   const undo = async () => {
     if (!removed) return;
     try {
-      useStore.setState({ settings: await api!.addProject(removed) });
+      const { watched, names } = removedSettings;
+      useStore.setState({ settings: watched ? await api!.saveWatchedProject(watched) : await api!.addProject(removed) });
+      if (names) useStore.setState({ settings: await api!.setProjectNames(removed, names) });
       setRemoved(null);
     } catch (err) {
       setFieldError({ field: 'undo', message: (err as Error).message });
@@ -73,7 +81,9 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
               Remove
             </button>
             {errorFor(`project:${p}`)}
-            <ProjectProviderField configPath={p} current={settings.providers[p]} />
+            {settings.watched[p] ? <WatchedLoginField project={settings.watched[p]} machines={machinesOf(p)} /> : <ProjectProviderField configPath={p} current={settings.providers[p]} />}
+            {settings.watched[p]?.provider === 'proxmox' && <ProxmoxTokenField configPath={p} />}
+            <ProjectNamesField key={`${p}|${machinesOf(p).join(',')}`} configPath={p} machines={machinesOf(p)} current={settings.names[p]} />
           </li>
         ))}
       </ul>
@@ -86,7 +96,7 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
         </p>
       )}
       {errorFor('undo')}
-      <AddProject filePicker={app.host.filePicker} platform={app.host.platform} />
+      <AddProjectKind filePicker={app.host.filePicker} platform={app.host.platform} />
       <h3>Watching</h3>
       <form
         className="field"

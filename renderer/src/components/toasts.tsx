@@ -1,6 +1,7 @@
 // In-window notices of IP changes (the desktop app also shows OS notifications). They sit in the
 // page's flow above the list, so they never cover a row; clicking one brings its VM into view;
-// an address change offers "Sync now" when hosts are not synced automatically.
+// an address change offers "Sync now" when hosts are not synced automatically and the sync would
+// not skip the VM.
 import { changeText } from '../format';
 import { useStore } from '../store';
 
@@ -15,7 +16,8 @@ export function Toasts() {
             {changeText(t.change)}
             {t.count > 1 && ` (×${t.count})`}
           </button>
-          {settings && !settings.autoSync && (t.change.kind === 'changed' || t.change.kind === 'appeared') && (
+          {/* Not for a sync that would skip the VM (a duplicate address). */}
+          {settings && !settings.autoSync && (t.change.kind === 'changed' || t.change.kind === 'appeared') && !t.change.hostsSkip && (
             <button type="button" onClick={() => { const c = t.change as { configPath: string }; dismissToast(t.id); void run((api) => api.reconcileNow(c.configPath)); }}>
               Sync now
             </button>

@@ -9,6 +9,7 @@ import { Confirm } from './confirm';
 import { CopyButton } from './copy-button';
 import { VmPowerActions } from './vm-power-actions';
 import { useStore } from '../store';
+import { VmHistory } from './vm-history';
 
 /** `lastSeen`: set while the hypervisor cannot be asked, when the row was last seen as it shows. */
 export function VmRow({ vm, progress, focused, configPath, checkedAt, lastSeen }: { vm: VmView; progress: string | undefined; focused: boolean; configPath: string; checkedAt: string | null; lastSeen: string | null }) {
@@ -138,6 +139,7 @@ export function VmRow({ vm, progress, focused, configPath, checkedAt, lastSeen }
           </div>
         )}
       </dl>
+      <VmHistory machineName={vm.machineName} history={vm.history} />
       {!lastSeen && <VmPowerActions vm={vm} configPath={configPath} />}
       {vm.warnings.length > 0 && (
         <details className="vm-warnings" data-testid="vm-warnings">

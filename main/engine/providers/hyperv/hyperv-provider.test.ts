@@ -202,13 +202,13 @@ describe('Hyper-V discovery through the simulator', () => {
     it(`vmms stopped (${language}): classified from the service state, not from the words`, async () => {
       const failing = observe({ vmms: 'Stopped', language, vms: [vm('web')] }, [ref('web', '6f1c2d9e-0000-4000-8000-000000000001')]);
       await expect(failing).rejects.toThrow(HypervisorError);
-      await expect(failing).rejects.toThrow(/Virtual Machine Management service \(vmms\) is Stopped: start it from Services/);
+      await expect(failing).rejects.toThrow(/^The Hyper-V Virtual Machine Management service \(vmms\) is Stopped\.\nStart it from Services/);
       await expect(failing).rejects.not.toThrow(/Hyper-V Administrators/);
     });
   }
 
   it('vmms still starting says the next pass tries again', async () => {
-    await expect(observe({ vmms: 'StartPending', vms: [vm('web')] }, [ref('web')])).rejects.toThrow(/still starting; the next pass tries again/);
+    await expect(observe({ vmms: 'StartPending', vms: [vm('web')] }, [ref('web')])).rejects.toThrow(/still starting\.\nThe next pass tries again/);
   });
 
   it("outside Hyper-V Administrators Get-VM lists nothing: one host-level cause with its fix, no VM called missing, not 'run ragnatramp up'", async () => {
@@ -258,6 +258,13 @@ describe('a failed Get-VM, classified from the error record', () => {
   it('a missing Hyper-V module, or no Hyper-V at all', () => {
     expect(explainQueryFailure(record({ errorId: 'CommandNotFoundException', reason: 'CommandNotFoundException' }), host()).message).toMatch(/Hyper-V Module for Windows PowerShell/);
     expect(explainQueryFailure(record({}), host({ vmms: 'Missing' })).message).toMatch(/Hyper-V is not enabled on this PC/);
+  });
+  it('the cause leads, its fix follows on the next line, and Windows\' own words come once, last', () => {
+    const lines = explainQueryFailure(record({ message: 'Le service est arrêté.' }), host({ vmms: 'Stopped' })).message.split('\n');
+    expect(lines).toEqual(['The Hyper-V Virtual Machine Management service (vmms) is Stopped.', "Start it from Services (or 'Start-Service vmms' in an administrator PowerShell), or restart the PC.", 'Hyper-V said: Le service est arrêté.']);
+    const denied = explainQueryFailure(record({ category: 'PermissionDenied', message: 'Zugriff verweigert' }), host()).message;
+    expect(denied).toMatch(/^Hyper-V refused your account: your account must be in the 'Hyper-V Administrators' group \(SID S-1-5-32-578\)\.\nAsk an administrator to add you/);
+    expect(denied.split('Zugriff verweigert')).toHaveLength(2);
   });
   it('anything else points at doctor, never at group membership', () => {
     const message = explainQueryFailure(record({}), host()).message;

@@ -47,22 +47,26 @@ export class HyperVProvider implements DiscoveryProvider {
 const DOCTOR = "Run 'ragnatramp-tray doctor' to check each step on this PC.";
 const NOT_MEMBER = "Hyper-V shows your account no VMs: you are not in the 'Hyper-V Administrators' group (SID S-1-5-32-578).";
 const ADD_ME = 'Ask an administrator to add you, then sign out and back in: new group membership applies only after a new sign-in.';
-const MEMBERSHIP = `Your account must be in the 'Hyper-V Administrators' group (SID S-1-5-32-578). ${ADD_ME}`;
+const IN_GROUP = "your account must be in the 'Hyper-V Administrators' group (SID S-1-5-32-578).";
 
-/** Get-VM itself failed: say why from the structured record and the host facts. */
+/**
+ * Get-VM itself failed: say why from the structured record and the host facts. The cause leads,
+ * its fix follows, and Windows' own words (in the user's language) come last, once.
+ */
 export function explainQueryFailure(e: HvError, host: HvHost): HypervisorError {
   const detail = `${e.message} [${e.errorId || e.category}]`;
-  const fail = (hint: string) => new HypervisorError(`Hyper-V could not be queried: ${e.message || e.errorId}`, hint, detail);
-  if (host.vmms === 'Missing') return fail("Hyper-V is not enabled on this PC (there is no Virtual Machine Management service): turn on 'Hyper-V' in Windows Features, then restart.");
-  if (host.vmms === 'StartPending') return fail('The Hyper-V Virtual Machine Management service (vmms) is still starting; the next pass tries again.');
-  if (host.vmms && host.vmms !== 'Running') return fail(`The Hyper-V Virtual Machine Management service (vmms) is ${host.vmms}: start it from Services (or 'Start-Service vmms' in an administrator PowerShell), or restart the PC.`);
+  const windows = e.message || e.errorId;
+  const fail = (cause: string, fix: string) => new HypervisorError(cause, `${fix}\nHyper-V said: ${windows}`, detail);
+  if (host.vmms === 'Missing') return fail('Hyper-V is not enabled on this PC: there is no Virtual Machine Management service (vmms).', "Turn on 'Hyper-V' in Windows Features, then restart.");
+  if (host.vmms === 'StartPending') return fail('The Hyper-V Virtual Machine Management service (vmms) is still starting.', 'The next pass tries again.');
+  if (host.vmms && host.vmms !== 'Running') return fail(`The Hyper-V Virtual Machine Management service (vmms) is ${host.vmms}.`, "Start it from Services (or 'Start-Service vmms' in an administrator PowerShell), or restart the PC.");
   if (e.reason === 'CommandNotFoundException' || e.errorId.startsWith('CommandNotFoundException')) {
-    return fail("The Hyper-V PowerShell module is missing: turn on 'Hyper-V Module for Windows PowerShell' under Windows Features > Hyper-V > Hyper-V Management Tools.");
+    return fail('The Hyper-V PowerShell module is missing.', "Turn on 'Hyper-V Module for Windows PowerShell' under Windows Features > Hyper-V > Hyper-V Management Tools.");
   }
-  if (e.category === 'PermissionDenied' || e.reason === 'UnauthorizedAccessException' || host.member === false) return fail(MEMBERSHIP);
+  if (e.category === 'PermissionDenied' || e.reason === 'UnauthorizedAccessException' || host.member === false) return fail(`Hyper-V refused your account: ${IN_GROUP}`, ADD_ME);
   // Older hosts report missing access as "unable to be found" (facts file, Get-VM).
-  if (e.category === 'ObjectNotFound' && host.member !== true) return fail(`On older Windows builds this is how missing access shows. ${MEMBERSHIP}`);
-  return fail(DOCTOR);
+  if (e.category === 'ObjectNotFound' && host.member !== true) return fail(`Hyper-V found no VM, which is how older Windows builds show missing access: ${IN_GROUP}`, ADD_ME);
+  return new HypervisorError(`Hyper-V could not be queried: ${windows}`, DOCTOR, detail);
 }
 
 /** The PowerShell process itself failed: it could not start, hung, died, or the script failed. */

@@ -156,7 +156,7 @@ describe.skipIf(!pwsh)('the real scripts in the real PowerShell', SLOW, () => {
     it(`${mode}: a stopped vmms with German error texts fails the pass with the vmms fix`, async () => {
       const { real, simulated } = await both({ ...busy, vmms: 'Stopped', language: 'de-DE' }, busyRefs, mode);
       expect(real).toEqual(simulated);
-      expect(real).toMatchObject({ error: expect.stringMatching(/^Hyper-V could not be queried: Hyper-V konnte keinen virtuellen Computer finden.*\nThe Hyper-V Virtual Machine Management service \(vmms\) is Stopped/s) });
+      expect(real).toMatchObject({ error: expect.stringMatching(/^The Hyper-V Virtual Machine Management service \(vmms\) is Stopped\.\nStart it from Services.*\nHyper-V said: Hyper-V konnte keinen virtuellen Computer finden/s) });
     });
 
     it(`${mode}: outside Hyper-V Administrators the pass fails once with the cause, no VM called missing`, async () => {

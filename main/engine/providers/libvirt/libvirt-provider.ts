@@ -17,7 +17,7 @@ import { HypervisorError } from '../../errors.js';
 import { cLocaleEnv } from '../../discovery/c-locale.js';
 import { installHint } from '../../discovery/tool-path.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
-import type { DiscoveryProvider, PowerAction, SshAnswer } from '../../discovery/provider.js';
+import type { DiscoveryProvider, ListedVm, PowerAction, SshAnswer } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { isUsableIpv4 } from '../../discovery/net-address.js';
 import { checkLibvirtUri, isLocalUri } from './libvirt-uri.js';
@@ -88,6 +88,11 @@ export class LibvirtProvider implements DiscoveryProvider {
     const details = await this.readDomains(matched);
     const neighbors = isLocalUri(this.uri) ? await readHostNeighbors(this.runCommand, this.platform) : null;
     return observeLibvirt(refs, { uri: this.uri, domains, details, neighbors }, now);
+  }
+
+  /** Every domain of the URI, running or not: a project of its own needs no selection here. */
+  async list(): Promise<ListedVm[]> {
+    return (await this.listDomains()).map((d) => ({ name: d.name, id: d.uuid }));
   }
 
   private async listDomains(): Promise<Domain[]> {

@@ -20,6 +20,9 @@ export interface ProxmoxGuest {
   uptime: number | null;
   /** What /cluster/resources shows of its config (name, memory, CPUs, disk, tags, lock): a change here is a change to its config. */
   shape: string;
+  /** Its pool, where the token may see it (Pool.Audit), and its tags: pve-manager PVE/API2/Cluster.pm:562-600. */
+  pool?: string;
+  tags?: string[];
 }
 
 export type { GuestInterface };
@@ -45,7 +48,10 @@ export function parseResources(body: unknown): ProxmoxGuest[] {
     // The entry's fields that come from the guest's config (qemu-server src/PVE/QemuServer.pm:2560-2596:
     // maxdisk, cpus, name, maxmem, lock, tags; pve-manager PVE/API2/Cluster.pm:555-590 adds lock and tags).
     const shape = JSON.stringify(['name', 'maxmem', 'maxcpu', 'maxdisk', 'tags', 'lock'].map((k) => r[k] ?? null));
-    return [{ type, vmid, name: typeof r['name'] === 'string' ? r['name'] : null, node: r['node'], status: qmp ?? String(r['status'] ?? 'unknown'), uptime, shape }];
+    // tags is the guest config's string, a pve-tag-list: tags split on ';', ',' or spaces.
+    const tags = typeof r['tags'] === 'string' ? r['tags'].split(/[;, ]+/).filter(Boolean) : [];
+    const pool = typeof r['pool'] === 'string' ? { pool: r['pool'] } : {};
+    return [{ type, vmid, name: typeof r['name'] === 'string' ? r['name'] : null, node: r['node'], status: qmp ?? String(r['status'] ?? 'unknown'), uptime, shape, ...pool, ...(tags.length > 0 ? { tags } : {}) }];
   });
 }
 

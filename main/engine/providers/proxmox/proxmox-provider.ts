@@ -11,7 +11,7 @@
 
 import pLimit from 'p-limit';
 import { HypervisorError } from '../../errors.js';
-import type { DiscoveryProvider, PowerAction, SshAnswer } from '../../discovery/provider.js';
+import type { DiscoveryProvider, ListedVm, PowerAction, SshAnswer, VmSelection } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { parseAgentInterfaces, parseConfigDigest, parseConfigMacs, parseLxcInterfaces, parseRelease, parseResources, type ProxmoxGuest } from './proxmox-api.js';
 import { ProxmoxApiError, ProxmoxDeadlineError, type ProxmoxClient } from './proxmox-client.js';
@@ -110,6 +110,14 @@ export class ProxmoxProvider implements DiscoveryProvider {
       ),
     );
     return observeProxmox(refs, { cluster: this.url, guests, release: this.release, reads }, now);
+  }
+
+  /** The cluster's guests, or one pool's or one tag's; a guest on a node offline (no name) cannot be one. */
+  async list(selection: VmSelection): Promise<ListedVm[]> {
+    const guests = parseResources(await this.client.get('/cluster/resources?type=vm').catch((err) => clusterError(err, this.url, this.release ?? null)));
+    return guests
+      .filter((g) => g.name !== null && (!selection.pool || g.pool === selection.pool) && (!selection.tag || (g.tags ?? []).includes(selection.tag)))
+      .map((g) => ({ name: g.name!, id: String(g.vmid) }));
   }
 
   /** Whether the addresses this provider gave answered SSH: one that answered and no longer does is read again next pass. */

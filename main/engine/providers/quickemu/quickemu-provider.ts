@@ -11,7 +11,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HypervisorError } from '../../errors.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
-import type { DiscoveryProvider, PowerAction } from '../../discovery/provider.js';
+import type { DiscoveryProvider, ListedVm, PowerAction } from '../../discovery/provider.js';
 import { readSmallFile } from '../../discovery/read-tail.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
 import { networkOf, parseConf, parsePid, parsePorts, vmnetNic, vmPaths } from './quickemu-files.js';
@@ -50,13 +50,21 @@ export class QuickemuProvider implements DiscoveryProvider {
     return observeQuickemu(refs, { folder: this.folder, vms, neighbors, platform, leases }, now);
   }
 
-  private async readVms(askAgents = true): Promise<QuickemuVm[]> {
-    let names: string[];
+  /** Every <vm>.conf of the folder, named as quickemu names the VM (the file's name without .conf). */
+  async list(): Promise<ListedVm[]> {
+    return (await this.confFiles()).map((file) => ({ name: path.basename(file, '.conf'), id: `quickemu:${path.join(this.folder, file)}` }));
+  }
+
+  private async confFiles(): Promise<string[]> {
     try {
-      names = (await readdir(this.folder)).filter((f) => f.endsWith('.conf')).sort();
+      return (await readdir(this.folder)).filter((f) => f.endsWith('.conf')).sort();
     } catch (err) {
       throw new HypervisorError(`quickemu's folder ${this.folder} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Check the path given to --quickemu: it is the folder that holds your <vm>.conf files.');
     }
+  }
+
+  private async readVms(askAgents = true): Promise<QuickemuVm[]> {
+    const names = await this.confFiles();
     return Promise.all(
       names.map(async (file): Promise<QuickemuVm> => {
         const confFile = path.join(this.folder, file);

@@ -405,13 +405,24 @@ export const factCheck = (label: string): string => `fact:${label}`;
 /** The settings entry that mutes one check of one VM. */
 export const muteKey = (key: string, check: string): string => `${key}|${check}`;
 
+/** The machine names used by more than one watched project: their lines and problems carry the project. */
+export function sharedNames(state: Pick<AppState, 'projects'>): Set<string> {
+  const seen = new Map<string, number>();
+  for (const p of state.projects) for (const name of new Set(p.vms.map((v) => v.machineName))) seen.set(name, (seen.get(name) ?? 0) + 1);
+  return new Set([...seen].filter(([, n]) => n > 1).map(([name]) => name));
+}
+
+/** A VM's name as the user tells it apart: "web", or "shop/web" when another project has a web too. */
+export const vmLabel = (project: string | null, machineName: string, shared: ReadonlySet<string>): string => (shared.has(machineName) ? `${project ?? 'project'}/${machineName}` : machineName);
+
 /**
- * Every unmuted VM problem as "machine: problem", for the header and the tray tooltip. A stale
- * project's rows are what was last seen, not what is: their problems are not listed as current
- * (the cause that keeps them stale is said instead).
+ * Every unmuted VM problem as "machine: problem" ("project/machine" where two projects share the
+ * name), for the header and the tray tooltip. A stale project's rows are what was last seen, not
+ * what is: their problems are not listed as current (the cause that keeps them stale is said instead).
  */
-export function problemList(state: Pick<AppState, 'projects'>): Array<{ key: string; text: string }> {
-  return state.projects.filter((p) => !p.stale).flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, text: `${v.machineName}: ${problem.text}` }))));
+export function problemList(state: Pick<AppState, 'projects'>): Array<{ key: string; check: string; text: string }> {
+  const shared = sharedNames(state);
+  return state.projects.filter((p) => !p.stale).flatMap((p) => p.vms.flatMap((v) => v.problems.map((problem) => ({ key: v.key, check: problem.check, text: `${vmLabel(p.name, v.machineName, shared)}: ${problem.text}` }))));
 }
 
 /** The poll interval's bounds, for the settings file, the API's check and the window's field. */

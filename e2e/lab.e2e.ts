@@ -10,14 +10,14 @@ import { screenshot, watchEvery } from './web-host-fixture.ts';
 test.describe('against a lab of real guests', () => {
   const { lab, startHost } = useE2eLab({ guests: 3 });
 
-  test('Reconcile now writes every guest, and a DHCP renumbering shows up as a change', async ({ page }) => {
+  test('Sync now writes every guest, and a DHCP renumbering shows up as a change', async ({ page }) => {
     const host = await startHost(['--config', lab().paths.config, '--manifest', lab().paths.manifest]);
     await page.goto(host.url);
     await expect(page.getByTestId('vm-guest1').getByTestId('ipv4')).toHaveText(lab().guest('guest1').ip);
-    await page.getByRole('button', { name: 'Reconcile now' }).click();
+    await page.getByRole('button', { name: 'Sync now' }).click();
     for (const g of lab().record.guests) {
       const row = page.getByTestId(`vm-${g.machine}`);
-      await expect(row.getByTestId('tier')).toHaveText('lease');
+      await expect(row.getByTestId('tier')).toHaveText('via lease');
       await expect(row.getByTestId('sync')).toContainText('updated');
       expect(await lab().readHosts(g.machine)).toContain(`${g.ip} ${g.machine}\n`);
     }
@@ -27,9 +27,9 @@ test.describe('against a lab of real guests', () => {
     await expect(page.getByTestId('toast')).toContainText(`guest2: ${old} → ${fresh}`, { timeout: 20_000 });
     await expect(page.getByTestId('vm-guest2').getByTestId('ipv4')).toHaveText(fresh);
     await expect(page.getByTestId('vm-guest2').getByTestId('previous-ip')).toHaveText(old);
-    // The rows whose hosts are now out of date offer Reconcile now too: use the header's.
+    // The banner of the hosts out of date offers Sync now too: use the header's.
     await expect(page.getByTestId('vm-guest1').getByTestId('sync')).toContainText('out of date');
-    const reconcile = page.locator('header').getByRole('button', { name: 'Reconcile now' });
+    const reconcile = page.locator('header').getByRole('button', { name: 'Sync now' });
     await reconcile.click();
     await expect.poll(() => lab().readHosts('guest1'), { timeout: 20_000 }).toContain(`${fresh} guest2\n`);
     expect((await lab().exec('guest1', ['getent', 'hosts', 'guest2'])).trim().split(/\s+/)).toEqual([fresh, 'guest2']);
@@ -46,7 +46,7 @@ test.describe('against a lab of real guests', () => {
     const host = await startHost(['--config', lab().paths.config, '--simulate', dupScenario]);
     await page.goto(host.url);
     await expect(page.getByTestId('duplicate-banner')).toContainText(`Duplicate IP ${lab().guest('guest1').ip}: guest1 and guest2`);
-    await page.getByRole('button', { name: 'Reconcile now' }).click();
+    await page.getByRole('button', { name: 'Sync now' }).click();
     await expect(page.getByTestId('vm-guest1').getByTestId('sync')).toContainText('skipped: duplicate IPv4');
     await expect(page.getByTestId('vm-guest2').getByTestId('sync')).toContainText('skipped: duplicate IPv4');
     await expect(page.getByTestId('vm-guest3').getByTestId('sync')).toContainText(/updated|in sync/);

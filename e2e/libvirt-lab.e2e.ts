@@ -21,7 +21,7 @@ test.describe('against a real libvirtd', () => {
   const { lab, startHost } = useE2eLab({ guests: 3, kind: 'libvirt', staticIp: 1 });
   test.beforeAll(() => writeFileSync(netnsFile, lab().record.hostNetns!));
 
-  test("each row shows its tier and libvirt's facts, and Reconcile now writes every guest", async ({ page }) => {
+  test("each row shows its tier and libvirt's facts, and Sync now writes every guest", async ({ page }) => {
     const host = await startHost(['--config', lab().paths.config, '--libvirt', 'qemu:///system'], lab().record.hostNetns);
     await page.goto(host.url);
     // The first pass (virsh, the guest agent, SSH banners) takes what the machine gives it.
@@ -29,11 +29,11 @@ test.describe('against a real libvirtd', () => {
     for (const [machine, tier] of [['guest1', 'lease'], ['guest2', 'lease'], ['guest3', 'agent']] as const) {
       const row = page.getByTestId(`vm-${machine}`);
       await expect(row.getByTestId('ipv4')).toHaveText(lab().guest(machine).ip);
-      await expect(row.getByTestId('tier')).toHaveText(tier);
+      await expect(row.getByTestId('tier')).toHaveText(`via ${tier}`);
       await expect(row.getByTestId('fact-Network')).toContainText(lab().record.bridge);
     }
     await expect(page.getByTestId('vm-guest3').getByTestId('fact-Agent')).toContainText('answers');
-    await page.locator('header').getByRole('button', { name: 'Reconcile now' }).click();
+    await page.locator('header').getByRole('button', { name: 'Sync now' }).click();
     for (const g of lab().record.guests) await expect(page.getByTestId(`vm-${g.machine}`).getByTestId('sync')).toContainText('updated', { timeout: 30_000 });
     const hosts = await inLabNetns(lab().record, 'ssh', ['-i', lab().paths.key, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${lab().guest('guest1').ip}`, 'cat /etc/hosts']);
     expect(hosts).toContain(`${lab().guest('guest3').ip} guest3\n`);

@@ -1,6 +1,6 @@
 // The window in real Chromium against real QEMU VMs started with quickemu's arguments: two
 // bridged guests found through their guest agents, one on QEMU's user-mode network reached
-// through its SSH forward (its own address shown as a fact), and Reconcile now writing the bridged guests' real /etc/hosts. Then the same VMs as
+// through its SSH forward (its own address shown as a fact), and Sync now writing the bridged guests' real /etc/hosts. Then the same VMs as
 // a Proxmox VE cluster's guests, through a local HTTPS server speaking the API whose agent
 // answers come from the VMs' real guest agents.
 import { writeFileSync } from 'node:fs';
@@ -13,13 +13,13 @@ import { screenshot } from './web-host-fixture.ts';
 test.describe('against real QEMU VMs (quickemu)', () => {
   const { lab, startHost } = useE2eLab({ guests: 3, kind: 'qemu', userNet: 1 });
 
-  test("each VM's row shows how it is reached, and Reconcile now writes the bridged guests' hosts", async ({ page }) => {
+  test("each VM's row shows how it is reached, and Sync now writes the bridged guests' hosts", async ({ page }) => {
     const host = await startHost(['--config', lab().paths.config, '--quickemu', lab().paths.quickemu]);
     await page.goto(host.url);
     for (const machine of ['guest1', 'guest2']) {
       const row = page.getByTestId(`vm-${machine}`);
       await expect(row.getByTestId('ipv4')).toHaveText(lab().guest(machine).ip);
-      await expect(row.getByTestId('tier')).toHaveText('agent');
+      await expect(row.getByTestId('tier')).toHaveText('via agent');
       await expect(row.getByTestId('fact-Network')).toContainText(`bridged (${lab().record.bridge})`);
       await expect(row.getByTestId('fact-Agent')).toContainText('answers');
     }
@@ -29,7 +29,7 @@ test.describe('against real QEMU VMs (quickemu)', () => {
     await expect(nat.getByTestId('ip-unknown')).toHaveCount(0);
     await expect(nat.getByTestId('fact-Guest address')).toContainText('10.0.2.15');
 
-    await page.locator('header').getByRole('button', { name: 'Reconcile now' }).click();
+    await page.locator('header').getByRole('button', { name: 'Sync now' }).click();
     for (const machine of ['guest1', 'guest2']) await expect(page.getByTestId(`vm-${machine}`).getByTestId('sync')).toContainText('updated', { timeout: 30_000 });
     await expect(nat.getByTestId('sync')).toContainText("skipped: 'lab-guest3-");
     await expect(nat.getByTestId('sync')).toContainText("is on QEMU's user-mode network, where VMs cannot reach each other");
@@ -48,11 +48,11 @@ test.describe('against real QEMU VMs (quickemu)', () => {
       for (const [i, g] of bridged.entries()) {
         const row = page.getByTestId(`vm-${g.machine}`);
         await expect(row.getByTestId('ipv4')).toHaveText(g.ip);
-        await expect(row.getByTestId('tier')).toHaveText('agent');
+        await expect(row.getByTestId('tier')).toHaveText('via agent');
         await expect(row.getByTestId('fact-Node/ID')).toContainText(`pve${i + 1}/${101 + i}`);
         await expect(row.getByTestId('fact-Agent')).toContainText('answers');
       }
-      await expect(page.getByTestId('vm-guest3').getByTestId('ip-unknown')).toContainText('not found in the Proxmox VE cluster at https://127.0.0.1:');
+      await expect(page.getByTestId('vm-guest3').getByTestId('looked-in')).toContainText('not found in the Proxmox VE cluster at https://127.0.0.1:');
       await screenshot(page, 'proxmox-lab');
     } finally {
       await pve.close();

@@ -19,18 +19,18 @@ test('first run: the empty state tells a new user what to do; adding a project s
   await page.getByLabel('Path to a ragnatramp.yaml').fill(demo.config);
   await page.getByRole('button', { name: 'Add project' }).click();
   await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
-  await expect(page.getByTestId('vm-db').getByTestId('tier')).toHaveText('ARP');
+  await expect(page.getByTestId('vm-db').getByTestId('tier')).toHaveText('via ARP');
   await screenshot(page, 'project-added');
 });
 
-test('Reconcile now shows IPs, tiers and per-VM results', async ({ page }) => {
+test('Sync now shows IPs, tiers and per-VM results', async ({ page }) => {
   const demo = demoCopy();
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
   await page.goto(host.url);
   await expect(page.getByTestId('vm-web').getByTestId('ipv4')).toHaveText('172.18.185.163');
-  await page.getByRole('button', { name: 'Reconcile now' }).click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
   await expect(page.getByTestId('last-reconcile')).toContainText('synced');
-  for (const [machine, ip, tier] of [['web', '172.18.185.163', 'KVP'], ['db', '172.18.185.164', 'ARP']]) {
+  for (const [machine, ip, tier] of [['web', '172.18.185.163', 'via KVP'], ['db', '172.18.185.164', 'via ARP']]) {
     const row = page.getByTestId(`vm-${machine}`);
     await expect(row.getByTestId('ipv4')).toHaveText(ip!);
     await expect(row.getByTestId('tier')).toHaveText(tier!);
@@ -66,7 +66,7 @@ test('a duplicate IP shows the banner and the skipped sync', async ({ page }) =>
   await expect(page.getByTestId('duplicate-banner')).toContainText('Duplicate IP 172.18.185.164: db and web');
   await expect(page.getByTestId('duplicate-banner')).toContainText('clones of one image sharing /etc/machine-id');
   await expect(page.getByTestId('duplicate-banner').locator('pre')).toHaveText('sudo rm /etc/machine-id && sudo systemd-machine-id-setup');
-  await page.getByRole('button', { name: 'Reconcile now' }).click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
   await expect(page.getByTestId('vm-web').getByTestId('sync')).toHaveText('skipped: duplicate IPv4 172.18.185.164 (shared with db)');
   await expect(page.getByTestId('vm-db').getByTestId('sync')).toHaveText('skipped: duplicate IPv4 172.18.185.164 (shared with web)');
   await expect(page.getByTestId('vm-cache').getByTestId('sync')).toContainText('updated');
@@ -116,26 +116,33 @@ function editScenario(file: string, edit: (s: { vmms?: string; vms: Array<Record
   writeFileSync(file, stringify(scenario));
 }
 
-test('after an IP change with auto-sync off, the rows and the header say the hosts are out of date, and the notice offers Sync now', async ({ page }) => {
+test('after an IP change with auto-sync off, one banner says which hosts are out of date and offers the one Sync now', async ({ page }) => {
   const demo = demoCopy();
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
   await page.goto(host.url);
-  await page.getByRole('button', { name: 'Reconcile now' }).click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
   await expect(page.getByTestId('vm-db').getByTestId('sync')).toContainText('updated');
   await watchEvery(page, 2);
   editScenario(demo.scenario, (s) => (s.vms[0]!.adapters![0]!.ipAddresses = ['172.18.185.200']));
   const toast = page.getByTestId('toast').filter({ hasText: 'web: 172.18.185.163 → 172.18.185.200' });
   await expect(toast).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('vm-db').getByTestId('sync')).toContainText('out of date');
-  await expect(page.getByTestId('problems')).toContainText('db: hosts out of date');
-  await expect(page.locator('.summary')).toContainText('hosts out of date');
-  await screenshot(page, 'hosts-out-of-date');
-  await toast.getByRole('button', { name: 'Sync now' }).click();
-  await expect(page.getByTestId('vm-db').getByTestId('sync')).toContainText('updated', { timeout: 20_000 });
+  // One cause, one message, one action (issue 23, point 9): the banner, not each row or the header.
+  const banner = page.getByTestId('hosts-stale-banner');
+  await expect(banner).toContainText(/Hosts out of date on .*\bdb\b.*: an address changed since their last sync/);
+  await expect(banner).not.toContainText('worker'); // off: nothing to bring up to date
   await expect(page.getByTestId('problems')).not.toContainText('hosts out of date');
+  await expect(page.getByTestId('vm-web').getByTestId('problem')).toHaveCount(0);
+  await expect(page.getByTestId('vm-db').getByTestId('problem')).toHaveText('KVP No Contact'); // its own, not the hosts'
+  await expect(page.locator('.summary')).toContainText('hosts out of date');
+  await expect(toast.getByRole('button', { name: 'Sync now' })).toHaveCount(0);
+  await screenshot(page, 'hosts-out-of-date');
+  await banner.getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.getByTestId('vm-db').getByTestId('sync')).toContainText('updated', { timeout: 20_000 });
+  await expect(banner).toHaveCount(0);
 });
 
-test('KVP No Contact with no ARP entry: IP unknown with why, the last known IP greyed, and a notice of the loss', async ({ page }) => {
+test('KVP No Contact with no ARP entry: still running, IP unknown with why, the last known IP greyed, and a notice of the loss', async ({ page }) => {
   const demo = demoCopy();
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
   await page.goto(host.url);
@@ -143,8 +150,12 @@ test('KVP No Contact with no ARP entry: IP unknown with why, the last known IP g
   await watchEvery(page, 2);
   editScenario(demo.scenario, (s) => (s.neighbors = s.neighbors.filter((n) => n.ip !== '172.18.185.164')));
   const row = page.getByTestId('vm-db');
-  await expect(row.getByTestId('ip-unknown')).toContainText('IP unknown: KVP No Contact', { timeout: 20_000 });
-  await expect(row.getByTestId('last-known')).toHaveText('last known 172.18.185.164');
+  await expect(row.getByTestId('ip-unknown')).toHaveText('IP unknown', { timeout: 20_000 });
+  // Issue 23, point 6: a running VM that lost its address is running, not initializing.
+  await expect(row.getByTestId('status')).toHaveAttribute('aria-label', 'running');
+  await expect(row.getByTestId('problem')).toHaveText('KVP No Contact');
+  await row.getByTestId('toggle').click();
+  await expect(row.getByTestId('last-known')).toHaveText('172.18.185.164');
   await expect(row.getByTestId('previous-ip')).toHaveCount(0);
   await expect(page.getByTestId('toast')).toContainText('db: IP unknown (KVP No Contact), last known 172.18.185.164');
   await expect(page.getByTestId('problems')).toContainText('db: IP unknown: KVP No Contact');
@@ -173,7 +184,7 @@ test('outside Hyper-V Administrators: one red message with the cause and its fix
   await expect(alert).toContainText("you are not in the 'Hyper-V Administrators' group");
   await expect(alert).toContainText('Ask an administrator to add you, then sign out and back in');
   await expect(alert).toHaveCount(1);
-  for (const machine of ['web', 'db', 'worker', 'cache']) await expect(page.getByTestId(`vm-${machine}`).locator('.status')).toHaveText('unknown');
+  for (const machine of ['web', 'db', 'worker', 'cache']) await expect(page.getByTestId(`vm-${machine}`).getByTestId('ip-unknown')).toHaveText('unknown');
   await expect(page.getByRole('img', { name: 'Hypervisor unreachable' })).toBeVisible();
   await expect(page.getByTestId('all-missing')).toHaveCount(0);
   await expect(page.getByTestId('stale-banner')).toHaveCount(0);
@@ -191,7 +202,7 @@ test('a row never contradicts itself: a VM running again loses "skipped: VM is O
   host = await startHost(['--config', demo.config, '--simulate', demo.scenario]);
   await page.goto(host.url);
   await expect(page.getByTestId('duplicate-banner')).toBeVisible();
-  await page.getByRole('button', { name: 'Reconcile now' }).click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
   await expect(page.getByTestId('vm-web').getByTestId('sync')).toHaveText('skipped: duplicate IPv4 172.18.185.164 (shared with db)');
   await expect(page.getByTestId('vm-worker').getByTestId('sync')).toHaveText('skipped: VM is Off');
   await watchEvery(page, 2);
@@ -230,7 +241,7 @@ test('during a hypervisor outage the rows are marked stale with when they were l
   const web = page.getByTestId('vm-web');
   await expect(web.getByTestId('last-seen')).toHaveText(/^last seen \d{1,2}:\d{2}/, { timeout: 20_000 });
   await expect(web).toHaveClass(/\bstale\b/);
-  await expect(web.locator('.status')).not.toHaveClass(/status-running/);
+  await expect(web.getByTestId('status')).not.toHaveClass(/dot-running/);
   await expect(web).toHaveAttribute('aria-label', /^web: running when last seen at \d{1,2}:\d{2}/);
   await expect(page.getByTestId('stale-banner')).toHaveText('Showing what was last seen: Hyper-V could not be asked (the cause is above).');
   // The cause leads the red banner, its fix right after it; Get-VM's own words (the simulator's

@@ -71,7 +71,7 @@ describe.skipIf(!isRoot)('ssh <machine> from the host through the written config
       writeFileSync(path.join(home, 'bin', 'x-terminal-emulator'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
       const [g1] = lab().record.guests;
       // Before any login the key is not pinned: ssh would refuse, so the tray says why instead.
-      await expect(controller.api.openSsh(p.config, g1!.machine)).rejects.toThrow(`${g1!.machine}'s SSH host key is not pinned yet, so ssh would refuse it. Run Reconcile now once`);
+      await expect(controller.api.openSsh(p.config, g1!.machine)).rejects.toThrow(`${g1!.machine}'s SSH host key is not pinned yet, so ssh would refuse it. Run Sync now once`);
       expect(launched).toEqual([]);
       expect(await runCli(['reconcile', '--config', p.config, '--manifest', p.manifest, '--known-hosts', pins, '--wait', '0'], quiet)).toBe(0);
       await controller.api.openSsh(p.config, g1!.machine);

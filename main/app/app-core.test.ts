@@ -33,7 +33,8 @@ describe('detectChanges', () => {
     expect(detectChanges([], [dup], [], cleared.reported).changes).toHaveLength(1);
   });
   it('a running VM whose IPv4 is no longer known is reported once, with why and its last known address', () => {
-    const unknown = project([vm({ status: 'initializing', ipv4: null, lastKnownIpv4: '172.18.0.2', facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: 'no daemon' }] })]);
+    // Running with its IP unknown (issue 23, point 6: a VM that lost its address is not initializing).
+    const unknown = project([vm({ status: 'running', ipv4: null, lastKnownIpv4: '172.18.0.2', facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: 'no daemon' }] })]);
     const first = detectChanges([], [], [unknown], NOTHING_REPORTED);
     expect(first.changes).toEqual([{ kind: 'lost', key: '/p#web', configPath: '/p', project: 'p', machineName: 'web', from: '172.18.0.2', why: 'KVP No Contact' }]);
     expect(describeChange(first.changes[0]!)).toEqual({ title: 'web: IP unknown (KVP No Contact)', body: 'last known 172.18.0.2 (p)' });
@@ -67,12 +68,26 @@ describe('vmProblems', () => {
     expect(p({ status: 'booting', ipv4: null, sshAt: '127.0.0.1:22221', sshOpen: false })).toEqual(['SSH closed']);
     expect(p({ hostsStale: true })).toEqual(['hosts out of date']);
     expect(p({ sync: { success: false, skipped: false, changed: false, message: 'x', problem: 'host-key-changed', at: '' } })).toEqual(['host key changed']);
-    expect(p({ duplicateOf: ['db'], warnings: [{ code: 'duplicate-ip', text: '…' }, { code: 'no-ssh-settings', text: '…', brief: 'no ssh settings' }] })).toEqual(['duplicate IP', 'no ssh settings']);
+    // A duplicate is one banner naming both VMs (issue 23, point 9), not a problem on each row.
+    expect(p({ duplicateOf: ['db'], warnings: [{ code: 'duplicate-ip', text: '…' }, { code: 'no-ssh-settings', text: '…', brief: 'no ssh settings' }] })).toEqual(['no ssh settings']);
   });
 });
 
 describe('mergePass', () => {
   const result = (over: Partial<PassResult>): PassResult => ({ at: '2026-11-22T10:00:00.000Z', hypervisorError: null, projects: [], duplicates: [], syncs: {}, syncedBlocks: {}, changes: 0, ipDiffs: [], ...over });
+  // Issue 23, point 6: a running VM that lost its address is running with its IP unknown; one
+  // that has had none since it started (stopped the pass before, or never seen) is initializing.
+  it('a VM seen up with an address and now without one is still running, not initializing', () => {
+    const memory = { muted: [], syncs: {}, blocks: {} };
+    const noAddress = vm({ status: 'initializing', ipv4: null, tier: null, lastKnownIpv4: '172.18.0.2', sshOpen: null });
+    const pass = (before: VmView | null) => mergePass({ projects: before ? [project([before])] : [], duplicates: [] }, result({ projects: [project([noAddress])] }), { watched: ['/p'], memory, all: true }).projects[0]!.vms[0]!;
+    expect(pass(vm({})).status).toBe('running');
+    expect(pass(vm({ status: 'booting', sshOpen: false })).status).toBe('running');
+    expect(pass({ ...noAddress, status: 'running' }).status).toBe('running');
+    expect(pass(vm({ status: 'stopped', ipv4: null })).status).toBe('initializing');
+    expect(pass(null).status).toBe('initializing');
+    expect(pass(vm({})).problems).toEqual([{ check: 'ip-unknown', text: 'IP unknown' }]);
+  });
   const withBlock = (block: string, vms: VmView[]) => ({ ...project(vms), hostsBlock: block });
   it('a hosts block that changed since a VM was synced makes it out of date, with its problem', () => {
     const memory = { muted: [], syncs: { '/p#web': { success: true, skipped: false, changed: true, message: null, problem: null, at: '' } }, blocks: { '/p#web': 'old block' } };

@@ -44,7 +44,8 @@ export function detectChanges(ipDiffs: IpDiff[], duplicates: DuplicateView[], pr
         missing.add(vm.key);
         if (!before.missing.has(vm.key)) newlyMissing.push(vm);
       }
-      if (vm.status !== 'initializing' || !vm.lastKnownIpv4) continue;
+      // Running (it lost its address) or initializing, with no address now but a last known one.
+      if ((vm.status !== 'running' && vm.status !== 'initializing') || vm.ipv4 || vm.sshAt || !vm.lastKnownIpv4) continue;
       unknown.add(vm.key);
       const why = vm.facts.find((f) => f.ok === false);
       if (!before.unknown.has(vm.key)) changes.push({ kind: 'lost', key: vm.key, configPath: p.configPath, project, machineName: vm.machineName, from: vm.lastKnownIpv4, why: why ? `${why.label} ${why.value}` : null });

@@ -1,7 +1,7 @@
 // How a pass's result enters the app state, and the summary a reconcile returns: pure, so the
 // controller only decides when and the tests check what.
 
-import type { AppState, HostsSyncView, ProjectView, ReconcileSummary } from '../../contract/api.js';
+import type { AppState, HostsSyncView, ProjectView, ReconcileSummary, VmView } from '../../contract/api.js';
 import type { PassResult } from '../worker/worker-protocol.js';
 import { withMutes } from './vm-problems.js';
 
@@ -27,11 +27,23 @@ function currentSync(last: HostsSyncView | null, skipNow: string | null): HostsS
   return skipNow ? { ...last, message: skipNow } : null;
 }
 
+/**
+ * A VM the last pass saw up with an address (running or booting) and this pass up without one
+ * lost its address: it is still running, with its IP unknown, not initializing (issue 23, point
+ * 6). Seed 003's initializing is a VM that has had no address since it started; a stop in between
+ * shows as one pass stopped.
+ */
+function withLostAddress(v: VmView, before: VmView | undefined): VmView {
+  const lost = v.status === 'initializing' && !v.ipv4 && !v.sshAt && (before?.status === 'running' || before?.status === 'booting');
+  return lost ? { ...v, status: 'running' } : v;
+}
+
 /** A project's VMs with their last sync, whether that sync is out of date, and their problems. */
-function withSyncs(p: ProjectView, memory: SyncMemory): ProjectView {
+function withSyncs(p: ProjectView, memory: SyncMemory, previous: ProjectView | undefined): ProjectView {
   return {
     ...p,
-    vms: p.vms.map((v) => {
+    vms: p.vms.map((now) => {
+      const v = withLostAddress(now, previous?.vms.find((x) => x.key === now.key));
       const sync = currentSync(memory.syncs[v.key] ?? null, v.hostsSkip);
       const block = memory.blocks[v.key];
       // Out of date only where a reconcile would bring it up to date (not a stopped or missing VM).
@@ -58,7 +70,7 @@ export function mergePass(state: Pick<AppState, 'projects' | 'duplicates'>, resu
     // in use, the others were asked and are current.
     const stale = now.error ? null : (now.stale ?? (result.hypervisorError && now.vms.length === 0 ? 'Showing what was last seen: the hypervisor could not be asked (the cause is above).' : null));
     if (stale) return previous && previous.vms.length > 0 ? { ...previous, name: now.name ?? previous.name, stale } : { ...now, stale, seenAt: null };
-    return { ...withSyncs(now, options.memory), seenAt: result.at };
+    return { ...withSyncs(now, options.memory, previous), seenAt: result.at };
   };
   return {
     projects: options.watched.map(merged),

@@ -14,7 +14,7 @@ export function vmProblems(vm: Omit<VmView, 'problems' | 'muted'>): ProblemView[
   const failing = vm.facts.filter((f) => f.ok === false).map((f) => p(factCheck(f.label), `${f.label} ${f.value}`));
   if (!vm.ipv4 && !vm.sshAt) out.push(p('ip-unknown', failing.length > 0 ? `IP unknown: ${failing[0]!.text}` : 'IP unknown'));
   else out.push(...failing);
-  if (vm.duplicateOf.length > 0) out.push(p('duplicate-ip', 'duplicate IP'));
+  // A duplicate IPv4 is not each VM's problem: the window says it once, in one banner naming both.
   if ((vm.ipv4 || vm.sshAt) && vm.sshOpen === false) out.push(p('ssh-closed', 'SSH closed'));
   if (vm.sync && !vm.sync.success) out.push(vm.sync.problem === 'host-key-changed' ? p('host-key', 'host key changed') : p('hosts-sync', 'hosts sync failed'));
   else if (vm.hostsStale) out.push(p('hosts-stale', 'hosts out of date'));

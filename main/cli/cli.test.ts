@@ -198,7 +198,7 @@ describe('ragnatramp-tray diagnose and hosts', () => {
       clonedWith: [],
       warnings: [
         "The KVP daemon (hv_kvp_daemon) is not installed: install linux-cloud-tools-6.8.0-45-generic, so Hyper-V cannot see this guest's IP. 'ragnatramp-tray fix kvp' does it over SSH.",
-        "/etc/hosts has no managed block yet: reconcile to write it (Reconcile now in the window, or 'ragnatramp-tray reconcile').",
+        "/etc/hosts has no managed block yet: reconcile to write it (Sync now in the window, or 'ragnatramp-tray reconcile').",
       ],
       codedWarnings: [expect.objectContaining({ code: 'kvp-daemon-missing' }), expect.objectContaining({ code: 'hosts-block-missing' })],
     });
@@ -211,6 +211,14 @@ describe('ragnatramp-tray diagnose and hosts', () => {
     expect(r.stdout).toMatch(/web: cloud-init has manage_etc_hosts: true, so it rewrites \/etc\/hosts at every boot/);
     expect(r.stdout).toMatch(/web: sudo asks user 'ubuntu' for a password/);
     expect(r.stdout).toContain('  fix for db (ragnatramp-tray fix kvp --config');
+  });
+
+  it('diagnose calls an old block in a guest "out of date", the one word the window uses too (issue 23, point 6)', async () => {
+    const { common } = project({ ...scenario, vms: [{ ...scenario.vms![0]!, guest: { hosts: '127.0.0.1 localhost\n# BEGIN RAGNATRAMP\n172.18.185.1 old\n# END RAGNATRAMP\n' } }, scenario.vms![1]!] });
+    const r = await cli(['diagnose', ...common]);
+    expect(r.stdout).toContain('block out of date');
+    expect(r.stdout).not.toMatch(/\bstale\b/);
+    expect(r.stdout).toContain("web: /etc/hosts holds an out-of-date managed block: reconcile to update it (Sync now in the window, or 'ragnatramp-tray reconcile').");
   });
 
   it('fix kvp: the dry run prints the commands; the real run installs the daemon and KVP reports from then on', async () => {

@@ -102,7 +102,7 @@ export async function diagnoseCommand(env: Environment, project: Project, a: Arg
     return exitCode;
   }
   io.stdout(`${project.name}  (${project.configPath})\n`);
-  const guestCell = (g: GuestReport) => ('error' in g ? 'unreachable' : 'unavailable' in g ? '-' : `${g.kvpDaemon ? `${g.kvpDaemon.running ? 'KVP daemon running' : g.kvpDaemon.installed ? 'KVP daemon stopped' : 'no KVP daemon'}, ` : ''}sudo ${g.sudo ? 'ok' : 'needs password'}, block ${g.hostsBlock}`);
+  const guestCell = (g: GuestReport) => ('error' in g ? 'unreachable' : 'unavailable' in g ? '-' : `${g.kvpDaemon ? `${g.kvpDaemon.running ? 'KVP daemon running' : g.kvpDaemon.installed ? 'KVP daemon stopped' : 'no KVP daemon'}, ` : ''}sudo ${g.sudo ? 'ok' : 'needs password'}, block ${g.hostsBlock === 'stale' ? 'out of date' : g.hostsBlock}`);
   const kvp = results.some((r) => r.kvpStatus) ? ['KVP'] : [];
   io.stdout(`${formatTable(['MACHINE', 'VM', ...kvp, 'SSH', 'GUEST', 'CHECKS'], results.map((r) => [r.machineName, r.vmName, ...(kvp.length > 0 ? [r.kvpStatus ?? '-'] : []), r.sshReachable === null ? '-' : r.sshReachable ? 'reachable' : 'no answer', guestCell(r.guest), problems(r) === 0 ? 'all good' : `${problems(r)} to fix`]))}\n`);
   printWarnings(io.stdout, results.flatMap((r) => [...r.warnings, ...guestWarnings(r.guest)].map((w) => `${r.machineName}: ${w}`)));

@@ -104,11 +104,11 @@ describe('tray', () => {
     ui.destroy();
   });
 
-  it('menu: Reconcile now, Open, Diagnostics, Pause watching, Settings, Collect diagnostics, Quit (by its role)', () => {
+  it('menu: Sync now, Open, Diagnostics, Pause watching, Settings, Collect diagnostics, Quit (by its role)', () => {
     const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
     ui.update(state());
     const menu = fake.Tray.instances[0]!.menu!;
-    expect(menu.template.map((i) => i.label ?? i.type)).toEqual(['Reconcile now', 'Open', 'Diagnostics', 'Pause watching', 'Settings', 'Collect diagnostics…', 'separator', 'Quit Ragnatramp Tray']);
+    expect(menu.template.map((i) => i.label ?? i.type)).toEqual(['Sync now', 'Open', 'Diagnostics', 'Pause watching', 'Settings', 'Collect diagnostics…', 'separator', 'Quit Ragnatramp Tray']);
     menu.pick(0);
     menu.pick(2);
     menu.pick(3);
@@ -122,26 +122,28 @@ describe('tray', () => {
     expect(menu.template[7]).not.toHaveProperty('click');
   });
 
-  const vmView = (machineName: string, ipv4: string | null, status: VmView['status'], problems: string[] = []): VmView => ({ key: `/p/ragnatramp.yaml#${machineName}`, machineName, vmName: machineName, status, vmState: 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4, ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: problems.map((text) => ({ check: 'x', text })), muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null, history: [] });
+  const vmView = (machineName: string, ipv4: string | null, status: VmView['status'], problems: string[] = []): VmView => ({ key: `/p/ragnatramp.yaml#${machineName}`, machineName, vmName: machineName, status, vmState: status === 'stopped' ? 'Off' : 'Running', provider: 'Hyper-V', lookedIn: 'Hyper-V', ipv4, ipv6: [], tier: null, mac: null, discoveredAt: null, previousIpv4: null, lastKnownIpv4: null, hostsStale: false, hostsSkip: null, problems: problems.map((text) => ({ check: text === 'IP unknown' ? 'ip-unknown' : 'x', text })), muted: [], facts: [], sshOpen: null, sshAt: null, duplicateOf: [], warnings: [], sync: null, history: [] });
   const withVms = (vms: VmView[]) => state({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'p', error: null, vms, hostsBlock: '', warnings: [] }] });
 
-  it('the menu is a glance: each VM with an address copies it; per VM Copy IP, Open SSH, Reconcile this VM', () => {
+  it('the menu is a glance: one line per VM in the window\'s words, a click copies its address; per VM Copy IP, Open SSH, Sync this VM', () => {
     const ui = new TrayUi(ASSETS, actions, vi.fn(), 'linux');
     ui.update(withVms([vmView('web', '172.29.16.10', 'running'), vmView('db', null, 'initializing', ['IP unknown']), vmView('old', null, 'stopped')]));
     const menu = fake.Tray.instances[0]!.menu!;
-    expect(menu.template.slice(0, 4).map((i) => i.label ?? i.type)).toEqual(['web  172.29.16.10  (click to copy)', 'separator', 'VMs', 'Reconcile now']);
+    expect(menu.template.slice(0, 6).map((i) => i.label ?? i.type)).toEqual(['web  172.29.16.10  (click to copy)', 'db  IP unknown', 'old  stopped', 'separator', 'VMs', 'Sync now']);
     menu.pick(0);
     expect(actions.copyIp).toHaveBeenLastCalledWith('172.29.16.10');
-    const vms = menu.template[2]!.submenu as Array<{ label: string; submenu: Array<{ label: string; enabled: boolean }> }>;
-    expect(vms.map((v) => v.label)).toEqual(['web', 'db (initializing)', 'old (stopped)']);
-    expect(vms[0]!.submenu.map((i) => [i.label, i.enabled])).toEqual([['Copy IP 172.29.16.10', true], ['Open SSH', true], ['Reconcile this VM', true], [undefined, undefined], ['Stop…', undefined], ['Restart…', undefined]]);
+    menu.pick(1); // no address to copy: the window opens on the VMs
+    expect(actions.show).toHaveBeenLastCalledWith('vms');
+    const vms = menu.template[4]!.submenu as Array<{ label: string; submenu: Array<{ label: string; enabled: boolean }> }>;
+    expect(vms.map((v) => v.label)).toEqual(['web', 'db', 'old']);
+    expect(vms[0]!.submenu.map((i) => [i.label, i.enabled])).toEqual([['Copy IP 172.29.16.10', true], ['Open SSH', true], ['Sync this VM', true], [undefined, undefined], ['Stop…', undefined], ['Restart…', undefined]]);
     expect(vms[1]!.submenu.slice(0, 3).map((i) => i.enabled)).toEqual([false, false, false]);
-    menu.pick(2, 0, 1);
+    menu.pick(4, 0, 1);
     expect(actions.openSsh).toHaveBeenCalledWith('/p/ragnatramp.yaml', 'web');
-    menu.pick(2, 0, 2);
+    menu.pick(4, 0, 2);
     expect(actions.reconcileVm).toHaveBeenCalledWith('/p/ragnatramp.yaml', 'web');
     actions.openSsh.mockClear();
-    menu.pick(2, 1, 1); // greyed out: nothing happens
+    menu.pick(4, 1, 1); // greyed out: nothing happens
     expect(actions.openSsh).not.toHaveBeenCalled();
     expect(fake.Tray.instances[0]!.tooltip).toBe('Ragnatramp Tray\n3 VMs · 3 running · hosts in sync · just now\n1 problem: db: IP unknown');
   });
@@ -177,9 +179,11 @@ describe('tray', () => {
     expect(tray.menuChanges).toBe(built);
     ui.update(withVms([vmView('web', '172.29.16.11', 'running')]));
     expect(tray.menuChanges).toBe(built + 1);
-    const sim = trayMenuTemplate({ ...withVms([vmView('web', '172.29.16.10', 'running')]), simulated: true, projects: [{ configPath: '/p', name: 'R&D', error: null, vms: [vmView('web', '1.2.3.4', 'running')], hostsBlock: '', warnings: [] }, { configPath: '/q', name: 'q', error: null, vms: [], hostsBlock: '', warnings: [] }] }, actions);
+    // Two projects with a web each: the lines name their project.
+    const sim = trayMenuTemplate({ ...withVms([vmView('web', '172.29.16.10', 'running')]), simulated: true, projects: [{ configPath: '/p', name: 'R&D', error: null, vms: [vmView('web', '1.2.3.4', 'running')], hostsBlock: '', warnings: [] }, { configPath: '/q', name: 'q', error: null, vms: [vmView('web', '1.2.3.5', 'running')], hostsBlock: '', warnings: [] }] }, actions);
     expect(sim[0]!.label).toBe('R&&D/web  1.2.3.4  (click to copy)');
-    expect(((sim[2]!.submenu as Array<{ submenu: Array<{ enabled: boolean }> }>)[0]!.submenu[1]!).enabled).toBe(false);
+    expect(sim[1]!.label).toBe('q/web  1.2.3.5  (click to copy)');
+    expect(((sim[3]!.submenu as Array<{ submenu: Array<{ enabled: boolean }> }>)[0]!.submenu[1]!).enabled).toBe(false);
   });
 
   it('one duplicate is one problem in the tooltip, not one per VM sharing the address', () => {
@@ -202,7 +206,7 @@ describe('tray', () => {
 
   it('the menu follows pause and busy states', () => {
     expect(trayMenuTemplate(state({ paused: true }), actions)[3]).toMatchObject({ label: 'Pause watching', checked: true }); // no VMs: no glance items above
-    expect(trayMenuTemplate(state({ busy: 'reconciling' }), actions)[0]).toMatchObject({ label: 'Reconciling…', enabled: false });
+    expect(trayMenuTemplate(state({ busy: 'reconciling' }), actions)[0]).toMatchObject({ label: 'Syncing…', enabled: false });
     expect(trayMenuTemplate(state({ projects: [] }), actions)[0]).toMatchObject({ enabled: false });
   });
 

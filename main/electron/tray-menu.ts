@@ -3,6 +3,7 @@
 
 import type { MenuItemConstructorOptions, MessageBoxOptions } from 'electron';
 import { POWER_PROGRESS, powerActions, type AppState, type Health, type PowerAction, type View } from '../../contract/api.js';
+import { lineText, SYNC_NOW, vmLines } from '../../contract/vm-line.js';
 
 export interface TrayActions {
   reconcileNow(): void;
@@ -18,24 +19,13 @@ export interface TrayActions {
 
 type MenuState = Pick<AppState, 'paused' | 'busy' | 'projects' | 'simulated' | 'powering'>;
 
-interface MenuVm {
-  configPath: string;
-  machineName: string;
-  /** The machine name, with its project when several projects are watched. */
-  label: string;
-  ipv4: string | null;
-  status: string;
-  /** What power actions it offers, and the one running now. */
-  power: PowerAction[];
-  powering: PowerAction | null;
+/** The window's lines (contract/vm-line.ts), each with the power actions its VM offers and the one running now. */
+function menuVms(state: MenuState) {
+  const views = new Map(state.projects.flatMap((p) => p.vms.map((v) => [v.key, v] as const)));
+  return vmLines(state).map((line) => ({ ...line, power: powerActions(views.get(line.key)!), powering: state.powering?.[line.key] ?? null }));
 }
 
-function menuVms(state: MenuState): MenuVm[] {
-  const several = state.projects.length > 1;
-  return state.projects.flatMap((p) =>
-    p.vms.map((v) => ({ configPath: p.configPath, machineName: v.machineName, label: several ? `${p.name ?? 'project'}/${v.machineName}` : v.machineName, ipv4: v.ipv4, status: v.status, power: powerActions(v), powering: state.powering?.[v.key] ?? null })),
-  );
-}
+type MenuVm = ReturnType<typeof menuVms>[number];
 
 const POWER_LABEL: Record<PowerAction, string> = { start: 'Start', stop: 'Stop…', restart: 'Restart…' };
 
@@ -67,24 +57,24 @@ const literal = (text: string) => text.replace(/&/g, '&&');
 
 export function trayMenuTemplate(state: MenuState, actions: TrayActions, platform: NodeJS.Platform = process.platform): MenuItemConstructorOptions[] {
   const vms = menuVms(state);
-  const running = vms.filter((v) => v.ipv4 && v.status !== 'stopped' && v.status !== 'missing');
-  // The glance: one item per VM with an address; a click copies it. The label says so: a toolTip
-  // or sublabel shows on macOS only (Electron docs, MenuItem: "toolTip ... macOS", "sublabel ... macOS").
-  const glance: MenuItemConstructorOptions[] = running.map((v) => ({ label: literal(`${v.label}  ${v.ipv4}  (click to copy)`), click: () => actions.copyIp(v.ipv4!) }));
+  // The glance: one item per VM, the window's line in its words (contract/vm-line.ts); a click
+  // copies the address, or opens the window where there is none. The label says so: a toolTip or
+  // sublabel shows on macOS only (Electron docs, MenuItem: "toolTip ... macOS", "sublabel ... macOS").
+  const glance: MenuItemConstructorOptions[] = vms.map((v) => (v.ipv4 ? { label: literal(`${lineText(v)}  (click to copy)`), click: () => actions.copyIp(v.ipv4!) } : { label: literal(lineText(v)), click: () => actions.show('vms') }));
   const perVm: MenuItemConstructorOptions[] = vms.map((v) => ({
-    label: literal(v.ipv4 ? v.label : `${v.label} (${v.status})`),
+    label: literal(v.label),
     submenu: [
       { label: v.ipv4 ? literal(`Copy IP ${v.ipv4}`) : 'Copy IP', enabled: !!v.ipv4, click: () => actions.copyIp(v.ipv4!) },
       // Simulated VMs answer no real SSH.
-      { label: 'Open SSH', enabled: v.status === 'running' && !state.simulated, click: () => actions.openSsh(v.configPath, v.machineName) },
-      { label: 'Reconcile this VM', enabled: state.busy !== 'reconciling' && !!v.ipv4, click: () => actions.reconcileVm(v.configPath, v.machineName) },
+      { label: 'Open SSH', enabled: v.status === 'running' && !!(v.ipv4 || v.sshAt) && !state.simulated, click: () => actions.openSsh(v.configPath, v.machineName) },
+      { label: 'Sync this VM', enabled: state.busy !== 'reconciling' && !!v.ipv4, click: () => actions.reconcileVm(v.configPath, v.machineName) },
       ...powerItems(v, actions),
     ],
   }));
   return [
     ...(glance.length > 0 ? [...glance, { type: 'separator' as const }] : []),
     ...(perVm.length > 0 ? [{ label: 'VMs', submenu: perVm }] : []),
-    { label: state.busy === 'reconciling' ? 'Reconciling…' : 'Reconcile now', enabled: state.busy !== 'reconciling' && state.projects.length > 0, click: () => actions.reconcileNow() },
+    { label: state.busy === 'reconciling' ? 'Syncing…' : SYNC_NOW, enabled: state.busy !== 'reconciling' && state.projects.length > 0, click: () => actions.reconcileNow() },
     // On macOS the menu is what a click opens (Cocoa pops it, tray_icon_cocoa.mm:228-232): the
     // window opens from here, named as Mac menu-bar apps name it.
     { label: platform === 'darwin' ? 'Open Ragnatramp Tray' : 'Open', click: () => actions.show('vms') },

@@ -371,7 +371,7 @@ const calls: Handlers = {
     if (!host) throw new Error(files.refused.find((r) => r.machine === machineName)?.message ?? `Cannot open SSH to ${machineName}: its name is not a valid host name.`);
     // The terminal's ssh would stop at "Host key verification failed" with no word of why.
     // A VM whose hosts sync is skipped (QEMU's user-mode network) is logged in to by the checks only.
-    const pinBy = record.sync.action === 'sync' ? 'Run Reconcile now once' : 'Run the checks in Diagnostics once';
+    const pinBy = record.sync.action === 'sync' ? 'Run Sync now once' : 'Run the checks in Diagnostics once';
     if (files.unpinned.includes(machineName)) throw new Error(`${machineName}'s SSH host key is not pinned yet, so ssh would refuse it. ${pinBy} (it logs in and pins the key), then Open SSH again.`);
     return { configFile: files.configFile, host };
   },

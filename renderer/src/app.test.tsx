@@ -1,7 +1,7 @@
-// The window in jsdom against a fake API: first run, rows, host keys, Reconcile now, notices.
+// The window in jsdom against a fake API: first run, rows, host keys, Sync now, notices.
 /** @vitest-environment jsdom */
 // The window's components and store against a fake API.
-import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addToast, useStore } from './store';
 import type { IpChange, ProjectProvider } from '../../contract/api';
@@ -19,7 +19,7 @@ describe('the window', () => {
   it('first run: tells a new user what to do, and adds a project by path in the browser host', async () => {
     const fake = await mount(appState({ projects: [] }));
     expect(screen.getByRole('heading', { name: 'Watch your first project' })).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Reconcile now' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Sync now' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(screen.getByLabelText(/^Path to a ragnatramp\.yaml/), { target: { value: '/home/me/p/ragnatramp.yaml' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Add project' })));
     expect(fake.calls).toContainEqual(['addProject', ['/home/me/p/ragnatramp.yaml']]);
@@ -46,18 +46,19 @@ describe('the window', () => {
   it("a changed host key offers to trust the new one, after a warning", async () => {
     const message = "the SSH host key of 'web' changed (pinned ssh-ed25519 SHA256:a, now offered ssh-ed25519 SHA256:b). Either the VM was rebuilt or someone is intercepting the connection";
     const fake = await mount(appState({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ sync: { success: false, skipped: false, changed: false, message, problem: 'host-key-changed', at: new Date().toISOString() } })] }] }));
+    fireEvent.click(screen.getByRole('button', { name: 'web details' }));
     fireEvent.click(screen.getByRole('button', { name: 'Trust the new host key…' }));
     expect(screen.getByRole('dialog', { name: "Trust web's new host key" }).textContent).toMatch(/Only if you rebuilt web/);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Trust it and sync' })));
     expect(fake.calls).toContainEqual(['acceptHostKey', ['/p/ragnatramp.yaml', 'web']]);
   });
 
-  it('Reconcile now calls the API; progress shows per VM while it runs', async () => {
+  it('Sync now calls the API; progress shows per VM while it runs', async () => {
     const fake = await mount();
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Reconcile now' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sync now' })));
     expect(fake.calls).toContainEqual(['reconcileNow', [null]]);
     act(() => fake.push({ type: 'state', state: appState({ busy: 'reconciling', progress: { '/p/ragnatramp.yaml#web': 'writing' } }) }));
-    expect(screen.getByRole('button', { name: 'Reconciling…' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Syncing…' })).toBeTruthy();
     expect(screen.getByTestId('vm-web').textContent).toContain('writing…');
   });
 
@@ -91,9 +92,11 @@ describe('the window', () => {
     const fake = await mount();
     const moved = { kind: 'changed' as const, key: '/p/ragnatramp.yaml#web', configPath: '/p/ragnatramp.yaml', project: 'demo', machineName: 'web', from: '172.18.185.100', to: '172.18.185.163' };
     act(() => fake.push({ type: 'change', change: moved }));
-    expect(screen.getAllByRole('button', { name: 'Sync now' })).toHaveLength(1);
+    // The header's Sync now, and the toast's.
+    expect(screen.getAllByRole('button', { name: 'Sync now' })).toHaveLength(2);
+    expect(within(screen.getByTestId('toast')).getAllByRole('button', { name: 'Sync now' })).toHaveLength(1);
     act(() => fake.push({ type: 'change', change: { ...moved, to: '172.18.185.164', hostsSkip: 'duplicate IPv4 172.18.185.164 (shared with db)' } }));
-    expect(screen.queryAllByRole('button', { name: 'Sync now' })).toHaveLength(0);
+    expect(within(screen.getByTestId('toast')).queryAllByRole('button', { name: 'Sync now' })).toHaveLength(0);
     act(() => fake.push({ type: 'change', change: { kind: 'stopped', key: '/p/ragnatramp.yaml#db', configPath: '/p/ragnatramp.yaml', project: 'demo', machineName: 'db', from: '172.18.185.164' } }));
     expect(screen.getAllByTestId('toast').map((t) => t.textContent)).toContainEqual(expect.stringContaining('db stopped (it had 172.18.185.164)'));
   });
@@ -188,10 +191,12 @@ describe('the window', () => {
 
   it('Open SSH on a running VM calls openSsh; simulated VMs show no such button', async () => {
     const fake = await mount(appState({ simulated: false }));
+    fireEvent.click(screen.getByRole('button', { name: 'web details' }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Open SSH to web' })));
     expect(fake.calls).toContainEqual(['openSsh', ['/p/ragnatramp.yaml', 'web']]);
     cleanup();
     await mount(appState({ simulated: true }));
+    fireEvent.click(screen.getByRole('button', { name: 'web details' }));
     expect(screen.queryByRole('button', { name: 'Open SSH to web' })).toBeNull();
   });
 
@@ -226,20 +231,24 @@ describe('the window', () => {
 
   it('a failed call shows its message', async () => {
     await mount(appState(), { reconcileNow: async () => { throw new Error('The engine stopped unexpectedly'); } });
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Reconcile now' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sync now' })));
     expect(screen.getAllByRole('alert').some((a) => a.textContent === 'The engine stopped unexpectedly')).toBe(true);
   });
 });
 
 describe('notices', () => {
   const change = (to: string, machineName = 'web'): IpChange => ({ kind: 'changed', key: `/p#${machineName}`, configPath: '/p', project: 'p', machineName, from: '172.18.0.2', to });
-  it('collapse repeats into a count, replace an older one for the same VM, and keep three at most', () => {
+  const appeared = (machineName: string): IpChange => ({ kind: 'appeared', key: `/p#${machineName}`, configPath: '/p', project: 'p', machineName, to: '172.18.0.3' });
+  it('collapse repeats into a count, replace an older one for the same VM, and keep three at most besides the renumbered VMs', () => {
     let toasts = addToast([], change('172.18.0.9'), 1);
     toasts = addToast(toasts, change('172.18.0.9'), 2);
     expect(toasts).toEqual([{ id: 1, change: change('172.18.0.9'), count: 2 }]);
     toasts = addToast(toasts, change('172.18.0.10'), 3);
     expect(toasts).toEqual([{ id: 3, change: change('172.18.0.10'), count: 1 }]);
-    for (const [i, m] of ['a', 'b', 'c'].entries()) toasts = addToast(toasts, change('1.1.1.1', m), 10 + i);
-    expect(toasts.map((t) => t.id)).toEqual([10, 11, 12]);
+    for (const [i, m] of ['a', 'b', 'c', 'd'].entries()) toasts = addToast(toasts, appeared(m), 10 + i);
+    // The renumbered VMs are one notice, however many: kept; of the others, the newest three.
+    expect(toasts.map((t) => t.id)).toEqual([3, 11, 12, 13]);
+    for (const [i, m] of ['e', 'f', 'g', 'h'].entries()) toasts = addToast(toasts, change('1.1.1.1', m), 20 + i);
+    expect(toasts.filter((t) => t.change.kind === 'changed')).toHaveLength(5);
   });
 });

@@ -1,4 +1,5 @@
-// The tray window: header, banners, and the VMs / Diagnostics / Settings tabs.
+// The tray window: header, banners, and the VMs / Diagnostics / Settings tabs. The top stays
+// in place while the open tab's panel scrolls.
 import { useEffect, useReducer, type KeyboardEvent } from 'react';
 import { AutoSyncQuestion } from './components/auto-sync-question';
 import { Banners } from './components/banners';
@@ -38,26 +39,28 @@ export function App() {
   };
   return (
     <main>
-      {linkLost && (
-        <div className="banner banner-error" role="alert" data-testid="link-lost">
-          {linkLost} What the window shows may be out of date.
-        </div>
-      )}
-      <Header app={app} />
-      <Banners app={app} />
-      <Toasts />
-      {error && (
-        <div className="banner banner-error" role="alert">
-          {error}
-        </div>
-      )}
-      <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={onKey}>
-        {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`panel-${t.id}`} tabIndex={tab === t.id ? 0 : -1} onClick={() => setTab(t.id)}>
-            {t.label}
-          </button>
-        ))}
-      </nav>
+      <div className="top">
+        {linkLost && (
+          <div className="banner banner-error" role="alert" data-testid="link-lost">
+            {linkLost} What the window shows may be out of date.
+          </div>
+        )}
+        <Header app={app} />
+        <Banners app={app} />
+        <Toasts />
+        {error && (
+          <div className="banner banner-error" role="alert">
+            {error}
+          </div>
+        )}
+        <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={onKey}>
+          {TABS.map((t) => (
+            <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls={`panel-${t.id}`} tabIndex={tab === t.id ? 0 : -1} onClick={() => setTab(t.id)}>
+              {t.label}
+            </button>
+          ))}
+        </nav>
+      </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
         {/* Auto-sync is asked once, on the first run (also once its first project is added), never silently off. */}
         {tab === 'vms' &&

@@ -129,6 +129,7 @@ describe('fixes that can be followed (point 12)', () => {
 
   it('"How to fix" names its VM', async () => {
     await mount(appState({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'demo', error: null, hostsBlock: '', warnings: [], vms: [vmView({ facts: [{ label: 'KVP', value: 'No Contact', ok: false, why: 'no daemon' }] })] }] }));
+    fireEvent.click(screen.getByRole('button', { name: 'web details' })); // the fix link is in the row's details
     expect(screen.getByRole('button', { name: 'How to fix KVP on web' })).toBeTruthy();
   });
 });

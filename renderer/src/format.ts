@@ -3,9 +3,9 @@
 import type { IpChange, VmView } from '../../contract/api';
 
 export const STATUS_HELP: Record<VmView['status'], string> = {
-  running: 'Has an IPv4 address and SSH answers',
+  running: 'Running; SSH answers at its address, or its address is not known any more (IP unknown)',
   booting: 'Has an IPv4 address; SSH does not answer yet',
-  initializing: 'Running, but no IPv4 address is known yet',
+  initializing: 'Started, and no IPv4 address known since',
   stopped: 'Not running',
   missing: 'In state.json but not on this host (or not created yet)',
   unknown: 'Not known: the hypervisor could not be asked (see the message above)',

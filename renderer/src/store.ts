@@ -17,11 +17,13 @@ export interface Toast {
 export const TOAST_MS = 20_000;
 
 // A VM's newer notice supersedes its older one; the same notice again only counts up; at most
-// three are shown, the newest last.
+// three are shown, the newest last, besides the renumbered VMs (shown as one notice, however many).
 export function addToast(toasts: Toast[], change: IpChange, id: number): Toast[] {
   const same = toasts.find((t) => JSON.stringify(t.change) === JSON.stringify(change));
   if (same) return toasts.map((t) => (t === same ? { ...t, count: t.count + 1 } : t));
-  return [...toasts.filter((t) => t.change.key !== change.key), { id, change, count: 1 }].slice(-3);
+  const next = [...toasts.filter((t) => t.change.key !== change.key), { id, change, count: 1 }];
+  const others = next.filter((t) => t.change.kind !== 'changed');
+  return next.filter((t) => t.change.kind === 'changed' || others.indexOf(t) >= others.length - 3);
 }
 
 export type Loadable<T> = { status: 'idle' } | { status: 'loading' } | { status: 'done'; value: T } | { status: 'failed'; error: string };

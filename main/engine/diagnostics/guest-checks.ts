@@ -126,8 +126,8 @@ export function diagnoseGuest(facts: GuestFacts, hostsText: string, expect: Gues
   const managesHosts = ['true', 'template'].includes(facts.manageEtcHosts.toLowerCase());
   if (managesHosts) found.push(warning('cloud-init-hosts', `cloud-init has manage_etc_hosts: ${facts.manageEtcHosts}, so it rewrites /etc/hosts at every boot and drops the managed block until the next sync. Set manage_etc_hosts: false (or localhost) in /etc/cloud/cloud.cfg.d/.`));
   const state = expect.block === null ? 'unmanaged' : hostsBlockState(hostsText, expect.block);
-  if (state === 'missing') found.push(warning('hosts-block-missing', "/etc/hosts has no managed block yet: reconcile to write it (Reconcile now in the window, or 'ragnatramp-tray reconcile')."));
-  if (state === 'stale') found.push(warning('hosts-block-stale', "/etc/hosts holds an out-of-date managed block: reconcile to update it (Reconcile now in the window, or 'ragnatramp-tray reconcile')."));
+  if (state === 'missing') found.push(warning('hosts-block-missing', "/etc/hosts has no managed block yet: reconcile to write it (Sync now in the window, or 'ragnatramp-tray reconcile')."));
+  if (state === 'stale') found.push(warning('hosts-block-stale', "/etc/hosts holds an out-of-date managed block: reconcile to update it (Sync now in the window, or 'ragnatramp-tray reconcile')."));
   if (state === 'broken') found.push(warning('hosts-block-broken', '/etc/hosts has a BEGIN RAGNATRAMP marker without its END (or the reverse): fix it by hand; the tray will not guess.'));
   return {
     os: facts.osName || facts.osId,

@@ -64,7 +64,7 @@ function guestChecks(g: GuestCheckView): Check[] {
     },
     g.hostsBlock === 'unmanaged'
       ? { id: 'hosts-block', name: 'Hosts block', ok: null, detail: 'none: this VM cannot reach the others', why: '' }
-      : { id: 'hosts-block', name: 'Hosts block', ok: g.hostsBlock === 'current', detail: g.hostsBlock, why: 'The block is what lets the guests resolve each other by name.' },
+      : { id: 'hosts-block', name: 'Hosts block', ok: g.hostsBlock === 'current', detail: g.hostsBlock === 'stale' ? 'out of date' : g.hostsBlock, why: 'The block is what lets the guests resolve each other by name.' },
   ];
 }
 

@@ -1,5 +1,6 @@
-// The top of the window: health, the one-line summary, Reconcile now and Pause.
+// The top of the window: health, the one-line summary, the VMs' problems, Sync now and Pause.
 import { problemList, type AppState } from '../../../contract/api';
+import { PROJECT_WIDE_CHECKS, SYNC_NOW } from '../../../contract/vm-line';
 import { useStore } from '../store';
 
 const HEALTH_LABEL: Record<AppState['health'], string> = { good: 'All good', attention: 'Needs attention', error: 'Hypervisor unreachable', working: 'Working…', idle: 'Nothing watched yet' };
@@ -7,7 +8,8 @@ const HEALTH_LABEL: Record<AppState['health'], string> = { good: 'All good', att
 export function Header({ app }: { app: AppState }) {
   const run = useStore((s) => s.run);
   const focus = useStore((s) => s.focus);
-  const problems = problemList(app);
+  // A duplicate or hosts out of date is said once, in its banner, not once per VM here.
+  const problems = problemList(app).filter((p) => !PROJECT_WIDE_CHECKS.includes(p.check));
   const reconciling = app.busy === 'reconciling';
   return (
     <header className="header">
@@ -37,7 +39,7 @@ export function Header({ app }: { app: AppState }) {
       )}
       <div className="actions">
         <button type="button" className="primary" disabled={reconciling || app.projects.length === 0} onClick={() => void run((api) => api.reconcileNow(null))}>
-          {reconciling ? 'Reconciling…' : 'Reconcile now'}
+          {reconciling ? 'Syncing…' : SYNC_NOW}
         </button>
         {/* With nothing watched there is nothing to pause. */}
         <button type="button" disabled={app.projects.length === 0} onClick={() => void run((api) => api.setPaused(!app.paused))} aria-pressed={app.paused}>
@@ -46,7 +48,7 @@ export function Header({ app }: { app: AppState }) {
       </div>
       {app.lastReconcile && (
         <p className="last-reconcile" data-testid="last-reconcile">
-          Last reconcile {new Date(app.lastReconcile.at).toLocaleTimeString()}: {app.lastReconcile.synced} synced ({app.lastReconcile.updated} updated), {app.lastReconcile.skipped} skipped, {app.lastReconcile.failed} failed
+          Last sync {new Date(app.lastReconcile.at).toLocaleTimeString()}: {app.lastReconcile.synced} synced ({app.lastReconcile.updated} updated), {app.lastReconcile.skipped} skipped, {app.lastReconcile.failed} failed
           {app.lastReconcile.changes > 0 ? `, ${app.lastReconcile.changes} state change${app.lastReconcile.changes === 1 ? '' : 's'}` : ''}
         </p>
       )}

@@ -2,26 +2,16 @@
 // What the window says depends on the machine the engine runs on and on what the OS made of a
 // setting: a Mac user sees Mac paths (never C:\Users or /home/me), a login item waiting for
 // approval in System Settings and a notification macOS refused are said beside their settings.
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { App } from '../app';
 import { useStore } from '../store';
-import { appState, fakeApi } from '../test-support';
-import type { AppState } from '../../../contract/api';
+import { appState, mountApp as mount } from '../test-support';
 
 const initial = useStore.getState();
 Element.prototype.scrollIntoView = () => undefined;
 beforeEach(() => useStore.setState({ ...initial, diagnostics: {}, fixes: {}, toasts: [] }, true));
 afterEach(cleanup);
 
-async function mount(state: AppState) {
-  const fake = fakeApi(state);
-  await act(async () => {
-    useStore.getState().connect(fake.api);
-  });
-  render(<App />);
-  await screen.findByText('Ragnatramp Tray');
-}
 
 describe('words for the host', () => {
   it("a Mac's paths in the examples: the project field and the provider folders", async () => {

@@ -44,9 +44,9 @@ export const PROVIDER_CHOICES = [
   { id: 'auto', label: 'Automatic', option: null },
   { id: 'hyperv', label: 'Hyper-V', option: null },
   { id: 'libvirt', label: 'libvirt', option: { label: 'URI', placeholder: 'qemu:///system', required: false } },
-  { id: 'quickemu', label: 'quickemu', option: { label: 'Folder of .conf files', placeholder: '/home/me/vms', required: true } },
+  { id: 'quickemu', label: 'quickemu', option: { label: 'Folder of .conf files', placeholder: '~/vms', required: true } },
   { id: 'proxmox', label: 'Proxmox VE', option: { label: 'Cluster', placeholder: 'https://pve.example.com:8006', required: true } },
-  { id: 'linux', label: 'Linux manifest', option: { label: 'Manifest file', placeholder: '/home/me/vms/manifest.json', required: true } },
+  { id: 'linux', label: 'Linux manifest', option: { label: 'Manifest file', placeholder: '~/vms/manifest.json', required: true } },
 ] as const;
 
 export type ProviderChoiceId = (typeof PROVIDER_CHOICES)[number]['id'];
@@ -225,6 +225,14 @@ export interface ReconcileSummary {
   hypervisorError: string | null;
 }
 
+/** What the OS made of a setting, said beside it in Settings (null: nothing to say). */
+export interface HostNotes {
+  /** macOS waiting for the user's approval in System Settings > Login Items, say. */
+  launchAtLogin: string | null;
+  /** The OS refused the last notification (an unsigned Mac build, notifications switched off), with its reason. */
+  notifications: string | null;
+}
+
 export interface AppState {
   health: Health;
   /** One line for the tray tooltip, e.g. "3 VMs · 2 running · hosts in sync · 2 min ago". */
@@ -250,8 +258,10 @@ export interface AppState {
     kind: 'electron' | 'browser';
     filePicker: boolean;
     launchAtLogin: boolean;
-    /** The platform main runs on (Node's names: 'win32', 'darwin', 'linux'…): paths typed into the window are its paths. */
+    /** The platform main runs on (Node's names: 'win32', 'darwin', 'linux'…): paths typed into the window are its paths, and its examples follow it. */
     platform: string;
+    /** What the OS said when it refused a setting (a login item awaiting approval, a notification not allowed). */
+    notes?: HostNotes;
   };
 }
 

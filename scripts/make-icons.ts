@@ -1,7 +1,9 @@
 // Draws the tray and application icons into assets/ (run: npx tsx scripts/make-icons.ts).
 // Tray icons are a coloured disc inside a white ring inside a dark ring, so that each state
 // stays visible on light and dark taskbars; @2x versions serve 150-200% scaling on macOS and
-// Linux, multi-size .ico files every scaling on Windows.
+// Linux, multi-size .ico files every scaling on Windows. macOS's menu bar takes template images
+// instead (`…Template.png`: black and alpha only, which macOS tints for a light or dark menu bar,
+// Electron docs nativeImage "Template Image"), so each state there is a shape, not a colour.
 
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
@@ -62,6 +64,20 @@ function trayIcon(size: number, fill: RGBA): Buffer {
   });
 }
 
+// A menu-bar template image, 18 pt: a disc (good), a ring (attention), a ring crossed out
+// (error), a half disc (working), a small dot (idle: nothing watched yet); black, the alpha
+// carrying the shape.
+function templateIcon(size: number, state: string): Buffer {
+  const c = size / 2;
+  return png(size, (x, y) => {
+    const d = Math.hypot(x - c, y - c) / c;
+    if (d > 0.9) return [0, 0, 0, 0];
+    const ring = d > 0.66;
+    const on = state === 'good' ? true : state === 'attention' ? ring : state === 'error' ? ring || Math.abs(x - y) < size * 0.09 : state === 'idle' ? d < 0.34 : ring || x < c;
+    return on ? [0, 0, 0, 255] : [0, 0, 0, 0];
+  });
+}
+
 // The application icon: three linked nodes (VMs that reach each other) on a blue tile.
 function appIcon(size: number): Buffer {
   const s = size;
@@ -112,6 +128,8 @@ for (const [state, fill] of Object.entries(STATES)) {
   writeFileSync(`assets/tray-${state}.png`, trayIcon(16, fill));
   writeFileSync(`assets/tray-${state}@2x.png`, trayIcon(32, fill));
   writeFileSync(`assets/tray-${state}.ico`, ico(TRAY_ICO_SIZES.map((size) => ({ size, data: trayIcon(size, fill) }))));
+  writeFileSync(`assets/tray-${state}Template.png`, templateIcon(18, state));
+  writeFileSync(`assets/tray-${state}Template@2x.png`, templateIcon(36, state));
 }
 writeFileSync('assets/icon.png', appIcon(512));
 writeFileSync('assets/icon.ico', ico([16, 32, 48, 256].map((size) => ({ size, data: appIcon(size) }))));

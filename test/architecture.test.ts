@@ -64,8 +64,9 @@ describe('architecture', () => {
 
   it('matches codes and typed fields, never another module\'s message text', () => {
     // These read another program's output, not a module's words: the guest write script's
-    // stderr (its last line says whether it restored the backup) and PowerShell's error layout.
-    const PARSERS = ['main/engine/ssh/remote-hosts-write.ts', 'main/engine/providers/hyperv/powershell-runner.ts'];
+    // stderr (its last line says whether it restored the backup), PowerShell's error layout and
+    // macOS's socketfilterfw (whether the firewall lets bootpd answer).
+    const PARSERS = ['main/engine/ssh/remote-hosts-write.ts', 'main/engine/providers/hyperv/powershell-runner.ts', 'main/engine/discovery/bootpd-checks.ts'];
     const found = product
       .filter((f) => !PARSERS.includes(f))
       .flatMap((f) => readFileSync(path.join(ROOT, f), 'utf8').split('\n').flatMap((line, i) => (PROSE.some((re) => re.test(line)) ? [`${f}:${i + 1}: ${line.trim()}`] : [])));

@@ -15,7 +15,7 @@ describe.skipIf(!isRoot)('libvirt power on a real libvirtd', () => {
   const lab = useLab(1, { kind: 'libvirt' });
   const guest = () => lab().guest('guest1');
   const project = () => ({ name: lab().record.project, configPath: lab().paths.config, vms: [{ project: lab().record.project, machineName: 'guest1', vmName: guest().vmName, vmId: guest().vmId }] });
-  const provider = new LibvirtProvider('qemu:///system', execRunner, Date.now, 15_000);
+  const provider = new LibvirtProvider('qemu:///system', execRunner, Date.now, { shutdownMs: 15_000 });
   const state = async () => (await virsh(['domstate', '--domain', guest().vmId])).trim();
   const guestSsh = (command: string) => inLabNetns(lab().record, 'ssh', ['-i', lab().paths.key, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${guest().ip}`, command]);
 

@@ -22,7 +22,7 @@ describe('quickemu power without quickemu on PATH', () => {
   it('says quickemu is missing and how to start the VM by hand', async () => {
     const folder = traversableTempDir();
     writeFileSync(path.join(folder, 'web.conf'), 'guest_os="linux"\ndisk_img="web/disk.qcow2"\n');
-    const provider = new QuickemuProvider(folder, undefined, undefined, undefined, { quickemu: path.join(folder, 'no-such-quickemu') });
+    const provider = new QuickemuProvider(folder, undefined, undefined, undefined, { power: { quickemu: path.join(folder, 'no-such-quickemu') } });
     const project = { name: 'p', configPath: path.join(folder, 'ragnatramp.yaml'), vms: [{ project: 'p', machineName: 'web', vmName: 'web', vmId: null }] };
     await expect(powerVm(provider, project, 'web', 'start')).rejects.toThrow(`quickemu is not on PATH, so 'web' cannot be started from here.\nInstall quickemu (https://github.com/quickemu-project/quickemu), or start it yourself: cd ${folder} && quickemu --vm web.conf`);
   });
@@ -35,7 +35,7 @@ describe.skipIf(!isRoot)('power of a VM the real quickemu 4.9.9 starts', () => {
   // `quickemu` as the user has it on PATH, run in the namespace where DMI says "QEMU".
   const wrapper = path.join(dir, 'bin', 'quickemu');
   const project = { name: 'p', configPath: path.join(dir, 'ragnatramp.yaml'), vms: [{ project: 'p', machineName: 'real', vmName: 'real', vmId: null }] };
-  const provider = new QuickemuProvider(folder, undefined, undefined, undefined, { quickemu: wrapper, shutdownMs: 5_000 });
+  const provider = new QuickemuProvider(folder, undefined, undefined, undefined, { power: { quickemu: wrapper, shutdownMs: 5_000 } });
   const pid = () => (existsSync(path.join(vmDir, 'real.pid')) ? readFileSync(path.join(vmDir, 'real.pid'), 'utf8').trim() : null);
   // Gone, or a zombie: QEMU outlives quickemu's shell, and what it is reparented to here may never reap it.
   const gone = (p: string) => !existsSync(`/proc/${p}/stat`) || / Z /.test(readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\)/, ')'));

@@ -15,9 +15,12 @@ export { BrowserWindow, loadFailures, screen, WebContents } from './fake-electro
 export { electronEvent, mainThreadBlocked, Notification };
 import { safeStorage, safeStorageControl } from './fake-electron-safe-storage.js';
 import { LoginItemRegistry } from './fake-electron-login-items.js';
+import { editShortcutWorks, MacLoginItem } from './fake-electron-cocoa.js';
 import { resetSession, session } from './fake-electron-session.js';
 
-export { safeStorage, safeStorageControl, session };
+export { safeStorage, safeStorageControl, session, MacLoginItem };
+
+const darwin = () => process.platform === 'darwin';
 
 /** Electron's Windows-only app methods are not defined elsewhere (electron_api_app.cc:1932-1939, inside BUILDFLAG(IS_WIN)). */
 function windowsOnly(name: string): void {
@@ -39,7 +42,11 @@ export const app = Object.assign(new EventEmitter(), {
   /** HKCU's Run and StartupApproved\Run values (Windows), as browser_win.cc reads and writes them. */
   // Without setAppUserModelId the id is "electron.app.<name>" (shell/common/application_info_win.cc:54-68).
   loginItems: new LoginItemRegistry((): string => app.appUserModelId ?? `electron.app.${app.name}`, () => process.execPath),
-  dock: undefined as { hide(): void } | undefined,
+  /** The login item on macOS (SMAppService), as fake-electron-cocoa.ts models it. */
+  macLoginItem: new MacLoginItem(),
+  dockHidden: false,
+  /** app.focus calls, with their options. */
+  focusCalls: [] as Array<{ steal?: boolean } | undefined>,
   requestSingleInstanceLock() {
     return app.lockGranted;
   },
@@ -79,11 +86,21 @@ export const app = Object.assign(new EventEmitter(), {
     if (!m || id.startsWith('{') !== id.endsWith('}')) throw new Error('Invalid CLSID format');
     app.toastActivatorCLSID = `{${m[1]!.toUpperCase()}}`;
   },
-  setLoginItemSettings(s: { openAtLogin?: boolean; path?: string; args?: string[]; enabled?: boolean; name?: string }) {
+  setLoginItemSettings(s: { openAtLogin?: boolean; path?: string; args?: string[]; enabled?: boolean; name?: string; type?: string; serviceName?: string }) {
+    if (darwin()) return app.macLoginItem.set(s);
     app.loginItems.set(s);
   },
   getLoginItemSettings(o: { path?: string; args?: string[] } = {}) {
+    if (darwin()) return app.macLoginItem.get();
     return app.loginItems.get(o);
+  },
+  /**
+   * macOS: activates the app, stealing focus from the active app only with `steal`; any options
+   * without a boolean `steal` throw (browser_mac.mm:104-114).
+   */
+  focus(options?: { steal?: boolean }) {
+    if (darwin() && options !== undefined && typeof options.steal !== 'boolean') throw new TypeError("Expected options object to contain a 'steal' boolean property");
+    app.focusCalls.push(options);
   },
   quit() {
     app.quitCalls++;
@@ -97,6 +114,21 @@ export const app = Object.assign(new EventEmitter(), {
     app.exitCode = code;
   },
 });
+
+// app.dock exists on macOS only (lib/browser/api/app.ts:65-72 wraps it inside `if (process.platform === 'darwin')`).
+Object.defineProperty(app, 'dock', {
+  get: () => (darwin() ? { hide: () => void (app.dockHidden = true), show: async () => void (app.dockHidden = false) } : undefined),
+});
+
+/**
+ * The user opens the app again from Finder, Spotlight or the Dock while it runs: macOS starts no
+ * second process, it sends the running one a reopen, which Electron emits as 'activate' with
+ * whether a window is visible (electron_api_app.cc:614-617; docs/api/app.md:144-153, macOS only).
+ */
+export function reopenFromFinder(): void {
+  if (!darwin()) throw new Error('reopening a running app is a macOS event: on Windows a second start is second-instance');
+  fromNative(() => app.emit('activate', electronEvent(), BrowserWindow.instances.some((w) => w.isVisible())));
+}
 
 /** Fires 'ready': what Electron does once it has initialized. */
 export async function becomeReady(): Promise<void> {
@@ -123,11 +155,18 @@ export class Tray extends EventEmitter {
   imageChanges = 0;
   menuChanges = 0;
   bounds = { x: 1800, y: 1040, width: 24, height: 40 };
+  /** The guid it was created with: on macOS the status item's autosaveName, which keeps its place in the menu bar (electron_api_tray.cc:58-63, tray_icon_cocoa.mm:70-72). */
+  readonly guid: string | null;
+  /** How often Cocoa popped its menu up (a click on an icon with a menu, on macOS). */
+  menuPopups = 0;
   private destroyed = false;
-  constructor(image: NativeImage) {
+  constructor(image: NativeImage, guid?: unknown) {
     super();
     assertReady('Tray');
+    // A guid that is not a UUID string throws "Invalid GUID format - GUID must be a string" (electron_api_tray.cc:71-80, gin's base::Uuid converter).
+    if (guid !== undefined && (typeof guid !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(guid))) throw new Error('Invalid GUID format - GUID must be a string');
     this.image = image;
+    this.guid = typeof guid === 'string' ? guid : null;
     Tray.instances.push(this);
   }
   // Calling a destroyed Tray throws "Tray is destroyed" (Electron's gin wrapper, tray.cc).
@@ -167,10 +206,25 @@ export class Tray extends EventEmitter {
    * emits only 'double-click' (notify_icon.cc:77-78).
    */
   press(kind: 'click' | 'double-click' = 'click') {
+    if (darwin()) return this.pressOnMac(kind);
     fromNative(() => {
       BrowserWindow.focused?.loseFocus();
       if (this.destroyed) return;
       this.emit(kind, electronEvent(), this.bounds, { x: this.bounds.x + 8, y: this.bounds.y + 8 });
+    });
+  }
+  /**
+   * A left press on a macOS status item (tray_icon_cocoa.mm:199-235): with a menu of one item or
+   * more, 'click' and then Cocoa pops the menu up at once (`[super mouseDown:]`, :228-232; the
+   * mouse-up goes to the menu); without a menu, 'click' on the release (mouseUp, :237-245). The
+   * second press of a double-click has clickCount 2 and emits 'double-click' (:179-197).
+   */
+  private pressOnMac(kind: 'click' | 'double-click') {
+    fromNative(() => {
+      if (this.destroyed) return;
+      if (kind === 'double-click') this.emit('double-click', electronEvent(), this.bounds);
+      else this.emit('click', electronEvent(), this.bounds, { x: this.bounds.x + 8, y: this.bounds.y + 8 });
+      if (this.menu && this.menu.template.length > 0) this.menuPopups++;
     });
   }
   /** The user double-clicks the icon: 'click' on the first press, then only 'double-click'. */
@@ -218,6 +272,10 @@ export function shownText(item: { label?: unknown; sublabel?: unknown; toolTip?:
 
 export const Menu = {
   application: undefined as FakeMenu | null | undefined,
+  /** Whether Cmd+C/V/X/A (Ctrl elsewhere) reaches a focused text field (fake-electron-cocoa.ts). */
+  editShortcutWorks(accelerator: 'CommandOrControl+C' | 'CommandOrControl+V' | 'CommandOrControl+X' | 'CommandOrControl+A') {
+    return editShortcutWorks(accelerator, Menu.application, process.platform);
+  },
   buildFromTemplate: (template: Template) => new FakeMenu(template),
   setApplicationMenu(menu: FakeMenu | null) {
     Menu.application = menu;
@@ -340,6 +398,9 @@ export function resetFakeElectron(options: { ready?: boolean } = {}): void {
   app.removeAllListeners();
   Object.assign(app, { isPackaged: false, name: 'Electron', lockGranted: true, quitCalls: 0, exitCode: null, appUserModelId: null, toastActivatorCLSID: null });
   app.loginItems = new LoginItemRegistry(() => app.appUserModelId ?? `electron.app.${app.name}`, () => process.execPath);
+  app.macLoginItem = new MacLoginItem();
+  app.dockHidden = false;
+  app.focusCalls = [];
   resetSession();
   app.paths = new Map([['userData', '/fake/userData']]);
   Tray.instances = [];

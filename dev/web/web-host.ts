@@ -61,7 +61,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   if (extra.length > 0) settings.set({ ...settings.get(), projects: [...settings.get().projects, ...extra] });
 
   const worker = new WorkerClient({ simulate: options.simulate && path.resolve(options.simulate), provider: options.provider, manifest: options.manifest && path.resolve(options.manifest), quickemu: options.quickemu && path.resolve(options.quickemu), libvirt: options.libvirt, proxmox: options.proxmox, proxmoxToken: options.proxmoxToken && path.resolve(options.proxmoxToken), knownHostsFile: path.join(options.home, options.simulate ? 'known_hosts.simulated.json' : 'known_hosts.json'), logDir: options.home });
-  const controller = new AppController(settings, worker, { kind: 'browser', credentials: new FileCredentialStore(options.home) }, { simulated: !!options.simulate, home: options.home, version: VERSION });
+  const controller = new AppController(settings, worker, { kind: 'browser', platform: process.platform, credentials: new FileCredentialStore(options.home) }, { simulated: !!options.simulate, home: options.home, version: VERSION });
   const token = randomBytes(24).toString('hex');
   const rendererDir = options.rendererDir ?? RENDERER_DIR;
 

@@ -1,7 +1,8 @@
 // The controller over a real engine worker thread and the simulator: the watch loop, change
 // events, auto-sync, the API calls (Reconcile this VM syncs one guest; powerVm checked in main,
-// its progress published, a pass after it), and a crashed worker restarted.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// its progress published, a pass after it; one file added under two spellings is one project),
+// and a crashed worker restarted.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -127,6 +128,15 @@ describe('AppController over the engine worker', () => {
     const good = makeFixture({ machines: ['web'] });
     expect((await controller.api.addProject(good.configPath)).projects).toEqual([good.configPath]);
     expect((await controller.api.removeProject(good.configPath)).projects).toEqual([]);
+  });
+
+  it('addProject keeps one entry for one file added under another spelling (a link; another case on APFS)', async () => {
+    const { controller, store } = setup();
+    const good = makeFixture({ machines: ['web'] });
+    store.set({ ...store.get(), projects: [good.configPath] });
+    const link = path.join(mkdtempSync(path.join(os.tmpdir(), 'rt-link-')), 'same');
+    symlinkSync(path.dirname(good.configPath), link);
+    expect((await controller.api.addProject(path.join(link, path.basename(good.configPath)))).projects).toEqual([good.configPath]);
   });
 
   it('addProject takes what users paste, decided in main: a quoted path, a folder, ~; a relative path is refused with why (issue 23, point 13)', async () => {

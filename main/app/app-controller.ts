@@ -5,11 +5,11 @@
 
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type IpChange, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type SshLoginSetting, type View, type WatchedProject } from '../../contract/api.js';
+import { vmKey, type ApiCalls, type AppEvent, type AppState, type DiagnosticView, type HostChecksView, type HostNotes, type IpChange, type KvpFixResult, type PowerAction, type PowerResultView, type ReconcileSummary, type Settings, type SshLoginSetting, type View, type WatchedProject } from '../../contract/api.js';
 import type { WorkerClient } from '../worker/worker-client.js';
 import type { PassRequest, PassResult } from '../worker/worker-protocol.js';
 import { excerpt } from '../engine/excerpt.js';
-import { projectConfigPath } from '../engine/config/user-path.js';
+import { projectConfigPath, sameFileAmong } from '../engine/config/user-path.js';
 import { projectProviderOptions } from '../engine/providers/provider-args.js';
 import { providerEntry } from '../engine/providers/registry.js';
 import { writeSupportBundle } from '../engine/support/support-bundle.js';
@@ -28,7 +28,7 @@ import { checkProjectNames } from '../engine/plan/host-names.js';
 
 export interface HostHooks {
   kind: AppState['host']['kind'];
-  /** Where main runs (tests pretend); process.platform by default. */
+  /** Where main runs (tests pretend); process.platform by default: the window's paths and examples follow it. */
   platform?: NodeJS.Platform;
   pickProjectFile?: () => Promise<string | null>;
   openExternal?: (url: string) => Promise<void>;
@@ -106,6 +106,14 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
 
   snapshot(): AppState {
     return { ...this.state, health: computeHealth(this.state), summary: summarize(this.state, this.now()) };
+  }
+
+  /** What the OS made of a setting (main.ts: the login item's approval, a refused notification), shown beside it. */
+  setHostNote(setting: keyof HostNotes, text: string | null): void {
+    const notes: HostNotes = { launchAtLogin: null, notifications: null, ...this.state.host.notes, [setting]: text };
+    if (this.state.host.notes?.[setting] === text) return;
+    this.state.host = { ...this.state.host, notes };
+    this.publish();
   }
 
   private publish(): void {
@@ -292,7 +300,8 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
       // What users paste: a quoted path, a project's folder, `~`; a relative path is refused with why.
       const checked = await this.worker.call('checkProject', await projectConfigPath(given));
       const current = this.settings.get();
-      if (current.projects.includes(checked.configPath)) return current;
+      // The same file under another spelling (a link, another case on APFS) is already watched.
+      if (await sameFileAmong(current.projects, checked.configPath)) return current;
       const next = this.updateSettings({ ...current, projects: [...current.projects, checked.configPath] });
       void this.enqueue({ syncHosts: false }).catch(() => undefined);
       return next;
@@ -377,7 +386,7 @@ export class AppController extends EventEmitter<{ event: [AppEvent]; changes: [I
       if (this.options.simulated) throw new Error('Simulated VMs cannot be reached over SSH.');
       if (!this.options.home) throw new Error('This host cannot open a terminal.');
       const { configFile, host } = await this.worker.call('prepareSsh', this.known(configPath), machineName, this.options.home, await this.providerOf(configPath), this.projectRequest(configPath));
-      const cmd = terminalCommand(configFile, host, process.platform, (exe) => onPath(exe), process.env);
+      const cmd = terminalCommand(configFile, host, this.host.platform ?? process.platform, (exe) => onPath(exe), process.env);
       if (!cmd) throw new Error(`No terminal program was found (x-terminal-emulator, gnome-terminal, konsole, xterm…). In a terminal of yours, run: ssh -F ${configFile} ${host}`);
       await (this.host.launchTerminal ?? launchTerminal)(cmd);
     },

@@ -1,4 +1,4 @@
-// Launch at login, pointed at the right program, and saying what Windows will really do. Electron's
+// Launch at login, pointed at the right program, and saying what Windows and macOS will really do. Electron's
 // default program is process.execPath: under `npm start` that is bare electron.exe (it would start
 // Electron's default app), and for the portable build a temp folder that is deleted when it exits;
 // electron-builder's portable launcher names the real .exe in PORTABLE_EXECUTABLE_FILE. Only a
@@ -59,4 +59,46 @@ export function setLaunchAtLogin(items: LoginItems, target: LoginItemTarget, run
   if (!enabled) return items.setLoginItemSettings({ ...target, openAtLogin: false });
   if (ourLaunchItem(items, target, runValueName)?.enabled === false) throw new Error(DISABLED_IN_TASK_MANAGER);
   items.setLoginItemSettings({ ...target, openAtLogin: true });
+}
+
+// macOS (Electron 45 on macOS 13+, shell/browser/browser_mac.mm:376-406): the login item is the
+// app bundle itself, registered with SMAppService; `path` and `args` are read but never used
+// (login_item_settings_converter.cc:49-58), so a login launch carries no --hidden: Electron says
+// instead whether this launch came from the login item (`wasOpenedAtLogin`, set by the app
+// delegate, electron_application_delegate.mm:94). `openAtLogin` is true only for the "enabled"
+// status; a registered item the user has not yet allowed in System Settings is
+// "requires-approval" (platform_util_mac.mm:195-209): it is on, waiting for the user, and the
+// app says so rather than reading it as off. Registering can fail without an error to the caller
+// (only logged, platform_util_mac.mm:211-222), so the status is read back.
+
+export type MacLoginStatus = 'not-registered' | 'enabled' | 'requires-approval' | 'not-found';
+
+export interface MacLoginItems {
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin?: boolean; status?: string };
+  setLoginItemSettings(settings: { openAtLogin: boolean }): void;
+}
+
+export const REQUIRES_APPROVAL =
+  'macOS is waiting for you to allow Ragnatramp Tray to open at login: System Settings > General > Login Items (Open at Login / Allow in the Background).';
+const NOT_FOUND = "macOS reports Ragnatramp Tray's login item as not found: move the app to the Applications folder, open it from there, then switch this on again.";
+
+/** Whether the Mac will start the app at login (or will once the user allows it), and what to say. */
+export function macLoginState(items: MacLoginItems): { on: boolean; note: string | null } {
+  const status = items.getLoginItemSettings().status as MacLoginStatus | undefined;
+  if (status === 'requires-approval') return { on: true, note: REQUIRES_APPROVAL };
+  if (status === 'not-found') return { on: false, note: NOT_FOUND };
+  return { on: status === 'enabled', note: null };
+}
+
+/** Registers or removes the login item and reads back what macOS made of it; a registration macOS refused throws with what to do. */
+export function setMacLaunchAtLogin(items: MacLoginItems, enabled: boolean): { on: boolean; note: string | null } {
+  items.setLoginItemSettings({ openAtLogin: enabled });
+  const state = macLoginState(items);
+  if (enabled && !state.on) throw new Error(state.note ?? 'macOS did not register Ragnatramp Tray as a login item; see Console.app for "Unable to set login item".');
+  return state;
+}
+
+/** This launch came from the login item (macOS): start in the menu bar, as --hidden does on Windows. */
+export function openedAtLogin(items: MacLoginItems): boolean {
+  return items.getLoginItemSettings().wasOpenedAtLogin === true;
 }

@@ -18,7 +18,7 @@ import { WorkerClient } from '../worker/worker-client.js';
 import type { WorkerInit } from '../worker/worker-protocol.js';
 import { isAppFrame, registerIpc } from './ipc.js';
 import { cliArguments, QUIT_FLAG, runCliInApp } from './app-cli.js';
-import { canLaunchAtLogin, launchesAtLogin, loginItemTarget, setLaunchAtLogin } from './login-item.js';
+import { canLaunchAtLogin, launchesAtLogin, loginItemTarget, macLoginState, openedAtLogin, setLaunchAtLogin, setMacLaunchAtLogin } from './login-item.js';
 import { Notifier } from './notifications.js';
 import { credentialStore } from './os-credential-store.js';
 import { refuseAllPermissions } from './refuse-permissions.js';
@@ -31,6 +31,8 @@ import { windowsIdentity } from './windows-identity.js';
 const ROOT = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../' : '../../../', import.meta.url));
 const RENDERER_INDEX = path.join(ROOT, 'dist', 'renderer', 'index.html');
 const PRELOAD = path.join(ROOT, 'dist', 'preload', 'preload.cjs');
+// The host's OS, read once here and passed to every module that differs by it.
+const platform = process.platform;
 
 // Pins and logs live with the command line's (one trust store for both). A development run
 // (`npm start`) is another app to Windows and to the single-instance lock (which Electron
@@ -38,11 +40,11 @@ const PRELOAD = path.join(ROOT, 'dist', 'preload', 'preload.cjs');
 // an installed copy nor leaves an "Electron" shortcut for the installed app's notifications.
 // The portable build shares the installed app's settings and lock but not its Windows
 // identity (windows-identity.ts says why).
-const home = defaultTrayHome();
+const home = defaultTrayHome(process.env, platform);
 const identity = windowsIdentity(app.isPackaged, process.env);
 app.setName(identity.name);
 app.setPath('userData', app.isPackaged ? home : path.join(home, 'electron-dev'));
-if (process.platform === 'win32') {
+if (platform === 'win32') {
   app.setAppUserModelId(identity.appUserModelId);
   if (identity.toastActivatorClsid) app.setToastActivatorCLSID(identity.toastActivatorClsid);
 }
@@ -93,25 +95,39 @@ function startupOptions(argv: string[]): WorkerInit & { hidden: boolean } {
   return { ...providerArgs(values), hidden: values.hidden === true };
 }
 
+/**
+ * No application menu on Windows and Linux: the default one gives release builds DevTools on
+ * Ctrl+Shift+I. macOS routes Cmd+C/V/X/A to a text field only through the application menu's
+ * Edit items (none at all with a null menu: electron/electron#49807), so a Mac gets the app and
+ * Edit menus (lib/browser/api/menu-item-roles.ts:265-319) and no View menu (its toggleDevTools, :321-333).
+ */
+function applicationMenu(): Electron.Menu | null {
+  return platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }]) : null;
+}
+
 async function start(): Promise<void> {
-  // No application menu: the default one gives release builds DevTools on Ctrl+Shift+I.
-  Menu.setApplicationMenu(null);
+  Menu.setApplicationMenu(applicationMenu());
   refuseAllPermissions(session.defaultSession);
   const assets = app.isPackaged ? process.resourcesPath : path.join(ROOT, 'assets');
   const settingsFile = path.join(app.getPath('userData'), 'settings.json');
   const settings = openSettings(settingsFile, () => new Store<Record<string, unknown>>({ name: 'settings', cwd: app.getPath('userData'), schema: SETTINGS_SCHEMA }));
   const options = startupOptions(process.argv);
-  const login = canLaunchAtLogin(app.isPackaged, process.platform) ? loginItemTarget(process.env, process.execPath) : null;
-  if (login) {
-    // The OS's word is the truth (the user may have switched it off in Task Manager).
-    const actual = launchesAtLogin(app, login, identity.appUserModelId);
-    if (actual !== settings.get().launchAtLogin) settings.set({ ...settings.get(), launchAtLogin: actual });
-  }
+  const loginItem = canLaunchAtLogin(app.isPackaged, platform);
+  const login = loginItem && platform === 'win32' ? loginItemTarget(process.env, process.execPath) : null;
+  // The OS's word is the truth (the user may have switched it off in Task Manager, or not yet
+  // allowed it in macOS's Login Items).
+  const macLogin = loginItem && platform === 'darwin' ? macLoginState(app) : null;
+  const actualLogin = login ? launchesAtLogin(app, login, identity.appUserModelId) : macLogin?.on;
+  if (actualLogin !== undefined && actualLogin !== settings.get().launchAtLogin) settings.set({ ...settings.get(), launchAtLogin: actualLogin });
   const { hidden: _hidden, ...workerInit } = options;
   // A second launch while this one starts asks for the window: remembered until it can be shown.
   let launchedAgain = false;
   const early = (_event: unknown, argv: string[]) => (argv.includes(QUIT_FLAG) ? app.quit() : (launchedAgain = true));
   app.on('second-instance', early);
+  // macOS: opening the running app again (Finder, Spotlight, the Dock) is a reopen, emitted as
+  // 'activate' (electron_application_delegate.mm:127-132), never a second instance.
+  const earlyReopen = () => (launchedAgain = true);
+  app.on('activate', earlyReopen);
   // Proxmox VE tokens typed into the window: the OS's credential store where it protects them.
   // Awaited before the tray exists: no click can reach a handler before what it uses exists.
   const credentials = await credentialStore(home);
@@ -122,6 +138,7 @@ async function start(): Promise<void> {
     worker,
     {
       kind: 'electron',
+      platform,
       pickProjectFile: async () => {
         const r = await windowUi.withDialog((win) => dialog.showOpenDialog(win, { title: 'Choose a ragnatramp.yaml', properties: ['openFile'], filters: [{ name: 'Ragnatramp project', extensions: ['yaml', 'yml'] }] }));
         return r.canceled ? null : (r.filePaths[0] ?? null);
@@ -130,9 +147,11 @@ async function start(): Promise<void> {
       revealFile: (file) => shell.showItemInFolder(file),
       credentials,
       ...(login ? { setLaunchAtLogin: (enabled: boolean) => setLaunchAtLogin(app, login, identity.appUserModelId, enabled) } : {}),
+      ...(macLogin ? { setLaunchAtLogin: (enabled: boolean) => controller.setHostNote('launchAtLogin', setMacLaunchAtLogin(app, enabled).note) } : {}),
     },
     { simulated: !!options.simulate, home, version: app.getVersion() },
   );
+  if (macLogin?.note) controller.setHostNote('launchAtLogin', macLogin.note);
 
   const tray = new TrayUi(
     assets,
@@ -150,13 +169,14 @@ async function start(): Promise<void> {
           .catch((err: unknown) => tell(`${machineName} could not be ${action === 'stop' ? 'stopped' : `${action}ed`}`, errorMessage(err))),
     },
     (bounds, kind) => (kind === 'click' ? windowUi.toggle(bounds) : windowUi.showAt(bounds)),
+    platform,
   );
   const showView = (view: Parameters<AppController['show']>[0], vmKey: string | null = null) => {
     windowUi.showAt(tray.bounds());
     controller.show(view, vmKey);
   };
   const syncNow = (configPaths: string[]) => void controller.api.reconcileNow(configPaths.length === 1 ? configPaths[0]! : null).catch(() => undefined);
-  const notifier = new Notifier(() => settings.get().notifications, showView, process.platform, () => Date.now(), syncNow);
+  const notifier = new Notifier(() => settings.get().notifications, showView, platform, () => Date.now(), syncNow, (failure) => controller.setHostNote('notifications', failure));
   registerIpc(ipcMain, controller.api, (event) => isAppFrame(event, windowUi.window.webContents));
 
   controller.on('event', (event) => {
@@ -167,6 +187,8 @@ async function start(): Promise<void> {
   controller.on('changes', (changes) => notifier.notifyPass(changes, settings.get().autoSync));
   powerMonitor.on('resume', () => controller.rediscover());
   app.off('second-instance', early);
+  app.off('activate', earlyReopen);
+  app.on('activate', () => showView('vms'));
   // The installer runs `Ragnatramp Tray.exe --quit` to close the app as Quit does (no icon left
   // behind by a killed process); any other second start shows the window.
   app.on('second-instance', (_event, argv) => (argv.includes(QUIT_FLAG) ? app.quit() : showView('vms')));
@@ -191,7 +213,9 @@ async function start(): Promise<void> {
   tray.update(controller.snapshot());
   controller.start();
   // Windows 11 puts a new tray icon in the overflow, where nobody sees it: show the window,
-  // unless started at login (--hidden) with projects to watch and not launched again since.
-  if (launchedAgain || !(options.hidden && settings.get().projects.length > 0)) showView('vms');
+  // unless started at login (--hidden on Windows; on macOS the login item's launch, which
+  // carries no arguments) with projects to watch and not launched again since.
+  const atLogin = options.hidden || (platform === 'darwin' && openedAtLogin(app));
+  if (launchedAgain || !(atLogin && settings.get().projects.length > 0)) showView('vms');
 }
 

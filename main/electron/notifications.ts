@@ -49,6 +49,8 @@ export class Notifier {
     private readonly now: () => number = () => Date.now(),
     /** Sync now: reconciles these projects. */
     private readonly syncNow: (configPaths: string[]) => void = () => undefined,
+    /** Told the OS's reason when it refuses a notification, and null once one is shown again (Settings says it). */
+    private readonly report: (failure: string | null) => void = () => undefined,
   ) {
     // Windows only (Electron docs, Notification.handleActivation, "@platform win32"): called for
     // every activation, whether or not the Notification object still exists, before that
@@ -112,8 +114,12 @@ export class Notifier {
     n.on('click', () => this.open(tag));
     // macOS: the button's press comes as the object's 'action' (electron_api_notification.cc:209-222).
     if (!this.windows) n.on('action', () => this.act(tag));
-    // Not shown (notifications switched off for the app in Windows' Settings): the same change may be told later.
-    n.on('failed', () => {
+    // Not shown (notifications switched off for the app in Windows' Settings; on macOS an unsigned
+    // build, or notifications not allowed: the UNUserNotificationCenter error's description,
+    // cocoa_notification.mm:203-217): the same change may be told later, and Settings says why.
+    n.on('show', () => this.report(null));
+    n.on('failed', (_event: unknown, error: string) => {
+      this.report(error || 'the system gave no reason');
       if (this.lastShown.get(key) === text) this.lastShown.delete(key);
       this.targets.delete(tag);
       this.syncs.delete(tag);

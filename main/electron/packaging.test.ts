@@ -261,3 +261,36 @@ describe('packaging', () => {
     });
   });
 });
+
+describe('packaging for macOS', () => {
+  const mac = builder.mac as Record<string, unknown> & { extendInfo: Record<string, unknown>; target: Array<{ target: string; arch: string[] }> };
+
+  it('a dmg for Apple silicon and for Intel, a menu-bar app (no Dock icon), allowed to ask for the local network', () => {
+    expect(mac.target).toEqual([{ target: 'dmg', arch: ['arm64', 'x64'] }]);
+    // Info.plist gets extendInfo merged in (app-builder-lib out/macPackager.js:433-435, deepAssign).
+    expect(mac.extendInfo.LSUIElement).toBe(true);
+    expect(mac.extendInfo.NSLocalNetworkUsageDescription).toMatch(/SSH to your virtual machines/);
+  });
+
+  it('hardened runtime with only the JIT exceptions Electron needs; signing and notarisation come from the environment', () => {
+    expect(mac.hardenedRuntime).toBe(true);
+    const plist = readFileSync(path.join(rootDir, String(mac.entitlements)), 'utf8');
+    const granted = [...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((m) => m[1]);
+    expect(granted).toEqual(['com.apple.security.cs.allow-jit', 'com.apple.security.cs.allow-unsigned-executable-memory']);
+    expect(mac.entitlementsInherit).toBe(mac.entitlements);
+    // `notarize: false` would skip notarisation even with APPLE_* set (MacTargetHelper.notarizeIfProvided);
+    // no identity pinned: CSC_LINK or the keychain's Developer ID certificate decides.
+    expect(mac.notarize).toBeUndefined();
+    expect(mac.identity).toBeUndefined();
+  });
+
+  it("ships the menu bar's template images (both sizes) for every health state", () => {
+    const shipped = builder.extraResources.find((r: { from: string }) => r.from === 'assets').filter as string[];
+    for (const health of ['good', 'attention', 'error', 'working', 'idle']) {
+      for (const file of [`tray-${health}Template.png`, `tray-${health}Template@2x.png`]) {
+        expect(existsSync(path.join(rootDir, 'assets', file))).toBe(true);
+        expect(shipped.some((glob) => new RegExp(`^${glob.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`).test(file))).toBe(true);
+      }
+    }
+  });
+});

@@ -55,7 +55,7 @@ export function powerConfirmation(machineName: string, action: 'stop' | 'restart
 // "&" marks the next letter as the accelerator; "&&" is a literal ampersand).
 const literal = (text: string) => text.replace(/&/g, '&&');
 
-export function trayMenuTemplate(state: MenuState, actions: TrayActions): MenuItemConstructorOptions[] {
+export function trayMenuTemplate(state: MenuState, actions: TrayActions, platform: NodeJS.Platform = process.platform): MenuItemConstructorOptions[] {
   const vms = menuVms(state);
   // The glance: one item per VM, the window's line in its words (contract/vm-line.ts); a click
   // copies the address, or opens the window where there is none. The label says so: a toolTip or
@@ -75,7 +75,9 @@ export function trayMenuTemplate(state: MenuState, actions: TrayActions): MenuIt
     ...(glance.length > 0 ? [...glance, { type: 'separator' as const }] : []),
     ...(perVm.length > 0 ? [{ label: 'VMs', submenu: perVm }] : []),
     { label: state.busy === 'reconciling' ? 'Syncing…' : SYNC_NOW, enabled: state.busy !== 'reconciling' && state.projects.length > 0, click: () => actions.reconcileNow() },
-    { label: 'Open', click: () => actions.show('vms') },
+    // On macOS the menu is what a click opens (Cocoa pops it, tray_icon_cocoa.mm:228-232): the
+    // window opens from here, named as Mac menu-bar apps name it.
+    { label: platform === 'darwin' ? 'Open Ragnatramp Tray' : 'Open', click: () => actions.show('vms') },
     { label: 'Diagnostics', click: () => actions.show('diagnostics') },
     // With nothing watched there is nothing to pause.
     { label: 'Pause watching', type: 'checkbox', checked: state.paused, enabled: state.projects.length > 0, click: () => actions.setPaused(!state.paused) },
@@ -130,8 +132,10 @@ const TRAY_BASE: Record<Health, string> = { good: 'tray-good', attention: 'tray-
  * The icon file for a health state. Windows builds the tray icon from one bitmap of a PNG (the
  * 1x one: blurry at 125-200 %), but picks the right size from a multi-size .ico; macOS and
  * Linux pick `name@2x.png` beside `name.png` themselves (Electron docs, nativeImage: "High
- * Resolution Image").
+ * Resolution Image"). macOS's menu bar takes a template image (a name ending in "Template":
+ * black and alpha, tinted by macOS for a light or dark menu bar; nativeImage "Template Image").
  */
 export function trayIconFile(health: Health, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'darwin') return `${TRAY_BASE[health]}Template.png`;
   return `${TRAY_BASE[health]}.${platform === 'win32' ? 'ico' : 'png'}`;
 }

@@ -33,6 +33,8 @@ export interface EnvironmentOptions extends ProviderOptions {
   onFirstUse?: (target: SshTarget, fingerprint: string) => void;
   /** Told what the user must see once (a TLS certificate pinned on first use, or accepted as renewed). */
   onNotice?: (text: string) => void;
+  /** The host's OS (by default this one's): passed in so that macOS is tested on Linux. */
+  platform?: NodeJS.Platform;
 }
 
 export interface Environment extends EngineDeps {
@@ -49,7 +51,7 @@ export interface Environment extends EngineDeps {
 const OPTION_FLAGS: Record<keyof ProviderOptions, string> = { simulate: '--simulate', manifest: '--manifest', quickemu: '--quickemu', libvirt: '--libvirt', proxmox: '--proxmox', proxmoxToken: '--proxmox-token', proxmoxTokenValue: 'the stored API token' };
 
 export async function createEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
-  const entry = providerEntry(options.provider ?? defaultProvider(options));
+  const entry = providerEntry(options.provider ?? defaultProvider(options, options.platform));
   for (const key of Object.keys(OPTION_FLAGS) as Array<keyof ProviderOptions>) {
     if (options[key] !== undefined && !entry.options[key]) {
       // Named by its flag, never by its value: a value may be a secret (a stored API token).
@@ -63,7 +65,7 @@ export async function createEnvironment(options: EnvironmentOptions = {}): Promi
   const ssh2 = new Ssh2Connector({ hostKeys, connectTimeoutMs: options.connectTimeoutMs, onFirstUse: options.onFirstUse });
   const pool = options.keepConnections ? new PooledConnector(ssh2) : null;
   const net: Pick<EngineDeps, 'connector' | 'probe' | 'offeredHostKey'> = { connector: pool ?? ssh2, probe: sshProbe(), offeredHostKey: sshOfferedHostKey() };
-  const parts = await entry.create(options, { hostKeys, net, log: options.log, logger: options.logger, powershellTimeoutMs: options.powershellTimeoutMs ?? 30_000, onFirstUse: options.onFirstUse, onNotice: options.onNotice });
+  const parts = await entry.create(options, { hostKeys, net, log: options.log, logger: options.logger, powershellTimeoutMs: options.powershellTimeoutMs ?? 30_000, onFirstUse: options.onFirstUse, onNotice: options.onNotice, platform: options.platform ?? process.platform });
   return {
     provider: parts.provider,
     ...(parts.net ?? net),

@@ -1,7 +1,10 @@
 // A path as a user gives one, pasted or typed into a field: surrounding blanks and quotes gone
 // (Windows Explorer's "Copy as path" gives "C:\…\ragnatramp.yaml", quotes included), `~` as the
 // home folder, and a relative path refused with why (a field has no working folder the user
-// could know). Shared by every path field that main checks (Add project, a provider's folder).
+// could know). Shared by every path field that main checks (Add project, a provider's folder) and
+// by the quoted flags and env paths no shell expanded. Two spellings of one file are one file:
+// macOS's APFS is case-insensitive by default, so /Users/ada/VMs and /users/ada/vms name the same
+// folder, and a path is the same when it names the same file (device and inode), not when it spells alike.
 
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -49,4 +52,18 @@ export async function projectConfigPath(input: string, o: UserPathOptions = {}):
   const inside = p.join(file, 'ragnatramp.yaml');
   if (!(await stat(inside).catch(() => null))?.isFile()) throw new Error(`The folder ${file} holds no ragnatramp.yaml: give the folder of a Ragnatramp project, or the path of its ragnatramp.yaml.`);
   return inside;
+}
+
+/** The first of `paths` that names the same file as `file`, or null. */
+export async function sameFileAmong(paths: readonly string[], file: string): Promise<string | null> {
+  if (paths.includes(file)) return file;
+  const id = await fileId(file);
+  if (!id) return null;
+  for (const p of paths) if ((await fileId(p)) === id) return p;
+  return null;
+}
+
+async function fileId(file: string): Promise<string | null> {
+  const s = await stat(file, { bigint: true }).catch(() => null);
+  return s ? `${s.dev}:${s.ino}` : null;
 }

@@ -3,6 +3,11 @@
 // read (PowerShell has its own, powershell-runner.ts). virsh translates its state words (`_()`
 // in virshDomainStateToString, libvirt 9.0.0 tools/virsh-domain-monitor.c:143-147: "laufend"
 // for "running" with libvirt-l10n under de_DE), and gettext ignores LANGUAGE when the locale is
-// C, so LC_ALL alone is enough.
+// C, so LC_ALL alone is enough. On macOS its PATH also holds Homebrew's folders (tool-path.ts).
 
-export const cLocaleEnv = (env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv => ({ ...env, LC_ALL: 'C' });
+import { toolPath } from './tool-path.js';
+
+export const cLocaleEnv = (env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): NodeJS.ProcessEnv => {
+  const PATH = toolPath(env, platform);
+  return { ...env, LC_ALL: 'C', ...(PATH !== undefined ? { PATH } : {}) };
+};

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { HypervisorError } from '../errors.js';
 import { parseArpAn } from './arp-an.js';
 import { cLocaleEnv } from './c-locale.js';
+import { installHint } from './tool-path.js';
 import { isIpv4 } from './net-address.js';
 import type { NeighborEntry } from './pick-neighbor.js';
 
@@ -31,11 +32,11 @@ export function parseIpNeigh(json: string): NeighborEntry[] {
 }
 
 export async function readHostNeighbors(run: CommandRunner, platform: NodeJS.Platform = process.platform): Promise<NeighborEntry[]> {
-  const [command, args, parse, pkg] = platform === 'darwin' ? (['arp', ['-an'], parseArpAn, 'the arp command'] as const) : (['ip', ['-j', '-4', 'neigh', 'show'], parseIpNeigh, "iproute2 (the 'ip' command)"] as const);
+  const [command, args, parse] = platform === 'darwin' ? (['arp', ['-an'], parseArpAn] as const) : (['ip', ['-j', '-4', 'neigh', 'show'], parseIpNeigh] as const);
   try {
     return parse(await run(command, [...args]));
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new HypervisorError(`The host's neighbour table could not be read (${(err as Error).message.split('\n')[0]}).`, missing ? `Install ${pkg}.` : `Run '${command} ${args.join(' ')}' yourself to see why, then try again.`);
+    throw new HypervisorError(`The host's neighbour table could not be read (${(err as Error).message.split('\n')[0]}).`, missing ? (platform === 'darwin' ? "macOS's /usr/sbin/arp is missing: check that /usr/sbin is on PATH." : installHint('ip', platform)) : `Run '${command} ${args.join(' ')}' yourself to see why, then try again.`);
   }
 }

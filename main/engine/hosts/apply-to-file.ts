@@ -1,4 +1,5 @@
-// Merges the managed block into a local hosts file (the Windows host's own, or WSL's): atomic
+// Merges the managed block into a local hosts file (the Windows host's own, WSL's, a Mac's or a
+// Linux host's /etc/hosts): atomic
 // replace, one backup beside it, no write at all when the block is already there. A symlink is
 // written through to its target (the link stays a link, and the file it names is updated).
 
@@ -12,8 +13,16 @@ export interface ApplyOutcome {
   backup: string | null;
 }
 
+/** What to do when the OS refuses the write, in this host's words. */
+export function elevationHint(platform: NodeJS.Platform, file: string): string {
+  if (platform === 'win32') return 'Writing the Windows hosts file needs an elevated (administrator) prompt; or print the block with `hosts` and paste it yourself.';
+  // macOS caches names in mDNSResponder, which may keep answering the old address for a while.
+  const flush = platform === 'darwin' ? ' Then flush macOS\'s name cache: sudo dscacheutil -flushcache; sudo killall -HUP mDNSResponder.' : '';
+  return `Writing ${file} needs root: run the same command with sudo (the file keeps its owner and mode); or print the block with \`hosts\` and paste it yourself.${flush}`;
+}
+
 /** `block` may be worked out from the file's current text (to keep lines of VMs whose address is unknown this pass). */
-export async function applyHostsBlockToFile(link: string, block: string | ((current: string) => string)): Promise<ApplyOutcome> {
+export async function applyHostsBlockToFile(link: string, block: string | ((current: string) => string), platform: NodeJS.Platform = process.platform): Promise<ApplyOutcome> {
   let current: Buffer;
   let file: string;
   try {
@@ -39,9 +48,7 @@ export async function applyHostsBlockToFile(link: string, block: string | ((curr
     await replaceFile(file, merged, mode);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const hint = code === 'EPERM' || code === 'EACCES'
-      ? 'Writing the Windows hosts file needs an elevated (administrator) prompt; or print the block with `hosts` and paste it yourself.'
-      : 'The file was left as it was.';
+    const hint = code === 'EPERM' || code === 'EACCES' ? elevationHint(platform, file) : 'The file was left as it was.';
     throw new InputError(file, [{ field: null, problem: `cannot be updated (${code ?? String(err)})` }], hint);
   }
   return { changed: true, backup };

@@ -4,6 +4,7 @@
 // node:util's parseArgs and one check.
 
 import path from 'node:path';
+import { expandHome } from '../config/user-path.js';
 import { checkLibvirtUri } from './libvirt/libvirt-uri.js';
 import { parseClusterUrl } from './proxmox/proxmox-client.js';
 import type { ProviderOptions } from './provider-entry.js';
@@ -24,7 +25,8 @@ export function providerArgs(values: { simulate?: unknown; provider?: unknown; m
   const file = (flag: string, v: unknown, what = 'a file name') => {
     if (v === undefined) return undefined;
     if (typeof v !== 'string' || v === '') throw new Error(`--${flag} needs ${what}`);
-    return path.resolve(v);
+    // A settings field or a quoted flag: no shell expanded its `~`.
+    return path.resolve(expandHome(v));
   };
   const provider = checkProviderName(values.provider);
   const simulate = file('simulate', values.simulate);

@@ -57,6 +57,8 @@ export interface SharedEdges {
   onFirstUse?: (target: SshTarget, fingerprint: string) => void;
   /** Something the user must be told once, not only logged (a certificate pinned on first use). */
   onNotice?: (text: string) => void;
+  /** The host's OS: macOS reads bootpd's leases and `arp -an`, has no `ip` and no bridge helper. */
+  platform: NodeJS.Platform;
 }
 
 export interface ProviderParts {

@@ -12,12 +12,18 @@ describe('the provider registry', () => {
   it("picks the provider whose option was given, else the host's: Hyper-V on Windows, libvirt elsewhere", () => {
     expect(defaultProvider({}, 'win32')).toBe('hyperv');
     expect(defaultProvider({}, 'linux')).toBe('libvirt');
-    expect(defaultProvider({}, 'darwin')).toBe('libvirt');
+    expect(defaultProvider({}, 'darwin', () => true)).toBe('libvirt');
     expect(defaultProvider({ simulate: 's.yaml' }, 'linux')).toBe('hyperv');
     expect(defaultProvider({ manifest: 'm.json' }, 'win32')).toBe('linux');
     expect(defaultProvider({ quickemu: '/vms' }, 'win32')).toBe('quickemu');
     expect(defaultProvider({ libvirt: 'qemu+ssh://h/system' }, 'win32')).toBe('libvirt');
     expect(defaultProvider({ proxmox: 'https://pve:8006' }, 'linux')).toBe('proxmox');
+  });
+
+  it('Automatic on a Mac is libvirt only where virsh is installed; otherwise it says what to choose', () => {
+    expect(() => defaultProvider({}, 'darwin', () => false)).toThrow(/libvirt is not installed on this Mac \(no virsh on PATH, in \/opt\/homebrew\/bin or \/usr\/local\/bin\)[^]*quickemu[^]*brew install libvirt/);
+    expect(defaultProvider({ quickemu: '/Users/ada/vms' }, 'darwin', () => false)).toBe('quickemu');
+    expect(defaultProvider({}, 'linux', () => false)).toBe('libvirt');
   });
 
   it('checks --libvirt as a libvirt URI and --quickemu as a folder', () => {

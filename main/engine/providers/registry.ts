@@ -2,7 +2,9 @@
 // providers. Adding a provider: a folder under providers/ with its entry, one line here, and its
 // detail type in provider-detail.ts.
 
-import { errorMessage } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { errorMessage, HypervisorError } from '../errors.js';
+import { findTool, HOMEBREW_BINS } from '../discovery/tool-path.js';
 import { HYPERV } from './hyperv/hyperv-entry.js';
 import { LIBVIRT } from './libvirt/libvirt-entry.js';
 import { LINUX } from './linux/linux-entry.js';
@@ -27,14 +29,29 @@ export function tierInfo(tier: string): TierInfo {
   return { label: tier, help: '' };
 }
 
-/** The provider for this host when none is named: the one whose option was given, else Hyper-V on Windows, else libvirt. */
-export function defaultProvider(options: { simulate?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string }, platform: NodeJS.Platform = process.platform): string {
+/**
+ * The provider for this host when none is named: the one whose option was given, else Hyper-V on
+ * Windows, else libvirt; on a Mac, libvirt only where it is installed (few Macs have it: their
+ * VMs are quickemu's, UTM's or a manifest's), else a message saying what to choose.
+ */
+export function defaultProvider(
+  options: { simulate?: string; manifest?: string; quickemu?: string; libvirt?: string; proxmox?: string },
+  platform: NodeJS.Platform = process.platform,
+  hasVirsh: () => boolean = () => findTool('virsh', process.env, platform, existsSync) !== null,
+): string {
   if (options.simulate) return HYPERV.name;
   if (options.quickemu) return QUICKEMU.name;
   if (options.libvirt) return LIBVIRT.name;
   if (options.proxmox) return PROXMOX.name;
   if (options.manifest) return LINUX.name;
-  return platform === 'win32' ? HYPERV.name : LIBVIRT.name;
+  if (platform === 'win32') return HYPERV.name;
+  if (platform === 'darwin' && !hasVirsh()) {
+    throw new HypervisorError(
+      `No provider is chosen and libvirt is not installed on this Mac (no virsh on PATH, in ${HOMEBREW_BINS.join(' or ')}).`,
+      "Choose the project's provider in Settings (quickemu: the folder of your <vm>.conf files; or a manifest), or pass --quickemu <folder> or --manifest <file>; for libvirt, brew install libvirt.",
+    );
+  }
+  return LIBVIRT.name;
 }
 
 /** Checks a --provider value; the message is the CLI's usage error. */

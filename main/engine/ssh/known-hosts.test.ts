@@ -1,4 +1,5 @@
-// SSH host keys pinned on first use and checked ever after; a corrupt pin file stops SSH work.
+// SSH host keys pinned on first use and checked ever after; a corrupt pin file stops SSH work;
+// the tray's folder (where the pins live) is the same for the CLI and the app on every platform.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -6,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newEd25519 } from '../../../dev/test-support/ssh-test-server.js';
 import ssh2 from 'ssh2';
-import { FileHostKeyStore, fingerprintOf, keyTypeOf } from './known-hosts.js';
+import { defaultTrayHome, FileHostKeyStore, fingerprintOf, keyTypeOf } from './known-hosts.js';
 
 const blob = () => {
   const k = ssh2.utils.parseKey(newEd25519().public);
@@ -70,5 +71,16 @@ describe('FileHostKeyStore', () => {
     const expected = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(dir, 'k.pub')]).toString().split(' ')[1]!;
     expect(fingerprintOf(k.getPublicSSH())).toBe(expected);
     expect(keyTypeOf(k.getPublicSSH())).toBe('ssh-ed25519');
+  });
+});
+
+describe("the tray's folder", () => {
+  it('on macOS: Application Support, the same for a terminal that sets XDG_CONFIG_HOME and for launchd', () => {
+    const mac = path.join('/Users/ada', 'Library', 'Application Support', 'Ragnatramp Tray');
+    expect(defaultTrayHome({ HOME: '/Users/ada', XDG_CONFIG_HOME: '/Users/ada/.config' }, 'darwin', '/Users/ada')).toBe(mac);
+    expect(defaultTrayHome({ PATH: '/usr/bin:/bin:/usr/sbin:/sbin' }, 'darwin', '/Users/ada')).toBe(mac);
+    expect(defaultTrayHome({ RAGNATRAMP_TRAY_HOME: '~/tray' }, 'darwin', '/Users/ada')).toBe('/Users/ada/tray');
+    expect(defaultTrayHome({ XDG_CONFIG_HOME: '/x' }, 'linux', '/home/ada')).toBe('/x/ragnatramp-tray');
+    expect(defaultTrayHome({}, 'linux', '/home/ada')).toBe('/home/ada/.config/ragnatramp-tray');
   });
 });

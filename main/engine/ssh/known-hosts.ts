@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import { expandHome } from '../config/user-path.js';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { mkdirKeepingOwner, replaceFile } from '../atomic-file.js';
@@ -44,12 +45,19 @@ export function keyTypeOf(keyBlob: Buffer): string {
   return len > 0 && len < 64 && keyBlob.length >= 4 + len ? keyBlob.subarray(4, 4 + len).toString('latin1') : 'unknown';
 }
 
-export function defaultTrayHome(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The tray's folder (settings, pins, logs, the SSH config), shared by the app and the CLI. On a
+ * Mac it is where Mac apps keep theirs, `~/Library/Application Support/Ragnatramp Tray`, whatever
+ * the shell sets: an XDG_CONFIG_HOME in a terminal's profile never reaches the app started from
+ * Finder or at login, so the two would otherwise keep different pins and settings.
+ */
+export function defaultTrayHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = os.homedir()): string {
   // Absolute always: Electron's app.setPath throws on a relative path, and a relative folder
   // would follow whatever the working directory happens to be.
-  if (env.RAGNATRAMP_TRAY_HOME) return path.resolve(env.RAGNATRAMP_TRAY_HOME);
-  if (process.platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'ragnatramp-tray');
-  return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'ragnatramp-tray');
+  if (env.RAGNATRAMP_TRAY_HOME) return path.resolve(expandHome(env.RAGNATRAMP_TRAY_HOME, home));
+  if (platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'ragnatramp-tray');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Ragnatramp Tray');
+  return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'ragnatramp-tray');
 }
 
 /** Pins kept in one JSON file; writes are atomic and serialized within the process. */

@@ -2,16 +2,20 @@
 // real virsh on libvirt's test driver (no daemon needed), a real folder of quickemu .conf files
 // with a PATH of our own, the fake pveproxy read from Proxmox VE's sources, and the Hyper-V
 // cmdlets in the real PowerShell. Every check a provider registers is reached through the registry.
+// On a Mac (the platform passed in): tools found where Homebrew puts them from launchd's PATH, and
+// bootpd's checks for the providers that read its leases, and for them only.
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProxmox, type FakeProxmox, type FakeProxmoxOptions } from '../../../dev/test-support/fake-proxmox.js';
 import { HyperVHost, pwsh } from '../../../dev/test-support/real-powershell.js';
+import { fakeMacRunner, SOCKETFILTERFW } from '../../../dev/test-support/macos-fixtures.js';
 import { execRunner } from '../discovery/host-neighbors.js';
 import type { VmRef } from '../discovery/observation.js';
 import { hypervHostChecks } from '../providers/hyperv/hyperv-host-checks.js';
 import { NodePowerShellRunner } from '../providers/hyperv/powershell-runner.js';
+import { quickemuHostChecks } from '../providers/quickemu/quickemu-host-checks.js';
 import type { ProviderOptions } from '../providers/provider-entry.js';
 import { PROVIDERS } from '../providers/registry.js';
 import { FileHostKeyStore } from '../ssh/known-hosts.js';
@@ -116,6 +120,41 @@ describe('quickemu, on a real folder', () => {
   it('an empty folder holds no VM', async () => {
     const steps = await checks('quickemu', { quickemu: tmp('rt-quickemu-') }, [], { env: { PATH: bin } });
     expect(steps[1]).toMatchObject({ step: 'VM .conf files', ok: false, detail: expect.stringMatching(/^no \.conf file in /) });
+  });
+});
+
+describe('on a Mac', () => {
+  const LAUNCHD = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' };
+  const run = fakeMacRunner({ '--getglobalstate': SOCKETFILTERFW.disabled });
+  const BOOTPD = ['bootpd not blocked by the application firewall', "bootpd's leases readable"];
+
+  it("finds quickemu's tools in Homebrew's folders from launchd's PATH, names Homebrew's package for a missing one, then checks bootpd", async () => {
+    const folder = tmp('rt-quickemu-');
+    writeFileSync(path.join(folder, 'web.conf'), 'guest_os="linux"\narch="aarch64"\n');
+    const files = new Set(['/opt/homebrew/bin/quickemu', '/usr/local/bin/qemu-img']);
+    const steps = await quickemuHostChecks({ options: { quickemu: folder }, refs: [], env: LAUNCHD, platform: 'darwin', run }, (f) => files.has(f));
+    expect(steps.map((s) => [s.step, s.ok, s.detail])).toEqual([
+      ["quickemu's folder", true, folder],
+      ['VM .conf files', true, 'web.conf'],
+      ['quickemu on PATH', true, '/opt/homebrew/bin/quickemu'],
+      ['qemu-system-aarch64 on PATH', false, 'not found: quickemu cannot start a VM without it'],
+      ['qemu-img on PATH', true, '/usr/local/bin/qemu-img'],
+      [BOOTPD[0], true, 'the firewall is off'],
+      [BOOTPD[1], null, expect.stringMatching(/dhcpd_leases/)],
+    ]);
+    expect(steps[3]!.fix).toMatch(/^Install it with Homebrew: brew install qemu/);
+  });
+
+  it("bootpd's checks come with the providers that read its leases (quickemu, the manifest), on a Mac only; libvirt names Homebrew's package", async () => {
+    const home = tmp('rt-home-');
+    const on = async (provider: string, platform: NodeJS.Platform, options: ProviderOptions, r = run) => (await runHostChecks({ hostKeys: new FileHostKeyStore(path.join(home, 'known_hosts.json')) }, [], { provider, options, simulated: false, platform, run: r, env: LAUNCHD })).map((s) => s.step);
+    expect(await on('linux', 'darwin', {})).toEqual(['Manifest', 'Neighbour (ARP) table readable', ...BOOTPD]);
+    expect((await on('quickemu', 'darwin', { quickemu: tmp('rt-quickemu-') })).slice(-2)).toEqual(BOOTPD);
+    expect(await on('quickemu', 'linux', { quickemu: tmp('rt-quickemu-') })).not.toContain(BOOTPD[0]);
+    expect((await on('linux', 'linux', {}, async (cmd) => (cmd === 'ip' ? '[]' : Promise.reject(new Error(cmd)))))).toEqual(['Manifest', 'Neighbour (ARP) table readable']);
+    const missing = async () => Promise.reject(Object.assign(new Error('spawn virsh ENOENT'), { code: 'ENOENT' }));
+    const [virsh] = await runHostChecks({ hostKeys: new FileHostKeyStore(path.join(home, 'known_hosts.json')) }, [], { provider: 'libvirt', options: {}, simulated: false, platform: 'darwin', run: missing, env: LAUNCHD });
+    expect(virsh).toMatchObject({ step: 'virsh installed', ok: false, fix: expect.stringMatching(/^Install it with Homebrew: brew install libvirt/) });
   });
 });
 

@@ -136,6 +136,11 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
         <input type="checkbox" checked={settings.notifications} onChange={(e) => void update('notifications', { notifications: e.target.checked })} />
         Notify me when a VM's IP address changes or a duplicate appears
       </label>
+      {app.host.notes?.notifications && (
+        <p className="field-error" role="status" data-testid="notifications-note">
+          The last notification was not shown: {app.host.notes.notifications}
+        </p>
+      )}
       {errorFor('notifications')}
       <label className="field">
         <input type="checkbox" checked={settings.autoSync} onChange={(e) => void update('autoSync', { autoSync: e.target.checked, autoSyncAsked: true })} aria-describedby="auto-sync-help" />
@@ -164,6 +169,11 @@ export function SettingsPanel({ app, settings }: { app: AppState; settings: Sett
           <input type="checkbox" checked={settings.launchAtLogin} onChange={(e) => void update('launchAtLogin', { launchAtLogin: e.target.checked })} />
           Start Ragnatramp Tray when I sign in
         </label>
+      )}
+      {app.host.launchAtLogin && app.host.notes?.launchAtLogin && (
+        <p className="field-error" role="status" data-testid="login-item-note">
+          {app.host.notes.launchAtLogin}
+        </p>
       )}
       {errorFor('launchAtLogin')}
     </section>

@@ -20,9 +20,9 @@ export const LIBVIRT: ProviderEntry = {
     // The agent is asked only when no lease knew the address.
     return [{ label: 'Network', value: detail.network, ok: null, why: null }, agentFact('Agent', detail.agent, 'not needed')];
   },
-  async create(options) {
-    const { LibvirtProvider } = await import('./libvirt-provider.js');
-    return { provider: new LibvirtProvider(options.libvirt ?? DEFAULT_LIBVIRT_URI) };
+  async create(options, shared) {
+    const [{ LibvirtProvider }, { execRunner }] = await Promise.all([import('./libvirt-provider.js'), import('../../discovery/host-neighbors.js')]);
+    return { provider: new LibvirtProvider(options.libvirt ?? DEFAULT_LIBVIRT_URI, execRunner, Date.now, { platform: shared.platform }) };
   },
   async hostChecks(context) {
     const { libvirtHostChecks } = await import('./libvirt-host-checks.js');

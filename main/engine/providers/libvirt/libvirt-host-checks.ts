@@ -6,6 +6,7 @@
 
 import { errorMessage } from '../../errors.js';
 import type { VmRef } from '../../discovery/observation.js';
+import { installHint } from '../../discovery/tool-path.js';
 import type { HostCheck, HostCheckContext } from '../provider-entry.js';
 import { parseDomainInterfaces } from './domain-xml.js';
 import { DEFAULT_LIBVIRT_URI } from './libvirt-entry.js';
@@ -22,7 +23,7 @@ function virshReason(err: unknown): string {
 
 const names = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
-export async function libvirtHostChecks(context: Pick<HostCheckContext, 'options' | 'refs' | 'run'>): Promise<HostCheck[]> {
+export async function libvirtHostChecks(context: Pick<HostCheckContext, 'options' | 'refs' | 'run' | 'platform'>): Promise<HostCheck[]> {
   const steps: HostCheck[] = [];
   const add = (step: string, ok: boolean | null, detail: string, fix: string | null = null) => steps.push({ step, ok, detail, fix });
   const uri = checkLibvirtUri(context.options.libvirt ?? DEFAULT_LIBVIRT_URI, 'the libvirt URI');
@@ -33,7 +34,7 @@ export async function libvirtHostChecks(context: Pick<HostCheckContext, 'options
     add('virsh installed', true, (await run('virsh', ['--version'])).trim());
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    add('virsh installed', false, missing ? 'not found on PATH' : virshReason(err), missing ? 'Install libvirt-clients (Debian, Ubuntu) or libvirt-client (Fedora), then check again.' : 'Run virsh --version yourself to see why.');
+    add('virsh installed', false, missing ? 'not found on PATH' : virshReason(err), missing ? `${installHint('virsh', context.platform).replace(/\.$/, '')}, then check again.` : 'Run virsh --version yourself to see why.');
     return steps;
   }
 

@@ -136,6 +136,8 @@ describe('LibvirtProvider through the runner seam', () => {
       throw Object.assign(new Error('spawn virsh ENOENT'), { code: 'ENOENT' });
     };
     await expect(new LibvirtProvider('qemu:///system', missing).observe([ref('web', 'w')], NOW)).rejects.toThrow(/virsh is not installed/);
+    // On a Mac, Homebrew's package, never Debian's.
+    await expect(new LibvirtProvider('qemu:///system', missing, Date.now, { platform: 'darwin' }).observe([ref('web', 'w')], NOW)).rejects.toThrow(/virsh is not installed, so libvirt cannot be asked\.\nInstall it with Homebrew: brew install libvirt/);
     const down: CommandRunner = async () => {
       throw Object.assign(new Error('Command failed'), { code: 1, stderr: "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n" });
     };

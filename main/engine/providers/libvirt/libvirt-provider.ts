@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import pLimit from 'p-limit';
 import { HypervisorError } from '../../errors.js';
 import { cLocaleEnv } from '../../discovery/c-locale.js';
+import { installHint } from '../../discovery/tool-path.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
 import type { DiscoveryProvider, ListedVm, PowerAction, SshAnswer } from '../../discovery/provider.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
@@ -66,10 +67,14 @@ export class LibvirtProvider implements DiscoveryProvider {
     uri: string,
     private readonly runCommand: CommandRunner = execRunner,
     private readonly clock: () => number = Date.now,
-    /** How long a shut-down guest may take to power off (libvirt-power.ts's default when not given). */
-    private readonly shutdownMs?: number,
+    /** The host's OS (its neighbour table: arp -an on a Mac; its install hints), and how long a shut-down guest may take to power off (libvirt-power.ts's default when not given). */
+    private readonly more: { platform?: NodeJS.Platform; shutdownMs?: number } = {},
   ) {
     this.uri = checkLibvirtUri(uri, 'the libvirt URI');
+  }
+
+  private get platform(): NodeJS.Platform {
+    return this.more.platform ?? process.platform;
   }
 
   private virsh(args: string[]): Promise<string> {
@@ -81,7 +86,7 @@ export class LibvirtProvider implements DiscoveryProvider {
     const domains = await this.listDomains();
     const matched = [...new Set(refs.map((r) => matchDomain(r, domains)).filter((d): d is Domain => !!d))];
     const details = await this.readDomains(matched);
-    const neighbors = isLocalUri(this.uri) ? await readHostNeighbors(this.runCommand) : null;
+    const neighbors = isLocalUri(this.uri) ? await readHostNeighbors(this.runCommand, this.platform) : null;
     return observeLibvirt(refs, { uri: this.uri, domains, details, neighbors }, now);
   }
 
@@ -98,7 +103,7 @@ export class LibvirtProvider implements DiscoveryProvider {
       // more, as a host's ids start again from 1 and autostart hands them out in the same order.
       this.agents.clear();
       const e = err as NodeJS.ErrnoException & { stderr?: string };
-      if (e.code === 'ENOENT') throw new HypervisorError('virsh is not installed, so libvirt cannot be asked.', 'Install libvirt-clients (Debian, Ubuntu) or libvirt-client (Fedora).');
+      if (e.code === 'ENOENT') throw new HypervisorError('virsh is not installed, so libvirt cannot be asked.', installHint('virsh', this.platform));
       throw new HypervisorError(`libvirt at ${this.uri} could not be asked (${virshReason(e)}).`, `Check that libvirtd runs there and that you may use it (the libvirt group, or the URI's user).`);
     }
   }
@@ -149,7 +154,7 @@ export class LibvirtProvider implements DiscoveryProvider {
   }
 
   power(vm: VmObservation, action: PowerAction): Promise<string> {
-    return powerLibvirt({ virsh: (args) => this.virsh(args), uri: this.uri, ...(this.shutdownMs ? { shutdownMs: this.shutdownMs } : {}) }, vm, action);
+    return powerLibvirt({ virsh: (args) => this.virsh(args), uri: this.uri, ...(this.more.shutdownMs ? { shutdownMs: this.more.shutdownMs } : {}) }, vm, action);
   }
 
   /** Whether the addresses given answered SSH: an agent's address that answered and no longer does is asked again next pass. */

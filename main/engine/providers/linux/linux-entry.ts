@@ -19,9 +19,9 @@ export const LINUX: ProviderEntry = {
     if (detail.provider !== 'linux' || !detail.listedBy) return [];
     return [{ label: 'Listed by', value: detail.listedBy, ok: null, why: null }];
   },
-  async create(options) {
-    const [{ LinuxProvider }, { loadManifest }] = await Promise.all([import('./linux-provider.js'), import('./manifest.js')]);
-    return { provider: new LinuxProvider(options.manifest ? await loadManifest(path.resolve(options.manifest)) : null) };
+  async create(options, shared) {
+    const [{ LinuxProvider }, { loadManifest }, { execRunner }, { readBootpdLeases }] = await Promise.all([import('./linux-provider.js'), import('./manifest.js'), import('../../discovery/host-neighbors.js'), import('../../discovery/bootpd-leases.js')]);
+    return { provider: new LinuxProvider(options.manifest ? await loadManifest(path.resolve(options.manifest)) : null, execRunner, { platform: shared.platform, bootpdLeases: () => readBootpdLeases() }) };
   },
   async hostChecks(context) {
     const { linuxHostChecks } = await import('./linux-host-checks.js');

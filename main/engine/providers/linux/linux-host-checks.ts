@@ -1,14 +1,15 @@
 // The Linux (manifest) provider's checks of this computer, for `doctor` and the window's "This
 // PC": the manifest reads and lists the project's VMs, and the kernel's neighbour table (its ARP
-// tier) can be read.
+// tier) can be read; on a Mac, bootpd (its first tier there, bootpd-checks.ts).
 
 import path from 'node:path';
 import { errorMessage, HypervisorError } from '../../errors.js';
+import { bootpdHostChecks } from '../../discovery/bootpd-checks.js';
 import { readHostNeighbors } from '../../discovery/host-neighbors.js';
 import type { HostCheck, HostCheckContext } from '../provider-entry.js';
 import { loadManifest } from './manifest.js';
 
-export async function linuxHostChecks(context: Pick<HostCheckContext, 'options' | 'refs' | 'run' | 'platform'>): Promise<HostCheck[]> {
+export async function linuxHostChecks(context: Pick<HostCheckContext, 'options' | 'refs' | 'run' | 'platform'>, leasesFile?: string): Promise<HostCheck[]> {
   const steps: HostCheck[] = [];
   const add = (step: string, ok: boolean | null, detail: string, fix: string | null = null) => steps.push({ step, ok, detail, fix });
   if (!context.options.manifest) add('Manifest', null, 'none given: VMs are found by the other tiers only');
@@ -28,5 +29,6 @@ export async function linuxHostChecks(context: Pick<HostCheckContext, 'options' 
   } catch (err) {
     add('Neighbour (ARP) table readable', false, errorMessage(err).split('\n')[0]!, err instanceof HypervisorError ? err.hint : null);
   }
+  if (context.platform === 'darwin') steps.push(...(await bootpdHostChecks(context.run, leasesFile)));
   return steps;
 }

@@ -1,6 +1,8 @@
-// The Linux (manifest) provider: gathers one pass's facts (the manifest's VMs and their
-// namespaces or pid files, its DHCP lease files, `ip -j neigh`) and hands them to the pure tier
-// logic. Commands go through a runner seam and never through a shell. libvirt's domains are the
+// The manifest provider: gathers one pass's facts (the manifest's VMs and their namespaces or pid
+// files, its DHCP lease files, the host's neighbour table: `ip -j neigh` on Linux, `arp -an` and
+// bootpd's leases first on macOS) and hands them to the pure tier logic. Commands go through a
+// runner seam and never through a shell. A neighbour table that cannot be read costs only that
+// tier (said on the VMs left without an address), never the pass. libvirt's domains are the
 // libvirt provider's (providers/libvirt).
 
 import { spawn } from 'node:child_process';
@@ -16,6 +18,9 @@ import { normalizeMac } from '../../discovery/net-address.js';
 import type { Lease } from '../../discovery/address-tiers.js';
 import { cLocaleEnv } from '../../discovery/c-locale.js';
 import { execRunner, readHostNeighbors, type CommandRunner } from '../../discovery/host-neighbors.js';
+import { BOOTPD_LEASES, readBootpdLeases } from '../../discovery/bootpd-leases.js';
+import { errorMessage } from '../../errors.js';
+import type { NeighborEntry } from '../../discovery/pick-neighbor.js';
 import { parseDnsmasqLeases, parseLibvirtStatus, parseMonitorLine } from './linux-facts.js';
 import type { LinuxManifest } from './manifest.js';
 import { observeLinux, type InventoryVm, type LinuxFacts } from './observe-linux.js';
@@ -30,17 +35,19 @@ export class LinuxProvider implements DiscoveryProvider {
   constructor(
     private readonly manifest: LinuxManifest | null,
     private readonly runCommand: CommandRunner = execRunner,
+    private readonly host: { platform: NodeJS.Platform; bootpdLeases: () => Promise<Lease[]> } = { platform: process.platform, bootpdLeases: () => readBootpdLeases() },
   ) {}
 
   async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
     if (refs.length === 0) return [];
-    const [inventory, leases, neighbors] = await Promise.all([this.manifestInventory(), this.leases(), readHostNeighbors(this.runCommand, 'linux')]);
+    const [inventory, leases, table] = await Promise.all([this.manifestInventory(), this.leases(), this.neighbors()]);
+    const neighbors = 'error' in table ? [] : table;
     this.knownMacs = new Set(inventory.map((v) => normalizeMac(v.mac)).filter((m): m is string => !!m));
     for (const n of neighbors) {
       const mac = normalizeMac(n.mac);
       if (mac && this.knownMacs.has(mac)) this.pairs.set(n.ip, mac);
     }
-    const facts: LinuxFacts = { inventory, leases, neighbors };
+    const facts: LinuxFacts = { inventory, leases, neighbors, ...('error' in table ? { neighbourError: table.error } : {}) };
     // The slower tiers (a console log read, a DNS query) only for VMs the lease tier left
     // without an address: a pass over VMs that all hold leases reads and asks nothing more.
     const first = observeLinux(refs, facts, now);
@@ -71,7 +78,7 @@ export class LinuxProvider implements DiscoveryProvider {
    */
   watch(onHint: () => void): () => void {
     const watchers: FSWatcher[] = [];
-    const files = (this.manifest?.leaseFiles ?? []).map((f) => f.path);
+    const files = [...(this.host.platform === 'darwin' ? [BOOTPD_LEASES] : []), ...(this.manifest?.leaseFiles ?? []).map((f) => f.path)];
     for (const dir of new Set(files.map((f) => path.dirname(f)))) {
       const names = new Set(files.filter((f) => path.dirname(f) === dir).map((f) => path.basename(f)));
       try {
@@ -81,6 +88,8 @@ export class LinuxProvider implements DiscoveryProvider {
       }
     }
     const pairs = this.pairs;
+    // macOS has no `ip` and no neighbour events to follow: its guests' leases (above) and the poll.
+    if (this.host.platform === 'darwin') return () => watchers.forEach((w) => w.close());
     const monitor = spawn('ip', ['-4', 'monitor', 'neigh'], { stdio: ['ignore', 'pipe', 'ignore'], env: cLocaleEnv() });
     monitor.on('error', () => undefined); // no iproute2: polling only
     createInterface({ input: monitor.stdout }).on('line', (line) => {
@@ -103,7 +112,17 @@ export class LinuxProvider implements DiscoveryProvider {
     );
   }
 
+  private async neighbors(): Promise<NeighborEntry[] | { error: string }> {
+    try {
+      return await readHostNeighbors(this.runCommand, this.host.platform);
+    } catch (err) {
+      return { error: errorMessage(err) };
+    }
+  }
+
+  /** bootpd's leases first on macOS (every vmnet guest's DHCP server), then the manifest's files. */
   private async leases(): Promise<Lease[]> {
+    const bootpd = this.host.platform === 'darwin' ? await this.host.bootpdLeases() : [];
     const files = this.manifest?.leaseFiles ?? [];
     const all = await Promise.all(
       files.map(async (f) => {
@@ -111,7 +130,7 @@ export class LinuxProvider implements DiscoveryProvider {
         return f.format === 'dnsmasq' ? parseDnsmasqLeases(text) : parseLibvirtStatus(text);
       }),
     );
-    return all.flat();
+    return [...bootpd, ...all.flat()];
   }
 
   async dispose(): Promise<void> {}

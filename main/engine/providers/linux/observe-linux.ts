@@ -28,6 +28,8 @@ export interface LinuxFacts {
   consoleLogs?: ReadonlyMap<string, string>;
   /** Per VM name, the IPv4 its hostname resolves to at the DHCP server's DNS (null: none). */
   registered?: ReadonlyMap<string, string | null>;
+  /** Why the host's neighbour table could not be read this pass (its tier found nothing). */
+  neighbourError?: string;
 }
 
 const LOOKED_IN = 'the manifest';
@@ -49,7 +51,8 @@ export function observeLinux(refs: VmRef[], facts: LinuxFacts, now: string): VmO
     const mac = found.mac;
     const network: NetworkState = { ipv4: null, mac, adapterName: null, discoveredAt: now, source: 'lease' };
     if (found.ipv4) return { ...observation, network: { ...network, ipv4: found.ipv4, source: found.source }, tier: found.tier, ...(found.addressChoice ? { addressChoice: found.addressChoice } : {}) };
-    const w = warning('no-ipv4', `VM is running but has no IPv4 yet: no DHCP lease, console log entry, neighbour entry or DNS name for MAC ${mac ?? vm.mac}. If this lasts, check that the guest got a lease ('ip -4 addr' inside it) and that the manifest lists its lease file.`);
+    const table = facts.neighbourError ? ` (the neighbour table could not be read: ${facts.neighbourError})` : '';
+    const w = warning('no-ipv4', `VM is running but has no IPv4 yet: no DHCP lease, console log entry, neighbour entry${table} or DNS name for MAC ${mac ?? vm.mac}. If this lasts, check that the guest got a lease ('ip -4 addr' inside it) and that the manifest lists its lease file.`);
     return { ...observation, network, warnings: [w] };
   });
 }

@@ -3,10 +3,12 @@
 // running, where the plan's status machine tells booting from running by the SSH answer), and the
 // address by how the VM is networked: user-mode VMs are reached through their SSH port forward
 // and cannot reach each other; a bridged one's address is what its guest agent reports for its
-// MAC, else the host's neighbour table's. quickemu keeps no console log to read: `<vm>.log` is
-// QEMU's own stderr (quickemu:2157) and the console a socket (:2130).
+// MAC, else the host's neighbour table's. On a Mac a bridge cannot work (quickemu's `-nic bridge`
+// needs QEMU's bridge helper, built for Linux only); a vmnet NIC added through extra_args is
+// found by bootpd's lease for its MAC, then its guest agent, then `arp -an`. quickemu keeps no
+// console log to read: `<vm>.log` is QEMU's own stderr (quickemu:2157) and the console a socket (:2130).
 
-import { addressFromTiers } from '../../discovery/address-tiers.js';
+import { addressFromTiers, pickLease, type Lease } from '../../discovery/address-tiers.js';
 import { ownNicAddress } from '../../discovery/guest-interfaces.js';
 import { displayMac, normalizeMac } from '../../discovery/net-address.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
@@ -15,7 +17,7 @@ import { warning, type Warning } from '../../warning.js';
 import type { AgentAnswer } from '../provider-entry.js';
 import type { AgentReply } from './guest-agent-socket.js';
 import type { QuickemuDetail } from './quickemu-detail.js';
-import { networkOf, type QuickemuConf, type VmPaths } from './quickemu-files.js';
+import { networkOf, vmnetNic, type QuickemuConf, type VmnetNic, type VmPaths } from './quickemu-files.js';
 
 export interface QuickemuVm {
   confFile: string;
@@ -56,6 +58,15 @@ export interface QuickemuFacts {
   folder: string;
   vms: QuickemuVm[];
   neighbors: NeighborEntry[];
+  /** The host's OS: on macOS a bridge cannot work, and vmnet guests are leased by bootpd. */
+  platform?: NodeJS.Platform;
+  /** bootpd's leases (macOS), for vmnet NICs. */
+  leases?: Lease[];
+}
+
+/** What to do on a Mac for a VM its peers should reach: a vmnet NIC through extra_args (never a bridge). */
+export function macVmnetHint(confFile: string): string {
+  return `add a vmnet NIC to ${confFile} through extra_args, e.g. extra_args="-netdev vmnet-shared,id=vmnet0 -device virtio-net-pci,netdev=vmnet0,mac=52:54:00:xx:xx:xx" (QEMU needs root for vmnet; without root, start quickemu under socket_vmnet_client and use -netdev socket,id=vmnet0,fd=3), with a MAC of its own`;
 }
 
 /** Where the port forwards of QEMU's user-mode network listen: this host. */
@@ -74,7 +85,8 @@ export function observeQuickemu(refs: VmRef[], facts: QuickemuFacts, now: string
       return { ...base, found: false, power: 'missing', vmState: 'missing', warnings: [w], detail: { provider: 'quickemu', conf: null, network: null } };
     }
     const net = networkOf(vm.conf);
-    const detail: QuickemuDetail = { provider: 'quickemu', conf: vm.confFile, network: net.kind, ...(net.kind === 'bridge' ? { bridge: net.bridge } : {}), ...(net.kind === 'user' ? { sshPort: vm.sshPort } : {}) };
+    const vmnet = facts.platform === 'darwin' ? vmnetNic(vm.conf) : null;
+    const detail: QuickemuDetail = { provider: 'quickemu', conf: vm.confFile, network: vmnet ? 'vmnet' : net.kind, ...(vmnet ? { vmnet: vmnet.mode } : {}), ...(net.kind === 'bridge' && !vmnet ? { bridge: net.bridge } : {}), ...(net.kind === 'user' && !vmnet ? { sshPort: vm.sshPort } : {}) };
     const confWarnings: Warning[] = vm.conf.expanded.includes('disk_img') ? [warning('quickemu/conf-expansion', `disk_img in ${vm.confFile} uses shell expansion, which the tray never runs: it looked for the VM's files in ${vm.paths.dir}. Write the path out in full.`)] : [];
     if (!vm.created) {
       const w = warning('not-created', `'${vm.paths.name}' has a .conf but quickemu has not started it yet (no ${vm.paths.disk}): start it once with 'quickemu --vm ${shellWord(vm.confFile)}'.`);
@@ -87,11 +99,16 @@ export function observeQuickemu(refs: VmRef[], facts: QuickemuFacts, now: string
     if (net.kind === 'none') {
       return { ...running, warnings: [...confWarnings, warning('quickemu/no-network', `network="none" in ${vm.confFile}: the VM has no network, so there is no address to find and no SSH. Remove that line (user-mode) or name a bridge.`, 'no network')] };
     }
+    if (vmnet) return observeVmnet(running, vm, vmnet, facts, now, confWarnings);
+    if (net.kind === 'bridge' && facts.platform === 'darwin') {
+      return { ...running, warnings: [...confWarnings, warning('quickemu/bridge-on-macos', `network="${net.bridge}" in ${vm.confFile} cannot work on macOS: quickemu's -nic bridge needs QEMU's bridge helper, which is built for Linux only. Remove that line (user-mode: SSH through its forward) and ${macVmnetHint(vm.confFile)}.`, 'bridge on macOS')] };
+    }
     if (net.kind === 'user') {
       if (vm.sshPort === null) {
         return { ...running, warnings: [...confWarnings, warning('quickemu/no-ssh-forward', `'${vm.paths.name}' has no SSH port forward (no ssh line in ${vm.paths.ports}): restart it with quickemu, which writes one, or set ssh_port in ${vm.confFile}.`, 'no SSH forward')] };
       }
-      const isolated = `'${vm.paths.name}' is on QEMU's user-mode network, where VMs cannot reach each other, so it gets no hosts block; set network="<bridge>" in ${vm.confFile} to put it beside the others`;
+      const wayOut = facts.platform === 'darwin' ? macVmnetHint(vm.confFile) : `set network="<bridge>" in ${vm.confFile}`;
+      const isolated = `'${vm.paths.name}' is on QEMU's user-mode network, where VMs cannot reach each other, so it gets no hosts block; ${wayOut} to put it beside the others`;
       return { ...running, forward: { host: FORWARD_HOST, port: vm.sshPort, isolated }, warnings: confWarnings };
     }
     const mac = nicMac(vm.conf);
@@ -113,4 +130,25 @@ export function observeQuickemu(refs: VmRef[], facts: QuickemuFacts, now: string
 /** A path as one shell word, for a command the user may copy. */
 function shellWord(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A Mac guest on a vmnet NIC: bootpd's lease for the NIC's MAC (vmnet-shared and socket_vmnet
+ * take their address from macOS's DHCP server), else its guest agent's address for that MAC,
+ * else `arp -an`'s entry. Reached on port 22 at that address, like any guest on a network.
+ */
+function observeVmnet(running: Omit<VmObservation, 'warnings'>, vm: QuickemuVm, vmnet: VmnetNic, facts: QuickemuFacts, now: string, confWarnings: Warning[]): VmObservation {
+  const mac = normalizeMac(vmnet.mac);
+  if (!mac) {
+    return { ...running, warnings: [...confWarnings, warning('no-ipv4', `VM is running but its ${vmnet.mode} NIC has no mac= in extra_args (${vm.confFile}): bootpd's lease and the neighbour table find a guest by its MAC, so give that -device a MAC of its own (mac=52:54:00:xx:xx:xx), then restart the VM.`)] };
+  }
+  const base = { mac, adapterName: vmnet.mode, discoveredAt: now };
+  const leased = pickLease(mac, facts.leases ?? [], Date.parse(now));
+  if (leased) return { ...running, network: { ...base, ipv4: leased, source: 'lease' }, tier: 'lease', warnings: confWarnings };
+  const reply = vm.agent && !('error' in vm.agent) ? ownNicAddress(vm.agent.interfaces, [mac]).ipv4 : null;
+  if (reply) return { ...running, network: { ...base, ipv4: reply, source: 'guest-cmd' }, tier: 'agent', warnings: confWarnings };
+  const answer = addressFromTiers(mac, { leases: [], neighbors: facts.neighbors, neighbourTable: "the host's neighbour table (arp -an)" }, Date.parse(now));
+  if (answer.ipv4) return { ...running, network: { ...base, ipv4: answer.ipv4, source: answer.source }, tier: answer.tier, ...(answer.addressChoice ? { addressChoice: answer.addressChoice } : {}), warnings: confWarnings };
+  const bootpd = vmnet.mode === 'vmnet-bridged' ? '' : " If the guest never gets one, macOS's firewall may be blocking bootpd: sudo /usr/libexec/ApplicationFirewall/socketfilterfw --add /usr/libexec/bootpd, then --unblock /usr/libexec/bootpd.";
+  return { ...running, network: { ...base, ipv4: null, source: 'lease' }, warnings: [...confWarnings, warning('no-ipv4', `VM is running but has no IPv4 yet: no bootpd lease, guest agent answer or neighbour entry for MAC ${displayMac(mac)} on its ${vmnet.mode} NIC.${bootpd}`)] };
 }

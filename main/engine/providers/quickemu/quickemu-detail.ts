@@ -1,5 +1,5 @@
 // quickemu's own facts about a VM: how it is networked (user-mode with a port forward, a bridge,
-// or none), which .conf describes it, and whether its guest agent answered.
+// a Mac's vmnet NIC, or none), which .conf describes it, and whether its guest agent answered.
 
 import type { AgentAnswer } from '../provider-entry.js';
 
@@ -7,7 +7,9 @@ export interface QuickemuDetail {
   provider: 'quickemu';
   /** The .conf file; null when no .conf matches the VM. */
   conf: string | null;
-  network: 'user' | 'bridge' | 'none' | null;
+  /** 'vmnet': a Mac guest on a vmnet NIC added through extra_args (its mode in `vmnet`). */
+  network: 'user' | 'bridge' | 'none' | 'vmnet' | null;
+  vmnet?: 'vmnet-shared' | 'vmnet-host' | 'vmnet-bridged' | 'socket_vmnet';
   /** The bridge's name, for a bridged VM. */
   bridge?: string;
   /** The host port forwarded to the guest's port 22, for a user-mode VM. */

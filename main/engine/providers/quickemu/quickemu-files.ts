@@ -102,3 +102,46 @@ export function networkOf(conf: QuickemuConf): QuickemuNetwork {
   if (n === 'none') return { kind: 'none' };
   return { kind: 'bridge', bridge: n };
 }
+
+/** A NIC that gives a Mac guest an address its host and peers reach: QEMU's vmnet netdevs, or socket_vmnet's socket. */
+export interface VmnetNic {
+  mode: 'vmnet-shared' | 'vmnet-host' | 'vmnet-bridged' | 'socket_vmnet';
+  /** The NIC's mac= (its -device's, or the -nic's own); null when QEMU picks one. */
+  mac: string | null;
+}
+
+const VMNET_BACKENDS = new Set(['vmnet-shared', 'vmnet-host', 'vmnet-bridged']);
+
+/**
+ * The vmnet NIC `extra_args` adds (quickemu appends extra_args to QEMU's arguments as they are
+ * split by the shell, quickemu:2141-2143): `-netdev vmnet-shared|vmnet-host|vmnet-bridged,id=…`
+ * (QEMU 7.1's vmnet backends, macOS only) or `-netdev socket,id=…,fd=3` under
+ * socket_vmnet_client (lima-vm/socket_vmnet README.md:294-301), with the `-device …,netdev=<id>`
+ * that carries its mac=; or the same backends as one `-nic`. Null when there is none.
+ */
+export function vmnetNic(conf: QuickemuConf): VmnetNic | null {
+  const words = (conf.values['extra_args'] ?? '').split(/\s+/).filter(Boolean);
+  const optionsOf = (flag: string) => words.flatMap((w, i) => (w === flag && words[i + 1] ? [parseOptions(words[i + 1]!)] : []));
+  const modeOf = (o: ParsedOptions): VmnetNic['mode'] | null => (VMNET_BACKENDS.has(o.kind) ? (o.kind as VmnetNic['mode']) : o.kind === 'socket' && o.values.fd !== undefined ? 'socket_vmnet' : null);
+  for (const nic of optionsOf('-nic')) {
+    const mode = modeOf(nic);
+    if (mode) return { mode, mac: nic.values.mac ?? null };
+  }
+  const devices = optionsOf('-device');
+  for (const netdev of optionsOf('-netdev')) {
+    const mode = modeOf(netdev);
+    if (mode) return { mode, mac: devices.find((d) => d.values.netdev === netdev.values.id)?.values.mac ?? null };
+  }
+  return null;
+}
+
+interface ParsedOptions {
+  kind: string;
+  values: Record<string, string>;
+}
+
+/** QEMU's `kind,key=value,…` option string (no escaped commas: none of these values needs one). */
+function parseOptions(text: string): ParsedOptions {
+  const [kind = '', ...rest] = text.replace(/^["']|["']$/g, '').split(',');
+  return { kind, values: Object.fromEntries(rest.map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)])) };
+}

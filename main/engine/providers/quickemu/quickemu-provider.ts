@@ -1,8 +1,9 @@
 // The quickemu provider's edges: lists the folder's `<vm>.conf` files, reads each VM's pid and
 // ports files (regular files of a few KiB only: quickemu's folder is the user's, anything may sit
 // there), checks that the pid file names this VM's live QEMU (not a pid the system has since
-// reused), asks a running VM's guest agent over its socket and, for bridged VMs, reads the host's
-// neighbour table; then hands the facts to observeQuickemu. It watches the VM folders, where QEMU
+// reused), asks a running VM's guest agent over its socket and, for bridged VMs (and on a Mac
+// for vmnet ones, with bootpd's leases), reads the host's neighbour table; then hands the facts
+// to observeQuickemu. It watches the VM folders, where QEMU
 // writes and removes pid files.
 
 import { watch as watchPath, type FSWatcher } from 'node:fs';
@@ -13,7 +14,9 @@ import { execRunner, readHostNeighbors, type CommandRunner } from '../../discove
 import type { DiscoveryProvider, ListedVm, PowerAction } from '../../discovery/provider.js';
 import { readSmallFile } from '../../discovery/read-tail.js';
 import type { VmObservation, VmRef } from '../../discovery/observation.js';
-import { networkOf, parseConf, parsePid, parsePorts, vmPaths } from './quickemu-files.js';
+import { networkOf, parseConf, parsePid, parsePorts, vmnetNic, vmPaths } from './quickemu-files.js';
+import { readBootpdLeases } from '../../discovery/bootpd-leases.js';
+import type { Lease } from '../../discovery/address-tiers.js';
 import { observeQuickemu, type QuickemuVm } from './observe-quickemu.js';
 import { askGuestAgent, type AgentReply } from './guest-agent-socket.js';
 import { powerQuickemu, type QuickemuPowerOptions } from './quickemu-power.js';
@@ -32,15 +35,19 @@ export class QuickemuProvider implements DiscoveryProvider {
     private readonly runCommand: CommandRunner = execRunner,
     private readonly lookupProcess: ProcessLookup = systemLookup,
     private readonly askAgent: (socket: string) => Promise<AgentReply> = askGuestAgent,
-    private readonly powerOptions: Omit<QuickemuPowerOptions, 'running'> = {},
+    /** The host's OS and bootpd's leases (a vmnet NIC on a Mac), and how a start or stop runs (quickemu-power.ts). */
+    private readonly more: { platform?: NodeJS.Platform; bootpdLeases?: () => Promise<Lease[]>; power?: Omit<QuickemuPowerOptions, 'running'> } = {},
   ) {}
 
   async observe(refs: VmRef[], now: string): Promise<VmObservation[]> {
     if (refs.length === 0) return [];
     const vms = await this.readVms();
-    const bridged = vms.some((v) => v.running && networkOf(v.conf).kind === 'bridge');
-    const neighbors = bridged ? await readHostNeighbors(this.runCommand) : [];
-    return observeQuickemu(refs, { folder: this.folder, vms, neighbors }, now);
+    const platform = this.more.platform ?? process.platform;
+    const mac = platform === 'darwin';
+    const vmnet = mac && vms.some((v) => v.running && vmnetNic(v.conf));
+    const bridged = vms.some((v) => v.running && networkOf(v.conf).kind === 'bridge' && !mac);
+    const [neighbors, leases] = await Promise.all([bridged || vmnet ? readHostNeighbors(this.runCommand, platform) : [], vmnet ? (this.more.bootpdLeases ?? readBootpdLeases)() : []]);
+    return observeQuickemu(refs, { folder: this.folder, vms, neighbors, platform, leases }, now);
   }
 
   /** Every <vm>.conf of the folder, named as quickemu names the VM (the file's name without .conf). */
@@ -92,7 +99,7 @@ export class QuickemuProvider implements DiscoveryProvider {
 
   power(vm: VmObservation, action: PowerAction): Promise<string> {
     const running = async (v: VmObservation) => (await this.readVms(false)).some((q) => q.confFile === (v.detail.provider === 'quickemu' ? v.detail.conf : null) && q.running);
-    return powerQuickemu({ ...this.powerOptions, running }, vm, action);
+    return powerQuickemu({ ...this.more.power, running }, vm, action);
   }
 
   /** quickemu writes the pid file when QEMU starts and removes it when it is stopped. */

@@ -24,7 +24,7 @@ describe('quickemu power without quickemu on PATH', () => {
     writeFileSync(path.join(folder, 'web.conf'), 'guest_os="linux"\ndisk_img="web/disk.qcow2"\n');
     const provider = new QuickemuProvider(folder, undefined, undefined, undefined, { power: { quickemu: path.join(folder, 'no-such-quickemu') } });
     const project = { name: 'p', configPath: path.join(folder, 'ragnatramp.yaml'), vms: [{ project: 'p', machineName: 'web', vmName: 'web', vmId: null }] };
-    await expect(powerVm(provider, project, 'web', 'start')).rejects.toThrow(`quickemu is not on PATH, so 'web' cannot be started from here.\nInstall quickemu (https://github.com/quickemu-project/quickemu), or start it yourself: cd ${folder} && quickemu --vm web.conf`);
+    await expect(powerVm(provider, project, 'web', 'start')).rejects.toThrow(`quickemu is not on PATH, so 'web' cannot be started from here.\nInstall quickemu (see github.com/quickemu-project/quickemu). Or start it yourself: cd ${folder} && quickemu --vm web.conf`);
   });
 });
 

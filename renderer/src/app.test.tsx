@@ -78,6 +78,12 @@ describe('the window', () => {
     expect(screen.getByTestId('engine-lost').textContent).toMatch(/^The engine stopped unexpectedly \(exit code 1\); it is being restarted\./);
   });
 
+  it("the health dot names a lost engine as such, not as an unreachable hypervisor", async () => {
+    await mount(appState({ health: 'error', engineLost: 'The engine stopped unexpectedly (exit code 1); it is being restarted.' }));
+    expect(screen.getByRole('img', { name: 'Engine not answering' })).toBeTruthy();
+    expect(screen.queryByRole('img', { name: 'Hypervisor unreachable' })).toBeNull();
+  });
+
   it('a change event shows a toast; clicking it brings the VM into view', async () => {
     const fake = await mount();
     act(() => fake.push({ type: 'change', change: { kind: 'changed', key: '/p/ragnatramp.yaml#web', configPath: '/p/ragnatramp.yaml', project: 'demo', machineName: 'web', from: '172.18.185.100', to: '172.18.185.163' } }));

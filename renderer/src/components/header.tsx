@@ -11,10 +11,11 @@ export function Header({ app }: { app: AppState }) {
   // A duplicate or hosts out of date is said once, in its banner, not once per VM here.
   const problems = problemList(app).filter((p) => !PROJECT_WIDE_CHECKS.includes(p.check));
   const reconciling = app.busy === 'reconciling';
+  const health = app.engineLost ? 'Engine not answering' : HEALTH_LABEL[app.health];
   return (
     <header className="header">
       <div className="title-row">
-        <span className={`health-dot health-${app.health}`} role="img" aria-label={HEALTH_LABEL[app.health]} title={HEALTH_LABEL[app.health]} />
+        <span className={`health-dot health-${app.health}`} role="img" aria-label={health} title={health} />
         <h1>Ragnatramp Tray</h1>
         {app.simulated && <span className="badge badge-sim" title="Answers come from a simulated Hyper-V host">simulated</span>}
       </div>

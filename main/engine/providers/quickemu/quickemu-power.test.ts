@@ -1,6 +1,7 @@
 // A quickemu stop returns only once the old QEMU has exited, not when its pid file is gone: QEMU
 // removes the pid file first and unlinks its monitor socket later in its exit, which a restart's
 // new QEMU would otherwise lose its socket to (seen with the real quickemu 4.9.9 under load).
+// On a Mac, a missing quickemu is told with Homebrew's words.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -49,5 +50,13 @@ describe('quickemu stop', () => {
     expect(message).toContain('so QEMU was told to quit');
     await new Promise((r) => setTimeout(r, 50)); // the child's exit reaches node
     expect(alive(qemu.pid!) && qemu.exitCode === null && qemu.signalCode === null).toBe(false);
+  });
+
+  it('on a Mac, a quickemu that cannot be found is told with Homebrew\'s package and folders', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'rt-qpower-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    writeFileSync(path.join(folder, 'vm.conf'), 'guest_os="linux"\ndisk_img="vm/disk.qcow2"\n');
+    const vm = { ref: { project: 'p', machineName: 'vm', vmName: 'vm', vmId: null }, detail: { provider: 'quickemu', conf: path.join(folder, 'vm.conf') } } as unknown as VmObservation;
+    await expect(powerQuickemu({ running: async () => false, platform: 'darwin', quickemu: path.join(folder, 'no-quickemu') }, vm, 'start')).rejects.toMatchObject({ hint: expect.stringContaining('brew install quickemu') });
   });
 });

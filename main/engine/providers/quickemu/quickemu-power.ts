@@ -14,6 +14,7 @@ import path from 'node:path';
 import { HypervisorError } from '../../errors.js';
 import type { VmObservation } from '../../discovery/observation.js';
 import type { PowerAction } from '../../discovery/provider.js';
+import { installHint, toolPath } from '../../discovery/tool-path.js';
 import { parseConf, vmPaths } from './quickemu-files.js';
 import { readFile } from 'node:fs/promises';
 
@@ -28,6 +29,8 @@ export interface QuickemuPowerOptions {
   quickemu?: string;
   /** How long quickemu itself may take to start QEMU and exit, and QEMU to be seen running (default 120 s each). */
   startMs?: number;
+  /** The host's platform: on macOS quickemu is also looked for where Homebrew puts it. */
+  platform?: NodeJS.Platform;
 }
 
 /** Sends one command to QEMU's human monitor and closes the connection once it was written. */
@@ -52,9 +55,10 @@ export function monitorCommand(socket: string, command: string, timeoutMs = 5_00
 }
 
 /** Runs quickemu and resolves with its exit code and output, once it exits (QEMU stays behind). */
-function runQuickemu(exe: string, confFile: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+function runQuickemu(exe: string, confFile: string, timeoutMs: number, platform: NodeJS.Platform): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(exe, ['--vm', path.basename(confFile)], { cwd: path.dirname(confFile), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, PATH: toolPath(process.env, platform) };
+    const child = spawn(exe, ['--vm', path.basename(confFile)], { cwd: path.dirname(confFile), env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (d: Buffer) => (output = (output + d.toString('utf8')).slice(-16_384));
     child.stdout.on('data', keep);
@@ -87,13 +91,14 @@ async function waitUntil(o: QuickemuPowerOptions, vm: VmObservation, running: bo
 async function start(o: QuickemuPowerOptions, vm: VmObservation, confFile: string): Promise<string> {
   const name = vm.ref.machineName;
   const exe = o.quickemu ?? 'quickemu';
+  const platform = o.platform ?? process.platform;
   const by = `quickemu --vm ${path.basename(confFile)}`;
   let run: { code: number | null; output: string };
   try {
-    run = await runQuickemu(exe, confFile, o.startMs ?? 120_000);
+    run = await runQuickemu(exe, confFile, o.startMs ?? 120_000, platform);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new HypervisorError(`quickemu is not on PATH, so '${name}' cannot be started from here.`, `Install quickemu (https://github.com/quickemu-project/quickemu), or start it yourself: cd ${path.dirname(confFile)} && ${by}`);
+    if (code === 'ENOENT') throw new HypervisorError(`quickemu is not on PATH, so '${name}' cannot be started from here.`, `${installHint('quickemu', platform)} Or start it yourself: cd ${path.dirname(confFile)} && ${by}`);
     throw new HypervisorError(`quickemu could not be run for '${name}' (${(err as Error).message}).`, `Start it yourself: cd ${path.dirname(confFile)} && ${by}`);
   }
   if (run.code !== 0) {

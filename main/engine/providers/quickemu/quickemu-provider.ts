@@ -99,7 +99,7 @@ export class QuickemuProvider implements DiscoveryProvider {
 
   power(vm: VmObservation, action: PowerAction): Promise<string> {
     const running = async (v: VmObservation) => (await this.readVms(false)).some((q) => q.confFile === (v.detail.provider === 'quickemu' ? v.detail.conf : null) && q.running);
-    return powerQuickemu({ ...this.more.power, running }, vm, action);
+    return powerQuickemu({ platform: this.more.platform, ...this.more.power, running }, vm, action);
   }
 
   /** quickemu writes the pid file when QEMU starts and removes it when it is stopped. */

@@ -1,7 +1,7 @@
 // Proves `status --watch`: with --json one status --json document per change, each on one line,
 // the same shape as status --json, nothing printed while nothing changes, a hypervisor outage as
 // one { error } line with watching going on; without --json the tables again on change; and in
-// a real process SIGINT and SIGTERM end it with exit 0, and a reader that went away ends it quietly.
+// a real process SIGINT and SIGTERM end it with exit 0, and a reader that went away ends it quietly; a long watch holds nothing per pass.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -176,4 +176,29 @@ describe('status --watch in a real process', () => {
     expect(await w.end).toEqual({ code: 0, signal: null });
     expect(w.err()).toBe('');
   }, 90_000);
+});
+
+describe('status --watch over a long run', () => {
+  it('holds nothing per pass: no promise gains a continuation at every pass (one raced at each pass keeps every pass result until the watch ends)', async () => {
+    const { home, args } = fixture();
+    // V8's promise hooks give each continuation (.then) its parent promise: count them per parent.
+    const { promiseHooks } = await import('node:v8');
+    const children = new Map<Promise<unknown>, number>();
+    const stopHook = promiseHooks.onInit((_promise, parent) => {
+      if (parent) children.set(parent, (children.get(parent) ?? 0) + 1);
+    });
+    try {
+      const w = watch(['--json', '--interval', '0.5', ...args], home);
+      await until(() => w.lines().length === 1);
+      const after = new Map(children);
+      await sleep(3000);
+      w.stop();
+      expect(await w.done).toBe(0);
+      // Five passes or so later: no promise made before them has gained a continuation per pass.
+      const grown = [...after].map(([p, n]) => (children.get(p) ?? 0) - n);
+      expect(Math.max(0, ...grown)).toBeLessThan(3);
+    } finally {
+      stopHook();
+    }
+  }, 60_000);
 });

@@ -27,7 +27,6 @@ export async function watchStatus(env: Environment, projects: Project[], a: Args
   let wake: (() => void) | null = null;
   const unwatch = env.provider.watch?.(() => wake?.());
   let last: string | null = null;
-  const stopped = aborted(signal);
   // A problem with the history file is said once, not at every pass.
   const said = new Set<string>();
   try {
@@ -35,7 +34,7 @@ export async function watchStatus(env: Environment, projects: Project[], a: Args
       const pass = onePass(env, projects, a, io, said);
       // A pass still running when the user stops the watch is left to the environment's disposal.
       pass.catch(() => undefined);
-      const shown = await Promise.race([pass, stopped]);
+      const shown = await orStopped(pass, signal);
       if (shown === null) break;
       if (shown.key !== last) {
         last = shown.key;
@@ -79,6 +78,16 @@ async function onePass(env: Environment, projects: Project[], a: Args, io: CliIo
   return { key: JSON.stringify(doc, (k, v: unknown) => (k === 'discoveredAt' && !Array.isArray(v) ? undefined : v)), text: `${JSON.stringify(doc)}\n` };
 }
 
-function aborted(signal: AbortSignal): Promise<null> {
-  return new Promise((resolve) => (signal.aborted ? resolve(null) : signal.addEventListener('abort', () => resolve(null), { once: true })));
+/**
+ * The pass's result, or null once the watch is stopped. Its abort listener goes with the pass:
+ * one promise raced at every pass would gain a continuation per pass, each holding that pass's
+ * result, for as long as the watch runs.
+ */
+function orStopped<T>(pass: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const stop = () => resolve(null);
+    signal.addEventListener('abort', stop, { once: true });
+    pass.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }

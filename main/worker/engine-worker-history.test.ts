@@ -1,7 +1,8 @@
 // Proves, over the real engine worker and the simulator, that the app records each VM's
 // addresses with when they were seen in the tray's own folder (never in state.json), shows them
 // on the row, keeps them across a restart (a new worker), that status --json carries the same
-// history, and that vmLog gives the log lines about one VM of a watched project only.
+// history, and that vmLog gives the log lines about one VM of a watched project only (never
+// another project's VM of the same project and machine name).
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,9 +31,9 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function app(f: ReturnType<typeof makeFixture>, home: string) {
+function app(f: ReturnType<typeof makeFixture>, home: string, others: string[] = []) {
   const worker = new WorkerClient({ simulate: f.scenarioPath, knownHostsFile: f.knownHostsPath, logDir: home });
-  let value: Settings = { ...DEFAULT_SETTINGS, projects: [f.configPath] };
+  let value: Settings = { ...DEFAULT_SETTINGS, projects: [f.configPath, ...others] };
   const store: SettingsStore = { get: () => value, set: (v) => (value = v), warning: null };
   const controller = new AppController(store, worker, { kind: 'browser' }, { simulated: true, home });
   cleanups.push(async () => {
@@ -103,5 +104,18 @@ describe('address history in the app', () => {
     await expect(controller.api.vmLog('/not/watched.yaml', 'web')).rejects.toThrow(/is not one of your projects/);
     await expect(dispatchCall(controller.api, 'vmLog', [f.configPath, '../web'])).rejects.toThrow(/Invalid arguments for vmLog/);
     await expect(dispatchCall(controller.api, 'vmLog', [f.configPath])).rejects.toThrow(/Invalid arguments for vmLog/);
+  }, 60_000);
+
+  it("vmLog: a start of one project's web is not in the log of another project of the same name's web", async () => {
+    const f = makeFixture({ machines: ['web', 'db'], vms: [{ machine: 'web' }, { machine: 'db' }], scenario: scenario('172.18.185.163', 'Off') });
+    const twin = makeFixture({ machines: ['web'], vms: [{ machine: 'web' }] });
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-home-'));
+    const { controller } = app(f, home, [twin.configPath]);
+    expect((await controller.api.powerVm(f.configPath, 'web', 'start')).changed).toBe(true);
+    let own: Awaited<ReturnType<typeof controller.api.vmLog>> = [];
+    for (const end = Date.now() + 5000; Date.now() < end && !own.some((l) => l.event === 'power done'); await new Promise((r) => setTimeout(r, 50))) own = await controller.api.vmLog(f.configPath, 'web');
+    expect(own.map((l) => l.event)).toEqual(expect.arrayContaining(['power requested', 'power done']));
+    // (Its own passes are its own: the twin's state names the same simulated VM.)
+    expect((await controller.api.vmLog(twin.configPath, 'web')).filter((l) => l.event.startsWith('power'))).toEqual([]);
   }, 60_000);
 });

@@ -381,13 +381,13 @@ const calls: Handlers = {
     const loaded = await loadFor(configPath, request, false);
     // A provider-defined project's VMs as listed now: a stopped one may have no address recorded yet.
     const project = loaded.source?.kind === 'watched' && env.provider.list ? withListedVms(loaded, await env.provider.list(loaded.source.selection)) : loaded;
-    log.info('power requested', { project: project.name, machine: machineName, action });
+    log.info('power requested', { project: project.name, configPath, machine: machineName, action });
     try {
       const result = await powerVm(env.provider, project, machineName, action);
-      log.info('power done', { project: project.name, machine: machineName, action, changed: result.changed, message: result.message });
+      log.info('power done', { project: project.name, configPath, machine: machineName, action, changed: result.changed, message: result.message });
       return result;
     } catch (err) {
-      log.error('power failed', { project: project.name, machine: machineName, action, error: errorMessage(err) });
+      log.error('power failed', { project: project.name, configPath, machine: machineName, action, error: errorMessage(err) });
       throw err;
     }
   },

@@ -1,6 +1,6 @@
 // Add project's kinds and the names in Settings, in jsdom against a fake API: a quickemu folder,
 // a libvirt host or a Proxmox VE pool added with its SSH login; a project's domain and aliases
-// saved; a provider-defined project's login edited per VM; the app's refusals shown.
+// saved; a provider-defined project's login edited per VM; the app's refusals shown; a VM named like an Object member (constructor) is a VM like any other.
 /** @vitest-environment jsdom */
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,6 +68,13 @@ describe('Settings: domain, aliases and logins', () => {
     expect(fake.calls).toContainEqual(['setProjectNames', ['/p/ragnatramp.yaml', { domain: 'demo.internal', aliases: { web: ['www', 'api'], db: [] } }]]);
     expect(screen.getByRole('status').textContent).toBe('Saved');
   });
+  it('a VM its hypervisor names constructor shows an empty aliases field beside one that has aliases', async () => {
+    const given = { ...settings, names: { '/p/ragnatramp.yaml': { aliases: { web: ['www'] } } } };
+    await mount(appState({ projects: [{ configPath: '/p/ragnatramp.yaml', name: 'demo', error: null, vms: [vmView(), vmView({ key: '/p/ragnatramp.yaml#constructor', machineName: 'constructor' })], hostsBlock: '', warnings: [] }] }), {}, given);
+    act(() => fireEvent.click(screen.getByRole('tab', { name: 'Settings' })));
+    expect((screen.getByLabelText('Aliases of web') as HTMLInputElement).value).toBe('www');
+    expect((screen.getByLabelText('Aliases of constructor') as HTMLInputElement).value).toBe('');
+  });
   it("a provider-defined project shows its login, not a provider choice, and saves one VM's own", async () => {
     const key = 'libvirt:qemu:///system';
     const watched = { provider: 'libvirt' as const, option: 'qemu:///system', ssh: { user: 'me', privateKey: '/k/id' } };
@@ -80,6 +87,14 @@ describe('Settings: domain, aliases and logins', () => {
     change('Key', '/k/root');
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save login' })));
     expect(fake.calls).toContainEqual(['saveWatchedProject', [{ ...watched, vmSsh: { web: { user: 'root', privateKey: '/k/root' } } }]]);
+  });
+  it('a VM its hypervisor names constructor has no login of its own until one is given', async () => {
+    const key = 'libvirt:qemu:///system';
+    const watched = { provider: 'libvirt' as const, option: 'qemu:///system', ssh: { user: 'me', privateKey: '/k/id' }, vmSsh: { web: { user: 'root', privateKey: '/k/root' } } };
+    await mount(appState({ projects: [{ configPath: key, name: 'libvirt-local', error: null, vms: [vmView({ key: `${key}#constructor`, machineName: 'constructor' })], hostsBlock: '', warnings: [] }] }), {}, { ...settings, projects: [key], watched: { [key]: watched } });
+    act(() => fireEvent.click(screen.getByRole('tab', { name: 'Settings' })));
+    change('SSH login of', 'constructor');
+    expect((screen.getByLabelText('User') as HTMLInputElement).value).toBe('');
   });
   it('Undo after Remove puts a provider-defined project back with its login and names', async () => {
     const key = 'quickemu:/home/me/vms';

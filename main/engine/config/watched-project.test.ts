@@ -58,6 +58,10 @@ describe('loading and listing', () => {
     // A listed VM has a state entry from its first pass, so its address is recorded then.
     expect(p.state!.vms['win-11']).toEqual({ id: 'quickemu:/home/me/vms/win-11.conf', name: 'win-11', machineName: 'win-11' });
   });
+  it('lists a VM its hypervisor names __proto__ as a machine with the project login, not the object prototype', async () => {
+    const p = withListedVms(await loadWatchedProject(quickemu, temp(), {}), [{ name: '__proto__', id: 'id-p' }]);
+    expect(p.machines).toEqual([{ name: '__proto__', ssh: { user: 'me', privateKeyPath: '/home/me/.ssh/id' } }]);
+  });
   it('refuses a definition whose parts do not go together, naming the part', async () => {
     await expect(loadWatchedProject({ provider: 'quickemu', option: '/v', pool: 'x' }, temp())).rejects.toThrow('a pool or tag applies to a Proxmox VE cluster only');
     await expect(loadWatchedProject({ provider: 'proxmox', option: 'https://p:8006', pool: 'x', tag: 'y' }, temp())).rejects.toThrow('give one pool or one tag, not both');
@@ -80,6 +84,16 @@ describe("the tray's state file", () => {
     // Nothing new: nothing written.
     expect(await writeTrayState(file, { name: 'vms', key: 'quickemu:/v' }, listed, [update('db', '10.0.0.3')])).toEqual({ written: false, dropped: [] });
     expect(readdirSync(path.dirname(file))).toEqual(['state.json']);
+  });
+  it('records a VM its hypervisor names __proto__ like any other, never as the object prototype', async () => {
+    const file = path.join(temp(), 'state.json');
+    const proto = JSON.parse('{"__proto__": {"id": "id-__proto__", "name": "__proto__", "machineName": "__proto__"}}') as typeof listed;
+    expect(await writeTrayState(file, { name: 'vms', key: 'libvirt:qemu:///system' }, proto, [update('__proto__', '10.0.0.9')])).toEqual({ written: true, dropped: [] });
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).vms)).toEqual(['__proto__']);
+    await writeTrayState(file, { name: 'vms', key: 'libvirt:qemu:///system' }, listed, [update('web', '10.0.0.2')]);
+    const vms = JSON.parse(readFileSync(file, 'utf8')).vms;
+    expect(Object.keys(vms)).toEqual(['__proto__', 'web']);
+    expect(Object.hasOwn(vms, '__proto__') && vms['__proto__'].network.ipv4).toBe('10.0.0.9');
   });
   it('refuses to rewrite a file it cannot read, and leaves it as it was', async () => {
     const file = path.join(temp(), 'state.json');

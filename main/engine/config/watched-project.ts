@@ -127,7 +127,8 @@ export function withListedVms(project: Project, listed: ListedVm[], env: NodeJS.
   for (const v of listed) byName.set(v.name, v);
   const names = [...byName.keys()].sort(compareText);
   const machines: ResolvedMachine[] = names.map((name) => {
-    const own = d.vmSsh?.[name];
+    // The hypervisor's name is looked up as a key of its own only (a domain may be called __proto__).
+    const own = d.vmSsh && Object.hasOwn(d.vmSsh, name) ? d.vmSsh[name] : undefined;
     const login = own ?? d.ssh;
     return login ? { name, ssh: resolveLogin(project.configPath, own ? `vmSsh.${name}` : 'ssh', login, env) } : { name };
   });

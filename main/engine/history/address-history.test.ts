@@ -103,6 +103,16 @@ describe('the history file', () => {
     expect((await readHistory(home)).problem).toMatch(/is not JSON/);
   });
 
+  it('a regular file too big to be a history is named and set aside by the writer, never taken for no file and replaced', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rt-history-'));
+    const file = path.join(home, HISTORY_FILE);
+    writeFileSync(file, `{"version":1,"projects":{}, "pad":"${'x'.repeat(5 * 1024 * 1024)}"}`);
+    expect((await readHistory(home)).problem).toMatch(/address-history\.json cannot be read as a history \(bigger than 4 MiB/);
+    const loaded = await loadHistoryForWriting(home, new Date('2026-12-05T08:00:00Z'));
+    expect(loaded.notice).toMatch(/kept as .*unreadable-2026-12-05T08-00-00-000Z/);
+    expect(statSync(path.join(home, readdirSync(home).find((f) => f.includes('unreadable'))!)).size).toBeGreaterThan(5 * 1024 * 1024);
+  });
+
   it('a FIFO in its place is not read (no hang), and reads as no history with nothing to set aside', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'rt-history-'));
     const { execFileSync } = await import('node:child_process');

@@ -3,7 +3,7 @@
 // atomically (a temp file renamed over it) and only when it changed. A file that does not read
 // as one is never overwritten blind: the writer sets it aside, the reader says so.
 
-import { rename } from 'node:fs/promises';
+import { lstat, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { mkdirKeepingOwner, replaceFile } from '../atomic-file.js';
 import { schemaProblems } from '../config/schema-problems.js';
@@ -45,7 +45,12 @@ export const historyPath = (home: string): string => path.join(home, HISTORY_FIL
 export async function readHistory(home: string): Promise<{ history: AddressHistory; problem: string | null }> {
   const file = historyPath(home);
   const read = await readSmallFile(file, MAX_BYTES);
-  if (!read) return { history: {}, problem: null };
+  if (!read) {
+    // A regular file that could not be read (bigger than any history, or not ours to read) is
+    // not an absent one: said, so that the writer sets it aside instead of replacing it.
+    const there = await lstat(file).then((s) => s.isFile(), () => false);
+    return { history: {}, problem: there ? `${file} cannot be read as a history (bigger than ${MAX_BYTES / 1024 / 1024} MiB, or not readable by this user)` : null };
+  }
   let data: unknown;
   try {
     data = JSON.parse(read.text);

@@ -40,7 +40,8 @@ export function checkProjectNames(names: ProjectNames): void {
  */
 export function extraNames(machine: string, names: ProjectNames | undefined): { names: string[]; problems: string[] } {
   if (!names) return { names: [], problems: [] };
-  const wanted = [...(names.domain ? [{ kind: 'domain' as const, name: `${machine}.${names.domain}` }] : []), ...(names.aliases?.[machine] ?? []).map((name) => ({ kind: 'alias' as const, name }))];
+  // The machine's name is the hypervisor's (constructor, __proto__): an alias list of its own only.
+  const wanted = [...(names.domain ? [{ kind: 'domain' as const, name: `${machine}.${names.domain}` }] : []), ...(names.aliases && Object.hasOwn(names.aliases, machine) ? names.aliases[machine]! : []).map((name) => ({ kind: 'alias' as const, name }))];
   const out: string[] = [];
   const problems: string[] = [];
   for (const w of wanted) {

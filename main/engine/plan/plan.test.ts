@@ -197,6 +197,15 @@ describe('plan', () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 
+  it('a machine named constructor with no state entry and no SSH probe yet is not taken for one that has both', () => {
+    const f = facts('p', [{ machine: 'constructor', ipv4: '172.18.0.9' }]);
+    f.state = state('p', {});
+    f.sshOpen = {};
+    const p = run([f]).projects[0]!;
+    expect(p.networkUpdates).toEqual([]);
+    expect([p.vms[0]!.status, p.vms[0]!.sshOpen]).toEqual(['booting', null]);
+  });
+
   it('does not write network for machines only in the config (not created)', () => {
     const f = facts('p', [{ machine: 'web', ipv4: '172.18.0.9' }]);
     f.state = state('p', {});

@@ -111,7 +111,8 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
 
   for (const o of observations) {
     const machineName = o.ref.machineName;
-    const stateVm = p.state?.vms[machineName];
+    // Machine names may be a hypervisor's (constructor, __proto__): own keys only, never Object's members.
+    const stateVm = p.state && Object.hasOwn(p.state.vms, machineName) ? p.state.vms[machineName] : undefined;
     const old = stateVm?.network;
     const next = stateVm ? nextNetwork(old, o, input.now) : undefined;
     if (stateVm && next) {
@@ -120,7 +121,7 @@ function planProject(p: ProjectFacts, input: PlanInput, conflicting: Map<string,
     }
     const ipv4 = currentIpv4(o);
     const forward = o.found && isActive(o.power) ? (o.forward ?? null) : null;
-    const sshOpen = ipv4 || forward ? (p.sshOpen[machineName] ?? null) : null;
+    const sshOpen = ipv4 || forward ? ((Object.hasOwn(p.sshOpen, machineName) ? p.sshOpen[machineName] : null) ?? null) : null;
     const group = conflicting.get(key(p.configPath, machineName));
     const duplicateOf = group ? group.vms.filter((v) => v.machineName !== machineName || v.configPath !== p.configPath) : [];
     const extra = extraNames(machineName, p.names);

@@ -15,16 +15,19 @@ export async function writeTrayState(file: string, project: { name: string; key:
   try {
     mkdirKeepingOwner(path.dirname(file), 0o755);
     const before = await readStateFile(file);
-    const vms: StateFile['vms'] = { ...(before?.vms ?? {}) };
+    // Names are the hypervisor's (a domain may be called __proto__): a Map, never an object's keys.
+    const byName = new Map(Object.entries(before?.vms ?? {}));
+    const own = (o: StateFile['vms'], name: string) => (Object.hasOwn(o, name) ? o[name] : undefined);
     for (const u of updates) {
-      const vm = vms[u.machineName] ?? listed[u.machineName];
-      if (vm) vms[u.machineName] = { ...vm, id: u.vmId || vm.id, network: u.network };
+      const vm = byName.get(u.machineName) ?? own(listed, u.machineName);
+      if (vm) byName.set(u.machineName, { ...vm, id: u.vmId || vm.id, network: u.network });
     }
+    const vms: StateFile['vms'] = Object.fromEntries(byName);
     const next: StateFile = { ...(before ?? {}), version: 1, project: project.name, configPath: project.key, vms };
     const text = `${JSON.stringify(next, null, 2)}\n`;
     if (before && JSON.stringify(before, null, 2) + '\n' === text) return { written: false, dropped: [] };
     await replaceFile(file, text, 0o644);
-    return { written: true, dropped: updates.filter((u) => !vms[u.machineName]).map((u) => u.machineName) };
+    return { written: true, dropped: updates.filter((u) => !byName.has(u.machineName)).map((u) => u.machineName) };
   } catch (err) {
     if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? String(err);

@@ -29,7 +29,7 @@ export function ProjectNamesField({ configPath, machines, current }: { configPat
   const [domain, setDomain] = useState(current?.domain ?? '');
   // The VMs shown now, and any the settings give aliases to (one not listed this pass keeps them).
   const named = [...new Set([...machines, ...Object.keys(current?.aliases ?? {})])];
-  const [aliases, setAliases] = useState<Record<string, string>>(Object.fromEntries(named.map((m) => [m, (current?.aliases?.[m] ?? []).join(', ')])));
+  const [aliases, setAliases] = useState<Record<string, string>>(Object.fromEntries(named.map((m) => [m, (current?.aliases && Object.hasOwn(current.aliases, m) ? current.aliases[m]! : []).join(', ')])));
   const { state, run } = useSave();
   const id = `names-${configPath}`;
   const save = () => {
@@ -69,7 +69,9 @@ export function ProjectNamesField({ configPath, machines, current }: { configPat
 export function WatchedLoginField({ project, machines }: { project: WatchedProject; machines: string[] }) {
   const api = useStore((s) => s.api);
   const [vm, setVm] = useState<string>('');
-  const login = (vm ? project.vmSsh?.[vm] : project.ssh) ?? { user: '', privateKey: '' };
+  // A VM is named by its hypervisor (constructor, __proto__): a login of its own key only.
+  const ownLogin = (name: string) => (project.vmSsh && Object.hasOwn(project.vmSsh, name) ? project.vmSsh[name] : undefined);
+  const login = (vm ? ownLogin(vm) : project.ssh) ?? { user: '', privateKey: '' };
   const [draft, setDraft] = useState<SshLoginSetting>(login);
   const { state, setState, run } = useSave();
   const id = `login-${project.provider}-${project.option}`;
@@ -103,7 +105,7 @@ export function WatchedLoginField({ project, machines }: { project: WatchedProje
         value={vm}
         onChange={(e) => {
           setVm(e.target.value);
-          setDraft((e.target.value ? project.vmSsh?.[e.target.value] : project.ssh) ?? { user: '', privateKey: '' });
+          setDraft((e.target.value ? ownLogin(e.target.value) : project.ssh) ?? { user: '', privateKey: '' });
           setState({ saved: false, error: null });
         }}
       >

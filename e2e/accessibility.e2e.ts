@@ -2,8 +2,8 @@
 // on any view, light and dark, at 100 % and 150 %; the tabs move with the arrow keys, Home and
 // End; a confirmation takes the focus, gives it back and closes on Escape; Run checks keeps it.
 import { readFileSync, writeFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { violations } from './axe-violations.ts';
 import { demoCopy, startHost, watchEvery, type RunningHost } from './web-host-fixture.ts';
 
 let host: RunningHost | null = null;
@@ -11,11 +11,6 @@ test.afterEach(async () => {
   await host?.stop();
   host = null;
 });
-
-async function violations(page: Page, where: string): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map((v) => `${where}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 for (const scale of [1, 1.5]) {
   test(`axe-core finds no violation on any view, light and dark, at ${scale * 100} %`, async ({ browser }) => {

@@ -3,9 +3,9 @@
 // with what it does, this PC's checks, Add project taking a pasted quoted folder and refusing a
 // relative path with why), "This PC" in Diagnostics, and a fix a user can follow (its commands
 // wrapped whole in the confirmation, its outcome in sight and focused). axe-core finds nothing.
-import AxeBuilder from '@axe-core/playwright';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { violations } from './axe-violations.ts';
 import { demoCopy, screenshot, startHost, type RunningHost } from './web-host-fixture.ts';
 
 // Several windows and engine passes per test, on a shared machine: more than the default minute.
@@ -16,11 +16,6 @@ test.afterEach(async () => {
   await host?.stop();
   host = null;
 });
-
-async function violations(page: Page, where: string): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map((v) => `${where}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 test('the first run: grey, nothing to pause, auto-sync asked once, this PC checked, a pasted project added', async ({ browser }) => {
   const demo = demoCopy();
